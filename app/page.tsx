@@ -1,0 +1,36 @@
+import { getDb } from "@/db";
+import { checkDatabase } from "@/db/client";
+import styles from "./page.module.css";
+
+// The status line reads the database on every request, so the page is never prerendered.
+export const dynamic = "force-dynamic";
+
+export default function LandingPage() {
+  const database = checkDatabase(getDb());
+  return (
+    <main className={styles.main}>
+      <section className={styles.card} aria-labelledby="title">
+        <h1 id="title">Roster</h1>
+        <p className={styles.lead}>
+          Workforce user lifecycle for IT and security admins: look people up by email, see their contact details and
+          linked identities, and deactivate leavers one at a time or in bulk, with an audit trail.
+        </p>
+        <h2>For automation</h2>
+        <p>
+          HR systems, identity providers and scripts use the same functions through REST APIs compatible with the
+          Mendix User Identifiers and User Deactivation APIs, JITSudo&apos;s identities API and Delhivery OS1&apos;s User API,
+          authenticated with personal access tokens (<code>npm run roster -- token create</code>).
+        </p>
+        <p className={styles.status} role="status">
+          Service status:{" "}
+          {database.ok ? (
+            <span className={styles.ok}>database reachable ({database.journalMode} mode)</span>
+          ) : (
+            <span className={styles.bad}>database unavailable</span>
+          )}{" "}
+          · <a href="/api/health">/api/health</a>
+        </p>
+      </section>
+    </main>
+  );
+}

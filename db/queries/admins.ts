@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { admins, users, type Admin, type AdminRole, type User } from "../schema";
+import { recordAuditEvent } from "./audit";
+import { createUser, findUserByEmail } from "./users";
+
+export class AdminExistsError extends Error {}
+
+export type CreateAdminInput = { tenantId: string; email: string; role: AdminRole; passwordHash: string };
+
+/**
+ * Makes a person an admin of a tenant. An admin is always a user of the tenant: an existing
+ * user with that email is promoted, otherwise the user is created. One transaction, audited.
+ */
+export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): { admin: Admin; user: User; createdUser: boolean } {
+  return db.transaction((tx) => {
+    let user = findUserByEmail(tx, input.tenantId, input.email);
+    const createdUser = !user;
+    if (user) {
+      const existing = tx.select().from(admins).where(eq(admins.userId, user.id)).get();
+      if (existing) throw new AdminExistsError(`${user.email} is already an admin (${existing.role}) of this tenant`);
+    } else {
+      const local = input.email.trim().split("@")[0] ?? input.email;
+      user = createUser(tx, { tenantId: input.tenantId, email: input.email, name: local }, now);
+    }
+    const admin = tx
+      .insert(admins)
+      .values({ id: randomUUID(), tenantId: input.tenantId, userId: user.id, role: input.role, passwordHash: input.passwordHash, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    recordAuditEvent(tx, {
+      tenantId: input.tenantId,
+      actorType: "system",
+      actorName: "roster cli",
+      action: "admin.created",
+      targetType: "admin",
+      targetId: admin.id,
+      outcome: "success",
+      details: { email: user.email, role: input.role, createdUser },
+      createdAt: now,
+    });
+    return { admin, user, createdUser };
+  });
+}
+
+export function findAdminByEmail(db: Db, tenantId: string, email: string): { admin: Admin; user: User } | undefined {
+  const user = findUserByEmail(db, tenantId, email);
+  if (!user) return undefined;
+  const admin = db.select().from(admins).where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId))).get();
+  return admin ? { admin, user } : undefined;
+}
+
+export function listAdmins(db: Db, tenantId: string) {
+  return db
+    .select({ id: admins.id, role: admins.role, email: users.email, name: users.name, active: users.active })
+    .from(admins)
+    .innerJoin(users, eq(users.id, admins.userId))
+    .where(eq(admins.tenantId, tenantId))
+    .all();
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Queryable } from "../client";
+import { normalizeEmail } from "../factories";
+import { users, type User, type UserProperties } from "../schema";
+
+export const EMPTY_PROPERTIES: UserProperties = {
+  workLocations: [],
+  teams: [],
+  identification: null,
+  fileID: null,
+  userType: "employee",
+  department: "",
+  aaaGroups: [],
+  designation: "",
+  employmentType: "full-time",
+};
+
+export type CreateUserInput = {
+  tenantId: string;
+  email: string;
+  name: string;
+  active?: boolean;
+  uniqueCode?: string;
+  properties?: Partial<UserProperties>;
+  createdBy?: { id: string; name: string };
+};
+
+export function createUser(db: Queryable, input: CreateUserInput, now = Date.now()): User {
+  const active = input.active ?? true;
+  return db
+    .insert(users)
+    .values({
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      email: input.email.trim(),
+      emailNormalized: normalizeEmail(input.email),
+      name: input.name,
+      active,
+      state: active ? "active:available" : "inactive:deactivated",
+      uniqueCode: input.uniqueCode ?? `USR-${randomUUID().slice(0, 8)}`,
+      participantType: "users",
+      properties: { ...EMPTY_PROPERTIES, ...input.properties },
+      createdBy: input.createdBy ?? null,
+      updatedBy: input.createdBy ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+}
+
+export function findUserByEmail(db: Queryable, tenantId: string, email: string): User | undefined {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, normalizeEmail(email))))
+    .get();
+}
+
+export function countUsers(db: Queryable, tenantId?: string): number {
+  const query = db.select({ n: sql<number>`count(*)` }).from(users);
+  return (tenantId ? query.where(eq(users.tenantId, tenantId)) : query).get()?.n ?? 0;
+}

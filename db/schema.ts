@@ -1,0 +1,253 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Timestamps are epoch milliseconds (integers): cheap to index and compare, and each wire
+// dialect converts them at the edge (OS1 wants seconds, JITSudo ISO strings).
+const timestamps = {
+  createdAt: integer("created_at", { mode: "number" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+};
+
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("tenants_name_unique").on(t.name)],
+);
+
+export type UserProperties = {
+  workLocations: string[];
+  teams: string[];
+  identification: { idType: string; idNum: string } | null;
+  fileID: string | null;
+  userType: string;
+  department: string;
+  aaaGroups: string[];
+  designation: string;
+  employmentType: string;
+};
+
+export type ActorRef = { id: string; name: string };
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    email: text("email").notNull(),
+    // Trimmed and lower-cased: the key for exact and prefix lookups.
+    emailNormalized: text("email_normalized").notNull(),
+    name: text("name").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    state: text("state").notNull(),
+    uniqueCode: text("unique_code").notNull(),
+    userCode: text("user_code"),
+    aaaId: text("aaa_id"),
+    participantType: text("participant_type").notNull().default("users"),
+    category: text("category"),
+    subCategory: text("sub_category"),
+    templateId: text("template_id"),
+    properties: text("properties", { mode: "json" }).$type<UserProperties>().notNull(),
+    createdBy: text("created_by", { mode: "json" }).$type<ActorRef>(),
+    updatedBy: text("updated_by", { mode: "json" }).$type<ActorRef>(),
+    deactivatedAt: integer("deactivated_at", { mode: "number" }),
+    deactivatedBy: text("deactivated_by", { mode: "json" }).$type<ActorRef>(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_tenant_email_unique").on(t.tenantId, t.emailNormalized),
+    uniqueIndex("users_tenant_unique_code_unique").on(t.tenantId, t.uniqueCode),
+    index("users_tenant_user_code_idx").on(t.tenantId, t.userCode),
+    index("users_tenant_aaa_id_idx").on(t.tenantId, t.aaaId),
+    index("users_tenant_created_at_idx").on(t.tenantId, t.createdAt),
+  ],
+);
+
+/** Emails other than the primary one (which lives on `users.email`). */
+export const userEmails = sqliteTable(
+  "user_emails",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    emailNormalized: text("email_normalized").notNull(),
+    label: text("label").notNull(),
+    ...timestamps,
+  },
+  (t) => [index("user_emails_user_idx").on(t.userId), index("user_emails_tenant_email_idx").on(t.tenantId, t.emailNormalized)],
+);
+
+export const userMobiles = sqliteTable(
+  "user_mobiles",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["primary", "secondary"] }).notNull(),
+    countryCode: text("country_code").notNull(),
+    number: text("number").notNull(),
+    ...timestamps,
+  },
+  // A user has at most one mobile of each kind, so (user, kind) is the key itself.
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+export const identityProviders = sqliteTable(
+  "identity_providers",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["oidc", "saml", "scim", "ldap"] }).notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("identity_providers_tenant_name_unique").on(t.tenantId, t.name)],
+);
+
+export const LINKED_BY = ["auto", "manual", "scim"] as const;
+export type LinkedBy = (typeof LINKED_BY)[number];
+
+export const identities = sqliteTable(
+  "identities",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    identityProviderId: text("identity_provider_id")
+      .notNull()
+      .references(() => identityProviders.id),
+    externalId: text("external_id").notNull(),
+    externalUsername: text("external_username"),
+    externalEmail: text("external_email"),
+    externalDisplayName: text("external_display_name"),
+    linkedBy: text("linked_by", { enum: LINKED_BY }).notNull(),
+    lastSyncedAt: integer("last_synced_at", { mode: "number" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("identities_user_idx").on(t.userId),
+    uniqueIndex("identities_provider_external_unique").on(t.identityProviderId, t.externalId),
+  ],
+);
+
+export const ADMIN_ROLES = ["admin", "helpdesk", "auditor"] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** A person who signs in to the console; always also a user of the tenant. */
+export const admins = sqliteTable(
+  "admins",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ADMIN_ROLES }).notNull(),
+    passwordHash: text("password_hash").notNull(),
+    failedSignIns: integer("failed_sign_ins").notNull().default(0),
+    lockedUntil: integer("locked_until", { mode: "number" }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("admins_user_unique").on(t.userId), index("admins_tenant_idx").on(t.tenantId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    adminId: text("admin_id")
+      .notNull()
+      .references(() => admins.id),
+    // Only a hash of the cookie value is kept, so a database leak does not hand out sessions.
+    tokenHash: text("token_hash").notNull(),
+    csrfToken: text("csrf_token").notNull(),
+    expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+    revokedAt: integer("revoked_at", { mode: "number" }),
+    lastSeenAt: integer("last_seen_at", { mode: "number" }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("sessions_token_hash_unique").on(t.tokenHash), index("sessions_admin_idx").on(t.adminId)],
+);
+
+export const personalAccessTokens = sqliteTable(
+  "personal_access_tokens",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    adminId: text("admin_id")
+      .notNull()
+      .references(() => admins.id),
+    name: text("name").notNull(),
+    // SHA-256 of the random secret; the secret itself is shown once and never stored.
+    secretHash: text("secret_hash").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    expiresAt: integer("expires_at", { mode: "number" }),
+    revokedAt: integer("revoked_at", { mode: "number" }),
+    lastUsedAt: integer("last_used_at", { mode: "number" }),
+    ...timestamps,
+  },
+  (t) => [index("personal_access_tokens_admin_idx").on(t.adminId), index("personal_access_tokens_tenant_idx").on(t.tenantId)],
+);
+
+export const ACTOR_TYPES = ["admin", "token", "system"] as const;
+
+/** Append-only: rows are inserted, never updated or deleted. */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    actorType: text("actor_type", { enum: ACTOR_TYPES }).notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    outcome: text("outcome").notNull(),
+    requestId: text("request_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("audit_events_tenant_created_idx").on(t.tenantId, t.createdAt),
+    index("audit_events_tenant_target_idx").on(t.tenantId, t.targetId),
+    index("audit_events_tenant_action_idx").on(t.tenantId, t.action),
+  ],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type UserEmail = typeof userEmails.$inferSelect;
+export type UserMobile = typeof userMobiles.$inferSelect;
+export type IdentityProvider = typeof identityProviders.$inferSelect;
+export type Identity = typeof identities.$inferSelect;
+export type Admin = typeof admins.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type PersonalAccessToken = typeof personalAccessTokens.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -1,0 +1,12 @@
+export const SCOPES = [
+  "mx:mxid3:user-identifiers:uuid:read",
+  "mx:user-deactivation:write",
+  "users:read",
+  "identities:write",
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,34 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+
+/**
+ * A PAT reads `rpat_<token id as 32 hex>_<43-character secret>`. The id finds the row in one
+ * indexed read; only SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a
+ * slow KDF would add latency to every API call without adding safety).
+ */
+const TOKEN_PATTERN = /^rpat_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+export type IssuedToken = { id: string; token: string; secretHash: string };
+
+export function issueToken(): IssuedToken {
+  const id = randomUUID();
+  const secret = randomBytes(32).toString("base64url");
+  return { id, token: `rpat_${id.replace(/-/g, "")}_${secret}`, secretHash: hashSecret(secret) };
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url");
+}
+
+export function parseToken(token: string): { id: string; secret: string } | null {
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) return null;
+  const hex = match[1] as string;
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { id, secret: match[2] as string };
+}
+
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const actual = Buffer.from(hashSecret(secret), "base64url");
+  const expected = Buffer.from(storedHash, "base64url");
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

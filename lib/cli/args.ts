@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { ADMIN_ROLES } from "@/db/schema";
+import { MAX_SEED_USERS } from "@/db/seed";
+import { SCOPES, isScope } from "@/lib/auth/scopes";
+
+/** Thrown for anything the operator typed wrong; printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+const DURATION_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 } as const;
+
+/** "30d" → milliseconds; units m, h, d, w, y. */
+export function parseDuration(text: string): number {
+  const match = /^(\d{1,6})([mhdwy])$/.exec(text.trim());
+  if (!match || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 30d, 12h or 1y (got "${text}")`);
+  return Number(match[1]) * DURATION_UNITS[match[2] as keyof typeof DURATION_UNITS];
+}
+
+const wholeNumber = (flag: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${flag} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${flag} must be between ${min} and ${max.toLocaleString("en-US")}`);
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = (flag: string) => z.string(required(flag)).regex(UUID_PATTERN, `${flag} must be a UUID`);
+const required = (flag: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${flag} is required` : `${flag} is invalid`) });
+
+export const seedArgs = z.object({
+  users: wholeNumber("--users", 0, MAX_SEED_USERS).default(2_000),
+  seed: wholeNumber("--seed", 0, 2 ** 31 - 1).default(1),
+  tenant: z.string(required("--tenant")).trim().min(1, "--tenant must not be empty").max(100, "--tenant is at most 100 characters").default("Acme"),
+});
+
+export const adminCreateArgs = z.object({
+  tenant: uuid("--tenant"),
+  email: z.email({ error: "--email must be an email address" }).max(200, "--email is at most 200 characters"),
+  role: z.enum(ADMIN_ROLES, { error: `--role must be one of ${ADMIN_ROLES.join(", ")}` }),
+  password: z.string().min(12, "--password must be at least 12 characters").max(200).optional(),
+});
+
+export const tokenCreateArgs = z.object({
+  tenant: uuid("--tenant"),
+  admin: z.email({ error: "--admin must be the admin's email address" }),
+  scopes: z
+    .string(required("--scopes"))
+    .transform((text) => [...new Set(text.split(",").map((s) => s.trim()).filter(Boolean))])
+    .superRefine((scopes, ctx) => {
+      if (scopes.length === 0) ctx.addIssue({ code: "custom", message: "--scopes must name at least one scope" });
+      const unknown = scopes.filter((s) => !isScope(s));
+      if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `unknown scope(s) ${unknown.join(", ")}; known: ${SCOPES.join(", ")}` });
+    }),
+  name: z.string().trim().min(1, "--name must not be empty").max(100, "--name is at most 100 characters").default("CLI token"),
+  "expires-in": z.string().optional(),
+});
+
+export const tokenRevokeArgs = z.object({
+  id: z.string({ error: "token revoke needs the token id: npm run roster -- token revoke ID" }).regex(UUID_PATTERN, "token id must be a UUID"),
+});
+
+/** Parses with a schema, turning the first problem into a one-line UsageError. */
+export function parseArgsWith<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const flag = issue?.path[0] !== undefined ? `--${String(issue.path[0])}` : "";
+  const message = issue?.message ?? "invalid arguments";
+  throw new UsageError(message.startsWith("--") || message.startsWith("token") || !flag ? message : `${flag}: ${message}`);
+}

@@ -1,0 +1,146 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { closeDatabase, openDatabase } from "@/db/client";
+import { auditEvents, personalAccessTokens, users } from "@/db/schema";
+import { parseToken, secretMatches } from "@/lib/auth/tokens";
+import { tempDatabaseFile } from "@/test/db";
+import { runCli } from "./run";
+
+const dbFile = tempDatabaseFile("cli");
+const env = { DATABASE_URL: `file:${dbFile}` };
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
+  return { code, stdout, stderr };
+}
+
+async function cliJson(...argv: string[]) {
+  const result = await cli(...argv, "--json");
+  const lines = result.stdout.trim().split("\n");
+  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
+  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
+}
+
+function counts() {
+  const db = openDatabase(dbFile);
+  try {
+    const count = (table: typeof users | typeof personalAccessTokens | typeof auditEvents) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+    return { users: count(users), tokens: count(personalAccessTokens), audit: count(auditEvents) };
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+describe("roster CLI", () => {
+  let tenantId = "";
+  let tokenId = "";
+
+  it("migrates", async () => {
+    const { code, json } = await cliJson("migrate");
+    expect(code).toBe(0);
+    expect(json).toEqual({ ok: true, migrated: true });
+  });
+
+  it("seeds a tenant and lists it", async () => {
+    const seeded = await cliJson("seed", "--users", "300", "--seed", "3", "--tenant", "Initech");
+    expect(seeded.code).toBe(0);
+    expect(seeded.json).toMatchObject({ ok: true, tenantName: "Initech", createdTenant: true, usersCreated: 300 });
+    tenantId = seeded.json.tenantId as string;
+    const listed = await cliJson("tenant", "list");
+    expect(listed.json.tenants).toEqual([expect.objectContaining({ id: tenantId, name: "Initech", userCount: 302 })]);
+    const text = await cli("tenant", "list");
+    expect(text.stdout).toContain(`${tenantId}  Initech  302 users`);
+  });
+
+  it("creates an admin with a generated password, shown once", async () => {
+    const { code, json } = await cliJson("admin", "create", "--tenant", tenantId, "--email", "Ops.Lead@initech.example", "--role", "admin");
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ ok: true, tenantId, email: "Ops.Lead@initech.example", role: "admin", createdUser: true });
+    expect(json.password).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{20}$/));
+  });
+
+  it("promotes an existing user with a given password, which it does not echo", async () => {
+    const { json } = await cliJson("admin", "create", "--tenant", tenantId, "--email", "JANE.DOE@domain.tld", "--role", "helpdesk", "--password", "a-long-enough-password");
+    expect(json).toMatchObject({ ok: true, email: "jane.doe@domain.tld", role: "helpdesk", createdUser: false });
+    expect(json).not.toHaveProperty("password");
+  });
+
+  it("issues a token whose secret is never stored in clear", async () => {
+    const { code, json } = await cliJson(
+      "token", "create", "--tenant", tenantId, "--admin", "ops.lead@initech.example",
+      "--scopes", "users:read,mx:user-deactivation:write", "--name", "HR sync", "--expires-in", "30d",
+    );
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ ok: true, tenantId, scopes: ["users:read", "mx:user-deactivation:write"], name: "HR sync" });
+    const parsed = parseToken(json.token as string)!;
+    expect(parsed).not.toBeNull();
+    tokenId = json.id as string;
+    expect(parsed.id).toBe(tokenId);
+    const expiresAt = Date.parse(json.expiresAt as string);
+    expect(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
+
+    const db = openDatabase(dbFile);
+    const row = db.select().from(personalAccessTokens).all().find((t) => t.id === tokenId)!;
+    closeDatabase(db);
+    expect(secretMatches(parsed.secret, row.secretHash)).toBe(true);
+    expect(JSON.stringify(row)).not.toContain(parsed.secret);
+  });
+
+  it("revokes a token, and says so when it already was", async () => {
+    const first = await cliJson("token", "revoke", tokenId);
+    expect(first.json).toMatchObject({ ok: true, id: tokenId, status: "revoked" });
+    const second = await cliJson("token", "revoke", tokenId);
+    expect(second.json).toMatchObject({ ok: true, status: "already-revoked" });
+  });
+
+  it.each([
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["seed", "--users", "lots"], /--users must be a whole number/],
+    [["seed", "--users", "1000001"], /--users must be between 0 and 1,000,000/],
+    [["seed", "--colour", "red"], /Unknown option '--colour'/],
+    [["seed", "--email", "a@b.example"], /--email is not an option of seed/],
+    [["tenant", "list", "extra"], /unexpected argument "extra"/],
+    [["admin", "create", "--tenant", "not-a-uuid", "--email", "a@b.example", "--role", "admin"], /--tenant must be a UUID/],
+    [["admin", "create", "--tenant", "00000000-0000-4000-8000-000000000000", "--email", "a@b.example", "--role", "admin"], /no tenant with id/],
+    [["admin", "create", "--tenant", "@TENANT", "--email", "not-an-email", "--role", "admin"], /--email must be an email address/],
+    [["admin", "create", "--tenant", "@TENANT", "--email", "x@initech.example", "--role", "root"], /--role must be one of admin, helpdesk, auditor/],
+    [["admin", "create", "--tenant", "@TENANT", "--email", "ops.lead@initech.example", "--role", "admin"], /already an admin/],
+    [["admin", "create", "--tenant", "@TENANT", "--email", "y@initech.example", "--role", "admin", "--password", "short"], /at least 12 characters/],
+    [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example", "--scopes", "users:read,admin:all"], /unknown scope\(s\) admin:all/],
+    [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example"], /--scopes is required/],
+    [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example", "--scopes", "users:read", "--expires-in", "soon"], /--expires-in must look like 30d/],
+    [["token", "create", "--tenant", "@TENANT", "--admin", "john.doe@domain.tld", "--scopes", "users:read"], /is not an admin of tenant/],
+    [["token", "revoke", "00000000-0000-4000-8000-000000000000"], /no token with id/],
+    [["token", "revoke"], /token revoke needs the token id/],
+  ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
+    const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
+    const before = counts();
+    const text = await cli(...args);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe("");
+    expect(text.stderr.trim().split("\n")).toHaveLength(1);
+    expect(text.stderr).toMatch(message);
+    const json = await cliJson(...args);
+    expect(json.code).toBe(2);
+    expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
+    expect(counts()).toEqual(before);
+  });
+
+  it("names a bad configuration variable", async () => {
+    let stderr = "";
+    const code = await runCli(["tenant", "list"], { stdout: () => {}, stderr: (t) => (stderr += t), env: { PORT: "http" } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/PORT="http"/);
+  });
+
+  it("works through npm run roster, as operators call it", () => {
+    const output = execFileSync("npm", ["run", "--silent", "roster", "--", "tenant", "list", "--json"], { env: { ...process.env, ...env }, encoding: "utf8" });
+    expect(JSON.parse(output)).toMatchObject({ ok: true, tenants: [expect.objectContaining({ id: tenantId })] });
+    const failed = spawnSync("npm", ["run", "--silent", "roster", "--", "seed", "--users", "-5"], { env: { ...process.env, ...env }, encoding: "utf8" });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/roster: /);
+  });
+});

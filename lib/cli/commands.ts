@@ -1,0 +1,115 @@
+import type { Db } from "@/db/client";
+import { migrateDatabase } from "@/db/client";
+import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
+import { getTenant, listTenants } from "@/db/queries/tenants";
+import { createToken, revokeToken } from "@/db/queries/tokens";
+import { seedTenant } from "@/db/seed";
+import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { issueToken } from "@/lib/auth/tokens";
+import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
+
+/** What a command returns: the JSON object for --json, and the lines a person reads. */
+export type CommandResult = { json: Record<string, unknown>; text: string[] };
+type Flags = Record<string, string | boolean | undefined>;
+
+const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
+
+export function migrateCommand(db: Db): CommandResult {
+  migrateDatabase(db);
+  return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
+}
+
+export function seedCommand(db: Db, flags: Flags, progress: (line: string) => void): CommandResult {
+  const args = parseArgsWith(seedArgs, flags);
+  const started = performance.now();
+  const result = seedTenant(db, {
+    tenantName: args.tenant,
+    users: args.users,
+    seed: args.seed,
+    onProgress: (written) => progress(`  ${written.toLocaleString("en-US")} of ${args.users.toLocaleString("en-US")} users`),
+  });
+  const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+  return {
+    json: { ok: true, ...result, seconds },
+    text: [
+      `${result.createdTenant ? "Created" : "Added to"} tenant ${result.tenantName} (${result.tenantId}):`,
+      `  ${result.usersCreated.toLocaleString("en-US")} generated users, ${result.identitiesCreated.toLocaleString("en-US")} identities` +
+        (result.fixedUsersCreated.length ? `, fixed users ${result.fixedUsersCreated.join(", ")}` : ""),
+      `  in ${seconds} s`,
+    ],
+  };
+}
+
+export function tenantListCommand(db: Db): CommandResult {
+  const tenants = listTenants(db);
+  return {
+    json: { ok: true, tenants },
+    text: tenants.length
+      ? tenants.map((t) => `${t.id}  ${t.name}  ${t.userCount.toLocaleString("en-US")} users (${t.activeUserCount.toLocaleString("en-US")} active)`)
+      : ["No tenants yet. Run: npm run roster -- seed"],
+  };
+}
+
+function requireTenant(db: Db, tenantId: string) {
+  const tenant = getTenant(db, tenantId);
+  if (!tenant) throw new UsageError(`no tenant with id ${tenantId} (see: npm run roster -- tenant list)`);
+  return tenant;
+}
+
+export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandResult> {
+  const args = parseArgsWith(adminCreateArgs, flags);
+  requireTenant(db, args.tenant);
+  const password = args.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  try {
+    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, email: args.email, role: args.role, passwordHash });
+    return {
+      json: { ok: true, adminId: admin.id, userId: user.id, tenantId: admin.tenantId, email: user.email, role: admin.role, createdUser, ...(args.password ? {} : { password }) },
+      text: [
+        `Created ${admin.role} ${user.email} (admin ${admin.id})${createdUser ? ", a new user of the tenant" : ""}.`,
+        ...(args.password ? [] : [`Password (shown once): ${password}`]),
+      ],
+    };
+  } catch (error) {
+    if (error instanceof AdminExistsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
+  const args = parseArgsWith(tokenCreateArgs, flags);
+  requireTenant(db, args.tenant);
+  const expiresInMs = args["expires-in"] === undefined ? null : parseDuration(args["expires-in"]);
+  const found = findAdminByEmail(db, args.tenant, args.admin);
+  if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${args.tenant}`);
+  if (!found.user.active) throw new UsageError(`${args.admin} is deactivated and cannot own tokens`);
+  const issued = issueToken();
+  const token = createToken(db, {
+    id: issued.id,
+    tenantId: args.tenant,
+    adminId: found.admin.id,
+    name: args.name,
+    secretHash: issued.secretHash,
+    scopes: args.scopes,
+    expiresAt: expiresInMs === null ? null : Date.now() + expiresInMs,
+    actor: CLI_ACTOR,
+  });
+  const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
+  return {
+    json: { ok: true, token: issued.token, id: token.id, tenantId: token.tenantId, scopes: token.scopes, name: token.name, expiresAt },
+    text: [
+      `Token ${token.id} "${token.name}" for ${found.user.email}, scopes ${token.scopes.join(", ")}, ${expiresAt ? `expires ${expiresAt}` : "never expires"}.`,
+      `Secret (shown once, store it now): ${issued.token}`,
+    ],
+  };
+}
+
+export function tokenRevokeCommand(db: Db, id: string | undefined): CommandResult {
+  const args = parseArgsWith(tokenRevokeArgs, { id });
+  const result = revokeToken(db, args.id, CLI_ACTOR);
+  if (result.status === "not-found") throw new UsageError(`no token with id ${args.id}`);
+  return {
+    json: { ok: true, id: args.id, status: result.status, revokedAt: new Date(result.token.revokedAt ?? Date.now()).toISOString() },
+    text: [result.status === "revoked" ? `Token ${args.id} revoked.` : `Token ${args.id} was already revoked.`],
+  };
+}

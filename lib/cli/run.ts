@@ -1,0 +1,117 @@
+import { parseArgs } from "node:util";
+import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { ConfigError, databasePath, parseEnv, type EnvSource } from "@/lib/env";
+import { UsageError } from "./args";
+import { adminCreateCommand, migrateCommand, seedCommand, tenantListCommand, tokenCreateCommand, tokenRevokeCommand, type CommandResult } from "./commands";
+
+const HELP = `Usage: npm run roster -- <command> [options] [--json]
+
+Commands:
+  migrate                                   apply pending database migrations
+  seed [--users N] [--seed S] [--tenant NAME]
+                                            add N generated users (default 2,000, at most 1,000,000)
+  tenant list                               list tenants with their user counts
+  admin create --tenant ID --email E --role admin|helpdesk|auditor [--password P]
+                                            make a person an admin (password generated when omitted)
+  token create --tenant ID --admin EMAIL --scopes a,b [--name N] [--expires-in 30d]
+                                            issue a personal access token (secret shown once)
+  token revoke ID                           revoke a token
+
+With --json a command prints exactly one JSON object on stdout.
+The database is the one named by DATABASE_URL (default file:data/roster.db).`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  users: { type: "string" },
+  seed: { type: "string" },
+  tenant: { type: "string" },
+  email: { type: "string" },
+  role: { type: "string" },
+  password: { type: "string" },
+  admin: { type: "string" },
+  scopes: { type: "string" },
+  name: { type: "string" },
+  "expires-in": { type: "string" },
+} as const;
+
+/** The options each command accepts; anything else is a usage error rather than silently ignored. */
+const ALLOWED: Record<string, string[]> = {
+  migrate: [],
+  seed: ["users", "seed", "tenant"],
+  "tenant list": [],
+  "admin create": ["tenant", "email", "role", "password"],
+  "token create": ["tenant", "admin", "scopes", "name", "expires-in"],
+  "token revoke": [],
+};
+
+async function run(argv: string[], environment: EnvSource, progress: (line: string) => void): Promise<CommandResult | "help"> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return "help";
+  const [first, second, ...rest] = positionals;
+  const command = first === "tenant" || first === "admin" || first === "token" ? `${first} ${second ?? ""}`.trim() : (first as string);
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(`unknown command "${positionals.join(" ")}" (see: npm run roster -- --help)`);
+  const tokenId = command === "token revoke" ? rest[0] : undefined;
+  const extraPositionals = command === "token revoke" ? rest.slice(1) : command.includes(" ") ? rest : positionals.slice(1);
+  if (extraPositionals.length > 0) throw new UsageError(`unexpected argument "${extraPositionals[0]}" for ${command}`);
+  const unexpected = Object.keys(values).filter((key) => key !== "json" && key !== "help" && !allowed.includes(key));
+  if (unexpected.length > 0) throw new UsageError(`--${unexpected[0]} is not an option of ${command}`);
+
+  let env;
+  try {
+    env = parseEnv(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const db = openDatabase(databasePath(env));
+  try {
+    if (command === "migrate") return migrateCommand(db);
+    migrateDatabase(db);
+    switch (command) {
+      case "seed":
+        return seedCommand(db, values, progress);
+      case "tenant list":
+        return tenantListCommand(db);
+      case "admin create":
+        return await adminCreateCommand(db, values);
+      case "token create":
+        return tokenCreateCommand(db, values);
+      default:
+        return tokenRevokeCommand(db, tokenId);
+    }
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+export type CliIo = { stdout: (text: string) => void; stderr: (text: string) => void; env: EnvSource };
+
+/** Runs one CLI invocation and returns its exit code: 0 done, 2 bad usage, 1 unexpected failure. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes("--json");
+  try {
+    const result = await run(argv, io.env, (line) => {
+      if (!json) io.stderr(`${line}\n`);
+    });
+    if (result === "help") {
+      io.stdout(json ? `${JSON.stringify({ ok: true, help: HELP })}\n` : `${HELP}\n`);
+    } else {
+      io.stdout(json ? `${JSON.stringify(result.json)}\n` : `${result.text.join("\n")}\n`);
+    }
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    const message = usage ? error.message : `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
+    if (json) io.stdout(`${JSON.stringify({ ok: false, error: message })}\n`);
+    io.stderr(`roster: ${message}\n`);
+    return usage ? 2 : 1;
+  }
+}

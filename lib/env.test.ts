@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, databasePath, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("falls back to the embedded SQLite defaults", () => {
+    const env = parseEnv({});
+    expect(env).toEqual({ DATABASE_URL: "file:data/roster.db", PORT: 3000, HOST: "127.0.0.1" });
+    expect(databasePath(env)).toBe("data/roster.db");
+  });
+
+  it("reads the variables it is given", () => {
+    expect(parseEnv({ DATABASE_URL: "file:/tmp/x.db", PORT: "8080", HOST: "0.0.0.0" })).toEqual({
+      DATABASE_URL: "file:/tmp/x.db",
+      PORT: 8080,
+      HOST: "0.0.0.0",
+    });
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /PORT="eighty"/],
+    [{ PORT: "70000" }, /PORT="70000"/],
+    [{ DATABASE_URL: "postgres://db/roster" }, /DATABASE_URL="postgres:\/\/db\/roster" must look like "file:<path/],
+    [{ HOST: "bad host!" }, /HOST="bad host!"/],
+  ])("names the bad variable in %o", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(ConfigError);
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it("names every bad variable at once", () => {
+    expect(() => parseEnv({ PORT: "x", DATABASE_URL: "nope" })).toThrow(/DATABASE_URL=.*; PORT=|PORT=.*; DATABASE_URL=/);
+  });
+});

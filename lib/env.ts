@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default("file:data/roster.db")
+    .refine((value) => value.startsWith("file:") && value.length > "file:".length, {
+      message: 'must look like "file:<path to the SQLite file>", e.g. file:data/roster.db',
+    }),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z
+    .string()
+    .default("127.0.0.1")
+    .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" }),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Validates the process environment once; the message names every bad variable. */
+export type EnvSource = Record<string, string | undefined>;
+
+export function parseEnv(source: EnvSource = process.env): Env {
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".")}=${JSON.stringify(source[String(issue.path[0])])} ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  return result.data;
+}
+
+/** The SQLite file path named by DATABASE_URL ("file:data/roster.db" → "data/roster.db"). */
+export function databasePath(env: Pick<Env, "DATABASE_URL">): string {
+  return env.DATABASE_URL.slice("file:".length);
+}
