@@ -4,8 +4,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // better-sqlite3 is a native addon: it must be required at run time, never bundled.
-  serverExternalPackages: ["better-sqlite3"],
+  // Native and WebAssembly packages load their binaries from disk at run time: never bundle them.
+  serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm"],
 };
 
 module.exports = nextConfig;

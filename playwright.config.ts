@@ -5,10 +5,16 @@ import { findChromium } from "./scripts/chromium.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 // Every run gets its own database file, so specs never see a developer's data or a previous run's.
-const E2E_DB = path.join(os.tmpdir(), `roster-e2e-${process.pid}-${Date.now()}.db`);
+// Kept in the environment so that the test workers (which load this file again) use the same file:
+// API specs write their own tenants, tokens and users into it (e2e/fixtures/db.ts).
+process.env.ROSTER_E2E_DB ??= path.join(os.tmpdir(), `roster-e2e-${process.pid}-${Date.now()}.db`);
+const E2E_DB = process.env.ROSTER_E2E_DB;
+// High enough that no spec trips it by accident; the rate-limit spec spends it on purpose.
+export const E2E_RATE_LIMIT = 1000;
 
 export default defineConfig({
   testDir: "./e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
@@ -38,6 +44,13 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: "pipe",
-    env: { NODE_ENV: "production", PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: `file:${E2E_DB}` },
+    env: {
+      NODE_ENV: "production",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: `file:${E2E_DB}`,
+      RATE_LIMIT_REQUESTS: String(E2E_RATE_LIMIT),
+      RATE_LIMIT_WINDOW_SECONDS: "60",
+    },
   },
 });

@@ -4,15 +4,23 @@ import { ConfigError, databasePath, parseEnv } from "./env";
 describe("parseEnv", () => {
   it("falls back to the embedded SQLite defaults", () => {
     const env = parseEnv({});
-    expect(env).toEqual({ DATABASE_URL: "file:data/roster.db", PORT: 3000, HOST: "127.0.0.1" });
+    expect(env).toEqual({
+      DATABASE_URL: "file:data/roster.db",
+      PORT: 3000,
+      HOST: "127.0.0.1",
+      RATE_LIMIT_REQUESTS: 600,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      API_MAX_BODY_BYTES: 1048576,
+    });
     expect(databasePath(env)).toBe("data/roster.db");
   });
 
   it("reads the variables it is given", () => {
-    expect(parseEnv({ DATABASE_URL: "file:/tmp/x.db", PORT: "8080", HOST: "0.0.0.0" })).toEqual({
+    expect(parseEnv({ DATABASE_URL: "file:/tmp/x.db", PORT: "8080", HOST: "0.0.0.0", RATE_LIMIT_REQUESTS: "5" })).toMatchObject({
       DATABASE_URL: "file:/tmp/x.db",
       PORT: 8080,
       HOST: "0.0.0.0",
+      RATE_LIMIT_REQUESTS: 5,
     });
   });
 
@@ -21,6 +29,7 @@ describe("parseEnv", () => {
     [{ PORT: "70000" }, /PORT="70000"/],
     [{ DATABASE_URL: "postgres://db/roster" }, /DATABASE_URL="postgres:\/\/db\/roster" must look like "file:<path/],
     [{ HOST: "bad host!" }, /HOST="bad host!"/],
+    [{ RATE_LIMIT_REQUESTS: "0" }, /RATE_LIMIT_REQUESTS="0"/],
   ])("names the bad variable in %o", (source, message) => {
     expect(() => parseEnv(source)).toThrow(ConfigError);
     expect(() => parseEnv(source)).toThrow(message);

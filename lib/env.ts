@@ -8,6 +8,11 @@ const envSchema = z.object({
       message: 'must look like "file:<path to the SQLite file>", e.g. file:data/roster.db',
     }),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Requests each token (or, before authentication, each client address) may make per window. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Largest request body the API reads. */
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   HOST: z
     .string()
     .default("127.0.0.1")

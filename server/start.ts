@@ -6,6 +6,7 @@ import next from "next";
 import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { prepareRequest } from "./prepare-request";
 
 /**
  * `npm start`: validates the configuration, migrates the database, seeds the demo on an empty
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = http.createServer((req, res) => {
+    prepareRequest(req);
     void handle(req, res);
   });
   server.listen(env.PORT, env.HOST, () => {

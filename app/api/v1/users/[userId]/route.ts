@@ -1,0 +1,10 @@
+import { getUser, os1ReadOnly } from "@/lib/api/endpoints/os1-users";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/users/{userId} — GetUser (Delhivery OS1)
+export const GET = getUser;
+export const POST = os1ReadOnly;
+export const PUT = os1ReadOnly;
+export const PATCH = os1ReadOnly;
+export const DELETE = os1ReadOnly;

@@ -1,0 +1,10 @@
+import { getUserEmails, os1ReadOnly } from "@/lib/api/endpoints/os1-users";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/users/email?ids=a,b — GetUserEmail (Delhivery OS1)
+export const GET = getUserEmails;
+export const POST = os1ReadOnly;
+export const PUT = os1ReadOnly;
+export const PATCH = os1ReadOnly;
+export const DELETE = os1ReadOnly;

@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { getDb } from "@/db";
+import type { Db } from "@/db/client";
+import { checkToken, type TokenCheck, type TokenPrincipal } from "@/lib/auth/authenticate-token";
+import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
+import { parseEnv } from "@/lib/env";
+import type { Dialect, ResponseContext } from "./dialects/types";
+import { ApiError } from "./errors";
+import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
+import { parseJsonBody, readBodyText } from "./request-body";
+
+/** Set by server/start.ts from the socket; any value a client sends is replaced there. */
+export const CLIENT_IP_HEADER = "x-roster-client-ip";
+
+const SCOPE_BY_ACTION: Record<PolicyAction, string> = {
+  lookupUserIds: "mx:mxid3:user-identifiers:uuid:read",
+  deactivateUser: "mx:user-deactivation:write",
+  readUsers: "users:read",
+  listIdentities: "users:read",
+  linkIdentity: "identities:write",
+};
+
+type Schema = z.ZodType | undefined;
+type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema> = {
+  db: Db;
+  principal: TokenPrincipal;
+  body: Parsed<B>;
+  query: Parsed<Q>;
+  params: Parsed<P>;
+  requestId: string;
+  /** Asks the policies about a specific resource; throws the dialect's 403 when denied. */
+  authorize(action: PolicyAction, resource: PolicyResource, context?: PolicyContext): void;
+};
+
+export type ApiResult = { status: number; data?: unknown };
+
+export type RouteConfig<B extends Schema, Q extends Schema, P extends Schema> = {
+  dialect: Dialect;
+  /** The policy action checked against the caller's tenant before the handler runs. */
+  action: PolicyAction;
+  body?: B;
+  query?: Q;
+  params?: P;
+};
+
+type RouteArgs = { params: Promise<Record<string, string | string[]>> };
+
+const UNAUTHORIZED_MESSAGES: Record<Exclude<TokenCheck, { ok: true }>["reason"] | "missing" | "header", string> = {
+  missing: "No access token provided in the request",
+  header: "Invalid or missing authorization header",
+  malformed: "Supplied personal access token is invalid",
+  unknown: "Supplied personal access token is invalid",
+  revoked: "Access token has been revoked",
+  expired: "Access token is expired",
+  "inactive-owner": "The user for which the token was issued is not active",
+};
+
+function zodDetails(error: z.ZodError, prefix: string): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    details[path || prefix || "body"] ??= issue.message;
+  }
+  return details;
+}
+
+function parseWith<S extends Schema>(schema: S, value: unknown, what: string): Parsed<S> {
+  if (!schema) return undefined as Parsed<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ApiError("invalid_input", `Invalid ${what}`, { details: zodDetails(result.error, what === "request body" ? "" : what) });
+  }
+  return result.data as Parsed<S>;
+}
+
+function denial(action: PolicyAction, principal: TokenPrincipal, policyIds: string[]): ApiError {
+  const scope = SCOPE_BY_ACTION[action];
+  if (policyIds.includes(`scope-required:${scope}`)) {
+    return new ApiError("forbidden", `The token is missing the required scope ${scope}`, {
+      notices: policyIds,
+      requiredScopes: [scope],
+      providedScopes: principal.scopes,
+      reason: "missing_scope",
+    });
+  }
+  if (policyIds.includes("no-self-deactivation")) {
+    return new ApiError("forbidden", "Member cannot (de)activate himself", { notices: policyIds, reason: "self_deactivation" });
+  }
+  if (policyIds.some((id) => id.endsWith("-requires-admin-role"))) {
+    return new ApiError("forbidden", "Requestor is not an admin of the company", { notices: policyIds, reason: "not_admin" });
+  }
+  return new ApiError("forbidden", "Access denied by policy", { notices: policyIds.length ? policyIds : ["default-deny"] });
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  // A repeated parameter keeps its last value, as most HTTP frameworks do.
+  for (const [key, value] of url.searchParams) query[key] = value;
+  return query;
+}
+
+/**
+ * Wraps a route handler with everything every API endpoint does: request id, credentials in the
+ * dialect's headers, tenant header check, rate limit, policy check, body/query/params parsing
+ * with zod, and errors written in the dialect's shape. Handlers return data or throw ApiError.
+ */
+export function apiRoute<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
+  config: RouteConfig<B, Q, P>,
+  handler: (context: HandlerContext<B, Q, P>) => ApiResult | Promise<ApiResult>,
+) {
+  const { dialect } = config;
+  return async function route(request: Request, args?: RouteArgs): Promise<Response> {
+    const url = new URL(request.url);
+    const requestId = (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
+    const context: ResponseContext = { requestId, method: request.method, url, bodyText: null };
+    let rateLimit: RateLimitState | null = null;
+
+    const finish = (response: Response) => {
+      if (rateLimit) for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(dialect.extraHeaders?.(context, request.headers) ?? {})) response.headers.set(name, value);
+      response.headers.set("Cache-Control", "no-store");
+      return response;
+    };
+
+    try {
+      const env = parseEnv();
+      const db = getDb();
+      const credentials = dialect.readCredentials(request.headers);
+      const check: TokenCheck | null = credentials.token ? checkToken(db, credentials.token) : null;
+      if (!check || !check.ok) {
+        rateLimit = await consumeRateLimit(`ip:${request.headers.get(CLIENT_IP_HEADER) ?? "unknown"}`);
+        if (rateLimit.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
+        const reason = check ? check.reason : credentials.problem === "malformed" ? "header" : "missing";
+        throw new ApiError("unauthorized", UNAUTHORIZED_MESSAGES[reason]);
+      }
+      const principal = check.principal;
+
+      if (credentials.tenantHeaderName) {
+        const named = credentials.tenantHeader?.trim();
+        if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
+        if (named.toLowerCase() !== principal.tenantId) {
+          throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
+        }
+      }
+
+      rateLimit = await consumeRateLimit(`token:${principal.tokenId}`);
+      if (rateLimit.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
+
+      const check403 = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {
+        const decision = authorize(principal, action, resource, policyContext);
+        if (!decision.allowed) throw denial(action, principal, decision.policyIds);
+      };
+      check403(config.action, { type: "Tenant", id: principal.tenantId, tenantId: principal.tenantId });
+
+      const params = parseWith<P>(config.params as P, args ? await args.params : {}, "path");
+      const query = parseWith<Q>(config.query as Q, queryObject(url), "query");
+      let body = undefined as Parsed<B>;
+      if (config.body) {
+        context.bodyText = await readBodyText(request, env.API_MAX_BODY_BYTES);
+        body = parseWith(config.body, parseJsonBody(context.bodyText), "request body");
+      }
+
+      const result = await handler({ db, principal, body, query, params, requestId, authorize: check403 });
+      return finish(dialect.success(result.data ?? null, result.status, context));
+    } catch (error) {
+      if (error instanceof ApiError) return finish(dialect.error(error, context));
+      console.error(`roster: ${request.method} ${url.pathname} failed (request ${requestId}):`, error);
+      return finish(dialect.error(new ApiError("internal", "Internal server error"), context));
+    }
+  };
+}
+
+/** The answer for methods an endpoint does not support, in its dialect and with its headers. */
+export function methodNotAllowed(dialect: Dialect, allowed: string[]) {
+  return async function route(request: Request): Promise<Response> {
+    const context: ResponseContext = { requestId: randomUUID(), method: request.method, url: new URL(request.url), bodyText: null };
+    const rateLimit = await consumeRateLimit(`ip:${request.headers.get(CLIENT_IP_HEADER) ?? "unknown"}`);
+    const error = rateLimit.limited
+      ? new ApiError("rate_limited", "API rate limit exceeded; retry later")
+      : new ApiError("method_not_allowed", `Method ${request.method} is not allowed; use ${allowed.join(" or ")}`);
+    const response = dialect.error(error, context);
+    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) response.headers.set(name, value);
+    response.headers.set("Allow", allowed.join(", "));
+    return response;
+  };
+}
