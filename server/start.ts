@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const demo = await seedDemoIfEmpty(db);
   closeDatabase(db);
 
-  if (!dev && !fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (!dev && !fs.existsSync(path.join(process.cwd(), process.env.ROSTER_DIST_DIR || ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build (once) ...");
     const nextBin = require.resolve("next/dist/bin/next");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
