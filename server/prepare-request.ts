@@ -1,7 +1,5 @@
 import type { IncomingMessage } from "node:http";
-
-/** Must match CLIENT_IP_HEADER in lib/api/route.ts (kept apart so the server loads no app code). */
-const CLIENT_IP_HEADER = "x-roster-client-ip";
+import { CLIENT_IP_HEADER } from "@/lib/api/client-ip";
 
 /** Endpoints whose published docs send a JSON body with GET. */
 const GET_WITH_BODY_PATHS = new Set(["/api/user-identifiers/v1/uuids", "/api/user-identifiers/v1/uuids/"]);

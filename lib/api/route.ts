@@ -6,12 +6,11 @@ import { checkToken, type TokenCheck, type TokenPrincipal } from "@/lib/auth/aut
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
 import { parseEnv } from "@/lib/env";
 import type { Dialect, ResponseContext } from "./dialects/types";
+import { CLIENT_IP_HEADER } from "./client-ip";
 import { ApiError } from "./errors";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { parseJsonBody, readBodyText } from "./request-body";
 
-/** Set by server/start.ts from the socket; any value a client sends is replaced there. */
-export const CLIENT_IP_HEADER = "x-roster-client-ip";
 
 const SCOPE_BY_ACTION: Record<PolicyAction, string> = {
   lookupUserIds: "mx:mxid3:user-identifiers:uuid:read",

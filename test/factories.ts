@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import { createAdmin } from "@/db/queries/admins";
+import { ensureTenant } from "@/db/queries/tenants";
+import { createToken } from "@/db/queries/tokens";
+import { createUser } from "@/db/queries/users";
+import { sessions, type AdminRole } from "@/db/schema";
+import { SCOPES } from "@/lib/auth/scopes";
+import { issueToken } from "@/lib/auth/tokens";
+
+// Not a real password: tests authenticate with tokens, and scrypt would slow every fixture.
+const TEST_PASSWORD_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`) {
+  return ensureTenant(db, name).tenant;
+}
+
+export function makeUser(db: Db, tenantId: string, overrides: { email?: string; active?: boolean } = {}) {
+  return createUser(db, { tenantId, email: overrides.email ?? `u-${randomUUID().slice(0, 8)}@example.test`, name: "Test User", active: overrides.active });
+}
+
+/** An admin with a token (and a console session) in the tenant. */
+export function makeAdminWithToken(db: Db, tenantId: string, options: { role?: AdminRole; scopes?: string[]; expiresAt?: number | null } = {}) {
+  const { admin, user } = createAdmin(db, { tenantId, email: `admin-${randomUUID().slice(0, 8)}@example.test`, role: options.role ?? "admin", passwordHash: TEST_PASSWORD_HASH });
+  const issued = issueToken();
+  createToken(db, {
+    id: issued.id, tenantId, adminId: admin.id, name: "test", secretHash: issued.secretHash, scopes: options.scopes ?? [...SCOPES],
+    expiresAt: options.expiresAt ?? null, actor: { type: "system", name: "test" },
+  });
+  const now = Date.now();
+  db.insert(sessions)
+    .values({ id: randomUUID(), tenantId, adminId: admin.id, tokenHash: randomUUID(), csrfToken: randomUUID(), expiresAt: now + 3_600_000, createdAt: now, updatedAt: now })
+    .run();
+  return { admin, user, token: issued.token, tokenId: issued.id };
+}
