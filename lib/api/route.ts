@@ -1,9 +1,12 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { parse as parseCookies } from "cookie";
 import { z } from "zod";
 import { getDb } from "@/db";
 import type { Db } from "@/db/client";
 import { checkToken, type TokenCheck, type TokenPrincipal } from "@/lib/auth/authenticate-token";
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
+import { scopesForRole } from "@/lib/auth/scopes";
+import { CSRF_HEADER, readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { parseEnv } from "@/lib/env";
 import type { Dialect, ResponseContext } from "./dialects/types";
 import { CLIENT_IP_HEADER } from "./client-ip";
@@ -18,14 +21,20 @@ const SCOPE_BY_ACTION: Record<PolicyAction, string> = {
   readUsers: "users:read",
   listIdentities: "users:read",
   linkIdentity: "identities:write",
+  reactivateUser: "mx:user-deactivation:write",
+  readAuditLog: "users:read",
+  manageOwnTokens: "users:read",
 };
+
+/** Who is calling: a token (API) or an admin's console session, with what the policies need. */
+export type Principal = TokenPrincipal & { actor: { type: "token" | "admin"; id: string; name: string } };
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
 export type HandlerContext<B extends Schema, Q extends Schema, P extends Schema> = {
   db: Db;
-  principal: TokenPrincipal;
+  principal: Principal;
   body: Parsed<B>;
   query: Parsed<Q>;
   params: Parsed<P>;
@@ -38,6 +47,8 @@ export type ApiResult = { status: number; data?: unknown };
 
 export type RouteConfig<B extends Schema, Q extends Schema, P extends Schema> = {
   dialect: Dialect;
+  /** "token" (default): a PAT in the dialect's headers. "session": the console's cookie, with CSRF on mutations. */
+  auth?: "token" | "session";
   /** The policy action checked against the caller's tenant before the handler runs. */
   action: PolicyAction;
   body?: B;
@@ -75,7 +86,55 @@ function parseWith<S extends Schema>(schema: S, value: unknown, what: string): P
   return result.data as Parsed<S>;
 }
 
-function denial(action: PolicyAction, principal: TokenPrincipal, policyIds: string[]): ApiError {
+async function tokenPrincipal(db: Db, request: Request, dialect: Dialect, noteRateLimit: (state: RateLimitState) => void): Promise<Principal> {
+  const credentials = dialect.readCredentials(request.headers);
+  const check: TokenCheck | null = credentials.token ? checkToken(db, credentials.token) : null;
+  if (!check || !check.ok) {
+    const state = await consumeRateLimit(`ip:${request.headers.get(CLIENT_IP_HEADER) ?? "unknown"}`);
+    noteRateLimit(state);
+    if (state.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
+    const reason = check ? check.reason : credentials.problem === "malformed" ? "header" : "missing";
+    throw new ApiError("unauthorized", UNAUTHORIZED_MESSAGES[reason]);
+  }
+  const principal = check.principal;
+  if (credentials.tenantHeaderName) {
+    const named = credentials.tenantHeader?.trim();
+    if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
+    if (named.toLowerCase() !== principal.tenantId) {
+      throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
+    }
+  }
+  return { ...principal, actor: { type: "token", id: principal.tokenId, name: principal.userName } };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function sessionPrincipal(db: Db, request: Request): Principal {
+  const cookies = parseCookies(request.headers.get("cookie") ?? "");
+  const session = readSession(db, cookies[SESSION_COOKIE]);
+  if (!session) throw new ApiError("unauthorized", "Your session has ended; sign in again");
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    // Double submit: the token is only readable by our own pages, and the cookie is SameSite=Lax.
+    const presented = request.headers.get(CSRF_HEADER) ?? "";
+    if (!sameSecret(presented, session.csrfToken)) throw new ApiError("forbidden", "Missing or wrong CSRF token; reload the page", { notices: ["csrf"] });
+  }
+  return {
+    tokenId: session.sessionId,
+    tenantId: session.tenantId,
+    role: session.role,
+    scopes: scopesForRole(session.role),
+    adminId: session.adminId,
+    userId: session.userId,
+    userName: session.userName,
+    actor: { type: "admin", id: session.adminId, name: session.userName },
+  };
+}
+
+function denial(action: PolicyAction, principal: Principal, policyIds: string[]): ApiError {
   const scope = SCOPE_BY_ACTION[action];
   if (policyIds.includes(`scope-required:${scope}`)) {
     return new ApiError("forbidden", `The token is missing the required scope ${scope}`, {
@@ -127,25 +186,9 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
     try {
       const env = parseEnv();
       const db = getDb();
-      const credentials = dialect.readCredentials(request.headers);
-      const check: TokenCheck | null = credentials.token ? checkToken(db, credentials.token) : null;
-      if (!check || !check.ok) {
-        rateLimit = await consumeRateLimit(`ip:${request.headers.get(CLIENT_IP_HEADER) ?? "unknown"}`);
-        if (rateLimit.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
-        const reason = check ? check.reason : credentials.problem === "malformed" ? "header" : "missing";
-        throw new ApiError("unauthorized", UNAUTHORIZED_MESSAGES[reason]);
-      }
-      const principal = check.principal;
+      const principal = config.auth === "session" ? sessionPrincipal(db, request) : await tokenPrincipal(db, request, dialect, (state) => (rateLimit = state));
 
-      if (credentials.tenantHeaderName) {
-        const named = credentials.tenantHeader?.trim();
-        if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
-        if (named.toLowerCase() !== principal.tenantId) {
-          throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
-        }
-      }
-
-      rateLimit = await consumeRateLimit(`token:${principal.tokenId}`);
+      rateLimit = await consumeRateLimit(`${principal.actor.type}:${principal.actor.id}`);
       if (rateLimit.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
 
       const check403 = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {

@@ -2,7 +2,16 @@ import fs from "node:fs";
 import path from "node:path";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 
-export const POLICY_ACTIONS = ["lookupUserIds", "deactivateUser", "readUsers", "listIdentities", "linkIdentity"] as const;
+export const POLICY_ACTIONS = [
+  "lookupUserIds",
+  "deactivateUser",
+  "readUsers",
+  "listIdentities",
+  "linkIdentity",
+  "reactivateUser",
+  "readAuditLog",
+  "manageOwnTokens",
+] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 export type PolicyPrincipal = { tokenId: string; tenantId: string; role: string; scopes: readonly string[] };

@@ -17,7 +17,7 @@ export const deactivatePlatformUser = apiRoute(
     const result = deactivateUser(db, {
       tenantId: principal.tenantId,
       userId: params.uuid,
-      actor: { type: "token", id: principal.tokenId, name: principal.userName, userId: principal.userId },
+      actor: { ...principal.actor, userId: principal.userId },
       requestId,
     });
     if (result.status === "not-found") throw new ApiError("not_found", `No user ${params.uuid} in your company`);

@@ -41,7 +41,7 @@ export const createUserIdentity = apiRoute(
       externalUsername: body.external_username,
       externalEmail: body.external_email,
       externalDisplayName: body.external_display_name,
-      actor: { type: "token", id: principal.tokenId, name: principal.userName },
+      actor: principal.actor,
       requestId,
     });
     switch (result.status) {

@@ -1,0 +1,45 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { ConsoleApiError, consoleFetch } from "@/lib/console/fetch";
+import styles from "./form.module.css";
+
+export function LoginForm({ next }: { next: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    try {
+      await consoleFetch("/api/console/session", { method: "POST", body: { email: form.get("email"), password: form.get("password") } });
+      window.location.assign(next);
+    } catch (caught) {
+      setError(caught instanceof ConsoleApiError ? caught.message : "Could not reach Roster; check your connection and try again");
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className={styles.form} noValidate>
+      <label className={styles.field}>
+        <span>Email</span>
+        <input name="email" type="email" autoComplete="username" required autoFocus />
+      </label>
+      <label className={styles.field}>
+        <span>Password</span>
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {error && (
+        <p role="alert" className={styles.error}>
+          {error}
+        </p>
+      )}
+      <button type="submit" className={styles.primary} disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

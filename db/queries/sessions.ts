@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { admins, sessions, tenants, users, type AdminRole } from "../schema";
+import { recordAuditEvent } from "./audit";
+
+export type SessionPrincipalRow = {
+  sessionId: string;
+  tenantId: string;
+  tenantName: string;
+  csrfToken: string;
+  expiresAt: number;
+  adminId: string;
+  role: AdminRole;
+  userId: string;
+  userName: string;
+  userEmail: string;
+};
+
+/** A live session (not revoked, not expired, its admin's user still active) by the hash of its cookie. */
+export function findLiveSession(db: Db, tokenHash: string, now = Date.now()): SessionPrincipalRow | undefined {
+  return db
+    .select({
+      sessionId: sessions.id,
+      tenantId: sessions.tenantId,
+      tenantName: tenants.name,
+      csrfToken: sessions.csrfToken,
+      expiresAt: sessions.expiresAt,
+      adminId: admins.id,
+      role: admins.role,
+      userId: users.id,
+      userName: users.name,
+      userEmail: users.email,
+    })
+    .from(sessions)
+    .innerJoin(admins, eq(admins.id, sessions.adminId))
+    .innerJoin(users, eq(users.id, admins.userId))
+    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true)))
+    .get();
+}
+
+export function createSession(db: Db, input: { tenantId: string; adminId: string; tokenHash: string; csrfToken: string; expiresAt: number }, now = Date.now()) {
+  const id = randomUUID();
+  db.insert(sessions).values({ id, ...input, lastSeenAt: now, createdAt: now, updatedAt: now }).run();
+  return id;
+}
+
+export function revokeSession(db: Db, sessionId: string, now = Date.now()): void {
+  db.update(sessions).set({ revokedAt: now, updatedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
+}
+
+export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; failedSignIns: number; lockedUntil: number | null; active: boolean };
+
+/** Admin accounts with this email, across tenants (an email may administer several). */
+export function findSignInCandidates(db: Db, emailNormalized: string): SignInCandidate[] {
+  return db
+    .select({
+      adminId: admins.id,
+      tenantId: admins.tenantId,
+      userId: users.id,
+      userName: users.name,
+      passwordHash: admins.passwordHash,
+      failedSignIns: admins.failedSignIns,
+      lockedUntil: admins.lockedUntil,
+      active: users.active,
+    })
+    .from(admins)
+    .innerJoin(users, eq(users.id, admins.userId))
+    .where(eq(users.emailNormalized, emailNormalized))
+    .all();
+}
+
+/** Counts a failed sign-in and locks the account for `lockMs` once `maxFailures` is reached. */
+export function recordFailedSignIn(db: Db, adminId: string, tenantId: string, options: { maxFailures: number; lockMs: number }, now = Date.now()): void {
+  db.transaction((tx) => {
+    const row = tx
+      .update(admins)
+      .set({ failedSignIns: sql`${admins.failedSignIns} + 1`, updatedAt: now })
+      .where(eq(admins.id, adminId))
+      .returning({ failedSignIns: admins.failedSignIns })
+      .get();
+    const locked = (row?.failedSignIns ?? 0) >= options.maxFailures;
+    if (locked) tx.update(admins).set({ lockedUntil: now + options.lockMs, failedSignIns: 0 }).where(eq(admins.id, adminId)).run();
+    recordAuditEvent(tx, {
+      tenantId,
+      actorType: "admin",
+      actorId: adminId,
+      action: "session.sign_in",
+      targetType: "admin",
+      targetId: adminId,
+      outcome: locked ? "locked" : "failed",
+      createdAt: now,
+    });
+  });
+}
+
+export function recordSuccessfulSignIn(db: Db, candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">, now = Date.now()): void {
+  db.transaction((tx) => {
+    tx.update(admins).set({ failedSignIns: 0, lockedUntil: null, updatedAt: now }).where(eq(admins.id, candidate.adminId)).run();
+    recordAuditEvent(tx, {
+      tenantId: candidate.tenantId,
+      actorType: "admin",
+      actorId: candidate.adminId,
+      actorName: candidate.userName,
+      action: "session.sign_in",
+      targetType: "admin",
+      targetId: candidate.adminId,
+      outcome: "success",
+      createdAt: now,
+    });
+  });
+}

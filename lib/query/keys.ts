@@ -1,0 +1,26 @@
+/**
+ * react-query keys for every console resource. Components never write literal keys: they use these
+ * factories, and mutations invalidate by the broader keys (e.g. `userKeys.all`).
+ */
+export type UserListFilters = { query: string; status: "all" | "active" | "inactive"; department: string; sort: string; page: number };
+export type AuditFilters = { actor: string; action: string; target: string; from: string; to: string; page: number };
+
+export const userKeys = {
+  all: ["users"] as const,
+  lists: () => [...userKeys.all, "list"] as const,
+  list: (filters: UserListFilters) => [...userKeys.lists(), filters] as const,
+  departments: () => [...userKeys.all, "departments"] as const,
+  detail: (id: string) => [...userKeys.all, "detail", id] as const,
+  resolve: (emails: string[]) => [...userKeys.all, "resolve", emails] as const,
+};
+
+export const tokenKeys = {
+  all: ["tokens"] as const,
+  list: () => [...tokenKeys.all, "list"] as const,
+};
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: (filters: AuditFilters) => [...auditKeys.all, "list", filters] as const,
+  forTarget: (targetId: string) => [...auditKeys.all, "target", targetId] as const,
+};
