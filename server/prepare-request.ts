@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { CLIENT_IP_HEADER } from "@/lib/api/client-ip";
 
 /** Endpoints whose published docs send a JSON body with GET. */
-const GET_WITH_BODY_PATHS = new Set(["/api/user-identifiers/v1/uuids", "/api/user-identifiers/v1/uuids/"]);
+const GET_WITH_BODY_PATHS = new Set(["/api/user-identifiers/v1/uuids"]);
 
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers["content-length"];

@@ -226,6 +226,7 @@ export function methodNotAllowed(dialect: Dialect, allowed: string[]) {
     const response = dialect.error(error, context);
     for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) response.headers.set(name, value);
     response.headers.set("Allow", allowed.join(", "));
+    response.headers.set("Cache-Control", "no-store");
     return response;
   };
 }

@@ -8,3 +8,4 @@ export const GET = platformUserNotAllowed;
 export const POST = platformUserNotAllowed;
 export const PUT = platformUserNotAllowed;
 export const DELETE = platformUserNotAllowed;
+export const OPTIONS = platformUserNotAllowed;

@@ -10,3 +10,4 @@ export const GET = lookupUserIds;
 export const PUT = userIdentifiersNotAllowed;
 export const PATCH = userIdentifiersNotAllowed;
 export const DELETE = userIdentifiersNotAllowed;
+export const OPTIONS = userIdentifiersNotAllowed;

@@ -9,3 +9,4 @@ export const POST = createUserIdentity;
 export const PUT = userIdentitiesNotAllowed;
 export const PATCH = userIdentitiesNotAllowed;
 export const DELETE = userIdentitiesNotAllowed;
+export const OPTIONS = userIdentitiesNotAllowed;
