@@ -6,6 +6,7 @@ import next from "next";
 import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { answerMalformedApiPath } from "./malformed-path";
 import { prepareRequest } from "./prepare-request";
 
 /**
@@ -47,7 +48,13 @@ async function main(): Promise<void> {
 
   const server = http.createServer((req, res) => {
     prepareRequest(req);
-    void handle(req, res);
+    answerMalformedApiPath(req, res)
+      .then((answered) => (answered ? undefined : handle(req, res)))
+      .catch((error: unknown) => {
+        console.error("roster: request failed:", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("Internal server error");
+      });
   });
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address();

@@ -97,14 +97,18 @@ async function tokenPrincipal(db: Db, request: Request, dialect: Dialect, noteRa
     throw new ApiError("unauthorized", UNAUTHORIZED_MESSAGES[reason]);
   }
   const principal = check.principal;
-  if (credentials.tenantHeaderName) {
-    const named = credentials.tenantHeader?.trim();
-    if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
-    if (named.toLowerCase() !== principal.tenantId) {
-      throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
-    }
-  }
   return { ...principal, actor: { type: "token", id: principal.tokenId, name: principal.userName } };
+}
+
+/** The dialects with a tenant header (JITSudo, OS1) must name the token's own tenant. */
+function checkTenantHeader(request: Request, dialect: Dialect, principal: Principal): void {
+  const credentials = dialect.readCredentials(request.headers);
+  if (!credentials.tenantHeaderName) return;
+  const named = credentials.tenantHeader?.trim();
+  if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
+  if (named.toLowerCase() !== principal.tenantId) {
+    throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
+  }
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -153,6 +157,11 @@ function denial(action: PolicyAction, principal: Principal, policyIds: string[])
   return new ApiError("forbidden", "Access denied by policy", { notices: policyIds.length ? policyIds : ["default-deny"] });
 }
 
+/** OS1 callers name their request (X-COREOS-REQUEST-ID, echoed back); everyone else gets a fresh id. */
+function requestIdFor(dialect: Dialect, request: Request): string {
+  return (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
+}
+
 function queryObject(url: URL): Record<string, string> {
   const query: Record<string, string> = {};
   // A repeated parameter keeps its last value, as most HTTP frameworks do.
@@ -172,7 +181,7 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
   const { dialect } = config;
   return async function route(request: Request, args?: RouteArgs): Promise<Response> {
     const url = new URL(request.url);
-    const requestId = (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
+    const requestId = requestIdFor(dialect, request);
     const context: ResponseContext = { requestId, method: request.method, url, bodyText: null };
     let rateLimit: RateLimitState | null = null;
 
@@ -190,6 +199,7 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
 
       rateLimit = await consumeRateLimit(`${principal.actor.type}:${principal.actor.id}`);
       if (rateLimit.limited) throw new ApiError("rate_limited", "API rate limit exceeded; retry later");
+      if (config.auth !== "session") checkTenantHeader(request, dialect, principal);
 
       const check403 = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {
         const decision = authorize(principal, action, resource, policyContext);
@@ -218,13 +228,14 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
 /** The answer for methods an endpoint does not support, in its dialect and with its headers. */
 export function methodNotAllowed(dialect: Dialect, allowed: string[]) {
   return async function route(request: Request): Promise<Response> {
-    const context: ResponseContext = { requestId: randomUUID(), method: request.method, url: new URL(request.url), bodyText: null };
+    const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: new URL(request.url), bodyText: null };
     const rateLimit = await consumeRateLimit(`ip:${request.headers.get(CLIENT_IP_HEADER) ?? "unknown"}`);
     const error = rateLimit.limited
       ? new ApiError("rate_limited", "API rate limit exceeded; retry later")
       : new ApiError("method_not_allowed", `Method ${request.method} is not allowed; use ${allowed.join(" or ")}`);
     const response = dialect.error(error, context);
     for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) response.headers.set(name, value);
+    for (const [name, value] of Object.entries(dialect.extraHeaders?.(context, request.headers) ?? {})) response.headers.set(name, value);
     response.headers.set("Allow", allowed.join(", "));
     response.headers.set("Cache-Control", "no-store");
     return response;

@@ -78,7 +78,7 @@ const optionalText = (what: string, max: number) => z.string({ error: `${what} m
 export const linkIdentityRequest = z
   .object({
     identity_provider_id: uuid("identity_provider_id"),
-    external_id: z.string({ error: "external_id is required" }).trim().min(1, "external_id must not be empty").max(200, "external_id is at most 200 characters"),
+    external_id: z.string({ error: (issue) => (issue.input === undefined ? "external_id is required" : "external_id must be a string") }).trim().min(1, "external_id must not be empty").max(200, "external_id is at most 200 characters"),
     external_username: optionalText("external_username", 200),
     external_email: optionalText("external_email", 200),
     external_display_name: optionalText("external_display_name", 200),
@@ -108,7 +108,7 @@ export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
 export const listUsersQuery = z.object({
-  page: positiveInt("page", 1).default(1),
+  page: positiveInt("page", 1, 1_000_000).default(1),
   size: positiveInt("size", 1, 100).default(20),
   select: z
     .string()

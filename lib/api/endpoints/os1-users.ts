@@ -41,7 +41,8 @@ export function toOs1User(user: User, options: { includeProperties?: boolean } =
 
 // GetUser
 export const getUser = apiRoute({ dialect: os1, action: "readUsers", params: getUserParams, query: getUserQuery }, ({ db, principal, params, query }) => {
-  const ref = parseUserRef(decodeURIComponent(params.userId));
+  // Next.js has already percent-decoded the path segment.
+  const ref = parseUserRef(params.userId);
   if (!ref) {
     throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", { details: { userId: "not a user id or ref" } });
   }

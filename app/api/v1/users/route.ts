@@ -8,4 +8,4 @@ export const POST = os1ReadOnly;
 export const PUT = os1ReadOnly;
 export const PATCH = os1ReadOnly;
 export const DELETE = os1ReadOnly;
-export const OPTIONS = os;
+export const OPTIONS = os1ReadOnly;

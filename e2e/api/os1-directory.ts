@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { identities, type User } from "@/db/schema";
+import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
+import { addDirectoryUser, os1Headers } from "./jitsudo-os1-support";
+
+// A tenant with a known directory for the OS1 specs: five users whose name, email, unique code,
+// createdAt and updatedAt each sort in a different order, plus the admin behind the token (six
+// users in all). Specs only read it.
+
+export const BASE_MS = 1_700_000_000_000;
+export const seconds = (ms: number) => Math.floor(ms / 1000);
+
+export type Os1Directory = {
+  tenant: TestTenant;
+  admin: TestToken;
+  headers: (requestId?: string) => Record<string, string>;
+  alice: User;
+  bob: User;
+  carol: User;
+  dave: User;
+  erin: User;
+  /** The five named users; the sixth user is the token's admin. */
+  named: User[];
+  total: number;
+};
+
+export function createOs1Directory(label = "os1"): Os1Directory {
+  const tenant = createTestTenant(label);
+  const admin = tenant.addToken();
+  const alice = addDirectoryUser(tenant, {
+    name: "Alice Anders",
+    email: "Mail.Delta@Example.com",
+    uniqueCode: "UC-Q3",
+    userCode: "UCODE-A",
+    aaaId: "AAA-A",
+    category: "staff",
+    createdAt: BASE_MS + 3_500,
+    updatedAt: BASE_MS + 50_999,
+    properties: { department: "Finance", designation: "Analyst", teams: ["ledger"], workLocations: ["BLR"], identification: { idType: "PAN", idNum: "ABCDE1234F" } },
+    primaryMobile: { countryCode: "+91", number: "9876543210" },
+    secondaryMobile: { countryCode: "+1", number: "5550100" },
+  });
+  const bob = addDirectoryUser(tenant, {
+    name: "Bob Brown",
+    email: "mail.bravo@example.com",
+    uniqueCode: "UC-Q1",
+    createdAt: BASE_MS + 5_000,
+    updatedAt: BASE_MS + 10_000,
+    primaryMobile: { countryCode: "+44", number: "7700900123" },
+  });
+  const carol = addDirectoryUser(tenant, {
+    name: "Carol Chen",
+    email: "mail.echo@example.com",
+    uniqueCode: "UC-Q5",
+    createdAt: BASE_MS + 1_000,
+    updatedAt: BASE_MS + 40_000,
+    active: false,
+    deactivatedAt: BASE_MS + 6_700,
+  });
+  const dave = addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", createdAt: BASE_MS + 4_000, updatedAt: BASE_MS + 20_000 });
+  const erin = addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", createdAt: BASE_MS + 2_000, updatedAt: BASE_MS + 30_000 });
+  // Bob has a second identity, so identitiesCount differs between users.
+  const now = Date.now();
+  e2eDb()
+    .insert(identities)
+    .values({
+      id: randomUUID(), tenantId: tenant.tenantId, userId: bob.id, identityProviderId: tenant.providerId, externalId: `second-${bob.id}`,
+      externalUsername: null, externalEmail: null, externalDisplayName: null, linkedBy: "manual", lastSyncedAt: null, createdAt: now, updatedAt: now,
+    })
+    .run();
+  return {
+    tenant,
+    admin,
+    headers: (requestId?: string) => os1Headers(admin.token, tenant.tenantId, requestId),
+    alice,
+    bob,
+    carol,
+    dave,
+    erin,
+    named: [alice, bob, carol, dave, erin],
+    total: 6,
+  };
+}
+
+/** The OS1 wire form of a user row, as GetUser returns it. */
+export function os1View(user: User, includeProperties = true) {
+  return {
+    id: `user:${user.id}`,
+    name: user.name,
+    email: user.email,
+    state: user.state,
+    uniqueCode: user.uniqueCode,
+    userCode: user.userCode,
+    aaaId: user.aaaId,
+    participantType: user.participantType,
+    category: user.category,
+    subCategory: user.subCategory,
+    templateId: user.templateId,
+    ...(includeProperties && { properties: user.properties }),
+    createdAt: seconds(user.createdAt),
+    updatedAt: seconds(user.updatedAt),
+    createdBy: user.createdBy,
+    updatedBy: user.updatedBy,
+  };
+}
+
+export const osId = (user: User) => `user:${user.id}`;
