@@ -24,7 +24,8 @@ export function ConsoleShell({ session, children }: { session: ShellSession; chi
     try {
       await consoleFetch("/api/console/session", { method: "DELETE" });
     } finally {
-      window.location.assign("/login");
+      // A full page load, so the signed-out browser keeps no cached console data.
+      window.location.assign(new URL("/login", window.location.origin).href);
     }
   }
 

@@ -31,7 +31,8 @@ export async function consoleFetch<T>(path: string, init: { method?: string; bod
     credentials: "same-origin",
   });
   if (response.status === 401 && typeof window !== "undefined" && !path.endsWith("/session")) {
-    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    // A full page load (not a client navigation), so no signed-in state survives in memory.
+    window.location.assign(new URL(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, window.location.origin).href);
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
