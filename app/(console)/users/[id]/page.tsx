@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { UserDetailView } from "@/components/user-detail/user-detail-view";
+import { getDb } from "@/db";
+import { getUserDetail } from "@/db/queries/user-detail";
+import { UUID_PATTERN } from "@/lib/api/schemas";
+import { requireSession } from "@/lib/console/current-session";
+import { toUserDetailDto, userPagePermissions } from "@/lib/console/user-detail-endpoints";
+
+type Props = { params: Promise<{ id: string }> };
+
+// Once per request for both the metadata and the page. Another tenant's user is simply not found.
+const loadUserPage = cache(async (rawId: string) => {
+  const id = rawId.toLowerCase();
+  if (!UUID_PATTERN.test(id)) return null;
+  const session = await requireSession();
+  const permissions = userPagePermissions(session, id);
+  const detail = getUserDetail(getDb(), { tenantId: session.tenantId, userId: id, includeAudit: permissions.readAudit });
+  if (!detail) return null;
+  return { id, permissions, data: toUserDetailDto(detail), loadedAt: Date.now() };
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const page = await loadUserPage((await params).id);
+  return { title: page ? page.data.user.name : "User not found" };
+}
+
+export default async function UserPage({ params }: Props) {
+  const page = await loadUserPage((await params).id);
+  if (!page) notFound();
+  return <UserDetailView id={page.id} initialData={page.data} loadedAt={page.loadedAt} permissions={page.permissions} />;
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import Link from "next/link";
+import { Tooltip } from "radix-ui";
+import { useRef, useState } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { ConsoleApiError } from "@/lib/console/fetch";
+import type { UserPagePermissions } from "@/lib/console/user-detail-endpoints";
+import type { UserDetailDto } from "@/lib/query/user-detail";
+import { AccessSection } from "./access-section";
+import { AuditHistory } from "./audit-history";
+import { ContactsSection } from "./contacts-section";
+import { DeactivateDialog } from "./deactivate-dialog";
+import { IdentitiesTable } from "./identities-table";
+import { ProfileSection } from "./profile-section";
+import { ReactivateDialog } from "./reactivate-dialog";
+import { useUserDetail } from "./use-user-detail";
+import styles from "./user-detail.module.css";
+
+
+function refreshProblem(error: unknown): string {
+  if (error instanceof ConsoleApiError && error.status === 404) return "This user no longer exists in your company.";
+  if (error instanceof ConsoleApiError) return `Couldn't refresh this page: ${error.message}.`;
+  return "Couldn't refresh this page: Roster did not answer. Check your connection.";
+}
+
+export function UserDetailView({ id, initialData, loadedAt, permissions }: { id: string; initialData: UserDetailDto; loadedAt: number; permissions: UserPagePermissions }) {
+  const query = useUserDetail(id, initialData, loadedAt);
+  const detail = query.data;
+  const { user } = detail;
+  const [announcement, setAnnouncement] = useState("");
+  const statusRef = useRef<HTMLParagraphElement>(null);
+
+  function announce(message: string) {
+    setAnnouncement(message);
+    // After the dialog closes its trigger may be gone: put focus on the outcome instead.
+    requestAnimationFrame(() => statusRef.current?.focus());
+  }
+
+  return (
+    <Tooltip.Provider delayDuration={300}>
+      <div className={styles.page}>
+        <div className={styles.topRow}>
+          <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
+            <Link href="/users">Users</Link> <span aria-hidden="true">/</span> <span aria-current="page">{user.name}</span>
+          </nav>
+          <span className={styles.refreshing} aria-live="polite">
+            {query.isFetching ? "Refreshing…" : ""}
+          </span>
+        </div>
+
+        <header className={styles.header}>
+          <div className={styles.identity}>
+            <div className={styles.titleRow}>
+              <h1>{user.name}</h1>
+              <span className={styles.status} data-active={user.active}>
+                <span className={styles.visuallyHidden}>Status: </span>
+                {user.active ? "Active" : "Inactive"}
+              </span>
+            </div>
+            <p className={styles.subtitle}>
+              <span className={styles.mono}>{user.email}</span>
+            </p>
+          </div>
+          <div className={styles.actions}>
+            {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} />}
+            {permissions.reactivate && <ReactivateDialog detail={detail} showTrigger={!user.active} onDone={announce} />}
+            {permissions.isSelf && user.active && <p className={styles.note}>This is your own account: you can&apos;t deactivate yourself.</p>}
+          </div>
+        </header>
+
+        <p ref={statusRef} role="status" tabIndex={-1} className={announcement ? styles.announcement : styles.visuallyHidden}>
+          {announcement}
+        </p>
+        {query.isError && (
+          <div role="alert" className={styles.problem}>
+            <span>{refreshProblem(query.error)}</span>
+            <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
+              Try again
+            </button>
+          </div>
+        )}
+
+        <div className={styles.grid}>
+          <ProfileSection user={user} serverNow={loadedAt} />
+          <div className={styles.column}>
+            <ContactsSection contacts={detail.contacts} />
+            <AccessSection access={detail.access} />
+          </div>
+        </div>
+        <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />
+        <AuditHistory events={detail.audit} serverNow={loadedAt} />
+      </div>
+    </Tooltip.Provider>
+  );
+}
