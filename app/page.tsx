@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getDb } from "@/db";
 import { checkDatabase } from "@/db/client";
 import styles from "./page.module.css";
@@ -19,7 +20,8 @@ export default function LandingPage() {
         <p>
           HR systems, identity providers and scripts use the same functions through REST APIs compatible with the
           Mendix User Identifiers and User Deactivation APIs, JITSudo&apos;s identities API and Delhivery OS1&apos;s User API,
-          authenticated with personal access tokens (<code>npm run roster -- token create</code>).
+          authenticated with personal access tokens (<code>npm run roster -- token create</code>). See the{" "}
+          <Link href="/docs/api">API reference</Link> or the OpenAPI document at <a href="/api/openapi.json">/api/openapi.json</a>.
         </p>
         <p className={styles.status} role="status">
           Service status:{" "}
