@@ -1,0 +1,91 @@
+"use client";
+
+import formStyles from "@/components/console/form.module.css";
+import { ConsoleApiError } from "@/lib/console/fetch";
+import { useHydrated } from "@/components/tokens/use-hydrated";
+import { auditExportHref } from "@/lib/query/audit";
+import { AuditFilterForm } from "./audit-filter-form";
+import { AuditPagination } from "./audit-pagination";
+import { AuditTable } from "./audit-table";
+import { EMPTY_AUDIT_FILTERS, hasFilters } from "./audit-url";
+import styles from "./audit.module.css";
+import { useAuditFilters, useAuditLog } from "./use-audit-log";
+
+const EXPORT_LIMIT = 100_000;
+
+/** The API names the filter it could not read (e.g. "from must be an ISO date…"): show that, not just "Invalid query". */
+function problemText(error: Error): string {
+  if (!(error instanceof ConsoleApiError)) return "check your connection and try again";
+  const details = Object.values(error.details ?? {});
+  return details.length > 0 ? details.join("; ") : error.message;
+}
+
+export function AuditView() {
+  const hydrated = useHydrated();
+  const { filters, urlKey, setFilters } = useAuditFilters();
+  const log = useAuditLog(filters);
+  const filtered = hasFilters(filters);
+
+  let results;
+  if (log.isPending) {
+    results = (
+      <p className={styles.state} role="status">
+        Loading events…
+      </p>
+    );
+  } else if (log.isError) {
+    results = (
+      <div role="alert" className={styles.state}>
+        <p className={formStyles.error}>Could not load the audit log: {problemText(log.error)}</p>
+        {/* A refused filter stays refused; only a server or network failure is worth retrying. */}
+        {!(log.error instanceof ConsoleApiError && log.error.status < 500) && (
+          <button type="button" className={formStyles.secondary} onClick={() => log.refetch()}>
+            Try again
+          </button>
+        )}
+      </div>
+    );
+  } else if (log.data.total === 0) {
+    results = (
+      <div className={styles.state}>
+        <p>{filtered ? "No events match these filters." : "No audit events yet."}</p>
+        {filtered && (
+          <button type="button" className={formStyles.secondary} onClick={() => setFilters(EMPTY_AUDIT_FILTERS)}>
+            Clear filters
+          </button>
+        )}
+      </div>
+    );
+  } else {
+    results = (
+      <>
+        <AuditTable events={log.data.events} busy={log.isPlaceholderData} />
+        <AuditPagination filters={filters} total={log.data.total} size={log.data.size} />
+      </>
+    );
+  }
+
+  const total = log.data?.total;
+  return (
+    <div className={styles.page}>
+      <header className={styles.pageHeader}>
+        <div>
+          <h1>Audit log</h1>
+          <p className={styles.muted}>Every change and bulk job in your tenant: who did it, with which token or session, and how it ended. Newest first.</p>
+        </div>
+        <a href={auditExportHref(filters)} download className={`${formStyles.secondary} ${styles.exportLink}`}>
+          Export CSV
+        </a>
+      </header>
+      <section className={styles.card}>
+        <AuditFilterForm key={hydrated ? urlKey : "server"} filters={filters} hydrated={hydrated} onApply={setFilters} onClear={filtered ? () => setFilters(EMPTY_AUDIT_FILTERS) : null} />
+      </section>
+      <section className={styles.card} aria-label="Events">
+        {total !== undefined && total > EXPORT_LIMIT && (
+          <p className={styles.muted}>The export holds the newest {EXPORT_LIMIT.toLocaleString("en-US")} of these events; narrow the filters to export the rest.</p>
+        )}
+        {results}
+      </section>
+    </div>
+  );
+}

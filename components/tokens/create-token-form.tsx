@@ -1,0 +1,103 @@
+"use client";
+
+import { Checkbox } from "radix-ui";
+import { useId, useState, type FormEvent } from "react";
+import formStyles from "@/components/console/form.module.css";
+import type { TokenExpiry } from "@/lib/console/token-endpoints";
+import { ConsoleApiError } from "@/lib/console/fetch";
+import type { CreatedTokenDto } from "@/lib/query/tokens";
+import { EXPIRY_LABELS, NO_EXPIRY, SCOPE_LABELS, scopeLabel } from "./scope-labels";
+import { SelectField } from "./select-field";
+import styles from "./tokens.module.css";
+import { useCreateToken } from "./use-tokens";
+
+const EXPIRY_OPTIONS = [
+  ...Object.entries(EXPIRY_LABELS).map(([value, label]) => ({ value, label })),
+  { value: NO_EXPIRY, label: "Never", hint: "not recommended" },
+];
+
+function problemText(error: unknown): string {
+  if (!(error instanceof ConsoleApiError)) return "Could not reach Roster; check your connection and try again";
+  const details = Object.values(error.details ?? {});
+  return details.length > 0 ? `${error.message}: ${details.join("; ")}` : error.message;
+}
+
+export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: string; allowedScopes: string[]; onCreated: (token: CreatedTokenDto) => void }) {
+  const id = useId();
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<string[]>([]);
+  const [expiry, setExpiry] = useState<string>("30d");
+  const [problem, setProblem] = useState<string | null>(null);
+  const create = useCreateToken();
+  const withheld = Object.keys(SCOPE_LABELS).filter((scope) => !allowedScopes.includes(scope));
+
+  function toggle(scope: string, checked: boolean) {
+    setScopes((current) => (checked ? [...current, scope] : current.filter((s) => s !== scope)));
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!name.trim()) return setProblem("Give the token a name, so you can tell it apart later");
+    if (scopes.length === 0) return setProblem("Choose at least one scope");
+    setProblem(null);
+    const ordered = allowedScopes.filter((scope) => scopes.includes(scope));
+    create.mutate(
+      { name: name.trim(), scopes: ordered, expiresIn: expiry === NO_EXPIRY ? null : (expiry as TokenExpiry) },
+      {
+        onSuccess: (token) => {
+          setName("");
+          setScopes([]);
+          setExpiry("30d");
+          onCreated(token);
+        },
+        onError: (error) => setProblem(problemText(error)),
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} className={styles.createForm} noValidate aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className={styles.sectionTitle}>
+        Create a token
+      </h2>
+      <div className={styles.createRow}>
+        <label className={`${formStyles.field} ${styles.nameField}`}>
+          <span>Name</span>
+          <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} placeholder="e.g. HR sync job" autoComplete="off" required />
+        </label>
+        <SelectField id={`${id}-expiry`} label="Expires after" value={expiry} onValueChange={setExpiry} groups={[{ label: "Expiry", options: EXPIRY_OPTIONS }]} className={styles.expiryField} />
+      </div>
+      <fieldset className={styles.scopes}>
+        <legend>Scopes</legend>
+        <div className={styles.scopeGrid}>
+          {allowedScopes.map((scope) => (
+            <div key={scope} className={styles.scopeOption}>
+              <Checkbox.Root id={`${id}-${scope}`} className={styles.checkbox} checked={scopes.includes(scope)} onCheckedChange={(checked) => toggle(scope, checked === true)}>
+                <Checkbox.Indicator className={styles.checkIndicator}>✓</Checkbox.Indicator>
+              </Checkbox.Root>
+              <label htmlFor={`${id}-${scope}`}>
+                <span className={styles.scopeLabel}>{scopeLabel(scope)}</span>
+                <code className={styles.scopeName}>{scope}</code>
+              </label>
+            </div>
+          ))}
+        </div>
+        {withheld.length > 0 && (
+          <p className={styles.note}>
+            Your role ({role}) cannot grant {withheld.map((scope) => scopeLabel(scope).toLowerCase()).join(" or ")}.
+          </p>
+        )}
+      </fieldset>
+      {problem && (
+        <p role="alert" className={formStyles.error}>
+          {problem}
+        </p>
+      )}
+      <div>
+        <button type="submit" className={formStyles.primary} disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create token"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,137 @@
+"use client";
+
+import { useState } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { ConsoleApiError } from "@/lib/console/fetch";
+import type { TokenDto } from "@/lib/query/tokens";
+import { RelativeTime } from "./relative-time";
+import { RevokeTokenDialog } from "./revoke-token-dialog";
+import { scopeLabel } from "./scope-labels";
+import styles from "./tokens.module.css";
+import { useRevokeToken, useTokenList } from "./use-tokens";
+
+const STATUS_TEXT: Record<TokenDto["status"], string> = { active: "Active", expired: "Expired", revoked: "Revoked" };
+
+function StatusBadge({ token }: { token: TokenDto }) {
+  return <span className={`${styles.badge} ${styles[token.status]}`}>{STATUS_TEXT[token.status]}</span>;
+}
+
+function Expiry({ token }: { token: TokenDto }) {
+  if (token.status === "revoked" && token.revokedAt) {
+    return (
+      <>
+        revoked <RelativeTime iso={token.revokedAt} />
+      </>
+    );
+  }
+  if (!token.expiresAt) return <span className={styles.muted}>never</span>;
+  return <RelativeTime iso={token.expiresAt} />;
+}
+
+export function TokenList() {
+  const tokens = useTokenList();
+  const revoke = useRevokeToken();
+  const [confirming, setConfirming] = useState<TokenDto | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  function confirmRevoke(token: TokenDto) {
+    setProblem(null);
+    revoke.mutate(token.id, {
+      onSuccess: () => setConfirming(null),
+      onError: (error) => {
+        setConfirming(null);
+        setProblem(`Could not revoke “${token.name}”: ${error instanceof ConsoleApiError ? error.message : "check your connection and try again"}`);
+      },
+    });
+  }
+
+  let body;
+  if (tokens.isPending) {
+    body = <p className={styles.muted}>Loading your tokens…</p>;
+  } else if (tokens.isError) {
+    body = (
+      <div role="alert" className={styles.stateBox}>
+        <p className={formStyles.error}>Could not load your tokens: {tokens.error.message}</p>
+        <button type="button" className={formStyles.secondary} onClick={() => tokens.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (tokens.data.length === 0) {
+    body = (
+      <div className={styles.stateBox}>
+        <p>You have no tokens yet. Create one above to call Roster&apos;s APIs from a script.</p>
+      </div>
+    );
+  } else {
+    body = (
+      <div className={styles.tableWrap}>
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th scope="col">Token</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className={styles.visuallyHidden}>Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data.map((token) => (
+              <tr key={token.id} className={token.status === "active" ? undefined : styles.inactiveRow}>
+                <th scope="row" className={styles.tokenCell}>
+                  <span className={styles.tokenName}>{token.name}</span>
+                  <ul className={styles.scopeChips} aria-label="Scopes">
+                    {token.scopes.map((scope) => (
+                      <li key={scope} title={scopeLabel(scope)}>
+                        <code>{scope}</code>
+                      </li>
+                    ))}
+                  </ul>
+                </th>
+                <td>
+                  <RelativeTime iso={token.createdAt} />
+                </td>
+                <td data-testid="last-used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className={styles.muted}>never used</span>}</td>
+                <td>
+                  <Expiry token={token} />
+                </td>
+                <td>
+                  <StatusBadge token={token} />
+                </td>
+                <td className={styles.actionCell}>
+                  {token.status === "active" && (
+                    <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+
+  return (
+    <section aria-labelledby="token-list-title" className={styles.card}>
+      <div className={styles.listHeader}>
+        <h2 id="token-list-title" className={styles.sectionTitle}>
+          Your tokens
+        </h2>
+        {tokens.isFetching && !tokens.isPending && <span className={styles.muted}>Refreshing…</span>}
+      </div>
+      {problem && (
+        <p role="alert" className={formStyles.error}>
+          {problem}
+        </p>
+      )}
+      {body}
+      <RevokeTokenDialog token={confirming} pending={revoke.isPending} onConfirm={confirmRevoke} onCancel={() => setConfirming(null)} />
+    </section>
+  );
+}
