@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import { createTestDb } from "@/test/db";
+import { makeTenant } from "@/test/factories";
+import type { Db } from "../client";
+import { createUser } from "./users";
+import { COUNT_CAP, listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
+
+const DAY = 86_400_000;
+
+function plan(db: Db, query: { sql: string; args: unknown[] }): string {
+  return (db.$client.prepare(`explain query plan ${query.sql}`).all(...query.args) as { detail: string }[]).map((row) => row.detail).join(" | ");
+}
+
+/** Inserts users fast (one transaction) with predictable emails, names, departments and creation times. */
+function addUsers(db: Db, tenantId: string, count: number, make: (i: number) => { email: string; name?: string; active?: boolean; department?: string; createdAt?: number }) {
+  db.$client.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const u = make(i);
+      createUser(db, { tenantId, email: u.email, name: u.name ?? `User ${i}`, active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
+    }
+  })();
+}
+
+describe("listConsoleUsers", () => {
+  const db = createTestDb();
+  const tenant = makeTenant(db);
+  const other = makeTenant(db);
+  addUsers(db, tenant.id, 30, (i) => ({
+    email: `${["alice", "albert", "bob"][i % 3]}.${String(i).padStart(2, "0")}@example.test`,
+    name: `${["Zoe", "Yann", "Xavier"][i % 3]} ${String(i).padStart(2, "0")}`,
+    active: i % 5 !== 0,
+    department: i % 2 === 0 ? "Sales" : "Legal",
+    createdAt: 1_700_000_000_000 + ((i * 7) % 30) * DAY,
+  }));
+  addUsers(db, other.id, 5, (i) => ({ email: `alice.other${i}@example.test`, department: "Secret" }));
+
+  it("matches an email prefix case-insensitively, in email order, with the exact total", () => {
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "  ALI " });
+    expect(page.users.map((u) => u.email)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27].map((i) => `alice.${String(i).padStart(2, "0")}@example.test`));
+    expect(page).toMatchObject({ total: 10, totalKind: "exact", page: 1, size: 50, sort: "email", dir: "asc", sortFallback: false });
+    expect(page.users[0]).toEqual({ id: expect.any(String), email: "alice.00@example.test", name: "Zoe 00", active: false, department: "Sales", designation: "Sales person", createdAt: expect.any(Number) });
+  });
+
+  it("finds one user by the exact address, in any case", () => {
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "Bob.05@Example.TEST" });
+    expect(page.users.map((u) => u.email)).toEqual(["bob.05@example.test"]);
+    expect(page.total).toBe(1);
+  });
+
+  it("never shows another tenant's users", () => {
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "alice.other" });
+    expect(page.users).toEqual([]);
+    expect(page.total).toBe(0);
+    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Secret" }).total).toBe(0);
+    expect(listConsoleUsers(db, { tenantId: other.id }).total).toBe(5);
+  });
+
+  it("treats LIKE wildcards in the search as plain characters", () => {
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "%" }).total).toBe(0);
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "_lice" }).total).toBe(0);
+  });
+
+  it("filters by status and department, together with the search", () => {
+    const inactive = listConsoleUsers(db, { tenantId: tenant.id, status: "inactive" });
+    expect(inactive.users.every((u) => !u.active)).toBe(true);
+    expect(inactive.total).toBe(6);
+    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active" }).total).toBe(24);
+    const legal = listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: "al" });
+    expect(legal.users.every((u) => u.department === "Legal" && u.email.startsWith("al"))).toBe(true);
+    expect(legal.total).toBe(10);
+  });
+
+  it("sorts by email, name or creation date in either direction", () => {
+    const emails = listConsoleUsers(db, { tenantId: tenant.id, sort: "email", dir: "desc" }).users.map((u) => u.email);
+    expect(emails).toEqual([...emails].sort().reverse());
+    const names = listConsoleUsers(db, { tenantId: tenant.id, sort: "name", dir: "asc" }).users.map((u) => u.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    expect(names[0]).toBe("Xavier 02");
+    const created = listConsoleUsers(db, { tenantId: tenant.id, sort: "createdAt", dir: "desc" }).users.map((u) => u.createdAt);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    const createdInSearch = listConsoleUsers(db, { tenantId: tenant.id, query: "b", sort: "createdAt", dir: "asc" }).users.map((u) => u.createdAt);
+    expect(createdInSearch).toEqual([...createdInSearch].sort((a, b) => a - b));
+  });
+
+  it("pages with a stable order and the same total on every page", () => {
+    const first = listConsoleUsers(db, { tenantId: tenant.id, size: 12, page: 1 });
+    const third = listConsoleUsers(db, { tenantId: tenant.id, size: 12, page: 3 });
+    expect(first).toMatchObject({ total: 30, totalKind: "exact" });
+    expect(third).toMatchObject({ total: 30, totalKind: "exact", page: 3 });
+    expect(third.users).toHaveLength(6);
+    const all = [1, 2, 3].flatMap((page) => listConsoleUsers(db, { tenantId: tenant.id, size: 12, page, sort: "name" }).users.map((u) => u.id));
+    expect(new Set(all).size).toBe(30);
+  });
+
+  it("refuses pages that start beyond the count cap", () => {
+    expect(() => listConsoleUsers(db, { tenantId: tenant.id, size: 50, page: COUNT_CAP / 50 + 1 })).toThrow(RangeError);
+  });
+
+  it("walks the (tenant_id, email_normalized) index for a prefix search: never a scan", () => {
+    for (const sort of ["email", "name", "createdAt"] as const) {
+      const detail = plan(db, userListQuery({ tenantId: tenant.id, query: "ali", status: "active", department: "Sales", sort }));
+      expect(detail).toMatch(/SEARCH users USING INDEX users_tenant_email_unique \(tenant_id=\? AND email_normalized>\? AND email_normalized<\?\)/);
+      expect(detail).not.toMatch(/SCAN users/);
+    }
+    // Email order needs no sort at all; without a search the created_at index gives that order.
+    expect(plan(db, userListQuery({ tenantId: tenant.id, query: "ali" }))).not.toMatch(/TEMP B-TREE/);
+    expect(plan(db, userListQuery({ tenantId: tenant.id, status: "inactive" }))).not.toMatch(/TEMP B-TREE|SCAN users/);
+    expect(plan(db, userListQuery({ tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).toMatch(/USING INDEX users_tenant_created_at_idx/);
+    expect(plan(db, userListQuery({ tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe("listConsoleUsers on a tenant larger than the bounds", () => {
+  const db = createTestDb();
+  const tenant = makeTenant(db);
+  const size = COUNT_CAP + 500;
+  // Every 10th user is in Legal; every 4th is inactive: predictable densities for the estimates.
+  addUsers(db, tenant.id, size, (i) => ({ email: `person${String(i).padStart(6, "0")}@big.test`, name: `Name ${size - i}`, active: i % 4 !== 0, department: i % 10 === 0 ? "Legal" : "Ops" }));
+
+  it("caps an unfiltered total at 10,000+", () => {
+    expect(listConsoleUsers(db, { tenantId: tenant.id })).toMatchObject({ total: COUNT_CAP, totalKind: "atLeast" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "person00" })).toMatchObject({ total: 10_000, totalKind: "exact" });
+  });
+
+  it("estimates a filtered total from a bounded sample when many users would have to be read", () => {
+    const legal = listConsoleUsers(db, { tenantId: tenant.id, department: "Legal" });
+    expect(legal.totalKind).toBe("estimate");
+    expect(legal.total).toBeGreaterThanOrEqual(1_000); // 1,050 in truth, rounded to two significant figures
+    expect(legal.total).toBeLessThanOrEqual(1_100);
+    // 7,875 active in truth.
+    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: "person" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
+    // Within a narrow search every candidate is read: exact.
+    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: "person001" })).toMatchObject({ total: 100, totalKind: "exact" });
+  });
+
+  it("falls back to email order when a sort no index serves would read too many rows", () => {
+    const wide = listConsoleUsers(db, { tenantId: tenant.id, sort: "name" });
+    expect(wide).toMatchObject({ sort: "email", sortFallback: true });
+    expect(wide.users[0]?.email).toBe("person000000@big.test");
+    const narrow = listConsoleUsers(db, { tenantId: tenant.id, query: "person0001", sort: "name" });
+    expect(narrow).toMatchObject({ sort: "name", sortFallback: false });
+  });
+
+  it("lists departments in chunks for a large tenant", async () => {
+    expect(await listDepartments(db, tenant.id)).toEqual(["Legal", "Ops"]);
+  });
+});
+
+describe("listDepartments", () => {
+  const db = createTestDb();
+  const tenant = makeTenant(db);
+  addUsers(db, tenant.id, 6, (i) => ({ email: `d${i}@example.test`, department: ["Sales", "IT", "", "Sales", "Legal", "IT"][i] }));
+  addUsers(db, makeTenant(db).id, 1, () => ({ email: "x@example.test", department: "Elsewhere" }));
+
+  it("answers the tenant's distinct, non-empty departments, sorted", async () => {
+    expect(await listDepartments(db, tenant.id)).toEqual(["IT", "Legal", "Sales"]);
+  });
+});
+
+describe("resolveUsersByEmails", () => {
+  const db = createTestDb();
+  const tenant = makeTenant(db);
+  const ann = createUser(db, { tenantId: tenant.id, email: "Ann@Example.test", name: "Ann" });
+  const ben = createUser(db, { tenantId: tenant.id, email: "ben@example.test", name: "Ben", active: false });
+  createUser(db, { tenantId: makeTenant(db).id, email: "stranger@example.test", name: "Stranger" });
+
+  it("splits pasted addresses into found users (in the order pasted) and unknown addresses (as typed), each once", () => {
+    const result = resolveUsersByEmails(db, tenant.id, ["ben@example.test", " ANN@example.test ", "nobody@example.test", "ann@example.test", "Stranger@example.test", "nobody@EXAMPLE.test"]);
+    expect(result.found).toEqual([
+      { email: "ben@example.test", id: ben.id, name: "Ben", active: false },
+      { email: "Ann@Example.test", id: ann.id, name: "Ann", active: true },
+    ]);
+    expect(result.notFound).toEqual(["nobody@example.test", "Stranger@example.test"]);
+  });
+
+  it("answers nothing for nothing", () => {
+    expect(resolveUsersByEmails(db, tenant.id, [])).toEqual({ found: [], notFound: [] });
+  });
+});
