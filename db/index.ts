@@ -1,5 +1,5 @@
 import "server-only";
-import { databasePath, parseEnv } from "@/lib/env";
+import { databasePath, serverEnv } from "@/lib/env";
 import { openDatabase, type Db } from "./client";
 
 // One handle per process: Next can evaluate this module more than once (dev reloads,
@@ -7,6 +7,6 @@ import { openDatabase, type Db } from "./client";
 const globalForDb = globalThis as unknown as { rosterDb?: Db };
 
 export function getDb(): Db {
-  globalForDb.rosterDb ??= openDatabase(databasePath(parseEnv()));
+  globalForDb.rosterDb ??= openDatabase(databasePath(serverEnv()));
   return globalForDb.rosterDb;
 }

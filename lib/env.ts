@@ -40,6 +40,14 @@ export function parseEnv(source: EnvSource = process.env): Env {
   return result.data;
 }
 
+let processEnv: Env | undefined;
+
+/** The validated process environment, parsed once: request handlers read it on every call. */
+export function serverEnv(): Env {
+  processEnv ??= parseEnv(process.env);
+  return processEnv;
+}
+
 /** The SQLite file path named by DATABASE_URL ("file:data/roster.db" → "data/roster.db"). */
 export function databasePath(env: Pick<Env, "DATABASE_URL">): string {
   return env.DATABASE_URL.slice("file:".length);

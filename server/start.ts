@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   if (!dev && !fs.existsSync(path.join(process.cwd(), process.env.ROSTER_DIST_DIR || ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build (once) ...");
     const nextBin = require.resolve("next/dist/bin/next");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+    // The build gets Node's default heap, not the server's smaller one set by npm start.
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NODE_OPTIONS: "" } });
     if (build.status !== 0) {
       console.error("roster: next build failed; see the output above");
       process.exit(1);

@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
 import type { Db } from "../client";
-import { admins, personalAccessTokens, sessions, users, type ActorRef } from "../schema";
-import { recordAuditEvent } from "./audit";
+import type { ActorRef } from "../schema";
 
 export type DeactivationActor = { type: "admin" | "token"; id: string; name: string; userId: string };
 
@@ -10,66 +10,59 @@ export type DeactivationResult =
   | { status: "already-inactive" }
   | { status: "not-found" };
 
+// Plain prepared statements, cached per connection: this is the API's hot write path, and
+// building the same queries through the ORM on every call cost more than the writes themselves.
+const SQL = {
+  findUser: "select id, active, email from users where id = ? and tenant_id = ?",
+  deactivateUser: `update users set active = 0, state = 'inactive:deactivated', deactivated_at = ?, deactivated_by = ?,
+                   updated_at = ?, updated_by = ? where id = ?`,
+  revokeTokens: `update personal_access_tokens set revoked_at = ?, updated_at = ?
+                 where revoked_at is null and admin_id in (select id from admins where user_id = ?)`,
+  revokeSessions: `update sessions set revoked_at = ?, updated_at = ?
+                   where revoked_at is null and admin_id in (select id from admins where user_id = ?)`,
+  insertAudit: `insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id,
+                outcome, request_id, details, created_at) values (?, ?, ?, ?, ?, 'user.deactivate', 'user', ?, ?, ?, ?, ?)`,
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+const cache = new WeakMap<Database.Database, { statements: Statements; run: Database.Transaction<(input: DeactivationInput, now: number) => DeactivationResult> }>();
+
+type DeactivationInput = { tenantId: string; userId: string; actor: DeactivationActor; requestId?: string; reason?: string };
+
+function prepared(sqlite: Database.Database) {
+  let entry = cache.get(sqlite);
+  if (!entry) {
+    const statements = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, sqlite.prepare(text)])) as Statements;
+    const run = sqlite.transaction((input: DeactivationInput, now: number): DeactivationResult => {
+      const user = statements.findUser.get(input.userId, input.tenantId) as { id: string; active: number; email: string } | undefined;
+      if (!user) return { status: "not-found" };
+      const audit = (outcome: string, details: Record<string, unknown>) =>
+        statements.insertAudit.run(
+          randomUUID(), input.tenantId, input.actor.type, input.actor.id, input.actor.name, user.id, outcome,
+          input.requestId ?? null, JSON.stringify(details), now,
+        );
+      if (!user.active) {
+        audit("already_inactive", { email: user.email });
+        return { status: "already-inactive" };
+      }
+      const actorRef = JSON.stringify({ id: input.actor.userId, name: input.actor.name } satisfies ActorRef);
+      statements.deactivateUser.run(now, actorRef, now, actorRef, user.id);
+      const tokensRevoked = statements.revokeTokens.run(now, now, user.id).changes;
+      const sessionsRevoked = statements.revokeSessions.run(now, now, user.id).changes;
+      audit("deactivated", { email: user.email, tokensRevoked, sessionsRevoked, ...(input.reason ? { reason: input.reason } : {}) });
+      return { status: "deactivated", tokensRevoked, sessionsRevoked };
+    });
+    entry = { statements, run };
+    cache.set(sqlite, entry);
+  }
+  return entry;
+}
+
 /**
  * Deactivates a user of a tenant in one immediate transaction: the user row, every token and
  * console session the user holds as an admin, and one audit event. A user already inactive is
  * left as it is and the audit log records the no-op. Another tenant's user is "not-found".
  */
-export function deactivateUser(
-  db: Db,
-  input: { tenantId: string; userId: string; actor: DeactivationActor; requestId?: string; reason?: string },
-  now = Date.now(),
-): DeactivationResult {
-  return db.transaction(
-    (tx) => {
-      const user = tx
-        .select({ id: users.id, active: users.active, email: users.email })
-        .from(users)
-        .where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId)))
-        .get();
-      if (!user) return { status: "not-found" } as const;
-      const audit = {
-        tenantId: input.tenantId,
-        actorType: input.actor.type,
-        actorId: input.actor.id,
-        actorName: input.actor.name,
-        targetType: "user",
-        targetId: user.id,
-        requestId: input.requestId ?? null,
-        createdAt: now,
-      };
-      if (!user.active) {
-        recordAuditEvent(tx, { ...audit, action: "user.deactivate", outcome: "already_inactive", details: { email: user.email } });
-        return { status: "already-inactive" } as const;
-      }
-      const actorRef: ActorRef = { id: input.actor.userId, name: input.actor.name };
-      tx.update(users)
-        .set({ active: false, state: "inactive:deactivated", deactivatedAt: now, deactivatedBy: actorRef, updatedAt: now, updatedBy: actorRef })
-        .where(eq(users.id, user.id))
-        .run();
-      const adminIds = tx.select({ id: admins.id }).from(admins).where(eq(admins.userId, user.id)).all().map((a) => a.id);
-      let tokensRevoked = 0;
-      let sessionsRevoked = 0;
-      if (adminIds.length > 0) {
-        tokensRevoked = tx
-          .update(personalAccessTokens)
-          .set({ revokedAt: now, updatedAt: now })
-          .where(and(inArray(personalAccessTokens.adminId, adminIds), isNull(personalAccessTokens.revokedAt)))
-          .run().changes;
-        sessionsRevoked = tx
-          .update(sessions)
-          .set({ revokedAt: now, updatedAt: now })
-          .where(and(inArray(sessions.adminId, adminIds), isNull(sessions.revokedAt)))
-          .run().changes;
-      }
-      recordAuditEvent(tx, {
-        ...audit,
-        action: "user.deactivate",
-        outcome: "deactivated",
-        details: { email: user.email, tokensRevoked, sessionsRevoked, ...(input.reason ? { reason: input.reason } : {}) },
-      });
-      return { status: "deactivated", tokensRevoked, sessionsRevoked } as const;
-    },
-    { behavior: "immediate" },
-  );
+export function deactivateUser(db: Db, input: DeactivationInput, now = Date.now()): DeactivationResult {
+  return prepared(db.$client).run.immediate(input, now);
 }

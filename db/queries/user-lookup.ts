@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { Db } from "../client";
 import { normalizeEmail } from "../factories";
 
@@ -9,10 +10,24 @@ export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly s
   const normalized = [...new Set(emails.map(normalizeEmail))];
   const found = new Map<string, string>();
   if (normalized.length === 0) return found;
-  // Raw SQL on the (tenant_id, email_normalized) unique index: the one hot path of the lookup API.
-  const statement = db.$client.prepare(
-    `select email_normalized as email, id from users where tenant_id = ? and email_normalized in (${normalized.map(() => "?").join(",")})`,
-  );
+  const statement = lookupStatement(db.$client, normalized.length);
   for (const row of statement.all(tenantId, ...normalized) as { email: string; id: string }[]) found.set(row.email, row.id);
   return found;
+}
+
+// Raw SQL on the (tenant_id, email_normalized) unique index: the hot path of the lookup API.
+// Statements are cached per connection and address count (most calls ask for one address).
+const statements = new WeakMap<Database.Database, Map<number, Database.Statement>>();
+const MAX_CACHED_SIZES = 64;
+
+function lookupStatement(sqlite: Database.Database, count: number): Database.Statement {
+  let bySize = statements.get(sqlite);
+  if (!bySize) statements.set(sqlite, (bySize = new Map()));
+  let statement = bySize.get(count);
+  if (!statement) {
+    statement = sqlite.prepare(`select email_normalized as email, id from users where tenant_id = ? and email_normalized in (${Array(count).fill("?").join(",")})`);
+    if (bySize.size >= MAX_CACHED_SIZES) bySize.clear();
+    bySize.set(count, statement);
+  }
+  return statement;
 }

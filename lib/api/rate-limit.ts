@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { parseEnv } from "@/lib/env";
+import { serverEnv } from "@/lib/env";
 
 export type RateLimitState = { limit: number; remaining: number; resetSeconds: number; limited: boolean };
 
@@ -8,7 +8,7 @@ const globalForLimiter = globalThis as unknown as { rosterRateLimiter?: { limite
 
 function limiter() {
   if (!globalForLimiter.rosterRateLimiter) {
-    const env = parseEnv();
+    const env = serverEnv();
     globalForLimiter.rosterRateLimiter = {
       limiter: new RateLimiterMemory({ points: env.RATE_LIMIT_REQUESTS, duration: env.RATE_LIMIT_WINDOW_SECONDS }),
       points: env.RATE_LIMIT_REQUESTS,

@@ -5,6 +5,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return "";
+  // With a Content-Length the HTTP parser already stops the body at that size, so the whole body
+  // can be read at once; only chunked bodies need counting as they stream in.
+  if (Number.isFinite(declared)) return request.text();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -7,7 +7,7 @@ import { checkToken, type TokenCheck, type TokenPrincipal } from "@/lib/auth/aut
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
 import { scopesForRole } from "@/lib/auth/scopes";
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from "@/lib/auth/session";
-import { parseEnv } from "@/lib/env";
+import { serverEnv } from "@/lib/env";
 import type { Dialect, ResponseContext } from "./dialects/types";
 import { CLIENT_IP_HEADER } from "./client-ip";
 import { ApiError } from "./errors";
@@ -193,7 +193,7 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
     };
 
     try {
-      const env = parseEnv();
+      const env = serverEnv();
       const db = getDb();
       const principal = config.auth === "session" ? sessionPrincipal(db, request) : await tokenPrincipal(db, request, dialect, (state) => (rateLimit = state));
 
