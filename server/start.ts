@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import next from "next";
 import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
+import { startLeaverWorker } from "@/lib/leavers/worker";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
 import { answerMalformedApiPath } from "./malformed-path";
 import { prepareRequest } from "./prepare-request";
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
       console.log(`Demo login: ${demoAdminEmail()} (its password was printed when the demo was seeded)`);
     }
   });
+
+  // Bulk leaver jobs run in this process, on a connection of their own (docs: issue 5).
+  startLeaverWorker(openDatabase(databasePath(env)));
 
   const shutdown = () => {
     server.close(() => process.exit(0));

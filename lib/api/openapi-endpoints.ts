@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import * as s from "./schemas";
+import { LEAVER_ENDPOINTS, LEAVER_NOT_ALLOWED } from "@/lib/leavers/openapi";
 
 /**
  * What the OpenAPI document says about each endpoint, beside the zod schemas the handlers parse
@@ -228,6 +229,7 @@ export const ENDPOINTS: EndpointSpec[] = [
     success: { status: 200, description: "An OpenAPI 3.1 document", jsonSchema: { type: "object", required: ["openapi", "paths"] } },
     errors: [],
   },
+  ...LEAVER_ENDPOINTS,
 ];
 
 export const NOT_ALLOWED: NotAllowedSpec[] = [
@@ -237,4 +239,5 @@ export const NOT_ALLOWED: NotAllowedSpec[] = [
   ...["/api/v1/users", "/api/v1/users/{userId}", "/api/v1/users/email", "/api/v1/users/mobile"].map(
     (path): NotAllowedSpec => ({ api: "os1", path, methods: ["post", "put", "patch", "delete", "options"], allowed: ["GET"] }),
   ),
+  ...LEAVER_NOT_ALLOWED,
 ];

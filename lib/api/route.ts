@@ -24,6 +24,8 @@ const SCOPE_BY_ACTION: Record<PolicyAction, string> = {
   reactivateUser: "mx:user-deactivation:write",
   readAuditLog: "users:read",
   manageOwnTokens: "users:read",
+  bulkDeactivateUsers: "mx:user-deactivation:write",
+  readLeaverJobs: "users:read",
 };
 
 /** Who is calling: a token (API) or an admin's console session, with what the policies need. */

@@ -11,6 +11,8 @@ export const POLICY_ACTIONS = [
   "reactivateUser",
   "readAuditLog",
   "manageOwnTokens",
+  "bulkDeactivateUsers",
+  "readLeaverJobs",
 ] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 

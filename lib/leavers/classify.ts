@@ -1,0 +1,76 @@
+import type { LeaverClass } from "@/db/schema";
+import type { LeaverFileRow } from "./parse-csv";
+
+export type ClassifiedRow = LeaverFileRow & { class: LeaverClass; userId: string | null; duplicateOf: number | null };
+export type LeaverCounts = Record<LeaverClass, number>;
+export type UserState = { id: string; active: boolean };
+
+// Deliberately plain: one @, no spaces, a dot in the domain. The directory decides the rest.
+const EMAIL_PATTERN = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
+export const MAX_EMAIL_LENGTH = 254;
+
+export const normalizeLeaverEmail = (email: string) => email.trim().toLowerCase();
+
+export function isPlausibleEmail(email: string): boolean {
+  return email.length > 0 && email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email);
+}
+
+export function emptyCounts(): LeaverCounts {
+  return { will_deactivate: 0, already_inactive: 0, not_found: 0, invalid_email: 0, duplicate: 0, self: 0 };
+}
+
+/**
+ * Classifies rows, chunk after chunk of one file, in this order: invalid email, repeat of an
+ * earlier row (compared case-insensitively), unknown in the tenant, the uploading admin themself,
+ * already inactive, and otherwise "will deactivate". `users` maps normalized emails to the
+ * tenant's users (those of the chunk suffice). The rows are classified in place, to keep a
+ * 100,000-row upload small in memory.
+ */
+export function createLeaverClassifier(selfUserId: string) {
+  const counts = emptyCounts();
+  const firstRowByEmail = new Map<string, number>();
+  return {
+    counts,
+    classify(rows: LeaverFileRow[], users: ReadonlyMap<string, UserState>): ClassifiedRow[] {
+      for (const row of rows as ClassifiedRow[]) {
+        const key = normalizeLeaverEmail(row.email);
+        let cls: LeaverClass;
+        let user: UserState | undefined;
+        let duplicateOf: number | null = null;
+        if (!isPlausibleEmail(key)) cls = "invalid_email";
+        else if (firstRowByEmail.has(key)) {
+          cls = "duplicate";
+          duplicateOf = firstRowByEmail.get(key) ?? null;
+        } else {
+          firstRowByEmail.set(key, row.rowNumber);
+          user = users.get(key);
+          if (!user) cls = "not_found";
+          else if (user.id === selfUserId) cls = "self";
+          else if (!user.active) cls = "already_inactive";
+          else cls = "will_deactivate";
+        }
+        counts[cls] += 1;
+        row.class = cls;
+        row.userId = cls === "duplicate" ? null : (user?.id ?? null);
+        row.duplicateOf = duplicateOf;
+      }
+      return rows as ClassifiedRow[];
+    },
+  };
+}
+
+/** Classifies a whole file's rows at once (see createLeaverClassifier). */
+export function classifyLeaverRows(rows: LeaverFileRow[], users: ReadonlyMap<string, UserState>, selfUserId: string) {
+  const classifier = createLeaverClassifier(selfUserId);
+  return { rows: classifier.classify(rows, users), counts: classifier.counts };
+}
+
+/** The normalized, plausible, distinct emails of a file: what the directory is asked about. */
+export function emailsToLookUp(rows: readonly LeaverFileRow[]): string[] {
+  const emails = new Set<string>();
+  for (const row of rows) {
+    const key = normalizeLeaverEmail(row.email);
+    if (isPlausibleEmail(key)) emails.add(key);
+  }
+  return [...emails];
+}

@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+import type { Db } from "@/db/client";
+import { createLeaverPreview, findRecentRunOfFile, findUsersByNormalizedEmails, type LeaverActor } from "@/db/queries/leaver-jobs";
+import type { LeaverPreview } from "@/db/schema";
+import { createLeaverClassifier, emailsToLookUp } from "./classify";
+import { parseLeaverCsv } from "./parse-csv";
+
+export const SAME_FILE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type SameFileWarning = { jobId: string; createdAt: number };
+
+/**
+ * Parses, classifies and stores an uploaded leaver file, streaming: PapaParse hands over chunks
+ * of rows, each chunk is looked up, classified and written, and no chunk is kept. A bad file
+ * throws LeaverFileError and the transaction leaves nothing stored.
+ */
+export function previewLeaverFile(db: Db, input: { tenantId: string; actor: LeaverActor; fileName: string | null; bytes: Uint8Array }, now = Date.now()): { preview: LeaverPreview; sameFileRun: SameFileWarning | null } {
+  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+  const classifier = createLeaverClassifier(input.actor.userId);
+  const preview = createLeaverPreview(db, { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 }, (writeRows) => {
+    const file = parseLeaverCsv(input.bytes, {
+      onRows(rows) {
+        const users = findUsersByNormalizedEmails(db, input.tenantId, emailsToLookUp(rows));
+        writeRows(classifier.classify(rows, users));
+      },
+    });
+    return { totalRows: file.rowCount, counts: classifier.counts };
+  }, now);
+  return { preview, sameFileRun: sameFileRun(db, input.tenantId, sha256, now) ?? null };
+}
+
+export function sameFileRun(db: Db, tenantId: string, sha256: string, now = Date.now()): SameFileWarning | undefined {
+  return findRecentRunOfFile(db, tenantId, sha256, now - SAME_FILE_WINDOW_MS);
+}

@@ -1,0 +1,129 @@
+import Papa from "papaparse";
+import type { Db } from "@/db/client";
+import { listLeaverJobRows, listLeaverPreviewRows, type JobRowView, type LeaverJobView, type PreviewRowView } from "@/db/queries/leaver-jobs";
+import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "@/db/schema";
+import type { SameFileWarning } from "./preview";
+
+// The wire form of previews, jobs and rows (snake_case, ISO times, as the JITSudo dialect writes).
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function previewView(preview: LeaverPreview, jobId: string | null, sameFileRun: SameFileWarning | null) {
+  return {
+    id: preview.id,
+    status: jobId ? "confirmed" : "pending",
+    job_id: jobId,
+    file_name: preview.fileName,
+    file_sha256: preview.fileSha256,
+    total_rows: preview.totalRows,
+    counts: preview.counts,
+    same_file_recently_run: sameFileRun !== null,
+    same_file_run: sameFileRun && { job_id: sameFileRun.jobId, created_at: iso(sameFileRun.createdAt) },
+    created_by: { type: preview.actorType, id: preview.actorId, name: preview.actorName },
+    created_at: iso(preview.createdAt),
+  };
+}
+
+export const previewRowView = (row: PreviewRowView) => ({
+  row: row.rowNumber,
+  email: row.email,
+  reason: row.reason,
+  ticket: row.ticket,
+  class: row.class,
+  user_id: row.userId,
+  duplicate_of: row.duplicateOf,
+});
+
+export function jobView(job: LeaverJob & Partial<Pick<LeaverJobView, "counts">>, now = Date.now()) {
+  const running = job.status === "running" && job.startedAt !== null;
+  const elapsed = running ? Math.max(now - (job.startedAt as number), 1) / 1000 : null;
+  const rate = elapsed !== null && job.processedRows > 0 ? job.processedRows / elapsed : null;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    preview_id: job.previewId,
+    undo_of_job_id: job.undoOfJobId,
+    undone_by_job_id: job.undoneByJobId,
+    total_rows: job.totalRows,
+    processed_rows: job.processedRows,
+    progress: {
+      processed: job.processedRows,
+      total: job.totalRows,
+      percent: job.totalRows === 0 ? 100 : Math.floor((job.processedRows / job.totalRows) * 1000) / 10,
+      rate_per_second: rate === null ? null : Math.round(rate),
+      eta_seconds: rate === null ? null : Math.ceil((job.totalRows - job.processedRows) / rate),
+    },
+    ...(job.counts ? { counts: job.counts } : {}),
+    created_by: { type: job.actorType, id: job.actorId, name: job.actorName },
+    created_at: iso(job.createdAt),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+  };
+}
+
+export const jobRowView = (row: JobRowView) => ({
+  row: row.rowNumber,
+  email: row.email,
+  reason: row.reason,
+  ticket: row.ticket,
+  class: row.class,
+  user_id: row.userId,
+  outcome: row.outcome,
+  outcome_reason: row.outcomeReason,
+  processed_at: iso(row.processedAt),
+});
+
+/** A CSV download a handler returns; the leaver endpoints' dialect writes it as a file. */
+export class CsvDownload {
+  constructor(
+    readonly fileName: string,
+    readonly body: ReadableStream<Uint8Array>,
+  ) {}
+}
+
+/**
+ * Cells that start with = + - @ tab or CR are prefixed with a single quote (PapaParse's
+ * escapeFormulae), so that a spreadsheet never runs an email or reason as a formula.
+ */
+export function csvLines(rows: unknown[][]): string {
+  return Papa.unparse(rows, { escapeFormulae: true, newline: "\r\n" }) + "\r\n";
+}
+
+const PAGE = 2_000;
+
+/** Streams rows page by page (keyset on the row number), so a 100,000-row download stays small in memory. */
+function csvStream<T extends { rowNumber: number }>(header: string[], fetch: (afterRow: number) => T[], cells: (row: T) => unknown[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let afterRow = 0;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const rows = fetch(afterRow);
+      const lines = rows.map(cells);
+      if (!started) lines.unshift(header);
+      started = true;
+      if (lines.length) controller.enqueue(encoder.encode(csvLines(lines)));
+      if (rows.length < PAGE) controller.close();
+      else afterRow = rows[rows.length - 1]!.rowNumber;
+    },
+  });
+}
+
+export function previewCsv(db: Db, previewId: string, cls?: LeaverClass): CsvDownload {
+  const body = csvStream(
+    ["row", "email", "reason", "ticket", "class", "user_id", "duplicate_of"],
+    (afterRow) => listLeaverPreviewRows(db, previewId, { class: cls, afterRow, limit: PAGE }),
+    (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.userId, r.duplicateOf],
+  );
+  return new CsvDownload(`leaver-preview-${previewId}.csv`, body);
+}
+
+export function resultsCsv(db: Db, jobId: string, outcome?: LeaverOutcome): CsvDownload {
+  const body = csvStream(
+    ["row", "email", "reason", "ticket", "class", "outcome", "outcome_reason", "user_id", "processed_at"],
+    (afterRow) => listLeaverJobRows(db, jobId, { outcome, afterRow, limit: PAGE }),
+    (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.outcome ?? "pending", r.outcomeReason, r.userId, iso(r.processedAt)],
+  );
+  return new CsvDownload(`leaver-job-${jobId}-results.csv`, body);
+}
