@@ -39,7 +39,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "npx tsx server/start.ts",
+    // Exactly what `npm start` runs: the compiled server with its heap limit.
+    command: "npm start",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,

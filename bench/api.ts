@@ -259,11 +259,6 @@ function printTable(rows: Row[]): void {
   for (const row of rows) console.log(line(cells(row)));
 }
 
-function startScriptNodeOptions(): string {
-  const start = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
-  return /NODE_OPTIONS=(\S+)/.exec(start)?.[1] ?? "";
-}
-
 async function main(): Promise<void> {
   const runStarted = performance.now();
   const fixture = prepareDatabase();
@@ -280,13 +275,11 @@ async function main(): Promise<void> {
     ROSTER_BENCH_ROUTES: "1",
     RATE_LIMIT_REQUESTS,
     NEXT_TELEMETRY_DISABLED: "1",
-    // The heap limit `npm start` gives the server (package.json), unless the caller sets its own.
-    NODE_OPTIONS: baseEnv.NODE_OPTIONS ?? startScriptNodeOptions(),
   };
   // --cpu-prof is refused in NODE_OPTIONS, so a profiled server is node with tsx's loader (one process).
   const [command, args] = values.profile
     ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values.profile)}`, "--import", "tsx", "server/start.ts"]]
-    : ["npx", ["tsx", "server/start.ts"]];
+    : ["npm", ["start"]];
   if (values.profile) fs.mkdirSync(values.profile, { recursive: true });
   let started = performance.now();
   const server: Managed = startProcess("roster", command, args, serverEnv, values.verbose);

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const file = leaverFile(tenantId);
   fs.copyFileSync(dbFile, plainFile);
 
-  const server = startProcess("roster", "npx", ["tsx", "server/start.ts"], { ...env, HOST: "127.0.0.1" });
+  const server = startProcess("roster", "npm", ["start"], { ...env, HOST: "127.0.0.1" });
   await waitForHttp(server, port, "/api/health", 120_000);
   const pid = listeningPid(server, port);
   const rssIdle = memoryMb(pid).rss;
