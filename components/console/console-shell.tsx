@@ -12,6 +12,7 @@ const NAV = [
   { href: "/users", label: "Users", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/tokens", label: "Tokens", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
+  { href: "/leavers", label: "Leavers", roles: ["admin"] },
   { href: "/docs/api", label: "API reference", roles: ["admin", "helpdesk", "auditor"] },
 ] as const;
 

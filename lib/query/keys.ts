@@ -24,3 +24,16 @@ export const auditKeys = {
   list: (filters: AuditFilters) => [...auditKeys.all, "list", filters] as const,
   forTarget: (targetId: string) => [...auditKeys.all, "target", targetId] as const,
 };
+
+export type LeaverPreviewFilters = { class: string | null; page: number };
+export type LeaverResultFilters = { outcome: string | null; page: number };
+
+export const leaverKeys = {
+  all: ["leavers"] as const,
+  previews: () => [...leaverKeys.all, "preview"] as const,
+  preview: (id: string, filters: LeaverPreviewFilters) => [...leaverKeys.previews(), id, filters] as const,
+  jobs: () => [...leaverKeys.all, "jobs"] as const,
+  jobList: () => [...leaverKeys.jobs(), "list"] as const,
+  job: (id: string) => [...leaverKeys.jobs(), "detail", id] as const,
+  results: (id: string, filters: LeaverResultFilters) => [...leaverKeys.job(id), "results", filters] as const,
+};

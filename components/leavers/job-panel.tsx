@@ -1,0 +1,91 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { RelativeTime } from "@/components/tokens/relative-time";
+import { cancelLeaverJobRequest, isRunning, leaverJobQuery } from "@/lib/query/leavers";
+import { leaverKeys } from "@/lib/query/keys";
+import { JobProgress } from "./job-progress";
+import { KIND_LABELS, STATUS_LABELS } from "./labels";
+import { JobResults } from "./job-results";
+import { UndoDialog } from "./undo-dialog";
+import { Loading, LoadError } from "./table-parts";
+import styles from "./leavers.module.css";
+
+const statusTone = (status: string) => (status === "completed" ? styles.good : status === "cancelled" ? styles.bad : styles.neutral);
+
+export function JobPanel({ jobId }: { jobId: string }) {
+  const queryClient = useQueryClient();
+  const query = useQuery(leaverJobQuery(jobId));
+  const [undoing, setUndoing] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => cancelLeaverJobRequest(jobId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: leaverKeys.jobs() }),
+  });
+
+  // When the job finishes, the list of recent jobs shows its new status.
+  const running = isRunning(query.data);
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running) void queryClient.invalidateQueries({ queryKey: leaverKeys.jobList() });
+    wasRunning.current = running;
+  }, [running, queryClient]);
+
+  if (query.isPending) return <Loading what="the job" />;
+  if (query.isError) return <LoadError what="the job" error={query.error} onRetry={() => query.refetch()} />;
+
+  const job = query.data;
+  const undoable = job.kind === "deactivate" && !running && !job.undone_by_job_id;
+  return (
+    <>
+      <section className={styles.card} aria-labelledby="job-title">
+        <div className={styles.sectionHeader}>
+          <h2 id="job-title" className={styles.sectionTitle}>
+            {job.kind === "deactivate" ? "3. Deactivation job" : "Undo job (reactivation)"}
+          </h2>
+          <span className={`${styles.badge} ${statusTone(job.status)}`} data-testid="job-status">
+            {STATUS_LABELS[job.status] ?? job.status}
+          </span>
+        </div>
+        <p className={`${styles.muted} ${styles.small}`}>
+          {KIND_LABELS[job.kind]} started by {job.created_by.name} <RelativeTime iso={job.created_at} />
+          {job.undo_of_job_id && (
+            <>
+              {" "}
+              · undoes <Link href={`/leavers?job=${encodeURIComponent(job.undo_of_job_id)}`}>the deactivation job</Link>
+            </>
+          )}
+          {job.undone_by_job_id && (
+            <>
+              {" "}
+              · undone by <Link href={`/leavers?job=${encodeURIComponent(job.undone_by_job_id)}`}>an undo job</Link>
+            </>
+          )}
+        </p>
+        <JobProgress job={job} />
+        {cancel.isError && (
+          <p role="alert" className={formStyles.error}>
+            {cancel.error.message}
+          </p>
+        )}
+        <div className={styles.actions}>
+          {running && (
+            <button type="button" className={formStyles.secondary} disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+              {cancel.isPending ? "Cancelling…" : "Cancel job"}
+            </button>
+          )}
+          {running && <span className={`${styles.muted} ${styles.small}`}>Cancelling stops before the next batch; rows not processed yet are skipped.</span>}
+          {undoable && (
+            <button type="button" className={formStyles.secondary} onClick={() => setUndoing(true)}>
+              Undo this job
+            </button>
+          )}
+        </div>
+      </section>
+      {!running && <JobResults job={job} />}
+      {undoable && <UndoDialog open={undoing} job={job} onClose={() => setUndoing(false)} />}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { RelativeTime } from "@/components/tokens/relative-time";
+import { leaverPreviewQuery, previewCsvHref } from "@/lib/query/leavers";
+import { ConfirmDialog } from "./confirm-dialog";
+import { CLASS_LABELS, CLASS_ORDER, fmt, plural } from "./labels";
+import { FilterChips, Loading, LoadError, Pager } from "./table-parts";
+import styles from "./leavers.module.css";
+
+const classTone = (c: string) => (c === "will_deactivate" ? styles.bad : styles.neutral);
+
+export function PreviewPanel({ previewId }: { previewId: string }) {
+  const [filters, setFilters] = useState<{ class: string | null; page: number }>({ class: null, page: 1 });
+  const [confirming, setConfirming] = useState(false);
+  const query = useQuery(leaverPreviewQuery(previewId, filters));
+
+  if (query.isPending) return <Loading what="the preview" />;
+  if (query.isError) return <LoadError what="the preview" error={query.error} onRetry={() => query.refetch()} />;
+
+  const { data: preview, meta } = query.data;
+  const willDeactivate = preview.counts.will_deactivate ?? 0;
+  return (
+    <section className={styles.card} aria-labelledby="preview-title">
+      <div className={styles.sectionHeader}>
+        <h2 id="preview-title" className={styles.sectionTitle}>
+          2. Check the preview
+        </h2>
+        <span className={`${styles.muted} ${styles.small}`}>
+          {preview.file_name ?? "Uploaded file"} · {plural(preview.total_rows, "row")} · uploaded <RelativeTime iso={preview.created_at} /> by {preview.created_by.name}
+        </span>
+      </div>
+
+      {preview.same_file_recently_run && preview.same_file_run && (
+        <div role="alert" className={styles.warning}>
+          <p style={{ margin: 0 }}>
+            <strong>This exact file was already run in the last 24 hours</strong> (<RelativeTime iso={preview.same_file_run.created_at} />).{" "}
+            <Link href={`/leavers?job=${encodeURIComponent(preview.same_file_run.job_id)}`}>See that job</Link> before running it again.
+          </p>
+        </div>
+      )}
+
+      <FilterChips
+        label="Filter rows by class"
+        total={preview.total_rows}
+        options={CLASS_ORDER.map((value) => ({ value, label: CLASS_LABELS[value]!, count: preview.counts[value as keyof typeof preview.counts] ?? 0 }))}
+        selected={filters.class}
+        onSelect={(value) => setFilters({ class: value, page: 1 })}
+      />
+
+      {preview.rows.length === 0 ? (
+        <p className={styles.muted}>No rows in this class.</p>
+      ) : (
+        <div className={styles.tableWrap}>
+          <table className={styles.table} aria-label="Preview rows">
+            <caption>Row: the record&apos;s number in the file, header and blank lines not counted.</caption>
+            <thead>
+              <tr>
+                <th scope="col" className={styles.num}>Row</th>
+                <th scope="col">Email</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Ticket</th>
+                <th scope="col">Class</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.rows.map((row) => (
+                <tr key={row.row}>
+                  <td className={styles.num}>{fmt(row.row)}</td>
+                  <td className={styles.wrap}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
+                  <td className={styles.wrap}>{row.reason ?? ""}</td>
+                  <td className={styles.wrap}>{row.ticket ?? ""}</td>
+                  <td>
+                    <span className={`${styles.badge} ${classTone(row.class)}`}>{CLASS_LABELS[row.class] ?? row.class}</span>
+                    {row.duplicate_of !== null && <span className={`${styles.muted} ${styles.small}`}> of row {fmt(row.duplicate_of)}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager page={meta.page} totalPages={meta.total_pages} total={meta.total} onPage={(page) => setFilters((f) => ({ ...f, page }))} />
+
+      <div className={styles.actions}>
+        {preview.job_id ? (
+          <p style={{ margin: 0 }}>
+            This preview was confirmed. <Link href={`/leavers?job=${encodeURIComponent(preview.job_id)}`} className={styles.link}>Open its job</Link>
+          </p>
+        ) : (
+          <button type="button" className={formStyles.danger} disabled={willDeactivate === 0} onClick={() => setConfirming(true)}>
+            Deactivate {plural(willDeactivate, "user")}
+          </button>
+        )}
+        <a href={previewCsvHref(preview.id)} download className={styles.link}>
+          Download preview CSV
+        </a>
+        {willDeactivate === 0 && !preview.job_id && <span className={styles.muted}>No row of this file would deactivate anyone.</span>}
+      </div>
+      <ConfirmDialog open={confirming} preview={preview} onClose={() => setConfirming(false)} />
+    </section>
+  );
+}
