@@ -7,6 +7,7 @@ import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { dispatchApiRequest } from "./api-dispatch";
 import { answerMalformedApiPath } from "./malformed-path";
 import { prepareRequest } from "./prepare-request";
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     prepareRequest(req);
     answerMalformedApiPath(req, res)
+      .then((answered) => answered || dispatchApiRequest(req, res))
       .then((answered) => (answered ? undefined : handle(req, res)))
       .catch((error: unknown) => {
         console.error("roster: request failed:", error);
