@@ -1,4 +1,4 @@
-import type { SelectGroup } from "@/components/tokens/select-field";
+import type { SelectGroup } from "@/components/ui/select-field";
 
 export const ANY_ACTION = "any";
 export const OTHER_ACTION = "other";

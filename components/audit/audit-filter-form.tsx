@@ -2,7 +2,7 @@
 
 import { useId, useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { SelectField } from "@/components/tokens/select-field";
+import { SelectField } from "@/components/ui/select-field";
 import type { AuditFilters } from "@/lib/query/keys";
 import { ACTION_GROUPS, ANY_ACTION, OTHER_ACTION, actionChoice } from "./audit-actions";
 import { isoToLocalInput, localInputToIso } from "./audit-url";

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { RelativeTime } from "@/components/tokens/relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import type { AuditEventDto } from "@/lib/query/audit";
 import styles from "./audit.module.css";
 

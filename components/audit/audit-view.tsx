@@ -2,7 +2,7 @@
 
 import formStyles from "@/components/console/form.module.css";
 import { ConsoleApiError } from "@/lib/console/fetch";
-import { useHydrated } from "@/components/tokens/use-hydrated";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { auditExportHref } from "@/lib/query/audit";
 import { AuditFilterForm } from "./audit-filter-form";
 import { AuditPagination } from "./audit-pagination";

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { RelativeTime } from "@/components/tokens/relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { cancelLeaverJobRequest, isRunning, leaverJobQuery } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
 import { JobProgress } from "./job-progress";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { RelativeTime } from "@/components/tokens/relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { leaverPreviewQuery, previewCsvHref } from "@/lib/query/leavers";
 import { ConfirmDialog } from "./confirm-dialog";
 import { CLASS_LABELS, CLASS_ORDER, fmt, plural } from "./labels";

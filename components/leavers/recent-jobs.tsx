@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { RelativeTime } from "@/components/tokens/relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { leaverJobListQuery } from "@/lib/query/leavers";
 import { fmt, KIND_LABELS, STATUS_LABELS } from "./labels";
 import { Loading, LoadError } from "./table-parts";

@@ -7,7 +7,7 @@ import type { TokenExpiry } from "@/lib/console/token-endpoints";
 import { ConsoleApiError } from "@/lib/console/fetch";
 import type { CreatedTokenDto } from "@/lib/query/tokens";
 import { EXPIRY_LABELS, NO_EXPIRY, SCOPE_LABELS, scopeLabel } from "./scope-labels";
-import { SelectField } from "./select-field";
+import { SelectField } from "@/components/ui/select-field";
 import styles from "./tokens.module.css";
 import { useCreateToken } from "./use-tokens";
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConsoleApiError } from "@/lib/console/fetch";
 import type { TokenDto } from "@/lib/query/tokens";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { RevokeTokenDialog } from "./revoke-token-dialog";
 import { scopeLabel } from "./scope-labels";
 import styles from "./tokens.module.css";
