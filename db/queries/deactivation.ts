@@ -25,44 +25,64 @@ const SQL = {
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
-const cache = new WeakMap<Database.Database, { statements: Statements; run: Database.Transaction<(input: DeactivationInput, now: number) => DeactivationResult> }>();
+const cache = new WeakMap<Database.Database, Statements>();
 
-type DeactivationInput = { tenantId: string; userId: string; actor: DeactivationActor; requestId?: string; reason?: string };
-
-function prepared(sqlite: Database.Database) {
-  let entry = cache.get(sqlite);
-  if (!entry) {
-    const statements = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, sqlite.prepare(text)])) as Statements;
-    const run = sqlite.transaction((input: DeactivationInput, now: number): DeactivationResult => {
-      const user = statements.findUser.get(input.userId, input.tenantId) as { id: string; active: number; email: string } | undefined;
-      if (!user) return { status: "not-found" };
-      const audit = (outcome: string, details: Record<string, unknown>) =>
-        statements.insertAudit.run(
-          randomUUID(), input.tenantId, input.actor.type, input.actor.id, input.actor.name, user.id, outcome,
-          input.requestId ?? null, JSON.stringify(details), now,
-        );
-      if (!user.active) {
-        audit("already_inactive", { email: user.email });
-        return { status: "already-inactive" };
-      }
-      const actorRef = JSON.stringify({ id: input.actor.userId, name: input.actor.name } satisfies ActorRef);
-      statements.deactivateUser.run(now, actorRef, now, actorRef, user.id);
-      const tokensRevoked = statements.revokeTokens.run(now, now, user.id).changes;
-      const sessionsRevoked = statements.revokeSessions.run(now, now, user.id).changes;
-      audit("deactivated", { email: user.email, tokensRevoked, sessionsRevoked, ...(input.reason ? { reason: input.reason } : {}) });
-      return { status: "deactivated", tokensRevoked, sessionsRevoked };
-    });
-    entry = { statements, run };
-    cache.set(sqlite, entry);
+function statementsFor(sqlite: Database.Database): Statements {
+  let statements = cache.get(sqlite);
+  if (!statements) {
+    statements = Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, sqlite.prepare(text)])) as Statements;
+    cache.set(sqlite, statements);
   }
-  return entry;
+  return statements;
 }
+
+export type DeactivationInput = {
+  tenantId: string;
+  userId: string;
+  actor: DeactivationActor;
+  requestId?: string | null;
+  /** Extra fields for the deactivation's audit event (a reason, a bulk job's id and ticket). */
+  auditDetails?: Record<string, unknown>;
+  /** Whether deactivating an already inactive user is recorded too (single calls: yes; bulk jobs keep it on the job row). */
+  auditNoop?: boolean;
+};
+
+/**
+ * The effects of deactivating one user — the user row, every token and console session the user
+ * holds as an admin, one audit event — without a transaction of its own: the caller's transaction
+ * (one per call, or one per bulk batch) makes them atomic.
+ */
+export function applyDeactivation(sqlite: Database.Database, input: DeactivationInput, now: number): DeactivationResult {
+  const statements = statementsFor(sqlite);
+  const user = statements.findUser.get(input.userId, input.tenantId) as { id: string; active: number; email: string } | undefined;
+  if (!user) return { status: "not-found" };
+  const audit = (outcome: string, details: Record<string, unknown>) =>
+    statements.insertAudit.run(
+      randomUUID(), input.tenantId, input.actor.type, input.actor.id, input.actor.name, user.id, outcome,
+      input.requestId ?? null, JSON.stringify(details), now,
+    );
+  if (!user.active) {
+    if (input.auditNoop !== false) audit("already_inactive", { email: user.email });
+    return { status: "already-inactive" };
+  }
+  const actorRef = JSON.stringify({ id: input.actor.userId, name: input.actor.name } satisfies ActorRef);
+  statements.deactivateUser.run(now, actorRef, now, actorRef, user.id);
+  const tokensRevoked = statements.revokeTokens.run(now, now, user.id).changes;
+  const sessionsRevoked = statements.revokeSessions.run(now, now, user.id).changes;
+  audit("deactivated", { email: user.email, tokensRevoked, sessionsRevoked, ...input.auditDetails });
+  return { status: "deactivated", tokensRevoked, sessionsRevoked };
+}
+
+const transactions = new WeakMap<Database.Database, Database.Transaction<(input: DeactivationInput, now: number) => DeactivationResult>>();
 
 /**
  * Deactivates a user of a tenant in one immediate transaction: the user row, every token and
  * console session the user holds as an admin, and one audit event. A user already inactive is
  * left as it is and the audit log records the no-op. Another tenant's user is "not-found".
  */
-export function deactivateUser(db: Db, input: DeactivationInput, now = Date.now()): DeactivationResult {
-  return prepared(db.$client).run.immediate(input, now);
+export function deactivateUser(db: Db, input: Omit<DeactivationInput, "auditNoop">, now = Date.now()): DeactivationResult {
+  const sqlite = db.$client;
+  let run = transactions.get(sqlite);
+  if (!run) transactions.set(sqlite, (run = sqlite.transaction((i: DeactivationInput, at: number) => applyDeactivation(sqlite, i, at))));
+  return run.immediate(input, now);
 }

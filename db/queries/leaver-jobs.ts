@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Db } from "../client";
 import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "../schema";
+import { applyDeactivation } from "./deactivation";
 
 // Bulk leavers: previews, durable jobs and the batch step the worker runs. Raw prepared SQL on
 // purpose: a job touches up to 100,000 users and each batch must stay a few milliseconds long.
@@ -296,26 +297,25 @@ const SKIP_REASONS: Partial<Record<LeaverClass, RowEffect>> = {
   self: { outcome: "skipped", reason: "you cannot deactivate yourself" },
 };
 
-/** The effects of deactivation.ts for one user, written with the batch's prepared statements. */
+/** One row of a deactivation job: the same effects as a single deactivation, inside the batch's transaction. */
 function deactivateRow(db: Db, job: LeaverJob, row: PendingRow, now: number): RowEffect {
   if (!row.userId) return SKIP_REASONS[row.class] ?? { outcome: "not_found", reason: null };
   if (row.class === "self") return SKIP_REASONS.self!;
-  const user = stmt(db, `select id, active, email from users where id = ? and tenant_id = ?`).get(row.userId, job.tenantId) as { id: string; active: number; email: string } | undefined;
-  if (!user) return { outcome: "not_found", reason: "the user no longer exists" };
-  if (!user.active) return { outcome: "already_inactive", reason: null };
-  const actor = jobActor(job);
-  const actorRef = JSON.stringify({ id: actor.userId, name: actor.name });
-  stmt(db, `update users set active = 0, state = 'inactive:deactivated', deactivated_at = ?, deactivated_by = ?, updated_at = ?, updated_by = ? where id = ?`).run(now, actorRef, now, actorRef, user.id);
-  let tokensRevoked = 0;
-  let sessionsRevoked = 0;
-  for (const admin of stmt(db, `select id from admins where user_id = ?`).all(user.id) as { id: string }[]) {
-    tokensRevoked += stmt(db, `update personal_access_tokens set revoked_at = ?, updated_at = ? where admin_id = ? and revoked_at is null`).run(now, now, admin.id).changes;
-    sessionsRevoked += stmt(db, `update sessions set revoked_at = ?, updated_at = ? where admin_id = ? and revoked_at is null`).run(now, now, admin.id).changes;
-  }
-  insertAudit(db, {
-    tenantId: job.tenantId, actor, action: "user.deactivate", targetType: "user", targetId: user.id, outcome: "deactivated", requestId: job.requestId,
-    details: { email: user.email, tokensRevoked, sessionsRevoked, jobId: job.id, ...(row.reason ? { reason: row.reason } : {}), ...(row.ticket ? { ticket: row.ticket } : {}) },
-  }, now);
+  const result = applyDeactivation(
+    db.$client,
+    {
+      tenantId: job.tenantId,
+      userId: row.userId,
+      actor: jobActor(job),
+      requestId: job.requestId,
+      auditDetails: { jobId: job.id, ...(row.reason ? { reason: row.reason } : {}), ...(row.ticket ? { ticket: row.ticket } : {}) },
+      // Already inactive rows are recorded on the job row, not as one audit event each.
+      auditNoop: false,
+    },
+    now,
+  );
+  if (result.status === "not-found") return { outcome: "not_found", reason: "the user no longer exists" };
+  if (result.status === "already-inactive") return { outcome: "already_inactive", reason: null };
   return { outcome: "deactivated", reason: null };
 }
 
