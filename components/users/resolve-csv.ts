@@ -1,12 +1,6 @@
+import { csvCell } from "@/lib/csv-cell";
 import type { ResolveResult } from "@/lib/query/users";
 
-/**
- * A cell a spreadsheet would run as a formula (= + - @, or a leading tab or carriage return) is
- * prefixed with a single quote, so that an opened export cannot execute what someone typed.
- */
-export function escapeCsvCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 export const RESOLVE_CSV_FIELDS = ["email", "name", "uuid", "status"] as const;
 
@@ -15,7 +9,7 @@ export function resolveCsvRows(result: ResolveResult): string[][] {
   return [
     ...result.found.map((user) => [user.email, user.name, user.id, user.active ? "active" : "inactive"]),
     ...result.notFound.map((email) => [email, "", "", "not found"]),
-  ].map((row) => row.map(escapeCsvCell));
+  ].map((row) => row.map(csvCell));
 }
 
 /** The CSV text; papaparse is loaded only when someone downloads. */

@@ -1,6 +1,7 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { csvCell, toCsv } from "./csv";
+import { csvCell } from "@/lib/csv-cell";
+import { toCsv } from "./csv";
 
 type Row = { name: string | null; count: number; details: Record<string, unknown> | null };
 

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { csvCell } from "@/lib/csv-cell";
 import type { Db } from "@/db/client";
 import { listLeaverJobRows, listLeaverPreviewRows, type JobRowView, type LeaverJobView, type PreviewRowView } from "@/db/queries/leaver-jobs";
 import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "@/db/schema";
@@ -82,12 +83,9 @@ export class CsvDownload {
   ) {}
 }
 
-/**
- * Cells that start with = + - @ tab or CR are prefixed with a single quote (PapaParse's
- * escapeFormulae), so that a spreadsheet never runs an email or reason as a formula.
- */
+/** Rows as CSV lines, every cell escaped against formula injection by the shared rule (csvCell). */
 export function csvLines(rows: unknown[][]): string {
-  return Papa.unparse(rows, { escapeFormulae: true, newline: "\r\n" }) + "\r\n";
+  return Papa.unparse(rows.map((row) => row.map(csvCell)), { newline: "\r\n" }) + "\r\n";
 }
 
 const PAGE = 2_000;
