@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { checkDatabase } from "@/db/client";
 import styles from "./page.module.css";
 

@@ -210,7 +210,3 @@ export function generateIdentities(user: GeneratedUser, seed: number, index: num
   }
   return identities;
 }
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}

@@ -31,6 +31,12 @@ export type UserProperties = {
 
 export type ActorRef = { id: string; name: string };
 
+/**
+ * An email address as compared and stored in `email_normalized`: made only by normalizeEmail
+ * (lib/domain/email.ts), so that what is stored and what is searched follow one rule.
+ */
+export type EmailKey = string & { readonly __emailKey: true };
+
 export const users = sqliteTable(
   "users",
   {

@@ -4,6 +4,7 @@ import { createTestDb } from "@/test/db";
 import { createUser } from "./queries/users";
 import { identities, identityProviders, tenants, userEmails, userMobiles, users } from "./schema";
 import { seedTenant } from "./seed";
+import { emailFields, normalizeEmail } from "@/lib/domain/email";
 
 describe("seedTenant", () => {
   const db = createTestDb();
@@ -17,6 +18,12 @@ describe("seedTenant", () => {
     const jane = tenantUsers.find((u) => u.email === "jane.doe@domain.tld");
     expect(jane).toMatchObject({ name: "Jane Doe", active: true, state: "active:available" });
     expect(jane?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("stores every generated address with the key normalizeEmail gives it", () => {
+    const otherEmails = db.select().from(userEmails).all();
+    expect(tenantUsers.filter((u) => u.emailNormalized !== normalizeEmail(u.email))).toEqual([]);
+    expect(otherEmails.filter((e) => e.emailNormalized !== normalizeEmail(e.email))).toEqual([]);
   });
 
   it("generates realistic, varied users", () => {
@@ -75,7 +82,7 @@ describe("seedTenant", () => {
     const probe = createTestDb();
     seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1 });
     const fifteenth = probe.select().from(users).where(eq(users.uniqueCode, "EMP0000015")).get()!;
-    createUser(fresh, { tenantId: first.tenantId, email: fifteenth.email.toUpperCase(), name: "Squatter" });
+    createUser(fresh, { tenantId: first.tenantId, ...emailFields(fifteenth.email.toUpperCase()), name: "Squatter" });
     expect(() => seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1 })).toThrow(/UNIQUE/);
     expect(fresh.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(before + 1);
     expect(fresh.select({ n: sql<number>`count(*)` }).from(identities).where(eq(identities.tenantId, first.tenantId)).get()!.n).toBeGreaterThan(0);

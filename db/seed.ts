@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Db } from "./client";
-import { generateIdentities, generateUser, normalizeEmail, type GeneratedUser } from "./factories";
+import { generateIdentities, generateUser, type GeneratedUser } from "./factories";
 import { ensureTenant } from "./queries/tenants";
+import type { EmailKey } from "./schema";
+
+/** Generated addresses are ASCII lower case, so each is its own key (db/seed.test.ts checks this against normalizeEmail). */
+const generatedEmailKey = (email: string) => email as EmailKey;
 
 export const MAX_SEED_USERS = 1_000_000;
 
@@ -68,7 +72,7 @@ export function tenantDomain(tenantName: string): string {
 
 function userRow(user: GeneratedUser, tenantId: string, now: number): unknown[] {
   return [
-    user.id, tenantId, user.email, normalizeEmail(user.email), user.name, user.active ? 1 : 0,
+    user.id, tenantId, user.email, generatedEmailKey(user.email), user.name, user.active ? 1 : 0,
     user.active ? "active:available" : "inactive:deactivated", user.uniqueCode, user.userCode, user.aaaId,
     "users", user.category, user.subCategory, "tmpl-employee", JSON.stringify(user.properties), SYSTEM_ACTOR,
     SYSTEM_ACTOR, user.active ? null : now, user.active ? null : SYSTEM_ACTOR, user.createdAt, user.createdAt,
@@ -196,7 +200,7 @@ function writeContacts(user: GeneratedUser, tenantId: string, mobiles: RowInsert
     mobiles.add([tenantId, user.id, "secondary", user.secondaryMobile.countryCode, user.secondaryMobile.number, user.createdAt, user.createdAt]);
   }
   if (user.otherEmail) {
-    emails.add([randomUUID(), tenantId, user.id, user.otherEmail, normalizeEmail(user.otherEmail), "personal", user.createdAt, user.createdAt]);
+    emails.add([randomUUID(), tenantId, user.id, user.otherEmail, generatedEmailKey(user.otherEmail), "personal", user.createdAt, user.createdAt]);
   }
 }
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, users, type Admin, type AdminRole, type User } from "../schema";
+import { admins, users, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { createUser, findUserByEmail } from "./users";
 
 export class AdminExistsError extends Error {}
 
-export type CreateAdminInput = { tenantId: string; email: string; role: AdminRole; passwordHash: string };
+export type CreateAdminInput = { tenantId: string; email: string; emailNormalized: EmailKey; role: AdminRole; passwordHash: string };
 
 /**
  * Makes a person an admin of a tenant. An admin is always a user of the tenant: an existing
@@ -15,14 +15,14 @@ export type CreateAdminInput = { tenantId: string; email: string; role: AdminRol
  */
 export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): { admin: Admin; user: User; createdUser: boolean } {
   return db.transaction((tx) => {
-    let user = findUserByEmail(tx, input.tenantId, input.email);
+    let user = findUserByEmail(tx, input.tenantId, input.emailNormalized);
     const createdUser = !user;
     if (user) {
       const existing = tx.select().from(admins).where(eq(admins.userId, user.id)).get();
       if (existing) throw new AdminExistsError(`${user.email} is already an admin (${existing.role}) of this tenant`);
     } else {
       const local = input.email.trim().split("@")[0] ?? input.email;
-      user = createUser(tx, { tenantId: input.tenantId, email: input.email, name: local }, now);
+      user = createUser(tx, { tenantId: input.tenantId, email: input.email, emailNormalized: input.emailNormalized, name: local }, now);
     }
     const admin = tx
       .insert(admins)
@@ -44,8 +44,8 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
   });
 }
 
-export function findAdminByEmail(db: Db, tenantId: string, email: string): { admin: Admin; user: User } | undefined {
-  const user = findUserByEmail(db, tenantId, email);
+export function findAdminByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): { admin: Admin; user: User } | undefined {
+  const user = findUserByEmail(db, tenantId, emailNormalized);
   if (!user) return undefined;
   const admin = db.select().from(admins).where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId))).get();
   return admin ? { admin, user } : undefined;

@@ -3,6 +3,7 @@ import { createTestDb } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
 import { auditEventChunks, auditTargetIds, countAuditEvents, listAuditEvents, type AuditLogFilters } from "./audit-log";
 import { recordAuditEvent } from "./audit";
+import { normalizeEmail } from "@/lib/domain/email";
 
 const T0 = Date.UTC(2025, 0, 1);
 const MIN = 60_000;
@@ -60,10 +61,10 @@ describe("audit log queries", () => {
   });
 
   it("filters by target id, or by a user's email resolved to its id", () => {
-    expect(auditTargetIds(db, tenant.id, " jane.doe@EXAMPLE.test ")).toContain(jane.id);
-    expect(auditTargetIds(db, other.id, "jane.doe@example.test")).not.toContain(jane.id);
-    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "jane.doe@example.test") })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
-    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "tok-1") })).toEqual(["token.created"]);
+    expect(auditTargetIds(db, tenant.id, " jane.doe@EXAMPLE.test ", normalizeEmail(" jane.doe@EXAMPLE.test "))).toContain(jane.id);
+    expect(auditTargetIds(db, other.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test"))).not.toContain(jane.id);
+    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test")) })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
+    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "tok-1", null) })).toEqual(["token.created"]);
     expect(actions({ targetIds: [] })).toEqual([]);
   });
 

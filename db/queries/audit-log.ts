@@ -1,7 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { normalizeEmail } from "../factories";
-import { auditEvents, users, type AuditEvent } from "../schema";
+import { auditEvents, users, type AuditEvent, type EmailKey } from "../schema";
 
 /** Times are epoch milliseconds, both ends inclusive. */
 export type AuditLogFilters = {
@@ -38,16 +37,17 @@ function actionCondition(action: string): SQL {
 
 /**
  * What an admin typed in the target filter, as target ids: the text itself (ids are lower case,
- * so also its lower-case form), plus the id of the tenant's user when the text is a user's email.
+ * so also its lower-case form), plus the id of the tenant's user when the text is a user's email
+ * (`emailKey`: the text as an email key, or null when it is no address).
  */
-export function auditTargetIds(db: Db, tenantId: string, target: string): string[] {
+export function auditTargetIds(db: Db, tenantId: string, target: string, emailKey: EmailKey | null): string[] {
   const text = target.trim();
   const ids = new Set([text, text.toLowerCase()]);
-  if (text.includes("@")) {
+  if (emailKey) {
     const user = db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, normalizeEmail(text))))
+      .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, emailKey)))
       .get();
     if (user) ids.add(user.id);
   }

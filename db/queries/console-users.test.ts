@@ -4,6 +4,7 @@ import { makeTenant } from "@/test/factories";
 import type { Db } from "../client";
 import { createUser } from "./users";
 import { COUNT_CAP, listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
+import { emailFields, normalizeEmail } from "@/lib/domain/email";
 
 const DAY = 86_400_000;
 
@@ -16,7 +17,7 @@ function addUsers(db: Db, tenantId: string, count: number, make: (i: number) => 
   db.$client.transaction(() => {
     for (let i = 0; i < count; i++) {
       const u = make(i);
-      createUser(db, { tenantId, email: u.email, name: u.name ?? `User ${i}`, active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
+      createUser(db, { tenantId, ...emailFields(u.email), name: u.name ?? `User ${i}`, active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
     }
   })();
 }
@@ -35,20 +36,20 @@ describe("listConsoleUsers", () => {
   addUsers(db, other.id, 5, (i) => ({ email: `alice.other${i}@example.test`, department: "Secret" }));
 
   it("matches an email prefix case-insensitively, in email order, with the exact total", () => {
-    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "  ALI " });
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("  ALI ") });
     expect(page.users.map((u) => u.email)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27].map((i) => `alice.${String(i).padStart(2, "0")}@example.test`));
     expect(page).toMatchObject({ total: 10, totalKind: "exact", page: 1, size: 50, sort: "email", dir: "asc", sortFallback: false });
     expect(page.users[0]).toEqual({ id: expect.any(String), email: "alice.00@example.test", name: "Zoe 00", active: false, department: "Sales", designation: "Sales person", createdAt: expect.any(Number) });
   });
 
   it("finds one user by the exact address, in any case", () => {
-    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "Bob.05@Example.TEST" });
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("Bob.05@Example.TEST") });
     expect(page.users.map((u) => u.email)).toEqual(["bob.05@example.test"]);
     expect(page.total).toBe(1);
   });
 
   it("never shows another tenant's users", () => {
-    const page = listConsoleUsers(db, { tenantId: tenant.id, query: "alice.other" });
+    const page = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("alice.other") });
     expect(page.users).toEqual([]);
     expect(page.total).toBe(0);
     expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Secret" }).total).toBe(0);
@@ -56,8 +57,8 @@ describe("listConsoleUsers", () => {
   });
 
   it("treats LIKE wildcards in the search as plain characters", () => {
-    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "%" }).total).toBe(0);
-    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "_lice" }).total).toBe(0);
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("%") }).total).toBe(0);
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("_lice") }).total).toBe(0);
   });
 
   it("filters by status and department, together with the search", () => {
@@ -65,7 +66,7 @@ describe("listConsoleUsers", () => {
     expect(inactive.users.every((u) => !u.active)).toBe(true);
     expect(inactive.total).toBe(6);
     expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active" }).total).toBe(24);
-    const legal = listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: "al" });
+    const legal = listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: normalizeEmail("al") });
     expect(legal.users.every((u) => u.department === "Legal" && u.email.startsWith("al"))).toBe(true);
     expect(legal.total).toBe(10);
   });
@@ -78,7 +79,7 @@ describe("listConsoleUsers", () => {
     expect(names[0]).toBe("Xavier 02");
     const created = listConsoleUsers(db, { tenantId: tenant.id, sort: "createdAt", dir: "desc" }).users.map((u) => u.createdAt);
     expect(created).toEqual([...created].sort((a, b) => b - a));
-    const createdInSearch = listConsoleUsers(db, { tenantId: tenant.id, query: "b", sort: "createdAt", dir: "asc" }).users.map((u) => u.createdAt);
+    const createdInSearch = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("b"), sort: "createdAt", dir: "asc" }).users.map((u) => u.createdAt);
     expect(createdInSearch).toEqual([...createdInSearch].sort((a, b) => a - b));
   });
 
@@ -98,12 +99,12 @@ describe("listConsoleUsers", () => {
 
   it("walks the (tenant_id, email_normalized) index for a prefix search: never a scan", () => {
     for (const sort of ["email", "name", "createdAt"] as const) {
-      const detail = plan(db, userListQuery({ tenantId: tenant.id, query: "ali", status: "active", department: "Sales", sort }));
+      const detail = plan(db, userListQuery({ tenantId: tenant.id, query: normalizeEmail("ali"), status: "active", department: "Sales", sort }));
       expect(detail).toMatch(/SEARCH users USING INDEX users_tenant_email_unique \(tenant_id=\? AND email_normalized>\? AND email_normalized<\?\)/);
       expect(detail).not.toMatch(/SCAN users/);
     }
     // Email order needs no sort at all; without a search the created_at index gives that order.
-    expect(plan(db, userListQuery({ tenantId: tenant.id, query: "ali" }))).not.toMatch(/TEMP B-TREE/);
+    expect(plan(db, userListQuery({ tenantId: tenant.id, query: normalizeEmail("ali") }))).not.toMatch(/TEMP B-TREE/);
     expect(plan(db, userListQuery({ tenantId: tenant.id, status: "inactive" }))).not.toMatch(/TEMP B-TREE|SCAN users/);
     expect(plan(db, userListQuery({ tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).toMatch(/USING INDEX users_tenant_created_at_idx/);
     expect(plan(db, userListQuery({ tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).not.toMatch(/TEMP B-TREE/);
@@ -119,7 +120,7 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
 
   it("caps an unfiltered total at 10,000+", () => {
     expect(listConsoleUsers(db, { tenantId: tenant.id })).toMatchObject({ total: COUNT_CAP, totalKind: "atLeast" });
-    expect(listConsoleUsers(db, { tenantId: tenant.id, query: "person00" })).toMatchObject({ total: 10_000, totalKind: "exact" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("person00") })).toMatchObject({ total: 10_000, totalKind: "exact" });
   });
 
   it("estimates a filtered total from a bounded sample when many users would have to be read", () => {
@@ -129,16 +130,16 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
     expect(legal.total).toBeLessThanOrEqual(1_100);
     // 7,875 active in truth.
     expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
-    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: "person" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: normalizeEmail("person") })).toMatchObject({ total: 7_900, totalKind: "estimate" });
     // Within a narrow search every candidate is read: exact.
-    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: "person001" })).toMatchObject({ total: 100, totalKind: "exact" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: normalizeEmail("person001") })).toMatchObject({ total: 100, totalKind: "exact" });
   });
 
   it("falls back to email order when a sort no index serves would read too many rows", () => {
     const wide = listConsoleUsers(db, { tenantId: tenant.id, sort: "name" });
     expect(wide).toMatchObject({ sort: "email", sortFallback: true });
     expect(wide.users[0]?.email).toBe("person000000@big.test");
-    const narrow = listConsoleUsers(db, { tenantId: tenant.id, query: "person0001", sort: "name" });
+    const narrow = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("person0001"), sort: "name" });
     expect(narrow).toMatchObject({ sort: "name", sortFallback: false });
   });
 
@@ -161,12 +162,13 @@ describe("listDepartments", () => {
 describe("resolveUsersByEmails", () => {
   const db = createTestDb();
   const tenant = makeTenant(db);
-  const ann = createUser(db, { tenantId: tenant.id, email: "Ann@Example.test", name: "Ann" });
-  const ben = createUser(db, { tenantId: tenant.id, email: "ben@example.test", name: "Ben", active: false });
-  createUser(db, { tenantId: makeTenant(db).id, email: "stranger@example.test", name: "Stranger" });
+  const ann = createUser(db, { tenantId: tenant.id, ...emailFields("Ann@Example.test"), name: "Ann" });
+  const ben = createUser(db, { tenantId: tenant.id, ...emailFields("ben@example.test"), name: "Ben", active: false });
+  createUser(db, { tenantId: makeTenant(db).id, ...emailFields("stranger@example.test"), name: "Stranger" });
 
   it("splits pasted addresses into found users (in the order pasted) and unknown addresses (as typed), each once", () => {
-    const result = resolveUsersByEmails(db, tenant.id, ["ben@example.test", " ANN@example.test ", "nobody@example.test", "ann@example.test", "Stranger@example.test", "nobody@EXAMPLE.test"]);
+    const pasted = ["ben@example.test", " ANN@example.test ", "nobody@example.test", "ann@example.test", "Stranger@example.test", "nobody@EXAMPLE.test"];
+    const result = resolveUsersByEmails(db, tenant.id, pasted.map((typed) => ({ typed, key: normalizeEmail(typed) })));
     expect(result.found).toEqual([
       { email: "ben@example.test", id: ben.id, name: "Ben", active: false },
       { email: "Ann@Example.test", id: ann.id, name: "Ann", active: true },

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../client";
-import { normalizeEmail } from "../factories";
+import type { EmailKey } from "../schema";
 import { findUserIdsByEmails } from "./user-lookup";
 
 /**
@@ -29,8 +29,8 @@ export const MAX_ROWS_EXAMINED = 5_000;
 
 export type UserListParams = {
   tenantId: string;
-  /** An email address or its beginning; matched case-insensitively. */
-  query?: string;
+  /** An email address or its beginning, as an email key (normalizeEmail); matched as a prefix. */
+  query?: EmailKey;
   status?: UserListStatus;
   department?: string;
   sort?: UserListSort;
@@ -80,7 +80,7 @@ type Resolved = Required<Omit<UserListParams, "query">> & { prefix: string };
 function resolve(params: UserListParams): Resolved {
   return {
     tenantId: params.tenantId,
-    prefix: normalizeEmail(params.query ?? ""),
+    prefix: params.query ?? "",
     status: params.status ?? "all",
     department: params.department?.trim() ?? "",
     sort: params.sort ?? "email",
@@ -254,14 +254,13 @@ export type ResolvedUser = { email: string; id: string; name: string; active: bo
 export type ResolveResult = { found: ResolvedUser[]; notFound: string[] };
 
 /**
- * Which of the pasted addresses are users of the tenant. Each address counts once (compared
- * normalized); found users come back in the order pasted, unknown addresses as typed.
+ * Which of the pasted addresses are users of the tenant. Each address counts once (by its key);
+ * found users come back in the order pasted, unknown addresses as typed.
  */
-export function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly string[]): ResolveResult {
-  const typed = new Map<string, string>();
+export function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly { typed: string; key: EmailKey }[]): ResolveResult {
+  const typed = new Map<EmailKey, string>();
   for (const email of emails) {
-    const key = normalizeEmail(email);
-    if (key && !typed.has(key)) typed.set(key, email.trim());
+    if (email.key && !typed.has(email.key)) typed.set(email.key, email.typed.trim());
   }
   const ids = findUserIdsByEmails(db, tenantId, [...typed.keys()]);
   const details = new Map<string, { id: string; email: string; name: string; active: number }>();

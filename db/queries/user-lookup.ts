@@ -1,17 +1,16 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../client";
-import { normalizeEmail } from "../factories";
+import type { EmailKey } from "../schema";
 
 /**
- * Email → user id within one tenant, for up to a thousand addresses in one indexed query.
- * Keys of the result are normalized (trimmed, lower-cased) addresses.
+ * Email key → user id within one tenant, for up to a thousand addresses in one indexed query.
  */
-export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly string[]): Map<string, string> {
-  const normalized = [...new Set(emails.map(normalizeEmail))];
-  const found = new Map<string, string>();
+export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, string> {
+  const normalized = [...new Set(emails)];
+  const found = new Map<EmailKey, string>();
   if (normalized.length === 0) return found;
   const statement = lookupStatement(db.$client, normalized.length);
-  for (const row of statement.all(tenantId, ...normalized) as { email: string; id: string }[]) found.set(row.email, row.id);
+  for (const row of statement.all(tenantId, ...normalized) as { email: EmailKey; id: string }[]) found.set(row.email, row.id);
   return found;
 }
 

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "../client";
-import { normalizeEmail } from "../factories";
-import { users, type User, type UserProperties } from "../schema";
+import { users, type EmailKey, type User, type UserProperties } from "../schema";
 
 export const EMPTY_PROPERTIES: UserProperties = {
   workLocations: [],
@@ -19,6 +18,7 @@ export const EMPTY_PROPERTIES: UserProperties = {
 export type CreateUserInput = {
   tenantId: string;
   email: string;
+  emailNormalized: EmailKey;
   name: string;
   active?: boolean;
   uniqueCode?: string;
@@ -34,7 +34,7 @@ export function createUser(db: Queryable, input: CreateUserInput, now = Date.now
       id: randomUUID(),
       tenantId: input.tenantId,
       email: input.email.trim(),
-      emailNormalized: normalizeEmail(input.email),
+      emailNormalized: input.emailNormalized,
       name: input.name,
       active,
       state: active ? "active:available" : "inactive:deactivated",
@@ -50,11 +50,11 @@ export function createUser(db: Queryable, input: CreateUserInput, now = Date.now
     .get();
 }
 
-export function findUserByEmail(db: Queryable, tenantId: string, email: string): User | undefined {
+export function findUserByEmail(db: Queryable, tenantId: string, emailNormalized: EmailKey): User | undefined {
   return db
     .select()
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, normalizeEmail(email))))
+    .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, emailNormalized)))
     .get();
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { parse as parseCookies } from "cookie";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import type { Db } from "@/db/client";
 import { checkToken, type TokenCheck, type TokenPrincipal } from "@/lib/auth/authenticate-token";
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
-import { normalizeEmail } from "@/db/factories";
+import { normalizeEmail } from "@/lib/domain/email";
 import { createSession, findLiveSession, findSignInCandidates, recordFailedSignIn, recordSuccessfulSignIn, type SessionPrincipalRow } from "@/db/queries/sessions";
 import { hashPassword, verifyPassword } from "./password";
 

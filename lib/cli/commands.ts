@@ -7,6 +7,7 @@ import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
+import { emailFields, normalizeEmail } from "@/lib/domain/email";
 
 /** What a command returns: the JSON object for --json, and the lines a person reads. */
 export type CommandResult = { json: Record<string, unknown>; text: string[] };
@@ -62,7 +63,7 @@ export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandR
   const password = args.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   try {
-    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, email: args.email, role: args.role, passwordHash });
+    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...emailFields(args.email), role: args.role, passwordHash });
     return {
       json: { ok: true, adminId: admin.id, userId: user.id, tenantId: admin.tenantId, email: user.email, role: admin.role, createdUser, ...(args.password ? {} : { password }) },
       text: [
@@ -80,7 +81,7 @@ export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
   const args = parseArgsWith(tokenCreateArgs, flags);
   requireTenant(db, args.tenant);
   const expiresInMs = args["expires-in"] === undefined ? null : parseDuration(args["expires-in"]);
-  const found = findAdminByEmail(db, args.tenant, args.admin);
+  const found = findAdminByEmail(db, args.tenant, normalizeEmail(args.admin));
   if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${args.tenant}`);
   if (!found.user.active) throw new UsageError(`${args.admin} is deactivated and cannot own tokens`);
   const issued = issueToken();

@@ -6,6 +6,7 @@ import { jitsudo } from "@/lib/api/dialects/jitsudo";
 import type { Dialect } from "@/lib/api/dialects/types";
 import { apiRoute } from "@/lib/api/route";
 import type { AuditEventDto, AuditPageDto } from "@/lib/query/audit";
+import { normalizeEmail } from "@/lib/domain/email";
 import { toCsv, type CsvColumn } from "./csv";
 
 export const MAX_EXPORT_ROWS = 100_000;
@@ -89,7 +90,7 @@ function toFilters(db: Db, tenantId: string, query: AuditQuery): AuditLogFilters
   return {
     actor: query.actor,
     action: query.action,
-    targetIds: query.target ? auditTargetIds(db, tenantId, query.target) : undefined,
+    targetIds: query.target ? auditTargetIds(db, tenantId, query.target, query.target.includes("@") ? normalizeEmail(query.target) : null) : undefined,
     from: query.from,
     to: query.to,
   };

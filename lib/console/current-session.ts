@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { readSession, SESSION_COOKIE, type ConsolePrincipal } from "@/lib/auth/session";
 
 /** For server components: the signed-in admin, or a redirect to the sign-in page. */

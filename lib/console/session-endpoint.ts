@@ -1,6 +1,6 @@
 import { parse as parseCookies, serialize } from "cookie";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { revokeSession } from "@/db/queries/sessions";
 import { jitsudo } from "@/lib/api/dialects/jitsudo";
 import { ApiError } from "@/lib/api/errors";

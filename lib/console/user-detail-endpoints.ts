@@ -3,7 +3,7 @@ import { deactivateUser } from "@/db/queries/deactivation";
 import { reactivateUser } from "@/db/queries/reactivation";
 import { getUserDetail, type UserDetail } from "@/db/queries/user-detail";
 import { findUserByRef } from "@/db/queries/user-directory";
-import { normalizeEmail } from "@/db/factories";
+import { normalizeEmail } from "@/lib/domain/email";
 import { jitsudo } from "@/lib/api/dialects/jitsudo";
 import { ApiError } from "@/lib/api/errors";
 import { apiRoute, type Principal } from "@/lib/api/route";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { COUNT_CAP, listConsoleUsers, listDepartments, resolveUsersByEmails, USER_LIST_SORTS, USER_LIST_STATUSES } from "@/db/queries/console-users";
+import { COUNT_CAP, listConsoleUsers, listDepartments, resolveUsersByEmails, USER_LIST_SORTS, USER_LIST_STATUSES, type UserListParams } from "@/db/queries/console-users";
+import { normalizeEmail } from "@/lib/domain/email";
 import { jitsudo } from "@/lib/api/dialects/jitsudo";
 import { ApiError } from "@/lib/api/errors";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
@@ -30,8 +31,13 @@ export const resolveEmailsRequest = z.object({
 // GET /api/console/users — one page of the tenant's users: email prefix search, status and department filters, sort
 export const listUsersRoute = apiRoute({ dialect: jitsudo, auth: "session", action: "readUsers", query: userListQuery }, ({ db, principal, query }) => ({
   status: 200,
-  data: { data: listConsoleUsers(db, { tenantId: principal.tenantId, ...query }) },
+  data: { data: consoleUserPage(db, principal.tenantId, query) },
 }));
+
+/** One page of the Users list; the query is an email or its beginning, compared by its key. */
+export function consoleUserPage(db: Db, tenantId: string, filters: Omit<UserListParams, "tenantId" | "query"> & { query: string }) {
+  return listConsoleUsers(db, { ...filters, tenantId, query: normalizeEmail(filters.query) });
+}
 
 // ---- departments: a scan of the tenant, so cached per process for a minute --------------------
 
@@ -71,7 +77,8 @@ export const resolveEmailsRoute = apiRoute({ dialect: jitsudo, auth: "session", 
       { details: { emails: `at most ${MAX_RESOLVE_EMAILS.toLocaleString("en-US")} addresses per request` } },
     );
   }
-  return { status: 200, data: { data: resolveUsersByEmails(db, principal.tenantId, body.emails) } };
+  const pasted = body.emails.map((typed) => ({ typed, key: normalizeEmail(typed) }));
+  return { status: 200, data: { data: resolveUsersByEmails(db, principal.tenantId, pasted) } };
 });
 
 export const usersReadOnly = methodNotAllowed(jitsudo, ["GET"]);

@@ -1,4 +1,5 @@
-import type { LeaverClass } from "@/db/schema";
+import type { EmailKey, LeaverClass } from "@/db/schema";
+import { normalizeEmail } from "@/lib/domain/email";
 import type { LeaverFileRow } from "./parse-csv";
 
 export type ClassifiedRow = LeaverFileRow & { class: LeaverClass; userId: string | null; duplicateOf: number | null };
@@ -9,7 +10,6 @@ export type UserState = { id: string; active: boolean };
 const EMAIL_PATTERN = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
 export const MAX_EMAIL_LENGTH = 254;
 
-export const normalizeLeaverEmail = (email: string) => email.trim().toLowerCase();
 
 export function isPlausibleEmail(email: string): boolean {
   return email.length > 0 && email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email);
@@ -33,7 +33,7 @@ export function createLeaverClassifier(selfUserId: string) {
     counts,
     classify(rows: LeaverFileRow[], users: ReadonlyMap<string, UserState>): ClassifiedRow[] {
       for (const row of rows as ClassifiedRow[]) {
-        const key = normalizeLeaverEmail(row.email);
+        const key = normalizeEmail(row.email);
         let cls: LeaverClass;
         let user: UserState | undefined;
         let duplicateOf: number | null = null;
@@ -66,10 +66,10 @@ export function classifyLeaverRows(rows: LeaverFileRow[], users: ReadonlyMap<str
 }
 
 /** The normalized, plausible, distinct emails of a file: what the directory is asked about. */
-export function emailsToLookUp(rows: readonly LeaverFileRow[]): string[] {
-  const emails = new Set<string>();
+export function emailsToLookUp(rows: readonly LeaverFileRow[]): EmailKey[] {
+  const emails = new Set<EmailKey>();
   for (const row of rows) {
-    const key = normalizeLeaverEmail(row.email);
+    const key = normalizeEmail(row.email);
     if (isPlausibleEmail(key)) emails.add(key);
   }
   return [...emails];

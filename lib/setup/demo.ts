@@ -3,6 +3,7 @@ import { createAdmin } from "@/db/queries/admins";
 import { countTenants } from "@/db/queries/tenants";
 import { seedTenant, tenantDomain } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { emailFields } from "@/lib/domain/email";
 
 export const DEMO_TENANT = "Acme";
 export const DEMO_USERS = 2_000;
@@ -26,6 +27,6 @@ export async function seedDemoIfEmpty(db: Db, options: { users?: number } = {}):
   // Re-checked after the await: another process may have seeded meanwhile.
   if (countTenants(db) > 0) return null;
   const seeded = seedTenant(db, { tenantName: DEMO_TENANT, users: options.users ?? DEMO_USERS, seed: DEMO_SEED });
-  const { user } = createAdmin(db, { tenantId: seeded.tenantId, email: demoAdminEmail(), role: "admin", passwordHash });
+  const { user } = createAdmin(db, { tenantId: seeded.tenantId, ...emailFields(demoAdminEmail()), role: "admin", passwordHash });
   return { tenantId: seeded.tenantId, email: user.email, password };
 }

@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { AuditView } from "@/components/audit/audit-view";
 import { filtersFromSearchParams } from "@/components/audit/audit-url";
 import { auditPage, auditQuery } from "@/lib/console/audit-endpoints";

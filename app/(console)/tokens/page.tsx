@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { listTokensOfAdmin } from "@/db/queries/token-list";
 import { TokensView } from "@/components/tokens/tokens-view";
 import { scopesForRole } from "@/lib/auth/scopes";

@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { listConsoleUsers } from "@/db/queries/console-users";
+import { getDb } from "@/lib/db";
+import { consoleUserPage } from "@/lib/console/users-endpoints";
 import { UsersPage } from "@/components/users/users-page";
 import { requireSession } from "@/lib/console/current-session";
 import { parseUserFilters, USER_PAGE_SIZE, userListKey } from "@/lib/query/users";
@@ -23,7 +23,7 @@ export default async function UsersRoute({ searchParams }: { searchParams: Promi
     return Array.isArray(value) ? value.at(-1) : value;
   });
   const queryClient = new QueryClient();
-  queryClient.setQueryData(userListKey(filters), listConsoleUsers(getDb(), { tenantId: session.tenantId, ...filters, size: USER_PAGE_SIZE }));
+  queryClient.setQueryData(userListKey(filters), consoleUserPage(getDb(), session.tenantId, { ...filters, size: USER_PAGE_SIZE }));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <UsersPage />

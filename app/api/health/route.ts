@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { checkDatabase } from "@/db/client";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { findUserIdsByEmails } from "@/db/queries/user-lookup";
-import { normalizeEmail } from "@/db/factories";
+import { normalizeEmail } from "@/lib/domain/email";
 import { mendixIdentifiers } from "../dialects/mendix-identifiers";
 import { apiRoute, methodNotAllowed } from "../route";
 import { emailAddressesRequest } from "../schemas";
@@ -8,12 +8,12 @@ const NOT_FOUND_MESSAGE = "No user(s) found with the following email address(es)
 
 /** Email → UUID for up to 1,000 addresses; addresses are echoed exactly as sent. */
 export const lookupUserIds = apiRoute({ dialect: mendixIdentifiers, action: "lookupUserIds", body: emailAddressesRequest }, ({ db, principal, body }) => {
-  const sent = [...new Set(body.emailAddresses.map((item) => item.emailAddress))];
-  const found = findUserIdsByEmails(db, principal.tenantId, sent);
+  const sent = [...new Set(body.emailAddresses.map((item) => item.emailAddress))].map((emailAddress) => ({ emailAddress, key: normalizeEmail(emailAddress) }));
+  const found = findUserIdsByEmails(db, principal.tenantId, sent.map((item) => item.key));
   const identifiers: { emailAddress: string; uuid: string }[] = [];
   const missing: { emailAddress: string }[] = [];
-  for (const emailAddress of sent) {
-    const uuid = found.get(normalizeEmail(emailAddress));
+  for (const { emailAddress, key } of sent) {
+    const uuid = found.get(key);
     if (uuid) identifiers.push({ emailAddress, uuid });
     else missing.push({ emailAddress });
   }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { UserDetailView } from "@/components/user-detail/user-detail-view";
-import { getDb } from "@/db";
+import { getDb } from "@/lib/db";
 import { getUserDetail } from "@/db/queries/user-detail";
 import { UUID_PATTERN } from "@/lib/api/schemas";
 import { requireSession } from "@/lib/console/current-session";
