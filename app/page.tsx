@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db";
 import { checkDatabase } from "@/db/client";
+import { health } from "@/lib/api/endpoints/service";
+import { openApiEndpoint } from "@/lib/api/registry";
 import styles from "./page.module.css";
 
 // The status line reads the database on every request, so the page is never prerendered.
@@ -21,7 +23,7 @@ export default function LandingPage() {
           HR systems, identity providers and scripts use the same functions through REST APIs compatible with the
           Mendix User Identifiers and User Deactivation APIs, JITSudo&apos;s identities API and Delhivery OS1&apos;s User API,
           authenticated with personal access tokens (<code>npm run roster -- token create</code>). See the{" "}
-          <Link href="/docs/api">API reference</Link> or the OpenAPI document at <a href="/api/openapi.json">/api/openapi.json</a>.
+          <Link href="/docs/api">API reference</Link> or the OpenAPI document at <a href={openApiEndpoint.path}>{openApiEndpoint.path}</a>.
         </p>
         <p className={styles.status} role="status">
           Service status:{" "}
@@ -30,7 +32,7 @@ export default function LandingPage() {
           ) : (
             <span className={styles.bad}>database unavailable</span>
           )}{" "}
-          · <a href="/api/health">/api/health</a>
+          · <a href={health.path}>{health.path}</a>
         </p>
       </section>
     </main>

@@ -30,12 +30,26 @@ export function closeDatabase(db: Db): void {
   if (db.$client.open) db.$client.close();
 }
 
-export function checkDatabase(db: Db): { ok: true; journalMode: string } | { ok: false; error: string } {
+const PROBLEMS: Record<string, string> = {
+  SQLITE_READONLY: "the database is read-only",
+  SQLITE_FULL: "the database or its disk is full",
+  SQLITE_CANTOPEN: "the database file cannot be opened",
+  SQLITE_IOERR: "the database cannot be read or written (I/O error)",
+};
+
+/**
+ * Whether the database answers reads and takes a write: a read-only file or a full disk let
+ * reads through while every change fails, so a health check that only reads would say "ok".
+ */
+export function checkDatabase(db: Db, now = Date.now()): { ok: true; journalMode: string } | { ok: false; error: string } {
   try {
     db.$client.prepare("select 1").get();
+    db.$client.prepare("insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
     return { ok: true, journalMode: String(db.$client.pragma("journal_mode", { simple: true })) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    const code = String((error as { code?: unknown }).code ?? "");
+    const known = Object.entries(PROBLEMS).find(([prefix]) => code.startsWith(prefix))?.[1];
+    return { ok: false, error: known ?? `the database failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 

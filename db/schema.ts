@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ACTOR_TYPES, ADMIN_ROLES, LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES, LINKED_BY } from "./constants";
 
 // Timestamps are epoch milliseconds (integers): cheap to index and compare, and each wire
 // dialect converts them at the edge (OS1 wants seconds, JITSudo ISO strings).
@@ -124,7 +125,6 @@ export const identityProviders = sqliteTable(
   (t) => [uniqueIndex("identity_providers_tenant_name_unique").on(t.tenantId, t.name)],
 );
 
-export const LINKED_BY = ["auto", "manual", "scim"] as const;
 export type LinkedBy = (typeof LINKED_BY)[number];
 
 export const identities = sqliteTable(
@@ -152,7 +152,6 @@ export const identities = sqliteTable(
   ],
 );
 
-export const ADMIN_ROLES = ["admin", "helpdesk", "auditor"] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 /** A person who signs in to the console; always also a user of the tenant. */
@@ -218,7 +217,6 @@ export const personalAccessTokens = sqliteTable(
   (t) => [index("personal_access_tokens_admin_idx").on(t.adminId), index("personal_access_tokens_tenant_idx").on(t.tenantId)],
 );
 
-export const ACTOR_TYPES = ["admin", "token", "system"] as const;
 
 /** Append-only: rows are inserted, never updated or deleted. */
 export const auditEvents = sqliteTable(
@@ -246,6 +244,12 @@ export const auditEvents = sqliteTable(
   ],
 );
 
+/** One row, rewritten by every health check: proof that the database still takes writes (not read-only, not full). */
+export const healthChecks = sqliteTable("health_checks", {
+  id: integer("id").primaryKey(),
+  checkedAt: integer("checked_at", { mode: "number" }).notNull(),
+});
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -260,7 +264,6 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 
 // ---- Bulk leavers (issue 5) --------------------------------------------------------------------
 
-export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
 export type LeaverClass = (typeof LEAVER_CLASSES)[number];
 
 /** An uploaded leaver file, classified row by row; nothing changes until a job is confirmed from it. */
@@ -304,10 +307,7 @@ export const leaverPreviewRows = sqliteTable(
   (t) => [primaryKey({ columns: [t.previewId, t.rowNumber] }), index("leaver_preview_rows_class_idx").on(t.previewId, t.class, t.rowNumber)],
 );
 
-export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;
-export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled"] as const;
 export type LeaverJobStatus = (typeof LEAVER_JOB_STATUSES)[number];
-export const LEAVER_OUTCOMES = ["deactivated", "reactivated", "already_inactive", "already_active", "not_found", "invalid", "skipped", "error"] as const;
 export type LeaverOutcome = (typeof LEAVER_OUTCOMES)[number];
 
 /** A confirmed bulk run, processed by the worker in server/start.ts; durable across restarts. */

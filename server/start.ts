@@ -3,12 +3,11 @@ import http from "node:http";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
-import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { checkDatabase, closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
-import { dispatchApiRequest } from "./api-dispatch";
-import { answerMalformedApiPath } from "./malformed-path";
+import { dispatchApiRequest, keepGetBodyForNext } from "./api-dispatch";
 import { prepareRequest } from "./prepare-request";
 
 /**
@@ -31,6 +30,12 @@ async function main(): Promise<void> {
 
   const db = openDatabase(databasePath(env));
   migrateDatabase(db);
+  // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
+  const database = checkDatabase(db);
+  if (!database.ok) {
+    console.error(`roster: cannot start: ${database.error} (${databasePath(env)})`);
+    process.exit(1);
+  }
   const demo = await seedDemoIfEmpty(db);
   closeDatabase(db);
 
@@ -51,9 +56,13 @@ async function main(): Promise<void> {
 
   const server = http.createServer((req, res) => {
     prepareRequest(req);
-    answerMalformedApiPath(req, res)
-      .then((answered) => answered || dispatchApiRequest(req, res))
-      .then((answered) => (answered ? undefined : handle(req, res)))
+    // In development Next.js serves the API too, so that edits to endpoints reload.
+    (dev ? Promise.resolve(false) : dispatchApiRequest(req, res))
+      .then((answered) => {
+        if (answered) return;
+        keepGetBodyForNext(req);
+        return handle(req, res);
+      })
       .catch((error: unknown) => {
         console.error("roster: request failed:", error);
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

@@ -2,18 +2,17 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/console/login-form";
 import { currentSession } from "@/lib/console/current-session";
+import { safeNextPath } from "@/lib/contracts/session";
 import styles from "./login.module.css";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-/** Only local paths, so a crafted link cannot send a fresh session to another site. */
-function safeNext(next: string | string[] | undefined): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/users";
-}
+// Any origin serves: only whether `next` stays on it matters (a crafted link must not send a fresh session elsewhere).
+const ORIGIN = "http://roster.local";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  const next = safeNextPath((await searchParams).next, ORIGIN);
   if (await currentSession()) redirect(next);
   return (
     <main className={styles.main}>

@@ -40,15 +40,17 @@ function Details({ details }: { details: Record<string, unknown> | null }) {
 
 function Target({ event }: { event: AuditEventDto }) {
   if (!event.targetId) return <span className={styles.muted}>—</span>;
+  // The person (their email) or the token's name when known; the id stays one hover away.
+  const label = event.targetLabel ?? event.targetId;
   const id =
     event.targetType === "user" ? (
-      <Link href={`/users/${encodeURIComponent(event.targetId)}`} className={styles.id} title={event.targetId}>
-        {event.targetId}
+      <Link href={`/users/${encodeURIComponent(event.targetId)}`} className={event.targetLabel ? styles.label : styles.id} title={event.targetId}>
+        {label}
       </Link>
     ) : (
-      <code className={styles.id} title={event.targetId}>
-        {event.targetId}
-      </code>
+      <span className={event.targetLabel ? styles.label : styles.id} title={event.targetId}>
+        {label}
+      </span>
     );
   return (
     <>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { consoleFetch } from "@/lib/console/fetch";
+import { sessionContracts } from "@/lib/contracts/session";
 import styles from "./console-shell.module.css";
 
 export type ShellSession = { name: string; email: string; role: "admin" | "helpdesk" | "auditor"; tenantName: string };
@@ -23,7 +24,7 @@ export function ConsoleShell({ session, children }: { session: ShellSession; chi
   async function signOut() {
     setSigningOut(true);
     try {
-      await consoleFetch("/api/console/session", { method: "DELETE" });
+      await consoleFetch(sessionContracts.signOut, {});
     } finally {
       // A full page load, so the signed-out browser keeps no cached console data.
       window.location.assign(new URL("/login", window.location.origin).href);

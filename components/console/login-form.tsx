@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { ConsoleApiError, consoleFetch } from "@/lib/console/fetch";
+import { safeNextPath, sessionContracts } from "@/lib/contracts/session";
 import styles from "./form.module.css";
 
 export function LoginForm({ next }: { next: string }) {
@@ -14,8 +15,8 @@ export function LoginForm({ next }: { next: string }) {
     setPending(true);
     setError(null);
     try {
-      await consoleFetch("/api/console/session", { method: "POST", body: { email: form.get("email"), password: form.get("password") } });
-      window.location.assign(next);
+      await consoleFetch(sessionContracts.signIn, { body: { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") } });
+      window.location.assign(safeNextPath(next, window.location.origin));
     } catch (caught) {
       setError(caught instanceof ConsoleApiError ? caught.message : "Could not reach Roster; check your connection and try again");
       setPending(false);

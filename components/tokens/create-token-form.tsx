@@ -3,7 +3,7 @@
 import { Checkbox } from "radix-ui";
 import { useId, useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
-import type { TokenExpiry } from "@/lib/console/token-endpoints";
+import type { Scope, TokenExpiry } from "@/lib/contracts/tokens";
 import { ConsoleApiError } from "@/lib/console/fetch";
 import type { CreatedTokenDto } from "@/lib/query/tokens";
 import { EXPIRY_LABELS, NO_EXPIRY, SCOPE_LABELS, scopeLabel } from "./scope-labels";
@@ -22,14 +22,14 @@ function problemText(error: unknown): string {
   return details.length > 0 ? `${error.message}: ${details.join("; ")}` : error.message;
 }
 
-export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: string; allowedScopes: string[]; onCreated: (token: CreatedTokenDto) => void }) {
+export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: string; allowedScopes: Scope[]; onCreated: (token: CreatedTokenDto) => void }) {
   const id = useId();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiry, setExpiry] = useState<string>("30d");
   const [problem, setProblem] = useState<string | null>(null);
   const create = useCreateToken();
-  const withheld = Object.keys(SCOPE_LABELS).filter((scope) => !allowedScopes.includes(scope));
+  const withheld = (Object.keys(SCOPE_LABELS) as Scope[]).filter((scope) => !allowedScopes.includes(scope));
 
   function toggle(scope: string, checked: boolean) {
     setScopes((current) => (checked ? [...current, scope] : current.filter((s) => s !== scope)));

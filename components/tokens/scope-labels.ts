@@ -1,5 +1,4 @@
-import type { Scope } from "@/lib/auth/scopes";
-import type { TokenExpiry } from "@/lib/console/token-endpoints";
+import type { Scope, TokenExpiry } from "@/lib/contracts/tokens";
 
 /** What each scope lets a token do, in the words of product.md §Scopes. */
 export const SCOPE_LABELS = {

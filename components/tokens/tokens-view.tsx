@@ -6,8 +6,9 @@ import { CreateTokenForm } from "./create-token-form";
 import { TokenList } from "./token-list";
 import { TokenSecretDialog } from "./token-secret-dialog";
 import styles from "./tokens.module.css";
+import type { Scope } from "@/lib/contracts/tokens";
 
-export function TokensView({ role, tenantId, allowedScopes }: { role: string; tenantId: string; allowedScopes: string[] }) {
+export function TokensView({ role, tenantId, allowedScopes }: { role: string; tenantId: string; allowedScopes: Scope[] }) {
   // The secret lives only here, and only until the dialog is closed.
   const [created, setCreated] = useState<CreatedTokenDto | null>(null);
   return (

@@ -5,7 +5,7 @@ import { Tooltip } from "radix-ui";
 import { useRef, useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConsoleApiError } from "@/lib/console/fetch";
-import type { UserPagePermissions } from "@/lib/console/user-detail-endpoints";
+import type { UserPagePermissions } from "@/lib/console/user-detail";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { AccessSection } from "./access-section";
 import { AuditHistory } from "./audit-history";

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { auditEvents, users, type AuditEvent, type EmailKey } from "../schema";
+import { admins, auditEvents, personalAccessTokens, users, type AuditEvent, type EmailKey } from "../schema";
 
 /** Times are epoch milliseconds, both ends inclusive. */
 export type AuditLogFilters = {
@@ -128,4 +128,28 @@ export function* auditEventChunks(
     after = { createdAt: last.createdAt, id: last.id };
     if (rows.length < chunkSize) return;
   }
+}
+
+/**
+ * What a person recognises each event's target by: a user's email, an admin's email, a token's
+ * name; keyed by target id. Read for one page (or export chunk) of events at a time.
+ */
+export function auditTargetLabels(db: Db, tenantId: string, events: readonly Pick<AuditEvent, "targetType" | "targetId">[]): Map<string, string> {
+  const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type && e.targetId).map((e) => e.targetId as string))];
+  const labels = new Map<string, string>();
+  const userIds = ids("user");
+  if (userIds.length) {
+    for (const row of db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds))).all()) labels.set(row.id, row.email);
+  }
+  const adminIds = ids("admin");
+  if (adminIds.length) {
+    const rows = db.select({ id: admins.id, email: users.email }).from(admins).innerJoin(users, eq(users.id, admins.userId)).where(and(eq(admins.tenantId, tenantId), inArray(admins.id, adminIds))).all();
+    for (const row of rows) labels.set(row.id, row.email);
+  }
+  const tokenIds = ids("token");
+  if (tokenIds.length) {
+    const rows = db.select({ id: personalAccessTokens.id, name: personalAccessTokens.name }).from(personalAccessTokens).where(and(eq(personalAccessTokens.tenantId, tenantId), inArray(personalAccessTokens.id, tokenIds))).all();
+    for (const row of rows) labels.set(row.id, row.name);
+  }
+  return labels;
 }

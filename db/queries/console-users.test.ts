@@ -3,7 +3,8 @@ import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import type { Db } from "../client";
 import { createUser } from "./users";
-import { COUNT_CAP, listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
+import { USER_LIST_COUNT_CAP as COUNT_CAP } from "../constants";
+import { listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
 import { emailFields, normalizeEmail } from "@/lib/domain/email";
 
 const DAY = 86_400_000;

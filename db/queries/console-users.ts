@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../client";
+import { USER_LIST_COUNT_CAP, type USER_LIST_SORTS, type USER_LIST_STATUSES } from "../constants";
 import type { EmailKey } from "../schema";
 import { findUserIdsByEmails } from "./user-lookup";
 
@@ -16,14 +17,12 @@ import { findUserIdsByEmails } from "./user-lookup";
  * email order (the page says so). Measured on 1,000,000 users: see bench/console.ts.
  */
 
-export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
 export type UserListSort = (typeof USER_LIST_SORTS)[number];
-export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;
 export type UserListStatus = (typeof USER_LIST_STATUSES)[number];
 export type SortDirection = "asc" | "desc";
 
 /** Counts the indexes answer stop here: beyond it a total reads "10,000+". Also the deepest row a page may start at. */
-export const COUNT_CAP = 10_000;
+const COUNT_CAP = USER_LIST_COUNT_CAP;
 /** Table rows read at most per request for what no index answers (a filtered total, a sort by name). */
 export const MAX_ROWS_EXAMINED = 5_000;
 

@@ -83,6 +83,10 @@ test.describe("console audit log", () => {
     const row = rows(page).first();
     await expect(row).toContainText("Alice Admin");
     await expect(row).toContainText(`email: ${jane.email}`);
+    // The Target column names the person (the user's email, linking to their page), not a cut id.
+    const target = row.locator('td[data-label="Target"]');
+    await expect(target.getByRole("link", { name: jane.email })).toHaveAttribute("href", `/users/${jane.id}`);
+    await expect(target.getByRole("link", { name: jane.email })).toHaveAttribute("title", jane.id);
     // Exact time on hover, in the browser's zone (12:00 UTC is 14:00 in Berlin).
     await expect(row.locator("time")).toHaveText(/Jun 1, 2024, 2:00:00\sPM/);
     await expect(row.locator("time")).toHaveAttribute("title", /^Jun 1, 2024, 2:00:00\sPM GMT\+2/);
@@ -144,7 +148,7 @@ test.describe("console audit log", () => {
     expect(all.body.data.events.map((e: { action: string }) => e.action)).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     expect(all.body.data.events[3]).toEqual({
       id: expect.any(String), at: "2024-06-01T12:00:00.000Z", actorType: "admin", actorName: "Alice Admin", actorId: "admin-alice", action: "user.deactivate",
-      targetType: "user", targetId: jane.id, outcome: "deactivated", requestId: null, details: { email: jane.email },
+      targetType: "user", targetId: jane.id, targetLabel: jane.email, outcome: "deactivated", requestId: null, details: { email: jane.email },
     });
     expect((await get("actor=ADMIN-ALICE")).body.data.total).toBe(2); // matches the actor id too
     expect((await get(`target=${jane.id}`)).body.data.total).toBe(2);
@@ -162,7 +166,7 @@ test.describe("console audit log", () => {
       const bad = await get(query!);
       expect(bad.status, query).toBe(400);
       expect(bad.body.code, query).toBe("invalid_input");
-      expect(Object.keys(bad.body.details), query).toContain(field);
+      expect(Object.keys(bad.body.errors), query).toContain(field);
     }
   });
 
@@ -200,7 +204,7 @@ test.describe("console audit log", () => {
     expect(download.suggestedFilename()).toMatch(/^roster-audit-\d{8}T\d{6}Z\.csv$/);
     const csv = fs.readFileSync((await download.path())!, "utf8");
     const [header, ...records] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
-    expect(header).toEqual(["time", "actor_type", "actor_name", "actor_id", "action", "target_type", "target_id", "outcome", "request_id", "details"]);
+    expect(header).toEqual(["time", "actor_type", "actor_name", "actor_id", "action", "target_type", "target_id", "target", "outcome", "request_id", "details"]);
     expect(records.map((r) => r[4])).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     const hostile = records[0]!;
     expect(hostile[2]).toBe("'=cmd|' /C calc'!A0");

@@ -172,7 +172,7 @@ test.describe("console tokens", () => {
     expect(refused.status()).toBe(400);
     const body = await refused.json();
     expect(body).toMatchObject({ code: "invalid_input" });
-    expect(body.message).toContain("mx:user-deactivation:write");
+    expect(body.detail).toContain("mx:user-deactivation:write");
     expect((await (await page.request.get("/api/console/tokens")).json()).data).toEqual([]);
 
     // What the role allows works.
@@ -196,7 +196,7 @@ test.describe("console tokens", () => {
       expect(response.status(), label).toBe(400);
       const body = await response.json();
       expect(body.code, label).toBe("invalid_input");
-      expect(Object.keys(body.details ?? {}), label).toContain(field);
+      expect(Object.keys(body.errors ?? {}), label).toContain(field);
     }
     const notJson = await page.request.post("/api/console/tokens", { headers: { "x-csrf-token": session.csrfToken, "content-type": "application/json" }, data: "{nope" });
     expect(notJson.status()).toBe(400);

@@ -235,7 +235,7 @@ test.describe("user page", () => {
 
     const wrong = await page.request.post(`/api/console/users/${person.id}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: { confirmEmail: "nobody@example.test" } });
     expect(wrong.status()).toBe(400);
-    expect(await wrong.json()).toMatchObject({ code: "invalid_input", message: expect.stringContaining("does not match"), details: { confirmEmail: expect.any(String) } });
+    expect(await wrong.json()).toMatchObject({ code: "invalid_input", detail: expect.stringContaining("does not match"), errors: { confirmEmail: expect.any(String) } });
     const missing = await page.request.post(`/api/console/users/${person.id}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: {} });
     expect(missing.status()).toBe(400);
     const noCsrf = await page.request.post(`/api/console/users/${person.id}/deactivate`, { data: { confirmEmail: person.email } });

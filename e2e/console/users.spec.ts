@@ -190,7 +190,7 @@ test("pages through the list: range, total, previous and next", async ({ page })
 
 test("a failed load says so and offers a retry", async ({ page }) => {
   await page.goto("/users");
-  await page.route("**/api/console/users?*", (route) => route.fulfill({ status: 500, json: { code: "internal_error", message: "Internal server error" } }));
+  await page.route("**/api/console/users?*", (route) => route.fulfill({ status: 500, contentType: "application/problem+json", body: JSON.stringify({ type: "urn:roster:problem:internal", title: "Internal error", status: 500, detail: "Internal server error", code: "internal" }) }));
   await search(page).fill("ada.");
   // The query client retries server errors twice before giving up.
   const alert = page.getByRole("main").getByRole("alert");
@@ -269,14 +269,15 @@ test("paste many emails refuses more than 1,000 addresses, in the page and in th
 
   const response = await context.request.post("/api/console/users/resolve", { data: { emails: many }, headers: { "x-csrf-token": csrfToken } });
   expect(response.status()).toBe(400);
-  expect(await response.json()).toMatchObject({ code: "invalid_input", message: expect.stringContaining("at most 1,000 at a time") });
+  expect(await response.json()).toMatchObject({ code: "invalid_input", detail: expect.stringContaining("at most 1,000 at a time") });
 });
 
 test("the list API checks its input and its caller", async ({ context, request }) => {
   for (const query of ["status=gone", "sort=password", "dir=up", "page=0", "size=500", "page=201"]) {
     const response = await context.request.get(`/api/console/users?${query}`);
     expect(response.status(), query).toBe(400);
-    expect(await response.json(), query).toMatchObject({ code: "invalid_input", details: expect.any(Object) });
+    expect(response.headers()["content-type"], query).toContain("application/problem+json");
+    expect(await response.json(), query).toMatchObject({ type: "urn:roster:problem:invalid-input", title: "Invalid input", status: 400, code: "invalid_input", detail: "Invalid query", errors: expect.any(Object) });
   }
   const departments = await context.request.get("/api/console/users/departments");
   expect(await departments.json()).toEqual({ data: { departments: [...DEPARTMENTS] } });

@@ -34,11 +34,14 @@ export type ApiErrorOptions = {
   providedScopes?: string[];
   /** The Mendix deactivation API words some denials in its own way. */
   reason?: "self_deactivation" | "not_admin" | "missing_scope";
+  /** Headers the answer carries besides the dialect's own (e.g. Retry-After of a throttled sign-in). */
+  headers?: Record<string, string>;
 };
 
-/** Handlers throw this; the route wrapper turns it into the dialect's error response. */
+/** Handlers throw this; the endpoint pipeline turns it into the dialect's error response. */
 export class ApiError extends Error {
   readonly status: number;
+  readonly isApiError = true;
   constructor(
     readonly kind: ApiErrorKind,
     message: string,
@@ -47,4 +50,9 @@ export class ApiError extends Error {
     super(message);
     this.status = STATUS_BY_KIND[kind];
   }
+}
+
+/** By shape, not `instanceof`: the server's bundle and Next's each carry a copy of this class. */
+export function isApiError(error: unknown): error is ApiError {
+  return typeof error === "object" && error !== null && (error as { isApiError?: unknown }).isApiError === true;
 }

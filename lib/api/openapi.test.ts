@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -10,50 +8,12 @@ import { mendixIdentifiers } from "./dialects/mendix-identifiers";
 import { os1 } from "./dialects/os1";
 import type { Dialect } from "./dialects/types";
 import { ApiError, type ApiErrorKind } from "./errors";
-import { buildOpenApiDocument } from "./openapi";
-import { ENDPOINTS } from "./openapi-endpoints";
+import { ENDPOINTS, openApiDocument } from "./registry";
 import { emailAddressesRequest, linkIdentityRequest } from "./schemas";
 
 type Json = Record<string, unknown>;
-const document = buildOpenApiDocument();
-const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
-// Routes that are not part of the public API, each with the reason. Anything else under app/
-// that answers HTTP must be in the document.
-const NOT_DOCUMENTED: Record<string, string> = {
-  "/api/bench/constant": "benchmark baseline; answers 404 unless ROSTER_BENCH_ROUTES=1",
-};
-const NOT_DOCUMENTED_PREFIXES: Record<string, string> = {
-  "/api/console/": "the console's own browser API (session cookie and CSRF token), not for automation",
-};
-const isDocumentedRoute = (urlPath: string) => !NOT_DOCUMENTED[urlPath] && !Object.keys(NOT_DOCUMENTED_PREFIXES).some((prefix) => urlPath.startsWith(prefix));
-
-function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return /^route\.(ts|tsx|js)$/.test(entry.name) ? [full] : [];
-  });
-}
-
-/** app/v1/users/[id]/identities/route.ts → /v1/users/{id}/identities (route groups dropped). */
-function urlPathOf(file: string, appDir: string): string {
-  const segments = path.relative(appDir, path.dirname(file)).split(path.sep).filter(Boolean);
-  const kept = segments.filter((segment) => !/^\(.*\)$/.test(segment) && !segment.startsWith("@"));
-  return `/${kept.map((segment) => segment.replace(/^\[(?:\.\.\.)?(.+)\]$/, "{$1}")).join("/")}`;
-}
-
-function exportedMethods(source: string): string[] {
-  const methods = new Set<string>();
-  for (const match of source.matchAll(/export\s+(?:const|let|var|(?:async\s+)?function)\s+([A-Z]+)\b/g)) methods.add(match[1]!);
-  for (const match of source.matchAll(/export\s*\{([^}]*)\}/g)) {
-    for (const part of match[1]!.split(",")) methods.add(part.trim().split(/\s+as\s+/).pop()!.trim());
-  }
-  return [...methods].filter((name) => HTTP_METHODS.includes(name));
-}
-
-const appDir = path.join(process.cwd(), "app");
-const routes = routeFiles(appDir).map((file) => ({ file, urlPath: urlPathOf(file, appDir), methods: exportedMethods(fs.readFileSync(file, "utf8")) }));
+const document = openApiDocument();
+const documented = ENDPOINTS.filter((endpoint) => endpoint.dialect.family !== "console");
 
 function refsIn(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item) => refsIn(item, found));
@@ -79,23 +39,35 @@ describe("the OpenAPI document", () => {
     expect(JSON.parse(JSON.stringify(document))).toEqual(document);
   });
 
-  it("finds the route files it checks, and reads their methods", () => {
-    expect(urlPathOf(path.join(appDir, "(console)", "v1", "users", "[id]", "identities", "route.ts"), appDir)).toBe("/v1/users/{id}/identities");
-    expect(exportedMethods("export const GET = a;\nexport async function POST() {}\nexport const dynamic = 'x';\nexport { b as DELETE };")).toEqual(["GET", "POST", "DELETE"]);
-    expect(routes.map((route) => route.urlPath)).toEqual(expect.arrayContaining(["/api/health", "/v1/platform-users/{uuid}", "/api/v1/users/{userId}"]));
+  it("documents every endpoint of the registry except the console's own, with its operation id", () => {
+    expect(documented.length).toBeGreaterThan(15);
+    for (const endpoint of documented) {
+      expect(document.paths[endpoint.path]?.[endpoint.method.toLowerCase()]?.operationId, `${endpoint.method} ${endpoint.path}`).toBe(endpoint.operationId);
+    }
+    expect(Object.keys(document.paths).filter((path) => path.startsWith("/api/console"))).toEqual([]);
   });
 
-  it("documents every method of every route file under app/", () => {
-    const missing = routes
-      .filter((route) => isDocumentedRoute(route.urlPath))
-      .flatMap((route) => route.methods.filter((method) => !document.paths[route.urlPath]?.[method.toLowerCase()]).map((method) => `${method} ${route.urlPath} (${path.relative(process.cwd(), route.file)})`));
-    expect(missing, "endpoints without documentation: add them to lib/api/openapi-endpoints.ts").toEqual([]);
-  });
-
-  it("documents no method that no route file exports", () => {
-    const exported = new Set(routes.flatMap((route) => route.methods.map((method) => `${method.toLowerCase()} ${route.urlPath}`)));
-    const stale = operations().map(({ method, path: urlPath }) => `${method} ${urlPath}`).filter((key) => !exported.has(key));
+  it("documents nothing the registry does not declare, except the 405 answers for the other methods", () => {
+    const declared = new Set(documented.map((endpoint) => `${endpoint.method.toLowerCase()} ${endpoint.path}`));
+    const stale = operations()
+      .filter(({ operation }) => !operation["x-roster-not-allowed"])
+      .map(({ method, path: urlPath }) => `${method} ${urlPath}`)
+      .filter((key) => !declared.has(key));
     expect(stale).toEqual([]);
+  });
+
+  it("gives each operation the scopes its policy action accepts (any one of them)", () => {
+    const readJobs = document.paths["/v1/leaver-jobs/{id}"]!.get!;
+    expect(readJobs.security).toEqual(
+      expect.arrayContaining([
+        { JitsudoApiKey: ["mx:user-deactivation:write"], JitsudoTenant: [] },
+        { JitsudoApiKey: ["users:read"], JitsudoTenant: [] },
+      ]),
+    );
+    expect(document.paths["/v1/leaver-jobs"]!.post!.security).toEqual([
+      { JitsudoApiKey: ["mx:user-deactivation:write"], JitsudoTenant: [] },
+      { JitsudoBearer: ["mx:user-deactivation:write"], JitsudoTenant: [] },
+    ]);
   });
 
   it("resolves every $ref", () => {
@@ -184,15 +156,15 @@ describe("the documented error responses", () => {
   const context = { requestId: "5b0c8f57-0bd9-4c4e-9a55-0d2b8f3e0c11", method: "GET", url: new URL("http://roster.test/api/v1/users?page=1"), bodyText: null };
 
   it.each(dialects)("match what the %s dialect writes for every status its endpoints document", async (_name, dialect) => {
-    const endpoints = ENDPOINTS.filter((endpoint) => endpoint.api === dialect.name.replace(/-(\w)/, (_, c: string) => c.toUpperCase()));
+    const endpoints = documented.filter((endpoint) => endpoint.dialect.name === dialect.name);
     expect(endpoints.length).toBeGreaterThan(0);
     for (const endpoint of endpoints) {
-      for (const status of [...endpoint.errors, 429, 500]) {
+      for (const status of [...(endpoint.errors ?? []), 401, 403, 429, 500]) {
         for (const kind of KIND_BY_STATUS[status] ?? []) {
           const error = new ApiError(kind, "something went wrong", kind === "invalid_input" ? { details: { field: "is wrong" } } : kind === "forbidden" ? { notices: ["some-policy"] } : {});
           const response = dialect.error(error, context);
-          const text = await response.text();
-          const contentType = response.headers.get("content-type") ?? undefined;
+          const text = String(response.body);
+          const contentType = response.headers["content-type"];
           const body = contentType?.includes("json") ? JSON.parse(text) : text;
           expect(() => validator.validate(endpoint.method, endpoint.path, response.status, body, contentType), `${endpoint.method} ${endpoint.path} ${kind}`).not.toThrow();
         }

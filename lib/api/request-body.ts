@@ -1,30 +1,25 @@
+import type { ApiRequest } from "@/lib/http/types";
 import { ApiError } from "./errors";
 
-/** Reads a request body as text, refusing more than `maxBytes` without buffering the excess. */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+/**
+ * Reads a request body, counting bytes as they arrive and refusing more than `maxBytes` without
+ * buffering the excess: a declared Content-Length over the limit is refused before reading, a
+ * chunked body as soon as it passes the limit.
+ */
+export async function readBodyBytes(request: ApiRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
-  // With a Content-Length the HTTP parser already stops the body at that size, so the whole body
-  // can be read at once; only chunked bodies need counting as they stream in.
-  if (Number.isFinite(declared)) return request.text();
-  const reader = request.body.getReader();
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  for await (const chunk of request.body()) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw bodyTooLarge(maxBytes);
+    chunks.push(chunk);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks);
 }
 
-function tooLarge(maxBytes: number): ApiError {
+export function bodyTooLarge(maxBytes: number): ApiError {
   return new ApiError("payload_too_large", `Request body exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
 }
 

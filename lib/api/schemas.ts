@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { UUID_PATTERN, uuid } from "@/lib/contracts/common";
+import { os1RequestEcho } from "./dialects/os1";
 
-/** Lowercase UUID, as every Roster id is written (the Mendix spec's own pattern). */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const uuid = (what = "id") => z.string().regex(UUID_PATTERN, `${what} must be a lowercase UUID`);
 
 export const MAX_ADDRESSES_PER_REQUEST = 1_000;
+/** A user id for examples in the API documentation. */
+export const USER_UUID_EXAMPLE = "c5f3afba-cc28-4f56-b922-1e606807bed4";
 
 // ---- Mendix User Identifiers API -------------------------------------------------------------
 export const emailAddressesRequest = z
@@ -161,25 +162,28 @@ export const os1User = z
   })
   .meta({ id: "Os1User" });
 
-const os1Request = z.object({ uri: z.string(), requestId: z.string(), queryString: z.string(), body: z.string().nullable(), method: z.string() });
-const os1Envelope = <T extends z.ZodType>(data: T, id: string) => z.object({ error: z.null(), data, request: os1Request }).meta({ id });
-
-export const getUserResponse = os1Envelope(os1User, "Os1GetUserResponse");
-export const listUsersResponse = os1Envelope(
-  z.object({ meta: z.object({ totalElements: z.number().int(), totalPages: z.number().int(), page: z.number().int(), size: z.number().int() }), users: z.array(os1User) }),
-  "Os1ListUsersResponse",
-);
-export const userEmailsResponse = os1Envelope(
-  z.object({ meta: z.object({ totalElements: z.number().int() }), users: z.array(z.object({ userId: z.string(), email: z.string(), uniqueCode: z.string() })) }),
-  "Os1UserEmailsResponse",
-);
-export const userMobilesResponse = os1Envelope(
-  z.object({
+// What the OS1 handlers answer; the dialect wraps it in OS1's envelope {error, data, request}.
+export const getUserResponse = os1User;
+export const listUsersResponse = z
+  .object({ meta: z.object({ totalElements: z.number().int(), totalPages: z.number().int(), page: z.number().int(), size: z.number().int() }), users: z.array(os1User) })
+  .meta({ id: "Os1UserPage" });
+export const userEmailsResponse = z
+  .object({ meta: z.object({ totalElements: z.number().int() }), users: z.array(z.object({ userId: z.string(), email: z.string(), uniqueCode: z.string() })) })
+  .meta({ id: "Os1UserEmails" });
+export const userMobilesResponse = z
+  .object({
     meta: z.object({ totalElements: z.number().int() }),
     users: z.array(z.object({ userId: z.string(), primaryMobile: mobile.nullable(), secondaryMobile: mobile.nullable(), uniqueCode: z.string() })),
-  }),
-  "Os1UserMobilesResponse",
-);
+  })
+  .meta({ id: "Os1UserMobiles" });
 export const os1Error = z
-  .object({ error: z.object({ code: z.string(), description: z.string() }), data: z.null(), request: os1Request })
+  .object({ error: z.object({ code: z.string(), description: z.string() }), data: z.null(), request: os1RequestEcho })
   .meta({ id: "Os1Error" });
+
+// ---- Service ---------------------------------------------------------------------------------
+export const healthResponse = z
+  .object({
+    status: z.enum(["ok", "error"]),
+    database: z.object({ status: z.enum(["ok", "error"]), journalMode: z.string().optional(), message: z.string().optional() }),
+  })
+  .meta({ id: "Health" });

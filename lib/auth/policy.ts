@@ -2,19 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 
-export const POLICY_ACTIONS = [
-  "lookupUserIds",
-  "deactivateUser",
-  "readUsers",
-  "listIdentities",
-  "linkIdentity",
-  "reactivateUser",
-  "readAuditLog",
-  "manageOwnTokens",
-  "bulkDeactivateUsers",
-  "readLeaverJobs",
-] as const;
-export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+export { POLICY_ACTIONS, type PolicyAction } from "./actions";
+import type { PolicyAction } from "./actions";
 
 export type PolicyPrincipal = { tokenId: string; tenantId: string; role: string; scopes: readonly string[] };
 export type PolicyResource = { type: "Tenant" | "User"; id: string; tenantId: string };

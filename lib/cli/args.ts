@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ADMIN_ROLES } from "@/db/schema";
+import { ADMIN_ROLES } from "@/db/constants";
 import { MAX_SEED_USERS } from "@/db/seed";
 import { SCOPES, isScope } from "@/lib/auth/scopes";
 

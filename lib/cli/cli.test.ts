@@ -89,6 +89,18 @@ describe("roster CLI", () => {
     expect(JSON.stringify(row)).not.toContain(parsed.secret);
   });
 
+  it("never issues a helpdesk or auditor token scopes beyond its role, and writes nothing then", async () => {
+    const before = counts();
+    for (const scopes of ["mx:user-deactivation:write", "users:read,identities:write"]) {
+      const { code, json } = await cliJson("token", "create", "--tenant", tenantId, "--admin", "jane.doe@domain.tld", "--scopes", scopes);
+      expect(code).toBe(2);
+      expect(json).toMatchObject({ ok: false, error: expect.stringMatching(/^a helpdesk cannot hold (mx:user-deactivation:write|identities:write)/) });
+    }
+    expect(counts()).toEqual(before);
+    const allowed = await cliJson("token", "create", "--tenant", tenantId, "--admin", "jane.doe@domain.tld", "--scopes", "users:read,mx:mxid3:user-identifiers:uuid:read");
+    expect(allowed.json).toMatchObject({ ok: true, scopes: ["users:read", "mx:mxid3:user-identifiers:uuid:read"] });
+  });
+
   it("revokes a token, and says so when it already was", async () => {
     const first = await cliJson("token", "revoke", tokenId);
     expect(first.json).toMatchObject({ ok: true, id: tokenId, status: "revoked" });

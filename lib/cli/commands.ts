@@ -5,6 +5,7 @@ import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
 import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { scopesBeyondRole } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
 import { emailFields, normalizeEmail } from "@/lib/domain/email";
@@ -84,6 +85,8 @@ export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
   const found = findAdminByEmail(db, args.tenant, normalizeEmail(args.admin));
   if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${args.tenant}`);
   if (!found.user.active) throw new UsageError(`${args.admin} is deactivated and cannot own tokens`);
+  const beyond = scopesBeyondRole(found.admin.role, args.scopes);
+  if (beyond.length > 0) throw new UsageError(`a ${found.admin.role} cannot hold ${beyond.join(", ")} (a token never carries more than its admin's role allows)`);
   const issued = issueToken();
   const token = createToken(db, {
     id: issued.id,

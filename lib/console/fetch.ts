@@ -1,6 +1,9 @@
 "use client";
 
-/** An error answered by a console endpoint, in the JITSudo shape `{code, message, details?}`. */
+import type { z } from "zod";
+import { contractHref, type Contract, type ContractInput, type ContractOutput } from "@/lib/contracts/contract";
+
+/** An error the console API answered (RFC 9457 problem details): `message` is its detail, `details` its field problems. */
 export class ConsoleApiError extends Error {
   constructor(
     readonly status: number,
@@ -13,38 +16,53 @@ export class ConsoleApiError extends Error {
 }
 
 let csrfToken = "";
-/** Set once by the console layout from the session; sent on every mutation. */
+/** Set once by the console layout from the session; sent on every change. */
 export function setCsrfToken(token: string) {
   csrfToken = token;
 }
+export const currentCsrfToken = () => csrfToken;
 
-export async function consoleFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const method = init.method ?? "GET";
-  const response = await fetch(path, {
-    method,
-    signal: init.signal,
-    headers: {
-      ...(init.body !== undefined && { "content-type": "application/json" }),
-      ...(method !== "GET" && { "x-csrf-token": csrfToken }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    credentials: "same-origin",
-  });
-  if (response.status === 401 && typeof window !== "undefined" && !path.endsWith("/session")) {
+type Problem = { detail?: string; title?: string; code?: string; errors?: Record<string, string> };
+
+/** Turns an answer into its parsed body, or throws ConsoleApiError; a 401 sends the browser to sign in. */
+export async function readConsoleAnswer<S extends z.ZodType | undefined>(response: Response, schema: S, options: { redirectOn401?: boolean } = {}): Promise<S extends z.ZodType ? z.output<S> : undefined> {
+  if (response.status === 401 && options.redirectOn401 !== false && typeof window !== "undefined") {
     // A full page load (not a client navigation), so no signed-in state survives in memory.
     window.location.assign(new URL(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, window.location.origin).href);
   }
-  if (response.status === 204) return undefined as T;
   const text = await response.text();
   let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
-    // fall through: reported below as an unexpected answer
+    // Not JSON: reported below as an unexpected answer.
   }
   if (!response.ok) {
-    const error = (body ?? {}) as { code?: string; message?: string; details?: Record<string, string> };
-    throw new ConsoleApiError(response.status, error.code ?? "error", error.message ?? `Request failed (${response.status})`, error.details);
+    const problem = (body ?? {}) as Problem;
+    throw new ConsoleApiError(response.status, problem.code ?? "error", problem.detail ?? problem.title ?? `Request failed (${response.status})`, problem.errors);
   }
-  return body as T;
+  if (!schema) return undefined as never;
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ConsoleApiError(response.status, "unexpected_answer", "Roster answered in a form this page does not understand; reload the page");
+  return parsed.data as never;
+}
+
+/**
+ * Calls a console endpoint by its contract (lib/contracts): the path with its parameters, the
+ * query string, a JSON body and the CSRF token on changes; the answer is parsed with the
+ * contract's zod schema, so a component gets exactly the type the server declared.
+ */
+export async function consoleFetch<C extends Contract>(contract: C, input: ContractInput<C> & { signal?: AbortSignal }): Promise<ContractOutput<C>> {
+  const url = contractHref(contract, input.params as Record<string, string> | undefined, input.query as Record<string, string | number> | undefined);
+  const response = await fetch(url, {
+    method: contract.method,
+    signal: input.signal,
+    headers: {
+      ...(input.body !== undefined && { "content-type": "application/json" }),
+      ...(contract.method !== "GET" && { "x-csrf-token": csrfToken }),
+    },
+    body: input.body === undefined ? undefined : JSON.stringify(input.body),
+    credentials: "same-origin",
+  });
+  return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !contract.path.endsWith("/session") }) as Promise<ContractOutput<C>>;
 }

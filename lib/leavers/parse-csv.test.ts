@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LeaverFileError, MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS, parseLeaverCsv } from "./parse-csv";
+import { MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers";
+import { LeaverFileError, parseLeaverCsv } from "./parse-csv";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string) => parseLeaverCsv(bytes(text));

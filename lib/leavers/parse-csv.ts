@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import Papa from "papaparse";
 
-export const MAX_LEAVER_FILE_BYTES = 20 * 1024 * 1024;
-export const MAX_LEAVER_ROWS = 100_000;
+import { MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers";
 
 export type LeaverFileRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null };
 export type ParsedLeaverFile = { rows: LeaverFileRow[]; rowCount: number; sha256: string; delimiter: string };

@@ -3,25 +3,27 @@ import { csvCell } from "@/lib/csv-cell";
 import type { Db } from "@/db/client";
 import { listLeaverJobRows, listLeaverPreviewRows, type JobRowView, type LeaverJobView, type PreviewRowView } from "@/db/queries/leaver-jobs";
 import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "@/db/schema";
+import type { FileBody } from "@/lib/http/types";
 import type { SameFileWarning } from "./preview";
 
 // The wire form of previews, jobs and rows (snake_case, ISO times, as the JITSudo dialect writes).
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const isoAt = (ms: number) => new Date(ms).toISOString();
 
 export function previewView(preview: LeaverPreview, jobId: string | null, sameFileRun: SameFileWarning | null) {
   return {
     id: preview.id,
-    status: jobId ? "confirmed" : "pending",
+    status: jobId ? ("confirmed" as const) : ("pending" as const),
     job_id: jobId,
     file_name: preview.fileName,
     file_sha256: preview.fileSha256,
     total_rows: preview.totalRows,
     counts: preview.counts,
     same_file_recently_run: sameFileRun !== null,
-    same_file_run: sameFileRun && { job_id: sameFileRun.jobId, created_at: iso(sameFileRun.createdAt) },
+    same_file_run: sameFileRun && { job_id: sameFileRun.jobId, created_at: isoAt(sameFileRun.createdAt) },
     created_by: { type: preview.actorType, id: preview.actorId, name: preview.actorName },
-    created_at: iso(preview.createdAt),
+    created_at: isoAt(preview.createdAt),
   };
 }
 
@@ -55,9 +57,9 @@ export function jobView(job: LeaverJob & Partial<Pick<LeaverJobView, "counts">>,
       rate_per_second: rate === null ? null : Math.round(rate),
       eta_seconds: rate === null ? null : Math.ceil((job.totalRows - job.processedRows) / rate),
     },
-    ...(job.counts ? { counts: job.counts } : {}),
+    ...(job.counts ? { counts: job.counts as Record<string, number> } : {}),
     created_by: { type: job.actorType, id: job.actorId, name: job.actorName },
-    created_at: iso(job.createdAt),
+    created_at: isoAt(job.createdAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
   };
@@ -75,14 +77,6 @@ export const jobRowView = (row: JobRowView) => ({
   processed_at: iso(row.processedAt),
 });
 
-/** A CSV download a handler returns; the leaver endpoints' dialect writes it as a file. */
-export class CsvDownload {
-  constructor(
-    readonly fileName: string,
-    readonly body: ReadableStream<Uint8Array>,
-  ) {}
-}
-
 /** Rows as CSV lines, every cell escaped against formula injection by the shared rule (csvCell). */
 export function csvLines(rows: unknown[][]): string {
   return Papa.unparse(rows.map((row) => row.map(csvCell)), { newline: "\r\n" }) + "\r\n";
@@ -90,38 +84,33 @@ export function csvLines(rows: unknown[][]): string {
 
 const PAGE = 2_000;
 
-/** Streams rows page by page (keyset on the row number), so a 100,000-row download stays small in memory. */
-function csvStream<T extends { rowNumber: number }>(header: string[], fetch: (afterRow: number) => T[], cells: (row: T) => unknown[]): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let afterRow = 0;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const rows = fetch(afterRow);
-      const lines = rows.map(cells);
-      if (!started) lines.unshift(header);
-      started = true;
-      if (lines.length) controller.enqueue(encoder.encode(csvLines(lines)));
-      if (rows.length < PAGE) controller.close();
-      else afterRow = rows[rows.length - 1]!.rowNumber;
-    },
-  });
+/** Rows as CSV text page by page (keyset on the row number), read only as the client takes them: a 100,000-row download stays small in memory. */
+async function* csvPages<T extends { rowNumber: number }>(header: string[], fetch: (afterRow: number) => T[], cells: (row: T) => unknown[]): AsyncGenerator<string> {
+  yield csvLines([header]);
+  for (let afterRow = 0; ; ) {
+    const rows = fetch(afterRow);
+    if (rows.length) yield csvLines(rows.map(cells));
+    if (rows.length < PAGE) return;
+    afterRow = rows[rows.length - 1]!.rowNumber;
+  }
 }
 
-export function previewCsv(db: Db, previewId: string, cls?: LeaverClass): CsvDownload {
-  const body = csvStream(
+const CSV = "text/csv; charset=utf-8";
+
+export function previewCsv(db: Db, previewId: string, cls?: LeaverClass): FileBody {
+  const body = csvPages(
     ["row", "email", "reason", "ticket", "class", "user_id", "duplicate_of"],
     (afterRow) => listLeaverPreviewRows(db, previewId, { class: cls, afterRow, limit: PAGE }),
     (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.userId, r.duplicateOf],
   );
-  return new CsvDownload(`leaver-preview-${previewId}.csv`, body);
+  return { contentType: CSV, fileName: `leaver-preview-${previewId}.csv`, body };
 }
 
-export function resultsCsv(db: Db, jobId: string, outcome?: LeaverOutcome): CsvDownload {
-  const body = csvStream(
+export function resultsCsv(db: Db, jobId: string, outcome?: LeaverOutcome): FileBody {
+  const body = csvPages(
     ["row", "email", "reason", "ticket", "class", "outcome", "outcome_reason", "user_id", "processed_at"],
     (afterRow) => listLeaverJobRows(db, jobId, { outcome, afterRow, limit: PAGE }),
     (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.outcome ?? "pending", r.outcomeReason, r.userId, iso(r.processedAt)],
   );
-  return new CsvDownload(`leaver-job-${jobId}-results.csv`, body);
+  return { contentType: CSV, fileName: `leaver-job-${jobId}-results.csv`, body };
 }

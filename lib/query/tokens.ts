@@ -1,36 +1,24 @@
 import { queryOptions } from "@tanstack/react-query";
+import type { z } from "zod";
 import { consoleFetch } from "@/lib/console/fetch";
-import type { TokenExpiry } from "@/lib/console/token-endpoints";
+import { tokenContracts, type createdToken, type createTokenRequest as createTokenSchema, type token } from "@/lib/contracts/tokens";
 import { tokenKeys } from "./keys";
 
-/** A token as the console API answers it: ISO times, no secret. */
-export type TokenDto = {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: "active" | "expired" | "revoked";
-};
-
-/** The answer to creating a token: the only time the secret is ever sent. */
-export type CreatedTokenDto = TokenDto & { token: string };
-
-export type CreateTokenInput = { name: string; scopes: string[]; expiresIn: TokenExpiry | null };
+export type TokenDto = z.infer<typeof token>;
+export type CreatedTokenDto = z.infer<typeof createdToken>;
+export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
 export function tokenListQuery() {
   return queryOptions({
     queryKey: tokenKeys.list(),
-    queryFn: async ({ signal }) => (await consoleFetch<{ data: TokenDto[] }>("/api/console/tokens", { signal })).data,
+    queryFn: async ({ signal }) => (await consoleFetch(tokenContracts.list, { signal })).data,
   });
 }
 
 export async function createTokenRequest(input: CreateTokenInput): Promise<CreatedTokenDto> {
-  return (await consoleFetch<{ data: CreatedTokenDto }>("/api/console/tokens", { method: "POST", body: input })).data;
+  return (await consoleFetch(tokenContracts.create, { body: input })).data;
 }
 
 export async function revokeTokenRequest(id: string): Promise<TokenDto> {
-  return (await consoleFetch<{ data: TokenDto }>(`/api/console/tokens/${encodeURIComponent(id)}`, { method: "DELETE" })).data;
+  return (await consoleFetch(tokenContracts.revoke, { params: { id } })).data;
 }

@@ -1,104 +1,44 @@
-import { queryOptions } from "@tanstack/react-query";
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
+import type { z } from "zod";
 import { consoleFetch } from "@/lib/console/fetch";
+import type { auditEvent } from "@/lib/contracts/audit";
+import { userContracts, type deactivateOutcome, type reactivateOutcome, type userDetail } from "@/lib/contracts/users";
 import { userKeys } from "./keys";
 
-// The wire shape of the console's user endpoints (timestamps are ISO strings). The server page
+// The user page's data, as the console API declares it (lib/contracts/users.ts). The server page
 // renders the same shape, so the first paint and later refetches go through one code path.
 
-export type ActorRefDto = { id: string; name: string };
-export type MobileDto = { countryCode: string; number: string };
-export type AdminRoleDto = "admin" | "helpdesk" | "auditor";
-
-export type UserPropertiesDto = {
-  workLocations?: string[];
-  teams?: string[];
-  identification?: { idType: string; idNum: string } | null;
-  fileID?: string | null;
-  userType?: string;
-  department?: string;
-  aaaGroups?: string[];
-  designation?: string;
-  employmentType?: string;
-};
-
-export type UserDto = {
-  id: string;
-  email: string;
-  name: string;
-  active: boolean;
-  state: string;
-  uniqueCode: string;
-  userCode: string | null;
-  aaaId: string | null;
-  category: string | null;
-  subCategory: string | null;
-  properties: UserPropertiesDto;
-  createdAt: string;
-  updatedAt: string;
-  deactivatedAt: string | null;
-  deactivatedBy: ActorRefDto | null;
-};
-
-export type ContactsDto = {
-  primaryEmail: string;
-  otherEmails: { email: string; label: string }[];
-  primaryMobile: MobileDto | null;
-  secondaryMobile: MobileDto | null;
-};
-
-export type LinkedByDto = "auto" | "manual" | "scim";
-
-export type IdentityDto = {
-  id: string;
-  providerName: string;
-  providerType: string;
-  externalId: string;
-  externalUsername: string | null;
-  externalEmail: string | null;
-  externalDisplayName: string | null;
-  linkedBy: LinkedByDto;
-  lastSyncedAt: string | null;
-  createdAt: string;
-};
-
-export type AuditEventDto = {
-  id: string;
-  at: string;
-  actorName: string | null;
-  actorType: string;
-  action: string;
-  outcome: string;
-  details: Record<string, unknown> | null;
-};
-
-export type UserDetailDto = {
-  user: UserDto;
-  contacts: ContactsDto;
-  identities: IdentityDto[];
-  /** What a deactivation would revoke: the user's console role and live tokens and sessions. */
-  access: { adminRole: AdminRoleDto | null; liveTokens: number; liveSessions: number };
-  /** Newest first, at most 50; null when the signed-in admin's role may not read the audit log. */
-  audit: AuditEventDto[] | null;
-};
-
-export type DeactivateResultDto = { status: "deactivated" | "already-inactive"; tokensRevoked: number; sessionsRevoked: number };
-export type ReactivateResultDto = { status: "reactivated" | "already-active" };
-
-export const userDetailPath = (id: string) => `/api/console/users/${encodeURIComponent(id)}`;
+export type UserDetailDto = z.infer<typeof userDetail>;
+export type UserDto = UserDetailDto["user"];
+export type UserPropertiesDto = UserDto["properties"];
+export type ContactsDto = UserDetailDto["contacts"];
+export type MobileDto = NonNullable<ContactsDto["primaryMobile"]>;
+export type IdentityDto = UserDetailDto["identities"][number];
+export type LinkedByDto = IdentityDto["linkedBy"];
+export type AuditEventDto = z.infer<typeof auditEvent>;
+export type DeactivateResultDto = z.infer<typeof deactivateOutcome>;
+export type ReactivateResultDto = z.infer<typeof reactivateOutcome>;
 
 export function userDetailQuery(id: string) {
   return queryOptions({
     queryKey: userKeys.detail(id),
-    queryFn: ({ signal }) => consoleFetch<{ data: UserDetailDto }>(userDetailPath(id), { signal }).then((response) => response.data),
+    queryFn: ({ signal }) => consoleFetch(userContracts.detail, { params: { id }, signal }).then((response) => response.data),
   });
 }
 
-export async function postDeactivate(id: string, confirmEmail: string): Promise<DeactivateResultDto> {
-  const response = await consoleFetch<{ data: DeactivateResultDto }>(`${userDetailPath(id)}/deactivate`, { method: "POST", body: { confirmEmail } });
-  return response.data;
+/** After a change the answer holds the user as it is now: it replaces the page's data instead of a refetch. */
+function keep(queryClient: QueryClient, id: string, detail: UserDetailDto) {
+  queryClient.setQueryData(userKeys.detail(id), detail);
 }
 
-export async function postReactivate(id: string): Promise<ReactivateResultDto> {
-  const response = await consoleFetch<{ data: ReactivateResultDto }>(`${userDetailPath(id)}/reactivate`, { method: "POST" });
-  return response.data;
+export async function postDeactivate(queryClient: QueryClient, id: string, confirmEmail: string): Promise<DeactivateResultDto> {
+  const { data } = await consoleFetch(userContracts.deactivate, { params: { id }, body: { confirmEmail } });
+  keep(queryClient, id, data.detail);
+  return data.outcome;
+}
+
+export async function postReactivate(queryClient: QueryClient, id: string): Promise<ReactivateResultDto> {
+  const { data } = await consoleFetch(userContracts.reactivate, { params: { id } });
+  keep(queryClient, id, data.detail);
+  return data.outcome;
 }

@@ -1,18 +1,25 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { ResolveResult, SortDirection, UserListPage, UserListSort, UserListStatus } from "@/db/queries/console-users";
+import type { z } from "zod";
+import { USER_LIST_COUNT_CAP, USER_LIST_SORTS, USER_LIST_STATUSES } from "@/db/constants";
 import { consoleFetch } from "@/lib/console/fetch";
+import { userContracts, type resolveResult, type userListPage } from "@/lib/contracts/users";
 import { userKeys, type UserListFilters } from "./keys";
 
-export type { ResolveResult, SortDirection, TotalKind, UserListPage, UserListSort, UserListStatus } from "@/db/queries/console-users";
+export type UserListPage = z.infer<typeof userListPage>;
+export type ResolveResult = z.infer<typeof resolveResult>;
+export type UserListSort = (typeof USER_LIST_SORTS)[number];
+export type UserListStatus = (typeof USER_LIST_STATUSES)[number];
+export type SortDirection = UserListPage["dir"];
+export type TotalKind = UserListPage["totalKind"];
 
 /** What the Users page shows, as kept in its URL (`/users?query=ali&status=inactive&sort=name&page=2`). */
 export type UserFilters = { query: string; status: UserListStatus; department: string; sort: UserListSort; dir: SortDirection; page: number };
 
 export const USER_PAGE_SIZE = 50;
-/** The API serves pages starting at most 10,000 users in (COUNT_CAP). */
-export const MAX_USER_PAGE = 10_000 / USER_PAGE_SIZE;
-const SORTS: readonly UserListSort[] = ["email", "name", "createdAt"];
-const STATUSES: readonly UserListStatus[] = ["all", "active", "inactive"];
+/** The API serves pages starting at most USER_LIST_COUNT_CAP users in. */
+export const MAX_USER_PAGE = USER_LIST_COUNT_CAP / USER_PAGE_SIZE;
+const SORTS: readonly UserListSort[] = USER_LIST_SORTS;
+const STATUSES: readonly UserListStatus[] = USER_LIST_STATUSES;
 
 /** Email and name read A→Z first; dates newest first. */
 export function defaultDirection(sort: UserListSort): SortDirection {
@@ -55,21 +62,18 @@ export function userListKey(filters: UserFilters) {
 }
 
 export function userListQueryOptions(filters: UserFilters) {
-  const params = userFiltersParams(filters);
-  params.set("sort", filters.sort);
-  params.set("dir", filters.dir);
-  params.set("size", String(USER_PAGE_SIZE));
+  const query = { ...Object.fromEntries(userFiltersParams(filters)), sort: filters.sort, dir: filters.dir, size: String(USER_PAGE_SIZE) };
   return queryOptions({
     queryKey: userListKey(filters),
     // react-query aborts the signal when the filters move on, so a stale search stops downloading.
-    queryFn: ({ signal }) => consoleFetch<{ data: UserListPage }>(`/api/console/users?${params}`, { signal }).then((body) => body.data),
+    queryFn: ({ signal }) => consoleFetch(userContracts.list, { query, signal }).then((body) => body.data),
   });
 }
 
 export function departmentsQueryOptions() {
   return queryOptions({
     queryKey: userKeys.departments(),
-    queryFn: ({ signal }) => consoleFetch<{ data: { departments: string[] } }>("/api/console/users/departments", { signal }).then((body) => body.data.departments),
+    queryFn: ({ signal }) => consoleFetch(userContracts.departments, { signal }).then((body) => body.data.departments),
     staleTime: 5 * 60_000,
   });
 }
@@ -78,7 +82,7 @@ export function departmentsQueryOptions() {
 export function resolveEmailsQueryOptions(emails: string[]) {
   return queryOptions({
     queryKey: userKeys.resolve(emails),
-    queryFn: ({ signal }) => consoleFetch<{ data: ResolveResult }>("/api/console/users/resolve", { method: "POST", body: { emails }, signal }).then((body) => body.data),
+    queryFn: ({ signal }) => consoleFetch(userContracts.resolve, { body: { emails }, signal }).then((body) => body.data),
     enabled: emails.length > 0,
     staleTime: 10_000,
   });

@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { getDb } from "@/lib/db";
 import { AuditView } from "@/components/audit/audit-view";
 import { filtersFromSearchParams } from "@/components/audit/audit-url";
-import { auditPage, auditQuery } from "@/lib/console/audit-endpoints";
+import { auditLogPage } from "@/lib/console/audit";
+import { auditQuery } from "@/lib/contracts/audit";
 import { requireSession } from "@/lib/console/current-session";
 import { AUDIT_PAGE_SIZE, auditSearchParams } from "@/lib/query/audit";
 import { makeQueryClient } from "@/lib/query/client";
@@ -29,8 +30,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const filters = filtersFromSearchParams(params);
   // First page from the database directly; filters the API would refuse are left to the client, which shows why.
   const queryClient = makeQueryClient();
-  const parsed = auditQuery.safeParse(Object.fromEntries(auditSearchParams(filters)));
-  if (parsed.success) queryClient.setQueryData(auditKeys.list(filters), auditPage(getDb(), session.tenantId, { ...parsed.data, size: AUDIT_PAGE_SIZE }));
+  const parsed = auditQuery.safeParse(auditSearchParams(filters));
+  if (parsed.success) queryClient.setQueryData(auditKeys.list(filters), auditLogPage(getDb(), session.tenantId, { ...parsed.data, size: AUDIT_PAGE_SIZE }));
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

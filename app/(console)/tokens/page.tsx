@@ -5,7 +5,7 @@ import { listTokensOfAdmin } from "@/db/queries/token-list";
 import { TokensView } from "@/components/tokens/tokens-view";
 import { scopesForRole } from "@/lib/auth/scopes";
 import { requireSession } from "@/lib/console/current-session";
-import { toTokenDto } from "@/lib/console/token-endpoints";
+import { toTokenDto } from "@/lib/console/tokens";
 import { makeQueryClient } from "@/lib/query/client";
 import { tokenKeys } from "@/lib/query/keys";
 

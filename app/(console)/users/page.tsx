@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db";
-import { consoleUserPage } from "@/lib/console/users-endpoints";
+import { consoleUserPage } from "@/lib/console/users";
 import { UsersPage } from "@/components/users/users-page";
 import { requireSession } from "@/lib/console/current-session";
 import { parseUserFilters, USER_PAGE_SIZE, userListKey } from "@/lib/query/users";

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Fragment, type ReactNode } from "react";
-import { buildOpenApiDocument } from "@/lib/api/openapi";
-import { UUID_PATTERN } from "@/lib/api/schemas";
+import { openApiDocument } from "@/lib/api/registry";
+import { UUID_PATTERN } from "@/lib/contracts/common";
 import styles from "./page.module.css";
 
 export const metadata: Metadata = { title: "API reference" };
 
 // The reference is rendered from the same document /api/openapi.json serves, so the two agree.
 type Json = Record<string, unknown>;
-const document = buildOpenApiDocument();
+const document = openApiDocument();
 const components = document.components as Record<string, Record<string, Json>>;
 
 function deref(value: Json): Json {

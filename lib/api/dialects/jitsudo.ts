@@ -14,9 +14,10 @@ const CODES: Record<ApiError["kind"], string> = {
   internal: "internal_error",
 };
 
-/** JITSudo (and Roster's own console API): `X-API-Key` or `Authorization: Bearer`, plus `X-Tenant-ID`; errors `{code, message, details?, notices?}`. */
+/** JITSudo (and Roster's leaver API): `X-API-Key` or `Authorization: Bearer`, plus `X-Tenant-ID`; errors `{code, message, details?, notices?}`. */
 export const jitsudo: Dialect = {
   name: "jitsudo",
+  family: "vendor",
   readCredentials(headers): Credentials {
     const apiKey = headers.get("x-api-key");
     const base = apiKey !== null && apiKey.trim() !== "" ? { token: apiKey.trim(), problem: null } : readAuthorization(headers, "Bearer");

@@ -1,5 +1,5 @@
 import type { ApiError } from "../errors";
-import { json, readAuthorization, type Dialect, type ResponseContext } from "./types";
+import { json, readAuthorization, withDetails, type Dialect, type ResponseContext } from "./types";
 
 const MESSAGES: Record<number, string> = {
   400: "The request data did not validate",
@@ -19,18 +19,17 @@ function detail(error: ApiError): string {
       return "Requestor is not Mendix Admin for the company";
     case "missing_scope":
       return `Access token does not include the required scope. Required: ${(error.options.requiredScopes ?? []).join(" ")}`;
-    default: {
-      const details = error.options.details ? Object.entries(error.options.details).map(([path, problem]) => `${path}: ${problem}`) : [];
-      return details.length ? `${error.message} (${details.join("; ")})` : error.message;
-    }
+    default:
+      return withDetails(error);
   }
 }
 
 /** Mendix User Deactivation API: `Authorization: MxToken`, errors `{error: {code, message, detail, instance}}`. */
 export const mendixDeactivation: Dialect = {
   name: "mendix-deactivation",
+  family: "vendor",
   readCredentials: (headers) => readAuthorization(headers, "MxToken"),
-  success: (data, status) => (status === 204 ? new Response(null, { status }) : json(data, status)),
+  success: (data, status) => (status === 204 ? { status, headers: {}, body: null } : json(data, status)),
   error(error: ApiError, context: ResponseContext) {
     // The spec's 429 body is its own shape.
     if (error.kind === "rate_limited") return json({ message: "API rate limit exceeded" }, 429);

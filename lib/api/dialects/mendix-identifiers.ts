@@ -1,5 +1,5 @@
 import type { ApiError } from "../errors";
-import { json, readAuthorization, type Dialect } from "./types";
+import { json, readAuthorization, withDetails, type Dialect } from "./types";
 
 const DISPLAY_TEXT = "Something went wrong. If the problem persists, please let us know!";
 
@@ -20,20 +20,20 @@ function errorText(error: ApiError): string {
   if (error.kind === "forbidden" && error.options.requiredScopes) {
     return `Bearer token is missing required scope(s): ${error.options.requiredScopes.join(" ")}, provided scope(s): ${(error.options.providedScopes ?? []).join(" ") || "none"}`;
   }
-  const details = error.options.details ? Object.entries(error.options.details).map(([path, problem]) => `${path}: ${problem}`) : [];
-  return details.length ? `${error.message} (${details.join("; ")})` : error.message;
+  return withDetails(error);
 }
 
 /** Mendix User Identifiers API: `Authorization: MxToken`, errors `{statusCode, errorCode, errorText, displayText}`. */
 export const mendixIdentifiers: Dialect = {
   name: "mendix-identifiers",
+  family: "vendor",
   readCredentials: (headers) => readAuthorization(headers, "MxToken"),
   success: (data, status) => json(data, status),
   error(error: ApiError) {
     // The spec has no 413: an oversized body is an invalid request there.
     const status = error.kind === "payload_too_large" ? 400 : error.status;
     // The Mendix runtime answers 405 with an empty text body (see the spec's methodNotAllowed).
-    if (status === 405) return new Response("", { status, headers: { "content-type": "text/plain" } });
+    if (status === 405) return { status, headers: { "content-type": "text/plain" }, body: "" };
     return json({ statusCode: status, errorCode: ERROR_CODES[error.kind], errorText: errorText(error), displayText: DISPLAY_TEXT }, status);
   },
 };

@@ -1,5 +1,6 @@
 import type { ApiError } from "../errors";
-import { json, type Credentials, type Dialect, type ResponseContext } from "./types";
+import { z } from "zod";
+import { json, withDetails, type Credentials, type Dialect, type ResponseContext } from "./types";
 
 const CODES: Record<ApiError["kind"], string> = {
   invalid_input: "BAD_REQUEST",
@@ -27,6 +28,7 @@ function requestEcho(context: ResponseContext) {
 /** Delhivery OS1: `X-COREOS-ACCESS`, `X-COREOS-TID`, `X-COREOS-REQUEST-ID`; envelope `{error, data, request}`. */
 export const os1: Dialect = {
   name: "os1",
+  family: "vendor",
   readCredentials(headers): Credentials {
     const access = headers.get("x-coreos-access");
     const token = access !== null && access.trim() !== "" ? access.trim() : null;
@@ -34,9 +36,10 @@ export const os1: Dialect = {
   },
   success: (data, status, context) => json({ error: null, data, request: requestEcho(context) }, status),
   error(error: ApiError, context: ResponseContext) {
-    const details = error.options.details ? Object.entries(error.options.details).map(([path, problem]) => `${path}: ${problem}`) : [];
-    const description = details.length ? `${error.message} (${details.join("; ")})` : error.message;
-    return json({ error: { code: CODES[error.kind], description }, data: null, request: requestEcho(context) }, error.status);
+    return json({ error: { code: CODES[error.kind], description: withDetails(error) }, data: null, request: requestEcho(context) }, error.status);
   },
   extraHeaders: (context) => ({ "X-COREOS-REQUEST-ID": context.requestId }),
+  successSchema: (data) => z.object({ error: z.null(), data, request: os1RequestEcho }),
 };
+
+export const os1RequestEcho = z.object({ uri: z.string(), requestId: z.string(), queryString: z.string(), body: z.string().nullable(), method: z.string() });

@@ -1,4 +1,8 @@
+import type { z } from "zod";
+import type { ApiResponse, HeaderReader } from "@/lib/http/types";
 import type { ApiError } from "../errors";
+
+export { jsonResponse as json } from "@/lib/http/types";
 
 /** What a dialect knows about the request when it writes a response. */
 export type ResponseContext = {
@@ -19,24 +23,39 @@ export type Credentials = {
   tenantHeaderName?: string;
 };
 
-export interface Dialect {
-  readonly name: "mendix-identifiers" | "mendix-deactivation" | "jitsudo" | "os1";
-  readCredentials(headers: Headers): Credentials;
-  success(data: unknown, status: number, context: ResponseContext): Response;
-  error(error: ApiError, context: ResponseContext): Response;
-  /** Headers every response of this dialect carries (OS1 echoes the request id). */
-  extraHeaders?(context: ResponseContext, requestHeaders: Headers): Record<string, string>;
-}
+export type DialectName = "mendix-identifiers" | "mendix-deactivation" | "jitsudo" | "os1" | "console" | "service";
 
-export function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+/**
+ * One wire dialect: how its callers present a token, and how successes and errors are written.
+ * `family` says who speaks it: the vendor-compatible APIs, the console's own API, or the service
+ * endpoints (health, the OpenAPI document).
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  readonly family: "vendor" | "console" | "service";
+  readCredentials(headers: HeaderReader): Credentials;
+  success(data: unknown, status: number, context: ResponseContext): ApiResponse;
+  error(error: ApiError, context: ResponseContext): ApiResponse;
+  /** Headers every response of this dialect carries (OS1 echoes the request id). */
+  extraHeaders?(context: ResponseContext): Record<string, string>;
+  /** The documented body of a success, when the dialect wraps what the handler returns (OS1's envelope). */
+  successSchema?(data: z.ZodType): z.ZodType;
 }
 
 /** `Authorization: <scheme> <token>` → token, with the reason when it cannot be read. */
-export function readAuthorization(headers: Headers, scheme: string): Credentials {
+export function readAuthorization(headers: HeaderReader, scheme: string): Credentials {
   const value = headers.get("authorization");
   if (value === null || value.trim() === "") return { token: null, problem: "missing" };
   const match = new RegExp(`^${scheme}\\s+(\\S+)\\s*$`, "i").exec(value.trim());
   if (!match) return { token: null, problem: "malformed" };
   return { token: match[1] as string, problem: null };
+}
+
+/** For dialects whose callers never present a token (console sessions, service endpoints). */
+export const NO_CREDENTIALS = (): Credentials => ({ token: null, problem: "missing" });
+
+/** `path: problem` pairs appended to a message, as the vendor dialects without a details field write them. */
+export function withDetails(error: ApiError): string {
+  const details = error.options.details ? Object.entries(error.options.details).map(([path, problem]) => `${path}: ${problem}`) : [];
+  return details.length ? `${error.message} (${details.join("; ")})` : error.message;
 }

@@ -1,8 +1,8 @@
 import { linkIdentity, listIdentitiesOfUser, userExistsInTenant, type IdentityView } from "@/db/queries/identities";
 import { jitsudo } from "../dialects/jitsudo";
+import { defineEndpoint } from "../endpoint";
 import { ApiError } from "../errors";
-import { apiRoute, methodNotAllowed } from "../route";
-import { linkIdentityRequest, userIdParams } from "../schemas";
+import { identitiesResponse, identityResponse, linkIdentityRequest, USER_UUID_EXAMPLE, userIdParams } from "../schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -25,14 +25,46 @@ export function toJitsudoIdentity(identity: IdentityView) {
   };
 }
 
-export const listUserIdentities = apiRoute({ dialect: jitsudo, action: "listIdentities", params: userIdParams }, ({ db, principal, params }) => {
-  if (!userExistsInTenant(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No user ${params.id}`);
-  return { status: 200, data: { data: listIdentitiesOfUser(db, principal.tenantId, params.id).map(toJitsudoIdentity) } };
+const PATH = "/v1/users/{id}/identities";
+const idDoc = { id: { description: "UUID of the user.", example: USER_UUID_EXAMPLE } };
+
+// GET /v1/users/{id}/identities — a user's accounts at identity providers (JITSudo)
+export const listUserIdentities = defineEndpoint({
+  operationId: "listUserIdentities",
+  method: "GET",
+  path: PATH,
+  dialect: jitsudo,
+  auth: "token",
+  action: "listIdentities",
+  params: userIdParams,
+  response: { status: 200, description: "The user's identities", schema: identitiesResponse },
+  errors: [400, 404],
+  docs: { summary: "List a user's identities", description: "The user's accounts at identity providers (OIDC, SAML, SCIM, LDAP).", parameters: idDoc },
+  handler: ({ db, principal, params }) => {
+    if (!userExistsInTenant(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No user ${params.id}`);
+    return { data: { data: listIdentitiesOfUser(db, principal.tenantId, params.id).map(toJitsudoIdentity) } };
+  },
 });
 
-export const createUserIdentity = apiRoute(
-  { dialect: jitsudo, action: "linkIdentity", params: userIdParams, body: linkIdentityRequest },
-  ({ db, principal, params, body, requestId }) => {
+// POST /v1/users/{id}/identities — link an account at one of the tenant's providers (JITSudo)
+export const createUserIdentity = defineEndpoint({
+  operationId: "createUserIdentity",
+  method: "POST",
+  path: PATH,
+  dialect: jitsudo,
+  auth: "token",
+  action: "linkIdentity",
+  params: userIdParams,
+  body: linkIdentityRequest,
+  response: { status: 201, description: "The identity, linked", schema: identityResponse },
+  errors: [400, 404, 409, 413],
+  docs: {
+    summary: "Link an identity to a user",
+    description: "Links an account at one of your tenant's identity providers to the user, with `linked_by: manual`. Admins only.",
+    parameters: idDoc,
+    bodyExample: { identity_provider_id: "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", external_id: "00u1abcd", external_email: "jane.doe@domain.tld" },
+  },
+  handler: ({ db, principal, params, body, requestId }) => {
     const result = linkIdentity(db, {
       tenantId: principal.tenantId,
       userId: params.id,
@@ -52,9 +84,9 @@ export const createUserIdentity = apiRoute(
       case "already-linked":
         throw new ApiError("conflict", `That account is already linked (identity ${result.identityId})`, { details: { external_id: "already linked at this provider" } });
       default:
-        return { status: 201, data: { data: toJitsudoIdentity(result.identity) } };
+        return { data: { data: toJitsudoIdentity(result.identity) } };
     }
   },
-);
+});
 
-export const userIdentitiesNotAllowed = methodNotAllowed(jitsudo, ["GET", "POST"]);
+export const IDENTITY_ENDPOINTS = [listUserIdentities, createUserIdentity];

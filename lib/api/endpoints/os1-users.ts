@@ -1,9 +1,13 @@
 import { findUserByRef, findUsersByRefs, listUsers, mobilesOfUsers, type UserRef } from "@/db/queries/user-directory";
 import type { User } from "@/db/schema";
 import { os1 } from "../dialects/os1";
+import { defineEndpoint, type ParameterDoc } from "../endpoint";
 import { ApiError } from "../errors";
-import { apiRoute, methodNotAllowed } from "../route";
-import { contactQuery, getUserParams, getUserQuery, listUsersQuery, UUID_PATTERN } from "../schemas";
+import {
+  contactQuery, getUserParams, getUserQuery, getUserResponse, listUsersQuery, listUsersResponse, OS1_USER_ATTRIBUTES, USER_UUID_EXAMPLE,
+  userEmailsResponse, userMobilesResponse,
+} from "../schemas";
+import { UUID_PATTERN } from "@/lib/contracts/common";
 
 /** `<uuid>`, `user:<uuid>`, `users:<uuid>` or `ref:<aaaId|userCode|uniqueCode>`; null when it is none of these. */
 export function parseUserRef(text: string): UserRef | null {
@@ -39,41 +43,74 @@ export function toOs1User(user: User, options: { includeProperties?: boolean } =
   };
 }
 
-// GetUser
-export const getUser = apiRoute({ dialect: os1, action: "readUsers", params: getUserParams, query: getUserQuery }, ({ db, principal, params, query }) => {
-  // Next.js has already percent-decoded the path segment.
-  const ref = parseUserRef(params.userId);
-  if (!ref) {
-    throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", { details: { userId: "not a user id or ref" } });
-  }
-  const user = findUserByRef(db, principal.tenantId, ref);
-  if (!user) throw new ApiError("not_found", `No user ${params.userId}`);
-  return { status: 200, data: toOs1User(user, { includeProperties: query.includeProperties }) };
+const os1Read = { method: "GET", dialect: os1, auth: "token", action: "readUsers" } as const;
+const idsDocs: Record<string, ParameterDoc> = {
+  ids: { description: "Comma-separated user ids (`<uuid>`, `user:<uuid>`, `users:<uuid>` or `ref:<code>`), at most 10; ids that are not ids are ignored.", example: `user:${USER_UUID_EXAMPLE}` },
+  userId: { description: "Alias of `ids`; both may be given and are merged." },
+};
+
+// GET /api/v1/users/{userId} — GetUser (Delhivery OS1)
+export const getUser = defineEndpoint({
+  ...os1Read,
+  operationId: "getUser",
+  path: "/api/v1/users/{userId}",
+  params: getUserParams,
+  query: getUserQuery,
+  response: { status: 200, description: "The user", schema: getUserResponse },
+  errors: [400, 404],
+  docs: {
+    summary: "GetUser",
+    description: "One user by id or external reference.",
+    parameters: {
+      userId: { description: "`<uuid>`, `user:<uuid>`, `users:<uuid>`, or `ref:<code>` where code is an aaaId, userCode or uniqueCode.", example: `user:${USER_UUID_EXAMPLE}` },
+      includeProperties: { description: "`false` leaves `properties` out (default true)." },
+    },
+  },
+  handler: ({ db, principal, params, query }) => {
+    const ref = parseUserRef(params.userId);
+    if (!ref) throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", { details: { userId: "not a user id or ref" } });
+    const user = findUserByRef(db, principal.tenantId, ref);
+    if (!user) throw new ApiError("not_found", `No user ${params.userId}`);
+    return { data: toOs1User(user, { includeProperties: query.includeProperties }) };
+  },
 });
 
-// ListUsers
-export const listUsersRoute = apiRoute({ dialect: os1, action: "readUsers", query: listUsersQuery }, ({ db, principal, query }) => {
-  const { total, users } = listUsers(db, {
-    tenantId: principal.tenantId,
-    page: query.page,
-    size: query.size,
-    query: query.query,
-    sortKey: query.sortKey,
-    sortDirection: query.sortBy,
-  });
-  const selected = query.select ? new Set(["id", ...query.select]) : null;
-  return {
-    status: 200,
-    data: {
-      meta: { totalElements: total, totalPages: Math.ceil(total / query.size), page: query.page, size: query.size },
-      users: users.map((user) => {
-        const full: Record<string, unknown> = toOs1User(user);
-        const view = selected ? Object.fromEntries(Object.entries(full).filter(([key]) => selected.has(key))) : full;
-        if (query.additionalInfo) view.additionalInfo = { active: user.active, deactivatedAt: seconds(user.deactivatedAt), identitiesCount: user.identitiesCount };
-        return view;
-      }),
+// GET /api/v1/users — ListUsers (Delhivery OS1)
+export const listUsersEndpoint = defineEndpoint({
+  ...os1Read,
+  operationId: "listUsers",
+  path: "/api/v1/users",
+  query: listUsersQuery,
+  response: { status: 200, description: "One page of users", schema: listUsersResponse },
+  errors: [400],
+  docs: {
+    summary: "ListUsers",
+    description: "Pages through the tenant's users, newest first by default.",
+    parameters: {
+      page: { description: "Page number, from 1 (default 1).", example: "1" },
+      size: { description: "Users per page, 1–100 (default 20).", example: "20" },
+      select: { description: `Comma-separated attributes to return (\`id\` is always kept): ${OS1_USER_ATTRIBUTES.join(", ")}.`, example: "name,email" },
+      query: { description: "Matches email, name and unique code, case-insensitively." },
+      sortBy: { description: "Sort direction." },
+      sortKey: { description: "Attribute to sort by; any other value is a 400." },
+      additionalInfo: { description: "`true` adds `additionalInfo: {active, deactivatedAt, identitiesCount}` to each user (default false)." },
     },
-  };
+  },
+  handler: ({ db, principal, query }) => {
+    const { total, users } = listUsers(db, { tenantId: principal.tenantId, page: query.page, size: query.size, query: query.query, sortKey: query.sortKey, sortDirection: query.sortBy });
+    const selected = query.select ? new Set(["id", ...query.select]) : null;
+    return {
+      data: {
+        meta: { totalElements: total, totalPages: Math.ceil(total / query.size), page: query.page, size: query.size },
+        users: users.map((user) => {
+          const full: Record<string, unknown> = toOs1User(user);
+          const view = selected ? Object.fromEntries(Object.entries(full).filter(([key]) => selected.has(key))) : full;
+          if (query.additionalInfo) view.additionalInfo = { active: user.active, deactivatedAt: seconds(user.deactivatedAt), identitiesCount: user.identitiesCount };
+          return view as { id: string };
+        }),
+      },
+    };
+  },
 });
 
 function usersNamed(db: Parameters<typeof findUsersByRefs>[0], tenantId: string, ids: string[]) {
@@ -82,26 +119,35 @@ function usersNamed(db: Parameters<typeof findUsersByRefs>[0], tenantId: string,
   return findUsersByRefs(db, tenantId, refs);
 }
 
-// GetUserEmail
-export const getUserEmails = apiRoute({ dialect: os1, action: "readUsers", query: contactQuery }, ({ db, principal, query }) => {
-  const users = usersNamed(db, principal.tenantId, query.ids);
-  return {
-    status: 200,
-    data: { meta: { totalElements: users.length }, users: users.map((u) => ({ userId: `user:${u.id}`, email: u.email, uniqueCode: u.uniqueCode })) },
-  };
+// GET /api/v1/users/email?ids= — GetUserEmail (Delhivery OS1)
+export const getUserEmails = defineEndpoint({
+  ...os1Read,
+  operationId: "getUserEmail",
+  path: "/api/v1/users/email",
+  query: contactQuery,
+  response: { status: 200, description: "The users found, with their email address", schema: userEmailsResponse },
+  errors: [400],
+  docs: { summary: "GetUserEmail", description: "Email addresses of up to 10 users.", parameters: idsDocs },
+  handler: ({ db, principal, query }) => {
+    const users = usersNamed(db, principal.tenantId, query.ids);
+    return { data: { meta: { totalElements: users.length }, users: users.map((u) => ({ userId: `user:${u.id}`, email: u.email, uniqueCode: u.uniqueCode })) } };
+  },
 });
 
-// GetUserMobile
-export const getUserMobiles = apiRoute({ dialect: os1, action: "readUsers", query: contactQuery }, ({ db, principal, query }) => {
-  const users = usersNamed(db, principal.tenantId, query.ids);
-  const mobiles = mobilesOfUsers(db, principal.tenantId, users.map((u) => u.id));
-  return {
-    status: 200,
-    data: {
-      meta: { totalElements: users.length },
-      users: users.map((u) => ({ userId: `user:${u.id}`, ...mobiles.get(u.id)!, uniqueCode: u.uniqueCode })),
-    },
-  };
+// GET /api/v1/users/mobile?ids= — GetUserMobile (Delhivery OS1)
+export const getUserMobiles = defineEndpoint({
+  ...os1Read,
+  operationId: "getUserMobile",
+  path: "/api/v1/users/mobile",
+  query: contactQuery,
+  response: { status: 200, description: "The users found, with their mobile numbers", schema: userMobilesResponse },
+  errors: [400],
+  docs: { summary: "GetUserMobile", description: "Mobile numbers of up to 10 users.", parameters: idsDocs },
+  handler: ({ db, principal, query }) => {
+    const users = usersNamed(db, principal.tenantId, query.ids);
+    const mobiles = mobilesOfUsers(db, principal.tenantId, users.map((u) => u.id));
+    return { data: { meta: { totalElements: users.length }, users: users.map((u) => ({ userId: `user:${u.id}`, ...mobiles.get(u.id)!, uniqueCode: u.uniqueCode })) } };
+  },
 });
 
-export const os1ReadOnly = methodNotAllowed(os1, ["GET"]);
+export const OS1_ENDPOINTS = [listUsersEndpoint, getUserEmails, getUserMobiles, getUser];

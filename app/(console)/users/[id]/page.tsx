@@ -3,10 +3,9 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { UserDetailView } from "@/components/user-detail/user-detail-view";
 import { getDb } from "@/lib/db";
-import { getUserDetail } from "@/db/queries/user-detail";
-import { UUID_PATTERN } from "@/lib/api/schemas";
+import { UUID_PATTERN } from "@/lib/contracts/common";
 import { requireSession } from "@/lib/console/current-session";
-import { toUserDetailDto, userPagePermissions } from "@/lib/console/user-detail-endpoints";
+import { consoleUserDetail, userPagePermissions } from "@/lib/console/user-detail";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -16,9 +15,9 @@ const loadUserPage = cache(async (rawId: string) => {
   if (!UUID_PATTERN.test(id)) return null;
   const session = await requireSession();
   const permissions = userPagePermissions(session, id);
-  const detail = getUserDetail(getDb(), { tenantId: session.tenantId, userId: id, includeAudit: permissions.readAudit });
-  if (!detail) return null;
-  return { id, permissions, data: toUserDetailDto(detail), loadedAt: Date.now() };
+  const data = consoleUserDetail(getDb(), session, id);
+  if (!data) return null;
+  return { id, permissions, data, loadedAt: Date.now() };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

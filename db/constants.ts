@@ -1,0 +1,17 @@
+// Values the database stores or bounds that the wire formats repeat: kept here, free of any
+// import, so that the console's client-safe contracts (lib/contracts) can take them from the one
+// place the schema takes them from.
+
+export const LINKED_BY = ["auto", "manual", "scim"] as const;
+export const ADMIN_ROLES = ["admin", "helpdesk", "auditor"] as const;
+export const ACTOR_TYPES = ["admin", "token", "system"] as const;
+
+export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
+export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;
+export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled"] as const;
+export const LEAVER_OUTCOMES = ["deactivated", "reactivated", "already_inactive", "already_active", "not_found", "invalid", "skipped", "error"] as const;
+
+export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
+export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;
+/** Counts the console's user list answers exactly up to; also the deepest row a page may start at. */
+export const USER_LIST_COUNT_CAP = 10_000;

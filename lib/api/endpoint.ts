@@ -1,0 +1,80 @@
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import type { TokenPrincipal } from "@/lib/auth/authenticate-token";
+import type { PolicyAction, PolicyContext, PolicyResource } from "@/lib/auth/policy";
+import type { ApiRequest, FileBody } from "@/lib/http/types";
+import type { Dialect } from "./dialects/types";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** "token": a personal access token in the dialect's headers; "session": the console cookie (CSRF on changes); "none": public. */
+export type Auth = "token" | "session" | "none";
+
+/** Who is calling: a token (API) or an admin's console session, with what the policies need. */
+export type Principal = TokenPrincipal & { actor: { type: "token" | "admin"; id: string; name: string } };
+
+type Schema = z.ZodType | undefined;
+export type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+type Wire<S extends Schema> = S extends z.ZodType ? z.input<S> : unknown;
+
+export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B extends Schema> = {
+  db: Db;
+  principal: A extends "none" ? null : Principal;
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+  request: ApiRequest;
+  requestId: string;
+  /** Asks the policies about a specific resource; throws the dialect's 403 when denied. */
+  authorize(action: PolicyAction, resource: PolicyResource, context?: PolicyContext): void;
+};
+
+
+/** What a handler returns; `status` defaults to the endpoint's documented success status. */
+export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string> } & ({ data: Wire<R> } | { file: FileBody } | { empty: true });
+
+export type ParameterDoc = { description: string; example?: string };
+
+export type EndpointDocs = {
+  summary: string;
+  description: string;
+  parameters?: Record<string, ParameterDoc>;
+  bodyExample?: unknown;
+};
+
+/**
+ * One endpoint, declared once: where it lives, who may call it, what it parses and answers, how it
+ * is documented, and its handler. The server's dispatch table, 405 answers, the OpenAPI document
+ * and the scope tables are all derived from the list of these in ./registry.ts.
+ */
+export type Endpoint<A extends Auth = Auth, P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema, R extends Schema = Schema> = {
+  operationId: string;
+  method: HttpMethod;
+  /** An OpenAPI path template: `/v1/users/{id}/identities`. */
+  path: string;
+  dialect: Dialect;
+  auth: A;
+  /** The policy action checked against the caller's tenant before the handler runs (required unless auth is "none"). */
+  action?: PolicyAction;
+  params?: P;
+  query?: Q;
+  /** A JSON body, parsed before the handler runs. */
+  body?: B;
+  /** The handler reads the body itself (a file upload): the documented content types and the size limit. */
+  upload?: { contentTypes: string[]; maxBytes: number; description: string };
+  response: { status: number; description: string; schema?: R; contentType?: string };
+  /** Error statuses the endpoint can answer besides 401/403/429/500, which every authenticated endpoint can. */
+  errors?: readonly number[];
+  docs?: EndpointDocs;
+  handler: (context: HandlerContext<A, P, Q, B>) => HandlerResult<R> | Promise<HandlerResult<R>>;
+};
+
+export type AnyEndpoint = Endpoint<Auth, Schema, Schema, Schema, Schema>;
+
+/** Declares an endpoint with its handler typed from its schemas; the registry holds it untyped. */
+export function defineEndpoint<A extends Auth, P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined, R extends Schema = undefined>(
+  endpoint: Endpoint<A, P, Q, B, R>,
+): AnyEndpoint {
+  return endpoint as unknown as AnyEndpoint;
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
+import { getDb } from "@/lib/db";
+import { serverEnv } from "@/lib/env";
+import type { ApiRequest, ApiResponse } from "@/lib/http/types";
+import type { Dialect, ResponseContext } from "./dialects/types";
+import type { AnyEndpoint, HandlerResult, Principal } from "./endpoint";
+import { ApiError, isApiError } from "./errors";
+import { checkTenantHeader, denial, sessionPrincipal, tokenPrincipal } from "./principal";
+import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
+import { parseJsonBody, readBodyBytes } from "./request-body";
+
+/** OS1 callers name their request (X-COREOS-REQUEST-ID, echoed back); everyone else gets a fresh id. */
+function requestIdFor(dialect: Dialect, request: ApiRequest): string {
+  return (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
+}
+
+function zodDetails(error: z.ZodError, prefix: string): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    details[path || prefix || "body"] ??= issue.message;
+  }
+  return details;
+}
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, what: "path" | "query" | "request body"): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ApiError("invalid_input", `Invalid ${what}`, { details: zodDetails(result.error, what === "request body" ? "" : what) });
+  return result.data;
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  // A repeated parameter keeps its last value, as most HTTP frameworks do.
+  for (const [key, value] of url.searchParams) query[key] = value;
+  return query;
+}
+
+/** Rate-limit headers, the dialect's own headers and no-store on every answer of an endpoint. */
+function finish(response: ApiResponse, dialect: Dialect, context: ResponseContext, rateLimit: RateLimitState | null, extra?: Record<string, string>): ApiResponse {
+  Object.assign(response.headers, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), { "cache-control": "no-store" });
+  return response;
+}
+
+function resultResponse(result: HandlerResult<z.ZodType>, status: number, dialect: Dialect, context: ResponseContext): ApiResponse {
+  if ("file" in result) {
+    const { file } = result;
+    const headers: Record<string, string> = { "content-type": file.contentType, ...file.headers };
+    if (file.fileName) headers["content-disposition"] = `attachment; filename="${file.fileName}"`;
+    return { status, headers, body: file.body };
+  }
+  return dialect.success("data" in result ? result.data : null, status, context);
+}
+
+async function rateLimited(key: string): Promise<RateLimitState> {
+  const state = await consumeRateLimit(key);
+  if (state.limited) throw Object.assign(new ApiError("rate_limited", "API rate limit exceeded; retry later"), { rateLimit: state });
+  return state;
+}
+
+/**
+ * Runs one endpoint for one request: request id, the caller (token in the dialect's headers, or
+ * the console session), rate limit, tenant header, the endpoint's policy action, params, query and
+ * body parsed with its zod schemas, the handler, and every error in the dialect's shape.
+ */
+export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, rawParams: Record<string, string>): Promise<ApiResponse> {
+  const { dialect } = endpoint;
+  const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: request.url, bodyText: null };
+  let rateLimit: RateLimitState | null = null;
+  try {
+    const db = getDb();
+    let principal: Principal | null = null;
+    if (endpoint.auth === "token") {
+      const found = tokenPrincipal(db, request, dialect);
+      if ("failure" in found) {
+        rateLimit = await rateLimited(`ip:${request.clientIp}`);
+        throw found.failure;
+      }
+      principal = found.principal;
+    } else if (endpoint.auth === "session") {
+      principal = sessionPrincipal(db, request);
+    }
+    const check = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {
+      if (!principal) throw new Error(`${endpoint.operationId}: a public endpoint cannot ask the policies`);
+      const decision = authorize(principal, action, resource, policyContext);
+      if (!decision.allowed) throw denial(action, principal, decision.policyIds);
+    };
+    if (principal) {
+      rateLimit = await rateLimited(`${principal.actor.type}:${principal.actor.id}`);
+      if (endpoint.auth === "token") checkTenantHeader(request, dialect, principal);
+      if (!endpoint.action) throw new Error(`${endpoint.operationId} has no policy action`);
+      check(endpoint.action, { type: "Tenant", id: principal.tenantId, tenantId: principal.tenantId });
+    }
+
+    const params = parseWith(endpoint.params, rawParams, "path");
+    const query = parseWith(endpoint.query, queryObject(request.url), "query");
+    let body: unknown;
+    if (endpoint.body) {
+      context.bodyText = (await readBodyBytes(request, serverEnv().API_MAX_BODY_BYTES)).toString("utf8");
+      body = parseWith(endpoint.body, parseJsonBody(context.bodyText), "request body");
+    }
+    const result = await endpoint.handler({ db, principal: principal as Principal, params, query, body, request, requestId: context.requestId, authorize: check });
+    return finish(resultResponse(result, result.status ?? endpoint.response.status, dialect, context), dialect, context, rateLimit, result.headers);
+  } catch (error) {
+    if (isApiError(error)) {
+      const limitedBy = (error as ApiError & { rateLimit?: RateLimitState }).rateLimit;
+      return finish(dialect.error(error, context), dialect, context, limitedBy ?? rateLimit, error.options.headers);
+    }
+    console.error(`roster: ${request.method} ${request.url.pathname} failed (request ${context.requestId}):`, error);
+    return finish(dialect.error(new ApiError("internal", "Internal server error"), context), dialect, context, rateLimit);
+  }
+}
+
+/** The answer for a path Roster knows but cannot serve as asked: a method it lacks (405 with Allow), a broken path (400), no such resource (404). */
+export async function answerUnrouted(request: ApiRequest, dialect: Dialect, problem: { kind: "method-not-allowed"; allow: string[] } | { kind: "malformed" } | { kind: "not-found" }): Promise<ApiResponse> {
+  const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: request.url, bodyText: null };
+  const rateLimit = await consumeRateLimit(`ip:${request.clientIp}`);
+  const error = rateLimit.limited
+    ? new ApiError("rate_limited", "API rate limit exceeded; retry later")
+    : problem.kind === "method-not-allowed"
+      ? new ApiError("method_not_allowed", `Method ${request.method} is not allowed; use ${problem.allow.join(" or ")}`)
+      : problem.kind === "malformed"
+        ? new ApiError("invalid_input", "The request path has malformed percent-encoding")
+        : new ApiError("not_found", `No such endpoint: ${request.url.pathname}`);
+  const allow = problem.kind === "method-not-allowed" ? { allow: problem.allow.join(", ") } : undefined;
+  return finish(dialect.error(error, context), dialect, context, rateLimit, allow);
+}

@@ -1,0 +1,26 @@
+import type { Scope } from "./scopes";
+
+type Role = "admin" | "helpdesk" | "auditor";
+
+/**
+ * What each policy action needs, as people read it: any one of these scopes, and one of these
+ * roles. The Cedar policies in lib/policies/ decide; this table is what the OpenAPI document,
+ * the 403 messages and the console's scope choices say, and lib/auth/actions.test.ts checks it
+ * against the policies for every role and scope set, so the two cannot drift.
+ */
+export const ACTION_REQUIREMENTS = {
+  lookupUserIds: { anyScope: ["mx:mxid3:user-identifiers:uuid:read"], roles: ["admin", "helpdesk", "auditor"] },
+  deactivateUser: { anyScope: ["mx:user-deactivation:write"], roles: ["admin"] },
+  readUsers: { anyScope: ["users:read"], roles: ["admin", "helpdesk", "auditor"] },
+  listIdentities: { anyScope: ["users:read"], roles: ["admin", "helpdesk", "auditor"] },
+  linkIdentity: { anyScope: ["identities:write"], roles: ["admin"] },
+  bulkDeactivateUsers: { anyScope: ["mx:user-deactivation:write"], roles: ["admin"] },
+  readLeaverJobs: { anyScope: ["mx:user-deactivation:write", "users:read"], roles: ["admin", "auditor"] },
+  // Console-only actions: sessions carry their role's scopes, so only the role decides.
+  reactivateUser: { anyScope: [], roles: ["admin"] },
+  readAuditLog: { anyScope: [], roles: ["admin", "auditor"] },
+  manageOwnTokens: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
+} as const satisfies Record<string, { anyScope: readonly Scope[]; roles: readonly Role[] }>;
+
+export type PolicyAction = keyof typeof ACTION_REQUIREMENTS;
+export const POLICY_ACTIONS = Object.keys(ACTION_REQUIREMENTS) as PolicyAction[];

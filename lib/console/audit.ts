@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import { auditEventChunks, auditTargetIds, auditTargetLabels, countAuditEvents, listAuditEvents, type AuditLogFilters } from "@/db/queries/audit-log";
+import type { AuditEvent } from "@/db/schema";
+import { MAX_AUDIT_EXPORT_ROWS, type auditEvent, type auditPage, type AuditQuery } from "@/lib/contracts/audit";
+import { normalizeEmail } from "@/lib/domain/email";
+import type { FileBody } from "@/lib/http/types";
+import { toCsv, type CsvColumn } from "./csv";
+
+type AuditEventDto = z.input<typeof auditEvent>;
+
+function toFilters(db: Db, tenantId: string, query: AuditQuery): AuditLogFilters {
+  const target = query.target;
+  return {
+    actor: query.actor,
+    action: query.action,
+    targetIds: target ? auditTargetIds(db, tenantId, target, target.includes("@") ? normalizeEmail(target) : null) : undefined,
+    from: query.from,
+    to: query.to,
+  };
+}
+
+export function toAuditEventDto(event: AuditEvent, targetLabel: string | null): AuditEventDto {
+  return {
+    id: event.id,
+    at: new Date(event.createdAt).toISOString(),
+    actorType: event.actorType,
+    actorName: event.actorName,
+    actorId: event.actorId,
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId,
+    targetLabel,
+    outcome: event.outcome,
+    requestId: event.requestId,
+    details: event.details,
+  };
+}
+
+function withLabels(db: Db, tenantId: string, events: AuditEvent[]): AuditEventDto[] {
+  const labels = auditTargetLabels(db, tenantId, events);
+  return events.map((event) => toAuditEventDto(event, (event.targetId && labels.get(event.targetId)) ?? null));
+}
+
+/** One page of the tenant's audit log; also used by the page's server render. */
+export function auditLogPage(db: Db, tenantId: string, query: AuditQuery): z.input<typeof auditPage> {
+  const { total, events } = listAuditEvents(db, { tenantId, filters: toFilters(db, tenantId, query), page: query.page, size: query.size });
+  return { events: withLabels(db, tenantId, events), total, page: query.page, size: query.size };
+}
+
+const CSV_COLUMNS: CsvColumn<AuditEventDto>[] = [
+  { header: "time", value: (e) => e.at },
+  { header: "actor_type", value: (e) => e.actorType },
+  { header: "actor_name", value: (e) => e.actorName },
+  { header: "actor_id", value: (e) => e.actorId },
+  { header: "action", value: (e) => e.action },
+  { header: "target_type", value: (e) => e.targetType },
+  { header: "target_id", value: (e) => e.targetId },
+  { header: "target", value: (e) => e.targetLabel },
+  { header: "outcome", value: (e) => e.outcome },
+  { header: "request_id", value: (e) => e.requestId },
+  { header: "details", value: (e) => e.details },
+];
+
+/** CSV text in parts: one database chunk at a time, read only when the client takes the previous one. */
+async function* csvChunks(db: Db, tenantId: string, chunks: Generator<AuditEvent[], void, undefined>): AsyncGenerator<string> {
+  let first = true;
+  for (const events of chunks) {
+    yield toCsv(withLabels(db, tenantId, events), CSV_COLUMNS, { header: first });
+    first = false;
+  }
+  if (first) yield toCsv([], CSV_COLUMNS);
+}
+
+/** The filtered log as a CSV download, newest first, at most MAX_AUDIT_EXPORT_ROWS events. */
+export function auditLogCsv(db: Db, tenantId: string, query: AuditQuery, now = new Date()): FileBody {
+  const filters = toFilters(db, tenantId, query);
+  const total = countAuditEvents(db, tenantId, filters);
+  const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
+  return {
+    contentType: "text/csv; charset=utf-8",
+    fileName: `roster-audit-${stamp}Z.csv`,
+    body: csvChunks(db, tenantId, auditEventChunks(db, { tenantId, filters, limit: MAX_AUDIT_EXPORT_ROWS })),
+    headers: {
+      "x-total-count": String(total),
+      ...(total > MAX_AUDIT_EXPORT_ROWS && { "x-export-truncated": `only the newest ${MAX_AUDIT_EXPORT_ROWS} of ${total} events` }),
+    },
+  };
+}

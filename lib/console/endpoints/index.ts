@@ -1,0 +1,8 @@
+import { AUDIT_ENDPOINTS } from "./audit";
+import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
+import { SESSION_ENDPOINTS } from "./session";
+import { TOKEN_ENDPOINTS } from "./tokens";
+import { USER_ENDPOINTS } from "./users";
+
+/** The console's own API: session cookie, CSRF on changes, problem+json errors. */
+export const CONSOLE_ENDPOINTS = [...SESSION_ENDPOINTS, ...USER_ENDPOINTS, ...TOKEN_ENDPOINTS, ...AUDIT_ENDPOINTS, ...LEAVER_CONSOLE_ENDPOINTS];

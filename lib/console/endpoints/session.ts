@@ -1,0 +1,54 @@
+import { parse as parseCookies, serialize } from "cookie";
+import { revokeSession } from "@/db/queries/sessions";
+import { consoleDialect } from "@/lib/api/dialects/console";
+import { defineEndpoint } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { readSession, SESSION_COOKIE, signIn } from "@/lib/auth/session";
+import { sessionContracts as c } from "@/lib/contracts/session";
+import type { ApiRequest } from "@/lib/http/types";
+
+const publicConsole = { dialect: consoleDialect, auth: "none" } as const;
+
+function sessionCookie(value: string, maxAgeSeconds: number, request: ApiRequest): string {
+  return serialize(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", maxAge: maxAgeSeconds, secure: request.url.protocol === "https:" });
+}
+
+/** A sign-in form posted from another site is refused (login CSRF); same-origin requests carry our Origin. */
+function sameOrigin(request: ApiRequest): boolean {
+  const origin = request.headers.get("origin");
+  return origin === null || origin === request.url.origin || origin === `${request.url.protocol}//${request.headers.get("host")}`;
+}
+
+export const SESSION_ENDPOINTS = [
+  // POST /api/console/session — sign in with email and password; sets the httpOnly session cookie
+  defineEndpoint({
+    ...c.signIn, ...publicConsole, operationId: "consoleSignIn", errors: [400, 401, 403, 429],
+    handler: async ({ db, body, request }) => {
+      if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-in must come from Roster's own page", { notices: ["csrf"] });
+      const result = await signIn(db, body.email, body.password);
+      if (!result.ok) {
+        if (result.reason === "locked") {
+          const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
+          throw new ApiError("rate_limited", `Too many failed sign-ins: this account is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}`, {
+            headers: { "retry-after": String(result.retryAfterSeconds ?? 60) },
+          });
+        }
+        throw new ApiError("unauthorized", "Wrong email or password");
+      }
+      const cookie = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);
+      return { data: { data: { expiresAt: new Date(result.expiresAt).toISOString() } }, headers: { "set-cookie": cookie } };
+    },
+  }),
+  // DELETE /api/console/session — sign out: revokes the session and clears the cookie
+  defineEndpoint({
+    ...c.signOut, ...publicConsole, operationId: "consoleSignOut", errors: [403],
+    handler: ({ db, request }) => {
+      const session = readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
+      if (session) {
+        if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-out must come from Roster's own page", { notices: ["csrf"] });
+        revokeSession(db, session.sessionId);
+      }
+      return { empty: true, headers: { "set-cookie": sessionCookie("", 0, request) } };
+    },
+  }),
+];

@@ -1,0 +1,30 @@
+import { findTokenOfAdmin, listTokensOfAdmin } from "@/db/queries/token-list";
+import { revokeToken } from "@/db/queries/tokens";
+import { consoleDialect } from "@/lib/api/dialects/console";
+import { defineEndpoint } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { tokenContracts as c } from "@/lib/contracts/tokens";
+import { createOwnToken, toTokenDto } from "../tokens";
+
+// Every role manages its own tokens (policy action manageOwnTokens).
+const own = { dialect: consoleDialect, auth: "session", action: "manageOwnTokens" } as const;
+
+export const TOKEN_ENDPOINTS = [
+  // GET /api/console/tokens — the signed-in admin's tokens
+  defineEndpoint({ ...c.list, ...own, operationId: "consoleListTokens", handler: ({ db, principal }) => ({ data: { data: listTokensOfAdmin(db, principal).map(toTokenDto) } }) }),
+  // POST /api/console/tokens — issue a token; the secret is in this answer only
+  defineEndpoint({
+    ...c.create, ...own, operationId: "consoleCreateToken", errors: [400],
+    handler: ({ db, principal, body }) => ({ data: { data: createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
+  }),
+  // DELETE /api/console/tokens/{id} — revoke one of your tokens
+  defineEndpoint({
+    ...c.revoke, ...own, operationId: "consoleRevokeToken", errors: [400, 404],
+    handler: ({ db, principal, params }) => {
+      // Another admin's token answers exactly like an unknown one.
+      if (!findTokenOfAdmin(db, principal, params.id)) throw new ApiError("not_found", `No token ${params.id}`);
+      revokeToken(db, params.id, { type: "admin", id: principal.actor.id, name: principal.actor.name });
+      return { data: { data: toTokenDto(findTokenOfAdmin(db, principal, params.id)!) } };
+    },
+  }),
+];

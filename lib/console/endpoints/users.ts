@@ -1,0 +1,79 @@
+import { deactivateUser } from "@/db/queries/deactivation";
+import { reactivateUser } from "@/db/queries/reactivation";
+import { findUserByRef } from "@/db/queries/user-directory";
+import { consoleDialect } from "@/lib/api/dialects/console";
+import { defineEndpoint, type Principal } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { MAX_RESOLVE_EMAILS, userContracts as c } from "@/lib/contracts/users";
+import { normalizeEmail } from "@/lib/domain/email";
+import { consoleUserDetail } from "../user-detail";
+import { cachedDepartments, consoleUserPage, resolvePastedEmails } from "../users";
+
+const session = { dialect: consoleDialect, auth: "session" } as const;
+const notFound = (id: string) => new ApiError("not_found", `No user ${id} in your company`);
+const actorOf = (principal: Principal) => ({ ...principal.actor, userId: principal.userId });
+
+/** The user page's data: also the answer to a change, which the page puts in its cache instead of refetching. */
+function userDetailOr404(db: Parameters<typeof consoleUserDetail>[0], principal: Principal, id: string) {
+  const detail = consoleUserDetail(db, { sessionId: principal.tokenId, tenantId: principal.tenantId, role: principal.role, userId: principal.userId }, id);
+  if (!detail) throw notFound(id);
+  return detail;
+}
+
+export const USER_ENDPOINTS = [
+  // GET /api/console/users — one page of users: email prefix search, status and department filters, sort
+  defineEndpoint({
+    ...c.list, ...session, operationId: "consoleListUsers", action: "readUsers", errors: [400],
+    handler: ({ db, principal, query }) => ({ data: { data: consoleUserPage(db, principal.tenantId, query) } }),
+  }),
+  // GET /api/console/users/departments — the tenant's distinct departments, for the filter
+  defineEndpoint({
+    ...c.departments, ...session, operationId: "consoleListDepartments", action: "readUsers",
+    handler: async ({ db, principal }) => ({ data: { data: { departments: await cachedDepartments(db, principal.tenantId) } } }),
+  }),
+  // POST /api/console/users/resolve — which of up to 1,000 pasted emails are users of the tenant
+  defineEndpoint({
+    ...c.resolve, ...session, operationId: "consoleResolveEmails", action: "readUsers", errors: [400],
+    handler: ({ db, principal, body }) => {
+      // Checked here rather than in the schema so that the message says what to do.
+      if (body.emails.length > MAX_RESOLVE_EMAILS) {
+        const max = MAX_RESOLVE_EMAILS.toLocaleString("en-US");
+        throw new ApiError("invalid_input", `Too many emails: at most ${max} at a time, and this list has ${body.emails.length.toLocaleString("en-US")}. Split it and resolve each part.`, {
+          details: { emails: `at most ${max} addresses per request` },
+        });
+      }
+      return { data: { data: resolvePastedEmails(db, principal.tenantId, body.emails) } };
+    },
+  }),
+  // GET /api/console/users/{id} — a user with contacts, identities and (admins, auditors) audit history
+  defineEndpoint({
+    ...c.detail, ...session, operationId: "consoleGetUser", action: "readUsers", errors: [400, 404],
+    handler: ({ db, principal, params }) => ({ data: { data: userDetailOr404(db, principal, params.id) } }),
+  }),
+  // POST /api/console/users/{id}/deactivate — after the admin typed the user's email; revokes their tokens and sessions
+  defineEndpoint({
+    ...c.deactivate, ...session, operationId: "consoleDeactivateUser", action: "deactivateUser", errors: [400, 404],
+    handler: ({ db, principal, params, body, requestId, authorize }) => {
+      authorize("deactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
+      const user = findUserByRef(db, principal.tenantId, { kind: "id", id: params.id });
+      if (!user) throw notFound(params.id);
+      if (normalizeEmail(body.confirmEmail) !== user.emailNormalized) {
+        throw new ApiError("invalid_input", "The email you typed does not match this user's email; nothing was changed", { details: { confirmEmail: "does not match the user's email" } });
+      }
+      const result = deactivateUser(db, { tenantId: principal.tenantId, userId: user.id, actor: actorOf(principal), requestId });
+      if (result.status === "not-found") throw notFound(params.id);
+      const outcome = result.status === "deactivated" ? result : { status: "already-inactive" as const, tokensRevoked: 0, sessionsRevoked: 0 };
+      return { data: { data: { outcome, detail: userDetailOr404(db, principal, user.id) } } };
+    },
+  }),
+  // POST /api/console/users/{id}/reactivate — tokens and sessions revoked at deactivation stay revoked
+  defineEndpoint({
+    ...c.reactivate, ...session, operationId: "consoleReactivateUser", action: "reactivateUser", errors: [400, 404],
+    handler: ({ db, principal, params, requestId, authorize }) => {
+      authorize("reactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
+      const result = reactivateUser(db, { tenantId: principal.tenantId, userId: params.id, actor: actorOf(principal), requestId });
+      if (result.status === "not-found") throw notFound(params.id);
+      return { data: { data: { outcome: { status: result.status }, detail: userDetailOr404(db, principal, params.id) } } };
+    },
+  }),
+];

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { ACTOR_TYPES } from "@/db/constants";
+import { wholeNumber } from "./common";
+import { defineContract } from "./contract";
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})?$/i;
+
+/**
+ * An ISO date or date-time as epoch milliseconds; a time without a zone is UTC. As the end of a
+ * range (`to`) it covers the whole unit it names: a date to the end of that day, a time given to
+ * the minute to the end of that minute, so "to 10:05" includes an event at 10:05:30.
+ */
+export function parseInstant(text: string, end: boolean): number | null {
+  if (DATE_ONLY.test(text)) {
+    const start = Date.parse(`${text}T00:00:00Z`);
+    return Number.isNaN(start) ? null : end ? start + DAY_MS - 1 : start;
+  }
+  const match = DATE_TIME.exec(text);
+  if (!match) return null;
+  const at = Date.parse(match[4] ? text : `${text}Z`);
+  if (Number.isNaN(at)) return null;
+  if (!end || match[3]) return at;
+  return at + (match[2] ? 999 : 59_999);
+}
+
+const optionalText = (name: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${name} is at most ${max} characters`)
+    .optional()
+    .transform((value) => value || undefined);
+
+const instant = (name: "from" | "to") =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      const at = parseInstant(value, name === "to");
+      if (at === null) {
+        ctx.addIssue({ code: "custom", message: `${name} must be an ISO date or date-time, e.g. 2025-01-31 or 2025-01-31T09:30Z` });
+        return z.NEVER;
+      }
+      return at;
+    });
+
+/** The audit log's query string, shared by the list, the export and the page's first render. */
+export const auditQuery = z
+  .object({
+    actor: optionalText("actor", 200),
+    action: optionalText("action", 100),
+    target: optionalText("target", 320),
+    from: instant("from"),
+    to: instant("to"),
+    page: wholeNumber("page", 1, 100_000, 1),
+    size: wholeNumber("size", 1, 100, 50),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: "from must not be after to", path: ["from"] });
+
+export type AuditQuery = z.output<typeof auditQuery>;
+
+export const auditEvent = z.object({
+  id: z.string(),
+  /** ISO time of the event. */
+  at: z.string(),
+  actorType: z.enum(ACTOR_TYPES),
+  actorName: z.string().nullable(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  /** Who or what the target is for a person: a user's or admin's email, a token's name; null when only the id is known. */
+  targetLabel: z.string().nullable(),
+  outcome: z.string(),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const auditPage = z.object({ events: z.array(auditEvent), total: z.number().int(), page: z.number().int(), size: z.number().int() });
+
+export const MAX_AUDIT_EXPORT_ROWS = 100_000;
+
+export const auditContracts = {
+  list: defineContract({ method: "GET", path: "/api/console/audit", query: auditQuery, response: { status: 200, description: "One page of the audit log", schema: z.object({ data: auditPage }) } }),
+  exportCsv: defineContract({ method: "GET", path: "/api/console/audit/export", query: auditQuery, response: { status: 200, description: "The filtered log as CSV", contentType: "text/csv" } }),
+};

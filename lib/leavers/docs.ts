@@ -1,0 +1,74 @@
+import type { EndpointDocs, ParameterDoc } from "@/lib/api/endpoint";
+import type { LeaverContracts } from "@/lib/contracts/leavers";
+
+// What the OpenAPI document says about each leaver route (operation ids are the API's; the
+// console's copies are prefixed). Schemas come from lib/contracts/leavers.ts.
+
+const idDoc = (what: string): Record<string, ParameterDoc> => ({ id: { description: `UUID of the ${what}.`, example: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" } });
+const paging: Record<string, ParameterDoc> = {
+  page: { description: "Page number, from 1 (default 1).", example: "1" },
+  page_size: { description: "Rows per page, 1–1000 (default 100).", example: "100" },
+};
+const csvNote = "A CSV download (`text/csv`): cells that start with = + - @ tab or CR are prefixed with a single quote so that spreadsheets never run them as formulas.";
+
+export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operationId: string }> = {
+  createPreview: {
+    operationId: "createLeaverPreview",
+    summary: "Upload a leaver file for preview",
+    description:
+      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason` and `ticket`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. Every row is classified (will_deactivate, already_inactive, not_found, invalid_email, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows.",
+    parameters: { filename: { description: "A name for the file, kept with the preview (for a text/csv body)." } },
+  },
+  getPreview: {
+    operationId: "getLeaverPreview",
+    summary: "A leaver preview, one page of rows",
+    description: "The preview, its counts, the same-file warning, and one page of its rows in file order, optionally of one class.",
+    parameters: { ...idDoc("preview"), class: { description: "Only rows of this class." }, ...paging },
+  },
+  previewRowsCsv: {
+    operationId: "downloadLeaverPreview",
+    summary: "Download a leaver preview as CSV",
+    description: `Columns row, email, reason, ticket, class, user_id, duplicate_of. ${csvNote}`,
+    parameters: { ...idDoc("preview"), class: { description: "Only rows of this class." } },
+  },
+  confirm: {
+    operationId: "confirmLeaverPreview",
+    summary: "Confirm a preview: start a leaver job",
+    description:
+      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403).",
+    bodyExample: { previewId: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" },
+  },
+  listJobs: { operationId: "listLeaverJobs", summary: "Recent leaver jobs", description: "Your tenant's 50 most recent leaver and undo jobs, newest first." },
+  getJob: {
+    operationId: "getLeaverJob",
+    summary: "A leaver job's status and progress",
+    description: "Status, progress (processed / total, rows per second, seconds left) and rows per outcome. Poll it while the job runs.",
+    parameters: idDoc("job"),
+  },
+  results: {
+    operationId: "getLeaverJobResults",
+    summary: "Per-row results of a leaver job",
+    description:
+      "Each row's outcome (deactivated, already_inactive, not_found, invalid, skipped, error; reactivated or already_active for an undo job) and reason, in file order. Rows not processed yet have outcome null.",
+    parameters: { ...idDoc("job"), outcome: { description: "Only rows with this outcome." }, ...paging },
+  },
+  resultsCsv: {
+    operationId: "downloadLeaverJobResults",
+    summary: "Download a leaver job's results as CSV",
+    description: `Columns row, email, reason, ticket, class, outcome, outcome_reason, user_id, processed_at. ${csvNote}`,
+    parameters: { ...idDoc("job"), outcome: { description: "Only rows with this outcome." } },
+  },
+  cancel: {
+    operationId: "cancelLeaverJob",
+    summary: "Cancel a leaver job",
+    description: "Stops the job before its next batch; rows not processed yet become `skipped`. A finished job is a 409.",
+    parameters: idDoc("job"),
+  },
+  undo: {
+    operationId: "undoLeaverJob",
+    summary: "Undo a finished leaver job",
+    description:
+      "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since). A job is undone once; a running job or an undo job cannot be undone (409).",
+    parameters: idDoc("job"),
+  },
+};

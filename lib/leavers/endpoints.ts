@@ -1,0 +1,140 @@
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, getLeaverPreview, listLeaverJobRows, listLeaverJobs, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-jobs";
+import type { Db } from "@/db/client";
+import type { Dialect } from "@/lib/api/dialects/types";
+import { defineEndpoint, type AnyEndpoint, type Principal } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { readUpload } from "@/lib/api/upload";
+import { MAX_LEAVER_FILE_BYTES, type LeaverContracts } from "@/lib/contracts/leavers";
+import { LeaverFileError } from "./parse-csv";
+import { previewLeaverFile, sameFileRun } from "./preview";
+import { jobRowView, jobView, previewCsv, previewRowView, previewView, resultsCsv } from "./views";
+import { LEAVER_DOCS } from "./docs";
+
+const actorOf = (principal: Principal): LeaverActor => ({ ...principal.actor, userId: principal.userId });
+const pageMeta = (page: number, pageSize: number, total: number) => ({ page, page_size: pageSize, total, total_pages: Math.ceil(total / pageSize) });
+const queuedJobView = (job: Parameters<typeof jobView>[0]) => jobView({ ...job, counts: { pending: job.totalRows } });
+
+function jobOr404(db: Db, principal: Principal, id: string) {
+  const job = getLeaverJob(db, principal.tenantId, id);
+  if (!job) throw new ApiError("not_found", `No leaver job ${id}`);
+  return job;
+}
+
+/**
+ * The bulk leaver endpoints (upload → preview → confirm → poll → results → undo) under the given
+ * contracts: the API declares them at /v1/leaver-jobs in the JITSudo dialect with tokens, the
+ * console at /api/console/leaver-jobs with problem+json and its session. One set of handlers.
+ */
+export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: Dialect; auth: "token" | "session"; operationPrefix: string }): AnyEndpoint[] {
+  const { contracts: c, dialect, auth } = options;
+  const base = { dialect, auth } as const;
+  const write = { ...base, action: "bulkDeactivateUsers" } as const;
+  const read = { ...base, action: "readLeaverJobs" } as const;
+  const op = (name: keyof LeaverContracts) => {
+    const { operationId, ...docs } = LEAVER_DOCS[name];
+    return { operationId: options.operationPrefix ? `${options.operationPrefix}${operationId[0]!.toUpperCase()}${operationId.slice(1)}` : operationId, docs };
+  };
+
+  return [
+    defineEndpoint({
+      ...c.createPreview, ...write, ...op("createPreview"),
+      upload: { contentTypes: ["text/csv", "multipart/form-data"], maxBytes: MAX_LEAVER_FILE_BYTES, description: "The CSV file as the body, or the `file` field of a multipart form" },
+      errors: [400],
+      handler: async ({ db, principal, query, request }) => {
+        const upload = await readUpload(request, MAX_LEAVER_FILE_BYTES);
+        try {
+          const fileName = upload.fileName ?? query.filename ?? null;
+          const { preview, sameFileRun: run } = previewLeaverFile(db, { tenantId: principal.tenantId, actor: actorOf(principal), fileName, bytes: upload.bytes });
+          const rows = listLeaverPreviewRows(db, preview.id, { limit: 100 });
+          return { data: { data: { ...previewView(preview, null, run), rows: rows.map(previewRowView) }, meta: pageMeta(1, 100, preview.totalRows) } };
+        } catch (error) {
+          if (error instanceof LeaverFileError) throw new ApiError("invalid_input", error.message, { details: { file: error.message } });
+          throw error;
+        }
+      },
+    }),
+    defineEndpoint({
+      ...c.getPreview, ...read, ...op("getPreview"), errors: [400, 404],
+      handler: ({ db, principal, params, query }) => {
+        const found = getLeaverPreview(db, principal.tenantId, params.id);
+        if (!found) throw new ApiError("not_found", `No leaver preview ${params.id}`);
+        const { preview, jobId } = found;
+        const rows = listLeaverPreviewRows(db, preview.id, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+        const total = query.class ? preview.counts[query.class] : preview.totalRows;
+        const run = jobId ? null : (sameFileRun(db, principal.tenantId, preview.fileSha256) ?? null);
+        return { data: { data: { ...previewView(preview, jobId, run), rows: rows.map(previewRowView) }, meta: pageMeta(query.page, query.page_size, total) } };
+      },
+    }),
+    defineEndpoint({
+      ...c.previewRowsCsv, ...read, ...op("previewRowsCsv"), errors: [400, 404],
+      handler: ({ db, principal, params, query }) => {
+        if (!getLeaverPreview(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No leaver preview ${params.id}`);
+        return { file: previewCsv(db, params.id, query.class) };
+      },
+    }),
+    defineEndpoint({
+      ...c.confirm, ...write, ...op("confirm"), errors: [400, 404, 409, 413],
+      handler: ({ db, principal, body, requestId }) => {
+        const result = confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
+        switch (result.status) {
+          case "not-found":
+            throw new ApiError("not_found", `No leaver preview ${body.previewId}`);
+          case "not-owner":
+            throw new ApiError("forbidden", "A preview can only be confirmed by the admin who uploaded it", { notices: ["leaver-preview-owner"] });
+          case "already-confirmed":
+            throw new ApiError("conflict", `This preview was already confirmed as job ${result.jobId}`, { details: { previewId: `already confirmed as job ${result.jobId}` } });
+          default:
+            return { data: { data: queuedJobView(result.job) } };
+        }
+      },
+    }),
+    defineEndpoint({
+      ...c.listJobs, ...read, ...op("listJobs"),
+      handler: ({ db, principal }) => ({ data: { data: listLeaverJobs(db, principal.tenantId).map((job) => jobView(job)) } }),
+    }),
+    defineEndpoint({
+      ...c.getJob, ...read, ...op("getJob"), errors: [400, 404],
+      handler: ({ db, principal, params }) => ({ data: { data: jobView(jobOr404(db, principal, params.id)) } }),
+    }),
+    defineEndpoint({
+      ...c.results, ...read, ...op("results"), errors: [400, 404],
+      handler: ({ db, principal, params, query }) => {
+        const job = jobOr404(db, principal, params.id);
+        const rows = listLeaverJobRows(db, job.id, { outcome: query.outcome, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+        const total = query.outcome ? (job.counts[query.outcome] ?? 0) : job.totalRows;
+        return { data: { data: rows.map(jobRowView), meta: pageMeta(query.page, query.page_size, total) } };
+      },
+    }),
+    defineEndpoint({
+      ...c.resultsCsv, ...read, ...op("resultsCsv"), errors: [400, 404],
+      handler: ({ db, principal, params, query }) => ({ file: resultsCsv(db, jobOr404(db, principal, params.id).id, query.outcome) }),
+    }),
+    defineEndpoint({
+      ...c.cancel, ...write, ...op("cancel"), errors: [400, 404, 409],
+      handler: ({ db, principal, params, requestId }) => {
+        const result = cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
+        if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
+        if (result.status === "finished") throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
+        return { data: { data: jobView(jobOr404(db, principal, params.id)) } };
+      },
+    }),
+    defineEndpoint({
+      ...c.undo, ...write, ...op("undo"), errors: [400, 404, 409],
+      handler: ({ db, principal, params, requestId }) => {
+        const result = createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
+        switch (result.status) {
+          case "not-found":
+            throw new ApiError("not_found", `No leaver job ${params.id}`);
+          case "not-finished":
+            throw new ApiError("conflict", "The job is still running; cancel it or wait until it finishes, then undo it");
+          case "not-undoable":
+            throw new ApiError("conflict", "An undo job cannot itself be undone");
+          case "already-undone":
+            throw new ApiError("conflict", `The job was already undone by job ${result.jobId}`);
+          default:
+            return { data: { data: queuedJobView(result.job) } };
+        }
+      },
+    }),
+  ];
+}
