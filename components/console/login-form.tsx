@@ -1,7 +1,8 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { ConsoleApiError, consoleFetch } from "@/lib/console/fetch";
+import { errorMessage } from "@/components/ui/error-text";
+import { consoleFetch } from "@/lib/console/fetch";
 import styles from "./form.module.css";
 
 export function LoginForm({ next }: { next: string }) {
@@ -17,7 +18,7 @@ export function LoginForm({ next }: { next: string }) {
       await consoleFetch("/api/console/session", { method: "POST", body: { email: form.get("email"), password: form.get("password") } });
       window.location.assign(next);
     } catch (caught) {
-      setError(caught instanceof ConsoleApiError ? caught.message : "Could not reach Roster; check your connection and try again");
+      setError(errorMessage(caught));
       setPending(false);
     }
   }
