@@ -20,6 +20,7 @@ export function DeactivateLeaversDialog({
   const router = useRouter();
   const queryClient = useQueryClient();
   const count = preview.counts.will_deactivate ?? 0;
+  const others = preview.total_rows - count;
 
   async function start() {
     const job = await confirmLeaverPreviewRequest(preview.id);
@@ -41,7 +42,9 @@ export function DeactivateLeaversDialog({
       afterSuccess="stay"
     >
       <ul>
-        <li>The other {plural(preview.total_rows - count, "row")} of the file change nothing.</li>
+        <li>
+          The other {plural(others, "row")} of the file {others === 1 ? "changes" : "change"} nothing.
+        </li>
         <li>The run is recorded in the audit log, and can be undone afterwards (reactivating exactly these users; revoked tokens stay revoked).</li>
       </ul>
     </ConfirmDialog>

@@ -87,7 +87,7 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
               {preview.rows.map((row) => (
                 <tr key={row.row}>
                   <td className={styles.num}>{fmt(row.row)}</td>
-                  <td className={styles.wrap}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
+                  <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
                   <td className={styles.wrap}>{row.reason ?? ""}</td>
                   <td className={styles.wrap}>{row.ticket ?? ""}</td>
                   <td>
