@@ -3,13 +3,15 @@ import { getDb } from "@/lib/db";
 import { checkDatabase } from "@/db/client";
 import { health } from "@/lib/api/endpoints/service";
 import { openApiEndpoint } from "@/lib/api/registry";
+import { currentSession } from "@/lib/console/current-session";
 import styles from "./page.module.css";
 
-// The status line reads the database on every request, so the page is never prerendered.
+// The status line and the sign-in state are read on every request, so the page is never prerendered.
 export const dynamic = "force-dynamic";
 
-export default function LandingPage() {
+export default async function LandingPage() {
   const database = checkDatabase(getDb());
+  const session = await currentSession();
   return (
     <main className={styles.main}>
       <section className={styles.card} aria-labelledby="title">
@@ -17,6 +19,20 @@ export default function LandingPage() {
         <p className={styles.lead}>
           Workforce user lifecycle for IT and security admins: look people up by email, see their contact details and
           linked identities, and deactivate leavers one at a time or in bulk, with an audit trail.
+        </p>
+        <p className={styles.cta}>
+          {session ? (
+            <>
+              <Link href="/users" className={styles.button}>
+                Open the console
+              </Link>
+              <span className={styles.signedIn}>Signed in as {session.userName}</span>
+            </>
+          ) : (
+            <Link href="/login" className={styles.button}>
+              Sign in
+            </Link>
+          )}
         </p>
         <h2>For automation</h2>
         <p>

@@ -1,7 +1,7 @@
 "use client";
 
 import formStyles from "@/components/console/form.module.css";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorText } from "@/components/ui/error-text";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { auditExportHref } from "@/lib/query/audit";
 import { AuditFilterForm } from "./audit-filter-form";
@@ -12,13 +12,6 @@ import styles from "./audit.module.css";
 import { useAuditFilters, useAuditLog } from "./use-audit-log";
 
 const EXPORT_LIMIT = 100_000;
-
-/** The API names the filter it could not read (e.g. "from must be an ISO date…"): show that, not just "Invalid query". */
-function problemText(error: Error): string {
-  if (!(error instanceof ConsoleApiError)) return "check your connection and try again";
-  const details = Object.values(error.details ?? {});
-  return details.length > 0 ? details.join("; ") : error.message;
-}
 
 export function AuditView() {
   const hydrated = useHydrated();
@@ -34,11 +27,13 @@ export function AuditView() {
       </p>
     );
   } else if (log.isError) {
+    // The API names the filter it could not read (e.g. "from must be an ISO date…"): show that too.
+    const problem = errorText(log.error, { withFields: true });
     results = (
       <div role="alert" className={styles.state}>
-        <p className={formStyles.error}>Could not load the audit log: {problemText(log.error)}</p>
+        <p className={formStyles.error}>Could not load the audit log: {problem.message}</p>
         {/* A refused filter stays refused; only a server or network failure is worth retrying. */}
-        {!(log.error instanceof ConsoleApiError && log.error.status < 500) && (
+        {problem.retryable && (
           <button type="button" className={formStyles.secondary} onClick={() => log.refetch()}>
             Try again
           </button>

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { ConsoleApiError, consoleFetch } from "@/lib/console/fetch";
+import { errorMessage } from "@/components/ui/error-text";
+import { consoleFetch } from "@/lib/console/fetch";
 import { safeNextPath, sessionContracts } from "@/lib/contracts/session";
 import styles from "./form.module.css";
 
@@ -18,7 +19,7 @@ export function LoginForm({ next }: { next: string }) {
       await consoleFetch(sessionContracts.signIn, { body: { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") } });
       window.location.assign(safeNextPath(next, window.location.origin));
     } catch (caught) {
-      setError(caught instanceof ConsoleApiError ? caught.message : "Could not reach Roster; check your connection and try again");
+      setError(errorMessage(caught));
       setPending(false);
     }
   }

@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
+import { errorMessage } from "@/components/ui/error-text";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { cancelLeaverJobRequest, isRunning, leaverJobQuery } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
@@ -12,6 +13,7 @@ import { KIND_LABELS, STATUS_LABELS } from "./labels";
 import { JobResults } from "./job-results";
 import { UndoDialog } from "./undo-dialog";
 import { Loading, LoadError } from "./table-parts";
+import { useFinishedJobInList } from "./use-finished-job-in-list";
 import styles from "./leavers.module.css";
 
 const statusTone = (status: string) => (status === "completed" ? styles.good : status === "cancelled" ? styles.bad : styles.neutral);
@@ -25,13 +27,8 @@ export function JobPanel({ jobId }: { jobId: string }) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: leaverKeys.jobs() }),
   });
 
-  // When the job finishes, the list of recent jobs shows its new status.
   const running = isRunning(query.data);
-  const wasRunning = useRef(running);
-  useEffect(() => {
-    if (wasRunning.current && !running) void queryClient.invalidateQueries({ queryKey: leaverKeys.jobList() });
-    wasRunning.current = running;
-  }, [running, queryClient]);
+  useFinishedJobInList(query.data);
 
   if (query.isPending) return <Loading what="the job" />;
   if (query.isError) return <LoadError what="the job" error={query.error} onRetry={() => query.refetch()} />;
@@ -67,7 +64,7 @@ export function JobPanel({ jobId }: { jobId: string }) {
         <JobProgress job={job} />
         {cancel.isError && (
           <p role="alert" className={formStyles.error}>
-            {cancel.error.message}
+            {errorMessage(cancel.error)}
           </p>
         )}
         <div className={styles.actions}>
@@ -85,7 +82,7 @@ export function JobPanel({ jobId }: { jobId: string }) {
         </div>
       </section>
       {!running && <JobResults job={job} />}
-      {undoable && <UndoDialog open={undoing} job={job} onClose={() => setUndoing(false)} />}
+      {undoable && <UndoDialog open={undoing} onOpenChange={setUndoing} job={job} />}
     </>
   );
 }

@@ -53,7 +53,7 @@ export function JobResults({ job }: { job: LeaverJobDto }) {
                 {query.data.data.map((row) => (
                   <tr key={row.row}>
                     <td className={styles.num}>{fmt(row.row)}</td>
-                    <td className={styles.wrap}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
+                    <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
                     <td>
                       <span className={`${styles.badge} ${outcomeTone(row.outcome)}`}>{row.outcome ? (OUTCOME_LABELS[row.outcome] ?? row.outcome) : "Pending"}</span>
                     </td>

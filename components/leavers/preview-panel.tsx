@@ -6,8 +6,9 @@ import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { leaverPreviewQuery, previewCsvHref } from "@/lib/query/leavers";
-import { ConfirmDialog } from "./confirm-dialog";
-import { CLASS_LABELS, CLASS_ORDER, fmt, plural } from "./labels";
+import { plural } from "@/components/ui/plural";
+import { DeactivateLeaversDialog } from "./deactivate-leavers-dialog";
+import { CLASS_LABELS, CLASS_ORDER, fmt } from "./labels";
 import { FilterChips, Loading, LoadError, Pager } from "./table-parts";
 import styles from "./leavers.module.css";
 
@@ -43,6 +44,22 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
         </div>
       )}
 
+      <div className={styles.actionBar} data-testid="preview-actions">
+        {preview.job_id ? (
+          <p style={{ margin: 0 }}>
+            This preview was confirmed. <Link href={`/leavers?job=${encodeURIComponent(preview.job_id)}`} className={styles.link}>Open its job</Link>
+          </p>
+        ) : (
+          <button type="button" className={formStyles.danger} disabled={willDeactivate === 0} onClick={() => setConfirming(true)}>
+            Deactivate {plural(willDeactivate, "user")}
+          </button>
+        )}
+        <a href={previewCsvHref(preview.id)} download className={styles.link}>
+          Download preview CSV
+        </a>
+        {willDeactivate === 0 && !preview.job_id && <span className={styles.muted}>No row of this file would deactivate anyone.</span>}
+      </div>
+
       <FilterChips
         label="Filter rows by class"
         total={preview.total_rows}
@@ -70,7 +87,7 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
               {preview.rows.map((row) => (
                 <tr key={row.row}>
                   <td className={styles.num}>{fmt(row.row)}</td>
-                  <td className={styles.wrap}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
+                  <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
                   <td className={styles.wrap}>{row.reason ?? ""}</td>
                   <td className={styles.wrap}>{row.ticket ?? ""}</td>
                   <td>
@@ -85,22 +102,7 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
       )}
       <Pager page={meta.page} totalPages={meta.total_pages} total={meta.total} onPage={(page) => setFilters((f) => ({ ...f, page }))} />
 
-      <div className={styles.actions}>
-        {preview.job_id ? (
-          <p style={{ margin: 0 }}>
-            This preview was confirmed. <Link href={`/leavers?job=${encodeURIComponent(preview.job_id)}`} className={styles.link}>Open its job</Link>
-          </p>
-        ) : (
-          <button type="button" className={formStyles.danger} disabled={willDeactivate === 0} onClick={() => setConfirming(true)}>
-            Deactivate {plural(willDeactivate, "user")}
-          </button>
-        )}
-        <a href={previewCsvHref(preview.id)} download className={styles.link}>
-          Download preview CSV
-        </a>
-        {willDeactivate === 0 && !preview.job_id && <span className={styles.muted}>No row of this file would deactivate anyone.</span>}
-      </div>
-      <ConfirmDialog open={confirming} preview={preview} onClose={() => setConfirming(false)} />
+      <DeactivateLeaversDialog open={confirming} onOpenChange={setConfirming} preview={preview} />
     </section>
   );
 }

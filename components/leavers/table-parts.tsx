@@ -1,7 +1,7 @@
 "use client";
 
 import formStyles from "@/components/console/form.module.css";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorText } from "@/components/ui/error-text";
 import { fmt } from "./labels";
 import styles from "./leavers.module.css";
 
@@ -59,13 +59,13 @@ export function Pager({ page, totalPages, total, onPage }: { page: number; total
 }
 
 export function LoadError({ what, error, onRetry }: { what: string; error: unknown; onRetry: () => void }) {
-  const message = error instanceof ConsoleApiError ? error.message : "The server could not be reached.";
+  const { message, retryable } = errorText(error);
   return (
     <div role="alert" className={styles.errorBox}>
       <p>
         Could not load {what}: {message}
       </p>
-      {!(error instanceof ConsoleApiError && error.status < 500) && (
+      {retryable && (
         <button type="button" className={formStyles.secondary} onClick={onRetry} style={{ marginTop: "0.5rem" }}>
           Try again
         </button>

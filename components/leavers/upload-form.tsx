@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type DragEvent, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorText } from "@/components/ui/error-text";
 import { MAX_LEAVER_FILE_BYTES, uploadLeaverFile } from "@/lib/query/leavers";
 import { formatBytes } from "./labels";
 import styles from "./leavers.module.css";
@@ -16,9 +16,10 @@ function precheck(file: File): string | null {
   return null;
 }
 
+/** The server names what is wrong with the file in `details.file` when it can. */
 function describe(error: unknown): string {
-  if (error instanceof ConsoleApiError) return error.details?.file ?? error.message;
-  return "The upload failed. Check your connection and try again.";
+  const { message, fields } = errorText(error);
+  return fields.file ?? message;
 }
 
 export function UploadForm({ csrfToken }: { csrfToken: string }) {

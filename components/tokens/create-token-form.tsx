@@ -4,7 +4,7 @@ import { Checkbox } from "radix-ui";
 import { useId, useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import type { Scope, TokenExpiry } from "@/lib/contracts/tokens";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorMessage } from "@/components/ui/error-text";
 import type { CreatedTokenDto } from "@/lib/query/tokens";
 import { EXPIRY_LABELS, NO_EXPIRY, SCOPE_LABELS, scopeLabel } from "./scope-labels";
 import { SelectField } from "@/components/ui/select-field";
@@ -15,12 +15,6 @@ const EXPIRY_OPTIONS = [
   ...Object.entries(EXPIRY_LABELS).map(([value, label]) => ({ value, label })),
   { value: NO_EXPIRY, label: "Never", hint: "not recommended" },
 ];
-
-function problemText(error: unknown): string {
-  if (!(error instanceof ConsoleApiError)) return "Could not reach Roster; check your connection and try again";
-  const details = Object.values(error.details ?? {});
-  return details.length > 0 ? `${error.message}: ${details.join("; ")}` : error.message;
-}
 
 export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: string; allowedScopes: Scope[]; onCreated: (token: CreatedTokenDto) => void }) {
   const id = useId();
@@ -50,7 +44,7 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
           setExpiry("30d");
           onCreated(token);
         },
-        onError: (error) => setProblem(problemText(error)),
+        onError: (error) => setProblem(errorMessage(error, { withFields: true })),
       },
     );
   }

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorText } from "@/components/ui/error-text";
 import type { TokenDto } from "@/lib/query/tokens";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RevokeTokenDialog } from "./revoke-token-dialog";
@@ -32,18 +32,6 @@ export function TokenList() {
   const tokens = useTokenList();
   const revoke = useRevokeToken();
   const [confirming, setConfirming] = useState<TokenDto | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  function confirmRevoke(token: TokenDto) {
-    setProblem(null);
-    revoke.mutate(token.id, {
-      onSuccess: () => setConfirming(null),
-      onError: (error) => {
-        setConfirming(null);
-        setProblem(`Could not revoke “${token.name}”: ${error instanceof ConsoleApiError ? error.message : "check your connection and try again"}`);
-      },
-    });
-  }
 
   let body;
   if (tokens.isPending) {
@@ -51,10 +39,12 @@ export function TokenList() {
   } else if (tokens.isError) {
     body = (
       <div role="alert" className={styles.stateBox}>
-        <p className={formStyles.error}>Could not load your tokens: {tokens.error.message}</p>
-        <button type="button" className={formStyles.secondary} onClick={() => tokens.refetch()}>
-          Try again
-        </button>
+        <p className={formStyles.error}>Could not load your tokens: {errorText(tokens.error).message}</p>
+        {errorText(tokens.error).retryable && (
+          <button type="button" className={formStyles.secondary} onClick={() => tokens.refetch()}>
+            Try again
+          </button>
+        )}
       </div>
     );
   } else if (tokens.data.length === 0) {
@@ -125,13 +115,8 @@ export function TokenList() {
         </h2>
         {tokens.isFetching && !tokens.isPending && <span className={styles.muted}>Refreshing…</span>}
       </div>
-      {problem && (
-        <p role="alert" className={formStyles.error}>
-          {problem}
-        </p>
-      )}
       {body}
-      <RevokeTokenDialog token={confirming} pending={revoke.isPending} onConfirm={confirmRevoke} onCancel={() => setConfirming(null)} />
+      <RevokeTokenDialog token={confirming} onRevoke={(token) => revoke.mutateAsync(token.id)} onClose={() => setConfirming(null)} />
     </section>
   );
 }

@@ -1,57 +1,71 @@
 "use client";
 
-import { useHydrated, useNow } from "./use-hydrated";
+import { Tooltip } from "radix-ui";
+import { useRef, useState } from "react";
+import { formatDateTime, formatExact, formatRelative, formatServerFallback, formatUtc } from "./time-format";
+import { useHydrated } from "./use-hydrated";
+import { useNow } from "./use-now";
+import styles from "./relative-time.module.css";
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400_000],
-  ["month", 30 * 86_400_000],
-  ["week", 7 * 86_400_000],
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-];
-
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-
-export function formatRelative(at: number, now: number): string {
-  const diff = at - now;
-  if (Math.abs(diff) < 45_000) return diff > 0 ? "in a moment" : "just now";
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms || unit === "minute") return relativeFormat.format(Math.round(diff / ms), unit);
-  }
-  return relativeFormat.format(Math.round(diff / 60_000), "minute");
-}
-
-/** Date, time and zone, in the browser's locale: what a hover on a relative time shows. */
-export function formatExact(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(new Date(iso));
-}
-
-/** Date and time to the second, without the zone: compact enough for a table column. */
-export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(new Date(iso));
-}
+export type RelativeTimeProps = {
+  iso: string;
+  /** "relative": "3 hours ago"; "datetime": "Jan 2, 2025, 10:05:30 AM", for table columns. */
+  mode?: "relative" | "datetime";
+  /**
+   * When the server rendered the page, if it rendered this time at all: then the relative text is
+   * written on the server too. Without it the server writes UTC and the browser replaces it.
+   */
+  serverNow?: number;
+  className?: string;
+};
 
 /**
- * A time written for people, in the browser's zone: "5 minutes ago" (mode "relative") or
- * "Jan 2, 2025, 10:05:30 AM" (mode "datetime"); hovering shows the exact time with its zone.
+ * A time written for people, in the reader's zone, with the exact time (zone and UTC) in a tooltip
+ * that opens on hover and on keyboard focus (the time is a tab stop for that). Needs a
+ * Tooltip.Provider above it (ConsoleProviders has one).
  */
-export function RelativeTime({ iso, mode = "relative", className }: { iso: string; mode?: "relative" | "datetime"; className?: string }) {
+export function RelativeTime({ iso, mode = "relative", serverNow, className }: RelativeTimeProps) {
+  const now = useNow(serverNow);
   const hydrated = useHydrated();
-  const now = useNow();
-  if (!hydrated) {
-    // Server render: a neutral UTC form, replaced once the browser knows its zone.
+  const [open, setOpen] = useState(false);
+  // Radix closes tooltips when the page scrolls, and tabbing to a time below the fold scrolls the
+  // page: while the time has keyboard focus (focus-visible), only blur and Escape close its tooltip.
+  const focused = useRef(false);
+  const classes = className ? `${styles.time} ${className}` : styles.time;
+
+  // The zone (datetime) or the clock (relative) is not known yet: a neutral form, no tooltip.
+  if (now === null || (mode === "datetime" && !hydrated)) {
     return (
       <time dateTime={iso} className={className}>
-        {iso.slice(0, 16).replace("T", " ")} UTC
+        {formatServerFallback(iso)}
       </time>
     );
   }
-  const exact = formatExact(iso);
   const relative = formatRelative(Date.parse(iso), now);
   return (
-    <time dateTime={iso} title={mode === "relative" ? exact : `${exact} (${relative})`} className={className}>
-      {mode === "relative" ? relative : formatDateTime(iso)}
-    </time>
+    <Tooltip.Root open={open} onOpenChange={(next) => (next || !focused.current) && setOpen(next)}>
+      <Tooltip.Trigger
+        asChild
+        onFocus={(event) => (focused.current = event.currentTarget.matches(":focus-visible"))}
+        onBlur={() => (focused.current = false)}
+      >
+        <time dateTime={iso} tabIndex={0} className={classes}>
+          {mode === "relative" ? relative : formatDateTime(iso)}
+        </time>
+      </Tooltip.Trigger>
+      <Tooltip.Portal>
+        <Tooltip.Content className={styles.tooltip} sideOffset={4} collisionPadding={8} onEscapeKeyDown={() => (focused.current = false)}>
+          {/* Spaces between the lines, so a screen reader does not run them together. */}
+          <span className={styles.line}>{formatExact(iso)}</span> <span className={styles.secondary}>{formatUtc(iso)}</span>
+          {mode === "datetime" && (
+            <>
+              {" "}
+              <span className={styles.secondary}>{relative}</span>
+            </>
+          )}
+          <Tooltip.Arrow className={styles.arrow} />
+        </Tooltip.Content>
+      </Tooltip.Portal>
+    </Tooltip.Root>
   );
 }

@@ -1,6 +1,6 @@
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { Facts } from "./facts";
-import { plural } from "./format";
+import { plural } from "@/components/ui/plural";
 import styles from "./user-detail.module.css";
 
 /** The user's own console access: what a deactivation would revoke. */

@@ -1,5 +1,5 @@
 import type { AuditEventDto } from "@/lib/query/user-detail";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import styles from "./user-detail.module.css";
 
 const LABELS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { IdentityDto, LinkedByDto } from "@/lib/query/user-detail";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import styles from "./user-detail.module.css";
 
 const LINKED_BY: Record<LinkedByDto, { label: string; description: string }> = {

@@ -1,6 +1,6 @@
 import type { UserDto } from "@/lib/query/user-detail";
 import { Facts, list, type Fact } from "./facts";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import styles from "./user-detail.module.css";
 
 export function ProfileSection({ user, serverNow }: { user: UserDto; serverNow: number }) {

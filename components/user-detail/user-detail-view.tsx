@@ -1,10 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { Tooltip } from "radix-ui";
 import { useRef, useState } from "react";
 import formStyles from "@/components/console/form.module.css";
-import { ConsoleApiError } from "@/lib/console/fetch";
+import { errorText } from "@/components/ui/error-text";
 import type { UserPagePermissions } from "@/lib/console/user-detail";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { AccessSection } from "./access-section";
@@ -17,11 +16,10 @@ import { ReactivateDialog } from "./reactivate-dialog";
 import { useUserDetail } from "./use-user-detail";
 import styles from "./user-detail.module.css";
 
-
 function refreshProblem(error: unknown): string {
-  if (error instanceof ConsoleApiError && error.status === 404) return "This user no longer exists in your company.";
-  if (error instanceof ConsoleApiError) return `Couldn't refresh this page: ${error.message}.`;
-  return "Couldn't refresh this page: Roster did not answer. Check your connection.";
+  const { message, status } = errorText(error);
+  if (status === 404) return "This user no longer exists in your company.";
+  return `Couldn't refresh this page: ${message}`;
 }
 
 export function UserDetailView({ id, initialData, loadedAt, permissions }: { id: string; initialData: UserDetailDto; loadedAt: number; permissions: UserPagePermissions }) {
@@ -38,8 +36,7 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
   }
 
   return (
-    <Tooltip.Provider delayDuration={300}>
-      <div className={styles.page}>
+    <div className={styles.page}>
         <div className={styles.topRow}>
           <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
             <Link href="/users">Users</Link> <span aria-hidden="true">/</span> <span aria-current="page">{user.name}</span>
@@ -75,9 +72,11 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
         {query.isError && (
           <div role="alert" className={styles.problem}>
             <span>{refreshProblem(query.error)}</span>
-            <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
-              Try again
-            </button>
+            {errorText(query.error).retryable && (
+              <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
+                Try again
+              </button>
+            )}
           </div>
         )}
 
@@ -90,7 +89,6 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
         </div>
         <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />
         <AuditHistory events={detail.audit} serverNow={loadedAt} />
-      </div>
-    </Tooltip.Provider>
+    </div>
   );
 }

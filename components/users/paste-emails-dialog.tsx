@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Dialog } from "radix-ui";
 import { useId, useMemo, useState } from "react";
+import { errorText } from "@/components/ui/error-text";
 import { resolveEmailsQueryOptions } from "@/lib/query/users";
 import { MAX_PASTED_EMAILS, parsePastedEmails } from "./parse-emails";
 import { ResolveResults } from "./resolve-results";
@@ -61,10 +62,12 @@ function PastePanel() {
       </form>
       {resolved.isError && (
         <div role="alert" className={styles.errorBox}>
-          <p>Could not resolve the emails: {resolved.error.message}</p>
-          <button type="button" className={styles.secondary} onClick={() => void resolved.refetch()}>
-            Retry
-          </button>
+          <p>Could not resolve the emails: {errorText(resolved.error).message}</p>
+          {errorText(resolved.error).retryable && (
+            <button type="button" className={styles.secondary} onClick={() => void resolved.refetch()}>
+              Retry
+            </button>
+          )}
         </div>
       )}
       {resolved.data && !resolved.isError && <ResolveResults result={resolved.data} />}

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useCallback } from "react";
+import { errorText } from "@/components/ui/error-text";
 import { defaultDirection, userListQueryOptions, type UserFilters, type UserListPage, type UserListSort } from "@/lib/query/users";
 import { PasteEmailsDialog } from "./paste-emails-dialog";
 import { Pagination, rangeText } from "./pagination";
@@ -56,10 +57,12 @@ export function UsersPage() {
 
       {list.isError && (
         <div role="alert" className={styles.errorBox}>
-          <p>Could not load users: {list.error.message}</p>
-          <button type="button" className={styles.pageButton} onClick={() => void list.refetch()}>
-            Retry
-          </button>
+          <p>Could not load users: {errorText(list.error).message}</p>
+          {errorText(list.error).retryable && (
+            <button type="button" className={styles.pageButton} onClick={() => void list.refetch()}>
+              Retry
+            </button>
+          )}
         </div>
       )}
 

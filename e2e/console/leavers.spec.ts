@@ -178,6 +178,68 @@ test.describe("console leavers", () => {
     await expect(page.getByRole("button", { name: "Undo this job" })).toHaveCount(0);
   });
 
+  test("the confirm button is on screen as soon as the preview shows, and Recent jobs follows the job", async ({ page, context, baseURL }) => {
+    test.setTimeout(60_000);
+    const tenant = createTestTenant("leavers-reach");
+    const admin = await createConsoleAdmin(tenant, "admin", "Rhea Reach");
+    await signInContext(context, baseURL!, admin);
+    const leavers = Array.from({ length: 30 }, () => tenant.addUser());
+    const csv = Buffer.from(["email,reason,ticket", ...leavers.map((u, i) => `${u.email},Contract ended,HR-${i + 1}`)].join("\n") + "\n");
+    const confirm = page.getByRole("button", { name: "Deactivate 30 users" });
+
+    async function expectOnScreen() {
+      const box = await confirm.boundingBox();
+      const viewport = page.viewportSize()!;
+      expect(box, "the button has a box").not.toBeNull();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+    }
+
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 800, height: 1000 }]) {
+      await page.setViewportSize(viewport);
+      await page.goto("/leavers");
+      await page.getByLabel("Leaver CSV file").setInputFiles({ name: "leavers.csv", mimeType: "text/csv", buffer: csv });
+      await page.getByRole("button", { name: "Upload and preview" }).click();
+      await expect(page).toHaveURL(/\/leavers\?preview=/);
+      await expect(confirm).toBeVisible();
+      await expectOnScreen();
+      // And still while the last rows of the page are read.
+      await page.getByRole("table", { name: "Preview rows" }).locator("tbody tr").last().scrollIntoViewIfNeeded();
+      await expect(page.getByRole("navigation", { name: "Pages" })).toBeInViewport();
+      await expectOnScreen();
+    }
+
+    // Until the job panel has read the finished job, the list is told the job still runs; after
+    // that the list's own answers come late. So only the panel can tell the list in time.
+    let panelReadFinished = false;
+    await page.route(/\/api\/console\/leaver-jobs\/[0-9a-f-]{36}$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { data: { status: string } };
+      if (body.data.status === "completed") panelReadFinished = true;
+      await route.fulfill({ response, json: body });
+    });
+    await page.route(/\/api\/console\/leaver-jobs$/, async (route) => {
+      if (route.request().method() !== "GET") return route.fallback();
+      const late = panelReadFinished;
+      const response = await route.fetch();
+      const body = (await response.json()) as { data: { status: string }[] };
+      if (late) await new Promise((resolve) => setTimeout(resolve, 6_000));
+      else body.data = body.data.map((job) => ({ ...job, status: "running" }));
+      await route.fulfill({ response, json: body });
+    });
+
+    await confirm.click();
+    await page.getByRole("alertdialog", { name: "Deactivate 30 users?" }).getByRole("button", { name: "Deactivate 30 users" }).click();
+    await expect(page).toHaveURL(/\/leavers\?job=/);
+    await expect(page.getByTestId("job-status")).toHaveText("Completed", { timeout: 15_000 });
+    const listed = page.getByRole("table", { name: "Recent jobs" }).locator("tbody tr").first();
+    await expect(listed).toContainText("Completed", { timeout: 1_500 });
+    await expect(listed).toContainText("30 / 30");
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+  });
+
   test("checks the file before sending it and shows the server's refusal", async ({ page, context, baseURL }) => {
     const tenant = createTestTenant("leavers-refused");
     const admin = await createConsoleAdmin(tenant);

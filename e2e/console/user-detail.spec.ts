@@ -191,7 +191,7 @@ test.describe("user page", () => {
     // Keyboard only: focus the button, open with Enter, type, submit with Enter.
     await page.getByRole("button", { name: "Deactivate" }).focus();
     await page.keyboard.press("Enter");
-    const dialog = page.getByRole("dialog", { name: `Deactivate ${leaverName}?` });
+    const dialog = page.getByRole("alertdialog", { name: `Deactivate ${leaverName}?` });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText(`This will sign ${leaverName} out of Roster: their 1 personal access token and 1 console session are revoked; they can't sign in until reactivated.`);
     const confirm = dialog.getByRole("button", { name: "Deactivate" });
@@ -258,7 +258,7 @@ test.describe("user page", () => {
     await expect(page.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
 
     await page.getByRole("button", { name: "Reactivate" }).click();
-    const dialog = page.getByRole("dialog", { name: `Reactivate ${name}?` });
+    const dialog = page.getByRole("alertdialog", { name: `Reactivate ${name}?` });
     await expect(dialog).toContainText("stay revoked");
     await dialog.getByRole("button", { name: "Reactivate" }).click();
 
@@ -337,9 +337,9 @@ test.describe("user page", () => {
     await expect(fact(section(page, "Profile"), "Department")).toHaveText("<script>alert(2)</script>");
     await expect(page.getByRole("table").locator("tbody td").nth(1)).toHaveText("<b>ext</b>");
     await page.getByRole("button", { name: "Deactivate" }).click();
-    await expect(page.getByRole("dialog")).toContainText(`This will switch ${payload} off in Roster`);
+    await expect(page.getByRole("alertdialog")).toContainText(`This will switch ${payload} off in Roster`);
     await page.keyboard.press("Escape");
-    await expect(page.getByRole("dialog")).toBeHidden();
+    await expect(page.getByRole("alertdialog")).toBeHidden();
     await expect(page.getByRole("button", { name: "Deactivate" })).toBeFocused();
 
     await expect(page.locator("main img, main svg, main script, main b")).toHaveCount(0);
@@ -387,11 +387,11 @@ test.describe("user page", () => {
       const leaver = tenant.addToken({ role: "admin" });
       await page.goto(`/users/${leaver.adminUserId}`);
       await page.getByRole("button", { name: "Deactivate" }).click();
-      const input = page.getByRole("dialog").getByRole("textbox");
+      const input = page.getByRole("alertdialog").getByRole("textbox");
       await input.fill(leaver.adminEmail.slice(0, 10));
       await shot("dialog");
       await input.fill(leaver.adminEmail);
-      await page.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Deactivate" }).click();
       await expect(page.getByRole("status")).toContainText("was deactivated");
       await shot("inactive", true);
       await page.getByRole("button", { name: "Reactivate" }).click();
