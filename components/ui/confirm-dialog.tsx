@@ -1,7 +1,7 @@
 "use client";
 
 import { AlertDialog } from "radix-ui";
-import { useId, useRef, useState, type FormEvent, type ReactElement, type ReactNode } from "react";
+import { useId, useRef, useState, type FormEvent, type ReactElement, type ReactNode, type RefObject } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { foldText } from "@/lib/domain/email";
 import { errorMessage } from "./error-text";
@@ -31,8 +31,11 @@ export type ConfirmDialogProps<T = unknown> = {
    * the caller moves on itself (a navigation that unmounts the dialog).
    */
   afterSuccess?: "close" | "stay";
-  /** false when the trigger is gone after a success and the caller moves focus itself. */
-  returnFocusAfterSuccess?: boolean;
+  /**
+   * Where focus goes after a success, when not back to the trigger (which a success may remove):
+   * placed as the dialog closes, where Radix would otherwise return focus, so nothing pulls it away.
+   */
+  focusAfterSuccess?: RefObject<HTMLElement | null>;
 };
 
 export const sameText = (typed: string, expected: string) => foldText(typed.trim()) === foldText(expected.trim());
@@ -68,7 +71,7 @@ function ConfirmContent<T>({
   onConfirm,
   onSuccess,
   afterSuccess = "close",
-  returnFocusAfterSuccess = true,
+  focusAfterSuccess,
   close,
 }: Omit<ConfirmDialogProps<T>, "open" | "onOpenChange" | "trigger"> & { close: () => void }) {
   const [typed, setTyped] = useState("");
@@ -107,7 +110,11 @@ function ConfirmContent<T>({
         inputRef.current?.focus();
       }}
       onEscapeKeyDown={(event) => busy && event.preventDefault()}
-      onCloseAutoFocus={(event) => status.state === "succeeded" && !returnFocusAfterSuccess && event.preventDefault()}
+      onCloseAutoFocus={(event) => {
+        if (status.state !== "succeeded" || !focusAfterSuccess) return;
+        event.preventDefault();
+        focusAfterSuccess.current?.focus();
+      }}
     >
       <form onSubmit={onSubmit} className={styles.form} noValidate>
         <AlertDialog.Title className={styles.title}>{title}</AlertDialog.Title>

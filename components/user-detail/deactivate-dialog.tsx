@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type RefObject } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { plural } from "@/components/ui/plural";
@@ -19,7 +19,7 @@ function summary({ user, access }: UserDetailDto) {
  * underneath it (only the trigger goes), so the success path can close it calmly; focus then moves
  * to the page's status message (onDone), since the trigger is gone.
  */
-export function DeactivateDialog({ detail, showTrigger, onDone }: { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void }) {
+export function DeactivateDialog({ detail, showTrigger, onDone, focusAfterSuccess }: { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void; focusAfterSuccess: RefObject<HTMLElement | null> }) {
   const { user } = detail;
   const [open, setOpen] = useState(false);
   const mutation = useDeactivateUser(user.id);
@@ -49,7 +49,7 @@ export function DeactivateDialog({ detail, showTrigger, onDone }: { detail: User
             : `${user.name} was deactivated: ${plural(result.tokensRevoked, "personal access token")} and ${plural(result.sessionsRevoked, "console session")} revoked.`,
         )
       }
-      returnFocusAfterSuccess={false}
+      focusAfterSuccess={focusAfterSuccess}
     >
       <ul>
         <li>

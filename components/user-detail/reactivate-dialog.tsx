@@ -1,12 +1,12 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type RefObject } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { useReactivateUser } from "./use-user-status-mutations";
 
-export function ReactivateDialog({ detail, showTrigger, onDone }: { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void }) {
+export function ReactivateDialog({ detail, showTrigger, onDone, focusAfterSuccess }: { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void; focusAfterSuccess: RefObject<HTMLElement | null> }) {
   const { user, access } = detail;
   const [open, setOpen] = useState(false);
   const mutation = useReactivateUser(user.id);
@@ -39,7 +39,7 @@ export function ReactivateDialog({ detail, showTrigger, onDone }: { detail: User
             : `${user.name} was reactivated. Tokens and sessions revoked at deactivation stay revoked.`,
         )
       }
-      returnFocusAfterSuccess={false}
+      focusAfterSuccess={focusAfterSuccess}
     >
       <ul>
         <li>

@@ -29,11 +29,8 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
   const [announcement, setAnnouncement] = useState("");
   const statusRef = useRef<HTMLParagraphElement>(null);
 
-  function announce(message: string) {
-    setAnnouncement(message);
-    // After the dialog closes its trigger may be gone: put focus on the outcome instead.
-    requestAnimationFrame(() => statusRef.current?.focus());
-  }
+  // After a change the dialog's trigger may be gone: the dialog puts focus on the outcome instead.
+  const announce = (message: string) => setAnnouncement(message);
 
   return (
     <div className={styles.page}>
@@ -60,8 +57,8 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
             </p>
           </div>
           <div className={styles.actions}>
-            {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} />}
-            {permissions.reactivate && <ReactivateDialog detail={detail} showTrigger={!user.active} onDone={announce} />}
+            {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} focusAfterSuccess={statusRef} />}
+            {permissions.reactivate && <ReactivateDialog detail={detail} showTrigger={!user.active} onDone={announce} focusAfterSuccess={statusRef} />}
             {permissions.isSelf && user.active && <p className={styles.note}>This is your own account: you can&apos;t deactivate yourself.</p>}
           </div>
         </header>

@@ -210,9 +210,9 @@ test.describe("console audit log", () => {
     expect(records.map((r) => r[4])).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     const hostile = records[0]!;
     expect(hostile[2]).toBe("'=cmd|' /C calc'!A0");
-    expect(hostile[8]).toBe("'@SUM(1+1)");
-    expect(hostile[9]).toBe('{"note":"-2+3"}');
-    expect(records[3]).toEqual(["2024-06-01T12:00:00.000Z", "admin", "Alice Admin", "admin-alice", "user.deactivate", "user", jane.id, "deactivated", "", `{"email":"${jane.email}"}`]);
+    expect(hostile[9]).toBe("'@SUM(1+1)");
+    expect(hostile[10]).toBe('{"note":"-2+3"}');
+    expect(records[3]).toEqual(["2024-06-01T12:00:00.000Z", "admin", "Alice Admin", "admin-alice", "user.deactivate", "user", jane.id, jane.email, "deactivated", "", `{"email":"${jane.email}"}`]);
     expect(csv).not.toMatch(/^=|\r\n=/);
 
     // Headers of the download itself.

@@ -22,7 +22,7 @@ test.describe("after sign-in, `next` only leads to a page of Roster", () => {
     await page.getByLabel("Email").fill(admin.email);
     await page.getByLabel("Password").fill(admin.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/\/users$/);
+    await page.waitForURL(/\/users$/);
 
     await page.context().clearCookies();
     await page.goto("/login?next=/tokens");
