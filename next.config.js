@@ -4,10 +4,12 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native and WebAssembly packages load their binaries from disk at run time: never bundle them.
   // Lets parallel builds (benchmarks, a second checkout's tests) use their own output folder.
   distDir: process.env.ROSTER_DIST_DIR || ".next",
-  serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm"],
+  // Never bundled: native and WebAssembly packages load their binaries from disk at run time, and
+  // rate-limiter-flexible's Drizzle store loads drizzle-orm with an import() whose name the
+  // bundler cannot see (bundled, it throws "Cannot find module as expression is too dynamic").
+  serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm", "rate-limiter-flexible"],
 };
 
 module.exports = nextConfig;

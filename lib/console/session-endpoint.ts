@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { revokeSession } from "@/db/queries/sessions";
 import { jitsudo } from "@/lib/api/dialects/jitsudo";
+import { CLIENT_IP_HEADER } from "@/lib/api/client-ip";
 import { ApiError } from "@/lib/api/errors";
 import { parseJsonBody, readBodyText } from "@/lib/api/request-body";
 import { readSession, SESSION_COOKIE, signIn } from "@/lib/auth/session";
@@ -34,12 +35,12 @@ export async function signInRoute(request: Request): Promise<Response> {
     if (!sameOrigin(request, url)) throw new ApiError("forbidden", "Sign-in must come from Roster's own page", { notices: ["csrf"] });
     const parsed = signInRequest.safeParse(parseJsonBody(await readBodyText(request, 16 * 1024)));
     if (!parsed.success) throw new ApiError("invalid_input", "Enter your email and password", { details: Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])) });
-    const result = await signIn(getDb(), parsed.data.email, parsed.data.password);
+    const result = await signIn(getDb(), { ...parsed.data, clientAddress: request.headers.get(CLIENT_IP_HEADER) ?? "unknown" });
     if (!result.ok) {
-      if (result.reason === "locked") {
-        const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
-        return respond(new ApiError("rate_limited", `Too many failed sign-ins: this account is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}`), url, {
-          "Retry-After": String(result.retryAfterSeconds ?? 60),
+      if (result.reason === "throttled") {
+        const minutes = result.retryAfterSeconds / 60;
+        return respond(new ApiError("rate_limited", `Too many failed sign-ins: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`), url, {
+          "Retry-After": String(result.retryAfterSeconds),
         });
       }
       return respond(new ApiError("unauthorized", "Wrong email or password"), url);
