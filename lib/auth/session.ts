@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
 import { normalizeEmail } from "@/lib/domain/email";
-import { createSession, findLiveSession, findSignInCandidates, recordSignInAttempt, type SessionPrincipalRow } from "@/db/queries/sessions";
+import { createSession, findLiveSession, findSignInCandidates, recordSignInAttempt, type SessionPrincipalRow, type SignInCandidate } from "@/db/queries/sessions";
 import { hashPassword, verifyPassword } from "./password";
-import { signInThrottle, type SignInThrottle } from "./sign-in-throttle";
+import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 
 export const SESSION_COOKIE = "roster_session";
 export const CSRF_HEADER = "x-csrf-token";
@@ -32,7 +32,9 @@ export type SignInAttempt = { email: string; password: string; clientAddress: st
 export type SignInResult =
   | { ok: true; cookieValue: string; csrfToken: string; expiresAt: number }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  /** Another attempt from this address is still being checked. */
+  | { ok: false; reason: "busy"; retryAfterSeconds: number };
 
 // Compared against when no account matches, so an unknown email costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
@@ -41,7 +43,8 @@ let dummyHash: Promise<string> | undefined;
  * Checks an email and password and opens a session. Wrong or unknown credentials get the same
  * answer, and so do throttled ones: the throttle (sign-in-throttle.ts) counts by client address
  * and by (email typed, client address), never by account, and refuses before any password is
- * hashed. Attempts on a known admin are audited in its tenant; a throttle block once, when it starts.
+ * hashed, as it does an address's third attempt in progress at once. Attempts on a known admin
+ * are audited in its tenant; a throttle block once, when it starts.
  */
 export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle?: SignInThrottle; now?: number } = {}): Promise<SignInResult> {
   const now = options.now ?? Date.now();
@@ -49,15 +52,23 @@ export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle
   const activeCandidates = () => findSignInCandidates(db, emailKey).filter((c) => c.active);
   const gate = await (options.throttle ?? signInThrottle(db)).admit(attempt.clientAddress, emailKey);
   if (!gate.admitted) {
+    if (gate.limit === "inFlight") return { ok: false, reason: "busy", retryAfterSeconds: gate.retryAfterSeconds };
     if (gate.blockStarted) {
-      console.warn(`roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "an email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`);
+      console.warn(`roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "one email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`);
       const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
       for (const candidate of activeCandidates()) recordSignInAttempt(db, candidate, "throttled", details, now);
     }
     return { ok: false, reason: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
   }
 
-  const candidates = activeCandidates();
+  try {
+    return await checkPassword(db, attempt, activeCandidates(), gate, now);
+  } finally {
+    await gate.finished();
+  }
+}
+
+async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInCandidate[], gate: ThrottleAdmission, now: number): Promise<SignInResult> {
   if (candidates.length === 0) {
     await verifyPassword(attempt.password, await (dummyHash ??= hashPassword("not the password")));
     return { ok: false, reason: "invalid" };

@@ -28,12 +28,12 @@ function makeAdmin(database: Db = db) {
 }
 
 /** A fresh throttle per test, so that no test sees another's counters (the table is shared). */
-function attempts(database: Db = db) {
-  const throttle = createSignInThrottle(database, { address: { ...SIGN_IN_LIMITS.address, keyPrefix: randomUUID() }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() } });
+function attempts(database: Db = db, overrides: Parameters<typeof createSignInThrottle>[1] = {}) {
+  const throttle = createSignInThrottle(database, { address: { ...SIGN_IN_LIMITS.address, keyPrefix: randomUUID() }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() }, ...overrides });
   return (email: string, password: string, clientAddress: string) => signIn(database, { email, password, clientAddress }, { throttle });
 }
 
-const outcome = (result: SignInResult) => (result.ok ? "ok" : result.reason === "throttled" ? `throttled ${result.retryAfterSeconds}` : result.reason);
+const outcome = (result: SignInResult) => (result.ok ? "ok" : result.reason === "invalid" ? result.reason : `${result.reason} ${result.retryAfterSeconds}`);
 
 async function sequence(attempt: ReturnType<typeof attempts>, count: number, email: string, password: string, clientAddress: string) {
   const outcomes: string[] = [];
@@ -89,8 +89,7 @@ describe("sign-in throttle", () => {
 
   it("refuses an address that fails too often across many emails, for every email, and only that address", async () => {
     const admin = makeAdmin();
-    const throttle = createSignInThrottle(db, { address: { keyPrefix: randomUUID(), points: 3, duration: 900, blockDuration: 600 }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() } });
-    const attempt = (email: string, password: string, clientAddress: string) => signIn(db, { email, password, clientAddress }, { throttle });
+    const attempt = attempts(db, { address: { keyPrefix: randomUUID(), points: 3, duration: 900, blockDuration: 600 } });
     for (let i = 0; i < 3; i++) expect(outcome(await attempt(`spray-${i}@example.test`, "wrong", "203.0.113.7"))).toBe("invalid");
     expect(outcome(await attempt("spray-3@example.test", "wrong", "203.0.113.7"))).toBe("throttled 600");
     expect(outcome(await attempt(admin.email, PASSWORD, "203.0.113.7"))).toBe("throttled 600");
@@ -99,13 +98,23 @@ describe("sign-in throttle", () => {
 
   it("does not count successful sign-ins against the address", async () => {
     const admin = makeAdmin();
-    const throttle = createSignInThrottle(db, { address: { keyPrefix: randomUUID(), points: 2, duration: 900, blockDuration: 900 }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() } });
-    for (let i = 0; i < 4; i++) expect(outcome(await signIn(db, { email: admin.email, password: PASSWORD, clientAddress: "203.0.113.9" }, { throttle }))).toBe("ok");
+    const attempt = attempts(db, { address: { keyPrefix: randomUUID(), points: 2, duration: 900, blockDuration: 900 } });
+    for (let i = 0; i < 4; i++) expect(outcome(await attempt(admin.email, PASSWORD, "203.0.113.9"))).toBe("ok");
   });
 
-  it("lets no more than five of a burst of concurrent guesses reach the password check", async () => {
+  it("lets one address have only two attempts in progress at once; the rest are refused before hashing", async () => {
     const admin = makeAdmin();
     const attempt = attempts();
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(`burst-${i}@example.test`, "wrong", "203.0.113.13")));
+    expect(burst.map(outcome).sort()).toEqual([...Array(8).fill("busy 1"), ...Array(2).fill("invalid")]);
+    // Another address is not held up, and the first address may go on once its attempts are over.
+    const [elsewhere, again] = await Promise.all([attempt(admin.email, PASSWORD, "203.0.113.14"), attempt(admin.email, PASSWORD, "203.0.113.13")]);
+    expect([outcome(elsewhere), outcome(again)]).toEqual(["ok", "ok"]);
+  });
+
+  it("lets no more than five of a burst of concurrent guesses on one email reach the password check", async () => {
+    const admin = makeAdmin();
+    const attempt = attempts(db, { inFlight: { ...SIGN_IN_LIMITS.inFlight, points: 100 } });
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(admin.email, "wrong", "203.0.113.10")));
     const outcomes = results.map(outcome);
     expect(outcomes.filter((o) => o === "invalid")).toHaveLength(5);
@@ -129,8 +138,7 @@ describe("sign-in throttle", () => {
     try {
       migrateDatabase(first);
       const admin = makeAdmin(first);
-      const limits = { address: { ...SIGN_IN_LIMITS.address }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress } };
-      const [one, other] = [createSignInThrottle(first, limits), createSignInThrottle(second, limits)];
+      const [one, other] = [createSignInThrottle(first), createSignInThrottle(second)];
       for (let i = 0; i < 5; i++) {
         const database = i % 2 === 0 ? first : second;
         expect(outcome(await signIn(database, { email: admin.email, password: "wrong", clientAddress: "203.0.113.12" }, { throttle: i % 2 === 0 ? one : other }))).toBe("invalid");

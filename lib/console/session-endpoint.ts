@@ -43,6 +43,9 @@ export async function signInRoute(request: Request): Promise<Response> {
           "Retry-After": String(result.retryAfterSeconds),
         });
       }
+      if (result.reason === "busy") {
+        return respond(new ApiError("rate_limited", "Another sign-in from your address is in progress: try again in a moment"), url, { "Retry-After": String(result.retryAfterSeconds) });
+      }
       return respond(new ApiError("unauthorized", "Wrong email or password"), url);
     }
     const response = Response.json({ data: { expiresAt: new Date(result.expiresAt).toISOString() } }, { status: 200 });
