@@ -5,7 +5,7 @@
  * attempt). Prints the real sign-in's latency and status beside a quiet baseline, and the answers
  * the attacker got. A report, so it exits 0 unless something crashed.
  *
- *   npx tsx bench/sign-in.ts [--skip-build] [--rounds 3] [--bogus 60]
+ *   npm run bench:sign-in [-- --skip-build] [--rounds 3] [--bogus 60]
  *
  * Each round uses fresh admins and a fresh attacker address (127.0.0.11, .12, ...), so the
  * rounds do not see each other's counters. The build goes to ROSTER_DIST_DIR (default .next-bench).
