@@ -4,10 +4,14 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native and WebAssembly packages load their binaries from disk at run time: never bundle them.
   // Lets parallel builds (benchmarks, a second checkout's tests) use their own output folder.
   distDir: process.env.ROSTER_DIST_DIR || ".next",
-  serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm"],
+  // Routes that only benchmarks serve (`*.bench.ts`) exist only in the benchmarks' own builds.
+  pageExtensions: process.env.ROSTER_BENCH_ROUTES === "1" ? ["bench.ts", "tsx", "ts", "jsx", "js"] : ["tsx", "ts", "jsx", "js"],
+  // Never bundled: native and WebAssembly packages load their binaries from disk at run time, and
+  // rate-limiter-flexible's Drizzle store loads drizzle-orm with an import() whose name the
+  // bundler cannot see (bundled, it throws "Cannot find module as expression is too dynamic").
+  serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm", "rate-limiter-flexible"],
   // No page of the console may be framed by another site (clickjacking a "Deactivate" button).
   async headers() {
     return [

@@ -100,7 +100,7 @@ function build(): void {
   log(`build: ROSTER_DIST_DIR=${DIST_DIR} next build ...`);
   try {
     execFileSync("npx", ["next", "build"], {
-      env: { ...baseEnv, NODE_ENV: "production", ROSTER_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...baseEnv, NODE_ENV: "production", ROSTER_DIST_DIR: DIST_DIR, ROSTER_BENCH_ROUTES: "1", NEXT_TELEMETRY_DISABLED: "1" },
       encoding: "utf8",
       maxBuffer: 1 << 26,
       stdio: ["ignore", "pipe", "pipe"],

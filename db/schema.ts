@@ -167,8 +167,6 @@ export const admins = sqliteTable(
       .references(() => users.id),
     role: text("role", { enum: ADMIN_ROLES }).notNull(),
     passwordHash: text("password_hash").notNull(),
-    failedSignIns: integer("failed_sign_ins").notNull().default(0),
-    lockedUntil: integer("locked_until", { mode: "number" }),
     ...timestamps,
   },
   (t) => [uniqueIndex("admins_user_unique").on(t.userId), index("admins_tenant_idx").on(t.tenantId)],
@@ -215,6 +213,23 @@ export const personalAccessTokens = sqliteTable(
     ...timestamps,
   },
   (t) => [index("personal_access_tokens_admin_idx").on(t.adminId), index("personal_access_tokens_tenant_idx").on(t.tenantId)],
+);
+
+/**
+ * Counters of rate-limiter-flexible's Drizzle store (lib/auth/sign-in-throttle.ts), kept in the
+ * database so that every server process on it shares them. The store reads and writes exactly
+ * these three columns, so the table has no createdAt/updatedAt; `expire` is when a window or a
+ * block ends, and the store deletes rows an hour after it.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    // "<limiter prefix>:<key>", e.g. "sign_in_address:203.0.113.7"
+    key: text("key").primaryKey(),
+    points: integer("points").notNull(),
+    expire: integer("expire", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
 );
 
 

@@ -11,6 +11,7 @@ describe("parseEnv", () => {
       RATE_LIMIT_REQUESTS: 600,
       RATE_LIMIT_WINDOW_SECONDS: 60,
       API_MAX_BODY_BYTES: 1048576,
+      TRUSTED_PROXIES: [],
     });
     expect(databasePath(env)).toBe("data/roster.db");
   });
@@ -24,7 +25,13 @@ describe("parseEnv", () => {
     });
   });
 
+  it("reads trusted proxies as a comma-separated list of addresses, CIDRs and range names", () => {
+    expect(parseEnv({ TRUSTED_PROXIES: " loopback, 10.0.0.0/8 ,fd00::1" }).TRUSTED_PROXIES).toEqual(["loopback", "10.0.0.0/8", "fd00::1"]);
+  });
+
   it.each([
+    [{ TRUSTED_PROXIES: "loopback,proxy.example" }, /TRUSTED_PROXIES="loopback,proxy.example" "proxy.example" is not an IP address/],
+    [{ TRUSTED_PROXIES: "10.0.0.0/33" }, /"10.0.0.0\/33" is not/],
     [{ PORT: "eighty" }, /PORT="eighty"/],
     [{ PORT: "70000" }, /PORT="70000"/],
     [{ DATABASE_URL: "postgres://db/roster" }, /DATABASE_URL="postgres:\/\/db\/roster" must look like "file:<path/],

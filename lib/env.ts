@@ -1,4 +1,5 @@
 import { z } from "zod";
+import proxyaddr from "proxy-addr";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -17,6 +18,23 @@ const envSchema = z.object({
     .string()
     .default("127.0.0.1")
     .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" }),
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, CIDRs, or
+   * loopback, linklocal, uniquelocal). Empty: the client is the socket's peer, whatever it sends.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))
+    .superRefine((entries, context) => {
+      for (const entry of entries) {
+        try {
+          proxyaddr.compile(entry);
+        } catch {
+          context.addIssue({ code: "custom", message: `"${entry}" is not an IP address, a CIDR range, or loopback, linklocal or uniquelocal` });
+        }
+      }
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,7 +6,7 @@ import type { AuditEventDto } from "@/lib/query/audit";
 import styles from "./audit.module.css";
 
 const GOOD_OUTCOMES = new Set(["success", "deactivated", "reactivated", "linked", "created", "revoked"]);
-const BAD_OUTCOMES = new Set(["failed", "failure", "denied", "error", "locked"]);
+const BAD_OUTCOMES = new Set(["failed", "failure", "denied", "error", "locked", "throttled"]);
 
 function outcomeClass(outcome: string): string {
   if (GOOD_OUTCOMES.has(outcome)) return styles.good!;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, sessions, tenants, users, type AdminRole } from "../schema";
+import { admins, sessions, tenants, users, type AdminRole, type EmailKey } from "../schema";
 import { recordAuditEvent } from "./audit";
 
 export type SessionPrincipalRow = {
@@ -50,10 +50,10 @@ export function revokeSession(db: Db, sessionId: string, now = Date.now()): void
   db.update(sessions).set({ revokedAt: now, updatedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
 }
 
-export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; failedSignIns: number; lockedUntil: number | null; active: boolean };
+export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; active: boolean };
 
 /** Admin accounts with this email, across tenants (an email may administer several). */
-export function findSignInCandidates(db: Db, emailNormalized: string): SignInCandidate[] {
+export function findSignInCandidates(db: Db, emailKey: EmailKey): SignInCandidate[] {
   return db
     .select({
       adminId: admins.id,
@@ -61,53 +61,38 @@ export function findSignInCandidates(db: Db, emailNormalized: string): SignInCan
       userId: users.id,
       userName: users.name,
       passwordHash: admins.passwordHash,
-      failedSignIns: admins.failedSignIns,
-      lockedUntil: admins.lockedUntil,
       active: users.active,
     })
     .from(admins)
     .innerJoin(users, eq(users.id, admins.userId))
-    .where(eq(users.emailNormalized, emailNormalized))
+    .where(eq(users.emailNormalized, emailKey))
     .all();
 }
 
-/** Counts a failed sign-in and locks the account for `lockMs` once `maxFailures` is reached. */
-export function recordFailedSignIn(db: Db, adminId: string, tenantId: string, options: { maxFailures: number; lockMs: number }, now = Date.now()): void {
-  db.transaction((tx) => {
-    const row = tx
-      .update(admins)
-      .set({ failedSignIns: sql`${admins.failedSignIns} + 1`, updatedAt: now })
-      .where(eq(admins.id, adminId))
-      .returning({ failedSignIns: admins.failedSignIns })
-      .get();
-    const locked = (row?.failedSignIns ?? 0) >= options.maxFailures;
-    if (locked) tx.update(admins).set({ lockedUntil: now + options.lockMs, failedSignIns: 0 }).where(eq(admins.id, adminId)).run();
-    recordAuditEvent(tx, {
-      tenantId,
-      actorType: "admin",
-      actorId: adminId,
-      action: "session.sign_in",
-      targetType: "admin",
-      targetId: adminId,
-      outcome: locked ? "locked" : "failed",
-      createdAt: now,
-    });
-  });
-}
+export type SignInAuditOutcome = "success" | "failed" | "throttled";
 
-export function recordSuccessfulSignIn(db: Db, candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">, now = Date.now()): void {
-  db.transaction((tx) => {
-    tx.update(admins).set({ failedSignIns: 0, lockedUntil: null, updatedAt: now }).where(eq(admins.id, candidate.adminId)).run();
-    recordAuditEvent(tx, {
-      tenantId: candidate.tenantId,
-      actorType: "admin",
-      actorId: candidate.adminId,
-      actorName: candidate.userName,
-      action: "session.sign_in",
-      targetType: "admin",
-      targetId: candidate.adminId,
-      outcome: "success",
-      createdAt: now,
-    });
+/**
+ * Records a sign-in attempt on a known admin account in its tenant's audit log, named after the
+ * admin so the log reads who was tried. `details` carries the client address (and, for a
+ * throttled attempt, which limit refused it); attempts on unknown emails are never recorded here.
+ */
+export function recordSignInAttempt(
+  db: Db,
+  candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">,
+  outcome: SignInAuditOutcome,
+  details: Record<string, unknown>,
+  now = Date.now(),
+): void {
+  recordAuditEvent(db, {
+    tenantId: candidate.tenantId,
+    actorType: "admin",
+    actorId: candidate.adminId,
+    actorName: candidate.userName,
+    action: "session.sign_in",
+    targetType: "admin",
+    targetId: candidate.adminId,
+    outcome,
+    details,
+    createdAt: now,
   });
 }

@@ -3,8 +3,9 @@ import { SESSION_COOKIE } from "@/lib/auth/session";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant } from "../fixtures/db";
 
-// Console sign-in and sign-out (product.md §Console): the form, lockout, the session cookie,
-// CSRF on mutations, and that signed-out visitors are sent to the sign-in page.
+// Console sign-in and sign-out (product.md §Console): the form, throttling (more in
+// sign-in-throttle.spec.ts), the session cookie, CSRF on mutations, and that signed-out
+// visitors are sent to the sign-in page.
 
 async function submitSignIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
@@ -31,8 +32,8 @@ test("a wrong password says so, without saying which part was wrong", async ({ p
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password");
 });
 
-test("five failures lock the account: the sixth attempt is refused even with the right password", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("lockout"));
+test("after five failures this browser must wait before trying that email again, even with the right password", async ({ page }) => {
+  const admin = await createConsoleAdmin(createTestTenant("throttle-form"));
   await page.goto("/login");
   for (let attempt = 1; attempt <= 5; attempt++) {
     await submitSignIn(page, admin.email, `wrong-${attempt}`);
@@ -41,7 +42,7 @@ test("five failures lock the account: the sixth attempt is refused even with the
     await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
   }
   await submitSignIn(page, admin.email, admin.password);
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("locked");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Too many failed sign-ins: try again in 15 minutes");
   await expect(page).toHaveURL(/\/login$/);
   expect((await page.context().cookies()).some((cookie) => cookie.name === SESSION_COOKIE)).toBe(false);
 });

@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
 import { normalizeEmail } from "@/lib/domain/email";
-import { createSession, findLiveSession, findSignInCandidates, recordFailedSignIn, recordSuccessfulSignIn, type SessionPrincipalRow } from "@/db/queries/sessions";
+import { createSession, findLiveSession, findSignInCandidates, recordSignInAttempt, type SessionPrincipalRow, type SignInCandidate } from "@/db/queries/sessions";
 import { hashPassword, verifyPassword } from "./password";
+import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 
 export const SESSION_COOKIE = "roster_session";
 export const CSRF_HEADER = "x-csrf-token";
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCK_MS = 15 * 60 * 1000;
 
 export type ConsolePrincipal = SessionPrincipalRow;
 
@@ -28,34 +27,60 @@ export function openSession(db: Db, admin: { tenantId: string; adminId: string }
   return { cookieValue, csrfToken, expiresAt };
 }
 
+export type SignInAttempt = { email: string; password: string; clientAddress: string };
+
 export type SignInResult =
   | { ok: true; cookieValue: string; csrfToken: string; expiresAt: number }
-  | { ok: false; reason: "invalid" | "locked"; retryAfterSeconds?: number };
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  /** Another attempt from this address is still being checked. */
+  | { ok: false; reason: "busy"; retryAfterSeconds: number };
 
 // Compared against when no account matches, so an unknown email costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
 /**
  * Checks an email and password and opens a session. Wrong or unknown credentials get the same
- * answer; five failures in a row lock the account for 15 minutes.
+ * answer, and so do throttled ones: the throttle (sign-in-throttle.ts) counts by client address
+ * and by (email typed, client address), never by account, and refuses before any password is
+ * hashed, as it does an address's third attempt in progress at once. Attempts on a known admin
+ * are audited in its tenant; a throttle block once, when it starts.
  */
-export async function signIn(db: Db, email: string, password: string, now = Date.now()): Promise<SignInResult> {
-  const candidates = findSignInCandidates(db, normalizeEmail(email)).filter((c) => c.active);
+export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle?: SignInThrottle; now?: number } = {}): Promise<SignInResult> {
+  const now = options.now ?? Date.now();
+  const emailKey = normalizeEmail(attempt.email);
+  const activeCandidates = () => findSignInCandidates(db, emailKey).filter((c) => c.active);
+  const gate = await (options.throttle ?? signInThrottle(db)).admit(attempt.clientAddress, emailKey);
+  if (!gate.admitted) {
+    if (gate.limit === "inFlight") return { ok: false, reason: "busy", retryAfterSeconds: gate.retryAfterSeconds };
+    if (gate.blockStarted) {
+      console.warn(`roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "one email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`);
+      const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
+      for (const candidate of activeCandidates()) recordSignInAttempt(db, candidate, "throttled", details, now);
+    }
+    return { ok: false, reason: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
+  }
+
+  try {
+    return await checkPassword(db, attempt, activeCandidates(), gate, now);
+  } finally {
+    await gate.finished();
+  }
+}
+
+async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInCandidate[], gate: ThrottleAdmission, now: number): Promise<SignInResult> {
   if (candidates.length === 0) {
-    await verifyPassword(password, await (dummyHash ??= hashPassword("not the password")));
+    await verifyPassword(attempt.password, await (dummyHash ??= hashPassword("not the password")));
     return { ok: false, reason: "invalid" };
   }
+  const details = { clientAddress: attempt.clientAddress };
   for (const candidate of candidates) {
-    if (candidate.lockedUntil !== null && candidate.lockedUntil > now) {
-      return { ok: false, reason: "locked", retryAfterSeconds: Math.ceil((candidate.lockedUntil - now) / 1000) };
-    }
-  }
-  for (const candidate of candidates) {
-    if (await verifyPassword(password, candidate.passwordHash)) {
-      recordSuccessfulSignIn(db, candidate, now);
+    if (await verifyPassword(attempt.password, candidate.passwordHash)) {
+      await gate.succeeded();
+      recordSignInAttempt(db, candidate, "success", details, now);
       return { ok: true, ...openSession(db, candidate, now) };
     }
   }
-  for (const candidate of candidates) recordFailedSignIn(db, candidate.adminId, candidate.tenantId, { maxFailures: MAX_FAILED_SIGN_INS, lockMs: LOCK_MS }, now);
+  for (const candidate of candidates) recordSignInAttempt(db, candidate, "failed", details, now);
   return { ok: false, reason: "invalid" };
 }

@@ -25,14 +25,14 @@ export const SESSION_ENDPOINTS = [
     ...c.signIn, ...publicConsole, operationId: "consoleSignIn", errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) => {
       if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-in must come from Roster's own page", { notices: ["csrf"] });
-      const result = await signIn(db, body.email, body.password);
+      const result = await signIn(db, { ...body, clientAddress: request.clientIp });
       if (!result.ok) {
-        if (result.reason === "locked") {
-          const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
-          throw new ApiError("rate_limited", `Too many failed sign-ins: this account is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}`, {
-            headers: { "retry-after": String(result.retryAfterSeconds ?? 60) },
-          });
+        const retryAfter = "retryAfterSeconds" in result ? { headers: { "retry-after": String(result.retryAfterSeconds) } } : {};
+        if (result.reason === "throttled") {
+          const minutes = result.retryAfterSeconds / 60;
+          throw new ApiError("rate_limited", `Too many failed sign-ins: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, retryAfter);
         }
+        if (result.reason === "busy") throw new ApiError("rate_limited", "Another sign-in from your address is in progress: try again in a moment", retryAfter);
         throw new ApiError("unauthorized", "Wrong email or password");
       }
       const cookie = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);

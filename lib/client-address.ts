@@ -1,0 +1,31 @@
+import type { IncomingMessage } from "node:http";
+import ipaddr from "ipaddr.js";
+import proxyaddr from "proxy-addr";
+import { serverEnv } from "@/lib/env";
+
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/** Compiles TRUSTED_PROXIES entries (lib/env.ts has checked each one). */
+export function compileProxyTrust(entries: readonly string[]): ProxyTrust {
+  return proxyaddr.compile([...entries]);
+}
+
+let configured: { entries: readonly string[]; trust: ProxyTrust } | undefined;
+
+function configuredTrust(): ProxyTrust {
+  const entries = serverEnv().TRUSTED_PROXIES;
+  if (configured?.entries !== entries) configured = { entries, trust: compileProxyTrust(entries) };
+  return configured.trust;
+}
+
+/**
+ * The address of the client that sent a request: the socket's peer, unless that peer is a proxy
+ * the operator trusts (TRUSTED_PROXIES), in which case X-Forwarded-For is read from the right,
+ * stopping at the first address that is not a trusted proxy (Express's rule, via proxy-addr).
+ * IPv4-mapped IPv6 addresses are written as IPv4, so one client has one spelling.
+ */
+export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, trust: ProxyTrust = configuredTrust()): string {
+  if (!req.socket?.remoteAddress) return "unknown";
+  const address = proxyaddr(req as IncomingMessage, trust);
+  return ipaddr.isValid(address) ? ipaddr.process(address).toString() : address;
+}
