@@ -21,6 +21,9 @@ import Database from "better-sqlite3";
 import { runLoad, type LoadResult, type RequestSpec } from "./lib/load";
 import { cpuSeconds, freePort, listeningPid, memoryMb, startProcess, stopAll, waitForHttp, type Managed } from "./lib/processes";
 import { median, percentile } from "./lib/stats";
+import { deactivatePlatformUser, lookupUserIds } from "@/lib/api/endpoints/mendix";
+import { health } from "@/lib/api/endpoints/service";
+import { contractPath } from "@/lib/contracts/contract";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +45,7 @@ const DIST_DIR = ".next-bench";
 const SCOPES = "mx:mxid3:user-identifiers:uuid:read,mx:user-deactivation:write";
 // lib/env.ts accepts at most 10,000,000 requests per window: far more than a run sends.
 const RATE_LIMIT_REQUESTS = "10000000";
-const LOOKUP_PATH = "/api/user-identifiers/v1/uuids";
+const LOOKUP_PATH = lookupUserIds.path;
 const BARE_PATH = "/api/bench/constant";
 const BATCH = 1000;
 const TARGETS = { lookupRatio: 0.8, deactivationRatio: 0.6, batchP50Ms: 15, batchP99Ms: 40, rssMb: 300 };
@@ -283,7 +286,7 @@ async function main(): Promise<void> {
   if (values.profile) fs.mkdirSync(values.profile, { recursive: true });
   let started = performance.now();
   const server: Managed = startProcess("roster", command, args, serverEnv, values.verbose);
-  await waitForHttp(server, port, "/api/health", 180_000);
+  await waitForHttp(server, port, health.path, 180_000);
   const serverPid = listeningPid(server, port);
   log(`server: up on 127.0.0.1:${port} in ${seconds(started)} (pid ${serverPid}, RSS ${memoryMb(serverPid).rss.toFixed(0)} MB)`);
 
@@ -294,7 +297,7 @@ async function main(): Promise<void> {
   const deactivationBody = json({ active: false });
   const deactivation = (): RequestSpec | null => {
     const id = fixture.deactivationIds[nextUser++];
-    return id ? { method: "PATCH", path: `/v1/platform-users/${id}`, headers: auth, body: deactivationBody } : null;
+    return id ? { method: "PATCH", path: contractPath(deactivatePlatformUser, { uuid: id }), headers: auth, body: deactivationBody } : null;
   };
   const batchBodies: Buffer[] = [];
   for (let i = 0; i < 50; i += 1) {

@@ -25,6 +25,9 @@ import { findChromium } from "../scripts/chromium.mjs";
 import { freePort, startProcess, stopAll, waitForHttp } from "./lib/processes";
 import { percentile } from "./lib/stats";
 import { normalizeEmail } from "@/lib/domain/email";
+import { health } from "@/lib/api/endpoints/service";
+import { contractHref } from "@/lib/contracts/contract";
+import { userContracts } from "@/lib/contracts/users";
 
 const { values } = parseArgs({
   options: {
@@ -185,9 +188,9 @@ async function measureHttp(port: number, cookie: string, prefixes: string[]): Pr
   const base = `http://127.0.0.1:${port}`;
   const get = async (query: string) => {
     const started = performance.now();
-    const response = await fetch(`${base}/api/console/users?query=${encodeURIComponent(query)}&size=50`, { headers: { cookie } });
+    const response = await fetch(`${base}${contractHref(userContracts.list, undefined, { query, size: 50 })}`, { headers: { cookie } });
     await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`GET /api/console/users?query=${query} answered ${response.status}`);
+    if (response.status !== 200) throw new Error(`the console's user search for ${query} answered ${response.status}`);
     return performance.now() - started;
   };
   for (const query of prefixes.slice(0, 50)) await get(query);
@@ -316,7 +319,7 @@ async function main(): Promise<void> {
     { ...baseEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ROSTER_DIST_DIR: DIST_DIR, RATE_LIMIT_REQUESTS: "10000000" },
     values.verbose,
   );
-  await waitForHttp(server, port, "/api/health", 180_000);
+  await waitForHttp(server, port, health.path, 180_000);
   log(`server: up on 127.0.0.1:${port} in ${seconds(started)}`);
 
   await measureHttp(port, `${SESSION_COOKIE}=${cookieValue}`, fixture.prefixes);

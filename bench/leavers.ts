@@ -18,6 +18,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { freePort, listeningPid, memoryMb, startProcess, stopAll, waitForHttp } from "./lib/processes";
+import { apiLeavers } from "@/lib/api/endpoints/leavers";
+import { health } from "@/lib/api/endpoints/service";
+import { contractPath } from "@/lib/contracts/contract";
 
 const { values } = parseArgs({
   options: {
@@ -137,14 +140,14 @@ async function main(): Promise<void> {
   fs.copyFileSync(dbFile, plainFile);
 
   const server = startProcess("roster", "npm", ["start"], { ...env, HOST: "127.0.0.1" });
-  await waitForHttp(server, port, "/api/health", 120_000);
+  await waitForHttp(server, port, health.path, 120_000);
   const pid = listeningPid(server, port);
   const rssIdle = memoryMb(pid).rss;
   const base = `http://127.0.0.1:${port}`;
   const headers = { "X-API-Key": token, "X-Tenant-ID": tenantId };
 
   started = performance.now();
-  const uploaded = await fetch(`${base}/v1/leaver-jobs/previews`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: file.csv });
+  const uploaded = await fetch(`${base}${contractPath(apiLeavers.createPreview)}`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: file.csv });
   const previewSeconds = since(started);
   if (uploaded.status !== 201) throw new Error(`preview: ${uploaded.status} ${await uploaded.text()}`);
   const preview = ((await uploaded.json()) as { data: { id: string; counts: Record<string, number> } }).data;
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   const rssBefore = memoryMb(pid).rss;
   const hwmAfterPreview = memoryMb(pid).peak;
   started = performance.now();
-  const confirmed = await fetch(`${base}/v1/leaver-jobs`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ previewId: preview.id }) });
+  const confirmed = await fetch(`${base}${contractPath(apiLeavers.confirm)}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ previewId: preview.id }) });
   if (confirmed.status !== 202) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
   let peakRss = rssBefore;
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
   while (job.status !== "completed") {
     await new Promise((resolve) => setTimeout(resolve, 100));
     peakRss = Math.max(peakRss, memoryMb(pid).rss);
-    const response = await fetch(`${base}/v1/leaver-jobs/${jobId}`, { headers });
+    const response = await fetch(`${base}${contractPath(apiLeavers.getJob, { id: jobId })}`, { headers });
     job = ((await response.json()) as { data: typeof job }).data;
     if (since(started) > 300) throw new Error("the job did not complete in 300 s");
   }

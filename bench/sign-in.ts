@@ -23,6 +23,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { emailFields } from "@/lib/domain/email";
 import { freePort, startProcess, stopAll, waitForHttp } from "./lib/processes";
 import { median } from "./lib/stats";
+import { health } from "@/lib/api/endpoints/service";
+import { sessionContracts } from "@/lib/contracts/session";
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +56,7 @@ function signIn(port: number, localAddress: string, email: string, password: str
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, localAddress, method: "POST", path: "/api/console/session", agent: false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      { host: "127.0.0.1", port, localAddress, method: "POST", path: sessionContracts.signIn.path, agent: false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
   const admins = await createAdmins(ROUNDS * 3);
   const port = await freePort();
   const server = startProcess("roster", "npm", ["start"], { ...baseEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ROSTER_DIST_DIR: DIST_DIR });
-  await waitForHttp(server, port, "/api/health", 180_000);
+  await waitForHttp(server, port, health.path, 180_000);
   // Warm-up: the first request compiles the route and fills the dummy hash.
   await signIn(port, "127.0.0.1", "warm-up@bench-sign-in.example", "warm-up");
 

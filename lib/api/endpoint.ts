@@ -51,7 +51,7 @@ export type EndpointDocs = {
 export type Endpoint<A extends Auth = Auth, P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema, R extends Schema = Schema> = {
   operationId: string;
   method: HttpMethod;
-  /** An OpenAPI path template: `/v1/users/{id}/identities`. */
+  /** An OpenAPI path template, parameters in braces: `/v1/things/{id}/parts`. */
   path: string;
   dialect: Dialect;
   auth: A;

@@ -37,7 +37,7 @@ function decodeAll(names: string[], values: string[]): Record<string, string> | 
 
 /**
  * Matches raw request paths against the registry's path templates. Static segments win over
- * parameters (`/api/v1/users/email` before `/api/v1/users/{userId}`); parameters are
+ * parameters (`/a/b/email` before `/a/b/{id}`); parameters are
  * percent-decoded here, and a broken encoding is an answer of its own (400) in the path's dialect.
  * Paths under a known family of endpoints (their first two segments) that match nothing get that
  * family's 404, so every answer under /api and /v1 speaks the caller's dialect.

@@ -10,7 +10,7 @@ export type ContractMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type Contract = {
   method: ContractMethod;
-  /** An OpenAPI path template: `/api/console/users/{id}`. */
+  /** An OpenAPI path template, parameters in braces: `/api/console/things/{id}`. */
   path: string;
   params?: z.ZodType;
   query?: z.ZodType;

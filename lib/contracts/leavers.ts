@@ -4,8 +4,8 @@ import { uuid } from "./common";
 import { defineContract } from "./contract";
 
 // Bulk leavers (upload → preview → confirm → poll → results → undo): what the endpoints parse and
-// answer. The same routes serve the API (/v1/leaver-jobs, JITSudo dialect, tokens) and the console
-// (/api/console/leaver-jobs, problem+json, session): leaverContracts(base) places them under a base.
+// answer. The same routes serve the API (JITSudo dialect, tokens) and the console (problem+json,
+// session): leaverContracts(base) places them under each one's base.
 
 const wholeNumber = (what: string, min: number, max: number, fallback: number) =>
   z

@@ -22,8 +22,8 @@ function jobOr404(db: Db, principal: Principal, id: string) {
 
 /**
  * The bulk leaver endpoints (upload → preview → confirm → poll → results → undo) under the given
- * contracts: the API declares them at /v1/leaver-jobs in the JITSudo dialect with tokens, the
- * console at /api/console/leaver-jobs with problem+json and its session. One set of handlers.
+ * contracts: the API places them in the JITSudo dialect with tokens (lib/api/endpoints/leavers.ts),
+ * the console under its own base with problem+json and its session. One set of handlers.
  */
 export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: Dialect; auth: "token" | "session"; operationPrefix: string }): AnyEndpoint[] {
   const { contracts: c, dialect, auth } = options;

@@ -13,7 +13,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 /**
  * The first page of results is read here, straight from the database, and handed to the
  * browser's query cache: the list is in the HTML, with no second round trip before it shows.
- * Later searches, filters and pages are fetched by the browser from /api/console/users.
+ * Later searches, filters and pages are fetched by the browser from the console API (userContracts.list).
  */
 export default async function UsersRoute({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const session = await requireSession();

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Fragment, type ReactNode } from "react";
-import { openApiDocument } from "@/lib/api/registry";
+import { openApiDocument, openApiEndpoint } from "@/lib/api/registry";
 import { UUID_PATTERN } from "@/lib/contracts/common";
 import styles from "./page.module.css";
 
 export const metadata: Metadata = { title: "API reference" };
 
-// The reference is rendered from the same document /api/openapi.json serves, so the two agree.
+// The reference is rendered from the same document the OpenAPI endpoint serves, so the two agree.
 type Json = Record<string, unknown>;
 const document = openApiDocument();
 const components = document.components as Record<string, Record<string, Json>>;
@@ -226,7 +226,7 @@ export default function ApiReferencePage() {
         <h1>Roster API reference</h1>
         <p className={styles.lead}>{inline(String((document.info as Json).description))}</p>
         <p>
-          Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI {document.openapi}). The examples use
+          Machine-readable: <a href={openApiEndpoint.path}>{openApiEndpoint.path}</a> (OpenAPI {document.openapi}). The examples use
           the shell variables <code>ROSTER_URL</code>, <code>ROSTER_PAT</code> (a personal access token) and{" "}
           <code>ROSTER_TENANT_ID</code>.
         </p>

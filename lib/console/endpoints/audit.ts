@@ -7,8 +7,8 @@ import { auditLogCsv, auditLogPage } from "../audit";
 const reader = { dialect: consoleDialect, auth: "session", action: "readAuditLog" } as const;
 
 export const AUDIT_ENDPOINTS = [
-  // GET /api/console/audit — one page of the filtered audit log, newest first
+  // One page of the filtered audit log, newest first
   defineEndpoint({ ...c.list, ...reader, operationId: "consoleListAuditLog", errors: [400], handler: ({ db, principal, query }) => ({ data: { data: auditLogPage(db, principal.tenantId, query) } }) }),
-  // GET /api/console/audit/export — the filtered log as CSV, newest first, at most 100,000 events
+  // The filtered log as CSV, newest first, at most 100,000 events
   defineEndpoint({ ...c.exportCsv, ...reader, operationId: "consoleExportAuditLog", errors: [400], handler: ({ db, principal, query }) => ({ file: auditLogCsv(db, principal.tenantId, query) }) }),
 ];

@@ -20,7 +20,7 @@ function sameOrigin(request: ApiRequest): boolean {
 }
 
 export const SESSION_ENDPOINTS = [
-  // POST /api/console/session — sign in with email and password; sets the httpOnly session cookie
+  // Sign in with email and password; sets the httpOnly session cookie
   defineEndpoint({
     ...c.signIn, ...publicConsole, operationId: "consoleSignIn", errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) => {
@@ -39,7 +39,7 @@ export const SESSION_ENDPOINTS = [
       return { data: { data: { expiresAt: new Date(result.expiresAt).toISOString() } }, headers: { "set-cookie": cookie } };
     },
   }),
-  // DELETE /api/console/session — sign out: revokes the session and clears the cookie
+  // Sign out: revokes the session and clears the cookie
   defineEndpoint({
     ...c.signOut, ...publicConsole, operationId: "consoleSignOut", errors: [403],
     handler: ({ db, request }) => {

@@ -10,14 +10,14 @@ import { createOwnToken, toTokenDto } from "../tokens";
 const own = { dialect: consoleDialect, auth: "session", action: "manageOwnTokens" } as const;
 
 export const TOKEN_ENDPOINTS = [
-  // GET /api/console/tokens — the signed-in admin's tokens
+  // The signed-in admin's tokens
   defineEndpoint({ ...c.list, ...own, operationId: "consoleListTokens", handler: ({ db, principal }) => ({ data: { data: listTokensOfAdmin(db, principal).map(toTokenDto) } }) }),
-  // POST /api/console/tokens — issue a token; the secret is in this answer only
+  // Issue a token; the secret is in this answer only
   defineEndpoint({
     ...c.create, ...own, operationId: "consoleCreateToken", errors: [400],
     handler: ({ db, principal, body }) => ({ data: { data: createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
   }),
-  // DELETE /api/console/tokens/{id} — revoke one of your tokens
+  // Revoke one of your tokens
   defineEndpoint({
     ...c.revoke, ...own, operationId: "consoleRevokeToken", errors: [400, 404],
     handler: ({ db, principal, params }) => {

@@ -21,17 +21,17 @@ function userDetailOr404(db: Parameters<typeof consoleUserDetail>[0], principal:
 }
 
 export const USER_ENDPOINTS = [
-  // GET /api/console/users — one page of users: email prefix search, status and department filters, sort
+  // One page of users: email prefix search, status and department filters, sort
   defineEndpoint({
     ...c.list, ...session, operationId: "consoleListUsers", action: "readUsers", errors: [400],
     handler: ({ db, principal, query }) => ({ data: { data: consoleUserPage(db, principal.tenantId, query) } }),
   }),
-  // GET /api/console/users/departments — the tenant's distinct departments, for the filter
+  // The tenant's distinct departments, for the filter
   defineEndpoint({
     ...c.departments, ...session, operationId: "consoleListDepartments", action: "readUsers",
     handler: async ({ db, principal }) => ({ data: { data: { departments: await cachedDepartments(db, principal.tenantId) } } }),
   }),
-  // POST /api/console/users/resolve — which of up to 1,000 pasted emails are users of the tenant
+  // Which of up to 1,000 pasted emails are users of the tenant
   defineEndpoint({
     ...c.resolve, ...session, operationId: "consoleResolveEmails", action: "readUsers", errors: [400],
     handler: ({ db, principal, body }) => {
@@ -45,12 +45,12 @@ export const USER_ENDPOINTS = [
       return { data: { data: resolvePastedEmails(db, principal.tenantId, body.emails) } };
     },
   }),
-  // GET /api/console/users/{id} — a user with contacts, identities and (admins, auditors) audit history
+  // A user with contacts, identities and (admins, auditors) audit history
   defineEndpoint({
     ...c.detail, ...session, operationId: "consoleGetUser", action: "readUsers", errors: [400, 404],
     handler: ({ db, principal, params }) => ({ data: { data: userDetailOr404(db, principal, params.id) } }),
   }),
-  // POST /api/console/users/{id}/deactivate — after the admin typed the user's email; revokes their tokens and sessions
+  // Deactivate, once the admin typed the user's email; revokes their tokens and sessions
   defineEndpoint({
     ...c.deactivate, ...session, operationId: "consoleDeactivateUser", action: "deactivateUser", errors: [400, 404],
     handler: ({ db, principal, params, body, requestId, authorize }) => {
@@ -66,7 +66,7 @@ export const USER_ENDPOINTS = [
       return { data: { data: { outcome, detail: userDetailOr404(db, principal, user.id) } } };
     },
   }),
-  // POST /api/console/users/{id}/reactivate — tokens and sessions revoked at deactivation stay revoked
+  // Reactivate; tokens and sessions revoked at deactivation stay revoked
   defineEndpoint({
     ...c.reactivate, ...session, operationId: "consoleReactivateUser", action: "reactivateUser", errors: [400, 404],
     handler: ({ db, principal, params, requestId, authorize }) => {

@@ -1,0 +1,26 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ENDPOINTS } from "./registry";
+
+// A path written in several places drifts: each endpoint's path is written in one source file (its
+// declaration or its contract); everything else takes it from there. Tests and docs may repeat it.
+const NOT_SOURCE = [/\.test\.tsx?$/, /^e2e\//, /^test\//, /^docs\//, /^playwright\.config\.ts$/];
+
+const sources = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
+  .split("\n")
+  .filter((file) => /\.(ts|tsx|js|mjs|cjs)$/.test(file) && !NOT_SOURCE.some((pattern) => pattern.test(file)) && fs.existsSync(file))
+  .map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+
+describe("endpoint paths", () => {
+  it("reads the sources it checks", () => {
+    expect(sources.map((s) => s.file)).toEqual(expect.arrayContaining(["lib/api/endpoints/mendix.ts", "server/api-dispatch.ts", "app/api/[...path]/route.ts"]));
+  });
+
+  it("are each written in at most one source file", () => {
+    const repeated = [...new Set(ENDPOINTS.map((endpoint) => endpoint.path))]
+      .map((path) => ({ path, files: sources.filter((source) => source.text.includes(path)).map((source) => source.file) }))
+      .filter(({ files }) => files.length > 1);
+    expect(repeated).toEqual([]);
+  });
+});
