@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { prepared } from "./prepared";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -32,7 +33,7 @@ export function closeDatabase(db: Db): void {
 
 export function checkDatabase(db: Db): { ok: true; journalMode: string } | { ok: false; error: string } {
   try {
-    db.$client.prepare("select 1").get();
+    prepared(db, "select 1").get();
     return { ok: true, journalMode: String(db.$client.pragma("journal_mode", { simple: true })) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
