@@ -82,7 +82,7 @@ export function recordFailedSignIn(db: Db, adminId: string, tenantId: string, op
       .get();
     const locked = (row?.failedSignIns ?? 0) >= options.maxFailures;
     if (locked) tx.update(admins).set({ lockedUntil: now + options.lockMs, failedSignIns: 0 }).where(eq(admins.id, adminId)).run();
-    recordAuditEvent(tx, {
+    recordAuditEvent(db, {
       tenantId,
       actorType: "admin",
       actorId: adminId,
@@ -98,7 +98,7 @@ export function recordFailedSignIn(db: Db, adminId: string, tenantId: string, op
 export function recordSuccessfulSignIn(db: Db, candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">, now = Date.now()): void {
   db.transaction((tx) => {
     tx.update(admins).set({ failedSignIns: 0, lockedUntil: null, updatedAt: now }).where(eq(admins.id, candidate.adminId)).run();
-    recordAuditEvent(tx, {
+    recordAuditEvent(db, {
       tenantId: candidate.tenantId,
       actorType: "admin",
       actorId: candidate.adminId,

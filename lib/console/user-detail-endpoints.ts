@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { deactivateUser } from "@/db/queries/deactivation";
-import { reactivateUser } from "@/db/queries/reactivation";
+import { deactivateUser, reactivateUser } from "@/db/queries/user-status";
 import { getUserDetail, type UserDetail } from "@/db/queries/user-detail";
 import { findUserByRef } from "@/db/queries/user-directory";
 import { normalizeEmail } from "@/lib/domain/email";

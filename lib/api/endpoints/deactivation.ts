@@ -1,4 +1,4 @@
-import { deactivateUser } from "@/db/queries/deactivation";
+import { deactivateUser } from "@/db/queries/user-status";
 import { mendixDeactivation } from "../dialects/mendix-deactivation";
 import { ApiError } from "../errors";
 import { apiRoute, methodNotAllowed } from "../route";

@@ -1,15 +1,6 @@
 import type { z } from "zod";
-import {
-  cancelLeaverJob,
-  confirmLeaverPreview,
-  createUndoJob,
-  getLeaverJob,
-  getLeaverPreview,
-  listLeaverJobRows,
-  listLeaverJobs,
-  listLeaverPreviewRows,
-  type LeaverActor,
-} from "@/db/queries/leaver-jobs";
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
+import { getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-previews";
 import { confirmLeaverJobRequest, leaverIdParams as idParams, previewCsvQuery, previewQuery, resultsCsvQuery, resultsQuery, uploadQuery } from "@/lib/leavers/api-schemas";
 import { LeaverFileError, MAX_LEAVER_FILE_BYTES } from "@/lib/leavers/parse-csv";
 import { previewLeaverFile, sameFileRun } from "@/lib/leavers/preview";
