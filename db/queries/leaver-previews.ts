@@ -20,6 +20,12 @@ export type NewPreviewRow = {
 export type PreviewRowView = NewPreviewRow;
 
 /**
+ * The order a person reviews a preview in when no class is picked: the rows that need a look
+ * first, those that will simply be deactivated last; by row number within a class.
+ */
+export const PREVIEW_REVIEW_ORDER: readonly LeaverClass[] = ["invalid_email", "not_found", "self", "duplicate", "already_inactive", "will_deactivate"];
+
+/**
  * Stores an upload and its classified rows in one immediate transaction: `fill` receives a
  * writer for chunks of rows as they are parsed and returns the totals; if it throws (a bad file),
  * nothing is stored.
@@ -70,10 +76,46 @@ export function getLeaverPreview(db: Db, tenantId: string, previewId: string): {
 
 const ROW_COLUMNS = "row_number as rowNumber, email, reason, ticket, class, user_id as userId, duplicate_of as duplicateOf";
 
-/** Rows of a preview in file order, optionally of one class; keyset-paged by row number. */
-export function listLeaverPreviewRows(db: Db, previewId: string, options: { class?: LeaverClass; afterRow?: number; offset?: number; limit: number }): PreviewRowView[] {
-  const sql = `select ${ROW_COLUMNS} from leaver_preview_rows where preview_id = ? and row_number > ? ${options.class ? "and class = ?" : ""} order by row_number limit ? offset ?`;
-  return prepared<PreviewRowView>(db, sql).all(previewId, options.afterRow ?? 0, ...(options.class ? [options.class] : []), options.limit, options.offset ?? 0);
+/** Rows of a preview in file order, optionally of one class; keyset-paged by row number (the CSV download). */
+export function listLeaverPreviewRows(db: Db, previewId: string, options: { class?: LeaverClass; afterRow?: number; limit: number }): PreviewRowView[] {
+  const sql = `select ${ROW_COLUMNS} from leaver_preview_rows where preview_id = ? and row_number > ? ${options.class ? "and class = ?" : ""} order by row_number limit ?`;
+  return prepared<PreviewRowView>(db, sql).all(previewId, options.afterRow ?? 0, ...(options.class ? [options.class] : []), options.limit);
+}
+
+/**
+ * One class's rows by row number, from an offset: a walk of the (preview_id, class, row_number)
+ * index, never a sort, however deep the page (a preview has at most 100,000 rows). Exported for
+ * the query-plan test.
+ */
+export const CLASS_PAGE_SQL = `select ${ROW_COLUMNS} from leaver_preview_rows indexed by leaver_preview_rows_class_idx
+  where preview_id = ? and class = ? order by row_number limit ? offset ?`;
+
+/**
+ * One page of a preview's rows as the preview screen shows them: of the picked class by row
+ * number, or, with no class picked, every row in PREVIEW_REVIEW_ORDER. The page is cut out of
+ * the classes in turn, each an index walk, using the preview's per-class counts (stored with the
+ * rows in one transaction) to skip whole classes.
+ */
+export function listLeaverPreviewPage(
+  db: Db,
+  preview: Pick<LeaverPreview, "id" | "counts">,
+  options: { class?: LeaverClass; offset: number; limit: number },
+): PreviewRowView[] {
+  const page = prepared<PreviewRowView>(db, CLASS_PAGE_SQL);
+  if (options.class) return page.all(preview.id, options.class, options.limit, options.offset);
+  const rows: PreviewRowView[] = [];
+  let skip = options.offset;
+  for (const cls of PREVIEW_REVIEW_ORDER) {
+    const inClass = preview.counts[cls] ?? 0;
+    if (skip >= inClass) {
+      skip -= inClass;
+      continue;
+    }
+    rows.push(...page.all(preview.id, cls, options.limit - rows.length, skip));
+    skip = 0;
+    if (rows.length >= options.limit) break;
+  }
+  return rows;
 }
 
 /** The latest deactivation job of the same file (by SHA-256) in the tenant since `since`. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
-import { getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-previews";
+import { getLeaverPreview, listLeaverPreviewPage, type LeaverActor } from "@/db/queries/leaver-previews";
 import { confirmLeaverJobRequest, leaverIdParams as idParams, previewCsvQuery, previewQuery, resultsCsvQuery, resultsQuery, uploadQuery } from "@/lib/leavers/api-schemas";
 import { LeaverFileError, MAX_LEAVER_FILE_BYTES } from "@/lib/leavers/parse-csv";
 import { previewLeaverFile, sameFileRun } from "@/lib/leavers/preview";
@@ -95,7 +95,7 @@ function leaverEndpoints(auth: "token" | "session") {
       const upload = await readUpload(request, query.filename);
       try {
         const { preview, sameFileRun: run } = previewLeaverFile(db, { tenantId: principal.tenantId, actor: actorOf(principal), fileName: upload.fileName, bytes: upload.bytes });
-        const rows = listLeaverPreviewRows(db, preview.id, { limit: 100 });
+        const rows = listLeaverPreviewPage(db, preview, { offset: 0, limit: 100 });
         return { status: 201, data: { data: { ...previewView(preview, null, run), rows: rows.map(previewRowView) }, meta: pageMeta(1, 100, preview.totalRows) } };
       } catch (error) {
         if (error instanceof LeaverFileError) throw fileProblem(error.message);
@@ -108,7 +108,7 @@ function leaverEndpoints(auth: "token" | "session") {
       const found = getLeaverPreview(db, principal.tenantId, params.id);
       if (!found) throw new ApiError("not_found", `No leaver preview ${params.id}`);
       const { preview, jobId } = found;
-      const rows = listLeaverPreviewRows(db, preview.id, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+      const rows = listLeaverPreviewPage(db, preview, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
       const total = query.class ? preview.counts[query.class] : preview.totalRows;
       const run = jobId ? null : (sameFileRun(db, principal.tenantId, preview.fileSha256) ?? null);
       return { status: 200, data: { data: { ...previewView(preview, jobId, run), rows: rows.map(previewRowView) }, meta: pageMeta(query.page, query.page_size, total) } };
