@@ -7,6 +7,7 @@ import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { migrateEmailKeys } from "@/lib/setup/email-keys";
 import { dispatchApiRequest } from "./api-dispatch";
 import { answerMalformedApiPath } from "./malformed-path";
 import { prepareRequest } from "./prepare-request";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
 
   const db = openDatabase(databasePath(env));
   migrateDatabase(db);
+  migrateEmailKeys(db);
   const demo = await seedDemoIfEmpty(db);
   closeDatabase(db);
 

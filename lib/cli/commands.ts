@@ -8,6 +8,7 @@ import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
 import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { migrateEmailKeys } from "@/lib/setup/email-keys";
 
 /** What a command returns: the JSON object for --json, and the lines a person reads. */
 export type CommandResult = { json: Record<string, unknown>; text: string[] };
@@ -15,8 +16,10 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 
-export function migrateCommand(db: Db): CommandResult {
+/** Applies pending migrations, then re-keys stored email addresses (clashes reported through `warn`). */
+export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
   migrateDatabase(db);
+  migrateEmailKeys(db, warn);
   return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
 }
 
