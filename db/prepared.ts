@@ -57,10 +57,14 @@ export function inTransaction<T>(db: Connection, behavior: "deferred" | "immedia
  * An IN list's placeholders and values, padded up to the next power of two with repeats of the
  * first value (which change nothing in an IN list), so that a few statements serve every length.
  */
-export function inList<T>(values: readonly T[]): { sql: string; values: T[] } {
+export function inList<T>(values: readonly T[]): { sql: string; values: readonly T[] } {
   let size = 1;
   while (size < values.length) size *= 2;
+  if (values.length === size) return { sql: placeholders(size), values };
   const padded = [...values];
   while (padded.length < size && values.length > 0) padded.push(values[0] as T);
-  return { sql: `(${Array(size).fill("?").join(",")})`, values: padded };
+  return { sql: placeholders(size), values: padded };
 }
+
+const placeholderLists: string[] = [];
+const placeholders = (size: number) => (placeholderLists[size] ??= `(${Array(size).fill("?").join(",")})`);
