@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { prepared } from "./prepared";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -43,8 +44,8 @@ const PROBLEMS: Record<string, string> = {
  */
 export function checkDatabase(db: Db, now = Date.now()): { ok: true; journalMode: string } | { ok: false; error: string } {
   try {
-    db.$client.prepare("select 1").get();
-    db.$client.prepare("insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
+    prepared(db, "select 1").get();
+    prepared(db, "insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
     return { ok: true, journalMode: String(db.$client.pragma("journal_mode", { simple: true })) };
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? "");

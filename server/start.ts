@@ -7,6 +7,7 @@ import { checkDatabase, closeDatabase, migrateDatabase, openDatabase } from "@/d
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { migrateEmailKeys } from "@/lib/setup/email-keys";
 import { dispatchApiRequest, keepGetBodyForNext } from "./api-dispatch";
 import { prepareRequest } from "./prepare-request";
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
 
   const db = openDatabase(databasePath(env));
   migrateDatabase(db);
+  migrateEmailKeys(db);
   // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
   const database = checkDatabase(db);
   if (!database.ok) {

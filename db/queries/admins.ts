@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, users, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
+import { admins, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { createUser, findUserByEmail } from "./users";
 
@@ -29,7 +29,7 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
       .values({ id: randomUUID(), tenantId: input.tenantId, userId: user.id, role: input.role, passwordHash: input.passwordHash, createdAt: now, updatedAt: now })
       .returning()
       .get();
-    recordAuditEvent(tx, {
+    recordAuditEvent(db, {
       tenantId: input.tenantId,
       actorType: "system",
       actorName: "roster cli",
@@ -49,13 +49,4 @@ export function findAdminByEmail(db: Db, tenantId: string, emailNormalized: Emai
   if (!user) return undefined;
   const admin = db.select().from(admins).where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId))).get();
   return admin ? { admin, user } : undefined;
-}
-
-export function listAdmins(db: Db, tenantId: string) {
-  return db
-    .select({ id: admins.id, role: admins.role, email: users.email, name: users.name, active: users.active })
-    .from(admins)
-    .innerJoin(users, eq(users.id, admins.userId))
-    .where(eq(admins.tenantId, tenantId))
-    .all();
 }

@@ -54,7 +54,7 @@ export function auditTargetIds(db: Db, tenantId: string, target: string, emailKe
   return [...ids];
 }
 
-export function auditConditions(tenantId: string, filters: AuditLogFilters): SQL {
+function auditConditions(tenantId: string, filters: AuditLogFilters): SQL {
   const conditions: SQL[] = [eq(auditEvents.tenantId, tenantId)];
   const actor = filters.actor?.trim().toLowerCase();
   if (actor) {

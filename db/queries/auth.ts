@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { prepared } from "../prepared";
 import { personalAccessTokens } from "../schema";
 
 export type TokenPrincipalRow = {
@@ -25,17 +25,10 @@ const TOKEN_PRINCIPAL_SQL = `
   join users u on u.id = a.user_id
   where t.id = ?`;
 
-// Prepared once per connection: this runs on every API request, and preparing costs ~100 µs.
-const statements = new WeakMap<Database.Database, Database.Statement<[string], Record<string, unknown>>>();
-
 /** Everything needed to judge a presented token, in one indexed read. */
 export function findTokenPrincipal(db: Db, tokenId: string): TokenPrincipalRow | undefined {
-  let statement = statements.get(db.$client);
-  if (!statement) {
-    statement = db.$client.prepare(TOKEN_PRINCIPAL_SQL);
-    statements.set(db.$client, statement);
-  }
-  const row = statement.get(tokenId);
+  // Runs on every API request: a prepared statement, not the query builder.
+  const row = prepared<Record<string, unknown>>(db, TOKEN_PRINCIPAL_SQL).get(tokenId);
   if (!row) return undefined;
   return { ...(row as Omit<TokenPrincipalRow, "scopes" | "userActive">), scopes: JSON.parse(String(row.scopes)) as string[], userActive: row.userActive === 1 };
 }

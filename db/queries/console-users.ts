@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import type { Db } from "../client";
 import { USER_LIST_COUNT_CAP, type USER_LIST_SORTS, type USER_LIST_STATUSES } from "../constants";
+import { inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 import { findUserIdsByEmails } from "./user-lookup";
 
@@ -62,17 +62,6 @@ export type UserListPage = {
   dir: SortDirection;
   sortFallback: boolean;
 };
-
-type Statement = Database.Statement<unknown[], unknown>;
-const statements = new WeakMap<Database.Database, Map<string, Statement>>();
-
-function prepared(db: Db, sql: string): Statement {
-  let cache = statements.get(db.$client);
-  if (!cache) statements.set(db.$client, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = db.$client.prepare(sql)));
-  return statement;
-}
 
 type Resolved = Required<Omit<UserListParams, "query">> & { prefix: string };
 
@@ -264,10 +253,11 @@ export function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly 
   const ids = findUserIdsByEmails(db, tenantId, [...typed.keys()]);
   const details = new Map<string, { id: string; email: string; name: string; active: number }>();
   if (ids.size > 0) {
-    const list = [...ids.values()];
-    const rows = db.$client
-      .prepare(`select id, email, name, active from users where tenant_id = ? and id in (${list.map(() => "?").join(",")})`)
-      .all(tenantId, ...list) as { id: string; email: string; name: string; active: number }[];
+    const list = inList([...ids.values()]);
+    const rows = prepared<{ id: string; email: string; name: string; active: number }>(db, `select id, email, name, active from users where tenant_id = ? and id in ${list.sql}`).all(
+      tenantId,
+      ...list.values,
+    );
     for (const row of rows) details.set(row.id, row);
   }
   const found: ResolvedUser[] = [];

@@ -103,7 +103,7 @@ export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now())
           updatedAt: now,
         })
         .run();
-      recordAuditEvent(tx, {
+      recordAuditEvent(db, {
         tenantId: input.tenantId,
         actorType: input.actor.type,
         actorId: input.actor.id,

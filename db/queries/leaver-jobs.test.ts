@@ -5,18 +5,10 @@ import { parseLeaverCsv } from "@/lib/leavers/parse-csv";
 import { runLeaverJob } from "@/lib/leavers/worker";
 import { createTestDb, tempDatabaseFile } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
-import {
-  cancelLeaverJob,
-  confirmLeaverPreview,
-  createLeaverPreview,
-  countJobOutcomes,
-  createUndoJob,
-  findUsersByNormalizedEmails,
-  getLeaverJob,
-  listLeaverJobRows,
-  processLeaverJobBatch,
-  type LeaverActor,
-} from "./leaver-jobs";
+import { processLeaverJobBatch } from "./leaver-batch";
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
+import { createLeaverPreview } from "./leaver-previews";
+import { findUsersByEmails } from "./user-lookup";
 
 const db = createTestDb();
 
@@ -30,7 +22,7 @@ function setup(database: Db = db) {
 /** Preview + confirm, as the API does, for the given CSV; returns the queued job. */
 function confirmFile(database: Db, tenantId: string, actor: LeaverActor, csv: string) {
   const file = parseLeaverCsv(new TextEncoder().encode(csv));
-  const users = findUsersByNormalizedEmails(database, tenantId, emailsToLookUp(file.rows));
+  const users = findUsersByEmails(database, tenantId, emailsToLookUp(file.rows));
   const { rows, counts } = classifyLeaverRows(file.rows, users, actor.userId);
   const preview = createLeaverPreview(database, { tenantId, actor, fileName: "f.csv", sha256: file.sha256 }, (write) => {
     write(rows);
@@ -43,6 +35,8 @@ function confirmFile(database: Db, tenantId: string, actor: LeaverActor, csv: st
 
 const csvOf = (emails: string[]) => `email,reason\n${emails.map((e) => `${e},leaving`).join("\n")}\n`;
 const count = (database: Db, sql: string, ...params: unknown[]) => (database.$client.prepare(sql).get(...params) as { n: number }).n;
+const outcomesOfRows = (database: Db, jobId: string) =>
+  Object.fromEntries((database.$client.prepare("select outcome, count(*) as n from leaver_job_rows where job_id = ? group by outcome").all(jobId) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]));
 const activeOf = (database: Db, id: string) => (database.$client.prepare("select active from users where id = ?").get(id) as { active: number }).active === 1;
 
 describe("leaver jobs", () => {
@@ -74,7 +68,7 @@ describe("leaver jobs", () => {
     expect(count(db, "select count(distinct target_id) as n from audit_events where action = 'user.deactivate' and json_extract(details, '$.jobId') = ?", job.id)).toBe(24);
     expect(count(db, "select count(*) as n from audit_events where target_id = ? and action in ('job.created', 'job.completed')", job.id)).toBe(2);
     // The counts kept on the job (what progress polling reads) match the rows.
-    expect(countJobOutcomes(db, job.id)).toEqual(done.counts);
+    expect(outcomesOfRows(db, job.id)).toEqual(done.counts);
     // Another run of a finished job changes nothing.
     expect(processLeaverJobBatch(db, job.id, 10)).toEqual({ done: true, processed: 0 });
   });

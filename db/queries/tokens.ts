@@ -31,7 +31,7 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
       })
       .returning()
       .get();
-    recordAuditEvent(tx, {
+    recordAuditEvent(db, {
       tenantId: input.tenantId,
       actorType: input.actor.type,
       actorId: input.actor.id ?? null,
@@ -45,10 +45,6 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
     });
     return token;
   });
-}
-
-export function getToken(db: Db, id: string): PersonalAccessToken | undefined {
-  return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
 }
 
 export type RevokeTokenResult = { status: "revoked" | "already-revoked"; token: PersonalAccessToken } | { status: "not-found" };
@@ -69,7 +65,7 @@ export function revokeToken(
       .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
       .returning()
       .get();
-    recordAuditEvent(tx, {
+    recordAuditEvent(db, {
       tenantId: existing.tenantId,
       actorType: actor.type,
       actorId: actor.id ?? null,

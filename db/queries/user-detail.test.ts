@@ -5,7 +5,7 @@ import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { identities, identityProviders, personalAccessTokens, userEmails, userMobiles } from "../schema";
 import { recordAuditEvent } from "./audit";
-import { deactivateUser } from "./deactivation";
+import { deactivateUser } from "./user-status";
 import { getUserDetail } from "./user-detail";
 
 describe("getUserDetail", () => {

@@ -85,7 +85,7 @@ function consoleAccessOfUser(db: Db, tenantId: string, userId: string, now: numb
 }
 
 /** Newest first; events written in the same millisecond keep their insertion order (rowid). */
-export function auditHistoryOfUser(db: Db, tenantId: string, userId: string, limit = USER_AUDIT_HISTORY_LIMIT): AuditEvent[] {
+function auditHistoryOfUser(db: Db, tenantId: string, userId: string, limit = USER_AUDIT_HISTORY_LIMIT): AuditEvent[] {
   return db
     .select()
     .from(auditEvents)

@@ -1,32 +1,37 @@
-import type Database from "better-sqlite3";
 import type { Db } from "../client";
+import { inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 
-/**
- * Email key → user id within one tenant, for up to a thousand addresses in one indexed query.
- */
-export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, string> {
-  const normalized = [...new Set(emails)];
-  const found = new Map<EmailKey, string>();
-  if (normalized.length === 0) return found;
-  const statement = lookupStatement(db.$client, normalized.length);
-  for (const row of statement.all(tenantId, ...normalized) as { email: EmailKey; id: string }[]) found.set(row.email, row.id);
+export type UserByEmail = { id: string; active: boolean };
+
+type Row = { email: EmailKey; id: string; active: number };
+
+// Keys per statement: a 1,000-address API lookup is one statement; a leaver file's chunks are split.
+const MAX_KEYS = 1_024;
+// The statement text per padded list length, built once: the lookup API's hot path.
+const sqlBySize = new Map<number, string>();
+
+/** Runs the lookup on the (tenant_id, email_normalized) unique index, chunk by chunk. */
+function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (row: Row) => void): void {
+  const keys = emails.length > 1 ? [...new Set(emails)] : emails;
+  for (let start = 0; start < keys.length; start += MAX_KEYS) {
+    const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
+    let sql = sqlBySize.get(list.values.length);
+    if (!sql) sqlBySize.set(list.values.length, (sql = `select email_normalized as email, id, active from users where tenant_id = ? and email_normalized in ${list.sql}`));
+    for (const row of prepared<Row>(db, sql).all(tenantId, ...list.values)) onRow(row);
+  }
+}
+
+/** Email key → the tenant's user (id and active flag): for leaver files. */
+export function findUsersByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, UserByEmail> {
+  const found = new Map<EmailKey, UserByEmail>();
+  lookUp(db, tenantId, emails, (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
   return found;
 }
 
-// Raw SQL on the (tenant_id, email_normalized) unique index: the hot path of the lookup API.
-// Statements are cached per connection and address count (most calls ask for one address).
-const statements = new WeakMap<Database.Database, Map<number, Database.Statement>>();
-const MAX_CACHED_SIZES = 64;
-
-function lookupStatement(sqlite: Database.Database, count: number): Database.Statement {
-  let bySize = statements.get(sqlite);
-  if (!bySize) statements.set(sqlite, (bySize = new Map()));
-  let statement = bySize.get(count);
-  if (!statement) {
-    statement = sqlite.prepare(`select email_normalized as email, id from users where tenant_id = ? and email_normalized in (${Array(count).fill("?").join(",")})`);
-    if (bySize.size >= MAX_CACHED_SIZES) bySize.clear();
-    bySize.set(count, statement);
-  }
-  return statement;
+/** Email key → user id within one tenant: the hot path of the lookup API (most calls ask for one address). */
+export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, string> {
+  const found = new Map<EmailKey, string>();
+  lookUp(db, tenantId, emails, (row) => found.set(row.email, row.id));
+  return found;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../client";
 import { users, type EmailKey, type User, type UserProperties } from "../schema";
 
@@ -56,9 +56,4 @@ export function findUserByEmail(db: Queryable, tenantId: string, emailNormalized
     .from(users)
     .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, emailNormalized)))
     .get();
-}
-
-export function countUsers(db: Queryable, tenantId?: string): number {
-  const query = db.select({ n: sql<number>`count(*)` }).from(users);
-  return (tenantId ? query.where(eq(users.tenantId, tenantId)) : query).get()?.n ?? 0;
 }

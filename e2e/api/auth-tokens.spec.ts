@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { deactivateUser } from "@/db/queries/deactivation";
+import { deactivateUser } from "@/db/queries/user-status";
 import { revokeToken } from "@/db/queries/tokens";
 import { users } from "@/db/schema";
 import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";

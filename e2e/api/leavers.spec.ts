@@ -57,9 +57,11 @@ test.describe("bulk leavers API", () => {
     const preview = (await uploaded.json()) as { data: { id: string; status: string; counts: Record<string, number>; total_rows: number; same_file_recently_run: boolean; rows: { row: number; class: string }[] } };
     expect(preview.data).toMatchObject({ status: "pending", total_rows: 11, same_file_recently_run: false });
     expect(preview.data.counts).toEqual({ will_deactivate: 5, already_inactive: 1, not_found: 1, invalid_email: 1, duplicate: 2, self: 1 });
-    expect(preview.data.rows.map((r) => r.class)).toEqual([
-      ...Array<string>(5).fill("will_deactivate"), "already_inactive", "not_found", "invalid_email", "duplicate", "self", "duplicate",
-    ]);
+    // Problem rows first, by row number within a class.
+    const reviewOrder = [[8, "invalid_email"], [7, "not_found"], [10, "self"], [9, "duplicate"], [11, "duplicate"], [6, "already_inactive"], ...[1, 2, 3, 4, 5].map((n) => [n, "will_deactivate"])];
+    expect(preview.data.rows.map((r) => [r.row, r.class])).toEqual(reviewOrder);
+    const secondPage = await request.get(`/v1/leaver-jobs/previews/${preview.data.id}?page=2&page_size=4`, { headers });
+    expect(((await secondPage.json()) as typeof preview).data.rows.map((r) => [r.row, r.class])).toEqual(reviewOrder.slice(4, 8));
     // Nothing has changed yet.
     expect(leavers.every((u) => activeOf(u.id))).toBe(true);
 

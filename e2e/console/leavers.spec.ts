@@ -67,6 +67,9 @@ test.describe("console leavers", () => {
     }
     const rows = page.getByRole("table", { name: "Preview rows" }).locator("tbody tr");
     await expect(rows).toHaveCount(25);
+    // Problem rows first: invalid, not found, yourself, duplicate, already inactive, then those to deactivate.
+    const reviewOrder = ["not-an-email", "nobody@nowhere.example", admin.email, leavers[0]!.email.toUpperCase(), inactive.email, leavers[0]!.email];
+    for (const [i, email] of reviewOrder.entries()) await expect(rows.nth(i)).toContainText(email);
     await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("Page 1 of 2");
     await page.getByRole("button", { name: "Next →" }).click();
     await expect(rows).toHaveCount(2);

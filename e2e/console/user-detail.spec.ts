@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { deactivateUser } from "@/db/queries/deactivation";
+import { deactivateUser } from "@/db/queries/user-status";
 import { createUser } from "@/db/queries/users";
 import { identities, identityProviders, userEmails, userMobiles, users, type LinkedBy, type UserProperties } from "@/db/schema";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";

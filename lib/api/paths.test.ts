@@ -7,8 +7,7 @@ import { ENDPOINTS } from "./registry";
 // declaration or its contract); everything else takes it from there. Tests and docs may repeat it.
 const NOT_SOURCE = [/\.test\.tsx?$/, /^e2e\//, /^test\//, /^docs\//, /^playwright\.config\.ts$/];
 
-const sources = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
-  .split("\n")
+const sources = [...new Set(execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" }).split("\n"))]
   .filter((file) => /\.(ts|tsx|js|mjs|cjs)$/.test(file) && !NOT_SOURCE.some((pattern) => pattern.test(file)) && fs.existsSync(file))
   .map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
 

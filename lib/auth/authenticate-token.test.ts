@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { deactivateUser } from "@/db/queries/deactivation";
+import { deactivateUser } from "@/db/queries/user-status";
 import { revokeToken } from "@/db/queries/tokens";
 import { personalAccessTokens } from "@/db/schema";
 import { createTestDb } from "@/test/db";

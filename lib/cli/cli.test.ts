@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { closeDatabase, openDatabase } from "@/db/client";
-import { auditEvents, personalAccessTokens, users } from "@/db/schema";
+import { createUser } from "@/db/queries/users";
+import { auditEvents, personalAccessTokens, users, type EmailKey } from "@/db/schema";
 import { parseToken, secretMatches } from "@/lib/auth/tokens";
 import { tempDatabaseFile } from "@/test/db";
 import { runCli } from "./run";
@@ -139,6 +140,21 @@ describe("roster CLI", () => {
     expect(json.code).toBe(2);
     expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
     expect(counts()).toEqual(before);
+  });
+
+  it("migrate re-keys stored email addresses and reports a clash on stderr, naming both users", async () => {
+    const db = openDatabase(dbFile);
+    try {
+      const add = (email: string) => createUser(db, { tenantId, email, emailNormalized: email.toLowerCase() as EmailKey, name: email });
+      const fullWidth = add("ＫＩＭ@initech.example");
+      const clash = { other: add("strasse@initech.example").id, id: add("Straße@initech.example").id };
+      const json = await cliJson("migrate");
+      expect(json.json).toEqual({ ok: true, migrated: true });
+      expect(json.stderr.trim().split("\n").filter((line) => line.includes(clash.id))).toEqual([expect.stringContaining(clash.other)]);
+      expect(db.select({ key: users.emailNormalized }).from(users).where(eq(users.id, fullWidth.id)).get()?.key).toBe("kim@initech.example");
+    } finally {
+      closeDatabase(db);
+    }
   });
 
   it("names a bad configuration variable", async () => {

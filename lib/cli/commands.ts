@@ -9,6 +9,7 @@ import { scopesBeyondRole } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
 import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { migrateEmailKeys } from "@/lib/setup/email-keys";
 
 /** What a command returns: the JSON object for --json, and the lines a person reads. */
 export type CommandResult = { json: Record<string, unknown>; text: string[] };
@@ -16,8 +17,10 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 
-export function migrateCommand(db: Db): CommandResult {
+/** Applies pending migrations, then re-keys stored email addresses (clashes reported through `warn`). */
+export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
   migrateDatabase(db);
+  migrateEmailKeys(db, warn);
   return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
 }
 

@@ -45,7 +45,7 @@ const ALLOWED: Record<string, string[]> = {
   "token revoke": [],
 };
 
-async function run(argv: string[], environment: EnvSource, progress: (line: string) => void): Promise<CommandResult | "help"> {
+async function run(argv: string[], environment: EnvSource, progress: (line: string) => void, warn: (line: string) => void): Promise<CommandResult | "help"> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -73,7 +73,7 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   }
   const db = openDatabase(databasePath(env));
   try {
-    if (command === "migrate") return migrateCommand(db);
+    if (command === "migrate") return migrateCommand(db, warn);
     migrateDatabase(db);
     switch (command) {
       case "seed":
@@ -98,9 +98,14 @@ export type CliIo = { stdout: (text: string) => void; stderr: (text: string) => 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes("--json");
   try {
-    const result = await run(argv, io.env, (line) => {
-      if (!json) io.stderr(`${line}\n`);
-    });
+    const result = await run(
+      argv,
+      io.env,
+      (line) => {
+        if (!json) io.stderr(`${line}\n`);
+      },
+      (line) => io.stderr(`${line}\n`),
+    );
     if (result === "help") {
       io.stdout(json ? `${JSON.stringify({ ok: true, help: HELP })}\n` : `${HELP}\n`);
     } else {

@@ -16,13 +16,14 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "createLeaverPreview",
     summary: "Upload a leaver file for preview",
     description:
-      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason` and `ticket`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. Every row is classified (will_deactivate, already_inactive, not_found, invalid_email, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows.",
+      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason` and `ticket`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. Every row is classified (will_deactivate, already_inactive, not_found, invalid_email, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
     parameters: { filename: { description: "A name for the file, kept with the preview (for a text/csv body)." } },
   },
   getPreview: {
     operationId: "getLeaverPreview",
     summary: "A leaver preview, one page of rows",
-    description: "The preview, its counts, the same-file warning, and one page of its rows in file order, optionally of one class.",
+    description:
+      "The preview, its counts, the same-file warning, and one page of its rows: of one class by row number, or, without `class`, problem rows first — invalid_email, not_found, self, duplicate, already_inactive, then will_deactivate, by row number within each (the CSV download keeps file order).",
     parameters: { ...idDoc("preview"), class: { description: "Only rows of this class." }, ...paging },
   },
   previewRowsCsv: {

@@ -1,4 +1,5 @@
-import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, getLeaverPreview, listLeaverJobRows, listLeaverJobs, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-jobs";
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
+import { getLeaverPreview, listLeaverPreviewPage, type LeaverActor } from "@/db/queries/leaver-previews";
 import type { Db } from "@/db/client";
 import type { Dialect } from "@/lib/api/dialects/types";
 import { defineEndpoint, type AnyEndpoint, type Principal } from "@/lib/api/endpoint";
@@ -45,7 +46,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
         try {
           const fileName = upload.fileName ?? query.filename ?? null;
           const { preview, sameFileRun: run } = previewLeaverFile(db, { tenantId: principal.tenantId, actor: actorOf(principal), fileName, bytes: upload.bytes });
-          const rows = listLeaverPreviewRows(db, preview.id, { limit: 100 });
+          const rows = listLeaverPreviewPage(db, preview, { offset: 0, limit: 100 });
           return { data: { data: { ...previewView(preview, null, run), rows: rows.map(previewRowView) }, meta: pageMeta(1, 100, preview.totalRows) } };
         } catch (error) {
           if (error instanceof LeaverFileError) throw new ApiError("invalid_input", error.message, { details: { file: error.message } });
@@ -59,7 +60,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
         const found = getLeaverPreview(db, principal.tenantId, params.id);
         if (!found) throw new ApiError("not_found", `No leaver preview ${params.id}`);
         const { preview, jobId } = found;
-        const rows = listLeaverPreviewRows(db, preview.id, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+        const rows = listLeaverPreviewPage(db, preview, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
         const total = query.class ? preview.counts[query.class] : preview.totalRows;
         const run = jobId ? null : (sameFileRun(db, principal.tenantId, preview.fileSha256) ?? null);
         return { data: { data: { ...previewView(preview, jobId, run), rows: rows.map(previewRowView) }, meta: pageMeta(query.page, query.page_size, total) } };

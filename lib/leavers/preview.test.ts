@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { confirmLeaverPreview, getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-jobs";
+import { confirmLeaverPreview } from "@/db/queries/leaver-jobs";
+import { getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-previews";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { LeaverFileError } from "./parse-csv";

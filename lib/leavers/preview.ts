@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
-import { createLeaverPreview, findRecentRunOfFile, findUsersByNormalizedEmails, type LeaverActor } from "@/db/queries/leaver-jobs";
+import { createLeaverPreview, findRecentRunOfFile, type LeaverActor } from "@/db/queries/leaver-previews";
+import { findUsersByEmails } from "@/db/queries/user-lookup";
 import type { LeaverPreview } from "@/db/schema";
 import { createLeaverClassifier, emailsToLookUp } from "./classify";
 import { parseLeaverCsv } from "./parse-csv";
@@ -20,7 +21,7 @@ export function previewLeaverFile(db: Db, input: { tenantId: string; actor: Leav
   const preview = createLeaverPreview(db, { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 }, (writeRows) => {
     const file = parseLeaverCsv(input.bytes, {
       onRows(rows) {
-        const users = findUsersByNormalizedEmails(db, input.tenantId, emailsToLookUp(rows));
+        const users = findUsersByEmails(db, input.tenantId, emailsToLookUp(rows));
         writeRows(classifier.classify(rows, users));
       },
     });

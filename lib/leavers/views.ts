@@ -1,7 +1,8 @@
 import Papa from "papaparse";
 import { csvCell } from "@/lib/csv-cell";
 import type { Db } from "@/db/client";
-import { listLeaverJobRows, listLeaverPreviewRows, type JobRowView, type LeaverJobView, type PreviewRowView } from "@/db/queries/leaver-jobs";
+import { listLeaverJobRows, type JobRowView, type LeaverJobView } from "@/db/queries/leaver-jobs";
+import { listLeaverPreviewRows, type PreviewRowView } from "@/db/queries/leaver-previews";
 import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "@/db/schema";
 import type { FileBody } from "@/lib/http/types";
 import type { SameFileWarning } from "./preview";

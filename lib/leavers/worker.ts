@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch } from "@/db/queries/leaver-jobs";
+import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch } from "@/db/queries/leaver-batch";
 
 export const LEAVER_BATCH_SIZE = 500;
 export const LEAVER_POLL_MS = 200;

@@ -1,4 +1,4 @@
-import { deactivateUser } from "@/db/queries/deactivation";
+import { deactivateUser } from "@/db/queries/user-status";
 import { findUserIdsByEmails } from "@/db/queries/user-lookup";
 import { normalizeEmail } from "@/lib/domain/email";
 import { mendixDeactivation } from "../dialects/mendix-deactivation";

@@ -1,5 +1,4 @@
-import { deactivateUser } from "@/db/queries/deactivation";
-import { reactivateUser } from "@/db/queries/reactivation";
+import { deactivateUser, reactivateUser } from "@/db/queries/user-status";
 import { findUserByRef } from "@/db/queries/user-directory";
 import { consoleDialect } from "@/lib/api/dialects/console";
 import { defineEndpoint, type Principal } from "@/lib/api/endpoint";

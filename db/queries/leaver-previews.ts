@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../client";
+import { inTransaction, prepared } from "../prepared";
+import type { LeaverClass, LeaverPreview } from "../schema";
+import type { StatusActor } from "./user-status";
+
+// Leaver previews: an uploaded file's classified rows, stored before anything changes. Raw
+// prepared SQL: a preview holds up to 100,000 rows, written in one transaction.
+
+export type LeaverActor = StatusActor;
+export type NewPreviewRow = {
+  rowNumber: number;
+  email: string;
+  reason: string | null;
+  ticket: string | null;
+  class: LeaverClass;
+  userId: string | null;
+  duplicateOf: number | null;
+};
+export type PreviewRowView = NewPreviewRow;
+
+/**
+ * The order a person reviews a preview in when no class is picked: the rows that need a look
+ * first, those that will simply be deactivated last; by row number within a class.
+ */
+export const PREVIEW_REVIEW_ORDER: readonly LeaverClass[] = ["invalid_email", "not_found", "self", "duplicate", "already_inactive", "will_deactivate"];
+
+/**
+ * Stores an upload and its classified rows in one immediate transaction: `fill` receives a
+ * writer for chunks of rows as they are parsed and returns the totals; if it throws (a bad file),
+ * nothing is stored.
+ */
+export function createLeaverPreview(
+  db: Db,
+  input: { tenantId: string; actor: LeaverActor; fileName: string | null; sha256: string },
+  fill: (writeRows: (rows: readonly NewPreviewRow[]) => void) => { totalRows: number; counts: Record<LeaverClass, number> },
+  now = Date.now(),
+): LeaverPreview {
+  const id = randomUUID();
+  inTransaction(db, "immediate", () => {
+    prepared(
+      db,
+      `insert into leaver_previews (id, tenant_id, actor_type, actor_id, actor_name, actor_user_id, file_name, file_sha256, total_rows, counts, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?)`,
+    ).run(id, input.tenantId, input.actor.type, input.actor.id, input.actor.name, input.actor.userId, input.fileName, input.sha256, now, now);
+    const insertRow = prepared(db, `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of) values (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const totals = fill((rows) => {
+      for (const row of rows) insertRow.run(id, row.rowNumber, row.email, row.reason, row.ticket, row.class, row.userId, row.duplicateOf);
+    });
+    prepared(db, `update leaver_previews set total_rows = ?, counts = ? where id = ?`).run(totals.totalRows, JSON.stringify(totals.counts), id);
+  });
+  return getLeaverPreview(db, input.tenantId, id)!.preview;
+}
+
+type PreviewRecord = {
+  id: string; tenant_id: string; actor_type: "admin" | "token"; actor_id: string; actor_name: string; actor_user_id: string; file_name: string | null;
+  file_sha256: string; total_rows: number; counts: string; created_at: number; updated_at: number; job_id: string | null;
+};
+
+/** A preview of the tenant with the id of the job confirmed from it, if any. */
+export function getLeaverPreview(db: Db, tenantId: string, previewId: string): { preview: LeaverPreview; jobId: string | null } | undefined {
+  const row = prepared<PreviewRecord>(db, `select p.*, j.id as job_id from leaver_previews p left join leaver_jobs j on j.preview_id = p.id where p.id = ? and p.tenant_id = ?`).get(
+    previewId,
+    tenantId,
+  );
+  if (!row) return undefined;
+  return {
+    jobId: row.job_id,
+    preview: {
+      id: row.id, tenantId: row.tenant_id, actorType: row.actor_type, actorId: row.actor_id, actorName: row.actor_name, actorUserId: row.actor_user_id,
+      fileName: row.file_name, fileSha256: row.file_sha256, totalRows: row.total_rows, counts: JSON.parse(row.counts) as Record<LeaverClass, number>,
+      createdAt: row.created_at, updatedAt: row.updated_at,
+    },
+  };
+}
+
+const ROW_COLUMNS = "row_number as rowNumber, email, reason, ticket, class, user_id as userId, duplicate_of as duplicateOf";
+
+/** Rows of a preview in file order, optionally of one class; keyset-paged by row number (the CSV download). */
+export function listLeaverPreviewRows(db: Db, previewId: string, options: { class?: LeaverClass; afterRow?: number; limit: number }): PreviewRowView[] {
+  const sql = `select ${ROW_COLUMNS} from leaver_preview_rows where preview_id = ? and row_number > ? ${options.class ? "and class = ?" : ""} order by row_number limit ?`;
+  return prepared<PreviewRowView>(db, sql).all(previewId, options.afterRow ?? 0, ...(options.class ? [options.class] : []), options.limit);
+}
+
+/**
+ * One class's rows by row number, from an offset: a walk of the (preview_id, class, row_number)
+ * index, never a sort, however deep the page (a preview has at most 100,000 rows). Exported for
+ * the query-plan test.
+ */
+export const CLASS_PAGE_SQL = `select ${ROW_COLUMNS} from leaver_preview_rows indexed by leaver_preview_rows_class_idx
+  where preview_id = ? and class = ? order by row_number limit ? offset ?`;
+
+/**
+ * One page of a preview's rows as the preview screen shows them: of the picked class by row
+ * number, or, with no class picked, every row in PREVIEW_REVIEW_ORDER. The page is cut out of
+ * the classes in turn, each an index walk, using the preview's per-class counts (stored with the
+ * rows in one transaction) to skip whole classes.
+ */
+export function listLeaverPreviewPage(
+  db: Db,
+  preview: Pick<LeaverPreview, "id" | "counts">,
+  options: { class?: LeaverClass; offset: number; limit: number },
+): PreviewRowView[] {
+  const page = prepared<PreviewRowView>(db, CLASS_PAGE_SQL);
+  if (options.class) return page.all(preview.id, options.class, options.limit, options.offset);
+  const rows: PreviewRowView[] = [];
+  let skip = options.offset;
+  for (const cls of PREVIEW_REVIEW_ORDER) {
+    const inClass = preview.counts[cls] ?? 0;
+    if (skip >= inClass) {
+      skip -= inClass;
+      continue;
+    }
+    rows.push(...page.all(preview.id, cls, options.limit - rows.length, skip));
+    skip = 0;
+    if (rows.length >= options.limit) break;
+  }
+  return rows;
+}
+
+/** The latest deactivation job of the same file (by SHA-256) in the tenant since `since`. */
+export function findRecentRunOfFile(db: Db, tenantId: string, sha256: string, since: number): { jobId: string; createdAt: number } | undefined {
+  return prepared<{ jobId: string; createdAt: number }>(
+    db,
+    `select id as jobId, created_at as createdAt from leaver_jobs where tenant_id = ? and file_sha256 = ? and kind = 'deactivate' and created_at >= ? order by created_at desc limit 1`,
+  ).get(tenantId, sha256, since);
+}
