@@ -3,9 +3,10 @@ import http from "node:http";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
-import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { closeDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
+import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
 import { dispatchApiRequest } from "./api-dispatch";
 import { answerMalformedApiPath } from "./malformed-path";
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   }
 
   const db = openDatabase(databasePath(env));
-  migrateDatabase(db);
+  prepareDatabase(db);
   const demo = await seedDemoIfEmpty(db);
   closeDatabase(db);
 

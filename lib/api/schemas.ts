@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list";
+import { foldText } from "@/lib/domain/email";
 
 /** Lowercase UUID, as every Roster id is written (the Mendix spec's own pattern). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -108,7 +110,7 @@ export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
 export const listUsersQuery = z.object({
-  page: positiveInt("page", 1, 1_000_000).default(1),
+  page: positiveInt("page", 1, MAX_LIST_DEPTH).default(1),
   size: positiveInt("size", 1, 100).default(20),
   select: z
     .string()
@@ -118,10 +120,19 @@ export const listUsersQuery = z.object({
       if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown attribute(s) ${unknown.join(", ")}; known: ${OS1_USER_ATTRIBUTES.join(", ")}` });
     })
     .optional(),
-  query: z.string().max(200, "query is at most 200 characters").optional(),
+  // Folded here, so the query functions get the key they search by; blank means no query.
+  query: z
+    .string()
+    .max(200, "query is at most 200 characters")
+    .transform((text) => (text.trim() ? foldText(text.trim()) : undefined))
+    .refine((term) => term === undefined || Array.from(term).length >= MIN_QUERY_CHARACTERS, `query must have at least ${MIN_QUERY_CHARACTERS} characters`)
+    .optional(),
   sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
   sortKey: z.enum(["createdAt", "updatedAt", "name", "email", "uniqueCode"], { error: "sortKey must be one of createdAt, updatedAt, name, email, uniqueCode" }).default("createdAt"),
   additionalInfo: booleanFlag("additionalInfo").default(false),
+}).refine((q) => q.page * q.size <= MAX_LIST_DEPTH, {
+  path: ["page"],
+  message: `a list goes at most ${MAX_LIST_DEPTH.toLocaleString("en-US")} rows deep (page × size); use query to narrow the list`,
 });
 
 export const MAX_IDS_PER_CONTACT_REQUEST = 10;

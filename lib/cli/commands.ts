@@ -1,13 +1,14 @@
 import type { Db } from "@/db/client";
-import { migrateDatabase } from "@/db/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
 import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
+import { prepareDatabase } from "@/lib/setup/database";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
-import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { normalizeEmail, searchKeys } from "@/lib/domain/email";
+import { adminUserFields } from "@/lib/domain/user-fields";
 
 /** What a command returns: the JSON object for --json, and the lines a person reads. */
 export type CommandResult = { json: Record<string, unknown>; text: string[] };
@@ -16,7 +17,7 @@ type Flags = Record<string, string | boolean | undefined>;
 const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 
 export function migrateCommand(db: Db): CommandResult {
-  migrateDatabase(db);
+  prepareDatabase(db);
   return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
 }
 
@@ -27,6 +28,7 @@ export function seedCommand(db: Db, flags: Flags, progress: (line: string) => vo
     tenantName: args.tenant,
     users: args.users,
     seed: args.seed,
+    keys: searchKeys,
     onProgress: (written) => progress(`  ${written.toLocaleString("en-US")} of ${args.users.toLocaleString("en-US")} users`),
   });
   const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
@@ -63,7 +65,7 @@ export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandR
   const password = args.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   try {
-    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...emailFields(args.email), role: args.role, passwordHash });
+    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...adminUserFields(args.email), role: args.role, passwordHash });
     return {
       json: { ok: true, adminId: admin.id, userId: user.id, tenantId: admin.tenantId, email: user.email, role: admin.role, createdUser, ...(args.password ? {} : { password }) },
       text: [
