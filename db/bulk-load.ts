@@ -44,8 +44,9 @@ export function suspendTriggers(sqlite: Database.Database, tables: string[], opt
 export function indexNewUsers(sqlite: Database.Database, tenantId: string, afterRowid: number): void {
   sqlite
     .prepare(
-      "insert into users_search (rowid, email_normalized, name_folded, unique_code_folded) " +
-        "select rowid, email_normalized, name_folded, unique_code_folded from users where rowid > ?",
+      "insert into users_search (rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code) " +
+        "select u.rowid, t.search_tag, u.email_normalized, u.name_folded, u.unique_code_folded, u.created_at, u.updated_at, u.unique_code " +
+        "from users u join tenants t on t.id = u.tenant_id where u.rowid > ?",
     )
     .run(afterRowid);
   sqlite.prepare("update tenants set user_count = user_count + (select count(*) from users where rowid > ?) where id = ?").run(afterRowid, tenantId);

@@ -15,9 +15,12 @@ export const tenants = sqliteTable(
     // Kept exact by triggers on users (db/migrations, docs/decisions/0010): a count(*) of a
     // million-user tenant takes ~45 ms, too long for every unfiltered ListUsers page.
     userCount: integer("user_count").notNull().default(0),
+    // Three private-use characters, one trigram: the tenant's token in the users_search index,
+    // so that a query's candidates are the tenant's own rows (docs/decisions/0010).
+    searchTag: text("search_tag").notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("tenants_name_unique").on(t.name)],
+  (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],
 );
 
 export type UserProperties = {

@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
+import { searchCopyDiffers } from "@/test/search";
 import { createUser } from "./queries/users";
 import { identities, identityProviders, tenants, userEmails, userMobiles, users } from "./schema";
 import type { Db } from "./client";
@@ -103,6 +104,7 @@ describe("seedTenant", () => {
 function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
   expect(db.select({ n: tenants.userCount }).from(tenants).where(eq(tenants.id, tenantId)).get()!.n).toBe(users);
   expect(() => db.$client.prepare("insert into users_search (users_search, rank) values ('integrity-check', 1)").run()).not.toThrow();
+  expect(searchCopyDiffers(db)).toBe(0);
   const triggers = db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all();
   expect(triggers.map((t) => (t as { name: string }).name)).toEqual([
     "users_count_delete", "users_count_insert", "users_count_move", "users_search_delete", "users_search_insert", "users_search_update",

@@ -3,9 +3,14 @@ CREATE TABLE `users_to_refold` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-ALTER TABLE `tenants` ADD `user_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 -- Edited after drizzle-kit generate (docs/decisions/0010): SQLite only adds a NOT NULL column
--- with a default, so the two keys get '' here; every insert writes them (the schema has no default).
+-- with a default, so new NOT NULL columns get '' here and are filled below; every insert writes
+-- them (the schema has no default). Then the search index, its triggers and the user counts.
+ALTER TABLE `tenants` ADD `user_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `tenants` ADD `search_tag` text DEFAULT '' NOT NULL;--> statement-breakpoint
+-- Three random characters of the Supplementary Private Use Area-A, as ensureTenant makes them.
+UPDATE `tenants` SET `search_tag` = char(983040 + abs(random() % 65534), 983040 + abs(random() % 65534), 983040 + abs(random() % 65534));--> statement-breakpoint
+CREATE UNIQUE INDEX `tenants_search_tag_unique` ON `tenants` (`search_tag`);--> statement-breakpoint
 ALTER TABLE `users` ADD `name_folded` text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `unique_code_folded` text DEFAULT '' NOT NULL;--> statement-breakpoint
 -- foldText on ASCII text is lower-casing and nothing more, which lower() does exactly. Rows with
@@ -16,27 +21,30 @@ INSERT INTO `users_to_refold` (`user_id`)
 UPDATE `tenants` SET `user_count` = (SELECT count(*) FROM `users` WHERE `users`.`tenant_id` = `tenants`.`id`);--> statement-breakpoint
 CREATE INDEX `users_tenant_updated_at_idx` ON `users` (`tenant_id`,`updated_at`);--> statement-breakpoint
 CREATE INDEX `users_tenant_name_folded_idx` ON `users` (`tenant_id`,`name_folded`);--> statement-breakpoint
--- ListUsers' query: a trigram index over the three search keys. It stores no text of its own
--- (content is read from users, by rowid) and no positions (detail=none), so a candidate is
--- rechecked against the keys; see docs/decisions/0010.
+-- ListUsers' query: a trigram index (no positions: detail=none) over the tenant's tag and the
+-- three search keys, keeping beside each user, by rowid, what a query needs to recheck a
+-- candidate and to sort the matches, so that no wide users row is read (docs/decisions/0010).
 CREATE VIRTUAL TABLE `users_search` USING fts5(
-  `email_normalized`, `name_folded`, `unique_code_folded`,
-  content = 'users', tokenize = 'trigram case_sensitive 1', detail = none
+  `tenant_tag`, `email_normalized`, `name_folded`, `unique_code_folded`,
+  `created_at` UNINDEXED, `updated_at` UNINDEXED, `unique_code` UNINDEXED,
+  tokenize = 'trigram case_sensitive 1', detail = none
 );--> statement-breakpoint
-INSERT INTO `users_search` (`users_search`) VALUES ('rebuild');--> statement-breakpoint
+INSERT INTO `users_search` (rowid, `tenant_tag`, `email_normalized`, `name_folded`, `unique_code_folded`, `created_at`, `updated_at`, `unique_code`)
+  SELECT u.rowid, t.`search_tag`, u.`email_normalized`, u.`name_folded`, u.`unique_code_folded`, u.`created_at`, u.`updated_at`, u.`unique_code`
+  FROM `users` u JOIN `tenants` t ON t.`id` = u.`tenant_id`;--> statement-breakpoint
 CREATE TRIGGER `users_search_insert` AFTER INSERT ON `users` BEGIN
-  INSERT INTO `users_search` (rowid, `email_normalized`, `name_folded`, `unique_code_folded`)
-    VALUES (new.rowid, new.`email_normalized`, new.`name_folded`, new.`unique_code_folded`);
+  INSERT INTO `users_search` (rowid, `tenant_tag`, `email_normalized`, `name_folded`, `unique_code_folded`, `created_at`, `updated_at`, `unique_code`)
+    VALUES (new.rowid, (SELECT `search_tag` FROM `tenants` WHERE `id` = new.`tenant_id`), new.`email_normalized`, new.`name_folded`,
+      new.`unique_code_folded`, new.`created_at`, new.`updated_at`, new.`unique_code`);
 END;--> statement-breakpoint
 CREATE TRIGGER `users_search_delete` AFTER DELETE ON `users` BEGIN
-  INSERT INTO `users_search` (`users_search`, rowid, `email_normalized`, `name_folded`, `unique_code_folded`)
-    VALUES ('delete', old.rowid, old.`email_normalized`, old.`name_folded`, old.`unique_code_folded`);
+  DELETE FROM `users_search` WHERE rowid = old.rowid;
 END;--> statement-breakpoint
-CREATE TRIGGER `users_search_update` AFTER UPDATE OF `email_normalized`, `name_folded`, `unique_code_folded` ON `users` BEGIN
-  INSERT INTO `users_search` (`users_search`, rowid, `email_normalized`, `name_folded`, `unique_code_folded`)
-    VALUES ('delete', old.rowid, old.`email_normalized`, old.`name_folded`, old.`unique_code_folded`);
-  INSERT INTO `users_search` (rowid, `email_normalized`, `name_folded`, `unique_code_folded`)
-    VALUES (new.rowid, new.`email_normalized`, new.`name_folded`, new.`unique_code_folded`);
+CREATE TRIGGER `users_search_update` AFTER UPDATE OF `tenant_id`, `email_normalized`, `name_folded`, `unique_code_folded`, `created_at`, `updated_at`, `unique_code` ON `users` BEGIN
+  UPDATE `users_search` SET `tenant_tag` = (SELECT `search_tag` FROM `tenants` WHERE `id` = new.`tenant_id`), `email_normalized` = new.`email_normalized`,
+    `name_folded` = new.`name_folded`, `unique_code_folded` = new.`unique_code_folded`, `created_at` = new.`created_at`,
+    `updated_at` = new.`updated_at`, `unique_code` = new.`unique_code`
+  WHERE rowid = old.rowid;
 END;--> statement-breakpoint
 CREATE TRIGGER `users_count_insert` AFTER INSERT ON `users` BEGIN
   UPDATE `tenants` SET `user_count` = `user_count` + 1 WHERE `id` = new.`tenant_id`;

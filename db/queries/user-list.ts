@@ -11,23 +11,22 @@ import { users, type TextKey, type User } from "../schema";
  * - a page is read from an index in the asked order, rowid breaking ties (the index holds it),
  *   at most MAX_LIST_DEPTH rows deep; the total of an unfiltered list is the tenant's user
  *   count, which triggers keep;
- * - a query's candidates come from a trigram index (users_search) and are rechecked against the
- *   stored keys; at most MAX_CANDIDATES are read, and more than MAX_LIST_DEPTH matches is an
- *   answer of its own (the caller asks for a narrower query). A tenant small enough is scanned
- *   instead, so other tenants' users never crowd its candidates out.
+ * - a query reads at most MAX_LIST_DEPTH + 1 candidates from the trigram index users_search:
+ *   the tenant's rows that hold all the term's trigrams, each rechecked for the substring on the
+ *   narrow copy of its keys the index keeps, which also holds the sort columns. More candidates
+ *   than that is an answer of its own: the caller asks for a narrower query.
  */
 
 export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
-/** The deepest row a page may reach (page × size), and the most matches a query may have. */
+/** The deepest row a page may reach (page × size), and the most users a query may match. */
 export const MAX_LIST_DEPTH = 10_000;
 /** A query is matched by its trigrams, so it needs three characters (after folding). */
 export const MIN_QUERY_CHARACTERS = 3;
-/** Candidate rows a query reads at most; a tenant with at most this many users is scanned instead. */
-export const MAX_CANDIDATES = 20_000;
 
-// Each order and the index that serves it; its last, implicit column is the rowid.
+// Each order, the index that serves it (its last, implicit column is the rowid), and the column
+// of the same name in users_search.
 const ORDERS: Record<UserSortKey, { column: string; index: string }> = {
   createdAt: { column: "created_at", index: "users_tenant_created_at_idx" },
   updatedAt: { column: "updated_at", index: "users_tenant_updated_at_idx" },
@@ -50,9 +49,12 @@ export type ListedUser = User & { identitiesCount: number };
 
 export type ListUsersResult =
   | { kind: "page"; total: number; users: ListedUser[] }
-  /** More than MAX_LIST_DEPTH users match. */
+  /** More than MAX_LIST_DEPTH users match the query. */
   | { kind: "tooManyMatches" }
-  /** More than MAX_CANDIDATES users share the query's trigrams: too many to tell how many match. */
+  /**
+   * More than MAX_LIST_DEPTH users hold all the query's trigrams, and not all of the first of
+   * them contain the query itself: how many do is not counted.
+   */
   | { kind: "tooCommon" };
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -68,61 +70,39 @@ function prepared(db: Db, text: string): Statement {
 
 type Fragment = { sql: string; args: unknown[] };
 
-const RECHECK = "(instr(u.email_normalized, ?) > 0 or instr(u.name_folded, ?) > 0 or instr(u.unique_code_folded, ?) > 0)";
-
-/** An FTS5 query for the rows holding every trigram of the term, each trigram quoted as a string. */
-export function trigramQuery(term: TextKey): string {
+/** An FTS5 query for the rows holding the tenant's tag and every trigram of the term (anywhere), each quoted. */
+export function trigramQuery(tenantTag: string, term: TextKey): string {
   const chars = Array.from(term);
-  const trigrams = new Set<string>();
+  const trigrams = new Set<string>([tenantTag]);
   for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(""));
   return [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(" AND ");
 }
 
-/**
- * The rows (as `u`) that may match: a small tenant's users, or the users holding the term's
- * trigrams (at most MAX_CANDIDATES + 1 of them, so that a full window shows there are more).
- * The join order is forced: the planner would otherwise walk the whole tenant.
- */
-function candidates(tenantId: string, term: TextKey, scanTenant: boolean): Fragment {
-  if (scanTenant) return { sql: "from users u indexed by users_tenant_created_at_idx where u.tenant_id = ?", args: [tenantId] };
-  return {
-    sql: "from (select rowid as r from users_search where users_search match ? limit ?) c cross join users u on u.rowid = c.r where 1",
-    args: [trigramQuery(term), MAX_CANDIDATES + 1],
-  };
-}
-
 /** The statements a list runs before it reads the page's rows; exported for plan tests and the benchmark. */
-export function listStatements(input: ListUsersInput, scanTenant = false): { count: Fragment; page: Fragment } {
+export function listStatements(input: ListUsersInput, tenantTag: string): { count: Fragment; page: Fragment } {
   const { column, index } = ORDERS[input.sortKey];
   const dir = input.sortDirection === "asc" ? "asc" : "desc";
+  const order = `order by ${column} ${dir}, rowid ${dir} limit ? offset ?`;
   const window = [input.size, (input.page - 1) * input.size];
-  if (input.query === undefined) {
+  const term = input.query;
+  if (term === undefined) {
     return {
       count: { sql: "select user_count as total from tenants where id = ?", args: [input.tenantId] },
-      page: {
-        sql: `select rowid as r from users indexed by ${index} where tenant_id = ? order by ${column} ${dir}, rowid ${dir} limit ? offset ?`,
-        args: [input.tenantId, ...window],
-      },
+      page: { sql: `select rowid as r from users indexed by ${index} where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
     };
   }
-  const from = candidates(input.tenantId, input.query, scanTenant);
-  const recheck = [input.query, input.query, input.query];
+  // detail=none keeps no positions, so a candidate may hold the trigrams apart (or another
+  // tenant's tag inside a key): each is rechecked on the keys kept beside it.
+  const candidates =
+    "(select rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code " +
+    "from users_search where users_search match ? limit ?)";
+  const matches = "tenant_tag = ? and (instr(email_normalized, ?) > 0 or instr(name_folded, ?) > 0 or instr(unique_code_folded, ?) > 0)";
+  const from = [trigramQuery(tenantTag, term), MAX_LIST_DEPTH + 1];
+  const matchArgs = [tenantTag, term, term, term];
   return {
-    // All candidates are read (at most MAX_CANDIDATES + 1), so that both counts are exact.
-    count: {
-      sql: `select count(*) as candidates, coalesce(sum(u.tenant_id = ? and ${RECHECK}), 0) as total ${from.sql}`,
-      args: [input.tenantId, ...recheck, ...from.args],
-    },
-    // At most MAX_LIST_DEPTH matches are sorted: the count has said so before this runs.
-    page: {
-      sql: `select u.rowid as r ${from.sql} and u.tenant_id = ? and ${RECHECK} order by u.${column} ${dir}, u.rowid ${dir} limit ? offset ?`,
-      args: [...from.args, input.tenantId, ...recheck, ...window],
-    },
+    count: { sql: `select count(*) as candidates, coalesce(sum(${matches}), 0) as total from ${candidates}`, args: [...matchArgs, ...from] },
+    page: { sql: `select rowid as r from ${candidates} where ${matches} ${order}`, args: [...from, ...matchArgs, ...window] },
   };
-}
-
-function tenantUserCount(db: Db, tenantId: string): number {
-  return (prepared(db, "select user_count as n from tenants where id = ?").get(tenantId) as { n: number } | undefined)?.n ?? 0;
 }
 
 /** One page of a tenant's users, or why a query cannot be answered with one. */
@@ -131,16 +111,16 @@ export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
   if (input.query !== undefined && Array.from(input.query).length < MIN_QUERY_CHARACTERS) {
     throw new RangeError(`a query has at least ${MIN_QUERY_CHARACTERS} characters`);
   }
-  const scanTenant = input.query !== undefined && tenantUserCount(db, input.tenantId) <= MAX_CANDIDATES;
-  const { count, page } = listStatements(input, scanTenant);
-  const counted = prepared(db, count.sql).get(...count.args) as { total: number; candidates?: number } | undefined;
-  const total = counted?.total ?? 0;
-  if (input.query !== undefined && total > MAX_LIST_DEPTH) return { kind: "tooManyMatches" };
-  if ((counted?.candidates ?? 0) > MAX_CANDIDATES) return { kind: "tooCommon" };
-  const offset = (input.page - 1) * input.size;
-  if (total <= offset) return { kind: "page", total, users: [] };
+  const tenant = prepared(db, "select search_tag as tag from tenants where id = ?").get(input.tenantId) as { tag: string } | undefined;
+  if (!tenant) return { kind: "page", total: 0, users: [] };
+  const { count, page } = listStatements(input, tenant.tag);
+  const counted = prepared(db, count.sql).get(...count.args) as { total: number; candidates?: number };
+  if (counted.candidates !== undefined && counted.candidates > MAX_LIST_DEPTH) {
+    return counted.total > MAX_LIST_DEPTH ? { kind: "tooManyMatches" } : { kind: "tooCommon" };
+  }
+  if (counted.total <= (input.page - 1) * input.size) return { kind: "page", total: counted.total, users: [] };
   const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
-  return { kind: "page", total, users: usersByRowid(db, rowids) };
+  return { kind: "page", total: counted.total, users: usersByRowid(db, rowids) };
 }
 
 /** The users with these rowids, in that order, with how many identities each has. */

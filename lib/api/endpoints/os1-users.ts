@@ -1,5 +1,5 @@
 import { findUserByRef, findUsersByRefs, mobilesOfUsers, type UserRef } from "@/db/queries/user-directory";
-import { listUsers, MAX_CANDIDATES, MAX_LIST_DEPTH } from "@/db/queries/user-list";
+import { listUsers, MAX_LIST_DEPTH } from "@/db/queries/user-list";
 import type { User } from "@/db/schema";
 import { os1 } from "../dialects/os1";
 import { ApiError } from "../errors";
@@ -66,7 +66,7 @@ export const listUsersRoute = apiRoute({ dialect: os1, action: "readUsers", quer
     throw new ApiError("invalid_input", `query matches more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`);
   }
   if (listed.kind === "tooCommon") {
-    throw new ApiError("invalid_input", `query is too common to count its matches (more than ${MAX_CANDIDATES.toLocaleString("en-US")} users hold its letters); use a longer or more specific query`);
+    throw new ApiError("invalid_input", `query is too common to count its matches (more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users hold its letters); use a longer or more specific query`);
   }
   const { total, users } = listed;
   const selected = query.select ? new Set(["id", ...query.select]) : null;
