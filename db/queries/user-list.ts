@@ -2,6 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import type { Db } from "../client";
 import { users, type TextKey, type User } from "../schema";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
 
 /**
  * OS1 ListUsers: one page of a tenant's users in one of five orders, optionally narrowed by a
@@ -20,10 +21,7 @@ import { users, type TextKey, type User } from "../schema";
 export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
-/** The deepest row a page may reach (page × size), and the most users a query may match. */
-export const MAX_LIST_DEPTH = 10_000;
-/** A query is matched by its trigrams, so it needs three characters (after folding). */
-export const MIN_QUERY_CHARACTERS = 3;
+export { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS };
 
 // Each order, the index that serves it (its last, implicit column is the rowid), and the column
 // of the same name in users_search.

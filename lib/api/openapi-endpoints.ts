@@ -153,10 +153,10 @@ export const ENDPOINTS: EndpointSpec[] = [
     description: "Pages through the tenant's users, newest first by default.",
     query: s.listUsersQuery,
     parameters: {
-      page: { description: "Page number, from 1 (default 1).", example: "1" },
+      page: { description: "Page number, from 1 (default 1). A list goes at most 10,000 rows deep: page × size above 10,000 is a 400; narrow the list with `query` instead.", example: "1" },
       size: { description: "Users per page, 1–100 (default 20).", example: "20" },
       select: { description: `Comma-separated attributes to return (\`id\` is always kept): ${s.OS1_USER_ATTRIBUTES.join(", ")}.`, example: "name,email" },
-      query: { description: "Matches email, name and unique code, case-insensitively." },
+      query: { description: "Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: `STRASSE` finds Straße). At least 3 characters; a query that matches more than 10,000 users is a 400 asking for a longer one." },
       sortBy: { description: "Sort direction." },
       sortKey: { description: "Attribute to sort by; any other value is a 400." },
       additionalInfo: { description: "`true` adds `additionalInfo: {active, deactivatedAt, identitiesCount}` to each user (default false)." },

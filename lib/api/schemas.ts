@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list-limits";
 import { foldText } from "@/lib/domain/email";
 
 /** Lowercase UUID, as every Roster id is written (the Mendix spec's own pattern). */
@@ -110,7 +110,7 @@ export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
 export const listUsersQuery = z.object({
-  page: positiveInt("page", 1, MAX_LIST_DEPTH).default(1),
+  page: positiveInt("page", 1).default(1),
   size: positiveInt("size", 1, 100).default(20),
   select: z
     .string()
