@@ -114,7 +114,8 @@ function main(): void {
       statementTimes.get(sql)!.push(ms);
     });
 
-    console.log(`${"request".padEnd(58)} ${"answer".padEnd(16)} ${"stmts".padStart(5)} ${"slowest stmt".padStart(12)} ${"median call".padStart(11)}`);
+    // Per request: the slowest statement of each run, as the worst run and the median run, and the whole call.
+    console.log(`${"request".padEnd(58)} ${"answer".padEnd(16)} ${"stmts".padStart(5)} ${"slowest stmt".padStart(12)} ${"p50 slowest".padStart(11)} ${"p50 call".padStart(9)}`);
     let slowest = { ms: 0, label: "" };
     for (const request of requests()) {
       const slowestPerRun: number[] = [];
@@ -134,7 +135,8 @@ function main(): void {
       }
       const worst = Math.max(...slowestPerRun);
       if (worst > slowest.ms) slowest = { ms: worst, label: request.label };
-      console.log(`${request.label.padEnd(58)} ${answer.padEnd(16)} ${String(statements).padStart(5)} ${`${worst.toFixed(2)} ms`.padStart(12)} ${`${median(calls).toFixed(2)} ms`.padStart(11)}`);
+      const columns = [`${worst.toFixed(2)} ms`.padStart(12), `${median(slowestPerRun).toFixed(2)} ms`.padStart(11), `${median(calls).toFixed(2)} ms`.padStart(9)];
+      console.log(`${request.label.padEnd(58)} ${answer.padEnd(16)} ${String(statements).padStart(5)} ${columns.join(" ")}`);
     }
     console.log(`\nstatements seen: ${statementTimes.size}; slowest single statement: ${slowest.ms.toFixed(2)} ms (${slowest.label})`);
     console.log(`ratio to the ${TARGET_MS} ms target: ${(slowest.ms / TARGET_MS).toFixed(2)} (must be < 1) — ${slowest.ms < TARGET_MS ? "PASS" : "FAIL"}`);
