@@ -58,13 +58,18 @@ describe("listUsers on a tenant searched through the trigram index", () => {
 
   it("says when a query matches more than 10,000 users", () => {
     expect(matching("big.example").length).toBeGreaterThan(MAX_LIST_DEPTH);
-    expect(list(big.tenantId, "big.example")).toEqual({ kind: "tooManyMatches" });
+    expect(list(big.tenantId, "big.example")).toEqual({ kind: "tooBroad" });
   });
 
-  it("says when a query's trigrams are too common to count its matches", () => {
+  it("says so too when more than 10,000 users hold the query's trigrams, apart", () => {
     // "emp" (every unique code), "mpl" and "ple" (every address at *.example): 12,000 candidates, no match.
     expect(matching("emple")).toEqual([]);
-    expect(list(big.tenantId, "emple")).toEqual({ kind: "tooCommon" });
+    expect(list(big.tenantId, "emple")).toEqual({ kind: "tooBroad" });
+  });
+
+  it("counts the matches of a page past the last one", () => {
+    const expected = matching("zhang.").length;
+    expect(list(big.tenantId, "zhang.", { page: 50, size: 100 })).toEqual({ kind: "page", total: expected, users: [] });
   });
 
   it("answers a small tenant exactly, whatever the big tenant holds", () => {

@@ -12,10 +12,11 @@ import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
  * - a page is read from an index in the asked order, rowid breaking ties (the index holds it),
  *   at most MAX_LIST_DEPTH rows deep; the total of an unfiltered list is the tenant's user
  *   count, which triggers keep;
- * - a query reads at most MAX_LIST_DEPTH + 1 candidates from the trigram index users_search:
- *   the tenant's rows that hold all the term's trigrams, each rechecked for the substring on the
- *   narrow copy of its keys the index keeps, which also holds the sort columns. More candidates
- *   than that is an answer of its own: the caller asks for a narrower query.
+ * - a query's candidates are the tenant's rows of the trigram index users_search that hold all
+ *   the term's trigrams. More than MAX_LIST_DEPTH of them is an answer of its own (the caller
+ *   asks for a narrower query), told on the index alone; otherwise each is rechecked for the
+ *   substring on the narrow copy of its keys the index keeps, which also holds the sort
+ *   columns, so no wide users row is read before the page's own.
  */
 
 export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
@@ -47,13 +48,11 @@ export type ListedUser = User & { identitiesCount: number };
 
 export type ListUsersResult =
   | { kind: "page"; total: number; users: ListedUser[] }
-  /** More than MAX_LIST_DEPTH users match the query. */
-  | { kind: "tooManyMatches" }
   /**
-   * More than MAX_LIST_DEPTH users hold all the query's trigrams, and not all of the first of
-   * them contain the query itself: how many do is not counted.
+   * More than MAX_LIST_DEPTH of the tenant's users hold every trigram of the query: more than
+   * that many match it, or too many to tell how many do without reading them all.
    */
-  | { kind: "tooCommon" };
+  | { kind: "tooBroad" };
 
 type Statement = Database.Statement<unknown[], unknown>;
 const statements = new WeakMap<Database.Database, Map<string, Statement>>();
@@ -76,8 +75,16 @@ export function trigramQuery(tenantTag: string, term: TextKey): string {
   return [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(" AND ");
 }
 
-/** The statements a list runs before it reads the page's rows; exported for plan tests and the benchmark. */
-export function listStatements(input: ListUsersInput, tenantTag: string): { count: Fragment; page: Fragment } {
+type Statements = {
+  /** The rows a query may match, counted on the trigram index alone (at most MAX_LIST_DEPTH + 1). */
+  candidates?: Fragment;
+  /** The page's rowids in order; with a query, each row also carries the total. */
+  page: Fragment;
+  count: Fragment;
+};
+
+/** The statements a list runs before it reads the page's users; exported for plan tests and the benchmark. */
+export function listStatements(input: ListUsersInput, tenantTag: string): Statements {
   const { column, index } = ORDERS[input.sortKey];
   const dir = input.sortDirection === "asc" ? "asc" : "desc";
   const order = `order by ${column} ${dir}, rowid ${dir} limit ? offset ?`;
@@ -89,17 +96,18 @@ export function listStatements(input: ListUsersInput, tenantTag: string): { coun
       page: { sql: `select rowid as r from users indexed by ${index} where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
     };
   }
+  const match = [trigramQuery(tenantTag, term), MAX_LIST_DEPTH + 1];
   // detail=none keeps no positions, so a candidate may hold the trigrams apart (or another
   // tenant's tag inside a key): each is rechecked on the keys kept beside it.
   const candidates =
     "(select rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code " +
     "from users_search where users_search match ? limit ?)";
   const matches = "tenant_tag = ? and (instr(email_normalized, ?) > 0 or instr(name_folded, ?) > 0 or instr(unique_code_folded, ?) > 0)";
-  const from = [trigramQuery(tenantTag, term), MAX_LIST_DEPTH + 1];
   const matchArgs = [tenantTag, term, term, term];
   return {
-    count: { sql: `select count(*) as candidates, coalesce(sum(${matches}), 0) as total from ${candidates}`, args: [...matchArgs, ...from] },
-    page: { sql: `select rowid as r from ${candidates} where ${matches} ${order}`, args: [...from, ...matchArgs, ...window] },
+    candidates: { sql: "select count(*) as n from (select rowid from users_search where users_search match ? limit ?)", args: match },
+    page: { sql: `select rowid as r, count(*) over () as total from ${candidates} where ${matches} ${order}`, args: [...match, ...matchArgs, ...window] },
+    count: { sql: `select count(*) as total from ${candidates} where ${matches}`, args: [...match, ...matchArgs] },
   };
 }
 
@@ -111,14 +119,19 @@ export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
   }
   const tenant = prepared(db, "select search_tag as tag from tenants where id = ?").get(input.tenantId) as { tag: string } | undefined;
   if (!tenant) return { kind: "page", total: 0, users: [] };
-  const { count, page } = listStatements(input, tenant.tag);
-  const counted = prepared(db, count.sql).get(...count.args) as { total: number; candidates?: number };
-  if (counted.candidates !== undefined && counted.candidates > MAX_LIST_DEPTH) {
-    return counted.total > MAX_LIST_DEPTH ? { kind: "tooManyMatches" } : { kind: "tooCommon" };
+  const { candidates, page, count } = listStatements(input, tenant.tag);
+  const total = () => (prepared(db, count.sql).get(...count.args) as { total: number }).total;
+  if (!candidates) {
+    const n = total();
+    if (n <= (input.page - 1) * input.size) return { kind: "page", total: n, users: [] };
+    const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
+    return { kind: "page", total: n, users: usersByRowid(db, rowids) };
   }
-  if (counted.total <= (input.page - 1) * input.size) return { kind: "page", total: counted.total, users: [] };
-  const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
-  return { kind: "page", total: counted.total, users: usersByRowid(db, rowids) };
+  if ((prepared(db, candidates.sql).get(...candidates.args) as { n: number }).n > MAX_LIST_DEPTH) return { kind: "tooBroad" };
+  const rows = prepared(db, page.sql).all(...page.args) as { r: number; total: number }[];
+  // A page past the last match has no row to carry the total: count it then.
+  const n = rows[0]?.total ?? (input.page === 1 ? 0 : total());
+  return { kind: "page", total: n, users: usersByRowid(db, rows.map((row) => row.r)) };
 }
 
 /** The users with these rowids, in that order, with how many identities each has. */

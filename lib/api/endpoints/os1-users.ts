@@ -62,11 +62,8 @@ export const listUsersRoute = apiRoute({ dialect: os1, action: "readUsers", quer
     sortKey: query.sortKey,
     sortDirection: query.sortBy,
   });
-  if (listed.kind === "tooManyMatches") {
-    throw new ApiError("invalid_input", `query matches more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`);
-  }
-  if (listed.kind === "tooCommon") {
-    throw new ApiError("invalid_input", `query is too common to count its matches (more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users hold its letters); use a longer or more specific query`);
+  if (listed.kind === "tooBroad") {
+    throw new ApiError("invalid_input", `query is too broad: it may match more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`);
   }
   const { total, users } = listed;
   const selected = query.select ? new Set(["id", ...query.select]) : null;
