@@ -42,6 +42,9 @@ export function suspendTriggers(sqlite: Database.Database, tables: string[], opt
  * would have done row by row: adds them to the search index and to the tenant's user count.
  */
 export function indexNewUsers(sqlite: Database.Database, tenantId: string, afterRowid: number): void {
+  // Merging index segments while a million rows stream in costs a quarter of the fill (1.8 of
+  // 6.7 s); queries run as fast on the unmerged segments, and later writes merge them as usual.
+  sqlite.exec("insert into users_search (users_search, rank) values ('automerge', 0)");
   sqlite
     .prepare(
       "insert into users_search (rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code) " +
@@ -49,5 +52,6 @@ export function indexNewUsers(sqlite: Database.Database, tenantId: string, after
         "from users u join tenants t on t.id = u.tenant_id where u.rowid > ?",
     )
     .run(afterRowid);
+  sqlite.exec("insert into users_search (users_search, rank) values ('automerge', 4)"); // FTS5's default
   sqlite.prepare("update tenants set user_count = user_count + (select count(*) from users where rowid > ?) where id = ?").run(afterRowid, tenantId);
 }
