@@ -115,7 +115,7 @@ describe("listUsers", () => {
   it("reads every unfiltered page from an index, in order, without a sort or a table scan", () => {
     for (const sortKey of USER_SORT_KEYS) {
       for (const sortDirection of ["asc", "desc"] as const) {
-        const { count, page: pageStatement } = listStatements({ tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection }, tenant.searchTag);
+        const { count, page: pageStatement } = listStatements({ tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection }, { tag: tenant.searchTag, alone: false });
         const detail = plan(db, pageStatement);
         expect(detail, `${sortKey} ${sortDirection}`).toMatch(/^SEARCH users USING COVERING INDEX users_tenant_\w+ \(tenant_id=\?\)$/);
         expect(plan(db, count)).toMatch(/^SEARCH tenants USING INDEX sqlite_autoindex_tenants_1 \(id=\?\)$/);
@@ -126,7 +126,7 @@ describe("listUsers", () => {
   it("answers a query from the trigram index alone: candidates counted on the index, at most 10,001 rechecked and sorted", () => {
     for (const sortKey of USER_SORT_KEYS) {
       const input: ListUsersInput = { tenantId: tenant.id, page: 1, size: 20, query: foldText("émile"), sortKey, sortDirection: "asc" };
-      const { candidates, page: pageStatement, count } = listStatements(input, tenant.searchTag);
+      const { candidates, page: pageStatement, count } = listStatements(input, { tag: tenant.searchTag, alone: false });
       const fromIndex = "CO-ROUTINE \\(subquery-\\d+\\) \\| SCAN users_search VIRTUAL TABLE INDEX 0:M\\d+ \\| SCAN \\(subquery-\\d+\\)";
       expect(plan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
       expect(plan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
@@ -139,6 +139,7 @@ describe("listUsers", () => {
     expect(trigramQuery("\u{F0001}\u{F0002}\u{F0003}", foldText("abcabc"))).toBe('"\u{F0001}\u{F0002}\u{F0003}" AND "abc" AND "bca" AND "cab"');
     expect(trigramQuery("TAG", foldText('a"b"'))).toBe('"TAG" AND "a""b" AND """b"""');
     expect(trigramQuery("TAG", foldText("Zoë"))).toBe('"TAG" AND "zoë"');
+    expect(trigramQuery(null, foldText("Zoë"))).toBe('"zoë"');
   });
 
   it("keeps the trigram index and the user count in step with inserts, renames and deletes", () => {
@@ -158,3 +159,19 @@ describe("listUsers", () => {
   });
 });
 
+
+describe("listUsers when the tenant holds every user of the database", () => {
+  const db = createTestDb();
+  const only = makeTenant(db);
+  const users = NAMES.map((name, i) => createUser(db, { tenantId: only.id, ...newUserFields({ email: `only.${i}@example.test`, name }) }));
+
+  it("leaves the tag out of the index query and still answers exactly", () => {
+    const input: ListUsersInput = { tenantId: only.id, page: 1, size: 20, query: foldText("ÉMILE"), sortKey: "name", sortDirection: "asc" };
+    expect(listStatements(input, { tag: only.searchTag, alone: true }).candidates!.args[0]).toBe('"émi" AND "mil" AND "ile"');
+    const result = listUsers(db, input);
+    expect(result.kind === "page" && result.users.map((u) => u.id)).toEqual([users[9]!.id, users[0]!.id]);
+    // A second tenant's users make the tag necessary again.
+    createUser(db, { tenantId: makeTenant(db).id, ...newUserFields({ email: "emile@other.test", name: "Émile Other" }) });
+    expect(listUsers(db, input)).toMatchObject({ kind: "page", total: 2 });
+  });
+});
