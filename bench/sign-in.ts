@@ -20,11 +20,11 @@ import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { createAdmin } from "@/db/queries/admins";
 import { ensureTenant } from "@/db/queries/tenants";
 import { hashPassword } from "@/lib/auth/password";
-import { emailFields } from "@/lib/domain/email";
 import { freePort, startProcess, stopAll, waitForHttp } from "./lib/processes";
 import { median } from "./lib/stats";
 import { health } from "@/lib/api/endpoints/service";
 import { sessionContracts } from "@/lib/contracts/session";
+import { adminUserFields } from "@/lib/domain/user-fields";
 
 const { values } = parseArgs({
   options: {
@@ -79,7 +79,7 @@ async function createAdmins(count: number): Promise<Admin[]> {
     for (let i = 0; i < count; i++) {
       const email = `admin-${i}@bench-sign-in.example`;
       const password = `bench-password-${i}-${Date.now()}`;
-      createAdmin(db, { tenantId: tenant.id, ...emailFields(email), role: "admin", passwordHash: await hashPassword(password) });
+      createAdmin(db, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash: await hashPassword(password) });
       made.push({ email, password });
     }
     return made;

@@ -13,9 +13,15 @@ export const tenants = sqliteTable(
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
+    // Kept exact by triggers on users (db/migrations, docs/decisions/0013): a count(*) of a
+    // million-user tenant takes ~45 ms, too long for every unfiltered ListUsers page.
+    userCount: integer("user_count").notNull().default(0),
+    // Three private-use characters, one trigram: the tenant's token in the users_search index,
+    // so that a query's candidates are the tenant's own rows (docs/decisions/0013).
+    searchTag: text("search_tag").notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("tenants_name_unique").on(t.name)],
+  (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],
 );
 
 export type UserProperties = {
@@ -38,6 +44,12 @@ export type ActorRef = { id: string; name: string };
  */
 export type EmailKey = string & { readonly __emailKey: true };
 
+/** Any other text as searched case-insensitively (names, unique codes): made only by foldText (lib/domain/email.ts). */
+export type TextKey = string & { readonly __textKey: true };
+
+/** The rules that make both kinds of key, handed to code in db/ that writes keys itself (the seed). */
+export type SearchKeys = { email: (email: string) => EmailKey; text: (text: string) => TextKey };
+
 export const users = sqliteTable(
   "users",
   {
@@ -49,9 +61,12 @@ export const users = sqliteTable(
     // Trimmed and lower-cased: the key for exact and prefix lookups.
     emailNormalized: text("email_normalized").notNull(),
     name: text("name").notNull(),
+    // The keys ListUsers sorts by and searches in (docs/decisions/0013).
+    nameFolded: text("name_folded").$type<TextKey>().notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     state: text("state").notNull(),
     uniqueCode: text("unique_code").notNull(),
+    uniqueCodeFolded: text("unique_code_folded").$type<TextKey>().notNull(),
     userCode: text("user_code"),
     aaaId: text("aaa_id"),
     participantType: text("participant_type").notNull().default("users"),
@@ -71,8 +86,21 @@ export const users = sqliteTable(
     index("users_tenant_user_code_idx").on(t.tenantId, t.userCode),
     index("users_tenant_aaa_id_idx").on(t.tenantId, t.aaaId),
     index("users_tenant_created_at_idx").on(t.tenantId, t.createdAt),
+    index("users_tenant_updated_at_idx").on(t.tenantId, t.updatedAt),
+    index("users_tenant_name_folded_idx").on(t.tenantId, t.nameFolded),
   ],
 );
+
+/**
+ * Users whose stored keys (name_folded, unique_code_folded) a migration could not compute: SQL
+ * has no Unicode folding, so a migration queues the rows with non-ASCII text here and
+ * prepareDatabase (lib/setup/database.ts) folds them with foldText before anything is served.
+ */
+export const usersToRefold = sqliteTable("users_to_refold", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+});
 
 /** Emails other than the primary one (which lives on `users.email`). */
 export const userEmails = sqliteTable(

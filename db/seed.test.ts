@@ -1,14 +1,18 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
+import { searchCopyDiffers } from "@/test/search";
 import { createUser } from "./queries/users";
 import { identities, identityProviders, tenants, userEmails, userMobiles, users } from "./schema";
+import type { Db } from "./client";
+import { listUsers } from "./queries/user-list";
 import { seedTenant } from "./seed";
-import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { foldText, normalizeEmail, searchKeys } from "@/lib/domain/email";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 describe("seedTenant", () => {
   const db = createTestDb();
-  const result = seedTenant(db, { tenantName: "Acme", users: 500, seed: 7 });
+  const result = seedTenant(db, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
   const tenantUsers = db.select().from(users).where(eq(users.tenantId, result.tenantId)).all();
 
   it("creates the tenant, the vendor-doc users and the generated users", () => {
@@ -24,6 +28,11 @@ describe("seedTenant", () => {
     const otherEmails = db.select().from(userEmails).all();
     expect(tenantUsers.filter((u) => u.emailNormalized !== normalizeEmail(u.email))).toEqual([]);
     expect(otherEmails.filter((e) => e.emailNormalized !== normalizeEmail(e.email))).toEqual([]);
+  });
+
+  it("stores the name and code keys foldText gives, for names outside ASCII too", () => {
+    expect(tenantUsers.filter((u) => u.nameFolded !== foldText(u.name) || u.uniqueCodeFolded !== foldText(u.uniqueCode))).toEqual([]);
+    expect(tenantUsers.some((u) => u.nameFolded !== u.name.toLowerCase() || /[^\x00-\x7f]/.test(u.name))).toBe(true);
   });
 
   it("generates realistic, varied users", () => {
@@ -59,32 +68,60 @@ describe("seedTenant", () => {
 
   it("is deterministic for a given seed", () => {
     const other = createTestDb();
-    seedTenant(other, { tenantName: "Acme", users: 500, seed: 7 });
+    seedTenant(other, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
     const project = (rows: typeof tenantUsers) => rows.map((u) => [u.id, u.email, u.name, u.active, u.properties]).sort();
     expect(project(other.select().from(users).all())).toEqual(project(tenantUsers));
     const different = createTestDb();
-    seedTenant(different, { tenantName: "Acme", users: 500, seed: 8 });
+    seedTenant(different, { tenantName: "Acme", users: 500, seed: 8, keys: searchKeys });
     expect(project(different.select().from(users).all())).not.toEqual(project(tenantUsers));
   });
 
   it("adds to an existing tenant without clashing", () => {
-    const again = seedTenant(db, { tenantName: "Acme", users: 100, seed: 7 });
+    const again = seedTenant(db, { tenantName: "Acme", users: 100, seed: 7, keys: searchKeys });
     expect(again).toMatchObject({ tenantId: result.tenantId, createdTenant: false, usersCreated: 100, fixedUsersCreated: [] });
     expect(db.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(602);
     expect(db.select().from(tenants).all()).toHaveLength(1);
+    expectSearchAndCountsInStep(db, result.tenantId, 602);
   });
 
   it("writes nothing when it fails part-way", () => {
     const fresh = createTestDb();
-    const first = seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1 });
+    const first = seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys });
     const before = fresh.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
     // A user squatting on the email of the 15th generated user makes the next seed fail midway.
     const probe = createTestDb();
-    seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1 });
+    seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1, keys: searchKeys });
     const fifteenth = probe.select().from(users).where(eq(users.uniqueCode, "EMP0000015")).get()!;
-    createUser(fresh, { tenantId: first.tenantId, ...emailFields(fifteenth.email.toUpperCase()), name: "Squatter" });
-    expect(() => seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1 })).toThrow(/UNIQUE/);
+    createUser(fresh, { tenantId: first.tenantId, ...newUserFields({ email: fifteenth.email.toUpperCase(), name: "Squatter" }) });
+    expect(() => seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys })).toThrow(/UNIQUE/);
     expect(fresh.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(before + 1);
     expect(fresh.select({ n: sql<number>`count(*)` }).from(identities).where(eq(identities.tenantId, first.tenantId)).get()!.n).toBeGreaterThan(0);
+    expectSearchAndCountsInStep(fresh, first.tenantId, before + 1);
+  });
+});
+
+/** The tenant's user count, the trigram index and the triggers that keep both are as if every user had been inserted alone. */
+function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
+  expect(db.select({ n: tenants.userCount }).from(tenants).where(eq(tenants.id, tenantId)).get()!.n).toBe(users);
+  expect(() => db.$client.prepare("insert into users_search (users_search, rank) values ('integrity-check', 1)").run()).not.toThrow();
+  expect(searchCopyDiffers(db)).toBe(0);
+  const triggers = db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all();
+  expect(triggers.map((t) => (t as { name: string }).name)).toEqual([
+    "users_count_delete", "users_count_insert", "users_count_move", "users_search_delete", "users_search_insert", "users_search_update",
+  ]);
+  const last = db.$client.prepare("select email, name from users where tenant_id = ? order by rowid desc limit 1").get(tenantId) as { email: string; name: string };
+  const found = listUsers(db, { tenantId, page: 1, size: 100, query: foldText(last.email), sortKey: "email", sortDirection: "asc" });
+  expect(found.kind === "page" && found.users.map((u) => u.email)).toEqual([last.email]);
+}
+
+describe("a bulk seed (indexes and triggers dropped, then rebuilt)", () => {
+  it("ends with every index, trigger, count and search entry a row-by-row load would give", () => {
+    const db = createTestDb();
+    const indexesBefore = db.$client.prepare("select name from sqlite_master where type = 'index' order by name").all();
+    const first = seedTenant(db, { tenantName: "Small", users: 20, seed: 2, keys: searchKeys });
+    const big = seedTenant(db, { tenantName: "Initech", users: 50_000, seed: 2, keys: searchKeys });
+    expect(db.$client.prepare("select name from sqlite_master where type = 'index' order by name").all()).toEqual(indexesBefore);
+    expectSearchAndCountsInStep(db, big.tenantId, 50_002);
+    expectSearchAndCountsInStep(db, first.tenantId, 22);
   });
 });

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import { indexNewUsers, suspendTriggers, switchToRollbackJournal } from "./bulk-load";
 import type { Db } from "./client";
 import { generateIdentities, generateUser, type GeneratedUser } from "./factories";
 import { ensureTenant } from "./queries/tenants";
-import type { EmailKey } from "./schema";
-
-/** Generated addresses are ASCII lower case, so each is its own key (db/seed.test.ts checks this against normalizeEmail). */
-const generatedEmailKey = (email: string) => email as EmailKey;
+import type { SearchKeys, TextKey } from "./schema";
 
 export const MAX_SEED_USERS = 1_000_000;
 
@@ -14,6 +12,8 @@ export type SeedOptions = {
   tenantName: string;
   users: number;
   seed: number;
+  /** How keys are made (lib/domain/email.ts `searchKeys`): db/ writes them but does not own the rule. */
+  keys: SearchKeys;
   /** Called after every batch with the number of generated users written so far. */
   onProgress?: (written: number) => void;
 };
@@ -33,7 +33,8 @@ const REBUILD_INDEXES_FROM = 50_000;
 const SEEDED_TABLES = ["users", "user_mobiles", "user_emails", "identities"];
 
 const USER_COLUMNS = [
-  "id", "tenant_id", "email", "email_normalized", "name", "active", "state", "unique_code", "user_code", "aaa_id",
+  "id", "tenant_id", "email", "email_normalized", "name", "name_folded", "active", "state", "unique_code",
+  "unique_code_folded", "user_code", "aaa_id",
   "participant_type", "category", "sub_category", "template_id", "properties", "created_by", "updated_by",
   "deactivated_at", "deactivated_by", "created_at", "updated_at",
 ] as const;
@@ -70,10 +71,25 @@ export function tenantDomain(tenantName: string): string {
   return `${slug}.example`;
 }
 
-function userRow(user: GeneratedUser, tenantId: string, now: number): unknown[] {
+/** The keys of generated users; names come from short lists, so each is folded once. */
+function generatedUserKeys(keys: SearchKeys) {
+  const names = new Map<string, TextKey>();
+  return {
+    email: keys.email,
+    code: keys.text,
+    name(name: string): TextKey {
+      let key = names.get(name);
+      if (key === undefined) names.set(name, (key = keys.text(name)));
+      return key;
+    },
+  };
+}
+type GeneratedUserKeys = ReturnType<typeof generatedUserKeys>;
+
+function userRow(user: GeneratedUser, tenantId: string, now: number, keys: GeneratedUserKeys): unknown[] {
   return [
-    user.id, tenantId, user.email, generatedEmailKey(user.email), user.name, user.active ? 1 : 0,
-    user.active ? "active:available" : "inactive:deactivated", user.uniqueCode, user.userCode, user.aaaId,
+    user.id, tenantId, user.email, keys.email(user.email), user.name, keys.name(user.name), user.active ? 1 : 0,
+    user.active ? "active:available" : "inactive:deactivated", user.uniqueCode, keys.code(user.uniqueCode), user.userCode, user.aaaId,
     "users", user.category, user.subCategory, "tmpl-employee", JSON.stringify(user.properties), SYSTEM_ACTOR,
     SYSTEM_ACTOR, user.active ? null : now, user.active ? null : SYSTEM_ACTOR, user.createdAt, user.createdAt,
   ];
@@ -94,15 +110,18 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
   const now = Date.now();
   const salt = hashString(options.tenantName);
   const domain = tenantDomain(options.tenantName);
+  const keys = generatedUserKeys(options.keys);
+  const bulk = options.users >= REBUILD_INDEXES_FROM;
 
   // A large page cache keeps the randomly keyed indexes in memory while a big seed writes them.
   const previousCacheSize = sqlite.pragma("cache_size", { simple: true });
   sqlite.pragma("cache_size = -3145728");
-  const restoreJournal = options.users >= REBUILD_INDEXES_FROM ? switchToRollbackJournal(sqlite) : () => {};
+  const restoreJournal = bulk ? switchToRollbackJournal(sqlite) : () => {};
   const run = sqlite.transaction(() => {
     const { tenant, created } = ensureTenant(db, options.tenantName, now);
     const providerIds = ensureDemoProviders(sqlite, tenant.id, now);
-    const restoreIndexes = options.users >= REBUILD_INDEXES_FROM ? dropIndexes(sqlite, SEEDED_TABLES) : () => {};
+    const lastRowidBefore = (sqlite.prepare("select coalesce(max(rowid), 0) as n from users").get() as { n: number }).n;
+    const restore = suspendTriggers(sqlite, SEEDED_TABLES, { indexes: bulk });
     const users = new RowInserter(sqlite, "users", USER_COLUMNS);
     const mobiles = new RowInserter(sqlite, "user_mobiles", MOBILE_COLUMNS);
     const emails = new RowInserter(sqlite, "user_emails", EMAIL_COLUMNS);
@@ -111,7 +130,7 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
     const fixedUsersCreated: string[] = [];
     const findByEmail = sqlite.prepare("select 1 from users where tenant_id = ? and email_normalized = ?");
     for (const fixed of FIXED_USERS) {
-      if (findByEmail.get(tenant.id, fixed.email)) continue;
+      if (findByEmail.get(tenant.id, keys.email(fixed.email))) continue;
       const user = generateUser(options.seed ^ salt, -1 - fixedUsersCreated.length, domain, now);
       const fixedUser: GeneratedUser = {
         ...user,
@@ -122,8 +141,8 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
         userCode: fixed.code,
         aaaId: `AAA-${fixed.code}`,
       };
-      users.add(userRow(fixedUser, tenant.id, now));
-      writeContacts(fixedUser, tenant.id, mobiles, emails);
+      users.add(userRow(fixedUser, tenant.id, now, keys));
+      writeContacts(fixedUser, tenant.id, mobiles, emails, keys);
       identities.add([
         randomUUID(), tenant.id, fixedUser.id, providerIds[0], `oidc|${fixed.code.toLowerCase()}`,
         fixed.email.split("@")[0], fixed.email, fixed.name, "auto", now, now, now,
@@ -136,8 +155,8 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
     for (let i = 0; i < options.users; i++) {
       const index = start + i;
       const user = generateUser(options.seed ^ salt, index, domain, now);
-      users.add(userRow(user, tenant.id, now));
-      writeContacts(user, tenant.id, mobiles, emails);
+      users.add(userRow(user, tenant.id, now, keys));
+      writeContacts(user, tenant.id, mobiles, emails, keys);
       for (const identity of generateIdentities(user, options.seed ^ salt, index, now)) {
         identities.add([
           randomUUID(), tenant.id, user.id, providerIds[identity.providerIndex], identity.externalId,
@@ -149,7 +168,8 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
     }
     // Recreated from their own definitions, unique ones included: a duplicate fails the
     // statement and rolls the whole seed back.
-    restoreIndexes();
+    restore();
+    indexNewUsers(sqlite, tenant.id, lastRowidBefore);
     return {
       tenantId: tenant.id,
       tenantName: tenant.name,
@@ -167,40 +187,13 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
   }
 }
 
-/**
- * In WAL mode every page of a big load is written twice (to the WAL, then checkpointed into the
- * file). When no other process has the database open, a rollback journal writes it once; when
- * one does (a running server), switching fails and the seed simply stays in WAL mode.
- */
-function switchToRollbackJournal(sqlite: Database.Database): () => void {
-  try {
-    sqlite.pragma("journal_mode = DELETE");
-  } catch {
-    return () => {};
-  }
-  return () => {
-    sqlite.pragma("journal_mode = WAL");
-  };
-}
-
-/** Drops the declared indexes of the tables (inside the caller's transaction) and returns how to recreate them. */
-function dropIndexes(sqlite: Database.Database, tables: string[]): () => void {
-  const indexes = sqlite
-    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => "?").join(",")})`)
-    .all(...tables) as { name: string; sql: string }[];
-  for (const index of indexes) sqlite.exec(`drop index "${index.name}"`);
-  return () => {
-    for (const index of indexes) sqlite.exec(index.sql);
-  };
-}
-
-function writeContacts(user: GeneratedUser, tenantId: string, mobiles: RowInserter, emails: RowInserter): void {
+function writeContacts(user: GeneratedUser, tenantId: string, mobiles: RowInserter, emails: RowInserter, keys: GeneratedUserKeys): void {
   mobiles.add([tenantId, user.id, "primary", user.primaryMobile.countryCode, user.primaryMobile.number, user.createdAt, user.createdAt]);
   if (user.secondaryMobile) {
     mobiles.add([tenantId, user.id, "secondary", user.secondaryMobile.countryCode, user.secondaryMobile.number, user.createdAt, user.createdAt]);
   }
   if (user.otherEmail) {
-    emails.add([randomUUID(), tenantId, user.id, user.otherEmail, generatedEmailKey(user.otherEmail), "personal", user.createdAt, user.createdAt]);
+    emails.add([randomUUID(), tenantId, user.id, user.otherEmail, keys.email(user.otherEmail), "personal", user.createdAt, user.createdAt]);
   }
 }
 

@@ -3,11 +3,11 @@ import http from "node:http";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
-import { checkDatabase, closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { checkDatabase, closeDatabase, openDatabase } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
+import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
-import { migrateEmailKeys } from "@/lib/setup/email-keys";
 import { dispatchApiRequest, keepGetBodyForNext } from "./api-dispatch";
 import { prepareRequest } from "./prepare-request";
 
@@ -30,8 +30,7 @@ async function main(): Promise<void> {
   }
 
   const db = openDatabase(databasePath(env));
-  migrateDatabase(db);
-  migrateEmailKeys(db);
+  prepareDatabase(db);
   // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
   const database = checkDatabase(db);
   if (!database.ok) {

@@ -2,12 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
-import { closeDatabase, migrateDatabase, openDatabase, type Db } from "@/db/client";
+import { closeDatabase, openDatabase, type Db } from "@/db/client";
+import { prepareDatabase } from "@/lib/setup/database";
 
 /** A fresh, migrated in-memory database for one test file. */
 export function createTestDb(): Db {
   const db = openDatabase(":memory:");
-  migrateDatabase(db);
+  prepareDatabase(db);
   afterAll(() => closeDatabase(db));
   return db;
 }

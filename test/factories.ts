@@ -7,7 +7,7 @@ import { createUser } from "@/db/queries/users";
 import { sessions, type AdminRole } from "@/db/schema";
 import { SCOPES } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
-import { emailFields } from "@/lib/domain/email";
+import { adminUserFields, newUserFields } from "@/lib/domain/user-fields";
 
 // Not a real password: tests authenticate with tokens, and scrypt would slow every fixture.
 const TEST_PASSWORD_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -17,12 +17,12 @@ export function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`) 
 }
 
 export function makeUser(db: Db, tenantId: string, overrides: { email?: string; active?: boolean } = {}) {
-  return createUser(db, { tenantId, ...emailFields(overrides.email ?? `u-${randomUUID().slice(0, 8)}@example.test`), name: "Test User", active: overrides.active });
+  return createUser(db, { tenantId, ...newUserFields({ email: overrides.email ?? `u-${randomUUID().slice(0, 8)}@example.test`, name: "Test User" }), active: overrides.active });
 }
 
 /** An admin with a token (and a console session) in the tenant. */
 export function makeAdminWithToken(db: Db, tenantId: string, options: { role?: AdminRole; scopes?: string[]; expiresAt?: number | null } = {}) {
-  const { admin, user } = createAdmin(db, { tenantId, ...emailFields(`admin-${randomUUID().slice(0, 8)}@example.test`), role: options.role ?? "admin", passwordHash: TEST_PASSWORD_HASH });
+  const { admin, user } = createAdmin(db, { tenantId, ...adminUserFields(`admin-${randomUUID().slice(0, 8)}@example.test`), role: options.role ?? "admin", passwordHash: TEST_PASSWORD_HASH });
   const issued = issueToken();
   createToken(db, {
     id: issued.id, tenantId, adminId: admin.id, name: "test", secretHash: issued.secretHash, scopes: options.scopes ?? [...SCOPES],

@@ -3,11 +3,12 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { admins, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
 import { recordAuditEvent } from "./audit";
-import { createUser, findUserByEmail } from "./users";
+import { createUser, findUserByEmail, type NewUserFields } from "./users";
 
 export class AdminExistsError extends Error {}
 
-export type CreateAdminInput = { tenantId: string; email: string; emailNormalized: EmailKey; role: AdminRole; passwordHash: string };
+/** The user fields are those of the user to create when no user has the address yet. */
+export type CreateAdminInput = NewUserFields & { tenantId: string; role: AdminRole; passwordHash: string };
 
 /**
  * Makes a person an admin of a tenant. An admin is always a user of the tenant: an existing
@@ -21,8 +22,8 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
       const existing = tx.select().from(admins).where(eq(admins.userId, user.id)).get();
       if (existing) throw new AdminExistsError(`${user.email} is already an admin (${existing.role}) of this tenant`);
     } else {
-      const local = input.email.trim().split("@")[0] ?? input.email;
-      user = createUser(tx, { tenantId: input.tenantId, email: input.email, emailNormalized: input.emailNormalized, name: local }, now);
+      const { tenantId, email, emailNormalized, name, nameFolded, uniqueCode, uniqueCodeFolded } = input;
+      user = createUser(tx, { tenantId, email, emailNormalized, name, nameFolded, uniqueCode, uniqueCodeFolded }, now);
     }
     const admin = tx
       .insert(admins)

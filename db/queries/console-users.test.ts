@@ -5,7 +5,8 @@ import type { Db } from "../client";
 import { createUser } from "./users";
 import { USER_LIST_COUNT_CAP as COUNT_CAP } from "../constants";
 import { listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
-import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { normalizeEmail } from "@/lib/domain/email";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 const DAY = 86_400_000;
 
@@ -18,7 +19,7 @@ function addUsers(db: Db, tenantId: string, count: number, make: (i: number) => 
   db.$client.transaction(() => {
     for (let i = 0; i < count; i++) {
       const u = make(i);
-      createUser(db, { tenantId, ...emailFields(u.email), name: u.name ?? `User ${i}`, active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
+      createUser(db, { tenantId, ...newUserFields({ email: u.email, name: u.name ?? `User ${i}` }), active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
     }
   })();
 }
@@ -163,9 +164,9 @@ describe("listDepartments", () => {
 describe("resolveUsersByEmails", () => {
   const db = createTestDb();
   const tenant = makeTenant(db);
-  const ann = createUser(db, { tenantId: tenant.id, ...emailFields("Ann@Example.test"), name: "Ann" });
-  const ben = createUser(db, { tenantId: tenant.id, ...emailFields("ben@example.test"), name: "Ben", active: false });
-  createUser(db, { tenantId: makeTenant(db).id, ...emailFields("stranger@example.test"), name: "Stranger" });
+  const ann = createUser(db, { tenantId: tenant.id, ...newUserFields({ email: "Ann@Example.test", name: "Ann" }) });
+  const ben = createUser(db, { tenantId: tenant.id, ...newUserFields({ email: "ben@example.test", name: "Ben" }), active: false });
+  createUser(db, { tenantId: makeTenant(db).id, ...newUserFields({ email: "stranger@example.test", name: "Stranger" }) });
 
   it("splits pasted addresses into found users (in the order pasted) and unknown addresses (as typed), each once", () => {
     const pasted = ["ben@example.test", " ANN@example.test ", "nobody@example.test", "ann@example.test", "Stranger@example.test", "nobody@EXAMPLE.test"];

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { tenants, users, type Tenant } from "../schema";
@@ -6,8 +6,17 @@ import { tenants, users, type Tenant } from "../schema";
 export function ensureTenant(db: Db, name: string, now = Date.now()): { tenant: Tenant; created: boolean } {
   const existing = db.select().from(tenants).where(eq(tenants.name, name)).get();
   if (existing) return { tenant: existing, created: false };
-  const tenant = db.insert(tenants).values({ id: randomUUID(), name, createdAt: now, updatedAt: now }).returning().get();
+  const tenant = db.insert(tenants).values({ id: randomUUID(), name, searchTag: newSearchTag(), createdAt: now, updatedAt: now }).returning().get();
   return { tenant, created: true };
+}
+
+// Supplementary Private Use Area-A: no folded name, address or code holds these in practice, and
+// the search rechecks the tag anyway. 65,534³ tags: a clash (a unique-index error) never happens.
+const TAG_FIRST = 0xf0000;
+const TAG_CODES = 65_534;
+
+function newSearchTag(): string {
+  return String.fromCodePoint(TAG_FIRST + randomInt(TAG_CODES), TAG_FIRST + randomInt(TAG_CODES), TAG_FIRST + randomInt(TAG_CODES));
 }
 
 export function getTenant(db: Db, id: string): Tenant | undefined {
@@ -18,7 +27,7 @@ export function countTenants(db: Db): number {
   return db.select({ n: sql<number>`count(*)` }).from(tenants).get()?.n ?? 0;
 }
 
-export type TenantSummary = Tenant & { userCount: number; activeUserCount: number };
+export type TenantSummary = Omit<Tenant, "searchTag"> & { activeUserCount: number };
 
 export function listTenants(db: Db): TenantSummary[] {
   return db

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { userMobiles, users, type User } from "../schema";
 
@@ -43,51 +43,4 @@ export function mobilesOfUsers(db: Db, tenantId: string, userIds: readonly strin
     else entry.secondaryMobile = mobile;
   }
   return result;
-}
-
-export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
-export type UserSortKey = (typeof USER_SORT_KEYS)[number];
-
-const SORT_COLUMNS = {
-  createdAt: users.createdAt,
-  updatedAt: users.updatedAt,
-  name: users.name,
-  email: users.emailNormalized,
-  uniqueCode: users.uniqueCode,
-} as const;
-
-export type ListUsersInput = {
-  tenantId: string;
-  page: number;
-  size: number;
-  query?: string;
-  sortKey: UserSortKey;
-  sortDirection: "asc" | "desc";
-};
-
-export type ListedUser = User & { identitiesCount: number };
-
-/** One page of a tenant's users, optionally filtered by a case-insensitive match on email, name or unique code. */
-export function listUsers(db: Db, input: ListUsersInput): { total: number; users: ListedUser[] } {
-  const conditions: SQL[] = [eq(users.tenantId, input.tenantId)];
-  const term = input.query?.trim().toLowerCase();
-  if (term) {
-    const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      sql`(${users.emailNormalized} like ${pattern} escape '\\' or lower(${users.name}) like ${pattern} escape '\\' or lower(${users.uniqueCode}) like ${pattern} escape '\\')`,
-    );
-  }
-  const where = and(...conditions);
-  const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
-  const column = SORT_COLUMNS[input.sortKey];
-  const rows = db
-    .select({ user: users, // Written out: inside a subquery drizzle would not qualify the outer column.
-      identitiesCount: sql<number>`(select count(*) from identities where identities.user_id = "users"."id")` })
-    .from(users)
-    .where(where)
-    .orderBy(input.sortDirection === "asc" ? asc(column) : desc(column), asc(users.id))
-    .limit(input.size)
-    .offset((input.page - 1) * input.size)
-    .all();
-  return { total, users: rows.map((row) => ({ ...row.user, identitiesCount: row.identitiesCount })) };
 }

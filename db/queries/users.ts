@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../client";
-import { users, type EmailKey, type User, type UserProperties } from "../schema";
+import { users, type EmailKey, type TextKey, type User, type UserProperties } from "../schema";
 
 export const EMPTY_PROPERTIES: UserProperties = {
   workLocations: [],
@@ -15,13 +15,19 @@ export const EMPTY_PROPERTIES: UserProperties = {
   employmentType: "full-time",
 };
 
-export type CreateUserInput = {
-  tenantId: string;
+/** A new user's text columns with their keys; lib/domain/user-fields.ts makes them. */
+export type NewUserFields = {
   email: string;
   emailNormalized: EmailKey;
   name: string;
+  nameFolded: TextKey;
+  uniqueCode: string;
+  uniqueCodeFolded: TextKey;
+};
+
+export type CreateUserInput = NewUserFields & {
+  tenantId: string;
   active?: boolean;
-  uniqueCode?: string;
   properties?: Partial<UserProperties>;
   createdBy?: { id: string; name: string };
 };
@@ -36,9 +42,11 @@ export function createUser(db: Queryable, input: CreateUserInput, now = Date.now
       email: input.email.trim(),
       emailNormalized: input.emailNormalized,
       name: input.name,
+      nameFolded: input.nameFolded,
       active,
       state: active ? "active:available" : "inactive:deactivated",
-      uniqueCode: input.uniqueCode ?? `USR-${randomUUID().slice(0, 8)}`,
+      uniqueCode: input.uniqueCode,
+      uniqueCodeFolded: input.uniqueCodeFolded,
       participantType: "users",
       properties: { ...EMPTY_PROPERTIES, ...input.properties },
       createdBy: input.createdBy ?? null,

@@ -125,11 +125,10 @@ export type DirectoryUserSpec = {
 /** A user with the OS1 attributes the fixture leaves empty (codes, properties, mobiles, fixed timestamps). */
 export function addDirectoryUser(tenant: TestTenant, spec: DirectoryUserSpec): User {
   const db = e2eDb();
-  const { id } = tenant.addUser({ email: spec.email, name: spec.name, active: spec.active ?? true });
+  const { id } = tenant.addUser({ email: spec.email, name: spec.name, uniqueCode: spec.uniqueCode, active: spec.active ?? true });
   const current = userRow(id)!;
   db.update(users)
     .set({
-      uniqueCode: spec.uniqueCode,
       userCode: spec.userCode ?? null,
       aaaId: spec.aaaId ?? null,
       category: spec.category ?? null,

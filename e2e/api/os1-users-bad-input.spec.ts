@@ -43,6 +43,10 @@ const LIST_USERS: BadRequest[] = [
   { title: "select of an unknown attribute", path: () => "/api/v1/users?select=name,passwordHash", status: 400, code: "BAD_REQUEST" },
   { title: "additionalInfo=yes", path: () => "/api/v1/users?additionalInfo=yes", status: 400, code: "BAD_REQUEST" },
   { title: "query of 201 characters", path: () => `/api/v1/users?query=${"q".repeat(201)}`, status: 400, code: "BAD_REQUEST" },
+  { title: "query of 2 characters", path: () => "/api/v1/users?query=ab", status: 400, code: "BAD_REQUEST" },
+  { title: "query of 2 characters between spaces", path: () => `/api/v1/users?query=${encodeURIComponent("  ab  ")}`, status: 400, code: "BAD_REQUEST" },
+  { title: "page × size past 10,000 rows", path: () => "/api/v1/users?page=101&size=100", status: 400, code: "BAD_REQUEST" },
+  { title: "page past 10,000 with size 1", path: () => "/api/v1/users?page=10001&size=1", status: 400, code: "BAD_REQUEST" },
 ];
 
 const contactCases = (endpoint: "email" | "mobile"): BadRequest[] => [

@@ -157,9 +157,11 @@ test.describe("OS1 ListUsers", () => {
       ["uc-q", [dir.bob, dir.dave, dir.alice, dir.carol]],
       ["example.com", [dir.bob, dir.dave, dir.alice, dir.erin, dir.carol]],
       ["no-such-person", []],
-      // LIKE wildcards are literal characters here.
-      ["%", []],
-      ["_", []],
+      // Wildcards of LIKE, GLOB and FTS5 are literal characters here.
+      ["%%%", []],
+      ["m_i", []],
+      ['m"*', []],
+      ["  bOB  ", [dir.bob]],
     ];
     for (const [query, expected] of cases) {
       const { data } = await list(request, `?query=${encodeURIComponent(query)}`);
@@ -202,12 +204,19 @@ test.describe("OS1 ListUsers", () => {
     for (const user of (await list(request, "?additionalInfo=false")).data.users) expect(user).not.toHaveProperty("additionalInfo");
   });
 
-  test("a page far past the end is an empty page or a 400, never a 500", async ({ request }) => {
-    for (const page of ["1000000", "9007199254740991", "99999999999999999999"]) {
+  test("a page far past the end is a 400 that asks for a query, never a 500", async ({ request }) => {
+    for (const page of ["101", "1000000", "9007199254740991", "99999999999999999999"]) {
       const response = await request.get(`/api/v1/users?page=${page}&size=100`, { headers: dir.headers() });
-      expect(response.status(), `page=${page}: ${await response.text()}`).not.toBe(500);
-      if (response.status() === 200) expect((await expectOs1Ok<ListData>(response)).data.users).toEqual([]);
-      else await expectOs1Error(response, 400, "BAD_REQUEST");
+      const body = await expectOs1Error(response, 400, "BAD_REQUEST");
+      expect(body.error!.description, `page=${page}`).toMatch(/query/);
+    }
+  });
+
+  test("the deepest page allowed (page × size = 10,000) is an empty page here", async ({ request }) => {
+    for (const query of ["?page=100&size=100", "?page=10000&size=1", "?page=500&size=20"]) {
+      const { data } = await list(request, query);
+      expect(data.users, query).toEqual([]);
+      expect(data.meta.totalElements, query).toBe(6);
     }
   });
 });

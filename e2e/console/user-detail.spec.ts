@@ -7,7 +7,7 @@ import { createUser } from "@/db/queries/users";
 import { identities, identityProviders, userEmails, userMobiles, users, type LinkedBy, type UserProperties } from "@/db/schema";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
-import { emailFields } from "@/lib/domain/email";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 // The console's user page (product.md §Console): profile, contacts, identities, audit history,
 // and Deactivate / Reactivate for admins only. Every test makes its own tenant and people.
@@ -23,7 +23,7 @@ function addPerson(
   const db = e2eDb();
   const now = Date.now();
   const email = `person-${randomUUID().slice(0, 8)}@${tenant.tenantName}.example`;
-  const user = createUser(db, { tenantId: tenant.tenantId, ...emailFields(email), name: options.name ?? "Priya Patel", properties: options.properties });
+  const user = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email, name: options.name ?? "Priya Patel" }), properties: options.properties });
   db.insert(userMobiles).values({ tenantId: tenant.tenantId, userId: user.id, kind: "primary", countryCode: "+44", number: "7700900123", createdAt: now, updatedAt: now }).run();
   if (options.secondaryMobile) {
     db.insert(userMobiles).values({ tenantId: tenant.tenantId, userId: user.id, kind: "secondary", countryCode: "+31", number: "612345678", createdAt: now, updatedAt: now }).run();

@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { createUser } from "@/db/queries/users";
 import { createConsoleAdmin, signInContext, type ConsoleAdmin } from "../fixtures/console";
 import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
-import { emailFields } from "@/lib/domain/email";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 // The console's Users page (product.md §Console "Users"): search as you type, filters, sort,
 // pagination with the total, "paste many emails", and user text rendered as text.
@@ -29,15 +29,15 @@ async function createFixture(): Promise<Fixture> {
       const department = DEPARTMENTS[i % DEPARTMENTS.length]!;
       if (!active) inactive++;
       if (!active && department === "Legal") inactiveLegal++;
-      createUser(db, { tenantId: tenant.tenantId, ...emailFields(`person-${n}@${domain}`), name: `Person ${n}`, active, properties: { department, designation: `${department} specialist` } }, t0 + i * 60_000);
+      createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `person-${n}@${domain}`, name: `Person ${n}` }), active, properties: { department, designation: `${department} specialist` } }, t0 + i * 60_000);
     }
   })();
-  const ada = createUser(db, { tenantId: tenant.tenantId, ...emailFields(`Ada.Lovelace@${domain}`), name: "Ada Lovelace", properties: { department: "Engineering", designation: "Analyst" } });
-  createUser(db, { tenantId: tenant.tenantId, ...emailFields(`ada.byron@${domain}`), name: "Ada Byron", active: false, properties: { department: "Legal" } });
+  const ada = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `Ada.Lovelace@${domain}`, name: "Ada Lovelace" }), properties: { department: "Engineering", designation: "Analyst" } });
+  createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `ada.byron@${domain}`, name: "Ada Byron" }), active: false, properties: { department: "Legal" } });
   inactive++;
   inactiveLegal++;
-  createUser(db, { tenantId: tenant.tenantId, ...emailFields(`xss@${domain}`), name: "<img src=x onerror=alert(1)>", properties: { department: "Sales" } });
-  const formula = createUser(db, { tenantId: tenant.tenantId, ...emailFields(`formula@${domain}`), name: '=HYPERLINK("http://evil.example")' });
+  createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `xss@${domain}`, name: "<img src=x onerror=alert(1)>" }), properties: { department: "Sales" } });
+  const formula = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `formula@${domain}`, name: '=HYPERLINK("http://evil.example")' }) });
   const admin = await createConsoleAdmin(tenant, "helpdesk");
   // Another tenant's user with a matching address must never show up.
   createTestTenant("users-other").addUser({ email: `ada.other@${domain}`, name: "Ada Elsewhere" });

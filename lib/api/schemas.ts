@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { UUID_PATTERN, uuid } from "@/lib/contracts/common";
 import { os1RequestEcho } from "./dialects/os1";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list-limits";
+import { foldText } from "@/lib/domain/email";
 
 
 export const MAX_ADDRESSES_PER_REQUEST = 1_000;
@@ -109,7 +111,7 @@ export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
 export const listUsersQuery = z.object({
-  page: positiveInt("page", 1, 1_000_000).default(1),
+  page: positiveInt("page", 1).default(1),
   size: positiveInt("size", 1, 100).default(20),
   select: z
     .string()
@@ -119,10 +121,19 @@ export const listUsersQuery = z.object({
       if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown attribute(s) ${unknown.join(", ")}; known: ${OS1_USER_ATTRIBUTES.join(", ")}` });
     })
     .optional(),
-  query: z.string().max(200, "query is at most 200 characters").optional(),
+  // Folded here, so the query functions get the key they search by; blank means no query.
+  query: z
+    .string()
+    .max(200, "query is at most 200 characters")
+    .transform((text) => (text.trim() ? foldText(text.trim()) : undefined))
+    .refine((term) => term === undefined || Array.from(term).length >= MIN_QUERY_CHARACTERS, `query must have at least ${MIN_QUERY_CHARACTERS} characters`)
+    .optional(),
   sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
   sortKey: z.enum(["createdAt", "updatedAt", "name", "email", "uniqueCode"], { error: "sortKey must be one of createdAt, updatedAt, name, email, uniqueCode" }).default("createdAt"),
   additionalInfo: booleanFlag("additionalInfo").default(false),
+}).refine((q) => q.page * q.size <= MAX_LIST_DEPTH, {
+  path: ["page"],
+  message: `a list goes at most ${MAX_LIST_DEPTH.toLocaleString("en-US")} rows deep (page × size); use query to narrow the list`,
 });
 
 export const MAX_IDS_PER_CONTACT_REQUEST = 10;

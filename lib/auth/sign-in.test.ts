@@ -4,12 +4,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDatabase, migrateDatabase, openDatabase, type Db } from "@/db/client";
 import { createAdmin } from "@/db/queries/admins";
 import { auditEvents, rateLimits } from "@/db/schema";
-import { emailFields, normalizeEmail } from "@/lib/domain/email";
+import { normalizeEmail } from "@/lib/domain/email";
 import { createTestDb, tempDatabaseFile } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { hashPassword } from "./password";
 import { signIn, type SignInResult } from "./session";
 import { addressKey, createSignInThrottle, SIGN_IN_LIMITS } from "./sign-in-throttle";
+import { adminUserFields } from "@/lib/domain/user-fields";
 
 const db = createTestDb();
 const PASSWORD = "the right password";
@@ -23,7 +24,7 @@ afterEach(() => vi.useRealTimers());
 function makeAdmin(database: Db = db) {
   const tenant = makeTenant(database);
   const email = `admin-${randomUUID().slice(0, 8)}@example.test`;
-  const { admin, user } = createAdmin(database, { tenantId: tenant.id, ...emailFields(email), role: "admin", passwordHash });
+  const { admin, user } = createAdmin(database, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash });
   return { email, adminId: admin.id, tenantId: tenant.id, name: user.name };
 }
 

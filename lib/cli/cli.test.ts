@@ -7,6 +7,7 @@ import { auditEvents, personalAccessTokens, users, type EmailKey } from "@/db/sc
 import { parseToken, secretMatches } from "@/lib/auth/tokens";
 import { tempDatabaseFile } from "@/test/db";
 import { runCli } from "./run";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 const dbFile = tempDatabaseFile("cli");
 const env = { DATABASE_URL: `file:${dbFile}` };
@@ -145,7 +146,7 @@ describe("roster CLI", () => {
   it("migrate re-keys stored email addresses and reports a clash on stderr, naming both users", async () => {
     const db = openDatabase(dbFile);
     try {
-      const add = (email: string) => createUser(db, { tenantId, email, emailNormalized: email.toLowerCase() as EmailKey, name: email });
+      const add = (email: string) => createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: email.toLowerCase() as EmailKey });
       const fullWidth = add("ＫＩＭ@initech.example");
       const clash = { other: add("strasse@initech.example").id, id: add("Straße@initech.example").id };
       const json = await cliJson("migrate");

@@ -1,5 +1,4 @@
 import type { Db } from "@/db/client";
-import { migrateDatabase } from "@/db/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
@@ -7,9 +6,10 @@ import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { scopesBeyondRole } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
+import { prepareDatabase } from "@/lib/setup/database";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
-import { emailFields, normalizeEmail } from "@/lib/domain/email";
-import { migrateEmailKeys } from "@/lib/setup/email-keys";
+import { normalizeEmail, searchKeys } from "@/lib/domain/email";
+import { adminUserFields } from "@/lib/domain/user-fields";
 
 /** What a command returns: the JSON object for --json, and the lines a person reads. */
 export type CommandResult = { json: Record<string, unknown>; text: string[] };
@@ -17,10 +17,9 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 
-/** Applies pending migrations, then re-keys stored email addresses (clashes reported through `warn`). */
+/** Applies pending migrations, then computes the keys SQL cannot (folded names, email keys; clashes reported through `warn`). */
 export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
-  migrateDatabase(db);
-  migrateEmailKeys(db, warn);
+  prepareDatabase(db, warn);
   return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
 }
 
@@ -31,6 +30,7 @@ export function seedCommand(db: Db, flags: Flags, progress: (line: string) => vo
     tenantName: args.tenant,
     users: args.users,
     seed: args.seed,
+    keys: searchKeys,
     onProgress: (written) => progress(`  ${written.toLocaleString("en-US")} of ${args.users.toLocaleString("en-US")} users`),
   });
   const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
@@ -67,7 +67,7 @@ export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandR
   const password = args.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   try {
-    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...emailFields(args.email), role: args.role, passwordHash });
+    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...adminUserFields(args.email), role: args.role, passwordHash });
     return {
       json: { ok: true, adminId: admin.id, userId: user.id, tenantId: admin.tenantId, email: user.email, role: admin.role, createdUser, ...(args.password ? {} : { password }) },
       text: [

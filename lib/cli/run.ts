@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { closeDatabase, openDatabase } from "@/db/client";
+import { prepareDatabase } from "@/lib/setup/database";
 import { ConfigError, databasePath, parseEnv, type EnvSource } from "@/lib/env";
 import { UsageError } from "./args";
 import { adminCreateCommand, migrateCommand, seedCommand, tenantListCommand, tokenCreateCommand, tokenRevokeCommand, type CommandResult } from "./commands";
@@ -74,7 +75,7 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   const db = openDatabase(databasePath(env));
   try {
     if (command === "migrate") return migrateCommand(db, warn);
-    migrateDatabase(db);
+    prepareDatabase(db, warn);
     switch (command) {
       case "seed":
         return seedCommand(db, values, progress);

@@ -1,4 +1,4 @@
-import type { EmailKey } from "@/db/schema";
+import type { EmailKey, SearchKeys, TextKey } from "@/db/schema";
 
 /**
  * The one rule by which Roster compares email addresses, for what it stores (`email_normalized`)
@@ -12,11 +12,18 @@ import type { EmailKey } from "@/db/schema";
  * every code point (lib/domain/email.test.ts); it is a comparison key, never shown to anyone.
  */
 export function normalizeEmail(email: string): EmailKey {
-  return foldText(email.trim()) as EmailKey;
+  return fold(email.trim()) as EmailKey;
 }
 
 /** The same folding for any text that is searched case-insensitively (names, codes). */
-export function foldText(text: string): string {
+export function foldText(text: string): TextKey {
+  return fold(text) as TextKey;
+}
+
+/** The two rules, for code in db/ that writes keys but cannot import lib/ (the seed). */
+export const searchKeys: SearchKeys = { email: normalizeEmail, text: foldText };
+
+function fold(text: string): string {
   // ASCII is the common case by far (and the hot path of bulk lookups): lower-casing is the whole rule there.
   if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize("NFKC").toLowerCase().toUpperCase().toLowerCase().normalize("NFKC");

@@ -3,7 +3,8 @@ import { createAdmin } from "@/db/queries/admins";
 import { countTenants } from "@/db/queries/tenants";
 import { seedTenant, tenantDomain } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
-import { emailFields } from "@/lib/domain/email";
+import { searchKeys } from "@/lib/domain/email";
+import { adminUserFields } from "@/lib/domain/user-fields";
 
 export const DEMO_TENANT = "Acme";
 export const DEMO_USERS = 2_000;
@@ -26,7 +27,7 @@ export async function seedDemoIfEmpty(db: Db, options: { users?: number } = {}):
   const passwordHash = await hashPassword(password);
   // Re-checked after the await: another process may have seeded meanwhile.
   if (countTenants(db) > 0) return null;
-  const seeded = seedTenant(db, { tenantName: DEMO_TENANT, users: options.users ?? DEMO_USERS, seed: DEMO_SEED });
-  const { user } = createAdmin(db, { tenantId: seeded.tenantId, ...emailFields(demoAdminEmail()), role: "admin", passwordHash });
+  const seeded = seedTenant(db, { tenantName: DEMO_TENANT, users: options.users ?? DEMO_USERS, seed: DEMO_SEED, keys: searchKeys });
+  const { user } = createAdmin(db, { tenantId: seeded.tenantId, ...adminUserFields(demoAdminEmail()), role: "admin", passwordHash });
   return { tenantId: seeded.tenantId, email: user.email, password };
 }

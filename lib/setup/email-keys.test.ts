@@ -6,6 +6,7 @@ import { userEmails, users, type EmailKey } from "@/db/schema";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { migrateEmailKeys } from "./email-keys";
+import { newUserFields } from "@/lib/domain/user-fields";
 
 // Keys as the first round wrote them: trimmed and lower-cased.
 const oldKey = (email: string) => email.trim().toLowerCase() as EmailKey;
@@ -14,7 +15,7 @@ describe("migrateEmailKeys", () => {
   const db = createTestDb();
   const tenant = makeTenant(db);
   const other = makeTenant(db);
-  const addUser = (tenantId: string, email: string) => createUser(db, { tenantId, email, emailNormalized: oldKey(email), name: email });
+  const addUser = (tenantId: string, email: string) => createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: oldKey(email) });
   const keyOf = (id: string) => db.select({ key: users.emailNormalized }).from(users).where(eq(users.id, id)).get()!.key;
 
   it("re-keys non-ASCII addresses, leaves ASCII keys alone, and reports a clash naming both users", () => {

@@ -1,4 +1,5 @@
-import { findUserByRef, findUsersByRefs, listUsers, mobilesOfUsers, type UserRef } from "@/db/queries/user-directory";
+import { findUserByRef, findUsersByRefs, mobilesOfUsers, type UserRef } from "@/db/queries/user-directory";
+import { listUsers, MAX_LIST_DEPTH } from "@/db/queries/user-list";
 import type { User } from "@/db/schema";
 import { os1 } from "../dialects/os1";
 import { defineEndpoint, type ParameterDoc } from "../endpoint";
@@ -87,17 +88,21 @@ export const listUsersEndpoint = defineEndpoint({
     summary: "ListUsers",
     description: "Pages through the tenant's users, newest first by default.",
     parameters: {
-      page: { description: "Page number, from 1 (default 1).", example: "1" },
+      page: { description: "Page number, from 1 (default 1). A list goes at most 10,000 rows deep: page × size above 10,000 is a 400; narrow the list with `query` instead.", example: "1" },
       size: { description: "Users per page, 1–100 (default 20).", example: "20" },
       select: { description: `Comma-separated attributes to return (\`id\` is always kept): ${OS1_USER_ATTRIBUTES.join(", ")}.`, example: "name,email" },
-      query: { description: "Matches email, name and unique code, case-insensitively." },
+      query: { description: "Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: `STRASSE` finds Straße). At least 3 characters; a query that matches more than 10,000 users is a 400 asking for a longer one." },
       sortBy: { description: "Sort direction." },
       sortKey: { description: "Attribute to sort by; any other value is a 400." },
       additionalInfo: { description: "`true` adds `additionalInfo: {active, deactivatedAt, identitiesCount}` to each user (default false)." },
     },
   },
   handler: ({ db, principal, query }) => {
-    const { total, users } = listUsers(db, { tenantId: principal.tenantId, page: query.page, size: query.size, query: query.query, sortKey: query.sortKey, sortDirection: query.sortBy });
+    const listed = listUsers(db, { tenantId: principal.tenantId, page: query.page, size: query.size, query: query.query, sortKey: query.sortKey, sortDirection: query.sortBy });
+    if (listed.kind === "tooBroad") {
+      throw new ApiError("invalid_input", `query is too broad: it may match more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`);
+    }
+    const { total, users } = listed;
     const selected = query.select ? new Set(["id", ...query.select]) : null;
     return {
       data: {

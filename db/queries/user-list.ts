@@ -1,0 +1,151 @@
+import { inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { prepared } from "../prepared";
+import { users, type TextKey, type User } from "../schema";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
+
+/**
+ * OS1 ListUsers: one page of a tenant's users in one of five orders, optionally narrowed by a
+ * substring of the email, name or unique code. Every statement is bounded on a million users
+ * (docs/decisions/0013, measured by bench/os1-list.ts):
+ *
+ * - a page is read from an index in the asked order, rowid breaking ties (the index holds it),
+ *   at most MAX_LIST_DEPTH rows deep; the total of an unfiltered list is the tenant's user
+ *   count, which triggers keep;
+ * - a query's candidates are the tenant's rows of the trigram index users_search that hold all
+ *   the term's trigrams. More than MAX_LIST_DEPTH of them is an answer of its own (the caller
+ *   asks for a narrower query), told on the index alone; otherwise each is rechecked for the
+ *   substring on the narrow copy of its keys the index keeps, which also holds the sort
+ *   columns, so no wide users row is read before the page's own.
+ */
+
+export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+
+export { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS };
+
+// Each order, the index that serves it (its last, implicit column is the rowid), and the column
+// of the same name in users_search.
+const ORDERS: Record<UserSortKey, { column: string; index: string }> = {
+  createdAt: { column: "created_at", index: "users_tenant_created_at_idx" },
+  updatedAt: { column: "updated_at", index: "users_tenant_updated_at_idx" },
+  name: { column: "name_folded", index: "users_tenant_name_folded_idx" },
+  email: { column: "email_normalized", index: "users_tenant_email_unique" },
+  uniqueCode: { column: "unique_code", index: "users_tenant_unique_code_unique" },
+};
+
+export type ListUsersInput = {
+  tenantId: string;
+  page: number;
+  size: number;
+  /** foldText of the search text; absent for the whole list. */
+  query?: TextKey;
+  sortKey: UserSortKey;
+  sortDirection: "asc" | "desc";
+};
+
+export type ListedUser = User & { identitiesCount: number };
+
+export type ListUsersResult =
+  | { kind: "page"; total: number; users: ListedUser[] }
+  /**
+   * More than MAX_LIST_DEPTH of the tenant's users hold every trigram of the query: more than
+   * that many match it, or too many to tell how many do without reading them all.
+   */
+  | { kind: "tooBroad" };
+
+type Fragment = { sql: string; args: unknown[] };
+
+/**
+ * An FTS5 query for the rows holding every trigram of the term (anywhere) and, unless null, the
+ * tenant's tag, each quoted.
+ */
+export function trigramQuery(tenantTag: string | null, term: TextKey): string {
+  const chars = Array.from(term);
+  const trigrams = new Set<string>(tenantTag === null ? [] : [tenantTag]);
+  for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(""));
+  return [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(" AND ");
+}
+
+type Statements = {
+  /** The rows a query may match, counted on the trigram index alone (at most MAX_LIST_DEPTH + 1). */
+  candidates?: Fragment;
+  /** The page's rowids in order; with a query, each row also carries the total. */
+  page: Fragment;
+  count: Fragment;
+};
+
+/** Who the candidates of a query are: a tenant's tag, and whether its users are all the users there are. */
+export type SearchScope = { tag: string; alone: boolean };
+
+/** The statements a list runs before it reads the page's users; exported for plan tests and the benchmark. */
+export function listStatements(input: ListUsersInput, scope: SearchScope): Statements {
+  const { column, index } = ORDERS[input.sortKey];
+  const dir = input.sortDirection === "asc" ? "asc" : "desc";
+  const order = `order by ${column} ${dir}, rowid ${dir} limit ? offset ?`;
+  const window = [input.size, (input.page - 1) * input.size];
+  const term = input.query;
+  if (term === undefined) {
+    return {
+      count: { sql: "select user_count as total from tenants where id = ?", args: [input.tenantId] },
+      page: { sql: `select rowid as r from users indexed by ${index} where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
+    };
+  }
+  // The tag keeps other tenants' rows out of the candidates; it costs 5-7 ms on a million-user
+  // tenant (FTS5 walks its doclist), so it is left out when there are no other tenants' rows.
+  const match = [trigramQuery(scope.alone ? null : scope.tag, term), MAX_LIST_DEPTH + 1];
+  // detail=none keeps no positions, so a candidate may hold the trigrams apart (or another
+  // tenant's tag inside a key): each is rechecked on the keys kept beside it.
+  const candidates =
+    "(select rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code " +
+    "from users_search where users_search match ? limit ?)";
+  const matches = "tenant_tag = ? and (instr(email_normalized, ?) > 0 or instr(name_folded, ?) > 0 or instr(unique_code_folded, ?) > 0)";
+  const matchArgs = [scope.tag, term, term, term];
+  return {
+    candidates: { sql: "select count(*) as n from (select rowid from users_search where users_search match ? limit ?)", args: match },
+    page: { sql: `select rowid as r, count(*) over () as total from ${candidates} where ${matches} ${order}`, args: [...match, ...matchArgs, ...window] },
+    count: { sql: `select count(*) as total from ${candidates} where ${matches}`, args: [...match, ...matchArgs] },
+  };
+}
+
+/** One page of a tenant's users, or why a query cannot be answered with one. */
+export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
+  if (input.page * input.size > MAX_LIST_DEPTH) throw new RangeError(`a page reaches at most ${MAX_LIST_DEPTH} rows deep`);
+  if (input.query !== undefined && Array.from(input.query).length < MIN_QUERY_CHARACTERS) {
+    throw new RangeError(`a query has at least ${MIN_QUERY_CHARACTERS} characters`);
+  }
+  const scope = prepared(db, "select search_tag as tag, user_count = (select sum(user_count) from tenants) as alone from tenants where id = ?").get(input.tenantId) as
+    | { tag: string; alone: 0 | 1 }
+    | undefined;
+  if (!scope) return { kind: "page", total: 0, users: [] };
+  const { candidates, page, count } = listStatements(input, { tag: scope.tag, alone: scope.alone === 1 });
+  const total = () => (prepared(db, count.sql).get(...count.args) as { total: number }).total;
+  if (!candidates) {
+    const n = total();
+    if (n <= (input.page - 1) * input.size) return { kind: "page", total: n, users: [] };
+    const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
+    return { kind: "page", total: n, users: usersByRowid(db, rowids) };
+  }
+  if ((prepared(db, candidates.sql).get(...candidates.args) as { n: number }).n > MAX_LIST_DEPTH) return { kind: "tooBroad" };
+  const rows = prepared(db, page.sql).all(...page.args) as { r: number; total: number }[];
+  // A page past the last match has no row to carry the total: count it then.
+  const n = rows[0]?.total ?? (input.page === 1 ? 0 : total());
+  return { kind: "page", total: n, users: usersByRowid(db, rows.map((row) => row.r)) };
+}
+
+/** The users with these rowids, in that order, with how many identities each has. */
+function usersByRowid(db: Db, rowids: number[]): ListedUser[] {
+  if (rowids.length === 0) return [];
+  const rows = db
+    .select({
+      user: users,
+      rowid: sql<number>`"users"."rowid"`,
+      // Written out: inside a subquery drizzle would not qualify the outer column.
+      identitiesCount: sql<number>`(select count(*) from identities where identities.user_id = "users"."id")`,
+    })
+    .from(users)
+    .where(inArray(sql`"users"."rowid"`, rowids))
+    .all();
+  const byRowid = new Map(rows.map((row) => [row.rowid, { ...row.user, identitiesCount: row.identitiesCount }]));
+  return rowids.map((rowid) => byRowid.get(rowid)!);
+}

@@ -1,0 +1,94 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
+import { seedTenant } from "@/db/seed";
+import { foldText, searchKeys } from "@/lib/domain/email";
+import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
+import { expectOs1Error, expectOs1Ok, os1Headers } from "./jitsudo-os1-support";
+
+// OS1 ListUsers on a tenant of more than 10,000 users (product.md §4, docs/decisions/0013): a
+// list goes at most 10,000 rows deep, a query matches at most 10,000 users, and both refusals
+// are 400s in the OS1 envelope that say to narrow the list with a (longer) query.
+
+type ListData = { meta: { totalElements: number; totalPages: number; page: number; size: number }; users: { id: string; name?: string }[] };
+
+const GENERATED = 10_050;
+let tenant: TestTenant;
+let admin: TestToken;
+let total: number;
+
+test.beforeAll(() => {
+  tenant = createTestTenant("os1-big");
+  admin = tenant.addToken();
+  seedTenant(e2eDb(), { tenantName: tenant.tenantName, users: GENERATED, seed: 11, keys: searchKeys });
+  tenant.addUser({ name: "ÉMILE Zoë", email: `emile@${tenant.tenantName}.test` });
+  tenant.addUser({ name: "Johann Strauß", email: `johann@${tenant.tenantName}.test` });
+  total = e2eDb().select().from(users).where(eq(users.tenantId, tenant.tenantId)).all().length;
+});
+
+const get = (request: APIRequestContext, query: string) => request.get(`/api/v1/users${query}`, { headers: os1Headers(admin.token, tenant.tenantId) });
+const list = async (request: APIRequestContext, query: string) => (await expectOs1Ok<ListData>(await get(request, query))).data;
+
+test("the whole list: exact total, and every sort order down to row 10,000", async ({ request }) => {
+  expect(total).toBe(GENERATED + 2 + 2 + 1); // generated, the vendor-doc users, two named here, the admin
+  for (const sortKey of ["createdAt", "updatedAt", "name", "email", "uniqueCode"]) {
+    for (const sortBy of ["asc", "desc"]) {
+      const deepest = await list(request, `?sortKey=${sortKey}&sortBy=${sortBy}&page=100&size=100`);
+      expect(deepest.meta, `${sortKey} ${sortBy}`).toEqual({ totalElements: total, totalPages: Math.ceil(total / 100), page: 100, size: 100 });
+      expect(deepest.users).toHaveLength(100);
+    }
+  }
+});
+
+test("past row 10,000: 400 asking for a query", async ({ request }) => {
+  for (const query of ["?page=101&size=100", "?page=10001", "?page=10001&size=1&sortKey=name"]) {
+    const body = await expectOs1Error(await get(request, query), 400, "BAD_REQUEST");
+    expect(body.error!.description, query).toMatch(/at most 10,000 rows deep.*use query to narrow the list/);
+  }
+});
+
+test("a query matching more than 10,000 users: 400 asking for a narrower query", async ({ request }) => {
+  const body = await expectOs1Error(await get(request, `?query=${encodeURIComponent(`@${tenant.tenantName}`)}`), 400, "BAD_REQUEST");
+  expect(body.error!.description).toMatch(/query is too broad: it may match more than 10,000 users; use a longer or more specific query/);
+});
+
+test("a query whose letters are everywhere but never together: 400, not a slow answer", async ({ request }) => {
+  // "emp" is in every unique code, "mpl" and "ple" in every generated address (…@<tenant>.example).
+  const body = await expectOs1Error(await get(request, "?query=emple"), 400, "BAD_REQUEST");
+  expect(body.error!.description).toMatch(/query is too broad.*use a longer or more specific query/);
+});
+
+test("queries under three characters: 400", async ({ request }) => {
+  for (const query of ["ab", " é ", "ß"]) {
+    const body = await expectOs1Error(await get(request, `?query=${encodeURIComponent(query)}`), 400, "BAD_REQUEST");
+    expect(body.error!.description, query).toMatch(/at least 3 characters/);
+  }
+});
+
+test("a query with up to 10,000 matches: the exact total, pages in order", async ({ request }) => {
+  const term = "0001";
+  const expected = e2eDb()
+    .select()
+    .from(users)
+    .where(eq(users.tenantId, tenant.tenantId))
+    .all()
+    .filter((u) => [u.emailNormalized, u.nameFolded, u.uniqueCodeFolded].some((key) => key.includes(term)))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.emailNormalized), Buffer.from(b.emailNormalized)));
+  expect(expected.length).toBeGreaterThan(100);
+  const seen: string[] = [];
+  for (let page = 1; page <= Math.ceil(expected.length / 100); page++) {
+    const data = await list(request, `?query=${term}&sortKey=email&sortBy=asc&size=100&page=${page}`);
+    expect(data.meta.totalElements).toBe(expected.length);
+    seen.push(...data.users.map((u) => u.id));
+  }
+  expect(seen).toEqual(expected.map((u) => `user:${u.id}`));
+});
+
+test("names with capitals outside ASCII are found by any case of them", async ({ request }) => {
+  for (const [query, name] of [["émile", "ÉMILE Zoë"], ["ZOË", "ÉMILE Zoë"], ["STRAUSS", "Johann Strauß"], ["strauß", "Johann Strauß"]] as const) {
+    const data = await list(request, `?query=${encodeURIComponent(query)}&select=name`);
+    expect(data.users.map((u) => u.name), query).toEqual([name]);
+    expect(data.meta.totalElements).toBe(1);
+  }
+  expect(foldText("STRAUSS")).toBe(foldText("strauß"));
+});

@@ -1,0 +1,17 @@
+import type { NewUserFields } from "@/db/queries/users";
+import { emailFields, foldText } from "./email";
+
+/**
+ * The text columns of a new user, each beside the key it is found by. A user created without a
+ * unique code gets a random `USR-` one.
+ */
+export function newUserFields(input: { email: string; name: string; uniqueCode?: string }): NewUserFields {
+  const uniqueCode = input.uniqueCode ?? `USR-${crypto.randomUUID().slice(0, 8)}`;
+  return { ...emailFields(input.email), name: input.name, nameFolded: foldText(input.name), uniqueCode, uniqueCodeFolded: foldText(uniqueCode) };
+}
+
+/** The user an admin becomes when no user has the address yet: named after the address's local part. */
+export function adminUserFields(email: string): NewUserFields {
+  const local = email.trim().split("@")[0] || email.trim();
+  return newUserFields({ email, name: local });
+}

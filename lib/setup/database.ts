@@ -1,0 +1,28 @@
+import { migrateDatabase, type Db } from "@/db/client";
+import { usersToRefold, writeRefoldedKeys } from "@/db/queries/user-keys";
+import { foldText } from "@/lib/domain/email";
+import { migrateEmailKeys } from "./email-keys";
+
+const REFOLD_BATCH = 1_000;
+
+/**
+ * Brings a database to the current schema, then computes the keys that migrations cannot: SQL
+ * has no Unicode case folding, so a migration queues users whose text is not ASCII and their
+ * keys are folded here (docs/decisions/0013), and email keys stored by an older rule are re-keyed
+ * (0009). Run before a database is served or used; `log` hears about clashes it leaves alone.
+ */
+export function prepareDatabase(db: Db, log?: (line: string) => void): void {
+  migrateDatabase(db);
+  refoldQueuedUsers(db);
+  migrateEmailKeys(db, log);
+}
+
+/** Folds the queued users' keys in batches; returns how many users it folded. */
+export function refoldQueuedUsers(db: Db): number {
+  let folded = 0;
+  for (let batch = usersToRefold(db, REFOLD_BATCH); batch.length > 0; batch = usersToRefold(db, REFOLD_BATCH)) {
+    writeRefoldedKeys(db, batch.map((user) => ({ id: user.id, nameFolded: foldText(user.name), uniqueCodeFolded: foldText(user.uniqueCode) })));
+    folded += batch.length;
+  }
+  return folded;
+}
