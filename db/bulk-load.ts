@@ -47,11 +47,12 @@ export function indexNewUsers(sqlite: Database.Database, tenantId: string, after
   sqlite.exec("insert into users_search (users_search, rank) values ('automerge', 0)");
   sqlite
     .prepare(
-      "insert into users_search (rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code) " +
-        "select u.rowid, t.search_tag, u.email_normalized, u.name_folded, u.unique_code_folded, u.created_at, u.updated_at, u.unique_code " +
+      "insert into users_search (rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, unique_code) " +
+        "select u.rowid, t.search_tag, u.email_normalized, u.name_folded, u.unique_code_folded, u.created_at, u.unique_code " +
         "from users u join tenants t on t.id = u.tenant_id where u.rowid > ?",
     )
     .run(afterRowid);
+  sqlite.prepare("insert into users_updated_at (user_rowid, updated_at) select rowid, updated_at from users where rowid > ?").run(afterRowid);
   sqlite.exec("insert into users_search (users_search, rank) values ('automerge', 4)"); // FTS5's default
   sqlite.prepare("update tenants set user_count = user_count + (select count(*) from users where rowid > ?) where id = ?").run(afterRowid, tenantId);
 }

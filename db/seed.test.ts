@@ -107,7 +107,7 @@ function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
   expect(searchCopyDiffers(db)).toBe(0);
   const triggers = db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all();
   expect(triggers.map((t) => (t as { name: string }).name)).toEqual([
-    "users_count_delete", "users_count_insert", "users_count_move", "users_search_delete", "users_search_insert", "users_search_update",
+    "users_count_delete", "users_count_insert", "users_count_move", "users_search_delete", "users_search_insert", "users_search_update", "users_updated_at_update",
   ]);
   const last = db.$client.prepare("select email, name from users where tenant_id = ? order by rowid desc limit 1").get(tenantId) as { email: string; name: string };
   const found = listUsers(db, { tenantId, page: 1, size: 100, query: foldText(last.email), sortKey: "email", sortDirection: "asc" });

@@ -15,7 +15,9 @@ const pathnameOf = (url: string) => {
  */
 export async function dispatchApiRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const match = routeRequest((req.method ?? "GET").toUpperCase(), pathnameOf(req.url ?? "/"));
-  if (!match) return false;
+  // Unknown paths too: Next.js may have a route of its own there (a benchmark's), and otherwise
+  // its catch-all answers the same 404 through the registry.
+  if (!match || match.kind === "not-found") return false;
   const dialect = match.kind === "endpoint" ? match.endpoint.dialect : match.dialect;
   if (dialect.family === "console") return false;
   const request = fromNodeRequest(req);

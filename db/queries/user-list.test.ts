@@ -130,7 +130,9 @@ describe("listUsers", () => {
       const fromIndex = "CO-ROUTINE \\(subquery-\\d+\\) \\| SCAN users_search VIRTUAL TABLE INDEX 0:M\\d+ \\| SCAN \\(subquery-\\d+\\)";
       expect(plan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
       expect(plan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
-      expect(plan(db, pageStatement)).toMatch(new RegExp(`^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`));
+      // The update time comes from its narrow table, one primary-key lookup per candidate.
+      const updatedAt = sortKey === "updatedAt" ? " \\| CORRELATED SCALAR SUBQUERY \\d+ \\| SEARCH users_updated_at USING INTEGER PRIMARY KEY \\(rowid=\\?\\)" : "";
+      expect(plan(db, pageStatement)).toMatch(new RegExp(`^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex.replace("M\\d+", `M\\d+${updatedAt}`)} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`));
       for (const statement of [candidates!, pageStatement, count]) expect(statement.args).toContain(10_001);
     }
   });

@@ -16,7 +16,8 @@ import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
  *   the term's trigrams. More than MAX_LIST_DEPTH of them is an answer of its own (the caller
  *   asks for a narrower query), told on the index alone; otherwise each is rechecked for the
  *   substring on the narrow copy of its keys the index keeps, which also holds the sort
- *   columns, so no wide users row is read before the page's own.
+ *   columns (the update time in its own narrow table, users_updated_at), so no wide users row
+ *   is read before the page's own.
  */
 
 export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
@@ -96,8 +97,10 @@ export function listStatements(input: ListUsersInput, scope: SearchScope): State
   const match = [trigramQuery(scope.alone ? null : scope.tag, term), MAX_LIST_DEPTH + 1];
   // detail=none keeps no positions, so a candidate may hold the trigrams apart (or another
   // tenant's tag inside a key): each is rechecked on the keys kept beside it.
+  // The update time lives beside the index (a status change would otherwise rewrite the row's trigrams).
+  const updatedAt = input.sortKey === "updatedAt" ? ", (select updated_at from users_updated_at where user_rowid = users_search.rowid) as updated_at" : "";
   const candidates =
-    "(select rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, updated_at, unique_code " +
+    `(select rowid, tenant_tag, email_normalized, name_folded, unique_code_folded, created_at, unique_code${updatedAt} ` +
     "from users_search where users_search match ? limit ?)";
   const matches = "tenant_tag = ? and (instr(email_normalized, ?) > 0 or instr(name_folded, ?) > 0 or instr(unique_code_folded, ?) > 0)";
   const matchArgs = [scope.tag, term, term, term];
