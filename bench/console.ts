@@ -11,8 +11,6 @@
  * --db reuses an already seeded database file (left in place) instead of seeding a new one.
  * The build goes to ROSTER_DIST_DIR (default .next-bench); --skip-build reuses it.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,8 +20,11 @@ import { closeDatabase, openDatabase, type Db } from "@/db/client";
 import { listConsoleUsers, listDepartments, type UserListParams } from "@/db/queries/console-users";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { findChromium } from "../scripts/chromium.mjs";
-import { freePort, startProcess, stopAll, waitForHttp } from "./lib/processes";
+import { freePort, startProcess, waitForHttp } from "./lib/processes";
+import { buildNext, rosterCli } from "./lib/roster";
+import { benchRun, log, requireCounts, seconds } from "./lib/run";
 import { percentile } from "./lib/stats";
+import { printTable, verdict } from "./lib/table";
 import { normalizeEmail } from "@/lib/domain/email";
 import { health } from "@/lib/api/endpoints/service";
 import { contractHref } from "@/lib/contracts/contract";
@@ -45,67 +46,18 @@ const TARGETS = { searchP95Ms: 20, firstLoadJsKb: 200, firstRowMs: 1000 };
 // The flags of playwright.config.ts: this machine's Chromium runs without a sandbox or GPU.
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-for (const [name, value] of [["--users", USERS], ["--runs", RUNS]] as const) {
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`bench:console: ${name} must be a positive integer`);
-    process.exit(2);
-  }
-}
+requireCounts("console", { "--users": USERS, "--runs": RUNS });
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-bench-console-"));
-const dbFile = values.db ? path.resolve(values.db) : path.join(dir, "roster.db");
+const bench = benchRun("console");
+const dbFile = values.db ? path.resolve(values.db) : path.join(bench.dir, "roster.db");
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1" };
 delete baseEnv.NODE_OPTIONS;
+const cli = (args: string[]) => rosterCli(baseEnv, args);
 
-const log = (line: string) => console.error(line);
-const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 let browser: Browser | null = null;
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    await browser?.close().catch(() => {});
-    await stopAll();
-    fs.rmSync(dir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\nbench:console: ${signal}, stopping and removing ${dir}`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function cli(args: string[]): Record<string, unknown> {
-  try {
-    const output = execFileSync("npx", ["tsx", "lib/cli/main.ts", ...args, "--json"], { env: baseEnv, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
-    const result = JSON.parse(output) as Record<string, unknown>;
-    if (result.ok !== true) throw new Error(output);
-    return result;
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string; message?: string };
-    throw new Error(`roster ${args.slice(0, 2).join(" ")} failed: ${failed.stdout ?? ""}${failed.stderr ?? failed.message ?? ""}`);
-  }
-}
-
-function build(): void {
-  const buildId = path.join(process.cwd(), DIST_DIR, "BUILD_ID");
-  if (values["skip-build"] && fs.existsSync(buildId)) {
-    log(`build: --skip-build, using ${DIST_DIR} (built ${fs.statSync(buildId).mtime.toISOString()})`);
-    return;
-  }
-  const started = performance.now();
-  log(`build: ROSTER_DIST_DIR=${DIST_DIR} next build ...`);
-  try {
-    execFileSync("npx", ["next", "build"], { env: { ...baseEnv, NODE_ENV: "production", ROSTER_DIST_DIR: DIST_DIR }, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string };
-    throw new Error(`next build failed:\n${failed.stdout ?? ""}${failed.stderr ?? ""}`);
-  }
-  log(`build: done in ${seconds(started)}`);
-}
+bench.onCleanup(async () => browser?.close());
 
 type Fixture = { tenantId: string; adminId: string; prefixes: string[] };
 
@@ -131,9 +83,15 @@ function prepareDatabase(db: Db): Fixture {
 }
 
 type Row = { figure: string; measured: string; target: string; result: string };
+const COLUMNS: [keyof Row, string][] = [
+  ["figure", "figure"],
+  ["measured", "measured"],
+  ["target", "target"],
+  ["result", "result"],
+];
 const rows: Row[] = [];
 function record(figure: string, measured: string, target?: { limit: number; value: number; unit: string }) {
-  rows.push({ figure, measured, target: target ? `≤ ${target.limit} ${target.unit}` : "for the record", result: target ? (target.value <= target.limit ? "PASS" : "FAIL") : "-" });
+  rows.push({ figure, measured, target: target ? `≤ ${target.limit} ${target.unit}` : "for the record", result: target ? verdict(target.value <= target.limit) : "-" });
 }
 
 /** The first call (cold caches) and then `times` more. */
@@ -286,15 +244,6 @@ async function measureFirstRow(port: number, cookieValue: string): Promise<void>
   record("  typing a prefix → its rows shown, incl. 250 ms debounce, p50", ms(percentile(typed, 50)));
 }
 
-function printTable(): void {
-  const columns: (keyof Row)[] = ["figure", "measured", "target", "result"];
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(" | ")} |`;
-  console.log(line(columns));
-  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
-  for (const row of rows) console.log(line(columns.map((column) => row[column])));
-}
-
 async function main(): Promise<void> {
   const runStarted = performance.now();
   if (!values.db) cli(["migrate"]);
@@ -308,7 +257,7 @@ async function main(): Promise<void> {
   } finally {
     closeDatabase(db);
   }
-  build();
+  buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env: baseEnv });
 
   const port = await freePort();
   const started = performance.now();
@@ -335,15 +284,9 @@ async function main(): Promise<void> {
       `${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`,
   );
   console.log("");
-  printTable();
+  printTable(COLUMNS, rows);
   console.log("");
   console.log(`whole run ${seconds(runStarted)}`);
 }
 
-main()
-  .then(() => cleanup())
-  .catch(async (error: unknown) => {
-    console.error("bench:console failed:", error instanceof Error ? error.message : error);
-    await cleanup();
-    process.exit(1);
-  });
+void bench.run(main);

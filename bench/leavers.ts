@@ -11,13 +11,13 @@
  *
  * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { freePort, listeningPid, memoryMb, startProcess, stopAll, waitForHttp } from "./lib/processes";
+import { freePort, listeningPid, memoryMb, startProcess, waitForHttp } from "./lib/processes";
+import { buildNext, rosterCli } from "./lib/roster";
+import { benchRun, log, requireCounts } from "./lib/run";
 import { apiLeavers } from "@/lib/api/endpoints/leavers";
 import { health } from "@/lib/api/endpoints/service";
 import { contractPath } from "@/lib/contracts/contract";
@@ -33,42 +33,17 @@ const USERS = Number(values.users);
 const ROWS = Number(values.rows);
 const TARGETS = { previewS: 3, jobS: 10, ratio: 3, rssMb: 400 };
 const DIST_DIR = process.env.ROSTER_DIST_DIR || ".next-bench";
-for (const [name, value] of [["--users", USERS], ["--rows", ROWS]] as const) {
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`bench:leavers: ${name} must be a positive integer`);
-    process.exit(2);
-  }
-}
-if (ROWS > 100_000) {
-  console.error("bench:leavers: --rows is at most 100000 (the file limit)");
-  process.exit(2);
-}
+requireCounts("leavers", { "--users": USERS });
+requireCounts("leavers", { "--rows": ROWS }, 100_000); // the leaver file's limit
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-bench-leavers-"));
-const dbFile = path.join(dir, "roster.db");
-const plainFile = path.join(dir, "plain.db");
+const bench = benchRun("leavers");
+const dbFile = path.join(bench.dir, "roster.db");
+const plainFile = path.join(bench.dir, "plain.db");
 const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}`, ROSTER_DIST_DIR: DIST_DIR, NODE_ENV: "production", RATE_LIMIT_REQUESTS: "1000000" };
 delete env.NODE_OPTIONS;
 
-let cleaning: Promise<void> | null = null;
-const cleanup = () => (cleaning ??= stopAll().finally(() => fs.rmSync(dir, { recursive: true, force: true })));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
-
-const log = (line: string) => console.error(line);
 const since = (start: number) => (performance.now() - start) / 1000;
-
-function cli(args: string[]): Record<string, unknown> {
-  const output = execFileSync("npx", ["tsx", "lib/cli/main.ts", ...args, "--json"], { env, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
-  const result = JSON.parse(output) as Record<string, unknown>;
-  if (result.ok !== true) throw new Error(`roster ${args.slice(0, 2).join(" ")} failed: ${output}`);
-  return result;
-}
-
-function build(): void {
-  if (values["skip-build"] && fs.existsSync(path.join(DIST_DIR, "BUILD_ID"))) return log(`build: --skip-build, using ${DIST_DIR}`);
-  log(`build: ROSTER_DIST_DIR=${DIST_DIR} next build ...`);
-  execFileSync("npx", ["next", "build"], { env: { ...process.env, ROSTER_DIST_DIR: DIST_DIR }, stdio: "ignore" });
-}
+const cli = (args: string[]) => rosterCli(env, args);
 
 /** 90% active users of the tenant (sampled evenly), 10% addresses nobody has, shuffled. */
 function leaverFile(tenantId: string): { csv: string; emails: string[] } {
@@ -126,7 +101,7 @@ function plainScript(tenantId: string, emails: string[]): { seconds: number; dea
 }
 
 async function main(): Promise<void> {
-  build();
+  buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });
   const port = await freePort();
   env.PORT = String(port);
   cli(["migrate"]);
@@ -186,9 +161,4 @@ async function main(): Promise<void> {
   line("server VmHWM (whole life, incl. preview)", `${hwm.toFixed(0)} MB`, `≤ ${TARGETS.rssMb} MB`, hwm <= TARGETS.rssMb);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(`bench:leavers failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  })
-  .finally(() => cleanup());
+void bench.run(main);

@@ -10,17 +10,16 @@
  * Each round uses fresh admins and a fresh attacker address (127.0.0.11, .12, ...), so the
  * rounds do not see each other's counters. The build goes to ROSTER_DIST_DIR (default .next-bench).
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
 import { createAdmin } from "@/db/queries/admins";
 import { ensureTenant } from "@/db/queries/tenants";
 import { hashPassword } from "@/lib/auth/password";
-import { freePort, startProcess, stopAll, waitForHttp } from "./lib/processes";
+import { freePort, startProcess, waitForHttp } from "./lib/processes";
+import { buildNext } from "./lib/roster";
+import { benchRun, requireCounts } from "./lib/run";
 import { median } from "./lib/stats";
 import { health } from "@/lib/api/endpoints/service";
 import { sessionContracts } from "@/lib/contracts/session";
@@ -36,18 +35,12 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const BOGUS = Number(values.bogus);
 const DIST_DIR = process.env.ROSTER_DIST_DIR || ".next-bench";
-for (const [name, value] of [["--rounds", ROUNDS], ["--bogus", BOGUS]] as const) {
-  if (!Number.isInteger(value) || value <= 0 || value > 200) {
-    console.error(`bench:sign-in: ${name} must be an integer from 1 to 200`);
-    process.exit(2);
-  }
-}
+requireCounts("sign-in", { "--rounds": ROUNDS, "--bogus": BOGUS }, 200);
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-bench-sign-in-"));
-const dbFile = path.join(dir, "roster.db");
+const bench = benchRun("sign-in");
+const dbFile = path.join(bench.dir, "roster.db");
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1" };
 delete baseEnv.NODE_OPTIONS;
-const log = (line: string) => console.error(line);
 
 type Answer = { status: number; ms: number };
 
@@ -88,16 +81,6 @@ async function createAdmins(count: number): Promise<Admin[]> {
   }
 }
 
-function build(): void {
-  const buildId = path.join(process.cwd(), DIST_DIR, "BUILD_ID");
-  if (values["skip-build"] && fs.existsSync(buildId)) {
-    log(`build: --skip-build, using ${DIST_DIR}`);
-    return;
-  }
-  log(`build: ROSTER_DIST_DIR=${DIST_DIR} next build ...`);
-  execFileSync("npx", ["next", "build"], { env: { ...baseEnv, NODE_ENV: "production", ROSTER_DIST_DIR: DIST_DIR }, stdio: ["ignore", "ignore", "inherit"] });
-}
-
 const tally = (answers: Answer[]) =>
   Object.entries(answers.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {}))
     .map(([status, count]) => `${count}×${status}`)
@@ -112,7 +95,7 @@ async function underAttack(port: number, attacker: string, bogusEmail: (i: numbe
 }
 
 async function main(): Promise<void> {
-  build();
+  buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env: baseEnv });
   // Per round: one admin for the quiet baseline, one sprayed around, one attacked by name.
   const admins = await createAdmins(ROUNDS * 3);
   const port = await freePort();
@@ -144,9 +127,4 @@ async function main(): Promise<void> {
   console.log(`  while its own email attacked:    ${figure(targeted)}`);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error("bench:sign-in failed:", error);
-    process.exitCode = 1;
-  })
-  .finally(() => stopAll().finally(() => fs.rmSync(dir, { recursive: true, force: true })));
+void bench.run(main);

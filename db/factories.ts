@@ -1,4 +1,4 @@
-import type { LinkedBy, UserProperties } from "./schema";
+import type { Identity, UserProperties } from "./schema";
 
 /**
  * Deterministic data generation shared by the demo seed and the tests.
@@ -157,15 +157,8 @@ export function generateUser(seed: number, index: number, domain: string, now: n
   };
 }
 
-export type GeneratedIdentity = {
-  providerIndex: number;
-  externalId: string;
-  externalUsername: string | null;
-  externalEmail: string | null;
-  externalDisplayName: string | null;
-  linkedBy: LinkedBy;
-  lastSyncedAt: number | null;
-};
+/** The fields of an identity a generator decides; the seed adds ids, user, tenant and times. */
+export type GeneratedIdentity = { providerIndex: number } & Pick<Identity, "externalId" | "externalUsername" | "externalEmail" | "externalDisplayName" | "linkedBy" | "lastSyncedAt">;
 
 /**
  * Identities of a generated user at the three demo providers (0 = OIDC, 1 = SAML, 2 = SCIM):

@@ -1,7 +1,6 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { freePort, serverEnv, spawnServer, tempDatabase } from "./fixtures/server";
+import { freePort, rosterCli, spawnServer, tempDatabase } from "./fixtures/server";
 
 // The server refuses to start on a database it cannot write to (it used to start and then fail
 // every change). The file is made read-only for the user the server runs as: as root, which
@@ -11,7 +10,7 @@ test("the server refuses a read-only database, naming the problem", async () => 
   test.setTimeout(120_000);
   const database = tempDatabase("read-only");
   try {
-    execFileSync(process.execPath, ["node_modules/.bin/tsx", "lib/cli/main.ts", "migrate", "--json"], { env: serverEnv(0, database.dbFile), stdio: "pipe" });
+    rosterCli(database.dbFile, ["migrate"]);
     // The folder stays writable (SQLite keeps its -wal and -shm files there); only the database file is read-only.
     fs.chmodSync(database.dir, 0o777);
     fs.chmodSync(database.dbFile, 0o444);

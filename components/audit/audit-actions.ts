@@ -1,7 +1,12 @@
-import type { SelectGroup } from "@/components/ui/select-field";
+import type { SelectGroup, SelectOption } from "@/components/ui/select-field";
 
 export const ANY_ACTION = "any";
 export const OTHER_ACTION = "other";
+
+/** Every action under a prefix ("user." matches user.deactivate, user.reactivate, …). */
+const under = (prefix: string, label: string): SelectOption => ({ value: `${prefix}.`, label, hint: `${prefix}.*` });
+/** One action, shown with its recorded name. */
+const action = (value: string, label: string): SelectOption => ({ value, label, hint: value });
 
 /**
  * The actions Roster records today, for the action filter; anything else (new actions, other
@@ -12,23 +17,23 @@ export const ACTION_GROUPS: SelectGroup[] = [
   {
     label: "Groups",
     options: [
-      { value: "user.", label: "All user changes", hint: "user.*" },
-      { value: "token.", label: "All token changes", hint: "token.*" },
-      { value: "session.", label: "All console sign-ins", hint: "session.*" },
-      { value: "identity.", label: "All identity changes", hint: "identity.*" },
-      { value: "admin.", label: "All admin changes", hint: "admin.*" },
+      under("user", "All user changes"),
+      under("token", "All token changes"),
+      under("session", "All console sign-ins"),
+      under("identity", "All identity changes"),
+      under("admin", "All admin changes"),
     ],
   },
   {
     label: "Actions",
     options: [
-      { value: "user.deactivate", label: "User deactivated", hint: "user.deactivate" },
-      { value: "user.reactivate", label: "User reactivated", hint: "user.reactivate" },
-      { value: "identity.link", label: "Identity linked", hint: "identity.link" },
-      { value: "token.created", label: "Token created", hint: "token.created" },
-      { value: "token.revoked", label: "Token revoked", hint: "token.revoked" },
-      { value: "session.sign_in", label: "Console sign-in", hint: "session.sign_in" },
-      { value: "admin.created", label: "Admin created", hint: "admin.created" },
+      action("user.deactivate", "User deactivated"),
+      action("user.reactivate", "User reactivated"),
+      action("identity.link", "Identity linked"),
+      action("token.created", "Token created"),
+      action("token.revoked", "Token revoked"),
+      action("session.sign_in", "Console sign-in"),
+      action("admin.created", "Admin created"),
     ],
   },
   { label: "Other", options: [{ value: OTHER_ACTION, label: "Other…", hint: "type it" }] },

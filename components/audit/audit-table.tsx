@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { AuditEventDto } from "@/lib/query/audit";
 import styles from "./audit.module.css";
@@ -62,44 +63,35 @@ function Target({ event }: { event: AuditEventDto }) {
 
 export function AuditTable({ events, busy }: { events: AuditEventDto[]; busy: boolean }) {
   return (
-    <div className={styles.tableWrap} aria-busy={busy}>
-      <table className={`${styles.table} ${busy ? styles.busy : ""}`}>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id} data-request-id={event.requestId ?? undefined}>
-              <td className={styles.time} data-label="Time">
-                <RelativeTime iso={event.at} mode="datetime" />
-              </td>
-              <td className={styles.actor} data-label="Actor">
-                <span title={event.actorId ?? undefined}>{event.actorName ?? event.actorId ?? "unknown"}</span>
-                <span className={styles.kind}>{event.actorType}</span>
-              </td>
-              <td data-label="Action">
-                <code className={styles.action}>{event.action}</code>
-              </td>
-              <td className={styles.target} data-label="Target">
-                <Target event={event} />
-              </td>
-              <td data-label="Outcome">
-                <span className={`${styles.outcome} ${outcomeClass(event.outcome)}`}>{event.outcome}</span>
-              </td>
-              <td className={styles.detailsCell} data-label="Details">
-                <Details details={event.details} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={["Time", "Actor", "Action", "Target", "Outcome", "Details"]}
+      busy={busy}
+      className={`${styles.table} ${busy ? styles.busy : ""}`}
+      wrapClassName={styles.tableWrap}
+    >
+      {events.map((event) => (
+        <tr key={event.id} data-request-id={event.requestId ?? undefined}>
+          <td className={styles.time} data-label="Time">
+            <RelativeTime iso={event.at} mode="datetime" />
+          </td>
+          <td className={styles.actor} data-label="Actor">
+            <span title={event.actorId ?? undefined}>{event.actorName ?? event.actorId ?? "unknown"}</span>
+            <span className={styles.kind}>{event.actorType}</span>
+          </td>
+          <td data-label="Action">
+            <code className={styles.action}>{event.action}</code>
+          </td>
+          <td className={styles.target} data-label="Target">
+            <Target event={event} />
+          </td>
+          <td data-label="Outcome">
+            <span className={`${styles.outcome} ${outcomeClass(event.outcome)}`}>{event.outcome}</span>
+          </td>
+          <td className={styles.detailsCell} data-label="Details">
+            <Details details={event.details} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

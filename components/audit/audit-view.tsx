@@ -1,7 +1,7 @@
 "use client";
 
 import formStyles from "@/components/console/form.module.css";
-import { errorText } from "@/components/ui/error-text";
+import { LoadError } from "@/components/ui/load-error";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { auditExportHref } from "@/lib/query/audit";
 import { AuditFilterForm } from "./audit-filter-form";
@@ -28,18 +28,7 @@ export function AuditView() {
     );
   } else if (log.isError) {
     // The API names the filter it could not read (e.g. "from must be an ISO date…"): show that too.
-    const problem = errorText(log.error, { withFields: true });
-    results = (
-      <div role="alert" className={styles.state}>
-        <p className={formStyles.error}>Could not load the audit log: {problem.message}</p>
-        {/* A refused filter stays refused; only a server or network failure is worth retrying. */}
-        {problem.retryable && (
-          <button type="button" className={formStyles.secondary} onClick={() => log.refetch()}>
-            Try again
-          </button>
-        )}
-      </div>
-    );
+    results = <LoadError what="the audit log" error={log.error} withFields onRetry={() => log.refetch()} />;
   } else if (log.data.total === 0) {
     results = (
       <div className={styles.state}>

@@ -1,13 +1,11 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { plural } from "@/components/ui/plural";
 import { confirmLeaverPreviewRequest, type LeaverPreviewDto } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
+import { StartJobDialog } from "./start-job-dialog";
 
-/** Confirms a preview: starts the job, then opens its page (the dialog stays until it does). */
+/** Confirms a preview: starts the job, then opens its page. */
 export function DeactivateLeaversDialog({
   open,
   onOpenChange,
@@ -17,29 +15,20 @@ export function DeactivateLeaversDialog({
   onOpenChange: (open: boolean) => void;
   preview: Pick<LeaverPreviewDto, "id" | "counts" | "total_rows">;
 }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const count = preview.counts.will_deactivate ?? 0;
   const others = preview.total_rows - count;
 
-  async function start() {
-    const job = await confirmLeaverPreviewRequest(preview.id);
-    await queryClient.invalidateQueries({ queryKey: leaverKeys.all });
-    return job;
-  }
-
   return (
-    <ConfirmDialog
+    <StartJobDialog
       open={open}
       onOpenChange={onOpenChange}
       title={`Deactivate ${plural(count, "user")}?`}
       description={`${plural(count, "user")} will be deactivated. Their access tokens and console sessions are revoked at once, so they are signed out everywhere.`}
       confirmLabel={`Deactivate ${plural(count, "user")}`}
-      pendingLabel="Starting…"
       tone="danger"
-      onConfirm={start}
-      onSuccess={(job) => router.push(`/leavers?job=${encodeURIComponent(job.id)}`)}
-      afterSuccess="stay"
+      start={() => confirmLeaverPreviewRequest(preview.id)}
+      // The preview now names its job, and the job list has one more.
+      stale={leaverKeys.all}
     >
       <ul>
         <li>
@@ -47,6 +36,6 @@ export function DeactivateLeaversDialog({
         </li>
         <li>The run is recorded in the audit log, and can be undone afterwards (reactivating exactly these users; revoked tokens stay revoked).</li>
       </ul>
-    </ConfirmDialog>
+    </StartJobDialog>
   );
 }

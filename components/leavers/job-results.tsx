@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { leaverResultsQuery, resultsCsvHref, type LeaverJobDto } from "@/lib/query/leavers";
-import { fmt, OUTCOME_LABELS } from "./labels";
-import { FilterChips, Loading, LoadError, Pager } from "./table-parts";
+import { OUTCOME_LABELS } from "./labels";
+import { FileRowCells, FilterChips, LeaverTable, Loading, LoadError, Pager } from "./table-parts";
 import styles from "./leavers.module.css";
 
 const outcomeTone = (outcome: string | null) =>
@@ -38,32 +38,18 @@ export function JobResults({ job }: { job: LeaverJobDto }) {
         <p className={styles.muted}>No rows with this outcome.</p>
       ) : (
         <>
-          <div className={styles.tableWrap}>
-            <table className={styles.table} aria-label="Results">
-              <thead>
-                <tr>
-                  <th scope="col" className={styles.num}>Row</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Ticket</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.data.map((row) => (
-                  <tr key={row.row}>
-                    <td className={styles.num}>{fmt(row.row)}</td>
-                    <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
-                    <td>
-                      <span className={`${styles.badge} ${outcomeTone(row.outcome)}`}>{row.outcome ? (OUTCOME_LABELS[row.outcome] ?? row.outcome) : "Pending"}</span>
-                    </td>
-                    <td className={styles.wrap}>{row.outcome_reason ?? ""}</td>
-                    <td className={styles.wrap}>{row.ticket ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <LeaverTable label="Results" columns={[{ label: "Row", className: styles.num }, "Email", "Outcome", "Why", "Ticket"]}>
+            {query.data.data.map((row) => (
+              <tr key={row.row}>
+                <FileRowCells row={row} />
+                <td>
+                  <span className={`${styles.badge} ${outcomeTone(row.outcome)}`}>{row.outcome ? (OUTCOME_LABELS[row.outcome] ?? row.outcome) : "Pending"}</span>
+                </td>
+                <td className={styles.wrap}>{row.outcome_reason ?? ""}</td>
+                <td className={styles.wrap}>{row.ticket ?? ""}</td>
+              </tr>
+            ))}
+          </LeaverTable>
           <Pager page={query.data.meta.page} totalPages={query.data.meta.total_pages} total={query.data.meta.total} onPage={(page) => setFilters((f) => ({ ...f, page }))} />
         </>
       )}

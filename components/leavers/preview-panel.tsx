@@ -9,7 +9,7 @@ import { leaverPreviewQuery, previewCsvHref } from "@/lib/query/leavers";
 import { plural } from "@/components/ui/plural";
 import { DeactivateLeaversDialog } from "./deactivate-leavers-dialog";
 import { CLASS_LABELS, CLASS_ORDER, fmt } from "./labels";
-import { FilterChips, Loading, LoadError, Pager } from "./table-parts";
+import { FileRowCells, FilterChips, LeaverTable, Loading, LoadError, Pager } from "./table-parts";
 import styles from "./leavers.module.css";
 
 const classTone = (c: string) => (c === "will_deactivate" ? styles.bad : styles.neutral);
@@ -71,34 +71,23 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
       {preview.rows.length === 0 ? (
         <p className={styles.muted}>No rows in this class.</p>
       ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table} aria-label="Preview rows">
-            <caption>Row: the record&apos;s number in the file, header and blank lines not counted.</caption>
-            <thead>
-              <tr>
-                <th scope="col" className={styles.num}>Row</th>
-                <th scope="col">Email</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Ticket</th>
-                <th scope="col">Class</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.rows.map((row) => (
-                <tr key={row.row}>
-                  <td className={styles.num}>{fmt(row.row)}</td>
-                  <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
-                  <td className={styles.wrap}>{row.reason ?? ""}</td>
-                  <td className={styles.wrap}>{row.ticket ?? ""}</td>
-                  <td>
-                    <span className={`${styles.badge} ${classTone(row.class)}`}>{CLASS_LABELS[row.class] ?? row.class}</span>
-                    {row.duplicate_of !== null && <span className={`${styles.muted} ${styles.small}`}> of row {fmt(row.duplicate_of)}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <LeaverTable
+          label="Preview rows"
+          caption="Row: the record's number in the file, header and blank lines not counted."
+          columns={[{ label: "Row", className: styles.num }, "Email", "Reason", "Ticket", "Class"]}
+        >
+          {preview.rows.map((row) => (
+            <tr key={row.row}>
+              <FileRowCells row={row} />
+              <td className={styles.wrap}>{row.reason ?? ""}</td>
+              <td className={styles.wrap}>{row.ticket ?? ""}</td>
+              <td>
+                <span className={`${styles.badge} ${classTone(row.class)}`}>{CLASS_LABELS[row.class] ?? row.class}</span>
+                {row.duplicate_of !== null && <span className={`${styles.muted} ${styles.small}`}> of row {fmt(row.duplicate_of)}</span>}
+              </td>
+            </tr>
+          ))}
+        </LeaverTable>
       )}
       <Pager page={meta.page} totalPages={meta.total_pages} total={meta.total} onPage={(page) => setFilters((f) => ({ ...f, page }))} />
 

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { leaverJobListQuery } from "@/lib/query/leavers";
 import { fmt, KIND_LABELS, STATUS_LABELS } from "./labels";
-import { Loading, LoadError } from "./table-parts";
+import { LeaverTable, Loading, LoadError } from "./table-parts";
 import styles from "./leavers.module.css";
 
 export function RecentJobs({ currentJobId }: { currentJobId: string | null }) {
@@ -22,39 +22,26 @@ export function RecentJobs({ currentJobId }: { currentJobId: string | null }) {
       ) : query.data.length === 0 ? (
         <p className={styles.muted}>No leaver jobs yet. Upload a file above to start one.</p>
       ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table} aria-label="Recent jobs">
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Status</th>
-                <th scope="col" className={styles.num}>Processed</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.map((job) => (
-                <tr key={job.id}>
-                  <td>
-                    <Link href={`/leavers?job=${encodeURIComponent(job.id)}`} aria-current={job.id === currentJobId ? "page" : undefined}>
-                      {KIND_LABELS[job.kind] ?? job.kind}
-                    </Link>
-                    {job.undone_by_job_id && <span className={`${styles.muted} ${styles.small}`}> · undone</span>}
-                  </td>
-                  <td>{STATUS_LABELS[job.status] ?? job.status}</td>
-                  <td className={styles.num}>
-                    {fmt(job.processed_rows)} / {fmt(job.total_rows)}
-                  </td>
-                  <td className={styles.wrap}>{job.created_by.name}</td>
-                  <td>
-                    <RelativeTime iso={job.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <LeaverTable label="Recent jobs" columns={["Job", "Status", { label: "Processed", className: styles.num }, "Created by", "Created"]}>
+          {query.data.map((job) => (
+            <tr key={job.id}>
+              <td>
+                <Link href={`/leavers?job=${encodeURIComponent(job.id)}`} aria-current={job.id === currentJobId ? "page" : undefined}>
+                  {KIND_LABELS[job.kind] ?? job.kind}
+                </Link>
+                {job.undone_by_job_id && <span className={`${styles.muted} ${styles.small}`}> · undone</span>}
+              </td>
+              <td>{STATUS_LABELS[job.status] ?? job.status}</td>
+              <td className={styles.num}>
+                {fmt(job.processed_rows)} / {fmt(job.total_rows)}
+              </td>
+              <td className={styles.wrap}>{job.created_by.name}</td>
+              <td>
+                <RelativeTime iso={job.created_at} />
+              </td>
+            </tr>
+          ))}
+        </LeaverTable>
       )}
     </section>
   );

@@ -1,7 +1,8 @@
 "use client";
 
-import formStyles from "@/components/console/form.module.css";
-import { errorText } from "@/components/ui/error-text";
+import type { ComponentProps } from "react";
+import { DataTable } from "@/components/ui/data-table";
+import { LoadError as ConsoleLoadError } from "@/components/ui/load-error";
 import { fmt } from "./labels";
 import styles from "./leavers.module.css";
 
@@ -58,21 +59,23 @@ export function Pager({ page, totalPages, total, onPage }: { page: number; total
   );
 }
 
-export function LoadError({ what, error, onRetry }: { what: string; error: unknown; onRetry: () => void }) {
-  const { message, retryable } = errorText(error);
+/** The leaver pages' tables: the console's table frame in this page's look. */
+export function LeaverTable(props: Omit<ComponentProps<typeof DataTable>, "className" | "wrapClassName">) {
+  return <DataTable {...props} className={styles.table} wrapClassName={styles.tableWrap} />;
+}
+
+/** The first two cells of a row of the leaver file, in the preview and in a job's results: its number and its email. */
+export function FileRowCells({ row }: { row: { row: number; email: string } }) {
   return (
-    <div role="alert" className={styles.errorBox}>
-      <p>
-        Could not load {what}: {message}
-      </p>
-      {retryable && (
-        <button type="button" className={formStyles.secondary} onClick={onRetry} style={{ marginTop: "0.5rem" }}>
-          Try again
-        </button>
-      )}
-    </div>
+    <>
+      <td className={styles.num}>{fmt(row.row)}</td>
+      <td className={`${styles.wrap} ${styles.email}`}>{row.email || <span className={styles.muted}>(empty)</span>}</td>
+    </>
   );
 }
+
+/** The console's load error in this page's look. */
+export const LoadError = (props: Omit<ComponentProps<typeof ConsoleLoadError>, "className">) => <ConsoleLoadError {...props} className={styles.errorBox} />;
 
 export const Loading = ({ what }: { what: string }) => (
   <p role="status" className={styles.muted}>

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import formStyles from "@/components/console/form.module.css";
-import { errorText } from "@/components/ui/error-text";
+import { DataTable } from "@/components/ui/data-table";
+import { LoadError } from "@/components/ui/load-error";
 import type { TokenDto } from "@/lib/query/tokens";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RevokeTokenDialog } from "./revoke-token-dialog";
@@ -37,16 +37,7 @@ export function TokenList() {
   if (tokens.isPending) {
     body = <p className={styles.muted}>Loading your tokens…</p>;
   } else if (tokens.isError) {
-    body = (
-      <div role="alert" className={styles.stateBox}>
-        <p className={formStyles.error}>Could not load your tokens: {errorText(tokens.error).message}</p>
-        {errorText(tokens.error).retryable && (
-          <button type="button" className={formStyles.secondary} onClick={() => tokens.refetch()}>
-            Try again
-          </button>
-        )}
-      </div>
-    );
+    body = <LoadError what="your tokens" error={tokens.error} onRetry={() => tokens.refetch()} />;
   } else if (tokens.data.length === 0) {
     body = (
       <div className={styles.stateBox}>
@@ -55,55 +46,43 @@ export function TokenList() {
     );
   } else {
     body = (
-      <div className={styles.tableWrap}>
-        <table className={styles.table}>
-          <thead>
-            <tr>
-              <th scope="col">Token</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className={styles.visuallyHidden}>Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((token) => (
-              <tr key={token.id} className={token.status === "active" ? undefined : styles.inactiveRow}>
-                <th scope="row" className={styles.tokenCell}>
-                  <span className={styles.tokenName}>{token.name}</span>
-                  <ul className={styles.scopeChips} aria-label="Scopes">
-                    {token.scopes.map((scope) => (
-                      <li key={scope} title={scopeLabel(scope)}>
-                        <code>{scope}</code>
-                      </li>
-                    ))}
-                  </ul>
-                </th>
-                <td>
-                  <RelativeTime iso={token.createdAt} />
-                </td>
-                <td data-testid="last-used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className={styles.muted}>never used</span>}</td>
-                <td>
-                  <Expiry token={token} />
-                </td>
-                <td>
-                  <StatusBadge token={token} />
-                </td>
-                <td className={styles.actionCell}>
-                  {token.status === "active" && (
-                    <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        className={styles.table}
+        wrapClassName={styles.tableWrap}
+        columns={["Token", "Created", "Last used", "Expires", "Status", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
+      >
+        {tokens.data.map((token) => (
+          <tr key={token.id} className={token.status === "active" ? undefined : styles.inactiveRow}>
+            <th scope="row" className={styles.tokenCell}>
+              <span className={styles.tokenName}>{token.name}</span>
+              <ul className={styles.scopeChips} aria-label="Scopes">
+                {token.scopes.map((scope) => (
+                  <li key={scope} title={scopeLabel(scope)}>
+                    <code>{scope}</code>
+                  </li>
+                ))}
+              </ul>
+            </th>
+            <td>
+              <RelativeTime iso={token.createdAt} />
+            </td>
+            <td data-testid="last-used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className={styles.muted}>never used</span>}</td>
+            <td>
+              <Expiry token={token} />
+            </td>
+            <td>
+              <StatusBadge token={token} />
+            </td>
+            <td className={styles.actionCell}>
+              {token.status === "active" && (
+                <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     );
   }
 

@@ -9,10 +9,9 @@ import type { UserDetailDto } from "@/lib/query/user-detail";
 import { AccessSection } from "./access-section";
 import { AuditHistory } from "./audit-history";
 import { ContactsSection } from "./contacts-section";
-import { DeactivateDialog } from "./deactivate-dialog";
 import { IdentitiesTable } from "./identities-table";
 import { ProfileSection } from "./profile-section";
-import { ReactivateDialog } from "./reactivate-dialog";
+import { DeactivateDialog, ReactivateDialog } from "./status-dialogs";
 import { useUserDetail } from "./use-user-detail";
 import styles from "./user-detail.module.css";
 

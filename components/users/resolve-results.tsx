@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import type { ResolveResult } from "@/lib/query/users";
 import { resolveCsv } from "./resolve-csv";
 import styles from "./paste.module.css";
@@ -55,41 +56,29 @@ export function ResolveResults({ result }: { result: ResolveResult }) {
       <p className={styles.notice} aria-live="polite">
         {notice}
       </p>
-      <div className={styles.tableWrap} role="region" aria-label="Resolved emails" tabIndex={0}>
-        <table className={styles.table}>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">UUID</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.found.map((user) => (
-              <tr key={user.id}>
-                <td className={styles.email}>{user.email}</td>
-                <td className={styles.name}>{user.name}</td>
-                <td className={styles.uuid}>{user.id}</td>
-                <td>
-                  <span className={user.active ? styles.badgeActive : styles.badgeInactive}>{user.active ? "Active" : "Inactive"}</span>
-                </td>
-              </tr>
-            ))}
-            {result.notFound.map((email) => (
-              <tr key={`missing:${email}`} className={styles.missing}>
-                <td className={styles.email}>{email}</td>
-                <td colSpan={2} className={styles.muted}>
-                  No user with this email
-                </td>
-                <td>
-                  <span className={styles.badgeMissing}>Not found</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable region="Resolved emails" columns={["Email", "Name", "UUID", "Status"]} className={styles.table} wrapClassName={styles.tableWrap}>
+        {result.found.map((user) => (
+          <tr key={user.id}>
+            <td className={styles.email}>{user.email}</td>
+            <td className={styles.name}>{user.name}</td>
+            <td className={styles.uuid}>{user.id}</td>
+            <td>
+              <span className={user.active ? styles.badgeActive : styles.badgeInactive}>{user.active ? "Active" : "Inactive"}</span>
+            </td>
+          </tr>
+        ))}
+        {result.notFound.map((email) => (
+          <tr key={`missing:${email}`} className={styles.missing}>
+            <td className={styles.email}>{email}</td>
+            <td colSpan={2} className={styles.muted}>
+              No user with this email
+            </td>
+            <td>
+              <span className={styles.badgeMissing}>Not found</span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

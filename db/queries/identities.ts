@@ -1,24 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { identities, identityProviders, users, type LinkedBy } from "../schema";
+import { identities, identityProviders, users, type Identity, type IdentityProvider } from "../schema";
 import { recordAuditEvent } from "./audit";
 
-export type IdentityView = {
-  id: string;
-  userId: string | null;
-  identityProviderId: string;
-  providerName: string;
-  providerType: string;
-  externalId: string;
-  externalUsername: string | null;
-  externalEmail: string | null;
-  externalDisplayName: string | null;
-  linkedBy: LinkedBy;
-  lastSyncedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-};
+/** An identity as read back: every column but the tenant, with its provider's name and type. */
+export type IdentityView = Omit<Identity, "tenantId"> & { providerName: string; providerType: IdentityProvider["type"] };
 
 const identityView = {
   id: identities.id,

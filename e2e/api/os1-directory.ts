@@ -40,23 +40,8 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     primaryMobile: { countryCode: "+91", number: "9876543210" },
     secondaryMobile: { countryCode: "+1", number: "5550100" },
   });
-  const bob = addDirectoryUser(tenant, {
-    name: "Bob Brown",
-    email: "mail.bravo@example.com",
-    uniqueCode: "UC-Q1",
-    createdAt: BASE_MS + 5_000,
-    updatedAt: BASE_MS + 10_000,
-    primaryMobile: { countryCode: "+44", number: "7700900123" },
-  });
-  const carol = addDirectoryUser(tenant, {
-    name: "Carol Chen",
-    email: "mail.echo@example.com",
-    uniqueCode: "UC-Q5",
-    createdAt: BASE_MS + 1_000,
-    updatedAt: BASE_MS + 40_000,
-    active: false,
-    deactivatedAt: BASE_MS + 6_700,
-  });
+  const bob = addDirectoryUser(tenant, { name: "Bob Brown", email: "mail.bravo@example.com", uniqueCode: "UC-Q1", createdAt: BASE_MS + 5_000, updatedAt: BASE_MS + 10_000, primaryMobile: { countryCode: "+44", number: "7700900123" } });
+  const carol = addDirectoryUser(tenant, { name: "Carol Chen", email: "mail.echo@example.com", uniqueCode: "UC-Q5", createdAt: BASE_MS + 1_000, updatedAt: BASE_MS + 40_000, active: false, deactivatedAt: BASE_MS + 6_700 });
   const dave = addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", createdAt: BASE_MS + 4_000, updatedAt: BASE_MS + 20_000 });
   const erin = addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", createdAt: BASE_MS + 2_000, updatedAt: BASE_MS + 30_000 });
   // Bob has a second identity, so identitiesCount differs between users.
@@ -82,26 +67,17 @@ export function createOs1Directory(label = "os1"): Os1Directory {
   };
 }
 
-/** The OS1 wire form of a user row, as GetUser returns it. */
+/** Columns of a user row that OS1's user leaves out: Roster's own (tenant, search keys, status); `properties` is shown on request. */
+const NOT_IN_OS1_USER = new Set(["tenantId", "emailNormalized", "nameFolded", "uniqueCodeFolded", "active", "deactivatedAt", "deactivatedBy", "properties"]);
+
+/**
+ * The OS1 wire form of a user row, as GetUser returns it, told from the row's side (not the
+ * serializer's, so that it checks it): every other column as stored, the id as `user:<uuid>`,
+ * times in epoch seconds. A column added to users shows up here until it is left out on purpose.
+ */
 export function os1View(user: User, includeProperties = true) {
-  return {
-    id: `user:${user.id}`,
-    name: user.name,
-    email: user.email,
-    state: user.state,
-    uniqueCode: user.uniqueCode,
-    userCode: user.userCode,
-    aaaId: user.aaaId,
-    participantType: user.participantType,
-    category: user.category,
-    subCategory: user.subCategory,
-    templateId: user.templateId,
-    ...(includeProperties && { properties: user.properties }),
-    createdAt: seconds(user.createdAt),
-    updatedAt: seconds(user.updatedAt),
-    createdBy: user.createdBy,
-    updatedBy: user.updatedBy,
-  };
+  const shown = Object.fromEntries(Object.entries(user).filter(([column]) => !NOT_IN_OS1_USER.has(column)));
+  return { ...shown, id: osId(user), ...(includeProperties && { properties: user.properties }), createdAt: seconds(user.createdAt), updatedAt: seconds(user.updatedAt) };
 }
 
 export const osId = (user: User) => `user:${user.id}`;

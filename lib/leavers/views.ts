@@ -28,15 +28,17 @@ export function previewView(preview: LeaverPreview, jobId: string | null, sameFi
   };
 }
 
-export const previewRowView = (row: PreviewRowView) => ({
+/** A record of the uploaded file as it was classified: what the preview and a job's results both show of a row. */
+const fileRowView = (row: PreviewRowView | JobRowView) => ({
   row: row.rowNumber,
   email: row.email,
   reason: row.reason,
   ticket: row.ticket,
   class: row.class,
   user_id: row.userId,
-  duplicate_of: row.duplicateOf,
 });
+
+export const previewRowView = (row: PreviewRowView) => ({ ...fileRowView(row), duplicate_of: row.duplicateOf });
 
 export function jobView(job: LeaverJob & Partial<Pick<LeaverJobView, "counts">>, now = Date.now()) {
   const running = job.status === "running" && job.startedAt !== null;
@@ -67,12 +69,7 @@ export function jobView(job: LeaverJob & Partial<Pick<LeaverJobView, "counts">>,
 }
 
 export const jobRowView = (row: JobRowView) => ({
-  row: row.rowNumber,
-  email: row.email,
-  reason: row.reason,
-  ticket: row.ticket,
-  class: row.class,
-  user_id: row.userId,
+  ...fileRowView(row),
   outcome: row.outcome,
   outcome_reason: row.outcomeReason,
   processed_at: iso(row.processedAt),

@@ -23,9 +23,12 @@ export function parseUserRef(text: string): UserRef | null {
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
 
+/** A user's id as OS1 writes it. */
+const os1Id = (user: Pick<User, "id">) => `user:${user.id}`;
+
 export function toOs1User(user: User, options: { includeProperties?: boolean } = {}) {
   return {
-    id: `user:${user.id}`,
+    id: os1Id(user),
     name: user.name,
     email: user.email,
     state: user.state,
@@ -124,34 +127,34 @@ function usersNamed(db: Parameters<typeof findUsersByRefs>[0], tenantId: string,
   return findUsersByRefs(db, tenantId, refs);
 }
 
+/** GetUserEmail and GetUserMobile: up to 10 users named by `ids`, each with one kind of contact detail. */
+const contactRead = { ...os1Read, query: contactQuery, errors: [400] } as const;
+
+function contactAnswer<U extends Pick<User, "id" | "uniqueCode">, T>(users: U[], contact: (user: U) => T) {
+  return { data: { meta: { totalElements: users.length }, users: users.map((user) => ({ userId: os1Id(user), ...contact(user), uniqueCode: user.uniqueCode })) } };
+}
+
 // GET /api/v1/users/email?ids= — GetUserEmail (Delhivery OS1)
 export const getUserEmails = defineEndpoint({
-  ...os1Read,
+  ...contactRead,
   operationId: "getUserEmail",
   path: "/api/v1/users/email",
-  query: contactQuery,
   response: { status: 200, description: "The users found, with their email address", schema: userEmailsResponse },
-  errors: [400],
   docs: { summary: "GetUserEmail", description: "Email addresses of up to 10 users.", parameters: idsDocs },
-  handler: ({ db, principal, query }) => {
-    const users = usersNamed(db, principal.tenantId, query.ids);
-    return { data: { meta: { totalElements: users.length }, users: users.map((u) => ({ userId: `user:${u.id}`, email: u.email, uniqueCode: u.uniqueCode })) } };
-  },
+  handler: ({ db, principal, query }) => contactAnswer(usersNamed(db, principal.tenantId, query.ids), (user) => ({ email: user.email })),
 });
 
 // GET /api/v1/users/mobile?ids= — GetUserMobile (Delhivery OS1)
 export const getUserMobiles = defineEndpoint({
-  ...os1Read,
+  ...contactRead,
   operationId: "getUserMobile",
   path: "/api/v1/users/mobile",
-  query: contactQuery,
   response: { status: 200, description: "The users found, with their mobile numbers", schema: userMobilesResponse },
-  errors: [400],
   docs: { summary: "GetUserMobile", description: "Mobile numbers of up to 10 users.", parameters: idsDocs },
   handler: ({ db, principal, query }) => {
     const users = usersNamed(db, principal.tenantId, query.ids);
-    const mobiles = mobilesOfUsers(db, principal.tenantId, users.map((u) => u.id));
-    return { data: { meta: { totalElements: users.length }, users: users.map((u) => ({ userId: `user:${u.id}`, ...mobiles.get(u.id)!, uniqueCode: u.uniqueCode })) } };
+    const mobiles = mobilesOfUsers(db, principal.tenantId, users.map((user) => user.id));
+    return contactAnswer(users, (user) => mobiles.get(user.id)!);
   },
 });
 

@@ -1,0 +1,115 @@
+"use client";
+
+import { useState, type RefObject } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { ConfirmDialog, type ConfirmDialogProps } from "@/components/ui/confirm-dialog";
+import { plural } from "@/components/ui/plural";
+import type { UserDetailDto } from "@/lib/query/user-detail";
+import { useDeactivateUser, useReactivateUser } from "./use-user-status-mutations";
+
+type StatusDialogProps = { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void; focusAfterSuccess: RefObject<HTMLElement | null> };
+
+/** What a status change puts in its dialog; the verb names the trigger and the confirm button alike. */
+type StatusChange<T> = Pick<ConfirmDialogProps<T>, "title" | "description" | "children" | "pendingLabel" | "tone" | "typedConfirmation" | "onConfirm"> & {
+  verb: string;
+  /** The sentence the page announces afterwards. */
+  done: (result: T) => string;
+};
+
+/**
+ * A status change's button and confirmation. The dialog stays mounted while the user's status
+ * changes underneath it (only the trigger goes), so the success path can close it calmly; focus
+ * then moves to the page's status message (focusAfterSuccess), since the trigger is gone.
+ */
+function StatusDialog<T>({ showTrigger, onDone, focusAfterSuccess, change }: Omit<StatusDialogProps, "detail"> & { change: StatusChange<T> }) {
+  const [open, setOpen] = useState(false);
+  const { verb, done, ...dialog } = change;
+  const trigger = (
+    <button type="button" className={dialog.tone === "danger" ? formStyles.danger : formStyles.primary}>
+      {verb}
+    </button>
+  );
+  return (
+    <ConfirmDialog
+      {...dialog}
+      open={open}
+      onOpenChange={setOpen}
+      trigger={showTrigger ? trigger : undefined}
+      confirmLabel={verb}
+      onSuccess={(result) => onDone(done(result))}
+      focusAfterSuccess={focusAfterSuccess}
+    />
+  );
+}
+
+function deactivationSummary({ user, access }: UserDetailDto) {
+  if (access.adminRole === null) {
+    return `This will switch ${user.name} off in Roster: they are marked inactive, and every app that asks Roster sees them as deactivated until they are reactivated. They have no console access and no personal access tokens.`;
+  }
+  return `This will sign ${user.name} out of Roster: their ${plural(access.liveTokens, "personal access token")} and ${plural(access.liveSessions, "console session")} are revoked; they can't sign in until reactivated.`;
+}
+
+/** Deactivation, confirmed by typing the user's email. */
+export function DeactivateDialog({ detail, ...props }: StatusDialogProps) {
+  const { user, access } = detail;
+  const mutation = useDeactivateUser(user.id);
+  return (
+    <StatusDialog
+      {...props}
+      change={{
+        verb: "Deactivate",
+        title: `Deactivate ${user.name}?`,
+        description: deactivationSummary(detail),
+        pendingLabel: "Deactivating…",
+        tone: "danger",
+        typedConfirmation: { text: user.email, hint: "Not case-sensitive. The Deactivate button is enabled once the email matches." },
+        onConfirm: (typed) => mutation.mutateAsync(typed),
+        done: (result) =>
+          result.status === "already-inactive"
+            ? `${user.name} was already inactive; nothing changed.`
+            : `${user.name} was deactivated: ${plural(result.tokensRevoked, "personal access token")} and ${plural(result.sessionsRevoked, "console session")} revoked.`,
+        children: (
+          <ul>
+            <li>
+              Their state becomes <code>inactive:deactivated</code> and the change is recorded in the audit log.
+            </li>
+            {access.adminRole !== null && <li>Reactivating them later does not bring revoked tokens or sessions back.</li>}
+          </ul>
+        ),
+      }}
+    />
+  );
+}
+
+export function ReactivateDialog({ detail, ...props }: StatusDialogProps) {
+  const { user, access } = detail;
+  const mutation = useReactivateUser(user.id);
+  return (
+    <StatusDialog
+      {...props}
+      change={{
+        verb: "Reactivate",
+        title: `Reactivate ${user.name}?`,
+        description: (
+          <>
+            {user.name} becomes active again (state <code>active:available</code>), and apps that ask Roster see them as active.
+          </>
+        ),
+        pendingLabel: "Reactivating…",
+        tone: "normal",
+        onConfirm: () => mutation.mutateAsync(),
+        done: (result) =>
+          result.status === "already-active" ? `${user.name} was already active; nothing changed.` : `${user.name} was reactivated. Tokens and sessions revoked at deactivation stay revoked.`,
+        children: (
+          <ul>
+            <li>
+              Personal access tokens and console sessions revoked when they were deactivated <strong>stay revoked</strong>
+              {access.adminRole !== null ? ": they sign in to the console again with their password and create new tokens." : "."}
+            </li>
+            <li>The reactivation is recorded in the audit log.</li>
+          </ul>
+        ),
+      }}
+    />
+  );
+}

@@ -1,0 +1,26 @@
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamps } from "./columns";
+
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    // Kept exact by triggers on users (db/migrations, docs/decisions/0013): a count(*) of a
+    // million-user tenant takes ~45 ms, too long for every unfiltered ListUsers page.
+    userCount: integer("user_count").notNull().default(0),
+    // Three private-use characters, one trigram: the tenant's token in the users_search index,
+    // so that a query's candidates are the tenant's own rows (docs/decisions/0013).
+    searchTag: text("search_tag").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],
+);
+
+/** The tenant a row belongs to: every table but tenants has one, and nothing is read across tenants. */
+export const tenantId = () =>
+  text("tenant_id")
+    .notNull()
+    .references(() => tenants.id);
+
+export type Tenant = typeof tenants.$inferSelect;
