@@ -1,7 +1,6 @@
 "use client";
 
 import { QueryClientProvider } from "@tanstack/react-query";
-import { Tooltip } from "radix-ui";
 import { useState, type ReactNode } from "react";
 import { setCsrfToken } from "@/lib/console/fetch";
 import { makeQueryClient } from "@/lib/query/client";
@@ -11,8 +10,7 @@ export function ConsoleProviders({ csrfToken, children }: { csrfToken: string; c
   setCsrfToken(csrfToken);
   return (
     <QueryClientProvider client={queryClient}>
-      {/* One provider for every tooltip (the exact times): moving between them skips the delay. */}
-      <Tooltip.Provider delayDuration={300}>{children}</Tooltip.Provider>
+      {children}
     </QueryClientProvider>
   );
 }

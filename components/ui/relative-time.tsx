@@ -21,8 +21,8 @@ export type RelativeTimeProps = {
 
 /**
  * A time written for people, in the reader's zone, with the exact time (zone and UTC) in a tooltip
- * that opens on hover and on keyboard focus (the time is a tab stop for that). Needs a
- * Tooltip.Provider above it (ConsoleProviders has one).
+ * that opens on hover and on keyboard focus (the time is a tab stop for that). Each time brings its
+ * own Tooltip.Provider, so that pages without times (the Users list) do not load the tooltip code.
  */
 export function RelativeTime({ iso, mode = "relative", serverNow, className }: RelativeTimeProps) {
   const now = useNow(serverNow);
@@ -43,6 +43,7 @@ export function RelativeTime({ iso, mode = "relative", serverNow, className }: R
   }
   const relative = formatRelative(Date.parse(iso), now);
   return (
+    <Tooltip.Provider delayDuration={300}>
     <Tooltip.Root open={open} onOpenChange={(next) => (next || !focused.current) && setOpen(next)}>
       <Tooltip.Trigger
         asChild
@@ -67,5 +68,6 @@ export function RelativeTime({ iso, mode = "relative", serverNow, className }: R
         </Tooltip.Content>
       </Tooltip.Portal>
     </Tooltip.Root>
+    </Tooltip.Provider>
   );
 }

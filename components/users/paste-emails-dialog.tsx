@@ -75,15 +75,10 @@ function PastePanel() {
   );
 }
 
-/** "Paste many emails": a dialog that resolves up to 1,000 addresses to users at once. */
-export function PasteEmailsDialog() {
+/** "Paste many emails": a dialog that resolves up to 1,000 addresses to users at once (opened by PasteEmailsButton). */
+export function PasteEmailsDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
-    <Dialog.Root>
-      <Dialog.Trigger asChild>
-        <button type="button" className={styles.trigger}>
-          Paste many emails
-        </button>
-      </Dialog.Trigger>
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className={styles.overlay} />
         <Dialog.Content className={styles.content}>

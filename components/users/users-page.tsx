@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { errorText } from "@/components/ui/error-text";
 import { defaultDirection, userListQueryOptions, type UserFilters, type UserListPage, type UserListSort } from "@/lib/query/users";
-import { PasteEmailsDialog } from "./paste-emails-dialog";
+import { PasteEmailsButton } from "./paste-emails-button";
 import { Pagination, rangeText } from "./pagination";
 import { SearchBox } from "./search-box";
 import { UserFiltersBar } from "./user-filters-bar";
@@ -48,7 +48,7 @@ export function UsersPage() {
     <div className={styles.page}>
       <div className={styles.titleRow}>
         <h1 className={styles.title}>Users</h1>
-        <PasteEmailsDialog />
+        <PasteEmailsButton />
       </div>
       <form role="search" aria-label="Users" className={styles.toolbar} onSubmit={(event) => event.preventDefault()}>
         <SearchBox value={filters.query} onSearch={onSearch} busy={busy} />

@@ -14,9 +14,9 @@ export type Auth = "token" | "session" | "none";
 /** Who is calling: a token (API) or an admin's console session, with what the policies need. */
 export type Principal = TokenPrincipal & { actor: { type: "token" | "admin"; id: string; name: string } };
 
-type Schema = z.ZodType | undefined;
-export type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
-type Wire<S extends Schema> = S extends z.ZodType ? z.input<S> : unknown;
+type Schema = z.core.$ZodType | undefined;
+export type Parsed<S extends Schema> = S extends z.core.$ZodType ? z.output<S> : undefined;
+type Wire<S extends Schema> = S extends z.core.$ZodType ? z.input<S> : unknown;
 
 export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B extends Schema> = {
   db: Db;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
 import { getDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
@@ -16,7 +16,7 @@ function requestIdFor(dialect: Dialect, request: ApiRequest): string {
   return (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
 }
 
-function zodDetails(error: z.ZodError, prefix: string): Record<string, string> {
+function zodDetails(error: z.core.$ZodError, prefix: string): Record<string, string> {
   const details: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
@@ -25,9 +25,9 @@ function zodDetails(error: z.ZodError, prefix: string): Record<string, string> {
   return details;
 }
 
-function parseWith(schema: z.ZodType | undefined, value: unknown, what: "path" | "query" | "request body"): unknown {
+function parseWith(schema: z.core.$ZodType | undefined, value: unknown, what: "path" | "query" | "request body"): unknown {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new ApiError("invalid_input", `Invalid ${what}`, { details: zodDetails(result.error, what === "request body" ? "" : what) });
   return result.data;
 }
@@ -45,7 +45,7 @@ function finish(response: ApiResponse, dialect: Dialect, context: ResponseContex
   return response;
 }
 
-function resultResponse(result: HandlerResult<z.ZodType>, status: number, dialect: Dialect, context: ResponseContext): ApiResponse {
+function resultResponse(result: HandlerResult<z.core.$ZodType>, status: number, dialect: Dialect, context: ResponseContext): ApiResponse {
   if ("file" in result) {
     const { file } = result;
     const headers: Record<string, string> = { "content-type": file.contentType, ...file.headers };

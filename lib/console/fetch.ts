@@ -1,6 +1,6 @@
 "use client";
 
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { contractHref, type Contract, type ContractInput, type ContractOutput } from "@/lib/contracts/contract";
 
 /** An error the console API answered (RFC 9457 problem details): `message` is its detail, `details` its field problems. */
@@ -25,7 +25,7 @@ export const currentCsrfToken = () => csrfToken;
 type Problem = { detail?: string; title?: string; code?: string; errors?: Record<string, string> };
 
 /** Turns an answer into its parsed body, or throws ConsoleApiError; a 401 sends the browser to sign in. */
-export async function readConsoleAnswer<S extends z.ZodType | undefined>(response: Response, schema: S, options: { redirectOn401?: boolean } = {}): Promise<S extends z.ZodType ? z.output<S> : undefined> {
+export async function readConsoleAnswer<S extends z.core.$ZodType | undefined>(response: Response, schema: S, options: { redirectOn401?: boolean } = {}): Promise<S extends z.core.$ZodType ? z.output<S> : undefined> {
   if (response.status === 401 && options.redirectOn401 !== false && typeof window !== "undefined") {
     // A full page load (not a client navigation), so no signed-in state survives in memory.
     window.location.assign(new URL(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, window.location.origin).href);
@@ -42,7 +42,7 @@ export async function readConsoleAnswer<S extends z.ZodType | undefined>(respons
     throw new ConsoleApiError(response.status, problem.code ?? "error", problem.detail ?? problem.title ?? `Request failed (${response.status})`, problem.errors);
   }
   if (!schema) return undefined as never;
-  const parsed = schema.safeParse(body);
+  const parsed = z.safeParse(schema, body);
   if (!parsed.success) throw new ConsoleApiError(response.status, "unexpected_answer", "Roster answered in a form this page does not understand; reload the page");
   return parsed.data as never;
 }

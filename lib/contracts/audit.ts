@@ -1,6 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ACTOR_TYPES } from "@/db/constants";
-import { wholeNumber } from "./common";
+import { int, optionalText, wholeNumber } from "./common";
 import { defineContract } from "./contract";
 
 const DAY_MS = 86_400_000;
@@ -25,28 +25,17 @@ export function parseInstant(text: string, end: boolean): number | null {
   return at + (match[2] ? 999 : 59_999);
 }
 
-const optionalText = (name: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${name} is at most ${max} characters`)
-    .optional()
-    .transform((value) => value || undefined);
-
 const instant = (name: "from" | "to") =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
+  z.pipe(
+    z.optional(z.string().check(z.trim())),
+    z.transform((value: string | undefined, ctx) => {
       if (!value) return undefined;
       const at = parseInstant(value, name === "to");
-      if (at === null) {
-        ctx.addIssue({ code: "custom", message: `${name} must be an ISO date or date-time, e.g. 2025-01-31 or 2025-01-31T09:30Z` });
-        return z.NEVER;
-      }
-      return at;
-    });
+      if (at !== null) return at;
+      ctx.issues.push({ code: "custom", message: `${name} must be an ISO date or date-time, e.g. 2025-01-31 or 2025-01-31T09:30Z`, input: value });
+      return z.NEVER;
+    }),
+  );
 
 /** The audit log's query string, shared by the list, the export and the page's first render. */
 export const auditQuery = z
@@ -59,28 +48,30 @@ export const auditQuery = z
     page: wholeNumber("page", 1, 100_000, 1),
     size: wholeNumber("size", 1, 100, 50),
   })
-  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: "from must not be after to", path: ["from"] });
+  .check(z.refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: "from must not be after to", path: ["from"] }));
 
 export type AuditQuery = z.output<typeof auditQuery>;
+
+const text = z.nullable(z.string());
 
 export const auditEvent = z.object({
   id: z.string(),
   /** ISO time of the event. */
   at: z.string(),
   actorType: z.enum(ACTOR_TYPES),
-  actorName: z.string().nullable(),
-  actorId: z.string().nullable(),
+  actorName: text,
+  actorId: text,
   action: z.string(),
-  targetType: z.string().nullable(),
-  targetId: z.string().nullable(),
+  targetType: text,
+  targetId: text,
   /** Who or what the target is for a person: a user's or admin's email, a token's name; null when only the id is known. */
-  targetLabel: z.string().nullable(),
+  targetLabel: text,
   outcome: z.string(),
-  requestId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()).nullable(),
+  requestId: text,
+  details: z.nullable(z.record(z.string(), z.unknown())),
 });
 
-export const auditPage = z.object({ events: z.array(auditEvent), total: z.number().int(), page: z.number().int(), size: z.number().int() });
+export const auditPage = z.object({ events: z.array(auditEvent), total: int(), page: int(), size: int() });
 
 export const MAX_AUDIT_EXPORT_ROWS = 100_000;
 

@@ -12,21 +12,22 @@ export type Contract = {
   method: ContractMethod;
   /** An OpenAPI path template, parameters in braces: `/api/console/things/{id}`. */
   path: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  params?: z.core.$ZodType;
+  query?: z.core.$ZodType;
+  body?: z.core.$ZodType;
+  response: { status: number; description: string; schema?: z.core.$ZodType; contentType?: string };
 };
 
 export function defineContract<const C extends Contract>(contract: C): C {
   return contract;
 }
 
-type Input<S> = S extends z.ZodType ? z.input<S> : never;
-export type ContractInput<C extends Contract> = (C["params"] extends z.ZodType ? { params: Input<C["params"]> } : { params?: undefined }) &
-  (C["query"] extends z.ZodType ? { query?: Input<C["query"]> } : { query?: undefined }) &
-  (C["body"] extends z.ZodType ? { body: Input<C["body"]> } : { body?: undefined });
-export type ContractOutput<C extends Contract> = C["response"]["schema"] extends z.ZodType ? z.output<C["response"]["schema"]> : undefined;
+type Schema = z.core.$ZodType;
+type Input<S> = S extends Schema ? z.input<S> : never;
+export type ContractInput<C extends Contract> = (C["params"] extends Schema ? { params: Input<C["params"]> } : { params?: undefined }) &
+  (C["query"] extends Schema ? { query?: Input<C["query"]> } : { query?: undefined }) &
+  (C["body"] extends Schema ? { body: Input<C["body"]> } : { body?: undefined });
+export type ContractOutput<C extends Contract> = C["response"]["schema"] extends Schema ? z.output<C["response"]["schema"]> : undefined;
 
 /** The path of a contract with its parameters filled in (each percent-encoded). */
 export function contractPath(contract: Pick<Contract, "path">, params: Record<string, string> = {}): string {

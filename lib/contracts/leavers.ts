@@ -1,6 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES } from "@/db/constants";
-import { uuid } from "./common";
+import { int, isoTime, uuid } from "./common";
 import { defineContract } from "./contract";
 
 // Bulk leavers (upload → preview → confirm → poll → results → undo): what the endpoints parse and
@@ -8,53 +8,56 @@ import { defineContract } from "./contract";
 // session): leaverContracts(base) places them under each one's base.
 
 const wholeNumber = (what: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${what} must be a whole number`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `${what} must be between ${min} and ${max}`)
-    .default(fallback);
+  z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)),
+      z.pipe(z.transform(Number), z.number().check(z.refine((n) => n >= min && n <= max, `${what} must be between ${min} and ${max}`))),
+    ),
+    fallback,
+  );
 
 const paging = { page: wholeNumber("page", 1, 1_000_000, 1), page_size: wholeNumber("page_size", 1, 1_000, 100) };
 const leaverClass = z.enum(LEAVER_CLASSES, { error: `class must be one of ${LEAVER_CLASSES.join(", ")}` });
 const leaverOutcome = z.enum(LEAVER_OUTCOMES, { error: `outcome must be one of ${LEAVER_OUTCOMES.join(", ")}` });
 
 export const leaverIdParams = z.object({ id: uuid("id") });
-export const uploadQuery = z.object({ filename: z.string().trim().min(1).max(255, "filename is at most 255 characters").optional() });
-export const previewQuery = z.object({ class: leaverClass.optional(), ...paging });
-export const previewCsvQuery = previewQuery.pick({ class: true });
-export const resultsQuery = z.object({ outcome: leaverOutcome.optional(), ...paging });
-export const resultsCsvQuery = resultsQuery.pick({ outcome: true });
-export const confirmLeaverJobRequest = z
-  .object({ previewId: uuid("previewId").optional(), preview_id: uuid("preview_id").optional() })
-  .refine((body) => body.previewId ?? body.preview_id, { message: "previewId is required", path: ["previewId"] })
-  .transform((body) => ({ previewId: (body.previewId ?? body.preview_id) as string }));
+export const uploadQuery = z.object({ filename: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "filename is at most 255 characters"))) });
+export const previewCsvQuery = z.object({ class: z.optional(leaverClass) });
+export const previewQuery = z.extend(previewCsvQuery, paging);
+export const resultsCsvQuery = z.object({ outcome: z.optional(leaverOutcome) });
+export const resultsQuery = z.extend(resultsCsvQuery, paging);
+export const confirmLeaverJobRequest = z.pipe(
+  z
+    .object({ previewId: z.optional(uuid("previewId")), preview_id: z.optional(uuid("preview_id")) })
+    .check(z.refine((body) => body.previewId ?? body.preview_id, { message: "previewId is required", path: ["previewId"] })),
+  z.transform((body: { previewId?: string; preview_id?: string }) => ({ previewId: (body.previewId ?? body.preview_id) as string })),
+);
 
 // ---- responses ----------------------------------------------------------------------------------
-const time = z.string().describe("ISO 8601");
+const time = isoTime;
 const actor = z.object({ type: z.enum(["admin", "token", "system"]), id: z.string(), name: z.string() });
-const pageMeta = z.object({ page: z.number().int(), page_size: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
+const pageMeta = z.object({ page: int(), page_size: int(), total: int(), total_pages: int() });
 
 export const previewRow = z.object({
-  row: z.number().int().describe("1-based number of the record in the file (header and blank lines not counted)"),
+  row: int().register(z.globalRegistry, { description: "1-based number of the record in the file (header and blank lines not counted)" }),
   email: z.string(),
-  reason: z.string().nullable(),
-  ticket: z.string().nullable(),
+  reason: z.nullable(z.string()),
+  ticket: z.nullable(z.string()),
   class: leaverClass,
-  user_id: z.string().nullable(),
-  duplicate_of: z.number().int().nullable(),
+  user_id: z.nullable(z.string()),
+  duplicate_of: z.nullable(int()),
 });
 
 export const leaverPreview = z.object({
   id: z.string(),
   status: z.enum(["pending", "confirmed"]),
-  job_id: z.string().nullable(),
-  file_name: z.string().nullable(),
+  job_id: z.nullable(z.string()),
+  file_name: z.nullable(z.string()),
   file_sha256: z.string(),
-  total_rows: z.number().int(),
-  counts: z.record(leaverClass, z.number().int()),
-  same_file_recently_run: z.boolean().describe("true when a job ran this exact file (same SHA-256) in your tenant in the last 24 hours"),
-  same_file_run: z.object({ job_id: z.string(), created_at: time }).nullable(),
+  total_rows: int(),
+  counts: z.record(leaverClass, int()),
+  same_file_recently_run: z.boolean().register(z.globalRegistry, { description: "true when a job ran this exact file (same SHA-256) in your tenant in the last 24 hours" }),
+  same_file_run: z.nullable(z.object({ job_id: z.string(), created_at: time })),
   created_by: actor,
   created_at: time,
   rows: z.array(previewRow),
@@ -65,37 +68,37 @@ export const leaverJob = z.object({
   id: z.string(),
   kind: z.enum(LEAVER_JOB_KINDS),
   status: z.enum(LEAVER_JOB_STATUSES),
-  preview_id: z.string().nullable(),
-  undo_of_job_id: z.string().nullable(),
-  undone_by_job_id: z.string().nullable(),
-  total_rows: z.number().int(),
-  processed_rows: z.number().int(),
+  preview_id: z.nullable(z.string()),
+  undo_of_job_id: z.nullable(z.string()),
+  undone_by_job_id: z.nullable(z.string()),
+  total_rows: int(),
+  processed_rows: int(),
   progress: z.object({
-    processed: z.number().int(),
-    total: z.number().int(),
+    processed: int(),
+    total: int(),
     percent: z.number(),
-    rate_per_second: z.number().int().nullable(),
-    eta_seconds: z.number().int().nullable(),
+    rate_per_second: z.nullable(int()),
+    eta_seconds: z.nullable(int()),
   }),
-  counts: z.record(z.string(), z.number().int()).optional().describe("rows per outcome; `pending` for rows not processed yet"),
+  counts: z.optional(z.record(z.string(), int())).register(z.globalRegistry, { description: "rows per outcome; `pending` for rows not processed yet" }),
   created_by: actor,
   created_at: time,
-  started_at: time.nullable(),
-  finished_at: time.nullable(),
+  started_at: z.nullable(time),
+  finished_at: z.nullable(time),
 });
 export const jobResponse = z.object({ data: leaverJob });
 export const jobListResponse = z.object({ data: z.array(leaverJob) });
 
 export const jobRow = z.object({
-  row: z.number().int(),
+  row: int(),
   email: z.string(),
-  reason: z.string().nullable(),
-  ticket: z.string().nullable(),
+  reason: z.nullable(z.string()),
+  ticket: z.nullable(z.string()),
   class: leaverClass,
-  user_id: z.string().nullable(),
-  outcome: leaverOutcome.nullable(),
-  outcome_reason: z.string().nullable(),
-  processed_at: time.nullable(),
+  user_id: z.nullable(z.string()),
+  outcome: z.nullable(leaverOutcome),
+  outcome_reason: z.nullable(z.string()),
+  processed_at: z.nullable(time),
 });
 export const resultsResponse = z.object({ data: z.array(jobRow), meta: pageMeta });
 

@@ -1,9 +1,9 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineContract } from "./contract";
 
 export const signInRequest = z.object({
-  email: z.string({ error: "email is required" }).trim().min(1, "email is required").max(200),
-  password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
+  email: z.string({ error: "email is required" }).check(z.trim(), z.minLength(1, "email is required"), z.maxLength(200)),
+  password: z.string({ error: "password is required" }).check(z.minLength(1, "password is required"), z.maxLength(200)),
 });
 
 export const sessionContracts = {

@@ -1,34 +1,40 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ADMIN_ROLES, LINKED_BY, USER_LIST_COUNT_CAP, USER_LIST_SORTS, USER_LIST_STATUSES } from "@/db/constants";
 import { auditEvent } from "./audit";
-import { uuid } from "./common";
+import { int, uuid } from "./common";
 import { defineContract } from "./contract";
 
 export const MAX_RESOLVE_EMAILS = 1_000;
 export const MAX_USER_PAGE_SIZE = 100;
 
+const trimmed = (name: string, max: number) => z._default(z.string().check(z.trim(), z.maxLength(max, `${name} is at most ${max} characters`)), "");
+const count = (name: string, checks: z.core.$ZodCheck<number>[], fallback: number) =>
+  z._default(z.coerce.number({ error: `${name} must be a number` }).check(z.int(`${name} must be a whole number`), ...checks), fallback);
+
 export const userListQuery = z
   .object({
-    query: z.string().trim().max(320, "query is at most 320 characters").default(""),
-    status: z.enum(USER_LIST_STATUSES, { error: `status must be one of ${USER_LIST_STATUSES.join(", ")}` }).default("all"),
-    department: z.string().trim().max(200, "department is at most 200 characters").default(""),
-    sort: z.enum(USER_LIST_SORTS, { error: `sort must be one of ${USER_LIST_SORTS.join(", ")}` }).default("email"),
-    dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).default("asc"),
-    page: z.coerce.number({ error: "page must be a number" }).int("page must be a whole number").min(1, "page starts at 1").default(1),
-    size: z.coerce.number({ error: "size must be a number" }).int("size must be a whole number").min(1, "size is at least 1").max(MAX_USER_PAGE_SIZE, `size is at most ${MAX_USER_PAGE_SIZE}`).default(50),
+    query: trimmed("query", 320),
+    status: z._default(z.enum(USER_LIST_STATUSES, { error: `status must be one of ${USER_LIST_STATUSES.join(", ")}` }), "all"),
+    department: trimmed("department", 200),
+    sort: z._default(z.enum(USER_LIST_SORTS, { error: `sort must be one of ${USER_LIST_SORTS.join(", ")}` }), "email"),
+    dir: z._default(z.enum(["asc", "desc"], { error: "dir must be asc or desc" }), "asc"),
+    page: count("page", [z.gte(1, "page starts at 1")], 1),
+    size: count("size", [z.gte(1, "size is at least 1"), z.lte(MAX_USER_PAGE_SIZE, `size is at most ${MAX_USER_PAGE_SIZE}`)], 50),
   })
-  .refine((q) => (q.page - 1) * q.size < USER_LIST_COUNT_CAP, {
-    path: ["page"],
-    message: `pages go ${USER_LIST_COUNT_CAP.toLocaleString("en-US")} users deep at most; narrow the search`,
-  });
+  .check(
+    z.refine((q) => (q.page - 1) * q.size < USER_LIST_COUNT_CAP, {
+      path: ["page"],
+      message: `pages go ${USER_LIST_COUNT_CAP.toLocaleString("en-US")} users deep at most; narrow the search`,
+    }),
+  );
 
 export const userListPage = z.object({
   users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), active: z.boolean(), department: z.string(), designation: z.string(), createdAt: z.number() })),
-  total: z.number().int(),
+  total: int(),
   /** "exact"; "atLeast": more than `total` (the cap); "estimate": extrapolated from a sample. */
   totalKind: z.enum(["exact", "atLeast", "estimate"]),
-  page: z.number().int(),
-  size: z.number().int(),
+  page: int(),
+  size: int(),
   /** The order applied: a sort no index serves falls back to email order when too many users match. */
   sort: z.enum(USER_LIST_SORTS),
   dir: z.enum(["asc", "desc"]),
@@ -36,7 +42,7 @@ export const userListPage = z.object({
 });
 
 export const resolveRequest = z.object({
-  emails: z.array(z.string({ error: "emails must be strings" }).max(320, "an email is at most 320 characters"), { error: "emails must be an array of strings" }),
+  emails: z.array(z.string({ error: "emails must be strings" }).check(z.maxLength(320, "an email is at most 320 characters")), { error: "emails must be an array of strings" }),
 });
 export const resolveResult = z.object({
   found: z.array(z.object({ email: z.string(), id: z.string(), name: z.string(), active: z.boolean() })),
@@ -54,31 +60,31 @@ export const userDetail = z.object({
     active: z.boolean(),
     state: z.string(),
     uniqueCode: z.string(),
-    userCode: z.string().nullable(),
-    aaaId: z.string().nullable(),
-    category: z.string().nullable(),
-    subCategory: z.string().nullable(),
+    userCode: z.nullable(z.string()),
+    aaaId: z.nullable(z.string()),
+    category: z.nullable(z.string()),
+    subCategory: z.nullable(z.string()),
     properties: z.object({
-      workLocations: z.array(z.string()).optional(),
-      teams: z.array(z.string()).optional(),
-      identification: z.object({ idType: z.string(), idNum: z.string() }).nullable().optional(),
-      fileID: z.string().nullable().optional(),
-      userType: z.string().optional(),
-      department: z.string().optional(),
-      aaaGroups: z.array(z.string()).optional(),
-      designation: z.string().optional(),
-      employmentType: z.string().optional(),
+      workLocations: z.optional(z.array(z.string())),
+      teams: z.optional(z.array(z.string())),
+      identification: z.optional(z.nullable(z.object({ idType: z.string(), idNum: z.string() }))),
+      fileID: z.optional(z.nullable(z.string())),
+      userType: z.optional(z.string()),
+      department: z.optional(z.string()),
+      aaaGroups: z.optional(z.array(z.string())),
+      designation: z.optional(z.string()),
+      employmentType: z.optional(z.string()),
     }),
     createdAt: z.string(),
     updatedAt: z.string(),
-    deactivatedAt: z.string().nullable(),
-    deactivatedBy: actorRef.nullable(),
+    deactivatedAt: z.nullable(z.string()),
+    deactivatedBy: z.nullable(actorRef),
   }),
   contacts: z.object({
     primaryEmail: z.string(),
     otherEmails: z.array(z.object({ email: z.string(), label: z.string() })),
-    primaryMobile: mobile.nullable(),
-    secondaryMobile: mobile.nullable(),
+    primaryMobile: z.nullable(mobile),
+    secondaryMobile: z.nullable(mobile),
   }),
   identities: z.array(
     z.object({
@@ -86,30 +92,28 @@ export const userDetail = z.object({
       providerName: z.string(),
       providerType: z.string(),
       externalId: z.string(),
-      externalUsername: z.string().nullable(),
-      externalEmail: z.string().nullable(),
-      externalDisplayName: z.string().nullable(),
+      externalUsername: z.nullable(z.string()),
+      externalEmail: z.nullable(z.string()),
+      externalDisplayName: z.nullable(z.string()),
       linkedBy: z.enum(LINKED_BY),
-      lastSyncedAt: z.string().nullable(),
+      lastSyncedAt: z.nullable(z.string()),
       createdAt: z.string(),
     }),
   ),
   /** What a deactivation would revoke: the user's console role and live tokens and sessions. */
-  access: z.object({ adminRole: z.enum(ADMIN_ROLES).nullable(), liveTokens: z.number().int(), liveSessions: z.number().int() }),
+  access: z.object({ adminRole: z.nullable(z.enum(ADMIN_ROLES)), liveTokens: int(), liveSessions: int() }),
   /** Newest first, at most 50; null when the signed-in admin's role may not read the audit log. */
-  audit: z.array(auditEvent).nullable(),
+  audit: z.nullable(z.array(auditEvent)),
 });
 
 export const deactivateRequest = z.object({
   confirmEmail: z
     .string({ error: "confirmEmail is required: type the user's email to confirm" })
-    .trim()
-    .min(1, "confirmEmail is required: type the user's email to confirm")
-    .max(320, "confirmEmail is at most 320 characters"),
+    .check(z.trim(), z.minLength(1, "confirmEmail is required: type the user's email to confirm"), z.maxLength(320, "confirmEmail is at most 320 characters")),
 });
 
-const statusChange = <T extends z.ZodType>(outcome: T) => z.object({ data: z.object({ outcome, detail: userDetail }) });
-export const deactivateOutcome = z.object({ status: z.enum(["deactivated", "already-inactive"]), tokensRevoked: z.number().int(), sessionsRevoked: z.number().int() });
+const statusChange = <T extends z.ZodMiniType>(outcome: T) => z.object({ data: z.object({ outcome, detail: userDetail }) });
+export const deactivateOutcome = z.object({ status: z.enum(["deactivated", "already-inactive"]), tokensRevoked: int(), sessionsRevoked: int() });
 export const reactivateOutcome = z.object({ status: z.enum(["reactivated", "already-active"]) });
 
 const idParams = z.object({ id: uuid("user id") });

@@ -39,7 +39,7 @@ export interface Dialect {
   /** Headers every response of this dialect carries (OS1 echoes the request id). */
   extraHeaders?(context: ResponseContext): Record<string, string>;
   /** The documented body of a success, when the dialect wraps what the handler returns (OS1's envelope). */
-  successSchema?(data: z.ZodType): z.ZodType;
+  successSchema?(data: z.core.$ZodType): z.core.$ZodType;
 }
 
 /** `Authorization: <scheme> <token>` → token, with the reason when it cannot be read. */

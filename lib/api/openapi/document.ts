@@ -14,7 +14,7 @@ import { API_GROUPS, API_STATUSES, DIALECT_NOTES, ERROR_DESCRIPTIONS, SCHEMA_DES
 type Json = Record<string, unknown>;
 const SCHEMA_REF = "#/components/schemas/";
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
-const idOf = (schema: z.ZodType) => z.globalRegistry.get(schema)?.id as string | undefined;
+const idOf = (schema: z.core.$ZodType) => z.globalRegistry.get(schema)?.id as string | undefined;
 const withoutRootKeywords = (schema: Json): Json => Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema" && key !== "$id"));
 const groupOf = (endpoint: AnyEndpoint): ApiGroup => API_GROUPS[endpoint.dialect.name]!;
 
@@ -24,8 +24,8 @@ const EXTRA_SCHEMAS: Record<string, Json> = {
 };
 
 /** The documented success body: the handler's schema, in the dialect's envelope where it has one (OS1). */
-function successSchemas(endpoints: AnyEndpoint[]): Map<AnyEndpoint, z.ZodType> {
-  const bodies = new Map<AnyEndpoint, z.ZodType>();
+function successSchemas(endpoints: AnyEndpoint[]): Map<AnyEndpoint, z.core.$ZodType> {
+  const bodies = new Map<AnyEndpoint, z.core.$ZodType>();
   for (const endpoint of endpoints) {
     const schema = endpoint.response.schema;
     if (schema) bodies.set(endpoint, endpoint.dialect.successSchema?.(schema) ?? schema);
@@ -37,8 +37,8 @@ function successSchemas(endpoints: AnyEndpoint[]): Map<AnyEndpoint, z.ZodType> {
  * Every named schema as a component (request bodies as input, everything else as output), and the
  * ids given to the dialects' envelopes around named schemas (OS1: `Os1UserPage` → `Os1UserPageResponse`).
  */
-function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, z.ZodType>): { schemas: Record<string, Json>; envelopeIds: Map<z.ZodType, string> } {
-  const bodies = new Set(endpoints.flatMap((e) => (e.body ? [e.body] : [])));
+function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, z.core.$ZodType>): { schemas: Record<string, Json>; envelopeIds: Map<z.core.$ZodType, string> } {
+  const bodies = new Set<unknown>(endpoints.flatMap((e) => (e.body ? [e.body] : [])));
   const registries = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() };
   const named = new Set<z.ZodType>();
   for (const value of Object.values(schemas)) {
@@ -47,7 +47,7 @@ function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, 
     named.add(value as z.ZodType);
     registries[bodies.has(value as z.ZodType) ? "input" : "output"].add(value as z.ZodType, { id });
   }
-  const envelopeIds = new Map<z.ZodType, string>();
+  const envelopeIds = new Map<z.core.$ZodType, string>();
   for (const [endpoint, success] of successes) {
     const inner = idOf(endpoint.response.schema!);
     if (success === endpoint.response.schema || !inner) continue;
@@ -66,14 +66,14 @@ function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, 
   return { schemas: { ...result, ...EXTRA_SCHEMAS }, envelopeIds };
 }
 
-function schemaFor(schema: z.ZodType, io: "input" | "output", envelopeIds?: Map<z.ZodType, string>): Json {
+function schemaFor(schema: z.core.$ZodType, io: "input" | "output", envelopeIds?: Map<z.core.$ZodType, string>): Json {
   const id = envelopeIds?.get(schema) ?? idOf(schema);
   if (id) return { $ref: `${SCHEMA_REF}${id}` };
   return withoutRootKeywords(z.toJSONSchema(schema, { target: "draft-2020-12", io }) as Json);
 }
 
 /** Path and query parameters from the zod object the handler parses them with. */
-function parametersFrom(schema: z.ZodType | undefined, location: "path" | "query", endpoint: AnyEndpoint): Json[] {
+function parametersFrom(schema: z.core.$ZodType | undefined, location: "path" | "query", endpoint: AnyEndpoint): Json[] {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" }) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => {

@@ -1,0 +1,34 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import styles from "./paste.module.css";
+
+// The dialog (Radix Dialog, the results table, the CSV writer) loads when someone is about to
+// use it, not with the Users page: most visits never open it.
+const PasteEmailsDialog = dynamic(() => import("./paste-emails-dialog").then((module) => module.PasteEmailsDialog), { ssr: false });
+
+/** The "Paste many emails" button; its dialog's code is fetched on hover or focus, before the click. */
+export function PasteEmailsButton() {
+  const [wanted, setWanted] = useState(false);
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={styles.trigger}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onPointerEnter={() => setWanted(true)}
+        onFocus={() => setWanted(true)}
+        onClick={() => {
+          setWanted(true);
+          setOpen(true);
+        }}
+      >
+        Paste many emails
+      </button>
+      {wanted && <PasteEmailsDialog open={open} onOpenChange={setOpen} />}
+    </>
+  );
+}
