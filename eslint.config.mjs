@@ -9,5 +9,15 @@ export default defineConfig([
     // Dependencies point one way (app → lib → db); a cycle is a layering mistake, so it fails the lint.
     rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
   },
-  globalIgnores([".next/**", ".next-*/**", "dist/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "db/migrations/**"]),
+  globalIgnores([
+    ".next/**",
+    ".next-*/**",
+    "dist/**",
+    "node_modules/**",
+    "data/**",
+    "test-results/**",
+    "playwright-report/**",
+    "next-env.d.ts",
+    "db/migrations/**",
+  ]),
 ]);

@@ -17,8 +17,8 @@ export default async function LandingPage() {
       <section className={styles.card} aria-labelledby="title">
         <h1 id="title">Roster</h1>
         <p className={styles.lead}>
-          Workforce user lifecycle for IT and security admins: look people up by email, see their contact details and
-          linked identities, and deactivate leavers one at a time or in bulk, with an audit trail.
+          Workforce user lifecycle for IT and security admins: look people up by email, see their contact details and linked identities, and deactivate leavers
+          one at a time or in bulk, with an audit trail.
         </p>
         <p className={styles.cta}>
           {session ? (
@@ -36,10 +36,10 @@ export default async function LandingPage() {
         </p>
         <h2>For automation</h2>
         <p>
-          HR systems, identity providers and scripts use the same functions through REST APIs compatible with the
-          Mendix User Identifiers and User Deactivation APIs, JITSudo&apos;s identities API and Delhivery OS1&apos;s User API,
-          authenticated with personal access tokens (<code>npm run roster -- token create</code>). See the{" "}
-          <Link href="/docs/api">API reference</Link> or the OpenAPI document at <a href={openApiEndpoint.path}>{openApiEndpoint.path}</a>.
+          HR systems, identity providers and scripts use the same functions through REST APIs compatible with the Mendix User Identifiers and User Deactivation
+          APIs, JITSudo&apos;s identities API and Delhivery OS1&apos;s User API, authenticated with personal access tokens (
+          <code>npm run roster -- token create</code>). See the <Link href="/docs/api">API reference</Link> or the OpenAPI document at{" "}
+          <a href={openApiEndpoint.path}>{openApiEndpoint.path}</a>.
         </p>
         <p className={styles.status} role="status">
           Service status:{" "}

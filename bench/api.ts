@@ -16,7 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
+import { prepareApiFixture } from "./lib/api-fixture";
 import { runLoad, type RequestSpec } from "./lib/load";
 import { cpuSeconds, freePort, listeningPid, memoryMb, startProcess, waitForHttp, type Managed } from "./lib/processes";
 import { buildNext, rosterCli } from "./lib/roster";
@@ -60,36 +60,6 @@ const dbFile = path.join(bench.dir, "roster.db");
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}` };
 const cli = (args: string[]) => rosterCli(baseEnv, args);
 
-type Fixture = { tenantId: string; token: string; emails: string[]; deactivationIds: string[] };
-
-function prepareDatabase(): Fixture {
-  let started = performance.now();
-  log(`seed: ${USERS.toLocaleString("en-US")} users into ${dbFile} ...`);
-  const seeded = cli(["seed", "--users", String(USERS)]);
-  const tenantId = String(seeded.tenantId);
-  log(`seed: done in ${seconds(started)} (tenant ${tenantId})`);
-
-  const adminEmail = "bench.admin@bench.example";
-  const admin = cli(["admin", "create", "--tenant", tenantId, "--email", adminEmail, "--role", "admin"]);
-  const issued = cli(["token", "create", "--tenant", tenantId, "--admin", adminEmail, "--scopes", SCOPES, "--name", "bench:api"]);
-
-  started = performance.now();
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const emails = db.prepare("select email from users where tenant_id = ? order by random() limit 20000").pluck().all(tenantId) as string[];
-    // Distinct active users, never the token's owner (self-deactivation is refused).
-    const pool = Math.min(200_000, USERS);
-    const deactivationIds = db
-      .prepare("select id from users where tenant_id = ? and active = 1 and id <> ? order by random() limit ?")
-      .pluck()
-      .all(tenantId, String(admin.userId), pool) as string[];
-    log(`fixtures: ${emails.length.toLocaleString("en-US")} emails, ${deactivationIds.length.toLocaleString("en-US")} active users to deactivate (${seconds(started)})`);
-    return { tenantId, token: String(issued.token), emails, deactivationIds };
-  } finally {
-    db.close();
-  }
-}
-
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
@@ -116,7 +86,7 @@ const COLUMNS: [keyof Row, string][] = [
 
 async function main(): Promise<void> {
   const runStarted = performance.now();
-  const fixture = prepareDatabase();
+  const fixture = prepareApiFixture({ dbFile, users: USERS, scopes: SCOPES, cli });
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env: { ...baseEnv, ROSTER_BENCH_ROUTES: "1" } });
 
   // ---- the Roster production server ----------------------------------------------------------
@@ -144,7 +114,9 @@ async function main(): Promise<void> {
 
   const auth = headers(fixture.token);
   const singleBodies = fixture.emails.map((email) => lookupBody([email]));
-  const single = (p: string) => (i: number): RequestSpec => ({ method: "POST", path: p, headers: auth, body: singleBodies[i % singleBodies.length] });
+  const single =
+    (p: string) =>
+    (i: number): RequestSpec => ({ method: "POST", path: p, headers: auth, body: singleBodies[i % singleBodies.length] });
   let nextUser = 0;
   const deactivationBody = json({ active: false });
   const deactivation = (): RequestSpec | null => {
@@ -160,7 +132,13 @@ async function main(): Promise<void> {
 
   await probe("bare route", port, single(BARE_PATH)(0), 200, (text) => text.includes('"ok":true'));
   await probe("single lookup", port, single(LOOKUP_PATH)(0), 200, (text) => (JSON.parse(text) as { identifiers: unknown[] }).identifiers.length === 1);
-  await probe("1,000-address lookup", port, batch(0), 200, (text) => (JSON.parse(text) as { identifiers: unknown[] }).identifiers.length === Math.min(BATCH, fixture.emails.length));
+  await probe(
+    "1,000-address lookup",
+    port,
+    batch(0),
+    200,
+    (text) => (JSON.parse(text) as { identifiers: unknown[] }).identifiers.length === Math.min(BATCH, fixture.emails.length),
+  );
   await probe("deactivation", port, deactivation()!, 204);
 
   const loads: Load[] = [
@@ -181,17 +159,28 @@ async function main(): Promise<void> {
   const batchCpuBefore = cpuSeconds(serverPid);
   const batches = await runLoad({ port, connections: 1, durationMs: DURATION_MS, maxRequests: 500, next: batch, expectStatus: 200 });
   const batchCpuMs = batches.ok ? ((cpuSeconds(serverPid) - batchCpuBefore) / batches.ok) * 1000 : Number.NaN;
-  log(`  ${batches.ok} ok, ${batches.errors} errors; p50 ${batches.p50.toFixed(2)} ms, p99 ${batches.p99.toFixed(2)} ms; server CPU ${batchCpuMs.toFixed(1)} ms/request`);
+  log(
+    `  ${batches.ok} ok, ${batches.errors} errors; p50 ${batches.p50.toFixed(2)} ms, p99 ${batches.p99.toFixed(2)} ms; server CPU ${batchCpuMs.toFixed(1)} ms/request`,
+  );
   const memory = memoryMb(serverPid);
   log(`server: RSS ${memory.rss.toFixed(0)} MB after the run (peak ${memory.peak.toFixed(0)} MB)`);
-  const serverErrors = server.tail(200).split("\n").filter((line) => line.includes("failed"));
+  const serverErrors = server
+    .tail(200)
+    .split("\n")
+    .filter((line) => line.includes("failed"));
   await server.stop();
   if (values.profile) log(`profile: written to ${path.resolve(values.profile)} (the largest .cpuprofile is the server's)`);
 
   // ---- the plain node:http + better-sqlite3 server (the machine's limit) -----------------------
   const plainPort = await freePort();
   started = performance.now();
-  const plain = startProcess("plain-server", "npx", ["tsx", "bench/lib/plain-server.ts"], { ...baseEnv, PLAIN_DB: dbFile, PLAIN_TENANT: fixture.tenantId, PORT: String(plainPort) }, values.verbose);
+  const plain = startProcess(
+    "plain-server",
+    "npx",
+    ["tsx", "bench/lib/plain-server.ts"],
+    { ...baseEnv, PLAIN_DB: dbFile, PLAIN_TENANT: fixture.tenantId, PORT: String(plainPort) },
+    values.verbose,
+  );
   await waitForHttp(plain, plainPort, "/health", 60_000);
   log(`plain server: up on 127.0.0.1:${plainPort} in ${seconds(started)}`);
   await probe("plain lookup", plainPort, single(LOOKUP_PATH)(0), 200, (text) => (JSON.parse(text) as { identifiers: unknown[] }).identifiers.length === 1);
@@ -207,7 +196,15 @@ async function main(): Promise<void> {
   const againstBare = (figure: string, series: Series, minRatio: number): Row => {
     const ratio = medianRatio(series, bare);
     const cpuRatio = (bare.cpuPerRequestUs / series.cpuPerRequestUs).toFixed(2);
-    return { figure, measured: rps(series), cpu: cpu(series), target: `≥ ${minRatio} × bare`, ratio: ratio.toFixed(2), cpuRatio, result: verdict(ratio >= minRatio, series.errors) };
+    return {
+      figure,
+      measured: rps(series),
+      cpu: cpu(series),
+      target: `≥ ${minRatio} × bare`,
+      ratio: ratio.toFixed(2),
+      cpuRatio,
+      result: verdict(ratio >= minRatio, series.errors),
+    };
   };
   const atMost = (figure: string, measured: string, value: number, limit: number, unit: string, errors = 0): Row => ({
     figure,
@@ -217,7 +214,15 @@ async function main(): Promise<void> {
     result: verdict(value <= limit, errors),
   });
   const rows: Row[] = [
-    { figure: "bare Next route POST /api/bench/constant", measured: rps(bare), cpu: cpu(bare), target: "baseline", ratio: "1.00", cpuRatio: "1.00", result: bare.errors ? "FAIL (errors)" : "-" },
+    {
+      figure: "bare Next route POST /api/bench/constant",
+      measured: rps(bare),
+      cpu: cpu(bare),
+      target: "baseline",
+      ratio: "1.00",
+      cpuRatio: "1.00",
+      result: bare.errors ? "FAIL (errors)" : "-",
+    },
     againstBare("single-address lookups", lookups, TARGETS.lookupRatio),
     {
       figure: "plain node:http + better-sqlite3 lookups",
@@ -229,7 +234,10 @@ async function main(): Promise<void> {
       result: plainLookups.errors ? "FAIL (errors)" : "-",
     },
     againstBare("deactivations (PATCH, distinct users)", deactivations, TARGETS.deactivationRatio),
-    { ...atMost(`1,000-address lookup p50 (${batches.ok} sequential)`, ms(batches.p50), batches.p50, TARGETS.batchP50Ms, "ms", batches.errors), cpu: ms(batchCpuMs) },
+    {
+      ...atMost(`1,000-address lookup p50 (${batches.ok} sequential)`, ms(batches.p50), batches.p50, TARGETS.batchP50Ms, "ms", batches.errors),
+      cpu: ms(batchCpuMs),
+    },
     atMost("1,000-address lookup p99", ms(batches.p99), batches.p99, TARGETS.batchP99Ms, "ms", batches.errors),
     atMost("server RSS after the run", `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`, memory.rss, TARGETS.rssMb, "MB"),
   ];
@@ -237,7 +245,10 @@ async function main(): Promise<void> {
   console.log("");
   console.log(
     `API benchmark: ${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1000} s per figure, ` +
-      `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`,
+      `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(" ")}`,
   );
   console.log("");
   printTable(COLUMNS, rows);
@@ -247,7 +258,9 @@ async function main(): Promise<void> {
       `deactivations ${deactivations.p50.toFixed(1)} / ${deactivations.p99.toFixed(1)} ms, plain ${plainLookups.p50.toFixed(1)} / ${plainLookups.p99.toFixed(1)} ms`,
   );
   const perRound = (series: Series) => series.rounds.map((round) => round.rps.toFixed(0)).join(" ");
-  console.log(`per-round req/s: bare ${perRound(bare)}; lookups ${perRound(lookups)}; deactivations ${perRound(deactivations)}; plain ${perRound(plainLookups)}`);
+  console.log(
+    `per-round req/s: bare ${perRound(bare)}; lookups ${perRound(lookups)}; deactivations ${perRound(deactivations)}; plain ${perRound(plainLookups)}`,
+  );
   console.log(
     "ratio: median over rounds of endpoint / bare req/s in the same round (the verdict); CPU-time ratio: bare / endpoint server CPU per request " +
       "(user+system of the server process from /proc, all threads), which other processes' load hardly moves",

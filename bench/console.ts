@@ -14,12 +14,12 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import zlib from "node:zlib";
-import { chromium, type Browser, type BrowserContext } from "@playwright/test";
+import { chromium, type Browser } from "@playwright/test";
 import { closeDatabase, openDatabase, type Db } from "@/db/client";
 import { listConsoleUsers, listDepartments, type UserListParams } from "@/db/queries/console-users";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { findChromium } from "../scripts/chromium.mjs";
+import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
 import { freePort, startProcess, waitForHttp } from "./lib/processes";
 import { buildNext, rosterCli } from "./lib/roster";
 import { benchRun, log, requireCounts, seconds } from "./lib/run";
@@ -65,7 +65,8 @@ type Fixture = { tenantId: string; adminId: string; prefixes: string[] };
 function prepareDatabase(db: Db): Fixture {
   let tenantId: string;
   if (values.db) {
-    const row = db.$client.prepare("select tenant_id as id, count(*) as n from users group by tenant_id order by n desc limit 1").get() as { id: string; n: number } | undefined;
+    const row = db.$client.prepare("select tenant_id as id, count(*) as n from users group by tenant_id order by n desc limit 1").get() as
+      { id: string; n: number } | undefined;
     if (!row) throw new Error(`${dbFile} has no users: seed it first, or leave --db out`);
     tenantId = row.id;
     log(`seed: reusing ${dbFile} (largest tenant ${tenantId}, ${row.n.toLocaleString("en-US")} users)`);
@@ -78,7 +79,12 @@ function prepareDatabase(db: Db): Fixture {
   const admin = cli(["admin", "create", "--tenant", tenantId, "--email", `bench.console.${Date.now()}@bench.example`, "--role", "helpdesk"]);
   // What someone types: the first letters of an address, then more, up to the whole address.
   const emails = db.$client.prepare("select email from users where tenant_id = ? order by random() limit 120").pluck().all(tenantId) as string[];
-  const prefixes = emails.flatMap((email) => [1, 2, 3, 5, 8, 12].filter((n) => n < email.length).map((n) => email.slice(0, n)).concat(email));
+  const prefixes = emails.flatMap((email) =>
+    [1, 2, 3, 5, 8, 12]
+      .filter((n) => n < email.length)
+      .map((n) => email.slice(0, n))
+      .concat(email),
+  );
   return { tenantId, adminId: String(admin.adminId), prefixes };
 }
 
@@ -91,7 +97,12 @@ const COLUMNS: [keyof Row, string][] = [
 ];
 const rows: Row[] = [];
 function record(figure: string, measured: string, target?: { limit: number; value: number; unit: string }) {
-  rows.push({ figure, measured, target: target ? `≤ ${target.limit} ${target.unit}` : "for the record", result: target ? verdict(target.value <= target.limit) : "-" });
+  rows.push({
+    figure,
+    measured,
+    target: target ? `≤ ${target.limit} ${target.unit}` : "for the record",
+    result: target ? verdict(target.value <= target.limit) : "-",
+  });
 }
 
 /** The first call (cold caches) and then `times` more. */
@@ -119,7 +130,11 @@ async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
   });
   const p95 = percentile(samples, 95);
   log(`in process: ${samples.length} prefix searches, p50 ${ms(percentile(samples, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...samples))}`);
-  record(`email prefix search, in process (${samples.length} searches) p95`, `${ms(p95)} (p50 ${ms(percentile(samples, 50))}, max ${ms(Math.max(...samples))})`, { limit: TARGETS.searchP95Ms, value: p95, unit: "ms" });
+  record(
+    `email prefix search, in process (${samples.length} searches) p95`,
+    `${ms(p95)} (p50 ${ms(percentile(samples, 50))}, max ${ms(Math.max(...samples))})`,
+    { limit: TARGETS.searchP95Ms, value: p95, unit: "ms" },
+  );
 
   const others: [string, Omit<UserListParams, "tenantId">][] = [
     ["first page, no search (email order)", {}],
@@ -135,7 +150,10 @@ async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
   for (const [label, params] of others) {
     const { first, samples } = timeQuery(db, { tenantId, size: 50, ...params });
     const result = listConsoleUsers(db, { tenantId, size: 50, ...params });
-    record(`  ${label}: first, then p50 of 5`, `${ms(first)}, ${ms(percentile(samples, 50))} (total ${result.total.toLocaleString("en-US")} ${result.totalKind})`);
+    record(
+      `  ${label}: first, then p50 of 5`,
+      `${ms(first)}, ${ms(percentile(samples, 50))} (total ${result.total.toLocaleString("en-US")} ${result.totalKind})`,
+    );
   }
   const started = performance.now();
   const departments = await listDepartments(db, tenantId);
@@ -156,92 +174,11 @@ async function measureHttp(port: number, cookie: string, prefixes: string[]): Pr
   for (const query of prefixes) samples.push(await get(query));
   const p95 = percentile(samples, 95);
   log(`http: ${samples.length} sequential searches, p50 ${ms(percentile(samples, 50))}, p95 ${ms(p95)}`);
-  record(`email prefix search over HTTP (${samples.length} sequential) p95`, `${ms(p95)} (p50 ${ms(percentile(samples, 50))})`, { limit: TARGETS.searchP95Ms, value: p95, unit: "ms" });
-}
-
-async function signedInContext(port: number, cookieValue: string): Promise<BrowserContext> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addCookies([{ name: SESSION_COOKIE, value: cookieValue, url: `http://127.0.0.1:${port}`, httpOnly: true, sameSite: "Lax" }]);
-  return context;
-}
-
-/** Every script /users loads on a cold visit, gzip-compressed here (level 9, as bundle analysers count). */
-async function measureFirstLoadJs(port: number, cookieValue: string): Promise<void> {
-  const context = await signedInContext(port, cookieValue);
-  const page = await context.newPage();
-  const scripts = new Map<string, Promise<number>>();
-  page.on("response", (response) => {
-    if (response.request().resourceType() !== "script") return;
-    scripts.set(response.url(), response.body().then((body) => zlib.gzipSync(body, { level: 9 }).length, () => 0));
+  record(`email prefix search over HTTP (${samples.length} sequential) p95`, `${ms(p95)} (p50 ${ms(percentile(samples, 50))})`, {
+    limit: TARGETS.searchP95Ms,
+    value: p95,
+    unit: "ms",
   });
-  await page.goto(`http://127.0.0.1:${port}/users`, { waitUntil: "networkidle" });
-  const sizes = await Promise.all([...scripts].map(async ([url, size]) => [url, await size] as const));
-  await context.close();
-  const total = sizes.reduce((sum, [, size]) => sum + size, 0);
-  if (values.verbose) for (const [url, size] of sizes.sort((a, b) => b[1] - a[1])) log(`  ${(size / 1000).toFixed(1)} kB  ${new URL(url).pathname}`);
-  log(`first-load JS: ${sizes.length} scripts, ${(total / 1000).toFixed(1)} kB gzip`);
-  record(`first-load JS of /users (${sizes.length} scripts, gzip)`, `${(total / 1000).toFixed(1)} kB`, { limit: TARGETS.firstLoadJsKb, value: total / 1000, unit: "kB" });
-}
-
-/**
- * Navigation → the first result row in the DOM and painted, read from the page's own clock
- * (performance.now() counts from the navigation's start). A fresh context per cold run.
- */
-async function measureFirstRow(port: number, cookieValue: string): Promise<void> {
-  // A string, not a function: tsx would wrap a function's inner helpers in __name(), unknown in the page.
-  const probe = `
-    new MutationObserver((_, observer) => {
-      if (document.querySelector("tbody tr a")) {
-        observer.disconnect();
-        requestAnimationFrame(() => { window.__firstRowAt ??= performance.now(); });
-      }
-    }).observe(document, { childList: true, subtree: true });`;
-  const once = async (context: BrowserContext, url: string) => {
-    const page = await context.newPage();
-    await page.addInitScript({ content: probe });
-    await page.goto(url, { waitUntil: "commit" });
-    await page.locator("tbody tr a").first().waitFor({ state: "visible", timeout: 30_000 });
-    await page.waitForFunction(() => (window as unknown as { __firstRowAt?: number }).__firstRowAt !== undefined);
-    const at = await page.evaluate(() => (window as unknown as { __firstRowAt: number }).__firstRowAt);
-    await page.close();
-    return at;
-  };
-  const url = `http://127.0.0.1:${port}/users`;
-  const cold: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const context = await signedInContext(port, cookieValue);
-    cold.push(await once(context, url));
-    await context.close();
-  }
-  const context = await signedInContext(port, cookieValue);
-  await once(context, url);
-  const warm: number[] = [];
-  for (let i = 0; i < RUNS; i++) warm.push(await once(context, `${url}?query=${"abcdefghijklmnopqrstuvwxyz"[i % 26]}`));
-
-  // Search as you type, for the record: a keystroke to the new rows (includes the 250 ms debounce).
-  const page = await context.newPage();
-  await page.goto(url);
-  const typed: number[] = [];
-  for (const prefix of ["ma", "li", "ch", "no", "sa"]) {
-    const box = page.getByRole("searchbox", { name: "Search by email" });
-    await box.fill("");
-    await page.waitForFunction(() => !document.querySelector("[data-testid=search-spinner]"));
-    const started = performance.now();
-    await box.fill(prefix);
-    await page.waitForFunction((p) => {
-      const link = document.querySelector("tbody tr a");
-      return !document.querySelector("[data-testid=search-spinner]") && link?.textContent?.startsWith(p);
-    }, prefix);
-    typed.push(performance.now() - started);
-  }
-  await context.close();
-
-  const p50 = percentile(cold, 50);
-  const worst = Math.max(...cold);
-  log(`first row: cold p50 ${ms(p50)}, max ${ms(worst)}; warm p50 ${ms(percentile(warm, 50))}; typing → rows p50 ${ms(percentile(typed, 50))}`);
-  record(`navigation → first row visible, cold (${RUNS} runs) worst`, `${ms(worst)} (p50 ${ms(p50)})`, { limit: TARGETS.firstRowMs, value: worst, unit: "ms" });
-  record(`  same, warm cache, with a search in the URL (${RUNS} runs) p50`, ms(percentile(warm, 50)));
-  record("  typing a prefix → its rows shown, incl. 250 ms debounce, p50", ms(percentile(typed, 50)));
 }
 
 async function main(): Promise<void> {
@@ -275,13 +212,17 @@ async function main(): Promise<void> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error("no Chromium found (see scripts/chromium.mjs; set CHROMIUM_PATH)");
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  await measureFirstLoadJs(port, cookieValue);
-  await measureFirstRow(port, cookieValue);
+  const page = { browser, port, cookieValue, runs: RUNS, verbose: Boolean(values.verbose), record, targets: TARGETS };
+  await measureFirstLoadJs(page);
+  await measureFirstRow(page);
 
   console.log("");
   console.log(
     `Console benchmark: /users on ${values.db ? path.basename(dbFile) : `${USERS.toLocaleString("en-US")} seeded users`}, node ${process.version}, ` +
-      `${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`,
+      `${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(" ")}`,
   );
   console.log("");
   printTable(COLUMNS, rows);

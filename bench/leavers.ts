@@ -39,7 +39,13 @@ requireCounts("leavers", { "--rows": ROWS }, 100_000); // the leaver file's limi
 const bench = benchRun("leavers");
 const dbFile = path.join(bench.dir, "roster.db");
 const plainFile = path.join(bench.dir, "plain.db");
-const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}`, ROSTER_DIST_DIR: DIST_DIR, NODE_ENV: "production", RATE_LIMIT_REQUESTS: "1000000" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: `file:${dbFile}`,
+  ROSTER_DIST_DIR: DIST_DIR,
+  NODE_ENV: "production",
+  RATE_LIMIT_REQUESTS: "1000000",
+};
 delete env.NODE_OPTIONS;
 
 const since = (start: number) => (performance.now() - start) / 1000;
@@ -50,7 +56,10 @@ function leaverFile(tenantId: string): { csv: string; emails: string[] } {
   const db = new Database(dbFile, { readonly: true });
   try {
     const existing = Math.round(ROWS * 0.9);
-    const active = db.prepare("select email from users where tenant_id = ? and active = 1 and id not in (select user_id from admins)").pluck().all(tenantId) as string[];
+    const active = db
+      .prepare("select email from users where tenant_id = ? and active = 1 and id not in (select user_id from admins)")
+      .pluck()
+      .all(tenantId) as string[];
     if (active.length < existing) throw new Error(`only ${active.length} active users for ${existing} leavers: raise --users`);
     const step = active.length / existing;
     const emails = Array.from({ length: existing }, (_, i) => active[Math.floor(i * step)] as string);
@@ -71,7 +80,9 @@ function plainScript(tenantId: string, emails: string[]): { seconds: number; dea
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   const find = db.prepare("select id, active, email from users where tenant_id = ? and email_normalized = ?");
-  const deactivate = db.prepare("update users set active = 0, state = 'inactive:deactivated', deactivated_at = ?, deactivated_by = ?, updated_at = ?, updated_by = ? where id = ?");
+  const deactivate = db.prepare(
+    "update users set active = 0, state = 'inactive:deactivated', deactivated_at = ?, deactivated_by = ?, updated_at = ?, updated_by = ? where id = ?",
+  );
   const admins = db.prepare("select id from admins where user_id = ?");
   const tokens = db.prepare("update personal_access_tokens set revoked_at = ?, updated_at = ? where admin_id = ? and revoked_at is null");
   const sessions = db.prepare("update sessions set revoked_at = ?, updated_at = ? where admin_id = ? and revoked_at is null");
@@ -110,7 +121,16 @@ async function main(): Promise<void> {
   log(`seed: ${USERS.toLocaleString("en-US")} users in ${since(started).toFixed(1)} s`);
   const tenantId = seeded.tenantId;
   cli(["admin", "create", "--tenant", tenantId, "--email", "bench-admin@bench.example", "--role", "admin", "--password", "bench-password-1234"]);
-  const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", "bench-admin@bench.example", "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
+  const { token } = cli([
+    "token",
+    "create",
+    "--tenant",
+    tenantId,
+    "--admin",
+    "bench-admin@bench.example",
+    "--scopes",
+    "mx:user-deactivation:write,users:read",
+  ]) as { token: string };
   const file = leaverFile(tenantId);
   fs.copyFileSync(dbFile, plainFile);
 
@@ -122,7 +142,11 @@ async function main(): Promise<void> {
   const headers = { "X-API-Key": token, "X-Tenant-ID": tenantId };
 
   started = performance.now();
-  const uploaded = await fetch(`${base}${contractPath(apiLeavers.createPreview)}`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: file.csv });
+  const uploaded = await fetch(`${base}${contractPath(apiLeavers.createPreview)}`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "text/csv" },
+    body: file.csv,
+  });
   const previewSeconds = since(started);
   if (uploaded.status !== 201) throw new Error(`preview: ${uploaded.status} ${await uploaded.text()}`);
   const preview = ((await uploaded.json()) as { data: { id: string; counts: Record<string, number> } }).data;
@@ -131,7 +155,11 @@ async function main(): Promise<void> {
   const rssBefore = memoryMb(pid).rss;
   const hwmAfterPreview = memoryMb(pid).peak;
   started = performance.now();
-  const confirmed = await fetch(`${base}${contractPath(apiLeavers.confirm)}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ previewId: preview.id }) });
+  const confirmed = await fetch(`${base}${contractPath(apiLeavers.confirm)}`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ previewId: preview.id }),
+  });
   if (confirmed.status !== 202) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
   const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
   let peakRss = rssBefore;
@@ -149,8 +177,11 @@ async function main(): Promise<void> {
 
   const plain = plainScript(tenantId, file.emails);
   const ratio = jobSeconds / plain.seconds;
-  const line = (what: string, value: string, target: string, ok: boolean) => console.log(`${what.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? "ok" : "MISSED"}`);
-  console.log(`\nbulk leavers: ${USERS.toLocaleString("en-US")} users, ${ROWS.toLocaleString("en-US")} rows (${(job.counts.deactivated ?? 0).toLocaleString("en-US")} deactivated)`);
+  const line = (what: string, value: string, target: string, ok: boolean) =>
+    console.log(`${what.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? "ok" : "MISSED"}`);
+  console.log(
+    `\nbulk leavers: ${USERS.toLocaleString("en-US")} users, ${ROWS.toLocaleString("en-US")} rows (${(job.counts.deactivated ?? 0).toLocaleString("en-US")} deactivated)`,
+  );
   line("preview (upload → classified, stored)", `${previewSeconds.toFixed(2)} s`, `≤ ${TARGETS.previewS} s`, previewSeconds <= TARGETS.previewS);
   line("job (confirm → completed)", `${jobSeconds.toFixed(2)} s`, `≤ ${TARGETS.jobS} s`, jobSeconds <= TARGETS.jobS);
   line(`plain better-sqlite3, one transaction (${plain.deactivated.toLocaleString("en-US")})`, `${plain.seconds.toFixed(2)} s`, "-", true);

@@ -61,7 +61,11 @@ function seed(): void {
   const env = { ...process.env, DATABASE_URL: `file:${dbFile}` };
   const started = performance.now();
   log(`seed: ${USERS.toLocaleString("en-US")} users into ${dbFile} ...`);
-  execFileSync("npx", ["tsx", "lib/cli/main.ts", "seed", "--users", String(USERS), "--json"], { env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+  execFileSync("npx", ["tsx", "lib/cli/main.ts", "seed", "--users", String(USERS), "--json"], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 24,
+  });
   log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -92,7 +96,10 @@ function requests(): Request[] {
     ["qxz", 1, "createdAt"], // a trigram nobody has
   ];
   for (const [term, page, sortKey] of queries) {
-    list.push({ label: `query=${term}&sortKey=${sortKey}&page=${page}&size=100`, input: { page, size: 100, query: foldText(term), sortKey, sortDirection: "asc" } });
+    list.push({
+      label: `query=${term}&sortKey=${sortKey}&page=${page}&size=100`,
+      input: { page, size: 100, query: foldText(term), sortKey, sortDirection: "asc" },
+    });
   }
   return list;
 }
@@ -104,7 +111,8 @@ function main(): void {
     const migrating = performance.now();
     prepareDatabase(db);
     log(`migrate + refold: ${((performance.now() - migrating) / 1000).toFixed(1)} s`);
-    const tenant = db.$client.prepare("select id, user_count as n from tenants order by user_count desc limit 1").get() as { id: string; n: number } | undefined;
+    const tenant = db.$client.prepare("select id, user_count as n from tenants order by user_count desc limit 1").get() as
+      { id: string; n: number } | undefined;
     if (!tenant || tenant.n === 0) throw new Error(`${dbFile} has no users: seed it first, or leave --db out`);
     log(`tenant ${tenant.id}: ${tenant.n.toLocaleString("en-US")} users; ${RUNS} timed runs of each request after one warm-up\n`);
 
@@ -117,7 +125,9 @@ function main(): void {
     });
 
     // Per request: the slowest statement of each run, as the worst run and the median run, and the whole call.
-    console.log(`${"request".padEnd(58)} ${"answer".padEnd(16)} ${"stmts".padStart(5)} ${"slowest stmt".padStart(12)} ${"p50 slowest".padStart(11)} ${"p50 call".padStart(9)}`);
+    console.log(
+      `${"request".padEnd(58)} ${"answer".padEnd(16)} ${"stmts".padStart(5)} ${"slowest stmt".padStart(12)} ${"p50 slowest".padStart(11)} ${"p50 call".padStart(9)}`,
+    );
     let slowest = { ms: 0, label: "" };
     for (const request of requests()) {
       const slowestPerRun: number[] = [];
@@ -137,7 +147,11 @@ function main(): void {
       }
       const worst = Math.max(...slowestPerRun);
       if (worst > slowest.ms) slowest = { ms: worst, label: request.label };
-      const columns = [`${worst.toFixed(2)} ms`.padStart(12), `${median(slowestPerRun).toFixed(2)} ms`.padStart(11), `${median(calls).toFixed(2)} ms`.padStart(9)];
+      const columns = [
+        `${worst.toFixed(2)} ms`.padStart(12),
+        `${median(slowestPerRun).toFixed(2)} ms`.padStart(11),
+        `${median(calls).toFixed(2)} ms`.padStart(9),
+      ];
       console.log(`${request.label.padEnd(58)} ${answer.padEnd(16)} ${String(statements).padStart(5)} ${columns.join(" ")}`);
     }
     console.log(`\nstatements seen: ${statementTimes.size}; slowest single statement: ${slowest.ms.toFixed(2)} ms (${slowest.label})`);

@@ -49,7 +49,15 @@ function signIn(port: number, localAddress: string, email: string, password: str
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, localAddress, method: "POST", path: sessionContracts.signIn.path, agent: false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        host: "127.0.0.1",
+        port,
+        localAddress,
+        method: "POST",
+        path: sessionContracts.signIn.path,
+        agent: false,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
@@ -99,7 +107,13 @@ async function main(): Promise<void> {
   // Per round: one admin for the quiet baseline, one sprayed around, one attacked by name.
   const admins = await createAdmins(ROUNDS * 3);
   const port = await freePort();
-  const server = startProcess("roster", "npm", ["start"], { ...baseEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ROSTER_DIST_DIR: DIST_DIR });
+  const server = startProcess("roster", "npm", ["start"], {
+    ...baseEnv,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ROSTER_DIST_DIR: DIST_DIR,
+  });
   await waitForHttp(server, port, health.path, 180_000);
   // Warm-up: the first request compiles the route and fills the dummy hash.
   await signIn(port, "127.0.0.1", "warm-up@bench-sign-in.example", "warm-up");

@@ -8,9 +8,5 @@ import { makeQueryClient } from "@/lib/query/client";
 export function ConsoleProviders({ csrfToken, children }: { csrfToken: string; children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   setCsrfToken(csrfToken);
-  return (
-    <QueryClientProvider client={queryClient}>
-      {children}
-    </QueryClientProvider>
-  );
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

@@ -12,7 +12,11 @@ function sources(): { file: string; text: string }[] {
     .map((file) => ({ file: path.join("db", file), text: fs.readFileSync(path.join(DB_DIR, file), "utf8") }));
 }
 
-const filesMatching = (pattern: RegExp) => sources().filter(({ text }) => pattern.test(text)).map(({ file }) => file).sort();
+const filesMatching = (pattern: RegExp) =>
+  sources()
+    .filter(({ text }) => pattern.test(text))
+    .map(({ file }) => file)
+    .sort();
 
 describe("db/ has one way to", () => {
   it("read its own sources (a guard for the checks below)", () => {
@@ -25,7 +29,9 @@ describe("db/ has one way to", () => {
 
   it("change a user's active state: db/queries/user-status.ts", () => {
     // Raw SQL setting users.active, or the query builder setting `active` on the users table.
-    expect(filesMatching(/update\s+["'`[]?users["'`\]]?\s+set\b[^;`]*\bactive\s*=|\.update\(\s*users\s*\)[\s\S]{0,80}\bactive\s*:/i)).toEqual(["db/queries/user-status.ts"]);
+    expect(filesMatching(/update\s+["'`[]?users["'`\]]?\s+set\b[^;`]*\bactive\s*=|\.update\(\s*users\s*\)[\s\S]{0,80}\bactive\s*:/i)).toEqual([
+      "db/queries/user-status.ts",
+    ]);
   });
 
   it("prepare and cache a statement: db/prepared.ts (the seed's one-off bulk loader aside)", () => {

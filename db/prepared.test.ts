@@ -24,7 +24,10 @@ describe("prepared", () => {
 describe("inTransaction", () => {
   const db = createTestDb();
   db.$client.exec("create table things (name text)");
-  const names = () => prepared<{ name: string }>(db, "select name from things order by name").all().map((row) => row.name);
+  const names = () =>
+    prepared<{ name: string }>(db, "select name from things order by name")
+      .all()
+      .map((row) => row.name);
 
   it("commits the work, or rolls all of it back when it throws", () => {
     inTransaction(db, "immediate", () => prepared(db, "insert into things values (?)").run("kept"));

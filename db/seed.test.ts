@@ -47,20 +47,41 @@ describe("seedTenant", () => {
   });
 
   it("gives every user a primary mobile and some a secondary one and another email", () => {
-    const primaries = db.select({ n: sql<number>`count(*)` }).from(userMobiles).where(eq(userMobiles.kind, "primary")).get()!.n;
-    const secondaries = db.select({ n: sql<number>`count(*)` }).from(userMobiles).where(eq(userMobiles.kind, "secondary")).get()!.n;
+    const primaries = db
+      .select({ n: sql<number>`count(*)` })
+      .from(userMobiles)
+      .where(eq(userMobiles.kind, "primary"))
+      .get()!.n;
+    const secondaries = db
+      .select({ n: sql<number>`count(*)` })
+      .from(userMobiles)
+      .where(eq(userMobiles.kind, "secondary"))
+      .get()!.n;
     expect(primaries).toBe(502);
     expect(secondaries).toBeGreaterThan(50);
     expect(secondaries).toBeLessThan(400);
-    expect(db.select({ n: sql<number>`count(*)` }).from(userEmails).get()!.n).toBeGreaterThan(20);
+    expect(
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(userEmails)
+        .get()!.n,
+    ).toBeGreaterThan(20);
   });
 
   it("creates an OIDC, a SAML and a SCIM provider with identities of every linked_by kind, synced and never synced", () => {
     const providers = db.select().from(identityProviders).where(eq(identityProviders.tenantId, result.tenantId)).all();
     expect(providers.map((p) => p.type).sort()).toEqual(["oidc", "saml", "scim"]);
     for (const kind of ["auto", "manual", "scim"] as const) {
-      const synced = db.select().from(identities).where(and(eq(identities.linkedBy, kind), isNotNull(identities.lastSyncedAt))).all();
-      const neverSynced = db.select().from(identities).where(and(eq(identities.linkedBy, kind), isNull(identities.lastSyncedAt))).all();
+      const synced = db
+        .select()
+        .from(identities)
+        .where(and(eq(identities.linkedBy, kind), isNotNull(identities.lastSyncedAt)))
+        .all();
+      const neverSynced = db
+        .select()
+        .from(identities)
+        .where(and(eq(identities.linkedBy, kind), isNull(identities.lastSyncedAt)))
+        .all();
       expect(synced.length, `${kind} synced`).toBeGreaterThan(0);
       expect(neverSynced.length, `${kind} never synced`).toBeGreaterThan(0);
     }
@@ -79,7 +100,12 @@ describe("seedTenant", () => {
   it("adds to an existing tenant without clashing", () => {
     const again = seedTenant(db, { tenantName: "Acme", users: 100, seed: 7, keys: searchKeys });
     expect(again).toMatchObject({ tenantId: result.tenantId, createdTenant: false, usersCreated: 100, fixedUsersCreated: [] });
-    expect(db.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(602);
+    expect(
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()!.n,
+    ).toBe(602);
     expect(db.select().from(tenants).all()).toHaveLength(1);
     expectSearchAndCountsInStep(db, result.tenantId, 602);
   });
@@ -87,15 +113,29 @@ describe("seedTenant", () => {
   it("writes nothing when it fails part-way", () => {
     const fresh = createTestDb();
     const first = seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys });
-    const before = fresh.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+    const before = fresh
+      .select({ n: sql<number>`count(*)` })
+      .from(users)
+      .get()!.n;
     // A user squatting on the email of the 15th generated user makes the next seed fail midway.
     const probe = createTestDb();
     seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1, keys: searchKeys });
     const fifteenth = probe.select().from(users).where(eq(users.uniqueCode, "EMP0000015")).get()!;
     createUser(fresh, { tenantId: first.tenantId, ...newUserFields({ email: fifteenth.email.toUpperCase(), name: "Squatter" }) });
     expect(() => seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys })).toThrow(/UNIQUE/);
-    expect(fresh.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(before + 1);
-    expect(fresh.select({ n: sql<number>`count(*)` }).from(identities).where(eq(identities.tenantId, first.tenantId)).get()!.n).toBeGreaterThan(0);
+    expect(
+      fresh
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()!.n,
+    ).toBe(before + 1);
+    expect(
+      fresh
+        .select({ n: sql<number>`count(*)` })
+        .from(identities)
+        .where(eq(identities.tenantId, first.tenantId))
+        .get()!.n,
+    ).toBeGreaterThan(0);
     expectSearchAndCountsInStep(fresh, first.tenantId, before + 1);
   });
 });
@@ -107,9 +147,18 @@ function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
   expect(searchCopyDiffers(db)).toBe(0);
   const triggers = db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all();
   expect(triggers.map((t) => (t as { name: string }).name)).toEqual([
-    "users_count_delete", "users_count_insert", "users_count_move", "users_search_delete", "users_search_insert", "users_search_update", "users_updated_at_update",
+    "users_count_delete",
+    "users_count_insert",
+    "users_count_move",
+    "users_search_delete",
+    "users_search_insert",
+    "users_search_update",
+    "users_updated_at_update",
   ]);
-  const last = db.$client.prepare("select email, name from users where tenant_id = ? order by rowid desc limit 1").get(tenantId) as { email: string; name: string };
+  const last = db.$client.prepare("select email, name from users where tenant_id = ? order by rowid desc limit 1").get(tenantId) as {
+    email: string;
+    name: string;
+  };
   const found = listUsers(db, { tenantId, page: 1, size: 100, query: foldText(last.email), sortKey: "email", sortDirection: "asc" });
   expect(found.kind === "page" && found.users.map((u) => u.email)).toEqual([last.email]);
 }

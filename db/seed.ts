@@ -33,16 +33,45 @@ const REBUILD_INDEXES_FROM = 50_000;
 const SEEDED_TABLES = ["users", "user_mobiles", "user_emails", "identities"];
 
 const USER_COLUMNS = [
-  "id", "tenant_id", "email", "email_normalized", "name", "name_folded", "active", "state", "unique_code",
-  "unique_code_folded", "user_code", "aaa_id",
-  "participant_type", "category", "sub_category", "template_id", "properties", "created_by", "updated_by",
-  "deactivated_at", "deactivated_by", "created_at", "updated_at",
+  "id",
+  "tenant_id",
+  "email",
+  "email_normalized",
+  "name",
+  "name_folded",
+  "active",
+  "state",
+  "unique_code",
+  "unique_code_folded",
+  "user_code",
+  "aaa_id",
+  "participant_type",
+  "category",
+  "sub_category",
+  "template_id",
+  "properties",
+  "created_by",
+  "updated_by",
+  "deactivated_at",
+  "deactivated_by",
+  "created_at",
+  "updated_at",
 ] as const;
 const MOBILE_COLUMNS = ["tenant_id", "user_id", "kind", "country_code", "number", "created_at", "updated_at"] as const;
 const EMAIL_COLUMNS = ["id", "tenant_id", "user_id", "email", "email_normalized", "label", "created_at", "updated_at"] as const;
 const IDENTITY_COLUMNS = [
-  "id", "tenant_id", "user_id", "identity_provider_id", "external_id", "external_username", "external_email",
-  "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
+  "id",
+  "tenant_id",
+  "user_id",
+  "identity_provider_id",
+  "external_id",
+  "external_username",
+  "external_email",
+  "external_display_name",
+  "linked_by",
+  "last_synced_at",
+  "created_at",
+  "updated_at",
 ] as const;
 
 /** One prepared single-row INSERT per table; counted so the seed can report what it wrote. */
@@ -67,7 +96,11 @@ function hashString(text: string): number {
 }
 
 export function tenantDomain(tenantName: string): string {
-  const slug = tenantName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "tenant";
+  const slug =
+    tenantName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "tenant";
   return `${slug}.example`;
 }
 
@@ -88,10 +121,29 @@ type GeneratedUserKeys = ReturnType<typeof generatedUserKeys>;
 
 function userRow(user: GeneratedUser, tenantId: string, now: number, keys: GeneratedUserKeys): unknown[] {
   return [
-    user.id, tenantId, user.email, keys.email(user.email), user.name, keys.name(user.name), user.active ? 1 : 0,
-    user.active ? "active:available" : "inactive:deactivated", user.uniqueCode, keys.code(user.uniqueCode), user.userCode, user.aaaId,
-    "users", user.category, user.subCategory, "tmpl-employee", JSON.stringify(user.properties), SYSTEM_ACTOR,
-    SYSTEM_ACTOR, user.active ? null : now, user.active ? null : SYSTEM_ACTOR, user.createdAt, user.createdAt,
+    user.id,
+    tenantId,
+    user.email,
+    keys.email(user.email),
+    user.name,
+    keys.name(user.name),
+    user.active ? 1 : 0,
+    user.active ? "active:available" : "inactive:deactivated",
+    user.uniqueCode,
+    keys.code(user.uniqueCode),
+    user.userCode,
+    user.aaaId,
+    "users",
+    user.category,
+    user.subCategory,
+    "tmpl-employee",
+    JSON.stringify(user.properties),
+    SYSTEM_ACTOR,
+    SYSTEM_ACTOR,
+    user.active ? null : now,
+    user.active ? null : SYSTEM_ACTOR,
+    user.createdAt,
+    user.createdAt,
   ];
 }
 
@@ -144,8 +196,18 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
       users.add(userRow(fixedUser, tenant.id, now, keys));
       writeContacts(fixedUser, tenant.id, mobiles, emails, keys);
       identities.add([
-        randomUUID(), tenant.id, fixedUser.id, providerIds[0], `oidc|${fixed.code.toLowerCase()}`,
-        fixed.email.split("@")[0], fixed.email, fixed.name, "auto", now, now, now,
+        randomUUID(),
+        tenant.id,
+        fixedUser.id,
+        providerIds[0],
+        `oidc|${fixed.code.toLowerCase()}`,
+        fixed.email.split("@")[0],
+        fixed.email,
+        fixed.name,
+        "auto",
+        now,
+        now,
+        now,
       ]);
       fixedUsersCreated.push(fixed.email);
     }
@@ -159,9 +221,18 @@ export function seedTenant(db: Db, options: SeedOptions): SeedResult {
       writeContacts(user, tenant.id, mobiles, emails, keys);
       for (const identity of generateIdentities(user, options.seed ^ salt, index, now)) {
         identities.add([
-          randomUUID(), tenant.id, user.id, providerIds[identity.providerIndex], identity.externalId,
-          identity.externalUsername, identity.externalEmail, identity.externalDisplayName, identity.linkedBy,
-          identity.lastSyncedAt, user.createdAt, user.createdAt,
+          randomUUID(),
+          tenant.id,
+          user.id,
+          providerIds[identity.providerIndex],
+          identity.externalId,
+          identity.externalUsername,
+          identity.externalEmail,
+          identity.externalDisplayName,
+          identity.linkedBy,
+          identity.lastSyncedAt,
+          user.createdAt,
+          user.createdAt,
         ]);
       }
       if ((i + 1) % 50_000 === 0) options.onProgress?.(i + 1);
@@ -205,9 +276,7 @@ const DEMO_PROVIDERS = [
 
 function ensureDemoProviders(sqlite: Database.Database, tenantId: string, now: number): string[] {
   const find = sqlite.prepare("select id from identity_providers where tenant_id = ? and name = ?");
-  const insert = sqlite.prepare(
-    "insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, ?, ?, ?)",
-  );
+  const insert = sqlite.prepare("insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
   return DEMO_PROVIDERS.map((provider) => {
     const existing = find.get(tenantId, provider.name) as { id: string } | undefined;
     if (existing) return existing.id;

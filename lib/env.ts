@@ -13,7 +13,12 @@ const envSchema = z.object({
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).max(10_000_000).default(600),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Largest request body the API reads. */
-  API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   HOST: z
     .string()
     .default("127.0.0.1")
@@ -25,7 +30,12 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ""),
+    )
     .superRefine((entries, context) => {
       for (const entry of entries) {
         try {
@@ -45,14 +55,10 @@ export class ConfigError extends Error {}
 export type EnvSource = Record<string, string | undefined>;
 
 export function parseEnv(source: EnvSource = process.env): Env {
-  const present = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
-  );
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const result = envSchema.safeParse(present);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join(".")}=${JSON.stringify(source[String(issue.path[0])])} ${issue.message}`,
-    );
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}=${JSON.stringify(source[String(issue.path[0])])} ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   return result.data;

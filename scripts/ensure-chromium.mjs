@@ -14,9 +14,18 @@ if (!found) {
   if (isRoot && hasApt) {
     console.log("No system Chromium found: installing Debian's chromium package ...");
     try {
-      execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "pipe", shell: "/bin/sh", maxBuffer: 256 * 1024 * 1024 });
+      execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
+        stdio: "pipe",
+        shell: "/bin/sh",
+        maxBuffer: 256 * 1024 * 1024,
+      });
     } catch (error) {
-      console.error(String(error.stderr ?? error.message).split("\n").slice(-20).join("\n"));
+      console.error(
+        String(error.stderr ?? error.message)
+          .split("\n")
+          .slice(-20)
+          .join("\n"),
+      );
     }
     found = findChromium();
   }

@@ -17,20 +17,44 @@ export function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`) 
 }
 
 export function makeUser(db: Db, tenantId: string, overrides: { email?: string; active?: boolean } = {}) {
-  return createUser(db, { tenantId, ...newUserFields({ email: overrides.email ?? `u-${randomUUID().slice(0, 8)}@example.test`, name: "Test User" }), active: overrides.active });
+  return createUser(db, {
+    tenantId,
+    ...newUserFields({ email: overrides.email ?? `u-${randomUUID().slice(0, 8)}@example.test`, name: "Test User" }),
+    active: overrides.active,
+  });
 }
 
 /** An admin with a token (and a console session) in the tenant. */
 export function makeAdminWithToken(db: Db, tenantId: string, options: { role?: AdminRole; scopes?: string[]; expiresAt?: number | null } = {}) {
-  const { admin, user } = createAdmin(db, { tenantId, ...adminUserFields(`admin-${randomUUID().slice(0, 8)}@example.test`), role: options.role ?? "admin", passwordHash: TEST_PASSWORD_HASH });
+  const { admin, user } = createAdmin(db, {
+    tenantId,
+    ...adminUserFields(`admin-${randomUUID().slice(0, 8)}@example.test`),
+    role: options.role ?? "admin",
+    passwordHash: TEST_PASSWORD_HASH,
+  });
   const issued = issueToken();
   createToken(db, {
-    id: issued.id, tenantId, adminId: admin.id, name: "test", secretHash: issued.secretHash, scopes: options.scopes ?? [...SCOPES],
-    expiresAt: options.expiresAt ?? null, actor: { type: "system", name: "test" },
+    id: issued.id,
+    tenantId,
+    adminId: admin.id,
+    name: "test",
+    secretHash: issued.secretHash,
+    scopes: options.scopes ?? [...SCOPES],
+    expiresAt: options.expiresAt ?? null,
+    actor: { type: "system", name: "test" },
   });
   const now = Date.now();
   db.insert(sessions)
-    .values({ id: randomUUID(), tenantId, adminId: admin.id, tokenHash: randomUUID(), csrfToken: randomUUID(), expiresAt: now + 3_600_000, createdAt: now, updatedAt: now })
+    .values({
+      id: randomUUID(),
+      tenantId,
+      adminId: admin.id,
+      tokenHash: randomUUID(),
+      csrfToken: randomUUID(),
+      expiresAt: now + 3_600_000,
+      createdAt: now,
+      updatedAt: now,
+    })
     .run();
   return { admin, user, token: issued.token, tokenId: issued.id };
 }

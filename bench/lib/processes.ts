@@ -169,4 +169,3 @@ export function cpuSeconds(pid: number): number {
   // After "(comm)": state is field 3, utime field 14, stime field 15 (1-based, as in proc(5)).
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
-

@@ -10,7 +10,12 @@ export function rosterCli(env: NodeJS.ProcessEnv, args: string[]): Record<string
   const command = `roster ${args.slice(0, 2).join(" ")}`;
   let output: string;
   try {
-    output = execFileSync("npx", ["tsx", "lib/cli/main.ts", ...args, "--json"], { env, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
+    output = execFileSync("npx", ["tsx", "lib/cli/main.ts", ...args, "--json"], {
+      env,
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message?: string };
     throw new Error(`${command} failed: ${failed.stdout ?? ""}${failed.stderr ?? failed.message ?? ""}`);

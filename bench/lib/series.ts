@@ -50,7 +50,14 @@ export async function interleaved(loads: Load[], options: { rounds: number; dura
     for (let k = 0; k < loads.length; k += 1) {
       const load = loads[(round + k) % loads.length] as Load;
       const cpuBefore = cpuSeconds(load.pid);
-      const result = await runLoad({ port: load.port, connections, durationMs: durationMs / rounds, maxRequests: 10_000_000, next: load.next, expectStatus: load.expectStatus });
+      const result = await runLoad({
+        port: load.port,
+        connections,
+        durationMs: durationMs / rounds,
+        maxRequests: 10_000_000,
+        next: load.next,
+        expectStatus: load.expectStatus,
+      });
       cpu.set(load.name, (cpu.get(load.name) as number) + cpuSeconds(load.pid) - cpuBefore);
       results.get(load.name)?.push(result);
       line.push(`${load.name} ${result.rps.toFixed(0)}${result.errors ? ` (${result.errors} errors)` : ""}`);

@@ -62,11 +62,19 @@ export function AuditView() {
         </a>
       </header>
       <section className={styles.card}>
-        <AuditFilterForm key={hydrated ? urlKey : "server"} filters={filters} hydrated={hydrated} onApply={setFilters} onClear={filtered ? () => setFilters(EMPTY_AUDIT_FILTERS) : null} />
+        <AuditFilterForm
+          key={hydrated ? urlKey : "server"}
+          filters={filters}
+          hydrated={hydrated}
+          onApply={setFilters}
+          onClear={filtered ? () => setFilters(EMPTY_AUDIT_FILTERS) : null}
+        />
       </section>
       <section className={styles.card} aria-label="Events">
         {total !== undefined && total > EXPORT_LIMIT && (
-          <p className={styles.muted}>The export holds the newest {EXPORT_LIMIT.toLocaleString("en-US")} of these events; narrow the filters to export the rest.</p>
+          <p className={styles.muted}>
+            The export holds the newest {EXPORT_LIMIT.toLocaleString("en-US")} of these events; narrow the filters to export the rest.
+          </p>
         )}
         {results}
       </section>

@@ -12,10 +12,7 @@ export function useAuditFilters() {
   const searchParams = useSearchParams();
   const router = useRouter();
   const filters = useMemo(() => filtersFromSearchParams(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const setFilters = useCallback(
-    (next: AuditFilters) => router.push(auditPageHref(next), { scroll: false }),
-    [router],
-  );
+  const setFilters = useCallback((next: AuditFilters) => router.push(auditPageHref(next), { scroll: false }), [router]);
   return { filters, urlKey: searchParams.toString(), setFilters };
 }
 

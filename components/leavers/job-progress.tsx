@@ -13,7 +13,10 @@ export function JobProgress({ job }: { job: LeaverJobDto }) {
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: "0.5rem" }}>
       <Progress.Root className={styles.progressRoot} value={processed} max={Math.max(total, 1)} aria-label="Job progress" aria-valuetext={label}>
-        <Progress.Indicator className={styles.progressIndicator} style={{ transform: `translateX(-${100 - (total === 0 ? 100 : (processed / total) * 100)}%)` }} />
+        <Progress.Indicator
+          className={styles.progressIndicator}
+          style={{ transform: `translateX(-${100 - (total === 0 ? 100 : (processed / total) * 100)}%)` }}
+        />
       </Progress.Root>
       <dl className={styles.progressFacts} aria-live="polite" data-testid="job-progress">
         <div>

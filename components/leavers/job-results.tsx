@@ -29,7 +29,13 @@ export function JobResults({ job }: { job: LeaverJobDto }) {
           Download results CSV
         </a>
       </div>
-      <FilterChips label="Filter rows by outcome" total={job.total_rows} options={options} selected={filters.outcome} onSelect={(outcome) => setFilters({ outcome, page: 1 })} />
+      <FilterChips
+        label="Filter rows by outcome"
+        total={job.total_rows}
+        options={options}
+        selected={filters.outcome}
+        onSelect={(outcome) => setFilters({ outcome, page: 1 })}
+      />
       {query.isPending ? (
         <Loading what="the results" />
       ) : query.isError ? (
@@ -43,14 +49,21 @@ export function JobResults({ job }: { job: LeaverJobDto }) {
               <tr key={row.row}>
                 <FileRowCells row={row} />
                 <td>
-                  <span className={`${styles.badge} ${outcomeTone(row.outcome)}`}>{row.outcome ? (OUTCOME_LABELS[row.outcome] ?? row.outcome) : "Pending"}</span>
+                  <span className={`${styles.badge} ${outcomeTone(row.outcome)}`}>
+                    {row.outcome ? (OUTCOME_LABELS[row.outcome] ?? row.outcome) : "Pending"}
+                  </span>
                 </td>
                 <td className={styles.wrap}>{row.outcome_reason ?? ""}</td>
                 <td className={styles.wrap}>{row.ticket ?? ""}</td>
               </tr>
             ))}
           </LeaverTable>
-          <Pager page={query.data.meta.page} totalPages={query.data.meta.total_pages} total={query.data.meta.total} onPage={(page) => setFilters((f) => ({ ...f, page }))} />
+          <Pager
+            page={query.data.meta.page}
+            totalPages={query.data.meta.total_pages}
+            total={query.data.meta.total}
+            onPage={(page) => setFilters((f) => ({ ...f, page }))}
+          />
         </>
       )}
     </section>

@@ -29,7 +29,13 @@ export function LeaversView({ csrfToken }: { csrfToken: string }) {
           <Link href="/leavers">← Upload another file</Link>
         </p>
       )}
-      {jobId ? <JobPanel key={jobId} jobId={jobId} /> : previewId ? <PreviewPanel key={previewId} previewId={previewId} /> : <UploadForm csrfToken={csrfToken} />}
+      {jobId ? (
+        <JobPanel key={jobId} jobId={jobId} />
+      ) : previewId ? (
+        <PreviewPanel key={previewId} previewId={previewId} />
+      ) : (
+        <UploadForm csrfToken={csrfToken} />
+      )}
       <RecentJobs currentJobId={jobId} />
     </div>
   );

@@ -31,15 +31,16 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
           2. Check the preview
         </h2>
         <span className={`${styles.muted} ${styles.small}`}>
-          {preview.file_name ?? "Uploaded file"} · {plural(preview.total_rows, "row")} · uploaded <RelativeTime iso={preview.created_at} /> by {preview.created_by.name}
+          {preview.file_name ?? "Uploaded file"} · {plural(preview.total_rows, "row")} · uploaded <RelativeTime iso={preview.created_at} /> by{" "}
+          {preview.created_by.name}
         </span>
       </div>
 
       {preview.same_file_recently_run && preview.same_file_run && (
         <div role="alert" className={styles.warning}>
           <p style={{ margin: 0 }}>
-            <strong>This exact file was already run in the last 24 hours</strong> (<RelativeTime iso={preview.same_file_run.created_at} />).{" "}
-            <Link href={`/leavers?job=${encodeURIComponent(preview.same_file_run.job_id)}`}>See that job</Link> before running it again.
+            <strong>This exact file was already run in the last 24 hours</strong> (<RelativeTime iso={preview.same_file_run.created_at} />
+            ). <Link href={`/leavers?job=${encodeURIComponent(preview.same_file_run.job_id)}`}>See that job</Link> before running it again.
           </p>
         </div>
       )}
@@ -47,7 +48,10 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
       <div className={styles.actionBar} data-testid="preview-actions">
         {preview.job_id ? (
           <p style={{ margin: 0 }}>
-            This preview was confirmed. <Link href={`/leavers?job=${encodeURIComponent(preview.job_id)}`} className={styles.link}>Open its job</Link>
+            This preview was confirmed.{" "}
+            <Link href={`/leavers?job=${encodeURIComponent(preview.job_id)}`} className={styles.link}>
+              Open its job
+            </Link>
           </p>
         ) : (
           <button type="button" className={formStyles.danger} disabled={willDeactivate === 0} onClick={() => setConfirming(true)}>

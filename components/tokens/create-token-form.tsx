@@ -59,14 +59,26 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
           <span>Name</span>
           <input value={name} onChange={(event) => setName(event.target.value)} maxLength={100} placeholder="e.g. HR sync job" autoComplete="off" required />
         </label>
-        <SelectField id={`${id}-expiry`} label="Expires after" value={expiry} onValueChange={setExpiry} groups={[{ label: "Expiry", options: EXPIRY_OPTIONS }]} className={styles.expiryField} />
+        <SelectField
+          id={`${id}-expiry`}
+          label="Expires after"
+          value={expiry}
+          onValueChange={setExpiry}
+          groups={[{ label: "Expiry", options: EXPIRY_OPTIONS }]}
+          className={styles.expiryField}
+        />
       </div>
       <fieldset className={styles.scopes}>
         <legend>Scopes</legend>
         <div className={styles.scopeGrid}>
           {allowedScopes.map((scope) => (
             <div key={scope} className={styles.scopeOption}>
-              <Checkbox.Root id={`${id}-${scope}`} className={styles.checkbox} checked={scopes.includes(scope)} onCheckedChange={(checked) => toggle(scope, checked === true)}>
+              <Checkbox.Root
+                id={`${id}-${scope}`}
+                className={styles.checkbox}
+                checked={scopes.includes(scope)}
+                onCheckedChange={(checked) => toggle(scope, checked === true)}
+              >
                 <Checkbox.Indicator className={styles.checkIndicator}>✓</Checkbox.Indicator>
               </Checkbox.Root>
               <label htmlFor={`${id}-${scope}`}>

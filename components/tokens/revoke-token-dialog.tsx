@@ -5,7 +5,15 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { TokenDto } from "@/lib/query/tokens";
 
 /** Asks before revoking `token` (open while it is set); a failed revocation is shown inside. */
-export function RevokeTokenDialog({ token, onRevoke, onClose }: { token: TokenDto | null; onRevoke: (token: TokenDto) => Promise<unknown>; onClose: () => void }) {
+export function RevokeTokenDialog({
+  token,
+  onRevoke,
+  onClose,
+}: {
+  token: TokenDto | null;
+  onRevoke: (token: TokenDto) => Promise<unknown>;
+  onClose: () => void;
+}) {
   // The name stays in the title while the dialog closes, after `token` is already null.
   const [shown, setShown] = useState(token);
   if (token && token !== shown) setShown(token);

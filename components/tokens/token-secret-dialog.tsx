@@ -39,8 +39,8 @@ export function TokenSecretDialog({ token, tenantId, onClose }: { token: Created
         <Dialog.Content className={styles.dialog} onInteractOutside={(event) => event.preventDefault()}>
           <Dialog.Title className={styles.dialogTitle}>Copy your new token</Dialog.Title>
           <Dialog.Description className={styles.warning}>
-            <strong>You won&apos;t see it again.</strong> Roster keeps only a hash of “{token?.name}”: store the token in your secret manager now. If it is lost, revoke it and
-            create a new one.
+            <strong>You won&apos;t see it again.</strong> Roster keeps only a hash of “{token?.name}”: store the token in your secret manager now. If it is
+            lost, revoke it and create a new one.
           </Dialog.Description>
           {token && (
             <>

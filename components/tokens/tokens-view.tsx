@@ -16,8 +16,8 @@ export function TokensView({ role, tenantId, allowedScopes }: { role: string; te
       <header className={styles.pageHeader}>
         <h1>Access tokens</h1>
         <p className={styles.muted}>
-          Personal access tokens let scripts call Roster&apos;s APIs as you. A token can do at most what your role allows, and stops working when you revoke it, when
-          it expires, or when your account is deactivated.
+          Personal access tokens let scripts call Roster&apos;s APIs as you. A token can do at most what your role allows, and stops working when you revoke it,
+          when it expires, or when your account is deactivated.
         </p>
       </header>
       <section className={styles.card}>

@@ -5,7 +5,12 @@ import { errorText, UNREACHABLE } from "./error-text";
 describe("errorText", () => {
   it("reads the server's message, status and field errors from an API error", () => {
     const error = new ConsoleApiError(400, "invalid_input", "Invalid input", { name: "name is required", "scopes.0": "unknown scope" });
-    expect(errorText(error)).toEqual({ message: "Invalid input", status: 400, fields: { name: "name is required", "scopes.0": "unknown scope" }, retryable: false });
+    expect(errorText(error)).toEqual({
+      message: "Invalid input",
+      status: 400,
+      fields: { name: "name is required", "scopes.0": "unknown scope" },
+      retryable: false,
+    });
     expect(errorText(error, { withFields: true }).message).toBe("Invalid input: name is required; unknown scope");
     expect(errorText(new ConsoleApiError(404, "not_found", "Not found"), { withFields: true }).message).toBe("Not found");
   });

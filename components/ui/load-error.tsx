@@ -7,7 +7,19 @@ import styles from "./load-error.module.css";
  * may work (no answer, a server failure, a rate limit); a refusal, such as a filter the API
  * rejects, stays a refusal. `withFields` adds the server's per-field messages (filters, forms).
  */
-export function LoadError({ what, error, onRetry, withFields = false, className = styles.box }: { what: string; error: unknown; onRetry: () => void; withFields?: boolean; className?: string }) {
+export function LoadError({
+  what,
+  error,
+  onRetry,
+  withFields = false,
+  className = styles.box,
+}: {
+  what: string;
+  error: unknown;
+  onRetry: () => void;
+  withFields?: boolean;
+  className?: string;
+}) {
   const { message, retryable } = errorText(error, { withFields });
   return (
     <div role="alert" className={className}>

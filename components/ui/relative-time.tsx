@@ -44,30 +44,30 @@ export function RelativeTime({ iso, mode = "relative", serverNow, className }: R
   const relative = formatRelative(Date.parse(iso), now);
   return (
     <Tooltip.Provider delayDuration={300}>
-    <Tooltip.Root open={open} onOpenChange={(next) => (next || !focused.current) && setOpen(next)}>
-      <Tooltip.Trigger
-        asChild
-        onFocus={(event) => (focused.current = event.currentTarget.matches(":focus-visible"))}
-        onBlur={() => (focused.current = false)}
-      >
-        <time dateTime={iso} tabIndex={0} className={classes}>
-          {mode === "relative" ? relative : formatDateTime(iso)}
-        </time>
-      </Tooltip.Trigger>
-      <Tooltip.Portal>
-        <Tooltip.Content className={styles.tooltip} sideOffset={4} collisionPadding={8} onEscapeKeyDown={() => (focused.current = false)}>
-          {/* Spaces between the lines, so a screen reader does not run them together. */}
-          <span className={styles.line}>{formatExact(iso)}</span> <span className={styles.secondary}>{formatUtc(iso)}</span>
-          {mode === "datetime" && (
-            <>
-              {" "}
-              <span className={styles.secondary}>{relative}</span>
-            </>
-          )}
-          <Tooltip.Arrow className={styles.arrow} />
-        </Tooltip.Content>
-      </Tooltip.Portal>
-    </Tooltip.Root>
+      <Tooltip.Root open={open} onOpenChange={(next) => (next || !focused.current) && setOpen(next)}>
+        <Tooltip.Trigger
+          asChild
+          onFocus={(event) => (focused.current = event.currentTarget.matches(":focus-visible"))}
+          onBlur={() => (focused.current = false)}
+        >
+          <time dateTime={iso} tabIndex={0} className={classes}>
+            {mode === "relative" ? relative : formatDateTime(iso)}
+          </time>
+        </Tooltip.Trigger>
+        <Tooltip.Portal>
+          <Tooltip.Content className={styles.tooltip} sideOffset={4} collisionPadding={8} onEscapeKeyDown={() => (focused.current = false)}>
+            {/* Spaces between the lines, so a screen reader does not run them together. */}
+            <span className={styles.line}>{formatExact(iso)}</span> <span className={styles.secondary}>{formatUtc(iso)}</span>
+            {mode === "datetime" && (
+              <>
+                {" "}
+                <span className={styles.secondary}>{relative}</span>
+              </>
+            )}
+            <Tooltip.Arrow className={styles.arrow} />
+          </Tooltip.Content>
+        </Tooltip.Portal>
+      </Tooltip.Root>
     </Tooltip.Provider>
   );
 }

@@ -71,7 +71,11 @@ export function IdentitiesTable({ identities, serverNow }: { identities: Identit
                     </span>
                   </Cell>
                   <Cell column="Last sync" className={styles.nowrap}>
-                    {identity.lastSyncedAt ? <RelativeTime iso={identity.lastSyncedAt} serverNow={serverNow} /> : <span className={styles.none}>never synced</span>}
+                    {identity.lastSyncedAt ? (
+                      <RelativeTime iso={identity.lastSyncedAt} serverNow={serverNow} />
+                    ) : (
+                      <span className={styles.none}>never synced</span>
+                    )}
                   </Cell>
                 </tr>
               );

@@ -5,7 +5,8 @@ import styles from "./user-detail.module.css";
 
 export function ProfileSection({ user, serverNow }: { user: UserDto; serverNow: number }) {
   const p = user.properties ?? {};
-  const identification = p.identification && (p.identification.idType || p.identification.idNum) ? `${p.identification.idType}: ${p.identification.idNum}` : null;
+  const identification =
+    p.identification && (p.identification.idType || p.identification.idNum) ? `${p.identification.idType}: ${p.identification.idNum}` : null;
   const facts: Fact[] = [
     { label: "State", value: <code>{user.state}</code> },
     { label: "Unique code", value: user.uniqueCode },

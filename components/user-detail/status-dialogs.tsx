@@ -99,7 +99,9 @@ export function ReactivateDialog({ detail, ...props }: StatusDialogProps) {
         tone: "normal",
         onConfirm: () => mutation.mutateAsync(),
         done: (result) =>
-          result.status === "already-active" ? `${user.name} was already active; nothing changed.` : `${user.name} was reactivated. Tokens and sessions revoked at deactivation stay revoked.`,
+          result.status === "already-active"
+            ? `${user.name} was already active; nothing changed.`
+            : `${user.name} was reactivated. Tokens and sessions revoked at deactivation stay revoked.`,
         children: (
           <ul>
             <li>

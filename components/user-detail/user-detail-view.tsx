@@ -21,7 +21,17 @@ function refreshProblem(error: unknown): string {
   return `Couldn't refresh this page: ${message}`;
 }
 
-export function UserDetailView({ id, initialData, loadedAt, permissions }: { id: string; initialData: UserDetailDto; loadedAt: number; permissions: UserPagePermissions }) {
+export function UserDetailView({
+  id,
+  initialData,
+  loadedAt,
+  permissions,
+}: {
+  id: string;
+  initialData: UserDetailDto;
+  loadedAt: number;
+  permissions: UserPagePermissions;
+}) {
   const query = useUserDetail(id, initialData, loadedAt);
   const detail = query.data;
   const { user } = detail;
@@ -33,58 +43,58 @@ export function UserDetailView({ id, initialData, loadedAt, permissions }: { id:
 
   return (
     <div className={styles.page}>
-        <div className={styles.topRow}>
-          <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
-            <Link href="/users">Users</Link> <span aria-hidden="true">/</span> <span aria-current="page">{user.name}</span>
-          </nav>
-          <span className={styles.refreshing} aria-live="polite">
-            {query.isFetching ? "Refreshing…" : ""}
-          </span>
+      <div className={styles.topRow}>
+        <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
+          <Link href="/users">Users</Link> <span aria-hidden="true">/</span> <span aria-current="page">{user.name}</span>
+        </nav>
+        <span className={styles.refreshing} aria-live="polite">
+          {query.isFetching ? "Refreshing…" : ""}
+        </span>
+      </div>
+
+      <header className={styles.header}>
+        <div className={styles.identity}>
+          <div className={styles.titleRow}>
+            <h1>{user.name}</h1>
+            <span className={styles.status} data-active={user.active}>
+              <span className={styles.visuallyHidden}>Status: </span>
+              {user.active ? "Active" : "Inactive"}
+            </span>
+          </div>
+          <p className={styles.subtitle}>
+            <span className={styles.mono}>{user.email}</span>
+          </p>
         </div>
-
-        <header className={styles.header}>
-          <div className={styles.identity}>
-            <div className={styles.titleRow}>
-              <h1>{user.name}</h1>
-              <span className={styles.status} data-active={user.active}>
-                <span className={styles.visuallyHidden}>Status: </span>
-                {user.active ? "Active" : "Inactive"}
-              </span>
-            </div>
-            <p className={styles.subtitle}>
-              <span className={styles.mono}>{user.email}</span>
-            </p>
-          </div>
-          <div className={styles.actions}>
-            {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} focusAfterSuccess={statusRef} />}
-            {permissions.reactivate && <ReactivateDialog detail={detail} showTrigger={!user.active} onDone={announce} focusAfterSuccess={statusRef} />}
-            {permissions.isSelf && user.active && <p className={styles.note}>This is your own account: you can&apos;t deactivate yourself.</p>}
-          </div>
-        </header>
-
-        <p ref={statusRef} role="status" tabIndex={-1} className={announcement ? styles.announcement : styles.visuallyHidden}>
-          {announcement}
-        </p>
-        {query.isError && (
-          <div role="alert" className={styles.problem}>
-            <span>{refreshProblem(query.error)}</span>
-            {errorText(query.error).retryable && (
-              <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
-                Try again
-              </button>
-            )}
-          </div>
-        )}
-
-        <div className={styles.grid}>
-          <ProfileSection user={user} serverNow={loadedAt} />
-          <div className={styles.column}>
-            <ContactsSection contacts={detail.contacts} />
-            <AccessSection access={detail.access} />
-          </div>
+        <div className={styles.actions}>
+          {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} focusAfterSuccess={statusRef} />}
+          {permissions.reactivate && <ReactivateDialog detail={detail} showTrigger={!user.active} onDone={announce} focusAfterSuccess={statusRef} />}
+          {permissions.isSelf && user.active && <p className={styles.note}>This is your own account: you can&apos;t deactivate yourself.</p>}
         </div>
-        <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />
-        <AuditHistory events={detail.audit} serverNow={loadedAt} />
+      </header>
+
+      <p ref={statusRef} role="status" tabIndex={-1} className={announcement ? styles.announcement : styles.visuallyHidden}>
+        {announcement}
+      </p>
+      {query.isError && (
+        <div role="alert" className={styles.problem}>
+          <span>{refreshProblem(query.error)}</span>
+          {errorText(query.error).retryable && (
+            <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
+              Try again
+            </button>
+          )}
+        </div>
+      )}
+
+      <div className={styles.grid}>
+        <ProfileSection user={user} serverNow={loadedAt} />
+        <div className={styles.column}>
+          <ContactsSection contacts={detail.contacts} />
+          <AccessSection access={detail.access} />
+        </div>
+      </div>
+      <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />
+      <AuditHistory events={detail.audit} serverNow={loadedAt} />
     </div>
   );
 }

@@ -1,7 +1,6 @@
 import { csvCell } from "@/lib/csv-cell";
 import type { ResolveResult } from "@/lib/query/users";
 
-
 export const RESOLVE_CSV_FIELDS = ["email", "name", "uuid", "status"] as const;
 
 /** The rows of the resolve result as the CSV has them: found users first, then unknown addresses. */

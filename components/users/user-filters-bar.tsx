@@ -37,7 +37,12 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
       </div>
       <div className={styles.filterField}>
         <label htmlFor="user-department">Department</label>
-        <select id="user-department" value={filters.department} onChange={(event) => onChange({ department: event.target.value, page: 1 })} className={styles.select}>
+        <select
+          id="user-department"
+          value={filters.department}
+          onChange={(event) => onChange({ department: event.target.value, page: 1 })}
+          className={styles.select}
+        >
           <option value="">{departments.isPending ? "All departments (loading…)" : "All departments"}</option>
           {shown.map((department) => (
             <option key={department} value={department}>

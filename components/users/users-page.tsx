@@ -15,7 +15,11 @@ import styles from "./users.module.css";
 const SORT_NAMES: Record<UserListSort, string> = { email: "email", name: "name", createdAt: "creation date" };
 
 function describeFilters(filters: UserFilters): string {
-  const parts = [filters.query.trim() ? `“${filters.query.trim()}”` : "", filters.status !== "all" ? `status ${filters.status}` : "", filters.department ? `department ${filters.department}` : ""].filter(Boolean);
+  const parts = [
+    filters.query.trim() ? `“${filters.query.trim()}”` : "",
+    filters.status !== "all" ? `status ${filters.status}` : "",
+    filters.department ? `department ${filters.department}` : "",
+  ].filter(Boolean);
   return parts.length ? parts.join(", ") : "the filters";
 }
 
@@ -23,12 +27,14 @@ function Summary({ page, filters }: { page: UserListPage; filters: UserFilters }
   return (
     <>
       <p className={styles.summary} role="status">
-        {page.users.length > 0 ? `${rangeText(page)} ${page.total === 1 && page.totalKind === "exact" ? "user" : "users"}` : page.total > 0 ? "" : `No users match ${describeFilters(filters)}`}
+        {page.users.length > 0
+          ? `${rangeText(page)} ${page.total === 1 && page.totalKind === "exact" ? "user" : "users"}`
+          : page.total > 0
+            ? ""
+            : `No users match ${describeFilters(filters)}`}
       </p>
       {page.sortFallback && (
-        <p className={styles.note}>
-          Sorted by email: sorting by {SORT_NAMES[filters.sort]} needs a narrower search (more than 5,000 users match).
-        </p>
+        <p className={styles.note}>Sorted by email: sorting by {SORT_NAMES[filters.sort]} needs a narrower search (more than 5,000 users match).</p>
       )}
     </>
   );
@@ -40,7 +46,8 @@ export function UsersPage() {
   const list = useQuery({ ...userListQueryOptions(filters), placeholderData: keepPreviousData });
   const onSearch = useCallback((query: string) => setFilters({ query, page: 1 }, "replace"), [setFilters]);
   // The header of the order on screen flips it; another header starts in that column's natural order.
-  const onSort = (sort: UserListSort) => setFilters({ sort, dir: list.data?.sort === sort ? (list.data.dir === "asc" ? "desc" : "asc") : defaultDirection(sort), page: 1 });
+  const onSort = (sort: UserListSort) =>
+    setFilters({ sort, dir: list.data?.sort === sort ? (list.data.dir === "asc" ? "desc" : "asc") : defaultDirection(sort), page: 1 });
   const page = list.data;
   const busy = list.isFetching;
 

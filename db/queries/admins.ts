@@ -27,7 +27,15 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
     }
     const admin = tx
       .insert(admins)
-      .values({ id: randomUUID(), tenantId: input.tenantId, userId: user.id, role: input.role, passwordHash: input.passwordHash, createdAt: now, updatedAt: now })
+      .values({
+        id: randomUUID(),
+        tenantId: input.tenantId,
+        userId: user.id,
+        role: input.role,
+        passwordHash: input.passwordHash,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning()
       .get();
     recordAuditEvent(db, {
@@ -48,6 +56,10 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
 export function findAdminByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): { admin: Admin; user: User } | undefined {
   const user = findUserByEmail(db, tenantId, emailNormalized);
   if (!user) return undefined;
-  const admin = db.select().from(admins).where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId))).get();
+  const admin = db
+    .select()
+    .from(admins)
+    .where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId)))
+    .get();
   return admin ? { admin, user } : undefined;
 }

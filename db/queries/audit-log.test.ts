@@ -63,7 +63,11 @@ describe("audit log queries", () => {
   it("filters by target id, or by a user's email resolved to its id", () => {
     expect(auditTargetIds(db, tenant.id, " jane.doe@EXAMPLE.test ", normalizeEmail(" jane.doe@EXAMPLE.test "))).toContain(jane.id);
     expect(auditTargetIds(db, other.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test"))).not.toContain(jane.id);
-    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test")) })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
+    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test")) })).toEqual([
+      "user.deactivate.undo",
+      "user.reactivate",
+      "user.deactivate",
+    ]);
     expect(actions({ targetIds: auditTargetIds(db, tenant.id, "tok-1", null) })).toEqual(["token.created"]);
     expect(actions({ targetIds: [] })).toEqual([]);
   });

@@ -79,7 +79,13 @@ function newestFirst(filters: AuditLogFilters) {
 }
 
 export function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters): number {
-  return db.select({ n: sql<number>`count(*)` }).from(auditEvents).where(auditConditions(tenantId, filters)).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(auditEvents)
+      .where(auditConditions(tenantId, filters))
+      .get()?.n ?? 0
+  );
 }
 
 /** One page of a tenant's audit events, newest first; `page` starts at 1. */
@@ -139,16 +145,30 @@ export function auditTargetLabels(db: Db, tenantId: string, events: readonly Pic
   const labels = new Map<string, string>();
   const userIds = ids("user");
   if (userIds.length) {
-    for (const row of db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds))).all()) labels.set(row.id, row.email);
+    for (const row of db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)))
+      .all())
+      labels.set(row.id, row.email);
   }
   const adminIds = ids("admin");
   if (adminIds.length) {
-    const rows = db.select({ id: admins.id, email: users.email }).from(admins).innerJoin(users, eq(users.id, admins.userId)).where(and(eq(admins.tenantId, tenantId), inArray(admins.id, adminIds))).all();
+    const rows = db
+      .select({ id: admins.id, email: users.email })
+      .from(admins)
+      .innerJoin(users, eq(users.id, admins.userId))
+      .where(and(eq(admins.tenantId, tenantId), inArray(admins.id, adminIds)))
+      .all();
     for (const row of rows) labels.set(row.id, row.email);
   }
   const tokenIds = ids("token");
   if (tokenIds.length) {
-    const rows = db.select({ id: personalAccessTokens.id, name: personalAccessTokens.name }).from(personalAccessTokens).where(and(eq(personalAccessTokens.tenantId, tenantId), inArray(personalAccessTokens.id, tokenIds))).all();
+    const rows = db
+      .select({ id: personalAccessTokens.id, name: personalAccessTokens.name })
+      .from(personalAccessTokens)
+      .where(and(eq(personalAccessTokens.tenantId, tenantId), inArray(personalAccessTokens.id, tokenIds)))
+      .all();
     for (const row of rows) labels.set(row.id, row.name);
   }
   return labels;

@@ -12,8 +12,18 @@ describe("recordAuditEvent", () => {
   it("stores the event as given, with null for the fields left out", () => {
     const event = recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.stored", outcome: "ok", details: { n: 1 }, createdAt: 7 });
     expect(db.select().from(auditEvents).where(eq(auditEvents.id, event.id)).get()).toEqual({
-      id: event.id, tenantId: tenant.id, actorType: "system", actorId: null, actorName: null, action: "test.stored", targetType: null, targetId: null,
-      outcome: "ok", requestId: null, details: { n: 1 }, createdAt: 7,
+      id: event.id,
+      tenantId: tenant.id,
+      actorType: "system",
+      actorId: null,
+      actorName: null,
+      action: "test.stored",
+      targetType: null,
+      targetId: null,
+      outcome: "ok",
+      requestId: null,
+      details: { n: 1 },
+      createdAt: 7,
     });
     expect(event).toEqual(db.select().from(auditEvents).where(eq(auditEvents.id, event.id)).get());
   });

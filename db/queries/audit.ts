@@ -29,8 +29,18 @@ export function recordAuditEvent(db: Connection, event: NewAuditEvent): AuditEve
     createdAt: event.createdAt ?? Date.now(),
   };
   prepared(db, INSERT_AUDIT_EVENT).run(
-    row.id, row.tenantId, row.actorType, row.actorId, row.actorName, row.action, row.targetType, row.targetId, row.outcome, row.requestId,
-    row.details === null ? null : JSON.stringify(row.details), row.createdAt,
+    row.id,
+    row.tenantId,
+    row.actorType,
+    row.actorId,
+    row.actorName,
+    row.action,
+    row.targetType,
+    row.targetId,
+    row.outcome,
+    row.requestId,
+    row.details === null ? null : JSON.stringify(row.details),
+    row.createdAt,
   );
   return row;
 }

@@ -15,11 +15,25 @@ function plan(db: Db, query: { sql: string; args: unknown[] }): string {
 }
 
 /** Inserts users fast (one transaction) with predictable emails, names, departments and creation times. */
-function addUsers(db: Db, tenantId: string, count: number, make: (i: number) => { email: string; name?: string; active?: boolean; department?: string; createdAt?: number }) {
+function addUsers(
+  db: Db,
+  tenantId: string,
+  count: number,
+  make: (i: number) => { email: string; name?: string; active?: boolean; department?: string; createdAt?: number },
+) {
   db.$client.transaction(() => {
     for (let i = 0; i < count; i++) {
       const u = make(i);
-      createUser(db, { tenantId, ...newUserFields({ email: u.email, name: u.name ?? `User ${i}` }), active: u.active, properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" } }, u.createdAt ?? 1_700_000_000_000 + i);
+      createUser(
+        db,
+        {
+          tenantId,
+          ...newUserFields({ email: u.email, name: u.name ?? `User ${i}` }),
+          active: u.active,
+          properties: { department: u.department ?? "", designation: u.department ? `${u.department} person` : "" },
+        },
+        u.createdAt ?? 1_700_000_000_000 + i,
+      );
     }
   })();
 }
@@ -41,7 +55,15 @@ describe("listConsoleUsers", () => {
     const page = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("  ALI ") });
     expect(page.users.map((u) => u.email)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27].map((i) => `alice.${String(i).padStart(2, "0")}@example.test`));
     expect(page).toMatchObject({ total: 10, totalKind: "exact", page: 1, size: 50, sort: "email", dir: "asc", sortFallback: false });
-    expect(page.users[0]).toEqual({ id: expect.any(String), email: "alice.00@example.test", name: "Zoe 00", active: false, department: "Sales", designation: "Sales person", createdAt: expect.any(Number) });
+    expect(page.users[0]).toEqual({
+      id: expect.any(String),
+      email: "alice.00@example.test",
+      name: "Zoe 00",
+      active: false,
+      department: "Sales",
+      designation: "Sales person",
+      createdAt: expect.any(Number),
+    });
   });
 
   it("finds one user by the exact address, in any case", () => {
@@ -81,7 +103,9 @@ describe("listConsoleUsers", () => {
     expect(names[0]).toBe("Xavier 02");
     const created = listConsoleUsers(db, { tenantId: tenant.id, sort: "createdAt", dir: "desc" }).users.map((u) => u.createdAt);
     expect(created).toEqual([...created].sort((a, b) => b - a));
-    const createdInSearch = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("b"), sort: "createdAt", dir: "asc" }).users.map((u) => u.createdAt);
+    const createdInSearch = listConsoleUsers(db, { tenantId: tenant.id, query: normalizeEmail("b"), sort: "createdAt", dir: "asc" }).users.map(
+      (u) => u.createdAt,
+    );
     expect(createdInSearch).toEqual([...createdInSearch].sort((a, b) => a - b));
   });
 
@@ -118,7 +142,12 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
   const tenant = makeTenant(db);
   const size = COUNT_CAP + 500;
   // Every 10th user is in Legal; every 4th is inactive: predictable densities for the estimates.
-  addUsers(db, tenant.id, size, (i) => ({ email: `person${String(i).padStart(6, "0")}@big.test`, name: `Name ${size - i}`, active: i % 4 !== 0, department: i % 10 === 0 ? "Legal" : "Ops" }));
+  addUsers(db, tenant.id, size, (i) => ({
+    email: `person${String(i).padStart(6, "0")}@big.test`,
+    name: `Name ${size - i}`,
+    active: i % 4 !== 0,
+    department: i % 10 === 0 ? "Legal" : "Ops",
+  }));
 
   it("caps an unfiltered total at 10,000+", () => {
     expect(listConsoleUsers(db, { tenantId: tenant.id })).toMatchObject({ total: COUNT_CAP, totalKind: "atLeast" });
@@ -132,9 +161,15 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
     expect(legal.total).toBeLessThanOrEqual(1_100);
     // 7,875 active in truth.
     expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
-    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: normalizeEmail("person") })).toMatchObject({ total: 7_900, totalKind: "estimate" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: normalizeEmail("person") })).toMatchObject({
+      total: 7_900,
+      totalKind: "estimate",
+    });
     // Within a narrow search every candidate is read: exact.
-    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: normalizeEmail("person001") })).toMatchObject({ total: 100, totalKind: "exact" });
+    expect(listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", query: normalizeEmail("person001") })).toMatchObject({
+      total: 100,
+      totalKind: "exact",
+    });
   });
 
   it("falls back to email order when a sort no index serves would read too many rows", () => {
@@ -170,7 +205,11 @@ describe("resolveUsersByEmails", () => {
 
   it("splits pasted addresses into found users (in the order pasted) and unknown addresses (as typed), each once", () => {
     const pasted = ["ben@example.test", " ANN@example.test ", "nobody@example.test", "ann@example.test", "Stranger@example.test", "nobody@EXAMPLE.test"];
-    const result = resolveUsersByEmails(db, tenant.id, pasted.map((typed) => ({ typed, key: normalizeEmail(typed) })));
+    const result = resolveUsersByEmails(
+      db,
+      tenant.id,
+      pasted.map((typed) => ({ typed, key: normalizeEmail(typed) })),
+    );
     expect(result.found).toEqual([
       { email: "ben@example.test", id: ben.id, name: "Ben", active: false },
       { email: "Ann@Example.test", id: ann.id, name: "Ann", active: true },

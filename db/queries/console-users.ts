@@ -143,7 +143,12 @@ export function userListQuery(params: UserListParams, sort: UserListSort = param
   const from = candidates(p, sort === "createdAt" && !p.prefix ? "createdAt" : "email");
   const where = filters(p);
   const dir = p.dir === "desc" ? "desc" : "asc";
-  const order = sort === "email" ? `email_normalized ${dir}` : sort === "createdAt" && !p.prefix ? `created_at ${dir}, rowid ${dir}` : `${ORDER_COLUMNS[sort]} ${dir}, email_normalized ${dir}`;
+  const order =
+    sort === "email"
+      ? `email_normalized ${dir}`
+      : sort === "createdAt" && !p.prefix
+        ? `created_at ${dir}, rowid ${dir}`
+        : `${ORDER_COLUMNS[sort]} ${dir}, email_normalized ${dir}`;
   return {
     sql:
       "select id, email, name, active, coalesce(json_extract(properties, '$.department'), '') as department, " +
@@ -170,11 +175,10 @@ function total(db: Db, p: Resolved, rowsOnPage: number): { total: number; totalK
   }
   // Filtered: read the first MAX_ROWS_EXAMINED candidates in index order and count the matches.
   const from = candidates(p);
-  const sample = prepared(db, `select count(*) as examined, coalesce(sum(${where.sql}), 0) as matched from (select active, properties ${from.sql} order by email_normalized limit ?)`).get(
-    ...where.args,
-    ...from.args,
-    MAX_ROWS_EXAMINED,
-  ) as { examined: number; matched: number };
+  const sample = prepared(
+    db,
+    `select count(*) as examined, coalesce(sum(${where.sql}), 0) as matched from (select active, properties ${from.sql} order by email_normalized limit ?)`,
+  ).get(...where.args, ...from.args, MAX_ROWS_EXAMINED) as { examined: number; matched: number };
   if (sample.examined < MAX_ROWS_EXAMINED) return { total: sample.matched, totalKind: "exact" };
   // More candidates than that: extrapolate the sample's share over the range, counted on the
   // covering index only as far as it takes to tell whether the estimate passes the cap.
@@ -217,7 +221,8 @@ const CHUNK_ROWS = 50_000;
  */
 export async function listDepartments(db: Db, tenantId: string): Promise<string[]> {
   const found = new Set<string>();
-  const small = (prepared(db, "select count(*) as n from (select 1 from users where tenant_id = ? limit ?)").get(tenantId, SMALL_TENANT + 1) as { n: number }).n;
+  const small = (prepared(db, "select count(*) as n from (select 1 from users where tenant_id = ? limit ?)").get(tenantId, SMALL_TENANT + 1) as { n: number })
+    .n;
   if (small <= SMALL_TENANT) {
     for (const row of prepared(db, "select distinct properties ->> '$.department' as d from users where tenant_id = ?").all(tenantId) as { d: unknown }[]) {
       if (typeof row.d === "string" && row.d.trim()) found.add(row.d);
@@ -254,10 +259,10 @@ export function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly 
   const details = new Map<string, { id: string; email: string; name: string; active: number }>();
   if (ids.size > 0) {
     const list = inList([...ids.values()]);
-    const rows = prepared<{ id: string; email: string; name: string; active: number }>(db, `select id, email, name, active from users where tenant_id = ? and id in ${list.sql}`).all(
-      tenantId,
-      ...list.values,
-    );
+    const rows = prepared<{ id: string; email: string; name: string; active: number }>(
+      db,
+      `select id, email, name, active from users where tenant_id = ? and id in ${list.sql}`,
+    ).all(tenantId, ...list.values);
     for (const row of rows) details.set(row.id, row);
   }
   const found: ResolvedUser[] = [];

@@ -32,7 +32,7 @@ export function rekeyNonAsciiEmails(db: Db, keyOf: (email: string) => EmailKey):
     for (const table of ["users", "user_emails"] as const) {
       const update = prepared(db, `update ${table} set email_normalized = ? where id = ?`);
       // Read in rowid chunks: a statement cannot be iterated while others run on the connection.
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = prepared<StoredAddress>(db, NON_ASCII_ROWS[table]).all(after);
         for (const row of rows) {
           const key = keyOf(row.email);

@@ -24,7 +24,11 @@ const identityView = {
 };
 
 export function userExistsInTenant(db: Db, tenantId: string, userId: string): boolean {
-  return !!db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.tenantId, tenantId))).get();
+  return !!db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+    .get();
 }
 
 export function listIdentitiesOfUser(db: Db, tenantId: string, userId: string): IdentityView[] {
@@ -59,7 +63,11 @@ export type LinkIdentityResult =
 export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now()): LinkIdentityResult {
   return db.transaction(
     (tx) => {
-      const user = tx.select({ id: users.id }).from(users).where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId))).get();
+      const user = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId)))
+        .get();
       if (!user) return { status: "user-not-found" } as const;
       const provider = tx
         .select({ id: identityProviders.id })

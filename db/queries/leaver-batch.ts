@@ -58,7 +58,10 @@ function deactivateRow(db: Db, job: LeaverJob, row: PendingRow, now: number): Ro
 
 /** One row of an undo job: reactivates the user only while it is still in the deactivation the undone job made. */
 function reactivateRow(db: Db, job: LeaverJob, row: PendingRow, now: number): RowEffect {
-  const original = prepared<{ processedAt: number | null }>(db, `select processed_at as processedAt from leaver_job_rows where job_id = ? and row_number = ?`).get(job.undoOfJobId, row.rowNumber);
+  const original = prepared<{ processedAt: number | null }>(
+    db,
+    `select processed_at as processedAt from leaver_job_rows where job_id = ? and row_number = ?`,
+  ).get(job.undoOfJobId, row.rowNumber);
   const result = applyReactivation(
     db,
     {
@@ -82,9 +85,17 @@ function reactivateRow(db: Db, job: LeaverJob, row: PendingRow, now: number): Ro
 function finishJob(db: Db, job: LeaverJob, counts: LeaverJob["outcomeCounts"], now: number): void {
   prepared(db, `update leaver_jobs set status = 'completed', finished_at = ?, updated_at = ? where id = ?`).run(now, now, job.id);
   const base = { tenantId: job.tenantId, actor: jobActor(job), requestId: job.requestId };
-  recordJobEvent(db, { ...base, action: "job.completed", jobId: job.id, outcome: "completed", details: { kind: job.kind, totalRows: job.totalRows, counts } }, now);
+  recordJobEvent(
+    db,
+    { ...base, action: "job.completed", jobId: job.id, outcome: "completed", details: { kind: job.kind, totalRows: job.totalRows, counts } },
+    now,
+  );
   if (job.kind === "reactivate" && job.undoOfJobId) {
-    recordJobEvent(db, { ...base, action: "job.undone", jobId: job.undoOfJobId, outcome: "undone", details: { undoJobId: job.id, reactivated: counts.reactivated ?? 0 } }, now);
+    recordJobEvent(
+      db,
+      { ...base, action: "job.undone", jobId: job.undoOfJobId, outcome: "undone", details: { undoJobId: job.id, reactivated: counts.reactivated ?? 0 } },
+      now,
+    );
   }
 }
 
@@ -111,13 +122,17 @@ export function processLeaverJobBatch(db: Db, jobId: string, batchSize = 500, no
 function runBatch(db: Db, jobId: string, batchSize: number, now: number, isolateRows: boolean): BatchResult {
   const job = readLeaverJob(db, jobId);
   if (!job || (job.status !== "queued" && job.status !== "running")) return { done: true, processed: 0 };
-  if (job.status === "queued") prepared(db, `update leaver_jobs set status = 'running', started_at = coalesce(started_at, ?), updated_at = ? where id = ?`).run(now, now, job.id);
-  const rows = prepared<PendingRow>(db, `select row_number as rowNumber, email, reason, ticket, class, user_id as userId from leaver_job_rows where job_id = ? and outcome is null order by row_number limit ?`).all(
-    job.id,
-    batchSize,
-  );
+  if (job.status === "queued")
+    prepared(db, `update leaver_jobs set status = 'running', started_at = coalesce(started_at, ?), updated_at = ? where id = ?`).run(now, now, job.id);
+  const rows = prepared<PendingRow>(
+    db,
+    `select row_number as rowNumber, email, reason, ticket, class, user_id as userId from leaver_job_rows where job_id = ? and outcome is null order by row_number limit ?`,
+  ).all(job.id, batchSize);
   const apply = job.kind === "deactivate" ? deactivateRow : reactivateRow;
-  const record = prepared(db, `update leaver_job_rows set outcome = ?, outcome_reason = ?, processed_at = ? where job_id = ? and row_number = ? and outcome is null`);
+  const record = prepared(
+    db,
+    `update leaver_job_rows set outcome = ?, outcome_reason = ?, processed_at = ? where job_id = ? and row_number = ? and outcome is null`,
+  );
   const batchCounts: Partial<Record<LeaverOutcome, number>> = {};
   for (const row of rows) {
     let effect: RowEffect;
@@ -134,7 +149,12 @@ function runBatch(db: Db, jobId: string, batchSize: number, now: number, isolate
     batchCounts[effect.outcome] = (batchCounts[effect.outcome] ?? 0) + 1;
   }
   const counts = addOutcomeCounts(job.outcomeCounts, batchCounts);
-  prepared(db, `update leaver_jobs set processed_rows = processed_rows + ?, outcome_counts = ?, updated_at = ? where id = ?`).run(rows.length, JSON.stringify(counts), now, job.id);
+  prepared(db, `update leaver_jobs set processed_rows = processed_rows + ?, outcome_counts = ?, updated_at = ? where id = ?`).run(
+    rows.length,
+    JSON.stringify(counts),
+    now,
+    job.id,
+  );
   const done = rows.length < batchSize;
   if (done) finishJob(db, job, counts, now);
   return { done, processed: rows.length };

@@ -6,7 +6,8 @@ import { runLeaverJob } from "@/lib/leavers/worker";
 import { createTestDb, tempDatabaseFile } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { processLeaverJobBatch } from "./leaver-batch";
-import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "./leaver-job-lifecycle";
+import { getLeaverJob, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
 import { createLeaverPreview } from "./leaver-previews";
 import { findUsersByEmails } from "./user-lookup";
 
@@ -36,7 +37,14 @@ function confirmFile(database: Db, tenantId: string, actor: LeaverActor, csv: st
 const csvOf = (emails: string[]) => `email,reason\n${emails.map((e) => `${e},leaving`).join("\n")}\n`;
 const count = (database: Db, sql: string, ...params: unknown[]) => (database.$client.prepare(sql).get(...params) as { n: number }).n;
 const outcomesOfRows = (database: Db, jobId: string) =>
-  Object.fromEntries((database.$client.prepare("select outcome, count(*) as n from leaver_job_rows where job_id = ? group by outcome").all(jobId) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]));
+  Object.fromEntries(
+    (
+      database.$client.prepare("select outcome, count(*) as n from leaver_job_rows where job_id = ? group by outcome").all(jobId) as {
+        outcome: string;
+        n: number;
+      }[]
+    ).map((r) => [r.outcome, r.n]),
+  );
 const activeOf = (database: Db, id: string) => (database.$client.prepare("select active from users where id = ?").get(id) as { active: number }).active === 1;
 
 describe("leaver jobs", () => {
@@ -46,7 +54,12 @@ describe("leaver jobs", () => {
     const inactive = makeUser(db, tenant.id, { email: "already@example.test", active: false });
     // A leaver who is also an admin: their tokens and sessions are revoked too.
     const leavingAdmin = makeAdminWithToken(db, tenant.id);
-    const job = confirmFile(db, tenant.id, actor, csvOf([...leavers.map((u) => u.email), inactive.email, "nobody@example.test", "bad", leavers[0]!.email, leavingAdmin.user.email]));
+    const job = confirmFile(
+      db,
+      tenant.id,
+      actor,
+      csvOf([...leavers.map((u) => u.email), inactive.email, "nobody@example.test", "bad", leavers[0]!.email, leavingAdmin.user.email]),
+    );
     expect(job).toMatchObject({ status: "queued", totalRows: 28, processedRows: 0 });
     expect(activeOf(db, leavers[0]!.id)).toBe(true);
 
@@ -65,7 +78,9 @@ describe("leaver jobs", () => {
     expect(count(db, "select count(*) as n from sessions where admin_id = ? and revoked_at is null", leavingAdmin.admin.id)).toBe(0);
     // One deactivation audit event per deactivated user, plus the job's own events.
     expect(count(db, "select count(*) as n from audit_events where action = 'user.deactivate' and json_extract(details, '$.jobId') = ?", job.id)).toBe(24);
-    expect(count(db, "select count(distinct target_id) as n from audit_events where action = 'user.deactivate' and json_extract(details, '$.jobId') = ?", job.id)).toBe(24);
+    expect(
+      count(db, "select count(distinct target_id) as n from audit_events where action = 'user.deactivate' and json_extract(details, '$.jobId') = ?", job.id),
+    ).toBe(24);
     expect(count(db, "select count(*) as n from audit_events where target_id = ? and action in ('job.created', 'job.completed')", job.id)).toBe(2);
     // The counts kept on the job (what progress polling reads) match the rows.
     expect(outcomesOfRows(db, job.id)).toEqual(done.counts);
@@ -95,7 +110,9 @@ describe("leaver jobs", () => {
     const { tenant, actor } = setup();
     const leavers = Array.from({ length: 5 }, (_, i) => makeUser(db, tenant.id, { email: `err${i}@example.test` }));
     const broken = leavers[2]!;
-    db.$client.exec(`create trigger leaver_test_fail before insert on audit_events when new.target_id = '${broken.id}' begin select raise(abort, 'audit store unavailable'); end`);
+    db.$client.exec(
+      `create trigger leaver_test_fail before insert on audit_events when new.target_id = '${broken.id}' begin select raise(abort, 'audit store unavailable'); end`,
+    );
     try {
       const job = confirmFile(db, tenant.id, actor, csvOf(leavers.map((u) => u.email)));
       runLeaverJob(db, job.id, 10);

@@ -1,32 +1,70 @@
-import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
-import { inTransaction, prepared } from "../prepared";
+import { prepared } from "../prepared";
 import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
 import { recordAuditEvent } from "./audit";
-import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
+import type { LeaverActor } from "./leaver-previews";
 
-// Leaver jobs: confirming a preview, cancelling, queueing an undo, and reading jobs and their
-// rows. The worker's batch step is in ./leaver-batch.ts.
+// Leaver jobs: reading jobs and their rows, and the records every step writes. Starting and
+// stopping jobs is in ./leaver-job-lifecycle.ts, the worker's batch step in ./leaver-batch.ts.
 
 export type { LeaverActor } from "./leaver-previews";
 export type OutcomeCounts = Partial<Record<LeaverOutcome | "pending", number>>;
 export type LeaverJobView = LeaverJob & { counts: OutcomeCounts };
 
 type JobRecord = {
-  id: string; tenant_id: string; kind: LeaverJob["kind"]; status: LeaverJob["status"]; preview_id: string | null; undo_of_job_id: string | null; undone_by_job_id: string | null;
-  file_sha256: string | null; actor_type: "admin" | "token"; actor_id: string; actor_name: string; actor_user_id: string; request_id: string | null; total_rows: number;
-  processed_rows: number; outcome_counts: string; started_at: number | null; finished_at: number | null; created_at: number; updated_at: number;
+  id: string;
+  tenant_id: string;
+  kind: LeaverJob["kind"];
+  status: LeaverJob["status"];
+  preview_id: string | null;
+  undo_of_job_id: string | null;
+  undone_by_job_id: string | null;
+  file_sha256: string | null;
+  actor_type: "admin" | "token";
+  actor_id: string;
+  actor_name: string;
+  actor_user_id: string;
+  request_id: string | null;
+  total_rows: number;
+  processed_rows: number;
+  outcome_counts: string;
+  started_at: number | null;
+  finished_at: number | null;
+  created_at: number;
+  updated_at: number;
 };
 
 function toJob(row: JobRecord): LeaverJob {
   return {
-    id: row.id, tenantId: row.tenant_id, kind: row.kind, status: row.status, previewId: row.preview_id, undoOfJobId: row.undo_of_job_id, undoneByJobId: row.undone_by_job_id,
-    fileSha256: row.file_sha256, actorType: row.actor_type, actorId: row.actor_id, actorName: row.actor_name, actorUserId: row.actor_user_id, requestId: row.request_id,
-    totalRows: row.total_rows, processedRows: row.processed_rows, outcomeCounts: JSON.parse(row.outcome_counts) as LeaverJob["outcomeCounts"], startedAt: row.started_at, finishedAt: row.finished_at, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    status: row.status,
+    previewId: row.preview_id,
+    undoOfJobId: row.undo_of_job_id,
+    undoneByJobId: row.undone_by_job_id,
+    fileSha256: row.file_sha256,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    actorUserId: row.actor_user_id,
+    requestId: row.request_id,
+    totalRows: row.total_rows,
+    processedRows: row.processed_rows,
+    outcomeCounts: JSON.parse(row.outcome_counts) as LeaverJob["outcomeCounts"],
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
-export const jobActor = (job: LeaverJob): LeaverActor => ({ type: job.actorType as LeaverActor["type"], id: job.actorId, name: job.actorName, userId: job.actorUserId });
+export const jobActor = (job: LeaverJob): LeaverActor => ({
+  type: job.actorType as LeaverActor["type"],
+  id: job.actorId,
+  name: job.actorName,
+  userId: job.actorUserId,
+});
 
 /** A job of any tenant, for the worker; requests go through getLeaverJob. */
 export function readLeaverJob(db: Db, jobId: string): LeaverJob | undefined {
@@ -41,8 +79,17 @@ export function recordJobEvent(
   now: number,
 ): void {
   recordAuditEvent(db, {
-    tenantId: event.tenantId, actorType: event.actor.type, actorId: event.actor.id, actorName: event.actor.name, action: event.action,
-    targetType: "leaver_job", targetId: event.jobId, outcome: event.outcome, requestId: event.requestId, details: event.details, createdAt: now,
+    tenantId: event.tenantId,
+    actorType: event.actor.type,
+    actorId: event.actor.id,
+    actorName: event.actor.name,
+    action: event.action,
+    targetType: "leaver_job",
+    targetId: event.jobId,
+    outcome: event.outcome,
+    requestId: event.requestId,
+    details: event.details,
+    createdAt: now,
   });
 }
 
@@ -52,7 +99,10 @@ export function addOutcomeCounts(base: LeaverJob["outcomeCounts"], more: Partial
   return sum;
 }
 
-const countsOf = (job: LeaverJob): OutcomeCounts => ({ ...job.outcomeCounts, ...(job.totalRows > job.processedRows ? { pending: job.totalRows - job.processedRows } : {}) });
+const countsOf = (job: LeaverJob): OutcomeCounts => ({
+  ...job.outcomeCounts,
+  ...(job.totalRows > job.processedRows ? { pending: job.totalRows - job.processedRows } : {}),
+});
 
 /** A job of the tenant with its outcome counts; undefined for another tenant's job. */
 export function getLeaverJob(db: Db, tenantId: string, jobId: string): LeaverJobView | undefined {
@@ -66,102 +116,25 @@ export function listLeaverJobs(db: Db, tenantId: string, limit = 50): LeaverJob[
   return prepared<JobRecord>(db, `select * from leaver_jobs where tenant_id = ? order by created_at desc, id limit ?`).all(tenantId, limit).map(toJob);
 }
 
-export type JobRowView = { rowNumber: number; email: string; reason: string | null; ticket: string | null; class: LeaverClass; userId: string | null; outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };
+export type JobRowView = {
+  rowNumber: number;
+  email: string;
+  reason: string | null;
+  ticket: string | null;
+  class: LeaverClass;
+  userId: string | null;
+  outcome: LeaverOutcome | null;
+  outcomeReason: string | null;
+  processedAt: number | null;
+};
 
 /** A job's rows in file order, optionally of one outcome; keyset-paged by row number. */
-export function listLeaverJobRows(db: Db, jobId: string, options: { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number }): JobRowView[] {
+export function listLeaverJobRows(
+  db: Db,
+  jobId: string,
+  options: { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number },
+): JobRowView[] {
   const sql = `select row_number as rowNumber, email, reason, ticket, class, user_id as userId, outcome, outcome_reason as outcomeReason, processed_at as processedAt
     from leaver_job_rows where job_id = ? and row_number > ? ${options.outcome ? "and outcome = ?" : ""} order by row_number limit ? offset ?`;
   return prepared<JobRowView>(db, sql).all(jobId, options.afterRow ?? 0, ...(options.outcome ? [options.outcome] : []), options.limit, options.offset ?? 0);
-}
-
-function insertJob(db: Db, job: Omit<LeaverJob, "processedRows" | "outcomeCounts" | "startedAt" | "finishedAt" | "undoneByJobId" | "updatedAt">): void {
-  prepared(
-    db,
-    `insert into leaver_jobs (id, tenant_id, kind, status, preview_id, undo_of_job_id, file_sha256, actor_type, actor_id, actor_name, actor_user_id, request_id, total_rows, created_at, updated_at)
-     values (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(job.id, job.tenantId, job.kind, job.previewId, job.undoOfJobId, job.fileSha256, job.actorType, job.actorId, job.actorName, job.actorUserId, job.requestId, job.totalRows, job.createdAt, job.createdAt);
-}
-
-type JobRequest = { tenantId: string; actor: LeaverActor; requestId: string | null };
-
-export type ConfirmResult =
-  | { status: "created"; job: LeaverJob }
-  | { status: "not-found" }
-  | { status: "not-owner" }
-  | { status: "already-confirmed"; jobId: string };
-
-/**
- * Turns a preview into a queued job holding a copy of every row, with its `job.created` audit
- * event, in one immediate transaction. A preview is confirmed at most once, by the admin who uploaded it.
- */
-export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): ConfirmResult {
-  return inTransaction(db, "immediate", (): ConfirmResult => {
-    const found = getLeaverPreview(db, input.tenantId, input.previewId);
-    if (!found) return { status: "not-found" };
-    if (found.jobId) return { status: "already-confirmed", jobId: found.jobId };
-    const { preview } = found;
-    if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
-    const id = randomUUID();
-    insertJob(db, {
-      id, tenantId: input.tenantId, kind: "deactivate", status: "queued", previewId: preview.id, undoOfJobId: null, fileSha256: preview.fileSha256,
-      actorType: input.actor.type, actorId: input.actor.id, actorName: input.actor.name, actorUserId: input.actor.userId, requestId: input.requestId,
-      totalRows: preview.totalRows, createdAt: now,
-    });
-    prepared(db, `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`).run(id, preview.id);
-    recordJobEvent(db, {
-      tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId: id, outcome: "queued", requestId: input.requestId,
-      details: { kind: "deactivate", previewId: preview.id, fileName: preview.fileName, fileSha256: preview.fileSha256, totalRows: preview.totalRows, counts: preview.counts },
-    }, now);
-    return { status: "created", job: readLeaverJob(db, id)! };
-  });
-}
-
-export type UndoResult = { status: "created"; job: LeaverJob } | { status: "not-found" } | { status: "not-finished" } | { status: "not-undoable" } | { status: "already-undone"; jobId: string };
-
-/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated. */
-export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): UndoResult {
-  return inTransaction(db, "immediate", (): UndoResult => {
-    const job = readLeaverJob(db, input.jobId);
-    if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
-    if (job.kind !== "deactivate") return { status: "not-undoable" };
-    if (job.undoneByJobId) return { status: "already-undone", jobId: job.undoneByJobId };
-    if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished" };
-    const id = randomUUID();
-    const total = prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id)!.n;
-    insertJob(db, {
-      id, tenantId: input.tenantId, kind: "reactivate", status: "queued", previewId: null, undoOfJobId: job.id, fileSha256: null,
-      actorType: input.actor.type, actorId: input.actor.id, actorName: input.actor.name, actorUserId: input.actor.userId, requestId: input.requestId, totalRows: total, createdAt: now,
-    });
-    // Row numbers are kept, so each undo row points back at the row (and time) of its deactivation.
-    prepared(db, `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).run(id, job.id);
-    prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    recordJobEvent(db, {
-      tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId: id, outcome: "queued", requestId: input.requestId,
-      details: { kind: "reactivate", undoOf: job.id, totalRows: total },
-    }, now);
-    return { status: "created", job: readLeaverJob(db, id)! };
-  });
-}
-
-export type CancelResult = { status: "cancelled"; job: LeaverJob } | { status: "not-found" } | { status: "finished"; job: LeaverJob };
-
-/**
- * Cancels a queued or running job: every row not yet processed becomes "skipped", in one
- * transaction; batches are transactions too, so the worker stops before its next batch.
- */
-export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): CancelResult {
-  return inTransaction(db, "immediate", (): CancelResult => {
-    const job = readLeaverJob(db, input.jobId);
-    if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
-    if (job.status !== "queued" && job.status !== "running") return { status: "finished", job };
-    const skipped = prepared(db, `update leaver_job_rows set outcome = 'skipped', outcome_reason = 'job cancelled', processed_at = ? where job_id = ? and outcome is null`).run(now, job.id).changes;
-    const counts = addOutcomeCounts(job.outcomeCounts, { skipped });
-    prepared(db, `update leaver_jobs set status = 'cancelled', processed_rows = processed_rows + ?, outcome_counts = ?, finished_at = ?, updated_at = ? where id = ?`).run(skipped, JSON.stringify(counts), now, now, job.id);
-    recordJobEvent(db, {
-      tenantId: input.tenantId, actor: input.actor, action: "job.cancelled", jobId: job.id, outcome: "cancelled", requestId: input.requestId,
-      details: { kind: job.kind, skippedRows: skipped, counts },
-    }, now);
-    return { status: "cancelled", job: readLeaverJob(db, job.id)! };
-  });
 }

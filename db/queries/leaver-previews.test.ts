@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant } from "@/test/factories";
 import type { LeaverClass } from "../schema";
-import { CLASS_PAGE_SQL, createLeaverPreview, listLeaverPreviewPage, listLeaverPreviewRows, PREVIEW_REVIEW_ORDER, type LeaverActor, type NewPreviewRow } from "./leaver-previews";
+import {
+  CLASS_PAGE_SQL,
+  createLeaverPreview,
+  listLeaverPreviewPage,
+  listLeaverPreviewRows,
+  PREVIEW_REVIEW_ORDER,
+  type LeaverActor,
+  type NewPreviewRow,
+} from "./leaver-previews";
 
 const db = createTestDb();
 const tenant = makeTenant(db);
@@ -25,7 +33,20 @@ function storePreview(total: number, classOf: (rowNumber: number) => LeaverClass
 }
 
 // Rows 1-12 of a file, one class each; the expected review order by row number.
-const SMALL: LeaverClass[] = ["will_deactivate", "duplicate", "invalid_email", "will_deactivate", "self", "not_found", "already_inactive", "invalid_email", "duplicate", "not_found", "will_deactivate", "already_inactive"];
+const SMALL: LeaverClass[] = [
+  "will_deactivate",
+  "duplicate",
+  "invalid_email",
+  "will_deactivate",
+  "self",
+  "not_found",
+  "already_inactive",
+  "invalid_email",
+  "duplicate",
+  "not_found",
+  "will_deactivate",
+  "already_inactive",
+];
 const REVIEWED = [3, 8, 6, 10, 5, 2, 9, 7, 12, 1, 4, 11];
 
 describe("leaver preview rows", () => {
@@ -40,7 +61,8 @@ describe("leaver preview rows", () => {
   it("page through that order across the class boundaries, every row once", () => {
     for (const size of [1, 2, 5, 7]) {
       const pages: number[] = [];
-      for (let offset = 0; offset < SMALL.length + size; offset += size) pages.push(...listLeaverPreviewPage(db, small, { offset, limit: size }).map((r) => r.rowNumber));
+      for (let offset = 0; offset < SMALL.length + size; offset += size)
+        pages.push(...listLeaverPreviewPage(db, small, { offset, limit: size }).map((r) => r.rowNumber));
       expect(pages, `page size ${size}`).toEqual(REVIEWED);
     }
   });
@@ -52,7 +74,9 @@ describe("leaver preview rows", () => {
   });
 
   it("are read by walking the class index, never sorted", () => {
-    const plan = (db.$client.prepare(`explain query plan ${CLASS_PAGE_SQL}`).all(small.id, "not_found", 100, 99_900) as { detail: string }[]).map((r) => r.detail).join(" | ");
+    const plan = (db.$client.prepare(`explain query plan ${CLASS_PAGE_SQL}`).all(small.id, "not_found", 100, 99_900) as { detail: string }[])
+      .map((r) => r.detail)
+      .join(" | ");
     expect(plan).toBe("SEARCH leaver_preview_rows USING INDEX leaver_preview_rows_class_idx (preview_id=? AND class=?)");
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
@@ -61,7 +85,11 @@ describe("leaver preview rows", () => {
     // Every 10th row has a problem (not found), the rest will be deactivated.
     const big = storePreview(100_000, (n) => (n % 10 === 0 ? "not_found" : "will_deactivate"));
     expect(listLeaverPreviewPage(db, big, { offset: 0, limit: 3 }).map((r) => r.rowNumber)).toEqual([10, 20, 30]);
-    expect(listLeaverPreviewPage(db, big, { offset: 9_999, limit: 3 }).map((r) => [r.rowNumber, r.class])).toEqual([[100_000, "not_found"], [1, "will_deactivate"], [2, "will_deactivate"]]);
+    expect(listLeaverPreviewPage(db, big, { offset: 9_999, limit: 3 }).map((r) => [r.rowNumber, r.class])).toEqual([
+      [100_000, "not_found"],
+      [1, "will_deactivate"],
+      [2, "will_deactivate"],
+    ]);
     expect(listLeaverPreviewPage(db, big, { offset: 99_998, limit: 5 }).map((r) => r.rowNumber)).toEqual([99_998, 99_999]);
     expect(listLeaverPreviewPage(db, big, { offset: 100_000, limit: 5 })).toEqual([]);
   });

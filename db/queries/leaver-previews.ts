@@ -43,7 +43,10 @@ export function createLeaverPreview(
       `insert into leaver_previews (id, tenant_id, actor_type, actor_id, actor_name, actor_user_id, file_name, file_sha256, total_rows, counts, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?)`,
     ).run(id, input.tenantId, input.actor.type, input.actor.id, input.actor.name, input.actor.userId, input.fileName, input.sha256, now, now);
-    const insertRow = prepared(db, `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of) values (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertRow = prepared(
+      db,
+      `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     const totals = fill((rows) => {
       for (const row of rows) insertRow.run(id, row.rowNumber, row.email, row.reason, row.ticket, row.class, row.userId, row.duplicateOf);
     });
@@ -53,23 +56,43 @@ export function createLeaverPreview(
 }
 
 type PreviewRecord = {
-  id: string; tenant_id: string; actor_type: "admin" | "token"; actor_id: string; actor_name: string; actor_user_id: string; file_name: string | null;
-  file_sha256: string; total_rows: number; counts: string; created_at: number; updated_at: number; job_id: string | null;
+  id: string;
+  tenant_id: string;
+  actor_type: "admin" | "token";
+  actor_id: string;
+  actor_name: string;
+  actor_user_id: string;
+  file_name: string | null;
+  file_sha256: string;
+  total_rows: number;
+  counts: string;
+  created_at: number;
+  updated_at: number;
+  job_id: string | null;
 };
 
 /** A preview of the tenant with the id of the job confirmed from it, if any. */
 export function getLeaverPreview(db: Db, tenantId: string, previewId: string): { preview: LeaverPreview; jobId: string | null } | undefined {
-  const row = prepared<PreviewRecord>(db, `select p.*, j.id as job_id from leaver_previews p left join leaver_jobs j on j.preview_id = p.id where p.id = ? and p.tenant_id = ?`).get(
-    previewId,
-    tenantId,
-  );
+  const row = prepared<PreviewRecord>(
+    db,
+    `select p.*, j.id as job_id from leaver_previews p left join leaver_jobs j on j.preview_id = p.id where p.id = ? and p.tenant_id = ?`,
+  ).get(previewId, tenantId);
   if (!row) return undefined;
   return {
     jobId: row.job_id,
     preview: {
-      id: row.id, tenantId: row.tenant_id, actorType: row.actor_type, actorId: row.actor_id, actorName: row.actor_name, actorUserId: row.actor_user_id,
-      fileName: row.file_name, fileSha256: row.file_sha256, totalRows: row.total_rows, counts: JSON.parse(row.counts) as Record<LeaverClass, number>,
-      createdAt: row.created_at, updatedAt: row.updated_at,
+      id: row.id,
+      tenantId: row.tenant_id,
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      actorName: row.actor_name,
+      actorUserId: row.actor_user_id,
+      fileName: row.file_name,
+      fileSha256: row.file_sha256,
+      totalRows: row.total_rows,
+      counts: JSON.parse(row.counts) as Record<LeaverClass, number>,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
     },
   };
 }

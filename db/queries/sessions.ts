@@ -42,12 +42,17 @@ export function findLiveSession(db: Db, tokenHash: string, now = Date.now()): Se
 
 export function createSession(db: Db, input: { tenantId: string; adminId: string; tokenHash: string; csrfToken: string; expiresAt: number }, now = Date.now()) {
   const id = randomUUID();
-  db.insert(sessions).values({ id, ...input, lastSeenAt: now, createdAt: now, updatedAt: now }).run();
+  db.insert(sessions)
+    .values({ id, ...input, lastSeenAt: now, createdAt: now, updatedAt: now })
+    .run();
   return id;
 }
 
 export function revokeSession(db: Db, sessionId: string, now = Date.now()): void {
-  db.update(sessions).set({ revokedAt: now, updatedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
+  db.update(sessions)
+    .set({ revokedAt: now, updatedAt: now })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .run();
 }
 
 export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; active: boolean };

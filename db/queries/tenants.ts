@@ -24,7 +24,12 @@ export function getTenant(db: Db, id: string): Tenant | undefined {
 }
 
 export function countTenants(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(tenants).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(tenants)
+      .get()?.n ?? 0
+  );
 }
 
 export type TenantSummary = Omit<Tenant, "searchTag"> & { activeUserCount: number };

@@ -15,7 +15,16 @@ describe("token list", () => {
     const issued = issueToken();
     createToken(
       db,
-      { id: issued.id, tenantId: tenant.id, adminId: owner.admin.id, name, secretHash: issued.secretHash, scopes: ["users:read"], expiresAt: options.expiresAt ?? null, actor: { type: "admin", name: "t" } },
+      {
+        id: issued.id,
+        tenantId: tenant.id,
+        adminId: owner.admin.id,
+        name,
+        secretHash: issued.secretHash,
+        scopes: ["users:read"],
+        expiresAt: options.expiresAt ?? null,
+        actor: { type: "admin", name: "t" },
+      },
       options.now,
     );
     return issued.id;
@@ -27,7 +36,16 @@ describe("token list", () => {
     makeAdminWithToken(db, tenant.id); // another admin of the same tenant
     const list = listTokensOfAdmin(db, ref, 5_000);
     expect(list.map((t) => t.name)).toEqual(["test", "newer", "older"]);
-    expect(list.find((t) => t.id === newer)).toEqual({ id: newer, name: "newer", scopes: ["users:read"], createdAt: 2_000, expiresAt: 10_000, lastUsedAt: null, revokedAt: null, status: "active" });
+    expect(list.find((t) => t.id === newer)).toEqual({
+      id: newer,
+      name: "newer",
+      scopes: ["users:read"],
+      createdAt: 2_000,
+      expiresAt: 10_000,
+      lastUsedAt: null,
+      revokedAt: null,
+      status: "active",
+    });
     expect(Object.keys(list[0]!)).not.toContain("secretHash");
     expect(listTokensOfAdmin(db, ref, 20_000).find((t) => t.id === newer)?.status).toBe("expired");
     expect(list.find((t) => t.id === older)?.status).toBe("active");

@@ -54,13 +54,7 @@ export function findTokenOfAdmin(db: Db, owner: OwnTokenRef, tokenId: string, no
   const row = db
     .select(summaryColumns)
     .from(personalAccessTokens)
-    .where(
-      and(
-        eq(personalAccessTokens.id, tokenId),
-        eq(personalAccessTokens.tenantId, owner.tenantId),
-        eq(personalAccessTokens.adminId, owner.adminId),
-      ),
-    )
+    .where(and(eq(personalAccessTokens.id, tokenId), eq(personalAccessTokens.tenantId, owner.tenantId), eq(personalAccessTokens.adminId, owner.adminId)))
     .get();
   return row && withStatus(row, now);
 }

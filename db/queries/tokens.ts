@@ -49,12 +49,7 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
 
 export type RevokeTokenResult = { status: "revoked" | "already-revoked"; token: PersonalAccessToken } | { status: "not-found" };
 
-export function revokeToken(
-  db: Db,
-  id: string,
-  actor: { type: "admin" | "system"; id?: string; name: string },
-  now = Date.now(),
-): RevokeTokenResult {
+export function revokeToken(db: Db, id: string, actor: { type: "admin" | "system"; id?: string; name: string }, now = Date.now()): RevokeTokenResult {
   return db.transaction((tx) => {
     const existing = tx.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
     if (!existing) return { status: "not-found" } as const;

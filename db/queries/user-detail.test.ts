@@ -25,7 +25,17 @@ describe("getUserDetail", () => {
 
   function addIdentity(userId: string, providerId: string, linkedBy: "auto" | "manual" | "scim", lastSyncedAt: number | null, createdAt: number) {
     db.insert(identities)
-      .values({ id: randomUUID(), tenantId: tenant.id, userId, identityProviderId: providerId, externalId: `ext-${randomUUID()}`, linkedBy, lastSyncedAt, createdAt, updatedAt: createdAt })
+      .values({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        userId,
+        identityProviderId: providerId,
+        externalId: `ext-${randomUUID()}`,
+        linkedBy,
+        lastSyncedAt,
+        createdAt,
+        updatedAt: createdAt,
+      })
       .run();
   }
 
@@ -33,11 +43,21 @@ describe("getUserDetail", () => {
     const user = makeUser(db, tenant.id, { email: "jane@example.test" });
     addContacts(user.id);
     const providerId = randomUUID();
-    db.insert(identityProviders).values({ id: providerId, tenantId: tenant.id, name: `SCIM ${providerId}`, type: "scim", createdAt: 1, updatedAt: 1 }).run();
+    db.insert(identityProviders)
+      .values({ id: providerId, tenantId: tenant.id, name: `SCIM ${providerId}`, type: "scim", createdAt: 1, updatedAt: 1 })
+      .run();
     addIdentity(user.id, providerId, "scim", 1_000, 10);
     addIdentity(user.id, providerId, "manual", null, 20);
     for (let i = 0; i < 3; i++) {
-      recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: `test.${i}`, targetType: "user", targetId: user.id, outcome: "ok", createdAt: 5_000 });
+      recordAuditEvent(db, {
+        tenantId: tenant.id,
+        actorType: "system",
+        action: `test.${i}`,
+        targetType: "user",
+        targetId: user.id,
+        outcome: "ok",
+        createdAt: 5_000,
+      });
     }
     recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.other", targetType: "user", targetId: randomUUID(), outcome: "ok" });
 
@@ -79,12 +99,30 @@ describe("getUserDetail", () => {
     const admin = makeAdminWithToken(db, tenant.id, { role: "helpdesk" });
     makeAdminWithToken(db, tenant.id); // someone else's token does not count
     db.insert(personalAccessTokens)
-      .values({ id: randomUUID(), tenantId: tenant.id, adminId: admin.admin.id, name: "old", secretHash: "x", scopes: [], expiresAt: now - 1, createdAt: 1, updatedAt: 1 })
+      .values({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        adminId: admin.admin.id,
+        name: "old",
+        secretHash: "x",
+        scopes: [],
+        expiresAt: now - 1,
+        createdAt: 1,
+        updatedAt: 1,
+      })
       .run();
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }, now)?.access).toEqual({ adminRole: "helpdesk", liveTokens: 1, liveSessions: 1 });
+    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }, now)?.access).toEqual({
+      adminRole: "helpdesk",
+      liveTokens: 1,
+      liveSessions: 1,
+    });
     const actor = { type: "admin" as const, id: "a", name: "Ops", userId: "u" };
     deactivateUser(db, { tenantId: tenant.id, userId: admin.user.id, actor });
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false })?.access).toEqual({ adminRole: "helpdesk", liveTokens: 0, liveSessions: 0 });
+    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false })?.access).toEqual({
+      adminRole: "helpdesk",
+      liveTokens: 0,
+      liveSessions: 0,
+    });
   });
 
   it("does not see another tenant's user, nor leak its contacts", () => {

@@ -10,13 +10,21 @@ function refCondition(ref: UserRef): SQL {
 }
 
 export function findUserByRef(db: Db, tenantId: string, ref: UserRef): User | undefined {
-  return db.select().from(users).where(and(eq(users.tenantId, tenantId), refCondition(ref))).get();
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), refCondition(ref)))
+    .get();
 }
 
 /** Users named by several refs, in the order asked, each at most once; unknown refs are skipped. */
 export function findUsersByRefs(db: Db, tenantId: string, refs: readonly UserRef[]): User[] {
   if (refs.length === 0) return [];
-  const rows = db.select().from(users).where(and(eq(users.tenantId, tenantId), or(...refs.map(refCondition)))).all();
+  const rows = db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), or(...refs.map(refCondition))))
+    .all();
   const ordered: User[] = [];
   for (const ref of refs) {
     const match = rows.find((u) => (ref.kind === "id" ? u.id === ref.id : u.aaaId === ref.code || u.userCode === ref.code || u.uniqueCode === ref.code));

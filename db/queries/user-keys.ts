@@ -6,7 +6,9 @@ export type UserToRefold = { id: string; name: string; uniqueCode: string };
 
 /** Up to `limit` of the users a migration queued because their keys need foldText (users_to_refold). */
 export function usersToRefold(db: Db, limit: number): UserToRefold[] {
-  return prepared(db, "select u.id, u.name, u.unique_code as uniqueCode from users_to_refold q join users u on u.id = q.user_id limit ?").all(limit) as UserToRefold[];
+  return prepared(db, "select u.id, u.name, u.unique_code as uniqueCode from users_to_refold q join users u on u.id = q.user_id limit ?").all(
+    limit,
+  ) as UserToRefold[];
 }
 
 /** Stores recomputed keys and takes the users off the queue, in one transaction. */

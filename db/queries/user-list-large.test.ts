@@ -19,12 +19,15 @@ describe("listUsers on a tenant searched through the trigram index", () => {
   const strauss = createUser(db, { tenantId: big.tenantId, ...newUserFields({ email: "j.s@big.example", name: "Johann Strauß" }) });
   const small = makeTenant(db);
   const neighbour = createUser(db, { tenantId: small.id, ...newUserFields({ email: "emile@small.example", name: "Émile Neighbour" }) });
-  const bigUsers = db.select().from(users).all().filter((u) => u.tenantId === big.tenantId);
+  const bigUsers = db
+    .select()
+    .from(users)
+    .all()
+    .filter((u) => u.tenantId === big.tenantId);
 
   const list = (tenantId: string, query: string, extra: Partial<ListUsersInput> = {}) =>
     listUsers(db, { tenantId, page: 1, size: 100, query: foldText(query), sortKey: "email", sortDirection: "asc", ...extra });
-  const matching = (term: string) =>
-    bigUsers.filter((u) => [u.emailNormalized, u.nameFolded, u.uniqueCodeFolded].some((key) => key.includes(foldText(term))));
+  const matching = (term: string) => bigUsers.filter((u) => [u.emailNormalized, u.nameFolded, u.uniqueCodeFolded].some((key) => key.includes(foldText(term))));
   const byEmail = (a: User, b: User) => Buffer.compare(Buffer.from(a.emailNormalized), Buffer.from(b.emailNormalized));
 
   it("keeps the tenant's user count exact", () => {
@@ -33,7 +36,12 @@ describe("listUsers on a tenant searched through the trigram index", () => {
   });
 
   it("finds Unicode names and codes by any case of them", () => {
-    for (const [query, expected] of [["émile zo", [emile]], ["ZOË", [emile]], ["STRAUSS", [strauss]], ["über-", [emile]]] as const) {
+    for (const [query, expected] of [
+      ["émile zo", [emile]],
+      ["ZOË", [emile]],
+      ["STRAUSS", [strauss]],
+      ["über-", [emile]],
+    ] as const) {
       const result = list(big.tenantId, query);
       expect(result.kind === "page" && result.users.map((u) => u.id), query).toEqual(expected.map((u) => u.id));
     }

@@ -27,7 +27,11 @@ describe("listUsers", () => {
   const tenant = makeTenant(db);
   const other = makeTenant(db);
   const created: User[] = NAMES.map((name, i) =>
-    createUser(db, { tenantId: tenant.id, ...newUserFields({ email: `Person.${i}@Example.test`, name, uniqueCode: `Code-${(i * 7) % 10}` }) }, BASE + ((i * 3) % 10) * 1000),
+    createUser(
+      db,
+      { tenantId: tenant.id, ...newUserFields({ email: `Person.${i}@Example.test`, name, uniqueCode: `Code-${(i * 7) % 10}` }) },
+      BASE + ((i * 3) % 10) * 1000,
+    ),
   );
   createUser(db, { tenantId: other.id, ...newUserFields({ email: "emile.other@example.test", name: "Émile Other" }) });
   // Two users with the same creation time, so the tie-breaker shows.
@@ -45,7 +49,8 @@ describe("listUsers", () => {
   };
   /** The order the API promises, computed in JavaScript: key (code point order), then insertion order. */
   function expectedOrder(list: User[], key: UserSortKey, dir: "asc" | "desc"): string[] {
-    const compare = (a: string | number, b: string | number) => (typeof a === "number" ? a - (b as number) : Buffer.compare(Buffer.from(a), Buffer.from(b as string)));
+    const compare = (a: string | number, b: string | number) =>
+      typeof a === "number" ? a - (b as number) : Buffer.compare(Buffer.from(a), Buffer.from(b as string));
     const sorted = [...list].sort((a, b) => compare(sortValue[key](a), sortValue[key](b)) || rowidOf.get(a.id)! - rowidOf.get(b.id)!);
     return (dir === "asc" ? sorted : sorted.reverse()).map((u) => u.id);
   }
@@ -55,7 +60,10 @@ describe("listUsers", () => {
       for (const sortDirection of ["asc", "desc"] as const) {
         const result = page(db, { tenantId: tenant.id, sortKey, sortDirection });
         expect(result.total).toBe(everyone.length);
-        expect(result.users.map((u) => u.id), `${sortKey} ${sortDirection}`).toEqual(expectedOrder(everyone, sortKey, sortDirection));
+        expect(
+          result.users.map((u) => u.id),
+          `${sortKey} ${sortDirection}`,
+        ).toEqual(expectedOrder(everyone, sortKey, sortDirection));
       }
     }
     expect(page(db, { tenantId: other.id }).users.map((u) => u.name)).toEqual(["Émile Other"]);
@@ -96,7 +104,10 @@ describe("listUsers", () => {
     const matches = everyone.filter((u) => u.emailNormalized.includes("person."));
     for (const sortKey of USER_SORT_KEYS) {
       const pages = [1, 2, 3].map((n) => page(db, { tenantId: tenant.id, query: foldText("person."), sortKey, sortDirection: "desc", page: n, size: 4 }));
-      expect(pages.flatMap((p) => p.users.map((u) => u.id)), sortKey).toEqual(expectedOrder(matches, sortKey, "desc"));
+      expect(
+        pages.flatMap((p) => p.users.map((u) => u.id)),
+        sortKey,
+      ).toEqual(expectedOrder(matches, sortKey, "desc"));
       expect(pages[0]!.total).toBe(10);
     }
   });
@@ -115,7 +126,10 @@ describe("listUsers", () => {
   it("reads every unfiltered page from an index, in order, without a sort or a table scan", () => {
     for (const sortKey of USER_SORT_KEYS) {
       for (const sortDirection of ["asc", "desc"] as const) {
-        const { count, page: pageStatement } = listStatements({ tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection }, { tag: tenant.searchTag, alone: false });
+        const { count, page: pageStatement } = listStatements(
+          { tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection },
+          { tag: tenant.searchTag, alone: false },
+        );
         const detail = plan(db, pageStatement);
         expect(detail, `${sortKey} ${sortDirection}`).toMatch(/^SEARCH users USING COVERING INDEX users_tenant_\w+ \(tenant_id=\?\)$/);
         expect(plan(db, count)).toMatch(/^SEARCH tenants USING INDEX sqlite_autoindex_tenants_1 \(id=\?\)$/);
@@ -131,8 +145,13 @@ describe("listUsers", () => {
       expect(plan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
       expect(plan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
       // The update time comes from its narrow table, one primary-key lookup per candidate.
-      const updatedAt = sortKey === "updatedAt" ? " \\| CORRELATED SCALAR SUBQUERY \\d+ \\| SEARCH users_updated_at USING INTEGER PRIMARY KEY \\(rowid=\\?\\)" : "";
-      expect(plan(db, pageStatement)).toMatch(new RegExp(`^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex.replace("M\\d+", `M\\d+${updatedAt}`)} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`));
+      const updatedAt =
+        sortKey === "updatedAt" ? " \\| CORRELATED SCALAR SUBQUERY \\d+ \\| SEARCH users_updated_at USING INTEGER PRIMARY KEY \\(rowid=\\?\\)" : "";
+      expect(plan(db, pageStatement)).toMatch(
+        new RegExp(
+          `^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex.replace("M\\d+", `M\\d+${updatedAt}`)} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`,
+        ),
+      );
       for (const statement of [candidates!, pageStatement, count]) expect(statement.args).toContain(10_001);
     }
   });
@@ -149,7 +168,9 @@ describe("listUsers", () => {
     expect(page(db, { tenantId: tenant.id, query: foldText("comer") }).users.map((u) => u.id)).toEqual([extra.id]);
     db.$client.prepare("update users set name = 'Renamed', name_folded = 'renamed' where id = ?").run(extra.id);
     db.$client.prepare("update users set updated_at = 1 where id = ?").run(extra.id);
-    expect(page(db, { tenantId: tenant.id, query: foldText("renamed"), sortKey: "updatedAt", sortDirection: "asc" }).users.map((u) => u.updatedAt)).toEqual([1]);
+    expect(page(db, { tenantId: tenant.id, query: foldText("renamed"), sortKey: "updatedAt", sortDirection: "asc" }).users.map((u) => u.updatedAt)).toEqual([
+      1,
+    ]);
     expect(page(db, { tenantId: tenant.id, query: foldText("comer") }).total).toBe(0);
     expect(page(db, { tenantId: tenant.id, query: foldText("renamed") }).users.map((u) => u.id)).toEqual([extra.id]);
     expect(page(db, { tenantId: tenant.id }).total).toBe(13);
@@ -160,7 +181,6 @@ describe("listUsers", () => {
     expect(searchCopyDiffers(db)).toBe(0);
   });
 });
-
 
 describe("listUsers when the tenant holds every user of the database", () => {
   const db = createTestDb();

@@ -117,9 +117,9 @@ export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
   if (input.query !== undefined && Array.from(input.query).length < MIN_QUERY_CHARACTERS) {
     throw new RangeError(`a query has at least ${MIN_QUERY_CHARACTERS} characters`);
   }
-  const scope = prepared(db, "select search_tag as tag, user_count = (select sum(user_count) from tenants) as alone from tenants where id = ?").get(input.tenantId) as
-    | { tag: string; alone: 0 | 1 }
-    | undefined;
+  const scope = prepared(db, "select search_tag as tag, user_count = (select sum(user_count) from tenants) as alone from tenants where id = ?").get(
+    input.tenantId,
+  ) as { tag: string; alone: 0 | 1 } | undefined;
   if (!scope) return { kind: "page", total: 0, users: [] };
   const { candidates, page, count } = listStatements(input, { tag: scope.tag, alone: scope.alone === 1 });
   const total = () => (prepared(db, count.sql).get(...count.args) as { total: number }).total;
@@ -133,7 +133,14 @@ export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
   const rows = prepared(db, page.sql).all(...page.args) as { r: number; total: number }[];
   // A page past the last match has no row to carry the total: count it then.
   const n = rows[0]?.total ?? (input.page === 1 ? 0 : total());
-  return { kind: "page", total: n, users: usersByRowid(db, rows.map((row) => row.r)) };
+  return {
+    kind: "page",
+    total: n,
+    users: usersByRowid(
+      db,
+      rows.map((row) => row.r),
+    ),
+  };
 }
 
 /** The users with these rowids, in that order, with how many identities each has. */

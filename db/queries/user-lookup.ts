@@ -17,7 +17,11 @@ function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (r
   for (let start = 0; start < keys.length; start += MAX_KEYS) {
     const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
     let sql = sqlBySize.get(list.values.length);
-    if (!sql) sqlBySize.set(list.values.length, (sql = `select email_normalized as email, id, active from users where tenant_id = ? and email_normalized in ${list.sql}`));
+    if (!sql)
+      sqlBySize.set(
+        list.values.length,
+        (sql = `select email_normalized as email, id, active from users where tenant_id = ? and email_normalized in ${list.sql}`),
+      );
     for (const row of prepared<Row>(db, sql).all(tenantId, ...list.values)) onRow(row);
   }
 }

@@ -23,9 +23,7 @@ type StatusChange = {
 
 export type DeactivationInput = StatusChange;
 export type DeactivationResult =
-  | { status: "deactivated"; tokensRevoked: number; sessionsRevoked: number }
-  | { status: "already-inactive" }
-  | { status: "not-found" };
+  { status: "deactivated"; tokensRevoked: number; sessionsRevoked: number } | { status: "already-inactive" } | { status: "not-found" };
 
 export type ReactivationInput = StatusChange & {
   /**

@@ -116,10 +116,7 @@ export const identities = sqliteTable(
     lastSyncedAt: epochMs("last_synced_at"),
     ...timestamps,
   },
-  (t) => [
-    index("identities_user_idx").on(t.userId),
-    uniqueIndex("identities_provider_external_unique").on(t.identityProviderId, t.externalId),
-  ],
+  (t) => [index("identities_user_idx").on(t.userId), uniqueIndex("identities_provider_external_unique").on(t.identityProviderId, t.externalId)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -15,16 +15,36 @@ const deactivate = (userId: string) => `/v1/platform-users/${userId}`;
 
 const MENDIX: Case[] = [
   { title: "Mendix lookup POST 200", status: 200, send: (r, c) => r.post(LOOKUP, { headers: mendixHeaders(c.admin.token), data: lookupBody(c) }) },
-  { title: "Mendix lookup GET with body 200", status: 200, send: (r, c) => r.fetch(LOOKUP, { method: "GET", headers: mendixHeaders(c.admin.token), data: lookupBody(c) }) },
+  {
+    title: "Mendix lookup GET with body 200",
+    status: 200,
+    send: (r, c) => r.fetch(LOOKUP, { method: "GET", headers: mendixHeaders(c.admin.token), data: lookupBody(c) }),
+  },
   { title: "Mendix lookup 400 bad body", status: 400, send: (r, c) => r.post(LOOKUP, { headers: mendixHeaders(c.admin.token), data: { emailAddresses: [] } }) },
   { title: "Mendix lookup 401 no token", status: 401, send: (r, c) => r.post(LOOKUP, { data: lookupBody(c) }) },
   { title: "Mendix lookup 403 missing scope", status: 403, send: (r, c) => r.post(LOOKUP, { headers: mendixHeaders(c.noScope.token), data: lookupBody(c) }) },
   { title: "Mendix lookup 405", status: 405, send: (r, c) => r.put(LOOKUP, { headers: mendixHeaders(c.admin.token), data: lookupBody(c) }) },
-  { title: "Mendix deactivation 204", status: 204, send: (r, c) => r.patch(deactivate(c.tenant.addUser().id), { headers: mendixHeaders(c.admin.token), data: { active: false } }) },
-  { title: "Mendix deactivation 400 active:true", status: 400, send: (r, c) => r.patch(deactivate(c.userId), { headers: mendixHeaders(c.admin.token), data: { active: true } }) },
+  {
+    title: "Mendix deactivation 204",
+    status: 204,
+    send: (r, c) => r.patch(deactivate(c.tenant.addUser().id), { headers: mendixHeaders(c.admin.token), data: { active: false } }),
+  },
+  {
+    title: "Mendix deactivation 400 active:true",
+    status: 400,
+    send: (r, c) => r.patch(deactivate(c.userId), { headers: mendixHeaders(c.admin.token), data: { active: true } }),
+  },
   { title: "Mendix deactivation 401 no token", status: 401, send: (r, c) => r.patch(deactivate(c.userId), { data: { active: false } }) },
-  { title: "Mendix deactivation 403 missing scope", status: 403, send: (r, c) => r.patch(deactivate(c.userId), { headers: mendixHeaders(c.noScope.token), data: { active: false } }) },
-  { title: "Mendix deactivation 404 unknown user", status: 404, send: (r, c) => r.patch(deactivate(randomUUID()), { headers: mendixHeaders(c.admin.token), data: { active: false } }) },
+  {
+    title: "Mendix deactivation 403 missing scope",
+    status: 403,
+    send: (r, c) => r.patch(deactivate(c.userId), { headers: mendixHeaders(c.noScope.token), data: { active: false } }),
+  },
+  {
+    title: "Mendix deactivation 404 unknown user",
+    status: 404,
+    send: (r, c) => r.patch(deactivate(randomUUID()), { headers: mendixHeaders(c.admin.token), data: { active: false } }),
+  },
   { title: "Mendix deactivation 405", status: 405, send: (r, c) => r.get(deactivate(c.userId), { headers: mendixHeaders(c.admin.token) }) },
 ];
 
@@ -37,10 +57,22 @@ const JITSUDO: Case[] = [
   { title: "JITSudo POST 400 bad body", status: 400, send: (r, c) => r.post(identitiesPath(c.userId), { headers: jit(c), data: "{" }) },
   { title: "JITSudo GET 400 missing X-Tenant-ID", status: 400, send: (r, c) => r.get(identitiesPath(c.userId), { headers: { "X-API-Key": c.admin.token } }) },
   { title: "JITSudo GET 401 no token", status: 401, send: (r, c) => r.get(identitiesPath(c.userId), { headers: { "X-Tenant-ID": c.tenant.tenantId } }) },
-  { title: "JITSudo GET 403 tenant_mismatch", status: 403, send: (r, c) => r.get(identitiesPath(c.userId), { headers: jitsudoHeaders(c.admin.token, c.other.tenantId) }) },
-  { title: "JITSudo POST 403 missing scope", status: 403, send: (r, c) => r.post(identitiesPath(c.userId), { headers: jitsudoHeaders(c.noScope.token, c.tenant.tenantId), data: link(c) }) },
+  {
+    title: "JITSudo GET 403 tenant_mismatch",
+    status: 403,
+    send: (r, c) => r.get(identitiesPath(c.userId), { headers: jitsudoHeaders(c.admin.token, c.other.tenantId) }),
+  },
+  {
+    title: "JITSudo POST 403 missing scope",
+    status: 403,
+    send: (r, c) => r.post(identitiesPath(c.userId), { headers: jitsudoHeaders(c.noScope.token, c.tenant.tenantId), data: link(c) }),
+  },
   { title: "JITSudo GET 404 unknown user", status: 404, send: (r, c) => r.get(identitiesPath(randomUUID()), { headers: jit(c) }) },
-  { title: "JITSudo POST 409 already linked", status: 409, send: (r, c) => r.post(identitiesPath(c.userId), { headers: jit(c), data: { identity_provider_id: c.tenant.providerId, external_id: `ext-${c.userId}` } }) },
+  {
+    title: "JITSudo POST 409 already linked",
+    status: 409,
+    send: (r, c) => r.post(identitiesPath(c.userId), { headers: jit(c), data: { identity_provider_id: c.tenant.providerId, external_id: `ext-${c.userId}` } }),
+  },
   { title: "JITSudo DELETE 405", status: 405, send: (r, c) => r.delete(identitiesPath(c.userId), { headers: jit(c) }) },
 ];
 
@@ -58,15 +90,30 @@ const OS1_BAD: Record<keyof ReturnType<typeof OS1_PATHS>, string> = {
   GetUserMobile: `/api/v1/users/mobile?ids=${Array.from({ length: 11 }, () => randomUUID()).join(",")}`,
 };
 
-const OS1: Case[] = (Object.keys(OS1_BAD) as (keyof typeof OS1_BAD)[]).flatMap((name) => [
-  { title: `OS1 ${name} 200`, status: 200, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1(c) }) },
-  { title: `OS1 ${name} 400 bad input`, status: 400, send: (r, c) => r.get(OS1_BAD[name], { headers: os1(c) }) },
-  { title: `OS1 ${name} 400 missing X-COREOS-TID`, status: 400, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: { "X-COREOS-ACCESS": c.admin.token } }) },
-  { title: `OS1 ${name} 401 no token`, status: 401, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: { "X-COREOS-TID": c.tenant.tenantId } }) },
-  { title: `OS1 ${name} 403 other tenant`, status: 403, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1Headers(c.admin.token, c.other.tenantId) }) },
-  { title: `OS1 ${name} 403 missing scope`, status: 403, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1Headers(c.noScope.token, c.tenant.tenantId) }) },
-  { title: `OS1 ${name} 405`, status: 405, send: (r, c) => r.delete(OS1_PATHS(c)[name], { headers: os1(c) }) },
-] satisfies Case[]);
+const OS1: Case[] = (Object.keys(OS1_BAD) as (keyof typeof OS1_BAD)[]).flatMap(
+  (name) =>
+    [
+      { title: `OS1 ${name} 200`, status: 200, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1(c) }) },
+      { title: `OS1 ${name} 400 bad input`, status: 400, send: (r, c) => r.get(OS1_BAD[name], { headers: os1(c) }) },
+      {
+        title: `OS1 ${name} 400 missing X-COREOS-TID`,
+        status: 400,
+        send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: { "X-COREOS-ACCESS": c.admin.token } }),
+      },
+      { title: `OS1 ${name} 401 no token`, status: 401, send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: { "X-COREOS-TID": c.tenant.tenantId } }) },
+      {
+        title: `OS1 ${name} 403 other tenant`,
+        status: 403,
+        send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1Headers(c.admin.token, c.other.tenantId) }),
+      },
+      {
+        title: `OS1 ${name} 403 missing scope`,
+        status: 403,
+        send: (r, c) => r.get(OS1_PATHS(c)[name], { headers: os1Headers(c.noScope.token, c.tenant.tenantId) }),
+      },
+      { title: `OS1 ${name} 405`, status: 405, send: (r, c) => r.delete(OS1_PATHS(c)[name], { headers: os1(c) }) },
+    ] satisfies Case[],
+);
 OS1.push({ title: "OS1 GetUser 404 unknown user", status: 404, send: (r, c) => r.get(`/api/v1/users/${randomUUID()}`, { headers: os1(c) }) });
 
 const RATE_LIMIT_HEADERS = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];

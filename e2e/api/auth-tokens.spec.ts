@@ -24,7 +24,10 @@ const DIALECTS: DialectCase[] = [
   {
     name: "JITSudo POST",
     call: (request, tenant, token, userId) =>
-      request.post(identitiesPath(userId), { headers: jitsudoHeaders(token, tenant.tenantId), data: { identity_provider_id: tenant.providerId, external_id: `t-${Date.now()}-${Math.random()}` } }),
+      request.post(identitiesPath(userId), {
+        headers: jitsudoHeaders(token, tenant.tenantId),
+        data: { identity_provider_id: tenant.providerId, external_id: `t-${Date.now()}-${Math.random()}` },
+      }),
     expect401: (response) => expectJitsudoError(response, 401, "unauthorized"),
   },
   {
@@ -52,7 +55,11 @@ const DIALECTS: DialectCase[] = [
 /** Another admin of the tenant deactivates the token owner's user, as the console or the Mendix API would. */
 function deactivateOwner(tenant: TestTenant, owner: TestToken) {
   const actor = tenant.addToken();
-  const result = deactivateUser(e2eDb(), { tenantId: tenant.tenantId, userId: owner.adminUserId, actor: { type: "admin", id: actor.adminId, name: "spec", userId: actor.adminUserId } });
+  const result = deactivateUser(e2eDb(), {
+    tenantId: tenant.tenantId,
+    userId: owner.adminUserId,
+    actor: { type: "admin", id: actor.adminId, name: "spec", userId: actor.adminUserId },
+  });
   expect(result.status).toBe("deactivated");
 }
 

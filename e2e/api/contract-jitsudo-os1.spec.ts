@@ -52,14 +52,21 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
     const { token } = tenant.addToken({ scopes: ["users:read"] });
 
     const withKey = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId) });
-    const withBearer = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers: { authorization: `Bearer ${token}`, "X-Tenant-ID": tenant.tenantId } });
+    const withBearer = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, {
+      headers: { authorization: `Bearer ${token}`, "X-Tenant-ID": tenant.tenantId },
+    });
 
     expect(withKey.status).toBe(200);
     expect(withKey.body).toEqual({
       data: [
         expect.objectContaining({
-          user_id: user.id, identity_provider_id: tenant.providerId, provider_name: "Test OIDC", provider_type: "oidc",
-          external_id: `ext-${user.id}`, external_email: user.email, linked_by: "auto",
+          user_id: user.id,
+          identity_provider_id: tenant.providerId,
+          provider_name: "Test OIDC",
+          provider_type: "oidc",
+          external_id: `ext-${user.id}`,
+          external_email: user.email,
+          linked_by: "auto",
         }),
       ],
     });
@@ -75,7 +82,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
 
     const created = await send(request, "POST", identitiesUrl(user.id), IDENTITIES, { headers, data: link });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ data: expect.objectContaining({ user_id: user.id, external_id: link.external_id, external_username: "jane", linked_by: "manual" }) });
+    expect(created.body).toEqual({
+      data: expect.objectContaining({ user_id: user.id, external_id: link.external_id, external_username: "jane", linked_by: "manual" }),
+    });
 
     const listed = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers });
     expect((listed.body as { data: unknown[] }).data).toContainEqual((created.body as { data: unknown }).data);
@@ -88,8 +97,18 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   const badInputs: { title: string; method: string; user?: string; sent: (tenant: TestTenant, other: TestTenant) => Sent; detail?: string }[] = [
     { title: "a user id that is not a UUID", method: "GET", user: "not-a-uuid", sent: () => ({}), detail: "path.id" },
     { title: "no external_id", method: "POST", sent: (t) => ({ data: { identity_provider_id: t.providerId } }), detail: "external_id" },
-    { title: "an identity_provider_id that is not a UUID", method: "POST", sent: () => ({ data: { identity_provider_id: "okta", external_id: "x" } }), detail: "identity_provider_id" },
-    { title: "another tenant's identity provider", method: "POST", sent: (_t, other) => ({ data: { identity_provider_id: other.providerId, external_id: "x" } }), detail: "identity_provider_id" },
+    {
+      title: "an identity_provider_id that is not a UUID",
+      method: "POST",
+      sent: () => ({ data: { identity_provider_id: "okta", external_id: "x" } }),
+      detail: "identity_provider_id",
+    },
+    {
+      title: "another tenant's identity provider",
+      method: "POST",
+      sent: (_t, other) => ({ data: { identity_provider_id: other.providerId, external_id: "x" } }),
+      detail: "identity_provider_id",
+    },
     { title: "malformed JSON", method: "POST", sent: () => ({ raw: '{"external_id": ' }) },
   ];
   for (const row of badInputs) {
@@ -98,7 +117,10 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
       const other = createTestTenant("jit-bad-other");
       const user = tenant.addUser();
       const { token } = tenant.addToken();
-      const answer = await send(request, row.method, identitiesUrl(row.user ?? user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId), ...row.sent(tenant, other) });
+      const answer = await send(request, row.method, identitiesUrl(row.user ?? user.id), IDENTITIES, {
+        headers: jitsudoAuth(token, tenant.tenantId),
+        ...row.sent(tenant, other),
+      });
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ code: "invalid_input", message: expect.any(String) });
       if (row.detail) expect(Object.keys((answer.body as { details: object }).details)).toContain(row.detail);
@@ -114,7 +136,12 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
     const noTenant = await send(request, "GET", url, IDENTITIES, { headers: { "X-API-Key": token } });
     expect(noTenant.status).toBe(400);
     expect(noTenant.body).toMatchObject({ code: "invalid_input", details: { "X-Tenant-ID": "required" } });
-    const attempts: Record<string, string>[] = [{}, { "X-Tenant-ID": tenant.tenantId }, jitsudoAuth(`${token}x`, tenant.tenantId), { authorization: "Basic abc", "X-Tenant-ID": tenant.tenantId }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { "X-Tenant-ID": tenant.tenantId },
+      jitsudoAuth(`${token}x`, tenant.tenantId),
+      { authorization: "Basic abc", "X-Tenant-ID": tenant.tenantId },
+    ];
     for (const headers of attempts) {
       const answer = await send(request, "GET", url, IDENTITIES, { headers });
       expect(answer.status, JSON.stringify(headers)).toBe(401);
@@ -151,7 +178,10 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
     const headers = jitsudoAuth(token, tenant.tenantId);
     for (const id of [randomUUID(), elsewhere.id]) {
       const listed = await send(request, "GET", identitiesUrl(id), IDENTITIES, { headers });
-      const linked = await send(request, "POST", identitiesUrl(id), IDENTITIES, { headers, data: { identity_provider_id: tenant.providerId, external_id: "x" } });
+      const linked = await send(request, "POST", identitiesUrl(id), IDENTITIES, {
+        headers,
+        data: { identity_provider_id: tenant.providerId, external_id: "x" },
+      });
       expect([listed.status, linked.status]).toEqual([404, 404]);
       expect(listed.body).toMatchObject({ code: "not_found" });
     }
@@ -185,7 +215,11 @@ const USERS = "/api/v1/users";
 const USER = "/api/v1/users/{userId}";
 const EMAIL = "/api/v1/users/email";
 const MOBILE = "/api/v1/users/mobile";
-const os1Auth = (token: string, tenantId: string, requestId = `req-${randomUUID()}`) => ({ "X-COREOS-ACCESS": token, "X-COREOS-TID": tenantId, "X-COREOS-REQUEST-ID": requestId });
+const os1Auth = (token: string, tenantId: string, requestId = `req-${randomUUID()}`) => ({
+  "X-COREOS-ACCESS": token,
+  "X-COREOS-TID": tenantId,
+  "X-COREOS-REQUEST-ID": requestId,
+});
 
 test.describe("OS1 User API against /api/openapi.json", () => {
   test("GetUser by uuid, user:, users: and ref: → 200; includeProperties=false leaves properties out", async ({ request }) => {
@@ -222,7 +256,9 @@ test.describe("OS1 User API against /api/openapi.json", () => {
     const all = await send(request, "GET", USERS, USERS, { headers });
     expect(all.body).toMatchObject({ error: null, data: { meta: { totalElements: 3, totalPages: 1, page: 1, size: 20 } } });
 
-    const projected = await send(request, "GET", `${USERS}?page=1&size=1&select=name,email&additionalInfo=true&sortBy=asc&sortKey=name&query=alpha`, USERS, { headers });
+    const projected = await send(request, "GET", `${USERS}?page=1&size=1&select=name,email&additionalInfo=true&sortBy=asc&sortKey=name&query=alpha`, USERS, {
+      headers,
+    });
     expect(projected.body).toMatchObject({
       data: {
         meta: { totalElements: 1, totalPages: 1, page: 1, size: 1 },
@@ -241,7 +277,9 @@ test.describe("OS1 User API against /api/openapi.json", () => {
     const emails = await send(request, "GET", `${EMAIL}?ids=user:${user.id},nonsense`, EMAIL, { headers });
     expect(emails.body).toMatchObject({ error: null, data: { meta: { totalElements: 1 }, users: [{ userId: `user:${user.id}`, email: user.email }] } });
     const mobiles = await send(request, "GET", `${MOBILE}?userId=${user.id}`, MOBILE, { headers });
-    expect(mobiles.body).toMatchObject({ data: { meta: { totalElements: 1 }, users: [{ userId: `user:${user.id}`, primaryMobile: null, secondaryMobile: null }] } });
+    expect(mobiles.body).toMatchObject({
+      data: { meta: { totalElements: 1 }, users: [{ userId: `user:${user.id}`, primaryMobile: null, secondaryMobile: null }] },
+    });
   });
 
   const badInputs: [string, string, string][] = [
@@ -271,7 +309,10 @@ test.describe("OS1 User API against /api/openapi.json", () => {
     const noTenant = await send(request, "GET", USERS, USERS, { headers: { "X-COREOS-ACCESS": token } });
     expect(noTenant.status).toBe(400);
     for (const headers of [{ "X-COREOS-TID": tenant.tenantId }, os1Auth(`${token}x`, tenant.tenantId)]) {
-      for (const [url, template] of [[USERS, USERS], [`${EMAIL}?ids=${randomUUID()}`, EMAIL]]) {
+      for (const [url, template] of [
+        [USERS, USERS],
+        [`${EMAIL}?ids=${randomUUID()}`, EMAIL],
+      ]) {
         const answer = await send(request, "GET", url!, template!, { headers });
         expect(answer.status).toBe(401);
         expect(answer.body).toMatchObject({ error: { code: "UNAUTHORIZED" }, data: null });
@@ -289,7 +330,12 @@ test.describe("OS1 User API against /api/openapi.json", () => {
     const mismatch = await send(request, "GET", `${USERS}/${user.id}`, USER, { headers: os1Auth(reader.token, other.tenantId) });
     expect(mismatch.status).toBe(403);
     expect(mismatch.body).toMatchObject({ error: { code: "TENANT_MISMATCH" }, data: null });
-    for (const [url, template] of [[`${USERS}/${user.id}`, USER], [USERS, USERS], [`${EMAIL}?ids=${user.id}`, EMAIL], [`${MOBILE}?ids=${user.id}`, MOBILE]]) {
+    for (const [url, template] of [
+      [`${USERS}/${user.id}`, USER],
+      [USERS, USERS],
+      [`${EMAIL}?ids=${user.id}`, EMAIL],
+      [`${MOBILE}?ids=${user.id}`, MOBILE],
+    ]) {
       const answer = await send(request, "GET", url!, template!, { headers: os1Auth(noRead.token, tenant.tenantId) });
       expect(answer.status, url).toBe(403);
       expect(answer.body).toMatchObject({ error: { code: "FORBIDDEN" }, data: null });
@@ -311,7 +357,12 @@ test.describe("OS1 User API against /api/openapi.json", () => {
     const tenant = createTestTenant("os1-405");
     const { token } = tenant.addToken({ scopes: ["users:read"] });
     const id = randomUUID();
-    for (const [url, template] of [[USERS, USERS], [`${USERS}/${id}`, USER], [EMAIL, EMAIL], [MOBILE, MOBILE]]) {
+    for (const [url, template] of [
+      [USERS, USERS],
+      [`${USERS}/${id}`, USER],
+      [EMAIL, EMAIL],
+      [MOBILE, MOBILE],
+    ]) {
       for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
         const answer = await send(request, method, url!, template!, { headers: os1Auth(token, tenant.tenantId) });
         expect(answer.status, `${method} ${url}`).toBe(405);
@@ -333,7 +384,9 @@ test("the contract check rejects a body, a status and a header the document does
   delete withoutLinkedBy.linked_by;
 
   expect(() => validator.validate("GET", IDENTITIES, 200, { data: [withoutLinkedBy] }, "application/json")).toThrow(/must have required property 'linked_by'/);
-  expect(() => validator.validate("GET", IDENTITIES, 200, { data: [{ ...identity, created_at: 1700000000 }] }, "application/json")).toThrow(/\/data\/0\/created_at must be string/);
+  expect(() => validator.validate("GET", IDENTITIES, 200, { data: [{ ...identity, created_at: 1700000000 }] }, "application/json")).toThrow(
+    /\/data\/0\/created_at must be string/,
+  );
   expect(() => validator.validate("GET", USERS, 200, { error: "oops", data: null, request: {} }, "application/json")).toThrow(/does not match the document/);
   expect(() => validator.validate("GET", IDENTITIES, 418, {}, "application/json")).toThrow(/status 418 is not documented/);
   expect(() => validator.validateHeaders("GET", IDENTITIES, 200, { "content-type": "application/json" })).toThrow(/RateLimit-Limit is required but missing/);
@@ -344,7 +397,10 @@ test("/api/openapi.json answers 200 application/json with an OpenAPI 3.1 documen
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toMatch(/^application\/json/);
   const document = await response.json();
-  expect(document).toMatchObject({ openapi: "3.1.0", paths: { [IDENTITIES]: { get: expect.any(Object), post: expect.any(Object) }, [USER]: { get: expect.any(Object) } } });
+  expect(document).toMatchObject({
+    openapi: "3.1.0",
+    paths: { [IDENTITIES]: { get: expect.any(Object), post: expect.any(Object) }, [USER]: { get: expect.any(Object) } },
+  });
 });
 
 test("the API reference page renders the four APIs and is linked from the landing page", async ({ page }) => {

@@ -63,7 +63,9 @@ test.describe("JITSudo X-Tenant-ID", () => {
       const headers = { "X-API-Key": admin.token, ...(tenantHeader !== undefined && { "X-Tenant-ID": tenantHeader }) };
       const body = await expectJitsudoError(await withoutChanges(() => request.get(identitiesPath(user.id), { headers })), 400, "invalid_input");
       expect(body.details).toHaveProperty("X-Tenant-ID");
-      const post = await withoutChanges(() => request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "no-tid" } }));
+      const post = await withoutChanges(() =>
+        request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "no-tid" } }),
+      );
       await expectJitsudoError(post, 400, "invalid_input");
     }
   });
@@ -99,7 +101,9 @@ test.describe("JITSudo policy denials", () => {
     const tenant = createTestTenant("jit-scope");
     const token = tenant.addToken({ scopes: ["identities:write", "mx:user-deactivation:write"] });
     const user = tenant.addUser();
-    const response = await withoutChanges(() => request.get(identitiesPath(user.id), { headers: { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId } }));
+    const response = await withoutChanges(() =>
+      request.get(identitiesPath(user.id), { headers: { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId } }),
+    );
     const body = await expectJitsudoError(response, 403, "forbidden");
     expect(body.notices).toContain("scope-required:users:read");
   });
@@ -110,7 +114,9 @@ test.describe("JITSudo policy denials", () => {
     const user = tenant.addUser();
     const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
     expect((await request.get(identitiesPath(user.id), { headers })).status()).toBe(200);
-    const response = await withoutChanges(() => request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "no-scope" } }));
+    const response = await withoutChanges(() =>
+      request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "no-scope" } }),
+    );
     const body = await expectJitsudoError(response, 403, "forbidden");
     expect(body.notices).toContain("scope-required:identities:write");
     expect(identityRowsOf(user.id)).toHaveLength(1);
@@ -122,8 +128,12 @@ test.describe("JITSudo policy denials", () => {
     const token = tenant.addToken({ scopes: [] });
     const user = tenant.addUser();
     const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
-    expect((await expectJitsudoError(await request.get(identitiesPath(user.id), { headers }), 403, "forbidden")).notices).toContain("scope-required:users:read");
-    const post = await withoutChanges(() => request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "none" } }));
+    expect((await expectJitsudoError(await request.get(identitiesPath(user.id), { headers }), 403, "forbidden")).notices).toContain(
+      "scope-required:users:read",
+    );
+    const post = await withoutChanges(() =>
+      request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: "none" } }),
+    );
     expect((await expectJitsudoError(post, 403, "forbidden")).notices).toContain("scope-required:identities:write");
   });
 
@@ -134,7 +144,9 @@ test.describe("JITSudo policy denials", () => {
       const user = tenant.addUser();
       const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
       expect((await request.get(identitiesPath(user.id), { headers })).status()).toBe(200);
-      const response = await withoutChanges(() => request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: `by-${role}` } }));
+      const response = await withoutChanges(() =>
+        request.post(identitiesPath(user.id), { headers, data: { identity_provider_id: tenant.providerId, external_id: `by-${role}` } }),
+      );
       const body = await expectJitsudoError(response, 403, "forbidden");
       expect(body.notices).toContain("linking-requires-admin-role");
       expect(identityRowsOf(user.id)).toHaveLength(1);

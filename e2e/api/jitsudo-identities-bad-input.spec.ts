@@ -34,7 +34,11 @@ const BAD_BODIES: BadBody[] = [
     data: (c) => JSON.stringify({ identity_provider_id: c.providerId.toUpperCase(), external_id: "a" }),
     detail: "identity_provider_id",
   },
-  { title: "external_id of 201 characters", data: (c) => JSON.stringify({ identity_provider_id: c.providerId, external_id: "x".repeat(201) }), detail: "external_id" },
+  {
+    title: "external_id of 201 characters",
+    data: (c) => JSON.stringify({ identity_provider_id: c.providerId, external_id: "x".repeat(201) }),
+    detail: "external_id",
+  },
   { title: "external_id of only spaces", data: (c) => JSON.stringify({ identity_provider_id: c.providerId, external_id: "   " }), detail: "external_id" },
   {
     title: "external_email of 201 characters",

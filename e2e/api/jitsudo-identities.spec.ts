@@ -18,8 +18,19 @@ import {
 // auth, tenant header and policy denials in jitsudo-identities-auth.spec.ts.
 
 const ALL_FIELDS = [
-  "id", "user_id", "identity_provider_id", "provider_name", "provider_type", "external_id", "external_username", "external_email",
-  "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
+  "id",
+  "user_id",
+  "identity_provider_id",
+  "provider_name",
+  "provider_type",
+  "external_id",
+  "external_username",
+  "external_email",
+  "external_display_name",
+  "linked_by",
+  "last_synced_at",
+  "created_at",
+  "updated_at",
 ];
 
 function link(request: APIRequestContext, userId: string, headers: Record<string, string>, data: unknown) {
@@ -36,9 +47,18 @@ test.describe("JITSudo GET /v1/users/{id}/identities", () => {
     e2eDb()
       .insert(identities)
       .values({
-        id: sparseId, tenantId: tenant.tenantId, userId: user.id, identityProviderId: tenant.providerId, externalId: "sparse-1",
-        externalUsername: null, externalEmail: null, externalDisplayName: null, linkedBy: "scim", lastSyncedAt: 1_700_000_000_123,
-        createdAt: later, updatedAt: later + 1,
+        id: sparseId,
+        tenantId: tenant.tenantId,
+        userId: user.id,
+        identityProviderId: tenant.providerId,
+        externalId: "sparse-1",
+        externalUsername: null,
+        externalEmail: null,
+        externalDisplayName: null,
+        linkedBy: "scim",
+        lastSyncedAt: 1_700_000_000_123,
+        createdAt: later,
+        updatedAt: later + 1,
       })
       .run();
     const [fullRow] = identityRowsOf(user.id);

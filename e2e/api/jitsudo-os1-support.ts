@@ -95,7 +95,12 @@ export function tenantSnapshot(tenantId: string): string {
     identities: db.select().from(identities).where(eq(identities.tenantId, tenantId)).orderBy(asc(identities.id)).all(),
     mobiles: db.select().from(userMobiles).where(eq(userMobiles.tenantId, tenantId)).orderBy(asc(userMobiles.userId), asc(userMobiles.kind)).all(),
     tokens: db
-      .select({ id: personalAccessTokens.id, revokedAt: personalAccessTokens.revokedAt, expiresAt: personalAccessTokens.expiresAt, scopes: personalAccessTokens.scopes })
+      .select({
+        id: personalAccessTokens.id,
+        revokedAt: personalAccessTokens.revokedAt,
+        expiresAt: personalAccessTokens.expiresAt,
+        scopes: personalAccessTokens.scopes,
+      })
       .from(personalAccessTokens)
       .where(eq(personalAccessTokens.tenantId, tenantId))
       .orderBy(asc(personalAccessTokens.id))
@@ -142,8 +147,14 @@ export function addDirectoryUser(tenant: TestTenant, spec: DirectoryUserSpec): U
     .where(eq(users.id, id))
     .run();
   const now = Date.now();
-  for (const [kind, mobile] of [["primary", spec.primaryMobile], ["secondary", spec.secondaryMobile]] as const) {
-    if (mobile) db.insert(userMobiles).values({ tenantId: tenant.tenantId, userId: id, kind, ...mobile, createdAt: now, updatedAt: now }).run();
+  for (const [kind, mobile] of [
+    ["primary", spec.primaryMobile],
+    ["secondary", spec.secondaryMobile],
+  ] as const) {
+    if (mobile)
+      db.insert(userMobiles)
+        .values({ tenantId: tenant.tenantId, userId: id, kind, ...mobile, createdAt: now, updatedAt: now })
+        .run();
   }
   return userRow(id)!;
 }

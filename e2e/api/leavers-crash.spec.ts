@@ -34,24 +34,50 @@ test("a job killed with SIGKILL mid-way resumes after a restart and processes ev
   const seeded = cli(["seed", "--users", String(Math.ceil(ROWS * 1.2)), "--tenant", "crash"]) as { tenantId: string };
   const tenantId = seeded.tenantId;
   cli(["admin", "create", "--tenant", tenantId, "--email", "crash-admin@crash.example", "--role", "admin", "--password", "not-used-here-1234"]);
-  const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", "crash-admin@crash.example", "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
+  const { token } = cli([
+    "token",
+    "create",
+    "--tenant",
+    tenantId,
+    "--admin",
+    "crash-admin@crash.example",
+    "--scopes",
+    "mx:user-deactivation:write,users:read",
+  ]) as { token: string };
 
   const db = new Database(database.dbFile, { readonly: true });
   try {
-    const emails = (db.prepare("select email from users where tenant_id = ? and active = 1 and id not in (select user_id from admins) order by email limit ?").all(tenantId, ROWS) as { email: string }[]).map((r) => r.email);
+    const emails = (
+      db
+        .prepare("select email from users where tenant_id = ? and active = 1 and id not in (select user_id from admins) order by email limit ?")
+        .all(tenantId, ROWS) as { email: string }[]
+    ).map((r) => r.email);
     expect(emails).toHaveLength(ROWS);
     const headers = { "X-API-Key": token, "X-Tenant-ID": tenantId };
 
     const first = await startOwnServer();
-    const uploaded = await fetch(`${first.baseUrl}/v1/leaver-jobs/previews`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: `email,reason\n${emails.map((e) => `${e},crash test`).join("\n")}\n` });
+    const uploaded = await fetch(`${first.baseUrl}/v1/leaver-jobs/previews`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "text/csv" },
+      body: `email,reason\n${emails.map((e) => `${e},crash test`).join("\n")}\n`,
+    });
     expect(uploaded.status).toBe(201);
     const previewId = ((await uploaded.json()) as { data: { id: string; counts: { will_deactivate: number } } }).data.id;
-    const confirmed = await fetch(`${first.baseUrl}/v1/leaver-jobs`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ previewId }) });
+    const confirmed = await fetch(`${first.baseUrl}/v1/leaver-jobs`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ previewId }),
+    });
     expect(confirmed.status).toBe(202);
     const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
 
     // Poll the progress (the database the API reads) until the job is part-way, then pull the plug.
-    const progress = () => db.prepare("select status, processed_rows as processed, total_rows as total from leaver_jobs where id = ?").get(jobId) as { status: string; processed: number; total: number };
+    const progress = () =>
+      db.prepare("select status, processed_rows as processed, total_rows as total from leaver_jobs where id = ?").get(jobId) as {
+        status: string;
+        processed: number;
+        total: number;
+      };
     const deadline = Date.now() + 60_000;
     let seen = progress();
     while (!(seen.processed > 0) && Date.now() < deadline) {
@@ -82,9 +108,17 @@ test("a job killed with SIGKILL mid-way resumes after a restart and processes ev
     expect(one("select count(*) as n from leaver_job_rows where job_id = ? and outcome is null", jobId)).toBe(0);
     const deactivatedRows = one("select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'", jobId);
     expect(deactivatedRows).toBe(ROWS);
-    const auditEvents = one("select count(*) as n from audit_events where action = 'user.deactivate' and outcome = 'deactivated' and json_extract(details, '$.jobId') = ?", jobId);
+    const auditEvents = one(
+      "select count(*) as n from audit_events where action = 'user.deactivate' and outcome = 'deactivated' and json_extract(details, '$.jobId') = ?",
+      jobId,
+    );
     expect(auditEvents).toBe(deactivatedRows);
-    expect(one("select count(*) as n from (select target_id from audit_events where action = 'user.deactivate' and tenant_id = ? group by target_id having count(*) > 1)", tenantId)).toBe(0);
+    expect(
+      one(
+        "select count(*) as n from (select target_id from audit_events where action = 'user.deactivate' and tenant_id = ? group by target_id having count(*) > 1)",
+        tenantId,
+      ),
+    ).toBe(0);
     expect(one("select count(*) as n from users where active = 0 and id in (select user_id from leaver_job_rows where job_id = ?)", jobId)).toBe(ROWS);
     expect(one("select processed_rows as n from leaver_jobs where id = ?", jobId)).toBe(ROWS);
     expect(one("select count(*) as n from audit_events where target_id = ? and action = 'job.completed'", jobId)).toBe(1);

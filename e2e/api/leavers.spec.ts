@@ -6,13 +6,30 @@ import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
 // results (JSON and CSV) → undo, the refusals, and the console twin of the endpoints.
 
 const auth = (token: string, tenantId: string) => ({ "X-API-Key": token, "X-Tenant-ID": tenantId });
-const count = (sql: string, ...params: unknown[]) => (e2eDb().$client.prepare(sql).get(...params) as { n: number }).n;
+const count = (sql: string, ...params: unknown[]) =>
+  (
+    e2eDb()
+      .$client.prepare(sql)
+      .get(...params) as { n: number }
+  ).n;
 const activeOf = (id: string) => (e2eDb().$client.prepare("select active from users where id = ?").get(id) as { active: number }).active === 1;
 
-type Job = { id: string; status: string; kind: string; total_rows: number; processed_rows: number; progress: { processed: number; total: number }; counts: Record<string, number> };
+type Job = {
+  id: string;
+  status: string;
+  kind: string;
+  total_rows: number;
+  processed_rows: number;
+  progress: { processed: number; total: number };
+  counts: Record<string, number>;
+};
 
 async function upload(request: APIRequestContext, headers: Record<string, string>, csv: string | Buffer, filename = "leavers.csv") {
-  return request.post(`/v1/leaver-jobs/previews?filename=${filename}`, { headers: { ...headers, "content-type": "text/csv" }, data: csv, failOnStatusCode: false });
+  return request.post(`/v1/leaver-jobs/previews?filename=${filename}`, {
+    headers: { ...headers, "content-type": "text/csv" },
+    data: csv,
+    failOnStatusCode: false,
+  });
 }
 
 async function waitForJob(request: APIRequestContext, headers: Record<string, string>, id: string): Promise<Job> {
@@ -54,11 +71,28 @@ test.describe("bulk leavers API", () => {
     ].join("\r\n");
     const uploaded = await upload(request, headers, csv);
     expect(uploaded.status(), await uploaded.text()).toBe(201);
-    const preview = (await uploaded.json()) as { data: { id: string; status: string; counts: Record<string, number>; total_rows: number; same_file_recently_run: boolean; rows: { row: number; class: string }[] } };
+    const preview = (await uploaded.json()) as {
+      data: {
+        id: string;
+        status: string;
+        counts: Record<string, number>;
+        total_rows: number;
+        same_file_recently_run: boolean;
+        rows: { row: number; class: string }[];
+      };
+    };
     expect(preview.data).toMatchObject({ status: "pending", total_rows: 11, same_file_recently_run: false });
     expect(preview.data.counts).toEqual({ will_deactivate: 5, already_inactive: 1, not_found: 1, invalid_email: 1, duplicate: 2, self: 1 });
     // Problem rows first, by row number within a class.
-    const reviewOrder = [[8, "invalid_email"], [7, "not_found"], [10, "self"], [9, "duplicate"], [11, "duplicate"], [6, "already_inactive"], ...[1, 2, 3, 4, 5].map((n) => [n, "will_deactivate"])];
+    const reviewOrder = [
+      [8, "invalid_email"],
+      [7, "not_found"],
+      [10, "self"],
+      [9, "duplicate"],
+      [11, "duplicate"],
+      [6, "already_inactive"],
+      ...[1, 2, 3, 4, 5].map((n) => [n, "will_deactivate"]),
+    ];
     expect(preview.data.rows.map((r) => [r.row, r.class])).toEqual(reviewOrder);
     const secondPage = await request.get(`/v1/leaver-jobs/previews/${preview.data.id}?page=2&page_size=4`, { headers });
     expect(((await secondPage.json()) as typeof preview).data.rows.map((r) => [r.row, r.class])).toEqual(reviewOrder.slice(4, 8));
@@ -189,9 +223,16 @@ test.describe("bulk leavers API", () => {
     const user = tenant.addUser();
     const session = openSession(e2eDb(), { tenantId: tenant.tenantId, adminId: admin.adminId });
     const cookie = `${SESSION_COOKIE}=${session.cookieValue}`;
-    const noCsrf = await request.post("/api/console/leaver-jobs/previews", { headers: { cookie, "content-type": "text/csv" }, data: `email\n${user.email}\n`, failOnStatusCode: false });
+    const noCsrf = await request.post("/api/console/leaver-jobs/previews", {
+      headers: { cookie, "content-type": "text/csv" },
+      data: `email\n${user.email}\n`,
+      failOnStatusCode: false,
+    });
     expect(noCsrf.status()).toBe(403);
-    const response = await request.post("/api/console/leaver-jobs/previews", { headers: { cookie, [CSRF_HEADER]: session.csrfToken, "content-type": "text/csv" }, data: `email\n${user.email}\n` });
+    const response = await request.post("/api/console/leaver-jobs/previews", {
+      headers: { cookie, [CSRF_HEADER]: session.csrfToken, "content-type": "text/csv" },
+      data: `email\n${user.email}\n`,
+    });
     expect(response.status()).toBe(201);
     const id = ((await response.json()) as { data: { id: string } }).data.id;
     expect((await request.get(`/api/console/leaver-jobs/previews/${id}`, { headers: { cookie } })).status()).toBe(200);

@@ -57,7 +57,10 @@ test.describe("Mendix User Deactivation API: bad input", () => {
     const theirs = await callDeactivation(request, stranger.id, { token, data: DEACTIVATE });
     const unknown = await callDeactivation(request, nowhere, { token, data: DEACTIVATE });
 
-    const normalise = (body: unknown, id: string) => JSON.stringify(body).replaceAll(id, "<id>").replace(/urn:uuid:[0-9a-f-]{36}/, "<instance>");
+    const normalise = (body: unknown, id: string) =>
+      JSON.stringify(body)
+        .replaceAll(id, "<id>")
+        .replace(/urn:uuid:[0-9a-f-]{36}/, "<instance>");
     expect(theirs.status).toBe(404);
     expect(normalise(theirs.body, stranger.id)).toBe(normalise(unknown.body, nowhere));
   });
@@ -75,16 +78,30 @@ const tokenOf = (issued: TestToken) => ({ token: issued.token });
 
 const authCases: AuthCase[] = [
   { title: "no Authorization header", status: 401, detail: /No access token/, auth: () => ({ authorization: null }) },
-  { title: "a Bearer instead of an MxToken header", status: 401, detail: /authorization header/, auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }) },
+  {
+    title: "a Bearer instead of an MxToken header",
+    status: 401,
+    detail: /authorization header/,
+    auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }),
+  },
   { title: "a garbled token", status: 401, detail: /invalid/, auth: () => ({ token: "garbled%%token" }) },
-  { title: "a well-formed token that was never issued", status: 401, detail: /invalid/, auth: () => ({ token: `rpat_${randomUUID().replace(/-/g, "")}_${"A".repeat(43)}` }) },
+  {
+    title: "a well-formed token that was never issued",
+    status: 401,
+    detail: /invalid/,
+    auth: () => ({ token: `rpat_${randomUUID().replace(/-/g, "")}_${"A".repeat(43)}` }),
+  },
   {
     title: "a revoked token",
     status: 401,
     detail: /revoked/,
     auth: (t) => {
       const issued = t.addToken();
-      e2eDb().update(personalAccessTokens).set({ revokedAt: Date.now() - 1000 }).where(eq(personalAccessTokens.id, issued.tokenId)).run();
+      e2eDb()
+        .update(personalAccessTokens)
+        .set({ revokedAt: Date.now() - 1000 })
+        .where(eq(personalAccessTokens.id, issued.tokenId))
+        .run();
       return tokenOf(issued);
     },
   },
@@ -105,8 +122,18 @@ const authCases: AuthCase[] = [
     detail: `does not include the required scope. Required: ${WRITE_SCOPE}`,
     auth: (t) => tokenOf(t.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read", "users:read"] })),
   },
-  { title: "a helpdesk token with the deactivation scope", status: 403, detail: "Requestor is not Mendix Admin", auth: (t) => tokenOf(t.addToken({ role: "helpdesk", scopes: [WRITE_SCOPE] })) },
-  { title: "an auditor token with the deactivation scope", status: 403, detail: "Requestor is not Mendix Admin", auth: (t) => tokenOf(t.addToken({ role: "auditor", scopes: [WRITE_SCOPE] })) },
+  {
+    title: "a helpdesk token with the deactivation scope",
+    status: 403,
+    detail: "Requestor is not Mendix Admin",
+    auth: (t) => tokenOf(t.addToken({ role: "helpdesk", scopes: [WRITE_SCOPE] })),
+  },
+  {
+    title: "an auditor token with the deactivation scope",
+    status: 403,
+    detail: "Requestor is not Mendix Admin",
+    auth: (t) => tokenOf(t.addToken({ role: "auditor", scopes: [WRITE_SCOPE] })),
+  },
   {
     title: "an admin deactivating himself",
     status: 403,

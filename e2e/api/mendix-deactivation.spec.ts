@@ -28,7 +28,13 @@ function deactivationEvents(tenantId: string, userId: string) {
 function addTokenFor(tenantId: string, adminId: string): string {
   const issued = issueToken();
   createToken(e2eDb(), {
-    id: issued.id, tenantId, adminId, name: "second spec token", secretHash: issued.secretHash, scopes: [...SCOPES], expiresAt: null,
+    id: issued.id,
+    tenantId,
+    adminId,
+    name: "second spec token",
+    secretHash: issued.secretHash,
+    scopes: [...SCOPES],
+    expiresAt: null,
     actor: { type: "system", name: "e2e" },
   });
   return issued.token;
@@ -41,8 +47,16 @@ function addSession(tenantId: string, adminId: string): string {
   e2eDb()
     .insert(sessions)
     .values({
-      id, tenantId, adminId, tokenHash: createHash("sha256").update(randomBytes(32)).digest("base64url"), csrfToken: randomUUID(),
-      expiresAt: now + 3_600_000, revokedAt: null, lastSeenAt: now, createdAt: now, updatedAt: now,
+      id,
+      tenantId,
+      adminId,
+      tokenHash: createHash("sha256").update(randomBytes(32)).digest("base64url"),
+      csrfToken: randomUUID(),
+      expiresAt: now + 3_600_000,
+      revokedAt: null,
+      lastSeenAt: now,
+      createdAt: now,
+      updatedAt: now,
     })
     .run();
   return id;
@@ -102,7 +116,12 @@ test.describe("Mendix User Deactivation API: deactivating", () => {
     const result = await callDeactivation(request, user.id, { token: actor.token, data: DEACTIVATE });
 
     expect(result.status).toBe(204);
-    expect(userRow(user.id)).toMatchObject({ active: false, state: "inactive:deactivated", deactivatedAt: expect.any(Number), deactivatedBy: { id: actor.adminUserId } });
+    expect(userRow(user.id)).toMatchObject({
+      active: false,
+      state: "inactive:deactivated",
+      deactivatedAt: expect.any(Number),
+      deactivatedBy: { id: actor.adminUserId },
+    });
     expect(deactivationEvents(tenant.tenantId, user.id).map((event) => event.outcome)).toEqual(["deactivated"]);
     expect(userRow(other.id)).toMatchObject({ active: true, deactivatedAt: null });
   });

@@ -61,14 +61,32 @@ test.describe("Mendix User Identifiers API: bad input", () => {
   }
 });
 
-type AuthCase = { title: string; status: 401 | 403; errorCode: string; errorText: RegExp; auth: (tenant: TestTenant) => Pick<CallOptions, "token" | "authorization"> };
+type AuthCase = {
+  title: string;
+  status: 401 | 403;
+  errorCode: string;
+  errorText: RegExp;
+  auth: (tenant: TestTenant) => Pick<CallOptions, "token" | "authorization">;
+};
 
 const authCases: AuthCase[] = [
   { title: "no Authorization header", status: 401, errorCode: "UNAUTHORIZED", errorText: /No access token/, auth: () => ({ authorization: null }) },
   { title: "an empty Authorization header", status: 401, errorCode: "UNAUTHORIZED", errorText: /No access token/, auth: () => ({ authorization: "" }) },
-  { title: "a Bearer instead of an MxToken header", status: 401, errorCode: "UNAUTHORIZED", errorText: /authorization header/, auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }) },
+  {
+    title: "a Bearer instead of an MxToken header",
+    status: 401,
+    errorCode: "UNAUTHORIZED",
+    errorText: /authorization header/,
+    auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }),
+  },
   { title: "a garbled token", status: 401, errorCode: "UNAUTHORIZED", errorText: /invalid/, auth: () => ({ token: "rpat_not-a-real-token" }) },
-  { title: "a well-formed token that was never issued", status: 401, errorCode: "UNAUTHORIZED", errorText: /invalid/, auth: () => ({ token: `rpat_${randomUUID().replace(/-/g, "")}_${"A".repeat(43)}` }) },
+  {
+    title: "a well-formed token that was never issued",
+    status: 401,
+    errorCode: "UNAUTHORIZED",
+    errorText: /invalid/,
+    auth: () => ({ token: `rpat_${randomUUID().replace(/-/g, "")}_${"A".repeat(43)}` }),
+  },
   {
     title: "a token with a wrong secret",
     status: 401,
@@ -83,11 +101,21 @@ const authCases: AuthCase[] = [
     errorText: /revoked/,
     auth: (t) => {
       const issued = t.addToken();
-      e2eDb().update(personalAccessTokens).set({ revokedAt: Date.now() - 1000 }).where(eq(personalAccessTokens.id, issued.tokenId)).run();
+      e2eDb()
+        .update(personalAccessTokens)
+        .set({ revokedAt: Date.now() - 1000 })
+        .where(eq(personalAccessTokens.id, issued.tokenId))
+        .run();
       return { token: issued.token };
     },
   },
-  { title: "an expired token", status: 401, errorCode: "UNAUTHORIZED", errorText: /expired/, auth: (t) => ({ token: t.addToken({ expiresAt: Date.now() - 1000 }).token }) },
+  {
+    title: "an expired token",
+    status: 401,
+    errorCode: "UNAUTHORIZED",
+    errorText: /expired/,
+    auth: (t) => ({ token: t.addToken({ expiresAt: Date.now() - 1000 }).token }),
+  },
   {
     title: "a token whose owner was deactivated",
     status: 401,
@@ -103,7 +131,9 @@ const authCases: AuthCase[] = [
     title: "a token without the lookup scope",
     status: 403,
     errorCode: "FORBIDDEN",
-    errorText: new RegExp(`missing required scope\\(s\\): ${READ_SCOPE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, provided scope\\(s\\): users:read mx:user-deactivation:write`),
+    errorText: new RegExp(
+      `missing required scope\\(s\\): ${READ_SCOPE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, provided scope\\(s\\): users:read mx:user-deactivation:write`,
+    ),
     auth: (t) => ({ token: t.addToken({ scopes: ["users:read", "mx:user-deactivation:write"] }).token }),
   },
   {

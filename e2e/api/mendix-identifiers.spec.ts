@@ -36,7 +36,13 @@ test.describe("Mendix User Identifiers API: lookups", () => {
     for (const method of ["POST", "GET"]) {
       const result = await callIdentifiers(request, { token, method, data: addresses(a!.email, b!.email) });
       expect(result.status).toBe(200);
-      expect(result.body).toEqual({ identifiers: [{ emailAddress: a!.email, uuid: a!.id }, { emailAddress: b!.email, uuid: b!.id }], error: {} });
+      expect(result.body).toEqual({
+        identifiers: [
+          { emailAddress: a!.email, uuid: a!.id },
+          { emailAddress: b!.email, uuid: b!.id },
+        ],
+        error: {},
+      });
     }
   });
 
@@ -122,11 +128,18 @@ test.describe("Mendix User Identifiers API: lookups", () => {
     for (const method of ["POST", "GET"]) {
       const result = await callIdentifiers(request, { token, method, data: addresses(...sent) });
       expect(result.status).toBe(200);
-      const body = result.body as { identifiers: { emailAddress: string; uuid: string }[]; error: { message: string; emailAddresses: { emailAddress: string }[] } };
-      expect(body.identifiers).toEqual(sent.filter((email) => !email.startsWith("missing-")).map((emailAddress) => ({
-        emailAddress,
-        uuid: known.find((user) => user.email.toUpperCase() === emailAddress)!.id,
-      })));
+      const body = result.body as {
+        identifiers: { emailAddress: string; uuid: string }[];
+        error: { message: string; emailAddresses: { emailAddress: string }[] };
+      };
+      expect(body.identifiers).toEqual(
+        sent
+          .filter((email) => !email.startsWith("missing-"))
+          .map((emailAddress) => ({
+            emailAddress,
+            uuid: known.find((user) => user.email.toUpperCase() === emailAddress)!.id,
+          })),
+      );
       expect(body.error.message).toBe(NOT_FOUND_MESSAGE);
       expect(body.error.emailAddresses).toEqual(unknown.map((emailAddress) => ({ emailAddress })));
     }
@@ -149,7 +162,10 @@ test.describe("the contract check itself", () => {
   // official files; this shows that they would.
   const uuid = "c5f3afba-cc28-4f56-b922-1e606807bed4";
   const broken: [string, () => void][] = [
-    ["an upper-case uuid", () => identifiersValidator.validate("post", "/uuids", 200, { identifiers: [{ emailAddress: "a@b.example", uuid: uuid.toUpperCase() }], error: {} })],
+    [
+      "an upper-case uuid",
+      () => identifiersValidator.validate("post", "/uuids", 200, { identifiers: [{ emailAddress: "a@b.example", uuid: uuid.toUpperCase() }], error: {} }),
+    ],
     ["a 200 without error", () => identifiersValidator.validate("post", "/uuids", 200, { identifiers: [] })],
     ["an error without errorText", () => identifiersValidator.validate("post", "/uuids", 400, { statusCode: 400, errorCode: "INVALID_REQUEST" })],
     ["a JSON 405", () => identifiersValidator.validate("post", "/uuids", 405, "", "application/json")],
@@ -165,7 +181,13 @@ test.describe("the contract check itself", () => {
   }
 
   test("accepts the spec's own examples", () => {
-    identifiersValidator.validate("post", "/uuids", 200, { identifiers: [{ emailAddress: "jane.doe@domain.tld", uuid }], error: {} }, "application/json; charset=utf-8");
+    identifiersValidator.validate(
+      "post",
+      "/uuids",
+      200,
+      { identifiers: [{ emailAddress: "jane.doe@domain.tld", uuid }], error: {} },
+      "application/json; charset=utf-8",
+    );
     identifiersValidator.validate("post", "/uuids", 405, "", "text/plain");
     deactivationValidator.validate("patch", "/platform-users/{uuid}", 204, undefined);
     deactivationValidator.validate("patch", "/platform-users/{uuid}", 429, { message: "API rate limit exceeded" });

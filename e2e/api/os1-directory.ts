@@ -36,21 +36,64 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     category: "staff",
     createdAt: BASE_MS + 3_500,
     updatedAt: BASE_MS + 50_999,
-    properties: { department: "Finance", designation: "Analyst", teams: ["ledger"], workLocations: ["BLR"], identification: { idType: "PAN", idNum: "ABCDE1234F" } },
+    properties: {
+      department: "Finance",
+      designation: "Analyst",
+      teams: ["ledger"],
+      workLocations: ["BLR"],
+      identification: { idType: "PAN", idNum: "ABCDE1234F" },
+    },
     primaryMobile: { countryCode: "+91", number: "9876543210" },
     secondaryMobile: { countryCode: "+1", number: "5550100" },
   });
-  const bob = addDirectoryUser(tenant, { name: "Bob Brown", email: "mail.bravo@example.com", uniqueCode: "UC-Q1", createdAt: BASE_MS + 5_000, updatedAt: BASE_MS + 10_000, primaryMobile: { countryCode: "+44", number: "7700900123" } });
-  const carol = addDirectoryUser(tenant, { name: "Carol Chen", email: "mail.echo@example.com", uniqueCode: "UC-Q5", createdAt: BASE_MS + 1_000, updatedAt: BASE_MS + 40_000, active: false, deactivatedAt: BASE_MS + 6_700 });
-  const dave = addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", createdAt: BASE_MS + 4_000, updatedAt: BASE_MS + 20_000 });
-  const erin = addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", createdAt: BASE_MS + 2_000, updatedAt: BASE_MS + 30_000 });
+  const bob = addDirectoryUser(tenant, {
+    name: "Bob Brown",
+    email: "mail.bravo@example.com",
+    uniqueCode: "UC-Q1",
+    createdAt: BASE_MS + 5_000,
+    updatedAt: BASE_MS + 10_000,
+    primaryMobile: { countryCode: "+44", number: "7700900123" },
+  });
+  const carol = addDirectoryUser(tenant, {
+    name: "Carol Chen",
+    email: "mail.echo@example.com",
+    uniqueCode: "UC-Q5",
+    createdAt: BASE_MS + 1_000,
+    updatedAt: BASE_MS + 40_000,
+    active: false,
+    deactivatedAt: BASE_MS + 6_700,
+  });
+  const dave = addDirectoryUser(tenant, {
+    name: "Dave Dunn",
+    email: "mail.alpha@example.com",
+    uniqueCode: "UC-Q4",
+    createdAt: BASE_MS + 4_000,
+    updatedAt: BASE_MS + 20_000,
+  });
+  const erin = addDirectoryUser(tenant, {
+    name: "Erin Evans",
+    email: "mail.charlie@example.com",
+    uniqueCode: "ZZ-KEY-Q2",
+    createdAt: BASE_MS + 2_000,
+    updatedAt: BASE_MS + 30_000,
+  });
   // Bob has a second identity, so identitiesCount differs between users.
   const now = Date.now();
   e2eDb()
     .insert(identities)
     .values({
-      id: randomUUID(), tenantId: tenant.tenantId, userId: bob.id, identityProviderId: tenant.providerId, externalId: `second-${bob.id}`,
-      externalUsername: null, externalEmail: null, externalDisplayName: null, linkedBy: "manual", lastSyncedAt: null, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      tenantId: tenant.tenantId,
+      userId: bob.id,
+      identityProviderId: tenant.providerId,
+      externalId: `second-${bob.id}`,
+      externalUsername: null,
+      externalEmail: null,
+      externalDisplayName: null,
+      linkedBy: "manual",
+      lastSyncedAt: null,
+      createdAt: now,
+      updatedAt: now,
     })
     .run();
   return {
@@ -77,7 +120,13 @@ const NOT_IN_OS1_USER = new Set(["tenantId", "emailNormalized", "nameFolded", "u
  */
 export function os1View(user: User, includeProperties = true) {
   const shown = Object.fromEntries(Object.entries(user).filter(([column]) => !NOT_IN_OS1_USER.has(column)));
-  return { ...shown, id: osId(user), ...(includeProperties && { properties: user.properties }), createdAt: seconds(user.createdAt), updatedAt: seconds(user.updatedAt) };
+  return {
+    ...shown,
+    id: osId(user),
+    ...(includeProperties && { properties: user.properties }),
+    createdAt: seconds(user.createdAt),
+    updatedAt: seconds(user.updatedAt),
+  };
 }
 
 export const osId = (user: User) => `user:${user.id}`;

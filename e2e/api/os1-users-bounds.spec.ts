@@ -85,9 +85,17 @@ test("a query with up to 10,000 matches: the exact total, pages in order", async
 });
 
 test("names with capitals outside ASCII are found by any case of them", async ({ request }) => {
-  for (const [query, name] of [["émile", "ÉMILE Zoë"], ["ZOË", "ÉMILE Zoë"], ["STRAUSS", "Johann Strauß"], ["strauß", "Johann Strauß"]] as const) {
+  for (const [query, name] of [
+    ["émile", "ÉMILE Zoë"],
+    ["ZOË", "ÉMILE Zoë"],
+    ["STRAUSS", "Johann Strauß"],
+    ["strauß", "Johann Strauß"],
+  ] as const) {
     const data = await list(request, `?query=${encodeURIComponent(query)}&select=name`);
-    expect(data.users.map((u) => u.name), query).toEqual([name]);
+    expect(
+      data.users.map((u) => u.name),
+      query,
+    ).toEqual([name]);
     expect(data.meta.totalElements).toBe(1);
   }
   expect(foldText("STRAUSS")).toBe(foldText("strauß"));

@@ -44,7 +44,10 @@ test.describe("OS1 GetUserEmail", () => {
     const list = [`user:${dir.alice.id}`, `users:${dir.bob.id}`, "ref:ZZ-KEY-Q2", dir.carol.id, "ref:UCODE-A"].join(",");
     for (const query of [`ids=${list}`, `ids=${encodeURIComponent(list)}`]) {
       const data = await emails(request, query);
-      expect(data.users.map((u) => u.userId), query).toEqual([osId(dir.alice), osId(dir.bob), osId(dir.erin), osId(dir.carol)]);
+      expect(
+        data.users.map((u) => u.userId),
+        query,
+      ).toEqual([osId(dir.alice), osId(dir.bob), osId(dir.erin), osId(dir.carol)]);
       expect(data.meta.totalElements).toBe(4);
     }
   });
@@ -76,7 +79,12 @@ test.describe("OS1 GetUserMobile", () => {
     expect(data).toEqual({
       meta: { totalElements: 3 },
       users: [
-        { userId: osId(dir.alice), primaryMobile: { countryCode: "+91", number: "9876543210" }, secondaryMobile: { countryCode: "+1", number: "5550100" }, uniqueCode: "UC-Q3" },
+        {
+          userId: osId(dir.alice),
+          primaryMobile: { countryCode: "+91", number: "9876543210" },
+          secondaryMobile: { countryCode: "+1", number: "5550100" },
+          uniqueCode: "UC-Q3",
+        },
         { userId: osId(dir.bob), primaryMobile: { countryCode: "+44", number: "7700900123" }, secondaryMobile: null, uniqueCode: "UC-Q1" },
         { userId: osId(dir.dave), primaryMobile: null, secondaryMobile: null, uniqueCode: "UC-Q4" },
       ],

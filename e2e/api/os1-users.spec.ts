@@ -42,7 +42,13 @@ test.describe("OS1 GetUser", () => {
       createdAt: 1_700_000_003,
       updatedAt: 1_700_000_050,
       createdBy: { id: expect.any(String), name: "Spec Creator" },
-      properties: { department: "Finance", designation: "Analyst", teams: ["ledger"], workLocations: ["BLR"], identification: { idType: "PAN", idNum: "ABCDE1234F" } },
+      properties: {
+        department: "Finance",
+        designation: "Analyst",
+        teams: ["ledger"],
+        workLocations: ["BLR"],
+        identification: { idType: "PAN", idNum: "ABCDE1234F" },
+      },
     });
     expect(echo).toEqual({ uri: `/api/v1/users/${dir.alice.id}`, requestId, queryString: "", body: null, method: "GET" });
     expect(response.headers()["x-coreos-request-id"]).toBe(requestId);
@@ -68,11 +74,15 @@ test.describe("OS1 GetUser", () => {
   });
 
   test("includeProperties=false leaves properties out; true keeps them", async ({ request }) => {
-    const without = await expectOs1Ok<Record<string, unknown>>(await request.get(`/api/v1/users/${dir.alice.id}?includeProperties=false`, { headers: dir.headers() }));
+    const without = await expectOs1Ok<Record<string, unknown>>(
+      await request.get(`/api/v1/users/${dir.alice.id}?includeProperties=false`, { headers: dir.headers() }),
+    );
     expect(without.data).toEqual(os1View(dir.alice, false));
     expect(without.data).not.toHaveProperty("properties");
     expect(without.request.queryString).toBe("includeProperties=false");
-    const withProps = await expectOs1Ok<Record<string, unknown>>(await request.get(`/api/v1/users/${dir.alice.id}?includeProperties=true`, { headers: dir.headers() }));
+    const withProps = await expectOs1Ok<Record<string, unknown>>(
+      await request.get(`/api/v1/users/${dir.alice.id}?includeProperties=true`, { headers: dir.headers() }),
+    );
     expect(withProps.data).toHaveProperty("properties.department", "Finance");
   });
 
@@ -200,7 +210,9 @@ test.describe("OS1 ListUsers", () => {
     expect(info[osId(dir.carol)]).toEqual({ active: false, deactivatedAt: 1_700_000_006, identitiesCount: 1 });
     expect(info[`user:${dir.admin.adminUserId}`]).toEqual({ active: true, deactivatedAt: null, identitiesCount: 0 });
     const projected = await list(request, "?additionalInfo=true&select=name&query=carol");
-    expect(projected.data.users).toEqual([{ id: osId(dir.carol), name: "Carol Chen", additionalInfo: { active: false, deactivatedAt: 1_700_000_006, identitiesCount: 1 } }]);
+    expect(projected.data.users).toEqual([
+      { id: osId(dir.carol), name: "Carol Chen", additionalInfo: { active: false, deactivatedAt: 1_700_000_006, identitiesCount: 1 } },
+    ]);
     for (const user of (await list(request, "?additionalInfo=false")).data.users) expect(user).not.toHaveProperty("additionalInfo");
   });
 

@@ -53,7 +53,10 @@ const BODIES: Record<string, Record<string, unknown>> = {
 
 // The families, in an order that touches the limiter first from one bundle and then from the other,
 // whichever bundle serves which family (the first round served the leaver API through Next.js).
-for (const order of [["os1", "leaver", "console"], ["console", "leaver", "os1"]] as const) {
+for (const order of [
+  ["os1", "leaver", "console"],
+  ["console", "leaver", "os1"],
+] as const) {
   test(`${order.join(", then ")}: 429 with Retry-After on every family, never 500`, async () => {
     await server?.stop();
     server = await startServer(database.dbFile, { RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: "600" });
@@ -64,7 +67,10 @@ for (const order of [["os1", "leaver", "console"], ["console", "leaver", "os1"]]
       const answers = await statuses(LIMIT + 2, run[family]);
       const allowed = family === "console" ? 200 : 401;
       const spent = family !== "console" && addressSpent;
-      expect(answers.map((a) => a.status), family).toEqual(spent ? Array(LIMIT + 2).fill(429) : [...Array(LIMIT).fill(allowed), 429, 429]);
+      expect(
+        answers.map((a) => a.status),
+        family,
+      ).toEqual(spent ? Array(LIMIT + 2).fill(429) : [...Array(LIMIT).fill(allowed), 429, 429]);
       if (family !== "console") addressSpent = true;
       expect(Number(answers.at(-1)!.retryAfter), family).toBeGreaterThan(0);
       expect(JSON.parse(answers.at(-1)!.body) as Record<string, unknown>, family).toMatchObject(BODIES[family]!);

@@ -44,7 +44,11 @@ test.describe("Mendix User Identifiers API", () => {
     test(`${method} lookup of B's emails: every one under not-found, A's own found`, async ({ request }) => {
       const bEmails = [...b.named.map((u) => u.email), b.admin.adminEmail, b.alice.email.toLowerCase()];
       const addresses = [a.user.email, ...bEmails].map((emailAddress) => ({ emailAddress }));
-      const response = await request.fetch("/api/user-identifiers/v1/uuids", { method, headers: mendixHeaders(a.admin.token), data: { emailAddresses: addresses } });
+      const response = await request.fetch("/api/user-identifiers/v1/uuids", {
+        method,
+        headers: mendixHeaders(a.admin.token),
+        data: { emailAddresses: addresses },
+      });
       expect(response.status(), await response.text()).toBe(200);
       const body = await response.json();
       expect(body.identifiers).toEqual([{ emailAddress: a.user.email, uuid: a.user.id }]);
@@ -76,7 +80,11 @@ test.describe("Mendix User Deactivation API", () => {
 test.describe("JITSudo identities", () => {
   test("GET B's user with A's tenant header: 404 not_found", async ({ request }) => {
     for (const user of [b.alice, b.bob, b.carol]) {
-      const body = await expectJitsudoError(await request.get(identitiesPath(user.id), { headers: jitsudoHeaders(a.admin.token, a.tenant.tenantId) }), 404, "not_found");
+      const body = await expectJitsudoError(
+        await request.get(identitiesPath(user.id), { headers: jitsudoHeaders(a.admin.token, a.tenant.tenantId) }),
+        404,
+        "not_found",
+      );
       expect(JSON.stringify(body)).not.toContain("Test OIDC");
     }
   });
@@ -85,7 +93,10 @@ test.describe("JITSudo identities", () => {
     const headers = jitsudoHeaders(a.admin.token, b.tenant.tenantId);
     for (const userId of [b.alice.id, a.user.id]) {
       await expectJitsudoError(await request.get(identitiesPath(userId), { headers }), 403, "tenant_mismatch");
-      const post = await request.post(identitiesPath(userId), { headers, data: { identity_provider_id: b.tenant.providerId, external_id: `evil-${randomUUID()}` } });
+      const post = await request.post(identitiesPath(userId), {
+        headers,
+        data: { identity_provider_id: b.tenant.providerId, external_id: `evil-${randomUUID()}` },
+      });
       await expectJitsudoError(post, 403, "tenant_mismatch");
     }
   });
@@ -93,7 +104,10 @@ test.describe("JITSudo identities", () => {
   test("POST on B's user, with A's or B's provider: 404 not_found, nothing linked", async ({ request }) => {
     const headers = jitsudoHeaders(a.admin.token, a.tenant.tenantId);
     for (const providerId of [a.tenant.providerId, b.tenant.providerId]) {
-      const response = await request.post(identitiesPath(b.alice.id), { headers, data: { identity_provider_id: providerId, external_id: `evil-${randomUUID()}` } });
+      const response = await request.post(identitiesPath(b.alice.id), {
+        headers,
+        data: { identity_provider_id: providerId, external_id: `evil-${randomUUID()}` },
+      });
       await expectJitsudoError(response, 404, "not_found");
     }
   });
@@ -118,7 +132,16 @@ test.describe("OS1 User API", () => {
   });
 
   test("ListUsers: never lists B's users, whatever the query, paging or sort", async ({ request }) => {
-    const queries = ["", "?size=100", "?size=100&sortBy=asc&sortKey=name", "?query=example.com", "?query=mail.delta", "?query=UC-Q", "?query=iso-b", "?additionalInfo=true&size=100"];
+    const queries = [
+      "",
+      "?size=100",
+      "?size=100&sortBy=asc&sortKey=name",
+      "?query=example.com",
+      "?query=mail.delta",
+      "?query=UC-Q",
+      "?query=iso-b",
+      "?additionalInfo=true&size=100",
+    ];
     const bIds = new Set([...b.named.map((u) => `user:${u.id}`), `user:${b.admin.adminUserId}`]);
     for (const query of queries) {
       const response = await request.get(`/api/v1/users${query}`, { headers: aHeaders() });
@@ -152,6 +175,9 @@ test("B's own token still sees B's data afterwards (the checks above are not vac
   const ok = async (response: APIResponse) => expect(response.status(), await response.text()).toBe(200);
   await ok(await request.get(`/api/v1/users/${b.alice.id}`, { headers: b.headers() }));
   await ok(await request.get(identitiesPath(b.alice.id), { headers: jitsudoHeaders(b.admin.token, b.tenant.tenantId) }));
-  const lookup = await request.post("/api/user-identifiers/v1/uuids", { headers: mendixHeaders(b.admin.token), data: { emailAddresses: [{ emailAddress: b.alice.email }] } });
+  const lookup = await request.post("/api/user-identifiers/v1/uuids", {
+    headers: mendixHeaders(b.admin.token),
+    data: { emailAddresses: [{ emailAddress: b.alice.email }] },
+  });
   expect((await lookup.json()).identifiers).toEqual([{ emailAddress: b.alice.email, uuid: b.alice.id }]);
 });

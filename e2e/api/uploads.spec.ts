@@ -12,7 +12,12 @@ const TOTAL = 60 * 1024 * 1024;
 const BOUNDARY = "roster-upload-boundary";
 
 /** Sends a chunked body of `total` bytes as slowly as the server reads it; resolves with the answer and how much had been sent by then. */
-function sendChunked(url: string, headers: Record<string, string>, head: string, total: number): Promise<{ status: number; body: string; sentAtAnswer: number }> {
+function sendChunked(
+  url: string,
+  headers: Record<string, string>,
+  head: string,
+  total: number,
+): Promise<{ status: number; body: string; sentAtAnswer: number }> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: "POST", headers: { ...headers, "transfer-encoding": "chunked" } });
     let sent = 0;
@@ -47,7 +52,12 @@ const multipartHead = `--${BOUNDARY}\r\ncontent-disposition: form-data; name="fi
 test("the API refuses a chunked 60 MB multipart upload as soon as it passes 20 MB", async ({ baseURL }) => {
   const tenant = createTestTenant("uploads");
   const { token } = tenant.addToken();
-  const answer = await sendChunked(`${baseURL}/v1/leaver-jobs/previews`, { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": `multipart/form-data; boundary=${BOUNDARY}` }, multipartHead, TOTAL);
+  const answer = await sendChunked(
+    `${baseURL}/v1/leaver-jobs/previews`,
+    { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+    multipartHead,
+    TOTAL,
+  );
   expect(answer.status).toBe(400);
   expect(JSON.parse(answer.body)).toMatchObject({ code: "invalid_input", message: "The file is larger than the limit of 20 MB" });
   expect(answer.sentAtAnswer).toBeLessThan(TOTAL / 2);
@@ -57,7 +67,12 @@ test("the API refuses a chunked 60 MB multipart upload as soon as it passes 20 M
 test("the API refuses a chunked 60 MB CSV body as soon as it passes 20 MB", async ({ baseURL }) => {
   const tenant = createTestTenant("uploads");
   const { token } = tenant.addToken();
-  const answer = await sendChunked(`${baseURL}/v1/leaver-jobs/previews`, { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": "text/csv" }, "email\n", TOTAL);
+  const answer = await sendChunked(
+    `${baseURL}/v1/leaver-jobs/previews`,
+    { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": "text/csv" },
+    "email\n",
+    TOTAL,
+  );
   expect(answer.status).toBe(400);
   expect(JSON.parse(answer.body)).toMatchObject({ code: "invalid_input", message: "The file is larger than the limit of 20 MB" });
   expect(answer.sentAtAnswer).toBeLessThan(TOTAL / 2);
@@ -68,8 +83,17 @@ test("the console refuses a chunked 60 MB multipart upload as soon as it passes 
   const admin = await createConsoleAdmin(tenant, "admin");
   const session = await signInContext(context, baseURL!, admin);
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const answer = await sendChunked(`${baseURL}/api/console/leaver-jobs/previews`, { cookie, "x-csrf-token": session.csrfToken, "content-type": `multipart/form-data; boundary=${BOUNDARY}` }, multipartHead, TOTAL);
+  const answer = await sendChunked(
+    `${baseURL}/api/console/leaver-jobs/previews`,
+    { cookie, "x-csrf-token": session.csrfToken, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+    multipartHead,
+    TOTAL,
+  );
   expect(answer.status).toBe(400);
-  expect(JSON.parse(answer.body)).toMatchObject({ code: "invalid_input", detail: "The file is larger than the limit of 20 MB", errors: { file: "The file is larger than the limit of 20 MB" } });
+  expect(JSON.parse(answer.body)).toMatchObject({
+    code: "invalid_input",
+    detail: "The file is larger than the limit of 20 MB",
+    errors: { file: "The file is larger than the limit of 20 MB" },
+  });
   expect(answer.sentAtAnswer).toBeLessThan(TOTAL / 2);
 });

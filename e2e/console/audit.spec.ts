@@ -22,27 +22,85 @@ function seedEvents(): Seeded {
   const tokenId = randomUUID();
   const base = { tenantId: tenant.tenantId, targetType: "user", outcome: "success", requestId: null, details: null } as const;
   const rows = [
-    { ...base, createdAt: at("2024-06-01T12:00:00Z"), actorType: "admin", actorId: "admin-alice", actorName: "Alice Admin", action: "user.deactivate", targetId: jane.id, outcome: "deactivated", details: { email: jane.email } },
-    { ...base, createdAt: at("2024-06-01T12:10:00Z"), actorType: "token", actorId: "tok-bob", actorName: "Bob Script", action: "user.reactivate", targetId: jane.id, outcome: "reactivated" },
-    { ...base, createdAt: at("2024-06-01T12:20:30Z"), actorType: "admin", actorId: "admin-alice", actorName: "Alice Admin", action: "token.created", targetType: "token", targetId: tokenId, details: { name: "CI", scopes: ["users:read"] } },
+    {
+      ...base,
+      createdAt: at("2024-06-01T12:00:00Z"),
+      actorType: "admin",
+      actorId: "admin-alice",
+      actorName: "Alice Admin",
+      action: "user.deactivate",
+      targetId: jane.id,
+      outcome: "deactivated",
+      details: { email: jane.email },
+    },
+    {
+      ...base,
+      createdAt: at("2024-06-01T12:10:00Z"),
+      actorType: "token",
+      actorId: "tok-bob",
+      actorName: "Bob Script",
+      action: "user.reactivate",
+      targetId: jane.id,
+      outcome: "reactivated",
+    },
+    {
+      ...base,
+      createdAt: at("2024-06-01T12:20:30Z"),
+      actorType: "admin",
+      actorId: "admin-alice",
+      actorName: "Alice Admin",
+      action: "token.created",
+      targetType: "token",
+      targetId: tokenId,
+      details: { name: "CI", scopes: ["users:read"] },
+    },
     // Hostile values, as a CSV opened in a spreadsheet would run them.
-    { ...base, createdAt: at("2024-06-01T13:00:00Z"), actorType: "system", actorId: null, actorName: "=cmd|' /C calc'!A0", action: "identity.link", targetType: "identity", targetId: "ident-9", requestId: "@SUM(1+1)", details: { note: "-2+3" } },
+    {
+      ...base,
+      createdAt: at("2024-06-01T13:00:00Z"),
+      actorType: "system",
+      actorId: null,
+      actorName: "=cmd|' /C calc'!A0",
+      action: "identity.link",
+      targetType: "identity",
+      targetId: "ident-9",
+      requestId: "@SUM(1+1)",
+      details: { note: "-2+3" },
+    },
   ] as const;
   const db = e2eDb();
-  db.insert(auditEvents).values(rows.map((row) => ({ id: randomUUID(), ...row }))).run();
+  db.insert(auditEvents)
+    .values(rows.map((row) => ({ id: randomUUID(), ...row })))
+    .run();
   // Filler for pagination: 60 batch events, one a minute on June 2nd.
   db.insert(auditEvents)
     .values(
       Array.from({ length: 60 }, (_, i) => ({
-        ...base, id: randomUUID(), createdAt: at("2024-06-02T08:00:00Z") + i * 60_000, actorType: "system" as const, actorId: null, actorName: "Batch Bot",
-        action: "job.row", targetId: `row-${String(i).padStart(2, "0")}`,
+        ...base,
+        id: randomUUID(),
+        createdAt: at("2024-06-02T08:00:00Z") + i * 60_000,
+        actorType: "system" as const,
+        actorId: null,
+        actorName: "Batch Bot",
+        action: "job.row",
+        targetId: `row-${String(i).padStart(2, "0")}`,
       })),
     )
     .run();
   // Same actor name in another tenant: must never show up.
   const other = createTestTenant("audit-other");
   db.insert(auditEvents)
-    .values({ ...base, id: randomUUID(), tenantId: other.tenantId, createdAt: at("2024-06-01T12:05:00Z"), actorType: "admin", actorId: "admin-alice", actorName: "Alice Admin", action: "user.deactivate", targetId: jane.id })
+    .values({
+      ...base,
+      id: randomUUID(),
+      tenantId: other.tenantId,
+      createdAt: at("2024-06-01T12:05:00Z"),
+      actorType: "admin",
+      actorId: "admin-alice",
+      actorName: "Alice Admin",
+      action: "user.deactivate",
+      targetId: jane.id,
+    })
     .run();
   return { tenant, jane, tokenId };
 }
@@ -149,8 +207,18 @@ test.describe("console audit log", () => {
     expect(all.body.data).toMatchObject({ total: 4, page: 1, size: 50 });
     expect(all.body.data.events.map((e: { action: string }) => e.action)).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     expect(all.body.data.events[3]).toEqual({
-      id: expect.any(String), at: "2024-06-01T12:00:00.000Z", actorType: "admin", actorName: "Alice Admin", actorId: "admin-alice", action: "user.deactivate",
-      targetType: "user", targetId: jane.id, targetLabel: jane.email, outcome: "deactivated", requestId: null, details: { email: jane.email },
+      id: expect.any(String),
+      at: "2024-06-01T12:00:00.000Z",
+      actorType: "admin",
+      actorName: "Alice Admin",
+      actorId: "admin-alice",
+      action: "user.deactivate",
+      targetType: "user",
+      targetId: jane.id,
+      targetLabel: jane.email,
+      outcome: "deactivated",
+      requestId: null,
+      details: { email: jane.email },
     });
     expect((await get("actor=ADMIN-ALICE")).body.data.total).toBe(2); // matches the actor id too
     expect((await get(`target=${jane.id}`)).body.data.total).toBe(2);
@@ -206,13 +274,37 @@ test.describe("console audit log", () => {
     expect(download.suggestedFilename()).toMatch(/^roster-audit-\d{8}T\d{6}Z\.csv$/);
     const csv = fs.readFileSync((await download.path())!, "utf8");
     const [header, ...records] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
-    expect(header).toEqual(["time", "actor_type", "actor_name", "actor_id", "action", "target_type", "target_id", "target", "outcome", "request_id", "details"]);
+    expect(header).toEqual([
+      "time",
+      "actor_type",
+      "actor_name",
+      "actor_id",
+      "action",
+      "target_type",
+      "target_id",
+      "target",
+      "outcome",
+      "request_id",
+      "details",
+    ]);
     expect(records.map((r) => r[4])).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     const hostile = records[0]!;
     expect(hostile[2]).toBe("'=cmd|' /C calc'!A0");
     expect(hostile[9]).toBe("'@SUM(1+1)");
     expect(hostile[10]).toBe('{"note":"-2+3"}');
-    expect(records[3]).toEqual(["2024-06-01T12:00:00.000Z", "admin", "Alice Admin", "admin-alice", "user.deactivate", "user", jane.id, jane.email, "deactivated", "", `{"email":"${jane.email}"}`]);
+    expect(records[3]).toEqual([
+      "2024-06-01T12:00:00.000Z",
+      "admin",
+      "Alice Admin",
+      "admin-alice",
+      "user.deactivate",
+      "user",
+      jane.id,
+      jane.email,
+      "deactivated",
+      "",
+      `{"email":"${jane.email}"}`,
+    ]);
     expect(csv).not.toMatch(/^=|\r\n=/);
 
     // Headers of the download itself.

@@ -108,7 +108,12 @@ test.describe("console leavers", () => {
       const response = await route.fetch();
       const body = (await response.json()) as { data: Record<string, unknown> };
       if (holdRunning) {
-        body.data = { ...body.data, status: "running", processed_rows: 10, progress: { processed: 10, total: 27, percent: 37, rate_per_second: 20, eta_seconds: 1 } };
+        body.data = {
+          ...body.data,
+          status: "running",
+          processed_rows: 10,
+          progress: { processed: 10, total: 27, percent: 37, rate_per_second: 20, eta_seconds: 1 },
+        };
       }
       await route.fulfill({ response, json: body });
     });
@@ -200,7 +205,10 @@ test.describe("console leavers", () => {
       expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
     }
 
-    for (const viewport of [{ width: 1280, height: 800 }, { width: 800, height: 1000 }]) {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 800, height: 1000 },
+    ]) {
       await page.setViewportSize(viewport);
       await page.goto("/leavers");
       await page.getByLabel("Leaver CSV file").setInputFiles({ name: "leavers.csv", mimeType: "text/csv", buffer: csv });

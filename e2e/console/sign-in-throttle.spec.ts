@@ -19,14 +19,28 @@ function postSignIn(baseURL: string, localAddress: string, email: string, passwo
   const payload = JSON.stringify({ email, password });
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", localAddress, agent: false, headers: { ...extraHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        localAddress,
+        agent: false,
+        headers: { ...extraHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
-          const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => !VARYING_HEADERS.has(name)).map(([name, value]) => [name, String(value)]));
+          const headers = Object.fromEntries(
+            Object.entries(res.headers)
+              .filter(([name]) => !VARYING_HEADERS.has(name))
+              .map(([name, value]) => [name, String(value)]),
+          );
           // Every answer names its own request (problem+json `instance`): unique per request, whatever the email.
-          const body = Buffer.concat(chunks).toString("utf8").replace(/"instance":"urn:uuid:[0-9a-f-]{36}"/, '"instance":"urn:uuid:<request>"');
+          const body = Buffer.concat(chunks)
+            .toString("utf8")
+            .replace(/"instance":"urn:uuid:[0-9a-f-]{36}"/, '"instance":"urn:uuid:<request>"');
           resolve({ status: res.statusCode ?? 0, body, headers });
         });
       },

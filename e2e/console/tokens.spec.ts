@@ -87,11 +87,18 @@ test.describe("console tokens", () => {
       await page.reload();
       await expect(page.getByRole("row", { name: /HR sync/ }).getByTestId("last-used")).toHaveText(/just now|minute ago/, { timeout: 1_000 });
     }).toPass({ timeout: 20_000, intervals: [1_000, 2_000] });
-    const lastUsed = page.getByRole("row", { name: /HR sync/ }).getByTestId("last-used").locator("time");
+    const lastUsed = page
+      .getByRole("row", { name: /HR sync/ })
+      .getByTestId("last-used")
+      .locator("time");
     await lastUsed.hover();
     await expect(page.getByRole("tooltip")).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
 
-    const created = e2eDb().select().from(auditEvents).where(and(eq(auditEvents.targetId, token.id), eq(auditEvents.action, "token.created"))).get();
+    const created = e2eDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetId, token.id), eq(auditEvents.action, "token.created")))
+      .get();
     expect(created).toMatchObject({ tenantId: tenant.tenantId, actorType: "admin", actorId: admin.adminId, actorName: "Tara Tokens", outcome: "success" });
   });
 
@@ -128,7 +135,11 @@ test.describe("console tokens", () => {
     const refused = await request.get("/api/v1/users?size=1", { headers: os1Headers(created.token, tenant.tenantId) });
     expect(refused.status()).toBe(401);
     expect((await refused.json()).error.description).toMatch(/revoked/);
-    const revokedEvent = e2eDb().select().from(auditEvents).where(and(eq(auditEvents.targetId, created.id), eq(auditEvents.action, "token.revoked"))).get();
+    const revokedEvent = e2eDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetId, created.id), eq(auditEvents.action, "token.revoked")))
+      .get();
     expect(revokedEvent).toMatchObject({ actorType: "admin", actorId: admin.adminId, outcome: "success" });
   });
 
@@ -169,7 +180,11 @@ test.describe("console tokens", () => {
     await expect(page.getByRole("checkbox", { name: /Link identities/ })).toHaveCount(0);
     await expect(page.getByText("Your role (helpdesk) cannot grant")).toBeVisible();
 
-    const refused = await createViaApi(page.request, session.csrfToken, { name: "sneaky", scopes: ["users:read", "mx:user-deactivation:write"], expiresIn: "30d" });
+    const refused = await createViaApi(page.request, session.csrfToken, {
+      name: "sneaky",
+      scopes: ["users:read", "mx:user-deactivation:write"],
+      expiresIn: "30d",
+    });
     expect(refused.status()).toBe(400);
     const body = await refused.json();
     expect(body).toMatchObject({ code: "invalid_input" });
@@ -199,7 +214,10 @@ test.describe("console tokens", () => {
       expect(body.code, label).toBe("invalid_input");
       expect(Object.keys(body.errors ?? {}), label).toContain(field);
     }
-    const notJson = await page.request.post("/api/console/tokens", { headers: { "x-csrf-token": session.csrfToken, "content-type": "application/json" }, data: "{nope" });
+    const notJson = await page.request.post("/api/console/tokens", {
+      headers: { "x-csrf-token": session.csrfToken, "content-type": "application/json" },
+      data: "{nope",
+    });
     expect(notJson.status()).toBe(400);
   });
 });

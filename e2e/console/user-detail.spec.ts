@@ -24,13 +24,26 @@ function addPerson(
   const now = Date.now();
   const email = `person-${randomUUID().slice(0, 8)}@${tenant.tenantName}.example`;
   const user = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email, name: options.name ?? "Priya Patel" }), properties: options.properties });
-  db.insert(userMobiles).values({ tenantId: tenant.tenantId, userId: user.id, kind: "primary", countryCode: "+44", number: "7700900123", createdAt: now, updatedAt: now }).run();
+  db.insert(userMobiles)
+    .values({ tenantId: tenant.tenantId, userId: user.id, kind: "primary", countryCode: "+44", number: "7700900123", createdAt: now, updatedAt: now })
+    .run();
   if (options.secondaryMobile) {
-    db.insert(userMobiles).values({ tenantId: tenant.tenantId, userId: user.id, kind: "secondary", countryCode: "+31", number: "612345678", createdAt: now, updatedAt: now }).run();
+    db.insert(userMobiles)
+      .values({ tenantId: tenant.tenantId, userId: user.id, kind: "secondary", countryCode: "+31", number: "612345678", createdAt: now, updatedAt: now })
+      .run();
   }
   for (const [i, other] of (options.otherEmails ?? []).entries()) {
     db.insert(userEmails)
-      .values({ id: randomUUID(), tenantId: tenant.tenantId, userId: user.id, email: other.email, emailNormalized: other.email.toLowerCase(), label: other.label, createdAt: now + i, updatedAt: now + i })
+      .values({
+        id: randomUUID(),
+        tenantId: tenant.tenantId,
+        userId: user.id,
+        email: other.email,
+        emailNormalized: other.email.toLowerCase(),
+        label: other.label,
+        createdAt: now + i,
+        updatedAt: now + i,
+      })
       .run();
   }
   return { id: user.id, email: user.email, name: user.name };
@@ -45,14 +58,28 @@ function addProvider(tenant: TestTenant, name: string, type: "oidc" | "saml" | "
 
 // Identities are listed oldest first: each one added is a millisecond younger than the last.
 let identitySequence = 0;
-function addIdentity(tenant: TestTenant, userId: string, providerId: string, identity: { externalId: string; linkedBy: LinkedBy; lastSyncedAt: number | null; username?: string; email?: string; displayName?: string }) {
+function addIdentity(
+  tenant: TestTenant,
+  userId: string,
+  providerId: string,
+  identity: { externalId: string; linkedBy: LinkedBy; lastSyncedAt: number | null; username?: string; email?: string; displayName?: string },
+) {
   const now = Date.now() + identitySequence++;
   e2eDb()
     .insert(identities)
     .values({
-      id: randomUUID(), tenantId: tenant.tenantId, userId, identityProviderId: providerId, externalId: identity.externalId,
-      externalUsername: identity.username ?? null, externalEmail: identity.email ?? null, externalDisplayName: identity.displayName ?? null,
-      linkedBy: identity.linkedBy, lastSyncedAt: identity.lastSyncedAt, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      tenantId: tenant.tenantId,
+      userId,
+      identityProviderId: providerId,
+      externalId: identity.externalId,
+      externalUsername: identity.username ?? null,
+      externalEmail: identity.email ?? null,
+      externalDisplayName: identity.displayName ?? null,
+      linkedBy: identity.linkedBy,
+      lastSyncedAt: identity.lastSyncedAt,
+      createdAt: now,
+      updatedAt: now,
     })
     .run();
 }
@@ -108,7 +135,14 @@ test.describe("user page", () => {
     });
     const saml = addProvider(tenant, "Corp SAML", "saml");
     const scim = addProvider(tenant, "Workday SCIM", "scim");
-    addIdentity(tenant, person.id, tenant.providerId, { externalId: "oidc|priya", linkedBy: "auto", lastSyncedAt: Date.now() - 3 * HOUR + 5 * 60_000, username: "priya", email: person.email, displayName: "Priya P." });
+    addIdentity(tenant, person.id, tenant.providerId, {
+      externalId: "oidc|priya",
+      linkedBy: "auto",
+      lastSyncedAt: Date.now() - 3 * HOUR + 5 * 60_000,
+      username: "priya",
+      email: person.email,
+      displayName: "Priya P.",
+    });
     addIdentity(tenant, person.id, saml, { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
     addIdentity(tenant, person.id, scim, { externalId: "scim-0042", linkedBy: "scim", lastSyncedAt: Date.now() - 2 * 24 * HOUR, username: "ppatel" });
     const sparse = addPerson(tenant, { name: "Sam Sparse" });
@@ -193,7 +227,9 @@ test.describe("user page", () => {
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("alertdialog", { name: `Deactivate ${leaverName}?` });
     await expect(dialog).toBeVisible();
-    await expect(dialog).toContainText(`This will sign ${leaverName} out of Roster: their 1 personal access token and 1 console session are revoked; they can't sign in until reactivated.`);
+    await expect(dialog).toContainText(
+      `This will sign ${leaverName} out of Roster: their 1 personal access token and 1 console session are revoked; they can't sign in until reactivated.`,
+    );
     const confirm = dialog.getByRole("button", { name: "Deactivate" });
     const input = dialog.getByLabel(`Type ${leaver.adminEmail} to confirm`);
     await expect(input).toBeFocused();
@@ -233,9 +269,16 @@ test.describe("user page", () => {
     const { csrfToken } = await signIn(page, baseURL, tenant);
     await page.goto(`/users/${person.id}`);
 
-    const wrong = await page.request.post(`/api/console/users/${person.id}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: { confirmEmail: "nobody@example.test" } });
+    const wrong = await page.request.post(`/api/console/users/${person.id}/deactivate`, {
+      headers: { "x-csrf-token": csrfToken },
+      data: { confirmEmail: "nobody@example.test" },
+    });
     expect(wrong.status()).toBe(400);
-    expect(await wrong.json()).toMatchObject({ code: "invalid_input", detail: expect.stringContaining("does not match"), errors: { confirmEmail: expect.any(String) } });
+    expect(await wrong.json()).toMatchObject({
+      code: "invalid_input",
+      detail: expect.stringContaining("does not match"),
+      errors: { confirmEmail: expect.any(String) },
+    });
     const missing = await page.request.post(`/api/console/users/${person.id}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: {} });
     expect(missing.status()).toBe(400);
     const noCsrf = await page.request.post(`/api/console/users/${person.id}/deactivate`, { data: { confirmEmail: person.email } });
@@ -248,7 +291,11 @@ test.describe("user page", () => {
     const returning = tenant.addToken({ role: "helpdesk" });
     const name = userRow(returning.adminUserId).name;
     const remover = tenant.addToken({ role: "admin" });
-    deactivateUser(e2eDb(), { tenantId: tenant.tenantId, userId: returning.adminUserId, actor: { type: "token", id: remover.tokenId, name: "HR sync", userId: remover.adminUserId } });
+    deactivateUser(e2eDb(), {
+      tenantId: tenant.tenantId,
+      userId: returning.adminUserId,
+      actor: { type: "token", id: remover.tokenId, name: "HR sync", userId: remover.adminUserId },
+    });
     await signIn(page, baseURL, tenant, "admin", "Rita Restorer");
 
     await page.goto(`/users/${returning.adminUserId}`);
@@ -295,7 +342,10 @@ test.describe("user page", () => {
       await expect(page.getByRole("button", { name: "Reactivate" })).toHaveCount(0);
       if (role === "auditor") await expect(section(page, "Audit history").getByRole("listitem").first()).toContainText("Deactivated");
 
-      const deactivate = await page.request.post(`/api/console/users/${person.id}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: { confirmEmail: person.email } });
+      const deactivate = await page.request.post(`/api/console/users/${person.id}/deactivate`, {
+        headers: { "x-csrf-token": csrfToken },
+        data: { confirmEmail: person.email },
+      });
       expect(deactivate.status()).toBe(403);
       expect(await deactivate.json()).toMatchObject({ code: "forbidden", notices: expect.arrayContaining(["deactivation-requires-admin-role"]) });
       const reactivate = await page.request.post(`/api/console/users/${gone.id}/reactivate`, { headers: { "x-csrf-token": csrfToken } });
@@ -314,7 +364,10 @@ test.describe("user page", () => {
     await expect(page.getByText("This is your own account: you can't deactivate yourself.")).toBeVisible();
     await expect(page.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
 
-    const response = await page.request.post(`/api/console/users/${admin.userId}/deactivate`, { headers: { "x-csrf-token": csrfToken }, data: { confirmEmail: admin.email } });
+    const response = await page.request.post(`/api/console/users/${admin.userId}/deactivate`, {
+      headers: { "x-csrf-token": csrfToken },
+      data: { confirmEmail: admin.email },
+    });
     expect(response.status()).toBe(403);
     expect(await response.json()).toMatchObject({ code: "forbidden", notices: expect.arrayContaining(["no-self-deactivation"]) });
     expect(userRow(admin.userId).active).toBe(true);
@@ -324,7 +377,12 @@ test.describe("user page", () => {
     const tenant = createTestTenant("user-xss");
     const payload = "<img src=x onerror=alert(1)>";
     const person = addPerson(tenant, { name: payload, properties: { department: "<script>alert(2)</script>" } });
-    addIdentity(tenant, person.id, tenant.providerId, { externalId: "<b>ext</b>", linkedBy: "manual", lastSyncedAt: null, displayName: '"><svg onload=alert(3)>' });
+    addIdentity(tenant, person.id, tenant.providerId, {
+      externalId: "<b>ext</b>",
+      linkedBy: "manual",
+      lastSyncedAt: null,
+      displayName: '"><svg onload=alert(3)>',
+    });
     const dialogs: string[] = [];
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
@@ -371,11 +429,26 @@ test.describe("user page", () => {
       name: "Priya Patel",
       properties: RICH_PROPERTIES,
       secondaryMobile: true,
-      otherEmails: [{ email: "priya.home@example.test", label: "home" }, { email: "p.patel@alias.example.test", label: "alias" }],
+      otherEmails: [
+        { email: "priya.home@example.test", label: "home" },
+        { email: "p.patel@alias.example.test", label: "alias" },
+      ],
     });
-    addIdentity(tenant, person.id, tenant.providerId, { externalId: "oidc|0a1b2c3d4e5f", linkedBy: "auto", lastSyncedAt: Date.now() - 3 * HOUR, username: "priya", email: person.email, displayName: "Priya Patel" });
+    addIdentity(tenant, person.id, tenant.providerId, {
+      externalId: "oidc|0a1b2c3d4e5f",
+      linkedBy: "auto",
+      lastSyncedAt: Date.now() - 3 * HOUR,
+      username: "priya",
+      email: person.email,
+      displayName: "Priya Patel",
+    });
     addIdentity(tenant, person.id, addProvider(tenant, "Corp SAML", "saml"), { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
-    addIdentity(tenant, person.id, addProvider(tenant, "Workday", "scim"), { externalId: "scim-0042", linkedBy: "scim", lastSyncedAt: Date.now() - 26 * HOUR, username: "ppatel" });
+    addIdentity(tenant, person.id, addProvider(tenant, "Workday", "scim"), {
+      externalId: "scim-0042",
+      linkedBy: "scim",
+      lastSyncedAt: Date.now() - 26 * HOUR,
+      username: "ppatel",
+    });
     await signIn(page, baseURL, tenant, "admin", "Olive Operator");
 
     for (const width of [1280, 800]) {

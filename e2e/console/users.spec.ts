@@ -12,7 +12,16 @@ const DEPARTMENTS = ["Engineering", "Legal", "Sales", "Support"] as const;
 const GENERATED = 1_997;
 const SHOTS = "/tmp/roster-shots";
 
-type Fixture = { tenant: TestTenant; admin: ConsoleAdmin; domain: string; total: number; inactive: number; inactiveLegal: number; ada: { id: string; email: string }; formula: { id: string } };
+type Fixture = {
+  tenant: TestTenant;
+  admin: ConsoleAdmin;
+  domain: string;
+  total: number;
+  inactive: number;
+  inactiveLegal: number;
+  ada: { id: string; email: string };
+  formula: { id: string };
+};
 
 /** One tenant for the file: the specs only read it. Generated people plus a few with something to test. */
 async function createFixture(): Promise<Fixture> {
@@ -29,14 +38,36 @@ async function createFixture(): Promise<Fixture> {
       const department = DEPARTMENTS[i % DEPARTMENTS.length]!;
       if (!active) inactive++;
       if (!active && department === "Legal") inactiveLegal++;
-      createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `person-${n}@${domain}`, name: `Person ${n}` }), active, properties: { department, designation: `${department} specialist` } }, t0 + i * 60_000);
+      createUser(
+        db,
+        {
+          tenantId: tenant.tenantId,
+          ...newUserFields({ email: `person-${n}@${domain}`, name: `Person ${n}` }),
+          active,
+          properties: { department, designation: `${department} specialist` },
+        },
+        t0 + i * 60_000,
+      );
     }
   })();
-  const ada = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `Ada.Lovelace@${domain}`, name: "Ada Lovelace" }), properties: { department: "Engineering", designation: "Analyst" } });
-  createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `ada.byron@${domain}`, name: "Ada Byron" }), active: false, properties: { department: "Legal" } });
+  const ada = createUser(db, {
+    tenantId: tenant.tenantId,
+    ...newUserFields({ email: `Ada.Lovelace@${domain}`, name: "Ada Lovelace" }),
+    properties: { department: "Engineering", designation: "Analyst" },
+  });
+  createUser(db, {
+    tenantId: tenant.tenantId,
+    ...newUserFields({ email: `ada.byron@${domain}`, name: "Ada Byron" }),
+    active: false,
+    properties: { department: "Legal" },
+  });
   inactive++;
   inactiveLegal++;
-  createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `xss@${domain}`, name: "<img src=x onerror=alert(1)>" }), properties: { department: "Sales" } });
+  createUser(db, {
+    tenantId: tenant.tenantId,
+    ...newUserFields({ email: `xss@${domain}`, name: "<img src=x onerror=alert(1)>" }),
+    properties: { department: "Sales" },
+  });
   const formula = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `formula@${domain}`, name: '=HYPERLINK("http://evil.example")' }) });
   const admin = await createConsoleAdmin(tenant, "helpdesk");
   // Another tenant's user with a matching address must never show up.
@@ -142,7 +173,10 @@ test("filters by status and department; the URL keeps them across reload and bac
 
 test("sorts by the column headers, announced with aria-sort", async ({ page }) => {
   await page.goto("/users");
-  const names = () => rows(page).locator("td:nth-child(2)").evaluateAll((cells) => cells.map((cell) => cell.childNodes[0]?.textContent ?? ""));
+  const names = () =>
+    rows(page)
+      .locator("td:nth-child(2)")
+      .evaluateAll((cells) => cells.map((cell) => cell.childNodes[0]?.textContent ?? ""));
   const nameHeader = page.getByRole("columnheader", { name: "Name" });
 
   await nameHeader.getByRole("button").click();
@@ -190,7 +224,13 @@ test("pages through the list: range, total, previous and next", async ({ page })
 
 test("a failed load says so and offers a retry", async ({ page }) => {
   await page.goto("/users");
-  await page.route("**/api/console/users?*", (route) => route.fulfill({ status: 500, contentType: "application/problem+json", body: JSON.stringify({ type: "urn:roster:problem:internal", title: "Internal error", status: 500, detail: "Internal server error", code: "internal" }) }));
+  await page.route("**/api/console/users?*", (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: "application/problem+json",
+      body: JSON.stringify({ type: "urn:roster:problem:internal", title: "Internal error", status: 500, detail: "Internal server error", code: "internal" }),
+    }),
+  );
   await search(page).fill("ada.");
   // The query client retries server errors twice before giving up.
   const alert = page.getByRole("main").getByRole("alert");
@@ -215,7 +255,9 @@ test("paste many emails: found and not-found rows, counts, copy UUIDs and a CSV 
   const dialog = page.getByRole("dialog", { name: "Resolve many emails" });
   const box = dialog.getByLabel("Emails");
   await expect(box).toBeFocused();
-  await box.fill(`${fixture.ada.email.toUpperCase()}, missing@nowhere.test;formula@${fixture.domain}\n-2+3@evil.test  ${fixture.ada.email}\nada.other@${fixture.domain}`);
+  await box.fill(
+    `${fixture.ada.email.toUpperCase()}, missing@nowhere.test;formula@${fixture.domain}\n-2+3@evil.test  ${fixture.ada.email}\nada.other@${fixture.domain}`,
+  );
   await expect(dialog.getByText("5 emails (1 duplicate left out)")).toBeVisible();
   await dialog.getByRole("button", { name: "Resolve" }).click();
 
@@ -277,7 +319,14 @@ test("the list API checks its input and its caller", async ({ context, request }
     const response = await context.request.get(`/api/console/users?${query}`);
     expect(response.status(), query).toBe(400);
     expect(response.headers()["content-type"], query).toContain("application/problem+json");
-    expect(await response.json(), query).toMatchObject({ type: "urn:roster:problem:invalid-input", title: "Invalid input", status: 400, code: "invalid_input", detail: "Invalid query", errors: expect.any(Object) });
+    expect(await response.json(), query).toMatchObject({
+      type: "urn:roster:problem:invalid-input",
+      title: "Invalid input",
+      status: 400,
+      code: "invalid_input",
+      detail: "Invalid query",
+      errors: expect.any(Object),
+    });
   }
   const departments = await context.request.get("/api/console/users/departments");
   expect(await departments.json()).toEqual({ data: { departments: [...DEPARTMENTS] } });

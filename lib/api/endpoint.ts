@@ -30,9 +30,10 @@ export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B
   authorize(action: PolicyAction, resource: PolicyResource, context?: PolicyContext): void;
 };
 
-
 /** What a handler returns; `status` defaults to the endpoint's documented success status. */
-export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string> } & ({ data: Wire<R> } | { file: FileBody } | { empty: true });
+export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string> } & (
+  { data: Wire<R> } | { file: FileBody } | { empty: true }
+);
 
 export type ParameterDoc = { description: string; example?: string };
 
@@ -73,8 +74,12 @@ export type Endpoint<A extends Auth = Auth, P extends Schema = Schema, Q extends
 export type AnyEndpoint = Endpoint<Auth, Schema, Schema, Schema, Schema>;
 
 /** Declares an endpoint with its handler typed from its schemas; the registry holds it untyped. */
-export function defineEndpoint<A extends Auth, P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined, R extends Schema = undefined>(
-  endpoint: Endpoint<A, P, Q, B, R>,
-): AnyEndpoint {
+export function defineEndpoint<
+  A extends Auth,
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  B extends Schema = undefined,
+  R extends Schema = undefined,
+>(endpoint: Endpoint<A, P, Q, B, R>): AnyEndpoint {
   return endpoint as unknown as AnyEndpoint;
 }

@@ -26,7 +26,12 @@ function refsIn(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
-const resolve = (ref: string) => ref.slice(2).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).reduce<unknown>((node, part) => (node as Json | undefined)?.[part], document);
+const resolve = (ref: string) =>
+  ref
+    .slice(2)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((node, part) => (node as Json | undefined)?.[part], document);
 
 function operations(): { path: string; method: string; operation: Json }[] {
   return Object.entries(document.paths).flatMap(([urlPath, item]) => Object.entries(item).map(([method, operation]) => ({ path: urlPath, method, operation })));
@@ -95,7 +100,9 @@ describe("the OpenAPI document", () => {
       expect(Object.keys(responses), `${method} ${urlPath}`).toContain("429");
       for (const [status, response] of Object.entries(responses)) {
         const resolved = (response.$ref ? resolve(response.$ref as string) : response) as { headers: Json };
-        expect(Object.keys(resolved.headers), `${method} ${urlPath} ${status}`).toEqual(expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]));
+        expect(Object.keys(resolved.headers), `${method} ${urlPath} ${status}`).toEqual(
+          expect.arrayContaining(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
+        );
         if (status === "429") expect(Object.keys(resolved.headers)).toContain("Retry-After");
       }
     }
@@ -148,8 +155,15 @@ describe("the OpenAPI document", () => {
 
 describe("the documented error responses", () => {
   const KIND_BY_STATUS: Record<number, ApiErrorKind[]> = {
-    400: ["invalid_input"], 401: ["unauthorized"], 403: ["forbidden", "tenant_mismatch"], 404: ["not_found"],
-    405: ["method_not_allowed"], 409: ["conflict"], 413: ["payload_too_large"], 429: ["rate_limited"], 500: ["internal"],
+    400: ["invalid_input"],
+    401: ["unauthorized"],
+    403: ["forbidden", "tenant_mismatch"],
+    404: ["not_found"],
+    405: ["method_not_allowed"],
+    409: ["conflict"],
+    413: ["payload_too_large"],
+    429: ["rate_limited"],
+    500: ["internal"],
   };
   const dialects: [string, Dialect][] = [mendixIdentifiers, mendixDeactivation, jitsudo, os1].map((dialect) => [dialect.name, dialect]);
   const validator = createResponseValidator(document);
@@ -161,12 +175,19 @@ describe("the documented error responses", () => {
     for (const endpoint of endpoints) {
       for (const status of [...(endpoint.errors ?? []), 401, 403, 429, 500]) {
         for (const kind of KIND_BY_STATUS[status] ?? []) {
-          const error = new ApiError(kind, "something went wrong", kind === "invalid_input" ? { details: { field: "is wrong" } } : kind === "forbidden" ? { notices: ["some-policy"] } : {});
+          const error = new ApiError(
+            kind,
+            "something went wrong",
+            kind === "invalid_input" ? { details: { field: "is wrong" } } : kind === "forbidden" ? { notices: ["some-policy"] } : {},
+          );
           const response = dialect.error(error, context);
           const text = String(response.body);
           const contentType = response.headers["content-type"];
           const body = contentType?.includes("json") ? JSON.parse(text) : text;
-          expect(() => validator.validate(endpoint.method, endpoint.path, response.status, body, contentType), `${endpoint.method} ${endpoint.path} ${kind}`).not.toThrow();
+          expect(
+            () => validator.validate(endpoint.method, endpoint.path, response.status, body, contentType),
+            `${endpoint.method} ${endpoint.path} ${kind}`,
+          ).not.toThrow();
         }
       }
     }
@@ -176,8 +197,15 @@ describe("the documented error responses", () => {
 describe("createResponseValidator", () => {
   const validator = createResponseValidator(document);
   const identity = {
-    id: "i1", user_id: null, identity_provider_id: "p1", provider_name: "Okta", provider_type: "oidc", external_id: "x",
-    linked_by: "manual", created_at: "2024-01-01T00:00:00.000Z", updated_at: "2024-01-01T00:00:00.000Z",
+    id: "i1",
+    user_id: null,
+    identity_provider_id: "p1",
+    provider_name: "Okta",
+    provider_type: "oidc",
+    external_id: "x",
+    linked_by: "manual",
+    created_at: "2024-01-01T00:00:00.000Z",
+    updated_at: "2024-01-01T00:00:00.000Z",
   };
 
   it("accepts a body the document describes, through $refs to components", () => {
@@ -192,8 +220,12 @@ describe("createResponseValidator", () => {
     expect(() => validator.validate("GET", "/v1/users/{id}/identities", 200, { data: [{ ...identity, linked_by: "magic", extra: 1 }] })).toThrow(
       /does not match the document:\n(?=[\s\S]*- \/data\/0\/linked_by must be equal to one of the allowed values)(?=[\s\S]*- \/data\/0 must NOT have additional properties \{"additionalProperty":"extra"\})/,
     );
-    expect(() => validator.validate("GET", "/v1/users/{id}/identities", 403, { code: "forbidden" }, "application/json")).toThrow(/must have required property 'message'/);
-    expect(() => validator.validate("GET", "/v1/users/{id}/identities", 418, {})).toThrow(/status 418 is not documented \(documented: 200, 400, 401, 403, 404, 429, 500\)/);
+    expect(() => validator.validate("GET", "/v1/users/{id}/identities", 403, { code: "forbidden" }, "application/json")).toThrow(
+      /must have required property 'message'/,
+    );
+    expect(() => validator.validate("GET", "/v1/users/{id}/identities", 418, {})).toThrow(
+      /status 418 is not documented \(documented: 200, 400, 401, 403, 404, 429, 500\)/,
+    );
     expect(() => validator.validate("GET", "/nowhere", 200, {})).toThrow(/\/nowhere is not in the document/);
     expect(() => validator.validate("OPTIONS", "/api/health", 200, {})).toThrow(/OPTIONS \/api\/health is not in the document/);
     expect(() => validator.validate("GET", "/api/health", 200, "<html>", "text/html")).toThrow(/content type text\/html is not documented/);
@@ -204,7 +236,9 @@ describe("createResponseValidator", () => {
     const headers = { "ratelimit-limit": "10", "ratelimit-remaining": "9", "ratelimit-reset": "60", "x-coreos-request-id": "r1" };
     expect(() => validator.validateHeaders("GET", "/api/v1/users", 200, headers)).not.toThrow();
     expect(() => validator.validateHeaders("GET", "/api/v1/users", 429, headers)).toThrow(/Retry-After is required but missing/);
-    expect(() => validator.validateHeaders("GET", "/api/v1/users", 200, { ...headers, "ratelimit-reset": "soon" })).toThrow(/RateLimit-Reset must be an integer/);
+    expect(() => validator.validateHeaders("GET", "/api/v1/users", 200, { ...headers, "ratelimit-reset": "soon" })).toThrow(
+      /RateLimit-Reset must be an integer/,
+    );
   });
 
   it("works with OpenAPI 3.0 documents (nullable, response refs, status ranges)", () => {

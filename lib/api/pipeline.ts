@@ -40,7 +40,13 @@ function queryObject(url: URL): Record<string, string> {
 }
 
 /** Rate-limit headers, the dialect's own headers and no-store on every answer of an endpoint. */
-function finish(response: ApiResponse, dialect: Dialect, context: ResponseContext, rateLimit: RateLimitState | null, extra?: Record<string, string>): ApiResponse {
+function finish(
+  response: ApiResponse,
+  dialect: Dialect,
+  context: ResponseContext,
+  rateLimit: RateLimitState | null,
+  extra?: Record<string, string>,
+): ApiResponse {
   Object.assign(response.headers, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), { "cache-control": "no-store" });
   return response;
 }
@@ -102,7 +108,16 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       context.bodyText = (await readBodyBytes(request, serverEnv().API_MAX_BODY_BYTES)).toString("utf8");
       body = parseWith(endpoint.body, parseJsonBody(context.bodyText), "request body");
     }
-    const result = await endpoint.handler({ db, principal: principal as Principal, params, query, body, request, requestId: context.requestId, authorize: check });
+    const result = await endpoint.handler({
+      db,
+      principal: principal as Principal,
+      params,
+      query,
+      body,
+      request,
+      requestId: context.requestId,
+      authorize: check,
+    });
     return finish(resultResponse(result, result.status ?? endpoint.response.status, dialect, context), dialect, context, rateLimit, result.headers);
   } catch (error) {
     if (isApiError(error)) {
@@ -115,7 +130,11 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
 }
 
 /** The answer for a path Roster knows but cannot serve as asked: a method it lacks (405 with Allow), a broken path (400), no such resource (404). */
-export async function answerUnrouted(request: ApiRequest, dialect: Dialect, problem: { kind: "method-not-allowed"; allow: string[] } | { kind: "malformed" } | { kind: "not-found" }): Promise<ApiResponse> {
+export async function answerUnrouted(
+  request: ApiRequest,
+  dialect: Dialect,
+  problem: { kind: "method-not-allowed"; allow: string[] } | { kind: "malformed" } | { kind: "not-found" },
+): Promise<ApiResponse> {
   const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: request.url, bodyText: null };
   const rateLimit = await consumeRateLimit(`ip:${request.clientIp}`);
   const error = rateLimit.limited

@@ -40,7 +40,8 @@ export function checkTenantHeader(request: ApiRequest, dialect: Dialect, princip
   const credentials = dialect.readCredentials(request.headers);
   if (!credentials.tenantHeaderName) return;
   const named = credentials.tenantHeader?.trim();
-  if (!named) throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
+  if (!named)
+    throw new ApiError("invalid_input", `The ${credentials.tenantHeaderName} header is required`, { details: { [credentials.tenantHeaderName]: "required" } });
   if (named.toLowerCase() !== principal.tenantId) {
     throw new ApiError("tenant_mismatch", `${credentials.tenantHeaderName} names a tenant other than the token's`, { notices: ["tenant-isolation"] });
   }

@@ -28,7 +28,10 @@ export const openApiEndpoint = defineEndpoint({
   dialect: serviceDialect,
   auth: "none",
   response: { status: 200, description: "An OpenAPI 3.1 document" },
-  docs: { summary: "This OpenAPI document", description: "The OpenAPI 3.1 description of every endpoint, derived from the declarations the server dispatches by." },
+  docs: {
+    summary: "This OpenAPI document",
+    description: "The OpenAPI 3.1 description of every endpoint, derived from the declarations the server dispatches by.",
+  },
   handler: () => ({ data: openApiDocument() }),
 });
 

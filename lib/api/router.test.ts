@@ -21,7 +21,11 @@ describe("the router derived from the registry", () => {
   });
 
   it("answers other methods with the path's methods, in declaration order, in the path's dialect", () => {
-    expect(match("PUT", "/api/user-identifiers/v1/uuids")).toMatchObject({ kind: "method-not-allowed", allow: ["POST", "GET"], dialect: { name: "mendix-identifiers" } });
+    expect(match("PUT", "/api/user-identifiers/v1/uuids")).toMatchObject({
+      kind: "method-not-allowed",
+      allow: ["POST", "GET"],
+      dialect: { name: "mendix-identifiers" },
+    });
     expect(match("OPTIONS", `/v1/users/${ID}/identities`)).toMatchObject({ kind: "method-not-allowed", allow: ["GET", "POST"], dialect: { name: "jitsudo" } });
     expect(match("DELETE", "/api/v1/users")).toMatchObject({ kind: "method-not-allowed", allow: ["GET"], dialect: { name: "os1" } });
     expect(match("HEAD", "/api/health")).toMatchObject({ kind: "endpoint", endpoint: { operationId: "getHealth" } });

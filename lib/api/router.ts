@@ -22,7 +22,14 @@ function compile(template: string, dialect: Dialect): Route {
       return "([^/]+)";
     })
     .join("/");
-  return { template, pattern: new RegExp(`^/${source}$`), paramNames, staticSegments: segmentsOf(template).length - paramNames.length, byMethod: new Map(), dialect };
+  return {
+    template,
+    pattern: new RegExp(`^/${source}$`),
+    paramNames,
+    staticSegments: segmentsOf(template).length - paramNames.length,
+    byMethod: new Map(),
+    dialect,
+  };
 }
 
 function decodeAll(names: string[], values: string[]): Record<string, string> | null {

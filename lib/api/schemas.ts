@@ -4,7 +4,6 @@ import { os1RequestEcho } from "./dialects/os1";
 import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list-limits";
 import { foldText } from "@/lib/domain/email";
 
-
 export const MAX_ADDRESSES_PER_REQUEST = 1_000;
 /** A user id for examples in the API documentation. */
 export const USER_UUID_EXAMPLE = "c5f3afba-cc28-4f56-b922-1e606807bed4";
@@ -30,10 +29,7 @@ export const emailAddressesRequest = z
 export const userIdentifiersResponse = z
   .object({
     identifiers: z.array(z.object({ emailAddress: z.string(), uuid: z.string().regex(UUID_PATTERN) })),
-    error: z.union([
-      z.object({}).strict(),
-      z.object({ message: z.string(), emailAddresses: z.array(z.object({ emailAddress: z.string() })).min(1) }),
-    ]),
+    error: z.union([z.object({}).strict(), z.object({ message: z.string(), emailAddresses: z.array(z.object({ emailAddress: z.string() })).min(1) })]),
   })
   .meta({ id: "UserIdentifiersPayload" });
 
@@ -42,9 +38,7 @@ export const mendixIdentifiersError = z
   .meta({ id: "MendixIdentifiersError" });
 
 // ---- Mendix User Deactivation API -----------------------------------------------------------
-export const deactivationRequest = z
-  .object({ active: z.boolean({ error: "active must be a boolean (false)" }) })
-  .meta({ id: "DeactivationRequest" });
+export const deactivationRequest = z.object({ active: z.boolean({ error: "active must be a boolean (false)" }) }).meta({ id: "DeactivationRequest" });
 
 export const platformUserParams = z.object({ uuid: uuid("uuid") });
 
@@ -76,12 +70,22 @@ export const identity = z
 export const identitiesResponse = z.object({ data: z.array(identity) }).meta({ id: "IdentityList" });
 export const identityResponse = z.object({ data: identity }).meta({ id: "IdentityCreated" });
 
-const optionalText = (what: string, max: number) => z.string({ error: `${what} must be a string` }).trim().min(1).max(max, `${what} is at most ${max} characters`).optional();
+const optionalText = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .trim()
+    .min(1)
+    .max(max, `${what} is at most ${max} characters`)
+    .optional();
 
 export const linkIdentityRequest = z
   .object({
     identity_provider_id: uuid("identity_provider_id"),
-    external_id: z.string({ error: (issue) => (issue.input === undefined ? "external_id is required" : "external_id must be a string") }).trim().min(1, "external_id must not be empty").max(200, "external_id is at most 200 characters"),
+    external_id: z
+      .string({ error: (issue) => (issue.input === undefined ? "external_id is required" : "external_id must be a string") })
+      .trim()
+      .min(1, "external_id must not be empty")
+      .max(200, "external_id is at most 200 characters"),
     external_username: optionalText("external_username", 200),
     external_email: optionalText("external_email", 200),
     external_display_name: optionalText("external_display_name", 200),
@@ -93,53 +97,83 @@ export const jitsudoError = z
   .meta({ id: "JitsudoError" });
 
 // ---- Delhivery OS1 ---------------------------------------------------------------------------
-const booleanFlag = (what: string) =>
-  z.enum(["true", "false"], { error: `${what} must be true or false` }).transform((value) => value === "true");
+const booleanFlag = (what: string) => z.enum(["true", "false"], { error: `${what} must be true or false` }).transform((value) => value === "true");
 const positiveInt = (what: string, min: number, max?: number) =>
   z
     .string()
     .regex(/^\d+$/, `${what} must be a whole number`)
     .transform(Number)
-    .refine((n) => n >= min && (max === undefined || n <= max), max === undefined ? `${what} must be at least ${min}` : `${what} must be between ${min} and ${max}`);
+    .refine(
+      (n) => n >= min && (max === undefined || n <= max),
+      max === undefined ? `${what} must be at least ${min}` : `${what} must be between ${min} and ${max}`,
+    );
 
 export const OS1_USER_ATTRIBUTES = [
-  "id", "name", "email", "state", "uniqueCode", "userCode", "aaaId", "participantType", "category", "subCategory",
-  "templateId", "properties", "createdAt", "updatedAt", "createdBy", "updatedBy",
+  "id",
+  "name",
+  "email",
+  "state",
+  "uniqueCode",
+  "userCode",
+  "aaaId",
+  "participantType",
+  "category",
+  "subCategory",
+  "templateId",
+  "properties",
+  "createdAt",
+  "updatedAt",
+  "createdBy",
+  "updatedBy",
 ] as const;
 
 export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
-export const listUsersQuery = z.object({
-  page: positiveInt("page", 1).default(1),
-  size: positiveInt("size", 1, 100).default(20),
-  select: z
-    .string()
-    .transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean))
-    .superRefine((names, ctx) => {
-      const unknown = names.filter((name) => !(OS1_USER_ATTRIBUTES as readonly string[]).includes(name));
-      if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown attribute(s) ${unknown.join(", ")}; known: ${OS1_USER_ATTRIBUTES.join(", ")}` });
-    })
-    .optional(),
-  // Folded here, so the query functions get the key they search by; blank means no query.
-  query: z
-    .string()
-    .max(200, "query is at most 200 characters")
-    .transform((text) => (text.trim() ? foldText(text.trim()) : undefined))
-    .refine((term) => term === undefined || Array.from(term).length >= MIN_QUERY_CHARACTERS, `query must have at least ${MIN_QUERY_CHARACTERS} characters`)
-    .optional(),
-  sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
-  sortKey: z.enum(["createdAt", "updatedAt", "name", "email", "uniqueCode"], { error: "sortKey must be one of createdAt, updatedAt, name, email, uniqueCode" }).default("createdAt"),
-  additionalInfo: booleanFlag("additionalInfo").default(false),
-}).refine((q) => q.page * q.size <= MAX_LIST_DEPTH, {
-  path: ["page"],
-  message: `a list goes at most ${MAX_LIST_DEPTH.toLocaleString("en-US")} rows deep (page × size); use query to narrow the list`,
-});
+export const listUsersQuery = z
+  .object({
+    page: positiveInt("page", 1).default(1),
+    size: positiveInt("size", 1, 100).default(20),
+    select: z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .superRefine((names, ctx) => {
+        const unknown = names.filter((name) => !(OS1_USER_ATTRIBUTES as readonly string[]).includes(name));
+        if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown attribute(s) ${unknown.join(", ")}; known: ${OS1_USER_ATTRIBUTES.join(", ")}` });
+      })
+      .optional(),
+    // Folded here, so the query functions get the key they search by; blank means no query.
+    query: z
+      .string()
+      .max(200, "query is at most 200 characters")
+      .transform((text) => (text.trim() ? foldText(text.trim()) : undefined))
+      .refine((term) => term === undefined || Array.from(term).length >= MIN_QUERY_CHARACTERS, `query must have at least ${MIN_QUERY_CHARACTERS} characters`)
+      .optional(),
+    sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
+    sortKey: z
+      .enum(["createdAt", "updatedAt", "name", "email", "uniqueCode"], { error: "sortKey must be one of createdAt, updatedAt, name, email, uniqueCode" })
+      .default("createdAt"),
+    additionalInfo: booleanFlag("additionalInfo").default(false),
+  })
+  .refine((q) => q.page * q.size <= MAX_LIST_DEPTH, {
+    path: ["page"],
+    message: `a list goes at most ${MAX_LIST_DEPTH.toLocaleString("en-US")} rows deep (page × size); use query to narrow the list`,
+  });
 
 export const MAX_IDS_PER_CONTACT_REQUEST = 10;
 const idList = z
   .string()
-  .transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .refine((ids) => ids.length >= 1, "at least one id is required")
   .refine((ids) => ids.length <= MAX_IDS_PER_CONTACT_REQUEST, `at most ${MAX_IDS_PER_CONTACT_REQUEST} ids per request`);
 
@@ -176,7 +210,10 @@ export const os1User = z
 // What the OS1 handlers answer; the dialect wraps it in OS1's envelope {error, data, request}.
 export const getUserResponse = os1User;
 export const listUsersResponse = z
-  .object({ meta: z.object({ totalElements: z.number().int(), totalPages: z.number().int(), page: z.number().int(), size: z.number().int() }), users: z.array(os1User) })
+  .object({
+    meta: z.object({ totalElements: z.number().int(), totalPages: z.number().int(), page: z.number().int(), size: z.number().int() }),
+    users: z.array(os1User),
+  })
   .meta({ id: "Os1UserPage" });
 export const userEmailsResponse = z
   .object({ meta: z.object({ totalElements: z.number().int() }), users: z.array(z.object({ userId: z.string(), email: z.string(), uniqueCode: z.string() })) })

@@ -38,8 +38,7 @@ describe("personal access tokens", () => {
     expect(hashSecret(parsed!.secret)).toBe(issued.secretHash);
   });
 
-  it.each(["", "rpat_", "Bearer rpat_x", `rpat_${"0".repeat(32)}_short`, `rpat_${"G".repeat(32)}_${"a".repeat(43)}`])(
-    "refuses the garbled token %j",
-    (token) => expect(parseToken(token)).toBeNull(),
+  it.each(["", "rpat_", "Bearer rpat_x", `rpat_${"0".repeat(32)}_short`, `rpat_${"G".repeat(32)}_${"a".repeat(43)}`])("refuses the garbled token %j", (token) =>
+    expect(parseToken(token)).toBeNull(),
   );
 });

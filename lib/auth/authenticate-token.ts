@@ -31,7 +31,15 @@ export function checkToken(db: Db, presented: string, now = Date.now()): TokenCh
   noteTokenUse(db, row.id, now);
   return {
     ok: true,
-    principal: { tokenId: row.id, tenantId: row.tenantId, role: row.role, scopes: row.scopes, adminId: row.adminId, userId: row.userId, userName: row.userName },
+    principal: {
+      tokenId: row.id,
+      tenantId: row.tenantId,
+      role: row.role,
+      scopes: row.scopes,
+      adminId: row.adminId,
+      userId: row.userId,
+      userName: row.userName,
+    },
   };
 }
 

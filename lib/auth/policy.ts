@@ -17,7 +17,10 @@ const POLICY_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "po
 /** Reads every `*.cedar` file into one policy set, keyed by each policy's @id annotation. */
 export function loadPolicies(dir = POLICY_DIR): Record<string, string> {
   const policies: Record<string, string> = {};
-  for (const file of fs.readdirSync(/*turbopackIgnore: true*/ dir).filter((name) => name.endsWith(".cedar")).sort()) {
+  for (const file of fs
+    .readdirSync(/*turbopackIgnore: true*/ dir)
+    .filter((name) => name.endsWith(".cedar"))
+    .sort()) {
     const text = fs.readFileSync(/*turbopackIgnore: true*/ path.join(dir, file), "utf8");
     const parts = cedar.policySetTextToParts(text);
     if (parts.type !== "success") throw new Error(`cannot parse ${file}: ${JSON.stringify(parts.errors)}`);
@@ -61,7 +64,11 @@ export function authorize(principal: PolicyPrincipal, action: PolicyAction, reso
     context,
     preparsedPolicySetId: POLICY_SET_ID,
     entities: [
-      { uid: { type: "Token", id: principal.tokenId }, attrs: { tenantId: principal.tenantId, role: principal.role, scopes: [...principal.scopes] }, parents: [] },
+      {
+        uid: { type: "Token", id: principal.tokenId },
+        attrs: { tenantId: principal.tenantId, role: principal.role, scopes: [...principal.scopes] },
+        parents: [],
+      },
       { uid: { type: resource.type, id: resource.id }, attrs: { tenantId: resource.tenantId }, parents: [] },
     ],
   });

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
 import { normalizeEmail } from "@/lib/domain/email";
-import { createSession, findLiveSession, findSignInCandidates, recordSignInAttempt, type SessionPrincipalRow, type SignInCandidate } from "@/db/queries/sessions";
+import {
+  createSession,
+  findLiveSession,
+  findSignInCandidates,
+  recordSignInAttempt,
+  type SessionPrincipalRow,
+  type SignInCandidate,
+} from "@/db/queries/sessions";
 import { hashPassword, verifyPassword } from "./password";
 import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 
@@ -54,7 +61,9 @@ export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle
   if (!gate.admitted) {
     if (gate.limit === "inFlight") return { ok: false, reason: "busy", retryAfterSeconds: gate.retryAfterSeconds };
     if (gate.blockStarted) {
-      console.warn(`roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "one email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`);
+      console.warn(
+        `roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "one email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`,
+      );
       const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
       for (const candidate of activeCandidates()) recordSignInAttempt(db, candidate, "throttled", details, now);
     }

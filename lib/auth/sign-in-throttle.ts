@@ -47,7 +47,12 @@ export type SignInThrottle = { admit(clientAddress: string, emailKey: EmailKey):
 /** A limiter's answer (resolved or rejected); checked by shape because two copies of the library may be loaded. */
 type LimiterAnswer = { msBeforeNext: number; consumedPoints: number };
 function isLimiterAnswer(value: unknown): value is LimiterAnswer {
-  return typeof value === "object" && value !== null && typeof (value as LimiterAnswer).msBeforeNext === "number" && typeof (value as LimiterAnswer).consumedPoints === "number";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as LimiterAnswer).msBeforeNext === "number" &&
+    typeof (value as LimiterAnswer).consumedPoints === "number"
+  );
 }
 
 /**

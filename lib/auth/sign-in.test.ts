@@ -30,7 +30,11 @@ function makeAdmin(database: Db = db) {
 
 /** A fresh throttle per test, so that no test sees another's counters (the table is shared). */
 function attempts(database: Db = db, overrides: Parameters<typeof createSignInThrottle>[1] = {}) {
-  const throttle = createSignInThrottle(database, { address: { ...SIGN_IN_LIMITS.address, keyPrefix: randomUUID() }, emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() }, ...overrides });
+  const throttle = createSignInThrottle(database, {
+    address: { ...SIGN_IN_LIMITS.address, keyPrefix: randomUUID() },
+    emailAndAddress: { ...SIGN_IN_LIMITS.emailAndAddress, keyPrefix: randomUUID() },
+    ...overrides,
+  });
   return (email: string, password: string, clientAddress: string) => signIn(database, { email, password, clientAddress }, { throttle });
 }
 
@@ -43,7 +47,11 @@ async function sequence(attempt: ReturnType<typeof attempts>, count: number, ema
 }
 
 function signInEvents(adminId: string) {
-  return db.select().from(auditEvents).where(and(eq(auditEvents.action, "session.sign_in"), eq(auditEvents.targetId, adminId))).all();
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, "session.sign_in"), eq(auditEvents.targetId, adminId)))
+    .all();
 }
 
 describe("sign-in throttle", () => {
@@ -142,10 +150,20 @@ describe("sign-in throttle", () => {
       const [one, other] = [createSignInThrottle(first), createSignInThrottle(second)];
       for (let i = 0; i < 5; i++) {
         const database = i % 2 === 0 ? first : second;
-        expect(outcome(await signIn(database, { email: admin.email, password: "wrong", clientAddress: "203.0.113.12" }, { throttle: i % 2 === 0 ? one : other }))).toBe("invalid");
+        expect(
+          outcome(await signIn(database, { email: admin.email, password: "wrong", clientAddress: "203.0.113.12" }, { throttle: i % 2 === 0 ? one : other })),
+        ).toBe("invalid");
       }
-      expect(outcome(await signIn(second, { email: admin.email, password: PASSWORD, clientAddress: "203.0.113.12" }, { throttle: other }))).toBe("throttled 900");
-      expect(first.select().from(rateLimits).all().map((row) => row.key)).toContain(`sign_in_email_address:203.0.113.12 ${normalizeEmail(admin.email)}`);
+      expect(outcome(await signIn(second, { email: admin.email, password: PASSWORD, clientAddress: "203.0.113.12" }, { throttle: other }))).toBe(
+        "throttled 900",
+      );
+      expect(
+        first
+          .select()
+          .from(rateLimits)
+          .all()
+          .map((row) => row.key),
+      ).toContain(`sign_in_email_address:203.0.113.12 ${normalizeEmail(admin.email)}`);
     } finally {
       closeDatabase(first);
       closeDatabase(second);

@@ -44,7 +44,14 @@ export const tokenCreateArgs = z.object({
   admin: z.email({ error: "--admin must be the admin's email address" }),
   scopes: z
     .string(required("--scopes"))
-    .transform((text) => [...new Set(text.split(",").map((s) => s.trim()).filter(Boolean))])
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ])
     .superRefine((scopes, ctx) => {
       if (scopes.length === 0) ctx.addIssue({ code: "custom", message: "--scopes must name at least one scope" });
       const unknown = scopes.filter((s) => !isScope(s));

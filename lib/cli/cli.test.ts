@@ -29,7 +29,11 @@ async function cliJson(...argv: string[]) {
 function counts() {
   const db = openDatabase(dbFile);
   try {
-    const count = (table: typeof users | typeof personalAccessTokens | typeof auditEvents) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+    const count = (table: typeof users | typeof personalAccessTokens | typeof auditEvents) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(table)
+        .get()!.n;
     return { users: count(users), tokens: count(personalAccessTokens), audit: count(auditEvents) };
   } finally {
     closeDatabase(db);
@@ -65,15 +69,36 @@ describe("roster CLI", () => {
   });
 
   it("promotes an existing user with a given password, which it does not echo", async () => {
-    const { json } = await cliJson("admin", "create", "--tenant", tenantId, "--email", "JANE.DOE@domain.tld", "--role", "helpdesk", "--password", "a-long-enough-password");
+    const { json } = await cliJson(
+      "admin",
+      "create",
+      "--tenant",
+      tenantId,
+      "--email",
+      "JANE.DOE@domain.tld",
+      "--role",
+      "helpdesk",
+      "--password",
+      "a-long-enough-password",
+    );
     expect(json).toMatchObject({ ok: true, email: "jane.doe@domain.tld", role: "helpdesk", createdUser: false });
     expect(json).not.toHaveProperty("password");
   });
 
   it("issues a token whose secret is never stored in clear", async () => {
     const { code, json } = await cliJson(
-      "token", "create", "--tenant", tenantId, "--admin", "ops.lead@initech.example",
-      "--scopes", "users:read,mx:user-deactivation:write", "--name", "HR sync", "--expires-in", "30d",
+      "token",
+      "create",
+      "--tenant",
+      tenantId,
+      "--admin",
+      "ops.lead@initech.example",
+      "--scopes",
+      "users:read,mx:user-deactivation:write",
+      "--name",
+      "HR sync",
+      "--expires-in",
+      "30d",
     );
     expect(code).toBe(0);
     expect(json).toMatchObject({ ok: true, tenantId, scopes: ["users:read", "mx:user-deactivation:write"], name: "HR sync" });
@@ -85,7 +110,11 @@ describe("roster CLI", () => {
     expect(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
 
     const db = openDatabase(dbFile);
-    const row = db.select().from(personalAccessTokens).all().find((t) => t.id === tokenId)!;
+    const row = db
+      .select()
+      .from(personalAccessTokens)
+      .all()
+      .find((t) => t.id === tokenId)!;
     closeDatabase(db);
     expect(secretMatches(parsed.secret, row.secretHash)).toBe(true);
     expect(JSON.stringify(row)).not.toContain(parsed.secret);
@@ -99,7 +128,16 @@ describe("roster CLI", () => {
       expect(json).toMatchObject({ ok: false, error: expect.stringMatching(/^a helpdesk cannot hold (mx:user-deactivation:write|identities:write)/) });
     }
     expect(counts()).toEqual(before);
-    const allowed = await cliJson("token", "create", "--tenant", tenantId, "--admin", "jane.doe@domain.tld", "--scopes", "users:read,mx:mxid3:user-identifiers:uuid:read");
+    const allowed = await cliJson(
+      "token",
+      "create",
+      "--tenant",
+      tenantId,
+      "--admin",
+      "jane.doe@domain.tld",
+      "--scopes",
+      "users:read,mx:mxid3:user-identifiers:uuid:read",
+    );
     expect(allowed.json).toMatchObject({ ok: true, scopes: ["users:read", "mx:mxid3:user-identifiers:uuid:read"] });
   });
 
@@ -125,7 +163,10 @@ describe("roster CLI", () => {
     [["admin", "create", "--tenant", "@TENANT", "--email", "y@initech.example", "--role", "admin", "--password", "short"], /at least 12 characters/],
     [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example", "--scopes", "users:read,admin:all"], /unknown scope\(s\) admin:all/],
     [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example"], /--scopes is required/],
-    [["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example", "--scopes", "users:read", "--expires-in", "soon"], /--expires-in must look like 30d/],
+    [
+      ["token", "create", "--tenant", "@TENANT", "--admin", "ops.lead@initech.example", "--scopes", "users:read", "--expires-in", "soon"],
+      /--expires-in must look like 30d/,
+    ],
     [["token", "create", "--tenant", "@TENANT", "--admin", "john.doe@domain.tld", "--scopes", "users:read"], /is not an admin of tenant/],
     [["token", "revoke", "00000000-0000-4000-8000-000000000000"], /no token with id/],
     [["token", "revoke"], /token revoke needs the token id/],
@@ -151,7 +192,12 @@ describe("roster CLI", () => {
       const clash = { other: add("strasse@initech.example").id, id: add("Straße@initech.example").id };
       const json = await cliJson("migrate");
       expect(json.json).toEqual({ ok: true, migrated: true });
-      expect(json.stderr.trim().split("\n").filter((line) => line.includes(clash.id))).toEqual([expect.stringContaining(clash.other)]);
+      expect(
+        json.stderr
+          .trim()
+          .split("\n")
+          .filter((line) => line.includes(clash.id)),
+      ).toEqual([expect.stringContaining(clash.other)]);
       expect(db.select({ key: users.emailNormalized }).from(users).where(eq(users.id, fullWidth.id)).get()?.key).toBe("kim@initech.example");
     } finally {
       closeDatabase(db);

@@ -69,7 +69,16 @@ export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandR
   try {
     const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...adminUserFields(args.email), role: args.role, passwordHash });
     return {
-      json: { ok: true, adminId: admin.id, userId: user.id, tenantId: admin.tenantId, email: user.email, role: admin.role, createdUser, ...(args.password ? {} : { password }) },
+      json: {
+        ok: true,
+        adminId: admin.id,
+        userId: user.id,
+        tenantId: admin.tenantId,
+        email: user.email,
+        role: admin.role,
+        createdUser,
+        ...(args.password ? {} : { password }),
+      },
       text: [
         `Created ${admin.role} ${user.email} (admin ${admin.id})${createdUser ? ", a new user of the tenant" : ""}.`,
         ...(args.password ? [] : [`Password (shown once): ${password}`]),
@@ -89,7 +98,8 @@ export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
   if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${args.tenant}`);
   if (!found.user.active) throw new UsageError(`${args.admin} is deactivated and cannot own tokens`);
   const beyond = scopesBeyondRole(found.admin.role, args.scopes);
-  if (beyond.length > 0) throw new UsageError(`a ${found.admin.role} cannot hold ${beyond.join(", ")} (a token never carries more than its admin's role allows)`);
+  if (beyond.length > 0)
+    throw new UsageError(`a ${found.admin.role} cannot hold ${beyond.join(", ")} (a token never carries more than its admin's role allows)`);
   const issued = issueToken();
   const token = createToken(db, {
     id: issued.id,

@@ -25,7 +25,11 @@ export const currentCsrfToken = () => csrfToken;
 type Problem = { detail?: string; title?: string; code?: string; errors?: Record<string, string> };
 
 /** Turns an answer into its parsed body, or throws ConsoleApiError; a 401 sends the browser to sign in. */
-export async function readConsoleAnswer<S extends z.core.$ZodType | undefined>(response: Response, schema: S, options: { redirectOn401?: boolean } = {}): Promise<S extends z.core.$ZodType ? z.output<S> : undefined> {
+export async function readConsoleAnswer<S extends z.core.$ZodType | undefined>(
+  response: Response,
+  schema: S,
+  options: { redirectOn401?: boolean } = {},
+): Promise<S extends z.core.$ZodType ? z.output<S> : undefined> {
   if (response.status === 401 && options.redirectOn401 !== false && typeof window !== "undefined") {
     // A full page load (not a client navigation), so no signed-in state survives in memory.
     window.location.assign(new URL(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, window.location.origin).href);
@@ -39,11 +43,17 @@ export async function readConsoleAnswer<S extends z.core.$ZodType | undefined>(r
   }
   if (!response.ok) {
     const problem = (body ?? {}) as Problem;
-    throw new ConsoleApiError(response.status, problem.code ?? "error", problem.detail ?? problem.title ?? `Request failed (${response.status})`, problem.errors);
+    throw new ConsoleApiError(
+      response.status,
+      problem.code ?? "error",
+      problem.detail ?? problem.title ?? `Request failed (${response.status})`,
+      problem.errors,
+    );
   }
   if (!schema) return undefined as never;
   const parsed = z.safeParse(schema, body);
-  if (!parsed.success) throw new ConsoleApiError(response.status, "unexpected_answer", "Roster answered in a form this page does not understand; reload the page");
+  if (!parsed.success)
+    throw new ConsoleApiError(response.status, "unexpected_answer", "Roster answered in a form this page does not understand; reload the page");
   return parsed.data as never;
 }
 
@@ -64,5 +74,7 @@ export async function consoleFetch<C extends Contract>(contract: C, input: Contr
     body: input.body === undefined ? undefined : JSON.stringify(input.body),
     credentials: "same-origin",
   });
-  return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !contract.path.endsWith("/session") }) as Promise<ContractOutput<C>>;
+  return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !contract.path.endsWith("/session") }) as Promise<
+    ContractOutput<C>
+  >;
 }

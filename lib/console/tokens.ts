@@ -30,7 +30,9 @@ type Owner = { tenantId: string; adminId: string; role: "admin" | "helpdesk" | "
 export function createOwnToken(db: Db, owner: Owner, input: z.output<typeof createTokenRequest>, now = Date.now()) {
   const refused = scopesBeyondRole(owner.role, input.scopes);
   if (refused.length > 0) {
-    throw new ApiError("invalid_input", `Your role (${owner.role}) cannot grant ${refused.join(", ")}`, { details: { scopes: `not allowed for ${owner.role}: ${refused.join(", ")}` } });
+    throw new ApiError("invalid_input", `Your role (${owner.role}) cannot grant ${refused.join(", ")}`, {
+      details: { scopes: `not allowed for ${owner.role}: ${refused.join(", ")}` },
+    });
   }
   const issued = issueToken();
   const created = createToken(

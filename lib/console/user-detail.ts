@@ -50,7 +50,12 @@ export function toUserDetailDto(detail: UserDetail): z.input<typeof userDetail> 
 }
 
 type SessionLike = { sessionId: string; tenantId: string; role: AdminRole; userId: string };
-const policyPrincipal = (session: SessionLike): PolicyPrincipal => ({ tokenId: session.sessionId, tenantId: session.tenantId, role: session.role, scopes: scopesForRole(session.role) });
+const policyPrincipal = (session: SessionLike): PolicyPrincipal => ({
+  tokenId: session.sessionId,
+  tenantId: session.tenantId,
+  role: session.role,
+  scopes: scopesForRole(session.role),
+});
 
 /** What the signed-in admin may do on one user's page, decided by the same Cedar policies as the endpoints. */
 export type UserPagePermissions = { deactivate: boolean; reactivate: boolean; readAudit: boolean; isSelf: boolean };
@@ -60,8 +65,14 @@ export function userPagePermissions(session: SessionLike, userId: string): UserP
   const tenant = { type: "Tenant" as const, id: session.tenantId, tenantId: session.tenantId };
   const user = { type: "User" as const, id: userId, tenantId: session.tenantId };
   const isSelf = userId === session.userId;
-  const allowed = (action: "deactivateUser" | "reactivateUser") => authorize(principal, action, tenant).allowed && authorize(principal, action, user, { isSelf }).allowed;
-  return { deactivate: allowed("deactivateUser"), reactivate: allowed("reactivateUser"), readAudit: authorize(principal, "readAuditLog", tenant).allowed, isSelf };
+  const allowed = (action: "deactivateUser" | "reactivateUser") =>
+    authorize(principal, action, tenant).allowed && authorize(principal, action, user, { isSelf }).allowed;
+  return {
+    deactivate: allowed("deactivateUser"),
+    reactivate: allowed("reactivateUser"),
+    readAudit: authorize(principal, "readAuditLog", tenant).allowed,
+    isSelf,
+  };
 }
 
 /** One user of the caller's tenant as the user page shows it (audit history only for roles that may read the log); undefined when unknown. */

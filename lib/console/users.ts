@@ -9,7 +9,11 @@ export function consoleUserPage(db: Db, tenantId: string, filters: Omit<UserList
 
 /** Which pasted addresses are users of the tenant; each counted once, by its key. */
 export function resolvePastedEmails(db: Db, tenantId: string, emails: readonly string[]) {
-  return resolveUsersByEmails(db, tenantId, emails.map((typed) => ({ typed, key: normalizeEmail(typed) })));
+  return resolveUsersByEmails(
+    db,
+    tenantId,
+    emails.map((typed) => ({ typed, key: normalizeEmail(typed) })),
+  );
 }
 
 // ---- departments: a scan of the tenant, so cached per process for a minute --------------------

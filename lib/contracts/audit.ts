@@ -48,7 +48,9 @@ export const auditQuery = z
     page: wholeNumber("page", 1, 100_000, 1),
     size: wholeNumber("size", 1, 100, 50),
   })
-  .check(z.refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: "from must not be after to", path: ["from"] }));
+  .check(
+    z.refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: "from must not be after to", path: ["from"] }),
+  );
 
 export type AuditQuery = z.output<typeof auditQuery>;
 
@@ -76,6 +78,16 @@ export const auditPage = z.object({ events: z.array(auditEvent), total: int(), p
 export const MAX_AUDIT_EXPORT_ROWS = 100_000;
 
 export const auditContracts = {
-  list: defineContract({ method: "GET", path: "/api/console/audit", query: auditQuery, response: { status: 200, description: "One page of the audit log", schema: z.object({ data: auditPage }) } }),
-  exportCsv: defineContract({ method: "GET", path: "/api/console/audit/export", query: auditQuery, response: { status: 200, description: "The filtered log as CSV", contentType: "text/csv" } }),
+  list: defineContract({
+    method: "GET",
+    path: "/api/console/audit",
+    query: auditQuery,
+    response: { status: 200, description: "One page of the audit log", schema: z.object({ data: auditPage }) },
+  }),
+  exportCsv: defineContract({
+    method: "GET",
+    path: "/api/console/audit/export",
+    query: auditQuery,
+    response: { status: 200, description: "The filtered log as CSV", contentType: "text/csv" },
+  }),
 };

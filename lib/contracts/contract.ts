@@ -39,7 +39,11 @@ export function contractPath(contract: Pick<Contract, "path">, params: Record<st
 }
 
 /** The URL of a GET contract with its query string: for links and downloads. */
-export function contractHref(contract: Pick<Contract, "path">, params?: Record<string, string>, query?: Record<string, string | number | null | undefined>): string {
+export function contractHref(
+  contract: Pick<Contract, "path">,
+  params?: Record<string, string>,
+  query?: Record<string, string | number | null | undefined>,
+): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query ?? {})) if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
   const text = search.toString();

@@ -21,7 +21,9 @@ const leaverClass = z.enum(LEAVER_CLASSES, { error: `class must be one of ${LEAV
 const leaverOutcome = z.enum(LEAVER_OUTCOMES, { error: `outcome must be one of ${LEAVER_OUTCOMES.join(", ")}` });
 
 export const leaverIdParams = z.object({ id: uuid("id") });
-export const uploadQuery = z.object({ filename: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "filename is at most 255 characters"))) });
+export const uploadQuery = z.object({
+  filename: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "filename is at most 255 characters"))),
+});
 export const previewCsvQuery = z.object({ class: z.optional(leaverClass) });
 export const previewQuery = z.extend(previewCsvQuery, paging);
 export const resultsCsvQuery = z.object({ outcome: z.optional(leaverOutcome) });
@@ -56,7 +58,9 @@ export const leaverPreview = z.object({
   file_sha256: z.string(),
   total_rows: int(),
   counts: z.record(leaverClass, int()),
-  same_file_recently_run: z.boolean().register(z.globalRegistry, { description: "true when a job ran this exact file (same SHA-256) in your tenant in the last 24 hours" }),
+  same_file_recently_run: z
+    .boolean()
+    .register(z.globalRegistry, { description: "true when a job ran this exact file (same SHA-256) in your tenant in the last 24 hours" }),
   same_file_run: z.nullable(z.object({ job_id: z.string(), created_at: time })),
   created_by: actor,
   created_at: time,
@@ -111,16 +115,60 @@ const csv = "text/csv";
 /** The leaver routes under a base path; each one a contract. */
 export function leaverContracts<const Base extends string>(base: Base) {
   return {
-    createPreview: defineContract({ method: "POST", path: `${base}/previews`, query: uploadQuery, response: { status: 201, description: "The stored preview with counts per class", schema: previewResponse } }),
-    getPreview: defineContract({ method: "GET", path: `${base}/previews/{id}`, params: idParams, query: previewQuery, response: { status: 200, description: "The preview and one page of rows", schema: previewResponse } }),
-    previewRowsCsv: defineContract({ method: "GET", path: `${base}/previews/{id}/rows.csv`, params: idParams, query: previewCsvQuery, response: { status: 200, description: "The rows, as text/csv", contentType: csv } }),
-    confirm: defineContract({ method: "POST", path: base, body: confirmLeaverJobRequest, response: { status: 202, description: "The job, queued", schema: jobResponse } }),
+    createPreview: defineContract({
+      method: "POST",
+      path: `${base}/previews`,
+      query: uploadQuery,
+      response: { status: 201, description: "The stored preview with counts per class", schema: previewResponse },
+    }),
+    getPreview: defineContract({
+      method: "GET",
+      path: `${base}/previews/{id}`,
+      params: idParams,
+      query: previewQuery,
+      response: { status: 200, description: "The preview and one page of rows", schema: previewResponse },
+    }),
+    previewRowsCsv: defineContract({
+      method: "GET",
+      path: `${base}/previews/{id}/rows.csv`,
+      params: idParams,
+      query: previewCsvQuery,
+      response: { status: 200, description: "The rows, as text/csv", contentType: csv },
+    }),
+    confirm: defineContract({
+      method: "POST",
+      path: base,
+      body: confirmLeaverJobRequest,
+      response: { status: 202, description: "The job, queued", schema: jobResponse },
+    }),
     listJobs: defineContract({ method: "GET", path: base, response: { status: 200, description: "The jobs", schema: jobListResponse } }),
     getJob: defineContract({ method: "GET", path: `${base}/{id}`, params: idParams, response: { status: 200, description: "The job", schema: jobResponse } }),
-    results: defineContract({ method: "GET", path: `${base}/{id}/results`, params: idParams, query: resultsQuery, response: { status: 200, description: "One page of rows", schema: resultsResponse } }),
-    resultsCsv: defineContract({ method: "GET", path: `${base}/{id}/results.csv`, params: idParams, query: resultsCsvQuery, response: { status: 200, description: "The rows, as text/csv", contentType: csv } }),
-    cancel: defineContract({ method: "POST", path: `${base}/{id}/cancel`, params: idParams, response: { status: 200, description: "The job, cancelled", schema: jobResponse } }),
-    undo: defineContract({ method: "POST", path: `${base}/{id}/undo`, params: idParams, response: { status: 202, description: "The undo job, queued", schema: jobResponse } }),
+    results: defineContract({
+      method: "GET",
+      path: `${base}/{id}/results`,
+      params: idParams,
+      query: resultsQuery,
+      response: { status: 200, description: "One page of rows", schema: resultsResponse },
+    }),
+    resultsCsv: defineContract({
+      method: "GET",
+      path: `${base}/{id}/results.csv`,
+      params: idParams,
+      query: resultsCsvQuery,
+      response: { status: 200, description: "The rows, as text/csv", contentType: csv },
+    }),
+    cancel: defineContract({
+      method: "POST",
+      path: `${base}/{id}/cancel`,
+      params: idParams,
+      response: { status: 200, description: "The job, cancelled", schema: jobResponse },
+    }),
+    undo: defineContract({
+      method: "POST",
+      path: `${base}/{id}/undo`,
+      params: idParams,
+      response: { status: 202, description: "The undo job, queued", schema: jobResponse },
+    }),
   };
 }
 

@@ -7,8 +7,17 @@ export const signInRequest = z.object({
 });
 
 export const sessionContracts = {
-  signIn: defineContract({ method: "POST", path: "/api/console/session", body: signInRequest, response: { status: 200, description: "Signed in; the session cookie is set", schema: z.object({ data: z.object({ expiresAt: z.string() }) }) } }),
-  signOut: defineContract({ method: "DELETE", path: "/api/console/session", response: { status: 204, description: "Signed out; the session cookie is cleared" } }),
+  signIn: defineContract({
+    method: "POST",
+    path: "/api/console/session",
+    body: signInRequest,
+    response: { status: 200, description: "Signed in; the session cookie is set", schema: z.object({ data: z.object({ expiresAt: z.string() }) }) },
+  }),
+  signOut: defineContract({
+    method: "DELETE",
+    path: "/api/console/session",
+    response: { status: 204, description: "Signed out; the session cookie is cleared" },
+  }),
 };
 
 /**

@@ -12,7 +12,9 @@ export type TokenExpiry = (typeof TOKEN_EXPIRY_CHOICES)[number];
 export const createTokenRequest = z.object({
   name: z.string({ error: "name is required" }).check(z.trim(), z.minLength(1, "name is required"), z.maxLength(100, "name is at most 100 characters")),
   scopes: z.pipe(
-    z.array(z.enum(SCOPES, { error: `each scope must be one of ${SCOPES.join(", ")}` }), { error: "scopes must be an array of scope names" }).check(z.minLength(1, "choose at least one scope")),
+    z
+      .array(z.enum(SCOPES, { error: `each scope must be one of ${SCOPES.join(", ")}` }), { error: "scopes must be an array of scope names" })
+      .check(z.minLength(1, "choose at least one scope")),
     z.transform((scopes: Scope[]) => [...new Set(scopes)]),
   ),
   expiresIn: z._default(z.nullable(z.enum(TOKEN_EXPIRY_CHOICES, { error: `expiresIn must be one of ${TOKEN_EXPIRY_CHOICES.join(", ")} or null` })), null),
@@ -34,7 +36,21 @@ export const token = z.object({
 export const createdToken = z.extend(token, { token: z.string() });
 
 export const tokenContracts = {
-  list: defineContract({ method: "GET", path: "/api/console/tokens", response: { status: 200, description: "Your tokens", schema: z.object({ data: z.array(token) }) } }),
-  create: defineContract({ method: "POST", path: "/api/console/tokens", body: createTokenRequest, response: { status: 201, description: "The token, with its secret", schema: z.object({ data: createdToken }) } }),
-  revoke: defineContract({ method: "DELETE", path: "/api/console/tokens/{id}", params: z.object({ id: uuid("token id") }), response: { status: 200, description: "The token, revoked", schema: z.object({ data: token }) } }),
+  list: defineContract({
+    method: "GET",
+    path: "/api/console/tokens",
+    response: { status: 200, description: "Your tokens", schema: z.object({ data: z.array(token) }) },
+  }),
+  create: defineContract({
+    method: "POST",
+    path: "/api/console/tokens",
+    body: createTokenRequest,
+    response: { status: 201, description: "The token, with its secret", schema: z.object({ data: createdToken }) },
+  }),
+  revoke: defineContract({
+    method: "DELETE",
+    path: "/api/console/tokens/{id}",
+    params: z.object({ id: uuid("token id") }),
+    response: { status: 200, description: "The token, revoked", schema: z.object({ data: token }) },
+  }),
 };

@@ -29,7 +29,17 @@ export const userListQuery = z
   );
 
 export const userListPage = z.object({
-  users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), active: z.boolean(), department: z.string(), designation: z.string(), createdAt: z.number() })),
+  users: z.array(
+    z.object({
+      id: z.string(),
+      email: z.string(),
+      name: z.string(),
+      active: z.boolean(),
+      department: z.string(),
+      designation: z.string(),
+      createdAt: z.number(),
+    }),
+  ),
   total: int(),
   /** "exact"; "atLeast": more than `total` (the cap); "estimate": extrapolated from a sample. */
   totalKind: z.enum(["exact", "atLeast", "estimate"]),
@@ -42,7 +52,9 @@ export const userListPage = z.object({
 });
 
 export const resolveRequest = z.object({
-  emails: z.array(z.string({ error: "emails must be strings" }).check(z.maxLength(320, "an email is at most 320 characters")), { error: "emails must be an array of strings" }),
+  emails: z.array(z.string({ error: "emails must be strings" }).check(z.maxLength(320, "an email is at most 320 characters")), {
+    error: "emails must be an array of strings",
+  }),
 });
 export const resolveResult = z.object({
   found: z.array(z.object({ email: z.string(), id: z.string(), name: z.string(), active: z.boolean() })),
@@ -119,10 +131,40 @@ export const reactivateOutcome = z.object({ status: z.enum(["reactivated", "alre
 const idParams = z.object({ id: uuid("user id") });
 
 export const userContracts = {
-  list: defineContract({ method: "GET", path: "/api/console/users", query: userListQuery, response: { status: 200, description: "One page of users", schema: z.object({ data: userListPage }) } }),
-  departments: defineContract({ method: "GET", path: "/api/console/users/departments", response: { status: 200, description: "The tenant's departments", schema: z.object({ data: z.object({ departments: z.array(z.string()) }) }) } }),
-  resolve: defineContract({ method: "POST", path: "/api/console/users/resolve", body: resolveRequest, response: { status: 200, description: "Which pasted emails are users", schema: z.object({ data: resolveResult }) } }),
-  detail: defineContract({ method: "GET", path: "/api/console/users/{id}", params: idParams, response: { status: 200, description: "One user", schema: z.object({ data: userDetail }) } }),
-  deactivate: defineContract({ method: "POST", path: "/api/console/users/{id}/deactivate", params: idParams, body: deactivateRequest, response: { status: 200, description: "The outcome and the user as it is now", schema: statusChange(deactivateOutcome) } }),
-  reactivate: defineContract({ method: "POST", path: "/api/console/users/{id}/reactivate", params: idParams, response: { status: 200, description: "The outcome and the user as it is now", schema: statusChange(reactivateOutcome) } }),
+  list: defineContract({
+    method: "GET",
+    path: "/api/console/users",
+    query: userListQuery,
+    response: { status: 200, description: "One page of users", schema: z.object({ data: userListPage }) },
+  }),
+  departments: defineContract({
+    method: "GET",
+    path: "/api/console/users/departments",
+    response: { status: 200, description: "The tenant's departments", schema: z.object({ data: z.object({ departments: z.array(z.string()) }) }) },
+  }),
+  resolve: defineContract({
+    method: "POST",
+    path: "/api/console/users/resolve",
+    body: resolveRequest,
+    response: { status: 200, description: "Which pasted emails are users", schema: z.object({ data: resolveResult }) },
+  }),
+  detail: defineContract({
+    method: "GET",
+    path: "/api/console/users/{id}",
+    params: idParams,
+    response: { status: 200, description: "One user", schema: z.object({ data: userDetail }) },
+  }),
+  deactivate: defineContract({
+    method: "POST",
+    path: "/api/console/users/{id}/deactivate",
+    params: idParams,
+    body: deactivateRequest,
+    response: { status: 200, description: "The outcome and the user as it is now", schema: statusChange(deactivateOutcome) },
+  }),
+  reactivate: defineContract({
+    method: "POST",
+    path: "/api/console/users/{id}/reactivate",
+    params: idParams,
+    response: { status: 200, description: "The outcome and the user as it is now", schema: statusChange(reactivateOutcome) },
+  }),
 };

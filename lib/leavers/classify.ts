@@ -10,7 +10,6 @@ export type UserState = { id: string; active: boolean };
 const EMAIL_PATTERN = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
 export const MAX_EMAIL_LENGTH = 254;
 
-
 export function isPlausibleEmail(email: string): boolean {
   return email.length > 0 && email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email);
 }

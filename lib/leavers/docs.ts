@@ -4,12 +4,15 @@ import type { LeaverContracts } from "@/lib/contracts/leavers";
 // What the OpenAPI document says about each leaver route (operation ids are the API's; the
 // console's copies are prefixed). Schemas come from lib/contracts/leavers.ts.
 
-const idDoc = (what: string): Record<string, ParameterDoc> => ({ id: { description: `UUID of the ${what}.`, example: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" } });
+const idDoc = (what: string): Record<string, ParameterDoc> => ({
+  id: { description: `UUID of the ${what}.`, example: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" },
+});
 const paging: Record<string, ParameterDoc> = {
   page: { description: "Page number, from 1 (default 1).", example: "1" },
   page_size: { description: "Rows per page, 1–1000 (default 100).", example: "100" },
 };
-const csvNote = "A CSV download (`text/csv`): cells that start with = + - @ tab or CR are prefixed with a single quote so that spreadsheets never run them as formulas.";
+const csvNote =
+  "A CSV download (`text/csv`): cells that start with = + - @ tab or CR are prefixed with a single quote so that spreadsheets never run them as formulas.";
 
 export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operationId: string }> = {
   createPreview: {

@@ -1,4 +1,5 @@
-import { cancelLeaverJob, confirmLeaverPreview, createUndoJob, getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
+import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "@/db/queries/leaver-job-lifecycle";
+import { getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
 import { getLeaverPreview, listLeaverPreviewPage, type LeaverActor } from "@/db/queries/leaver-previews";
 import type { Db } from "@/db/client";
 import type { Dialect } from "@/lib/api/dialects/types";
@@ -38,14 +39,25 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
 
   return [
     defineEndpoint({
-      ...c.createPreview, ...write, ...op("createPreview"),
-      upload: { contentTypes: ["text/csv", "multipart/form-data"], maxBytes: MAX_LEAVER_FILE_BYTES, description: "The CSV file as the body, or the `file` field of a multipart form" },
+      ...c.createPreview,
+      ...write,
+      ...op("createPreview"),
+      upload: {
+        contentTypes: ["text/csv", "multipart/form-data"],
+        maxBytes: MAX_LEAVER_FILE_BYTES,
+        description: "The CSV file as the body, or the `file` field of a multipart form",
+      },
       errors: [400],
       handler: async ({ db, principal, query, request }) => {
         const upload = await readUpload(request, MAX_LEAVER_FILE_BYTES);
         try {
           const fileName = upload.fileName ?? query.filename ?? null;
-          const { preview, sameFileRun: run } = previewLeaverFile(db, { tenantId: principal.tenantId, actor: actorOf(principal), fileName, bytes: upload.bytes });
+          const { preview, sameFileRun: run } = previewLeaverFile(db, {
+            tenantId: principal.tenantId,
+            actor: actorOf(principal),
+            fileName,
+            bytes: upload.bytes,
+          });
           const rows = listLeaverPreviewPage(db, preview, { offset: 0, limit: 100 });
           return { data: { data: { ...previewView(preview, null, run), rows: rows.map(previewRowView) }, meta: pageMeta(1, 100, preview.totalRows) } };
         } catch (error) {
@@ -55,7 +67,10 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       },
     }),
     defineEndpoint({
-      ...c.getPreview, ...read, ...op("getPreview"), errors: [400, 404],
+      ...c.getPreview,
+      ...read,
+      ...op("getPreview"),
+      errors: [400, 404],
       handler: ({ db, principal, params, query }) => {
         const found = getLeaverPreview(db, principal.tenantId, params.id);
         if (!found) throw new ApiError("not_found", `No leaver preview ${params.id}`);
@@ -67,14 +82,20 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       },
     }),
     defineEndpoint({
-      ...c.previewRowsCsv, ...read, ...op("previewRowsCsv"), errors: [400, 404],
+      ...c.previewRowsCsv,
+      ...read,
+      ...op("previewRowsCsv"),
+      errors: [400, 404],
       handler: ({ db, principal, params, query }) => {
         if (!getLeaverPreview(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No leaver preview ${params.id}`);
         return { file: previewCsv(db, params.id, query.class) };
       },
     }),
     defineEndpoint({
-      ...c.confirm, ...write, ...op("confirm"), errors: [400, 404, 409, 413],
+      ...c.confirm,
+      ...write,
+      ...op("confirm"),
+      errors: [400, 404, 409, 413],
       handler: ({ db, principal, body, requestId }) => {
         const result = confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
         switch (result.status) {
@@ -83,22 +104,32 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
           case "not-owner":
             throw new ApiError("forbidden", "A preview can only be confirmed by the admin who uploaded it", { notices: ["leaver-preview-owner"] });
           case "already-confirmed":
-            throw new ApiError("conflict", `This preview was already confirmed as job ${result.jobId}`, { details: { previewId: `already confirmed as job ${result.jobId}` } });
+            throw new ApiError("conflict", `This preview was already confirmed as job ${result.jobId}`, {
+              details: { previewId: `already confirmed as job ${result.jobId}` },
+            });
           default:
             return { data: { data: queuedJobView(result.job) } };
         }
       },
     }),
     defineEndpoint({
-      ...c.listJobs, ...read, ...op("listJobs"),
+      ...c.listJobs,
+      ...read,
+      ...op("listJobs"),
       handler: ({ db, principal }) => ({ data: { data: listLeaverJobs(db, principal.tenantId).map((job) => jobView(job)) } }),
     }),
     defineEndpoint({
-      ...c.getJob, ...read, ...op("getJob"), errors: [400, 404],
+      ...c.getJob,
+      ...read,
+      ...op("getJob"),
+      errors: [400, 404],
       handler: ({ db, principal, params }) => ({ data: { data: jobView(jobOr404(db, principal, params.id)) } }),
     }),
     defineEndpoint({
-      ...c.results, ...read, ...op("results"), errors: [400, 404],
+      ...c.results,
+      ...read,
+      ...op("results"),
+      errors: [400, 404],
       handler: ({ db, principal, params, query }) => {
         const job = jobOr404(db, principal, params.id);
         const rows = listLeaverJobRows(db, job.id, { outcome: query.outcome, offset: (query.page - 1) * query.page_size, limit: query.page_size });
@@ -107,20 +138,30 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       },
     }),
     defineEndpoint({
-      ...c.resultsCsv, ...read, ...op("resultsCsv"), errors: [400, 404],
+      ...c.resultsCsv,
+      ...read,
+      ...op("resultsCsv"),
+      errors: [400, 404],
       handler: ({ db, principal, params, query }) => ({ file: resultsCsv(db, jobOr404(db, principal, params.id).id, query.outcome) }),
     }),
     defineEndpoint({
-      ...c.cancel, ...write, ...op("cancel"), errors: [400, 404, 409],
+      ...c.cancel,
+      ...write,
+      ...op("cancel"),
+      errors: [400, 404, 409],
       handler: ({ db, principal, params, requestId }) => {
         const result = cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
-        if (result.status === "finished") throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
+        if (result.status === "finished")
+          throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
         return { data: { data: jobView(jobOr404(db, principal, params.id)) } };
       },
     }),
     defineEndpoint({
-      ...c.undo, ...write, ...op("undo"), errors: [400, 404, 409],
+      ...c.undo,
+      ...write,
+      ...op("undo"),
+      errors: [400, 404, 409],
       handler: ({ db, principal, params, requestId }) => {
         const result = createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         switch (result.status) {

@@ -42,7 +42,10 @@ describe("parseLeaverCsv", () => {
 
   it("skips blank lines and numbers only the records", () => {
     const file = parse("email\r\n\r\na@x.test\r\n   \r\n\r\nb@x.test\r\n\r\n");
-    expect(file.rows.map((r) => [r.rowNumber, r.email])).toEqual([[1, "a@x.test"], [2, "b@x.test"]]);
+    expect(file.rows.map((r) => [r.rowNumber, r.email])).toEqual([
+      [1, "a@x.test"],
+      [2, "b@x.test"],
+    ]);
   });
 
   it("refuses a file without an email column", () => {
@@ -77,7 +80,9 @@ describe("parseLeaverCsv", () => {
 
   it("hands rows over in chunks when asked, keeping none", () => {
     const sizes: number[] = [];
-    const file = parseLeaverCsv(bytes(`email\n${Array.from({ length: 2_500 }, (_, i) => `u${i}@x.test`).join("\n")}\n`), { onRows: (rows) => sizes.push(rows.length) });
+    const file = parseLeaverCsv(bytes(`email\n${Array.from({ length: 2_500 }, (_, i) => `u${i}@x.test`).join("\n")}\n`), {
+      onRows: (rows) => sizes.push(rows.length),
+    });
     expect(sizes).toEqual([1_000, 1_000, 500]);
     expect(file).toMatchObject({ rows: [], rowCount: 2_500 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confirmLeaverPreview } from "@/db/queries/leaver-jobs";
+import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-previews";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
@@ -40,7 +40,16 @@ describe("previewLeaverFile", () => {
     expect(preview.counts).toEqual({ will_deactivate: 1, already_inactive: 1, not_found: 2, invalid_email: 2, duplicate: 1, self: 1 });
     expect(preview.totalRows).toBe(8);
     const rows = listLeaverPreviewRows(db, preview.id, { limit: 100 });
-    expect(rows.map((r) => r.class)).toEqual(["will_deactivate", "already_inactive", "not_found", "not_found", "invalid_email", "duplicate", "self", "invalid_email"]);
+    expect(rows.map((r) => r.class)).toEqual([
+      "will_deactivate",
+      "already_inactive",
+      "not_found",
+      "not_found",
+      "invalid_email",
+      "duplicate",
+      "self",
+      "invalid_email",
+    ]);
     expect(rows[0]).toMatchObject({ userId: active.id, reason: "left", ticket: "T-1" });
     expect(rows[5]).toMatchObject({ duplicateOf: 1, userId: null });
     expect(listLeaverPreviewRows(db, preview.id, { class: "not_found", limit: 100 }).map((r) => r.rowNumber)).toEqual([3, 4]);

@@ -15,18 +15,27 @@ export type SameFileWarning = { jobId: string; createdAt: number };
  * of rows, each chunk is looked up, classified and written, and no chunk is kept. A bad file
  * throws LeaverFileError and the transaction leaves nothing stored.
  */
-export function previewLeaverFile(db: Db, input: { tenantId: string; actor: LeaverActor; fileName: string | null; bytes: Uint8Array }, now = Date.now()): { preview: LeaverPreview; sameFileRun: SameFileWarning | null } {
+export function previewLeaverFile(
+  db: Db,
+  input: { tenantId: string; actor: LeaverActor; fileName: string | null; bytes: Uint8Array },
+  now = Date.now(),
+): { preview: LeaverPreview; sameFileRun: SameFileWarning | null } {
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
   const classifier = createLeaverClassifier(input.actor.userId);
-  const preview = createLeaverPreview(db, { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 }, (writeRows) => {
-    const file = parseLeaverCsv(input.bytes, {
-      onRows(rows) {
-        const users = findUsersByEmails(db, input.tenantId, emailsToLookUp(rows));
-        writeRows(classifier.classify(rows, users));
-      },
-    });
-    return { totalRows: file.rowCount, counts: classifier.counts };
-  }, now);
+  const preview = createLeaverPreview(
+    db,
+    { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 },
+    (writeRows) => {
+      const file = parseLeaverCsv(input.bytes, {
+        onRows(rows) {
+          const users = findUsersByEmails(db, input.tenantId, emailsToLookUp(rows));
+          writeRows(classifier.classify(rows, users));
+        },
+      });
+      return { totalRows: file.rowCount, counts: classifier.counts };
+    },
+    now,
+  );
   return { preview, sameFileRun: sameFileRun(db, input.tenantId, sha256, now) ?? null };
 }
 

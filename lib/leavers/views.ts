@@ -77,15 +77,24 @@ export const jobRowView = (row: JobRowView) => ({
 
 /** Rows as CSV lines, every cell escaped against formula injection by the shared rule (csvCell). */
 export function csvLines(rows: unknown[][]): string {
-  return Papa.unparse(rows.map((row) => row.map(csvCell)), { newline: "\r\n" }) + "\r\n";
+  return (
+    Papa.unparse(
+      rows.map((row) => row.map(csvCell)),
+      { newline: "\r\n" },
+    ) + "\r\n"
+  );
 }
 
 const PAGE = 2_000;
 
 /** Rows as CSV text page by page (keyset on the row number), read only as the client takes them: a 100,000-row download stays small in memory. */
-async function* csvPages<T extends { rowNumber: number }>(header: string[], fetch: (afterRow: number) => T[], cells: (row: T) => unknown[]): AsyncGenerator<string> {
+async function* csvPages<T extends { rowNumber: number }>(
+  header: string[],
+  fetch: (afterRow: number) => T[],
+  cells: (row: T) => unknown[],
+): AsyncGenerator<string> {
   yield csvLines([header]);
-  for (let afterRow = 0; ; ) {
+  for (let afterRow = 0; ;) {
     const rows = fetch(afterRow);
     if (rows.length) yield csvLines(rows.map(cells));
     if (rows.length < PAGE) return;

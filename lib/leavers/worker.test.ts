@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { confirmLeaverPreview, getLeaverJob, type LeaverActor } from "@/db/queries/leaver-jobs";
+import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
+import { getLeaverJob, type LeaverActor } from "@/db/queries/leaver-jobs";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { previewLeaverFile } from "./preview";
@@ -21,7 +22,12 @@ describe("startLeaverWorker", () => {
     const { admin, user } = makeAdminWithToken(db, tenant.id);
     const actor: LeaverActor = { type: "admin", id: admin.id, name: "Ada", userId: user.id };
     const queue = (emails: string[]) => {
-      const { preview } = previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: new TextEncoder().encode(`email\n${emails.join("\n")}\n`) });
+      const { preview } = previewLeaverFile(db, {
+        tenantId: tenant.id,
+        actor,
+        fileName: null,
+        bytes: new TextEncoder().encode(`email\n${emails.join("\n")}\n`),
+      });
       const result = confirmLeaverPreview(db, { tenantId: tenant.id, previewId: preview.id, actor, requestId: null });
       if (result.status !== "created") throw new Error(result.status);
       return result.job.id;

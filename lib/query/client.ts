@@ -4,7 +4,11 @@ import { QueryClient } from "@tanstack/react-query";
 export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: (count, error) => count < 2 && !(error instanceof Error && "status" in error && Number(error.status) < 500) },
+      queries: {
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        retry: (count, error) => count < 2 && !(error instanceof Error && "status" in error && Number(error.status) < 500),
+      },
     },
   });
 }

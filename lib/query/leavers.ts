@@ -19,7 +19,11 @@ export const LEAVER_PAGE_SIZE = 25;
 export const LEAVER_POLL_MS = 500;
 
 export function leaverPreviewQuery(id: string, filters: LeaverPreviewFilters) {
-  const query = { page: String(filters.page), page_size: String(LEAVER_PAGE_SIZE), ...(filters.class && { class: filters.class as LeaverPreviewDto["rows"][number]["class"] }) };
+  const query = {
+    page: String(filters.page),
+    page_size: String(LEAVER_PAGE_SIZE),
+    ...(filters.class && { class: filters.class as LeaverPreviewDto["rows"][number]["class"] }),
+  };
   return queryOptions({
     queryKey: leaverKeys.preview(id, filters),
     queryFn: ({ signal }) => consoleFetch(c.getPreview, { params: { id }, query, signal }),
@@ -38,7 +42,11 @@ export function leaverJobQuery(id: string) {
 }
 
 export function leaverResultsQuery(id: string, filters: LeaverResultFilters) {
-  const query = { page: String(filters.page), page_size: String(LEAVER_PAGE_SIZE), ...(filters.outcome && { outcome: filters.outcome as LeaverJobRowDto["outcome"] & string }) };
+  const query = {
+    page: String(filters.page),
+    page_size: String(LEAVER_PAGE_SIZE),
+    ...(filters.outcome && { outcome: filters.outcome as LeaverJobRowDto["outcome"] & string }),
+  };
   return queryOptions({
     queryKey: leaverKeys.results(id, filters),
     queryFn: ({ signal }) => consoleFetch(c.results, { params: { id }, query, signal }),
@@ -62,7 +70,12 @@ export const resultsCsvHref = (id: string) => contractHref(c.resultsCsv, { id })
 export async function uploadLeaverFile(file: File, csrfToken = currentCsrfToken()): Promise<LeaverPreviewDto> {
   const form = new FormData();
   form.set("file", file, file.name);
-  const response = await fetch(contractPath(c.createPreview), { method: "POST", body: form, headers: { "x-csrf-token": csrfToken }, credentials: "same-origin" });
+  const response = await fetch(contractPath(c.createPreview), {
+    method: "POST",
+    body: form,
+    headers: { "x-csrf-token": csrfToken },
+    credentials: "same-origin",
+  });
   return (await readConsoleAnswer(response, c.createPreview.response.schema)).data;
 }
 

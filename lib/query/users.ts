@@ -57,7 +57,13 @@ export function userFiltersParams(filters: UserFilters): URLSearchParams {
 
 /** The react-query key of a page: the same on the server (prefetch) and in the browser. */
 export function userListKey(filters: UserFilters) {
-  const key: UserListFilters = { query: filters.query.trim(), status: filters.status, department: filters.department, sort: `${filters.sort}:${filters.dir}`, page: filters.page };
+  const key: UserListFilters = {
+    query: filters.query.trim(),
+    status: filters.status,
+    department: filters.department,
+    sort: `${filters.sort}:${filters.dir}`,
+    page: filters.page,
+  };
   return userKeys.list(key);
 }
 

@@ -16,7 +16,10 @@ function migrationsBeforeKeys(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-migrations-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  const entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag.startsWith("0002_")));
+  const entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((entry) => entry.tag.startsWith("0002_")),
+  );
   fs.mkdirSync(path.join(dir, "meta"));
   fs.writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify({ ...journal, entries }));
   for (const entry of entries) fs.copyFileSync(path.join(MIGRATIONS, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
@@ -46,9 +49,15 @@ describe("prepareDatabase on a database that has users from before the search ke
   });
 
   it("counts the existing users and finds them by query", () => {
-    const list = (query?: string) => listUsers(db, { tenantId: "t1", page: 1, size: 20, query: query === undefined ? undefined : foldText(query), sortKey: "name", sortDirection: "asc" });
+    const list = (query?: string) =>
+      listUsers(db, { tenantId: "t1", page: 1, size: 20, query: query === undefined ? undefined : foldText(query), sortKey: "name", sortDirection: "asc" });
     expect(list()).toMatchObject({ kind: "page", total: 3 });
-    for (const [query, id] of [["ZOË", "u1"], ["weiss", "u3"], ["über", "u1"], ["archer", "u2"]]) {
+    for (const [query, id] of [
+      ["ZOË", "u1"],
+      ["weiss", "u3"],
+      ["über", "u1"],
+      ["archer", "u2"],
+    ]) {
       const result = list(query);
       expect(result.kind === "page" && result.users.map((u) => u.id), query).toEqual([id]);
     }

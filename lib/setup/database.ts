@@ -21,7 +21,10 @@ export function prepareDatabase(db: Db, log?: (line: string) => void): void {
 export function refoldQueuedUsers(db: Db): number {
   let folded = 0;
   for (let batch = usersToRefold(db, REFOLD_BATCH); batch.length > 0; batch = usersToRefold(db, REFOLD_BATCH)) {
-    writeRefoldedKeys(db, batch.map((user) => ({ id: user.id, nameFolded: foldText(user.name), uniqueCodeFolded: foldText(user.uniqueCode) })));
+    writeRefoldedKeys(
+      db,
+      batch.map((user) => ({ id: user.id, nameFolded: foldText(user.name), uniqueCodeFolded: foldText(user.uniqueCode) })),
+    );
     folded += batch.length;
   }
   return folded;

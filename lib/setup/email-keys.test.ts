@@ -27,8 +27,18 @@ describe("migrateEmailKeys", () => {
     const strasseAgain = addUser(tenant.id, "Straße@example.test");
     const elsewhere = addUser(other.id, "Straße@example.test");
     const withOther = addUser(tenant.id, "pat@example.test");
-    const otherAddress = { id: randomUUID(), tenantId: tenant.id, userId: withOther.id, email: "ＰＡＴ.Home@example.test", label: "personal", createdAt: 1, updatedAt: 1 };
-    db.insert(userEmails).values({ ...otherAddress, emailNormalized: oldKey(otherAddress.email) }).run();
+    const otherAddress = {
+      id: randomUUID(),
+      tenantId: tenant.id,
+      userId: withOther.id,
+      email: "ＰＡＴ.Home@example.test",
+      label: "personal",
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    db.insert(userEmails)
+      .values({ ...otherAddress, emailNormalized: oldKey(otherAddress.email) })
+      .run();
 
     const lines: string[] = [];
     const result = migrateEmailKeys(db, (line) => lines.push(line));

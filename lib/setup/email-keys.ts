@@ -12,7 +12,9 @@ export function migrateEmailKeys(db: Db, log: (line: string) => void = (line) =>
   const result = rekeyNonAsciiEmails(db, normalizeEmail);
   for (const conflict of result.conflicts) {
     const where = conflict.table === "users" ? "primary address" : `other address ${conflict.rowId}`;
-    log(`roster: email key of user ${conflict.userId} (${where}) not updated: its new key is already user ${conflict.otherUserId}'s; resolve the duplicate by hand`);
+    log(
+      `roster: email key of user ${conflict.userId} (${where}) not updated: its new key is already user ${conflict.otherUserId}'s; resolve the duplicate by hand`,
+    );
   }
   if (result.rekeyed > 0) log(`roster: re-keyed ${result.rekeyed} email address${result.rekeyed === 1 ? "" : "es"} by the current email rule`);
   return result;

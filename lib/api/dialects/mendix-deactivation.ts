@@ -34,9 +34,6 @@ export const mendixDeactivation: Dialect = {
     // The spec's 429 body is its own shape.
     if (error.kind === "rate_limited") return json({ message: "API rate limit exceeded" }, 429);
     const status = error.kind === "payload_too_large" ? 400 : error.status;
-    return json(
-      { error: { code: status, message: MESSAGES[status] ?? "Error", detail: detail(error), instance: `urn:uuid:${context.requestId}` } },
-      status,
-    );
+    return json({ error: { code: status, message: MESSAGES[status] ?? "Error", detail: detail(error), instance: `urn:uuid:${context.requestId}` } }, status);
   },
 };

@@ -80,9 +80,13 @@ export const createUserIdentity = defineEndpoint({
       case "user-not-found":
         throw new ApiError("not_found", `No user ${params.id}`);
       case "provider-not-found":
-        throw new ApiError("invalid_input", "identity_provider_id names no identity provider of your tenant", { details: { identity_provider_id: "unknown identity provider" } });
+        throw new ApiError("invalid_input", "identity_provider_id names no identity provider of your tenant", {
+          details: { identity_provider_id: "unknown identity provider" },
+        });
       case "already-linked":
-        throw new ApiError("conflict", `That account is already linked (identity ${result.identityId})`, { details: { external_id: "already linked at this provider" } });
+        throw new ApiError("conflict", `That account is already linked (identity ${result.identityId})`, {
+          details: { external_id: "already linked at this provider" },
+        });
       default:
         return { data: { data: toJitsudoIdentity(result.identity) } };
     }

@@ -14,7 +14,11 @@ const LOOKUP_DESCRIPTION =
 /** Email → UUID for up to 1,000 addresses; addresses are echoed exactly as sent. */
 function lookUp({ db, principal, body }: HandlerContext<"token", undefined, undefined, typeof emailAddressesRequest>) {
   const sent = [...new Set(body.emailAddresses.map((item) => item.emailAddress))].map((emailAddress) => ({ emailAddress, key: normalizeEmail(emailAddress) }));
-  const found = findUserIdsByEmails(db, principal.tenantId, sent.map((item) => item.key));
+  const found = findUserIdsByEmails(
+    db,
+    principal.tenantId,
+    sent.map((item) => item.key),
+  );
   const identifiers: { emailAddress: string; uuid: string }[] = [];
   const missing: { emailAddress: string }[] = [];
   for (const { emailAddress, key } of sent) {
@@ -79,10 +83,17 @@ export const deactivatePlatformUser = defineEndpoint({
   },
   handler: ({ db, principal, params, body, requestId, authorize }) => {
     if (body.active) {
-      throw new ApiError("invalid_input", "This API only deactivates users: active must be false (reactivate users in the console)", { details: { active: "must be false" } });
+      throw new ApiError("invalid_input", "This API only deactivates users: active must be false (reactivate users in the console)", {
+        details: { active: "must be false" },
+      });
     }
     authorize("deactivateUser", { type: "User", id: params.uuid, tenantId: principal.tenantId }, { isSelf: params.uuid === principal.userId });
-    const result = deactivateUser(db, { tenantId: principal.tenantId, userId: params.uuid, actor: { ...principal.actor, userId: principal.userId }, requestId });
+    const result = deactivateUser(db, {
+      tenantId: principal.tenantId,
+      userId: params.uuid,
+      actor: { ...principal.actor, userId: principal.userId },
+      requestId,
+    });
     if (result.status === "not-found") throw new ApiError("not_found", `No user ${params.uuid} in your company`);
     return { empty: true };
   },

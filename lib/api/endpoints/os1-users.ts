@@ -5,8 +5,16 @@ import { os1 } from "../dialects/os1";
 import { defineEndpoint, type ParameterDoc } from "../endpoint";
 import { ApiError } from "../errors";
 import {
-  contactQuery, getUserParams, getUserQuery, getUserResponse, listUsersQuery, listUsersResponse, OS1_USER_ATTRIBUTES, USER_UUID_EXAMPLE,
-  userEmailsResponse, userMobilesResponse,
+  contactQuery,
+  getUserParams,
+  getUserQuery,
+  getUserResponse,
+  listUsersQuery,
+  listUsersResponse,
+  OS1_USER_ATTRIBUTES,
+  USER_UUID_EXAMPLE,
+  userEmailsResponse,
+  userMobilesResponse,
 } from "../schemas";
 import { UUID_PATTERN } from "@/lib/contracts/common";
 
@@ -49,7 +57,10 @@ export function toOs1User(user: User, options: { includeProperties?: boolean } =
 
 const os1Read = { method: "GET", dialect: os1, auth: "token", action: "readUsers" } as const;
 const idsDocs: Record<string, ParameterDoc> = {
-  ids: { description: "Comma-separated user ids (`<uuid>`, `user:<uuid>`, `users:<uuid>` or `ref:<code>`), at most 10; ids that are not ids are ignored.", example: `user:${USER_UUID_EXAMPLE}` },
+  ids: {
+    description: "Comma-separated user ids (`<uuid>`, `user:<uuid>`, `users:<uuid>` or `ref:<code>`), at most 10; ids that are not ids are ignored.",
+    example: `user:${USER_UUID_EXAMPLE}`,
+  },
   userId: { description: "Alias of `ids`; both may be given and are merged." },
 };
 
@@ -66,13 +77,19 @@ export const getUser = defineEndpoint({
     summary: "GetUser",
     description: "One user by id or external reference.",
     parameters: {
-      userId: { description: "`<uuid>`, `user:<uuid>`, `users:<uuid>`, or `ref:<code>` where code is an aaaId, userCode or uniqueCode.", example: `user:${USER_UUID_EXAMPLE}` },
+      userId: {
+        description: "`<uuid>`, `user:<uuid>`, `users:<uuid>`, or `ref:<code>` where code is an aaaId, userCode or uniqueCode.",
+        example: `user:${USER_UUID_EXAMPLE}`,
+      },
       includeProperties: { description: "`false` leaves `properties` out (default true)." },
     },
   },
   handler: ({ db, principal, params, query }) => {
     const ref = parseUserRef(params.userId);
-    if (!ref) throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", { details: { userId: "not a user id or ref" } });
+    if (!ref)
+      throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", {
+        details: { userId: "not a user id or ref" },
+      });
     const user = findUserByRef(db, principal.tenantId, ref);
     if (!user) throw new ApiError("not_found", `No user ${params.userId}`);
     return { data: toOs1User(user, { includeProperties: query.includeProperties }) };
@@ -91,19 +108,36 @@ export const listUsersEndpoint = defineEndpoint({
     summary: "ListUsers",
     description: "Pages through the tenant's users, newest first by default.",
     parameters: {
-      page: { description: "Page number, from 1 (default 1). A list goes at most 10,000 rows deep: page × size above 10,000 is a 400; narrow the list with `query` instead.", example: "1" },
+      page: {
+        description:
+          "Page number, from 1 (default 1). A list goes at most 10,000 rows deep: page × size above 10,000 is a 400; narrow the list with `query` instead.",
+        example: "1",
+      },
       size: { description: "Users per page, 1–100 (default 20).", example: "20" },
       select: { description: `Comma-separated attributes to return (\`id\` is always kept): ${OS1_USER_ATTRIBUTES.join(", ")}.`, example: "name,email" },
-      query: { description: "Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: `STRASSE` finds Straße). At least 3 characters; a query that matches more than 10,000 users is a 400 asking for a longer one." },
+      query: {
+        description:
+          "Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: `STRASSE` finds Straße). At least 3 characters; a query that matches more than 10,000 users is a 400 asking for a longer one.",
+      },
       sortBy: { description: "Sort direction." },
       sortKey: { description: "Attribute to sort by; any other value is a 400." },
       additionalInfo: { description: "`true` adds `additionalInfo: {active, deactivatedAt, identitiesCount}` to each user (default false)." },
     },
   },
   handler: ({ db, principal, query }) => {
-    const listed = listUsers(db, { tenantId: principal.tenantId, page: query.page, size: query.size, query: query.query, sortKey: query.sortKey, sortDirection: query.sortBy });
+    const listed = listUsers(db, {
+      tenantId: principal.tenantId,
+      page: query.page,
+      size: query.size,
+      query: query.query,
+      sortKey: query.sortKey,
+      sortDirection: query.sortBy,
+    });
     if (listed.kind === "tooBroad") {
-      throw new ApiError("invalid_input", `query is too broad: it may match more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`);
+      throw new ApiError(
+        "invalid_input",
+        `query is too broad: it may match more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`,
+      );
     }
     const { total, users } = listed;
     const selected = query.select ? new Set(["id", ...query.select]) : null;
@@ -113,7 +147,8 @@ export const listUsersEndpoint = defineEndpoint({
         users: users.map((user) => {
           const full: Record<string, unknown> = toOs1User(user);
           const view = selected ? Object.fromEntries(Object.entries(full).filter(([key]) => selected.has(key))) : full;
-          if (query.additionalInfo) view.additionalInfo = { active: user.active, deactivatedAt: seconds(user.deactivatedAt), identitiesCount: user.identitiesCount };
+          if (query.additionalInfo)
+            view.additionalInfo = { active: user.active, deactivatedAt: seconds(user.deactivatedAt), identitiesCount: user.identitiesCount };
           return view as { id: string };
         }),
       },
@@ -131,7 +166,9 @@ function usersNamed(db: Parameters<typeof findUsersByRefs>[0], tenantId: string,
 const contactRead = { ...os1Read, query: contactQuery, errors: [400] } as const;
 
 function contactAnswer<U extends Pick<User, "id" | "uniqueCode">, T>(users: U[], contact: (user: U) => T) {
-  return { data: { meta: { totalElements: users.length }, users: users.map((user) => ({ userId: os1Id(user), ...contact(user), uniqueCode: user.uniqueCode })) } };
+  return {
+    data: { meta: { totalElements: users.length }, users: users.map((user) => ({ userId: os1Id(user), ...contact(user), uniqueCode: user.uniqueCode })) },
+  };
 }
 
 // GET /api/v1/users/email?ids= — GetUserEmail (Delhivery OS1)
@@ -153,7 +190,11 @@ export const getUserMobiles = defineEndpoint({
   docs: { summary: "GetUserMobile", description: "Mobile numbers of up to 10 users.", parameters: idsDocs },
   handler: ({ db, principal, query }) => {
     const users = usersNamed(db, principal.tenantId, query.ids);
-    const mobiles = mobilesOfUsers(db, principal.tenantId, users.map((user) => user.id));
+    const mobiles = mobilesOfUsers(
+      db,
+      principal.tenantId,
+      users.map((user) => user.id),
+    );
     return contactAnswer(users, (user) => mobiles.get(user.id)!);
   },
 });

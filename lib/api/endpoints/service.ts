@@ -10,7 +10,11 @@ export const health = defineEndpoint({
   path: "/api/health",
   dialect: serviceDialect,
   auth: "none",
-  response: { status: 200, description: "Up, database reachable and writable (503 with `status: error` naming the problem when it is not)", schema: healthResponse },
+  response: {
+    status: 200,
+    description: "Up, database reachable and writable (503 with `status: error` naming the problem when it is not)",
+    schema: healthResponse,
+  },
   errors: [503],
   docs: { summary: "Health", description: "Liveness and database reachability and writability, for load balancers." },
   handler: ({ db }) => {

@@ -17,7 +17,10 @@ function requestBody(endpoint: AnyEndpoint): Json | undefined {
   if (endpoint.upload) {
     const file = { type: "string", contentMediaType: "application/octet-stream" };
     const content = Object.fromEntries(
-      endpoint.upload.contentTypes.map((type) => [type, { schema: type === "multipart/form-data" ? { type: "object", properties: { file }, required: ["file"] } : { type: "string" } }]),
+      endpoint.upload.contentTypes.map((type) => [
+        type,
+        { schema: type === "multipart/form-data" ? { type: "object", properties: { file }, required: ["file"] } : { type: "string" } },
+      ]),
     );
     return { required: true, description: `${endpoint.upload.description}; at most ${endpoint.upload.maxBytes / 1024 / 1024} MB.`, content };
   }
@@ -35,12 +38,16 @@ function operation(endpoint: AnyEndpoint, success: Json | undefined): Json {
     ...(dialect === "os1" ? [{ $ref: "#/components/parameters/Os1RequestId" }] : []),
   ];
   const content = response.contentType ? { [response.contentType]: { schema: { type: "string" } } } : success && { "application/json": { schema: success } };
-  const responses: Record<string, Json> = { [response.status]: { description: response.description, headers: responseHeaders(dialect, response.status), ...(content && { content }) } };
+  const responses: Record<string, Json> = {
+    [response.status]: { description: response.description, headers: responseHeaders(dialect, response.status), ...(content && { content }) },
+  };
   const authenticated = endpoint.auth !== "none";
   const errors = [...new Set([...(endpoint.errors ?? []), ...(authenticated ? [401, 403, 429, 500] : [])])].sort((a, b) => a - b);
   for (const status of errors) {
     // Service endpoints answer their failures in the shape of their success (health: 503).
-    responses[status] = authenticated ? errorRef(groupOf(endpoint), status) : { description: "Unavailable", ...(success && { content: { "application/json": { schema: success } } }) };
+    responses[status] = authenticated
+      ? errorRef(groupOf(endpoint), status)
+      : { description: "Unavailable", ...(success && { content: { "application/json": { schema: success } } }) };
   }
   const body = requestBody(endpoint);
   return {
@@ -84,7 +91,8 @@ export function buildOpenApiDocument(all: readonly AnyEndpoint[]): OpenApiDocume
     const first = endpoints.find((endpoint) => endpoint.path === path)!;
     if (first.dialect.family !== "vendor") continue;
     const allowed = endpoints.filter((endpoint) => endpoint.path === path).map((endpoint) => endpoint.method);
-    for (const method of [...HTTP_METHODS, "OPTIONS"].filter((m) => !allowed.includes(m as never))) item[method.toLowerCase()] = notAllowedOperation(path, method.toLowerCase(), groupOf(first), allowed);
+    for (const method of [...HTTP_METHODS, "OPTIONS"].filter((m) => !allowed.includes(m as never)))
+      item[method.toLowerCase()] = notAllowedOperation(path, method.toLowerCase(), groupOf(first), allowed);
   }
 
   return {
@@ -102,7 +110,13 @@ export function buildOpenApiDocument(all: readonly AnyEndpoint[]): OpenApiDocume
       schemas,
       responses: componentResponses(),
       parameters: {
-        Os1RequestId: { name: "X-COREOS-REQUEST-ID", in: "header", required: false, description: "Your request id; echoed in the response header and in `request.requestId` (one is generated when absent).", schema: { type: "string", maxLength: 200 } },
+        Os1RequestId: {
+          name: "X-COREOS-REQUEST-ID",
+          in: "header",
+          required: false,
+          description: "Your request id; echoed in the response header and in `request.requestId` (one is generated when absent).",
+          schema: { type: "string", maxLength: 200 },
+        },
       },
       headers: {
         RateLimitLimit: headerSchema("Requests allowed per window for this token (or client address before authentication).", { type: "integer" }),
@@ -116,7 +130,10 @@ export function buildOpenApiDocument(all: readonly AnyEndpoint[]): OpenApiDocume
         MxToken: apiKey("Authorization", "`Authorization: MxToken <PAT>` (Mendix APIs)."),
         JitsudoApiKey: apiKey("X-API-Key", "`X-API-Key: <PAT>` (JITSudo)."),
         JitsudoBearer: { type: "http", scheme: "bearer", description: "`Authorization: Bearer <PAT>` (JITSudo, instead of X-API-Key)." },
-        JitsudoTenant: apiKey("X-Tenant-ID", "`X-Tenant-ID: <tenant uuid>`, required with either JITSudo credential; another tenant's id is a 403 `tenant_mismatch`."),
+        JitsudoTenant: apiKey(
+          "X-Tenant-ID",
+          "`X-Tenant-ID: <tenant uuid>`, required with either JITSudo credential; another tenant's id is a 403 `tenant_mismatch`.",
+        ),
         Os1Access: apiKey("X-COREOS-ACCESS", "`X-COREOS-ACCESS: <PAT>` (OS1)."),
         Os1Tenant: apiKey("X-COREOS-TID", "`X-COREOS-TID: <tenant uuid>`, required; another tenant's id is a 403 `TENANT_MISMATCH`."),
       },

@@ -37,7 +37,10 @@ function successSchemas(endpoints: AnyEndpoint[]): Map<AnyEndpoint, z.core.$ZodT
  * Every named schema as a component (request bodies as input, everything else as output), and the
  * ids given to the dialects' envelopes around named schemas (OS1: `Os1UserPage` → `Os1UserPageResponse`).
  */
-function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, z.core.$ZodType>): { schemas: Record<string, Json>; envelopeIds: Map<z.core.$ZodType, string> } {
+function componentSchemas(
+  endpoints: AnyEndpoint[],
+  successes: Map<AnyEndpoint, z.core.$ZodType>,
+): { schemas: Record<string, Json>; envelopeIds: Map<z.core.$ZodType, string> } {
   const bodies = new Set<unknown>(endpoints.flatMap((e) => (e.body ? [e.body] : [])));
   const registries = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() };
   const named = new Set<z.ZodType>();
@@ -58,7 +61,8 @@ function componentSchemas(endpoints: AnyEndpoint[], successes: Map<AnyEndpoint, 
   for (const io of ["input", "output"] as const) {
     const converted = z.toJSONSchema(registries[io], { target: "draft-2020-12", io, uri: (id) => `${SCHEMA_REF}${id}` });
     for (const [id, schema] of Object.entries(converted.schemas)) {
-      if (id === "__shared") throw new Error(`openapi: a nested schema with an id is not exported from lib/api/schemas.ts: ${Object.keys((schema as Json).$defs as Json)}`);
+      if (id === "__shared")
+        throw new Error(`openapi: a nested schema with an id is not exported from lib/api/schemas.ts: ${Object.keys((schema as Json).$defs as Json)}`);
       if (result[id]) throw new Error(`openapi: schema id ${id} is used both as a request body and in a response`);
       result[id] = { ...withoutRootKeywords(schema as Json), ...(SCHEMA_DESCRIPTIONS[id] && { description: SCHEMA_DESCRIPTIONS[id] }) };
     }
@@ -104,7 +108,8 @@ function responseHeaders(dialect: DialectName, status: number): Json {
 function errorResponse(dialect: DialectName, status: number): Json {
   const description = DIALECT_NOTES[dialect]?.[status] ?? ERROR_DESCRIPTIONS[status] ?? "Error";
   const headers = responseHeaders(dialect, status);
-  if (dialect === "mendix-identifiers" && status === 405) return { description, headers, content: { "text/plain": { schema: { type: "string", maxLength: 0 } } } };
+  if (dialect === "mendix-identifiers" && status === 405)
+    return { description, headers, content: { "text/plain": { schema: { type: "string", maxLength: 0 } } } };
   const schemaName = dialect === "mendix-deactivation" && status === 429 ? "MendixDeactivationRateLimit" : API_GROUPS[dialect]!.errorSchema!;
   return { description, headers, content: { "application/json": { schema: ref("schemas", schemaName) } } };
 }
@@ -124,7 +129,9 @@ const errorRef = (group: ApiGroup, status: number) => ref("responses", `${group.
 function security(endpoint: AnyEndpoint): Json[] {
   const scopes: readonly string[] = endpoint.action ? ACTION_REQUIREMENTS[endpoint.action].anyScope : [];
   return groupOf(endpoint).security.flatMap((schemes) =>
-    (scopes.length ? scopes : [null]).map((scope) => Object.fromEntries(Object.entries(schemes).map(([name, kind]) => [name, kind === "scope" && scope ? [scope] : []]))),
+    (scopes.length ? scopes : [null]).map((scope) =>
+      Object.fromEntries(Object.entries(schemes).map(([name, kind]) => [name, kind === "scope" && scope ? [scope] : []])),
+    ),
   );
 }
 

@@ -64,8 +64,15 @@ export const SCHEMA_DESCRIPTIONS: Record<string, string> = {
 };
 
 export const STATUS_NAMES: Record<number, string> = {
-  400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
-  409: "Conflict", 413: "PayloadTooLarge", 429: "TooManyRequests", 500: "InternalServerError",
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  405: "MethodNotAllowed",
+  409: "Conflict",
+  413: "PayloadTooLarge",
+  429: "TooManyRequests",
+  500: "InternalServerError",
 };
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -86,12 +93,18 @@ export const DIALECT_NOTES: Partial<Record<DialectName, Record<number, string>>>
     403: "The token lacks the scope; errorText names the required and provided scopes",
     405: "Method not allowed: an empty text/plain body, as the Mendix runtime answers",
   },
-  "mendix-deactivation": { 400: "Invalid input: malformed JSON, a non-boolean or `true` active, a bad UUID, or a body too large", 403: "Missing scope, not an admin of the company, or deactivating yourself" },
+  "mendix-deactivation": {
+    400: "Invalid input: malformed JSON, a non-boolean or `true` active, a bad UUID, or a body too large",
+    403: "Missing scope, not an admin of the company, or deactivating yourself",
+  },
   jitsudo: {
     400: "Invalid input (`invalid_input`, with field problems in `details`), or a missing X-Tenant-ID header",
     403: "`tenant_mismatch` when X-Tenant-ID names another tenant; `forbidden` when a policy denies, with the deciding policy ids in `notices`",
   },
-  os1: { 400: "BAD_REQUEST: an invalid parameter, or a missing X-COREOS-TID header", 403: "TENANT_MISMATCH when X-COREOS-TID names another tenant; FORBIDDEN when the token lacks the scope" },
+  os1: {
+    400: "BAD_REQUEST: an invalid parameter, or a missing X-COREOS-TID header",
+    403: "TENANT_MISMATCH when X-COREOS-TID names another tenant; FORBIDDEN when the token lacks the scope",
+  },
 };
 
 /** Every status a vendor dialect's shared error responses cover. */

@@ -8,7 +8,19 @@ const reader = { dialect: consoleDialect, auth: "session", action: "readAuditLog
 
 export const AUDIT_ENDPOINTS = [
   // One page of the filtered audit log, newest first
-  defineEndpoint({ ...c.list, ...reader, operationId: "consoleListAuditLog", errors: [400], handler: ({ db, principal, query }) => ({ data: { data: auditLogPage(db, principal.tenantId, query) } }) }),
+  defineEndpoint({
+    ...c.list,
+    ...reader,
+    operationId: "consoleListAuditLog",
+    errors: [400],
+    handler: ({ db, principal, query }) => ({ data: { data: auditLogPage(db, principal.tenantId, query) } }),
+  }),
   // The filtered log as CSV, newest first, at most 100,000 events
-  defineEndpoint({ ...c.exportCsv, ...reader, operationId: "consoleExportAuditLog", errors: [400], handler: ({ db, principal, query }) => ({ file: auditLogCsv(db, principal.tenantId, query) }) }),
+  defineEndpoint({
+    ...c.exportCsv,
+    ...reader,
+    operationId: "consoleExportAuditLog",
+    errors: [400],
+    handler: ({ db, principal, query }) => ({ file: auditLogCsv(db, principal.tenantId, query) }),
+  }),
 ];

@@ -22,7 +22,10 @@ function sameOrigin(request: ApiRequest): boolean {
 export const SESSION_ENDPOINTS = [
   // Sign in with email and password; sets the httpOnly session cookie
   defineEndpoint({
-    ...c.signIn, ...publicConsole, operationId: "consoleSignIn", errors: [400, 401, 403, 429],
+    ...c.signIn,
+    ...publicConsole,
+    operationId: "consoleSignIn",
+    errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) => {
       if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-in must come from Roster's own page", { notices: ["csrf"] });
       const result = await signIn(db, { ...body, clientAddress: request.clientIp });
@@ -41,7 +44,10 @@ export const SESSION_ENDPOINTS = [
   }),
   // Sign out: revokes the session and clears the cookie
   defineEndpoint({
-    ...c.signOut, ...publicConsole, operationId: "consoleSignOut", errors: [403],
+    ...c.signOut,
+    ...publicConsole,
+    operationId: "consoleSignOut",
+    errors: [403],
     handler: ({ db, request }) => {
       const session = readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
       if (session) {

@@ -11,15 +11,26 @@ const own = { dialect: consoleDialect, auth: "session", action: "manageOwnTokens
 
 export const TOKEN_ENDPOINTS = [
   // The signed-in admin's tokens
-  defineEndpoint({ ...c.list, ...own, operationId: "consoleListTokens", handler: ({ db, principal }) => ({ data: { data: listTokensOfAdmin(db, principal).map(toTokenDto) } }) }),
+  defineEndpoint({
+    ...c.list,
+    ...own,
+    operationId: "consoleListTokens",
+    handler: ({ db, principal }) => ({ data: { data: listTokensOfAdmin(db, principal).map(toTokenDto) } }),
+  }),
   // Issue a token; the secret is in this answer only
   defineEndpoint({
-    ...c.create, ...own, operationId: "consoleCreateToken", errors: [400],
+    ...c.create,
+    ...own,
+    operationId: "consoleCreateToken",
+    errors: [400],
     handler: ({ db, principal, body }) => ({ data: { data: createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
   }),
   // Revoke one of your tokens
   defineEndpoint({
-    ...c.revoke, ...own, operationId: "consoleRevokeToken", errors: [400, 404],
+    ...c.revoke,
+    ...own,
+    operationId: "consoleRevokeToken",
+    errors: [400, 404],
     handler: ({ db, principal, params }) => {
       // Another admin's token answers exactly like an unknown one.
       if (!findTokenOfAdmin(db, principal, params.id)) throw new ApiError("not_found", `No token ${params.id}`);

@@ -22,42 +22,67 @@ function userDetailOr404(db: Parameters<typeof consoleUserDetail>[0], principal:
 export const USER_ENDPOINTS = [
   // One page of users: email prefix search, status and department filters, sort
   defineEndpoint({
-    ...c.list, ...session, operationId: "consoleListUsers", action: "readUsers", errors: [400],
+    ...c.list,
+    ...session,
+    operationId: "consoleListUsers",
+    action: "readUsers",
+    errors: [400],
     handler: ({ db, principal, query }) => ({ data: { data: consoleUserPage(db, principal.tenantId, query) } }),
   }),
   // The tenant's distinct departments, for the filter
   defineEndpoint({
-    ...c.departments, ...session, operationId: "consoleListDepartments", action: "readUsers",
+    ...c.departments,
+    ...session,
+    operationId: "consoleListDepartments",
+    action: "readUsers",
     handler: async ({ db, principal }) => ({ data: { data: { departments: await cachedDepartments(db, principal.tenantId) } } }),
   }),
   // Which of up to 1,000 pasted emails are users of the tenant
   defineEndpoint({
-    ...c.resolve, ...session, operationId: "consoleResolveEmails", action: "readUsers", errors: [400],
+    ...c.resolve,
+    ...session,
+    operationId: "consoleResolveEmails",
+    action: "readUsers",
+    errors: [400],
     handler: ({ db, principal, body }) => {
       // Checked here rather than in the schema so that the message says what to do.
       if (body.emails.length > MAX_RESOLVE_EMAILS) {
         const max = MAX_RESOLVE_EMAILS.toLocaleString("en-US");
-        throw new ApiError("invalid_input", `Too many emails: at most ${max} at a time, and this list has ${body.emails.length.toLocaleString("en-US")}. Split it and resolve each part.`, {
-          details: { emails: `at most ${max} addresses per request` },
-        });
+        throw new ApiError(
+          "invalid_input",
+          `Too many emails: at most ${max} at a time, and this list has ${body.emails.length.toLocaleString("en-US")}. Split it and resolve each part.`,
+          {
+            details: { emails: `at most ${max} addresses per request` },
+          },
+        );
       }
       return { data: { data: resolvePastedEmails(db, principal.tenantId, body.emails) } };
     },
   }),
   // A user with contacts, identities and (admins, auditors) audit history
   defineEndpoint({
-    ...c.detail, ...session, operationId: "consoleGetUser", action: "readUsers", errors: [400, 404],
+    ...c.detail,
+    ...session,
+    operationId: "consoleGetUser",
+    action: "readUsers",
+    errors: [400, 404],
     handler: ({ db, principal, params }) => ({ data: { data: userDetailOr404(db, principal, params.id) } }),
   }),
   // Deactivate, once the admin typed the user's email; revokes their tokens and sessions
   defineEndpoint({
-    ...c.deactivate, ...session, operationId: "consoleDeactivateUser", action: "deactivateUser", errors: [400, 404],
+    ...c.deactivate,
+    ...session,
+    operationId: "consoleDeactivateUser",
+    action: "deactivateUser",
+    errors: [400, 404],
     handler: ({ db, principal, params, body, requestId, authorize }) => {
       authorize("deactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
       const user = findUserByRef(db, principal.tenantId, { kind: "id", id: params.id });
       if (!user) throw notFound(params.id);
       if (normalizeEmail(body.confirmEmail) !== user.emailNormalized) {
-        throw new ApiError("invalid_input", "The email you typed does not match this user's email; nothing was changed", { details: { confirmEmail: "does not match the user's email" } });
+        throw new ApiError("invalid_input", "The email you typed does not match this user's email; nothing was changed", {
+          details: { confirmEmail: "does not match the user's email" },
+        });
       }
       const result = deactivateUser(db, { tenantId: principal.tenantId, userId: user.id, actor: actorOf(principal), requestId });
       if (result.status === "not-found") throw notFound(params.id);
@@ -67,7 +92,11 @@ export const USER_ENDPOINTS = [
   }),
   // Reactivate; tokens and sessions revoked at deactivation stay revoked
   defineEndpoint({
-    ...c.reactivate, ...session, operationId: "consoleReactivateUser", action: "reactivateUser", errors: [400, 404],
+    ...c.reactivate,
+    ...session,
+    operationId: "consoleReactivateUser",
+    action: "reactivateUser",
+    errors: [400, 404],
     handler: ({ db, principal, params, requestId, authorize }) => {
       authorize("reactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
       const result = reactivateUser(db, { tenantId: principal.tenantId, userId: params.id, actor: actorOf(principal), requestId });

@@ -1,0 +1,186 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../client";
+import { inTransaction, prepared } from "../prepared";
+import type { LeaverJob } from "../schema";
+import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
+import { addOutcomeCounts, readLeaverJob, recordJobEvent } from "./leaver-jobs";
+
+// What starts and stops leaver jobs: confirming a preview, queueing an undo, cancelling. Reading
+// jobs is in ./leaver-jobs.ts, the worker's batch step in ./leaver-batch.ts.
+
+function insertJob(db: Db, job: Omit<LeaverJob, "processedRows" | "outcomeCounts" | "startedAt" | "finishedAt" | "undoneByJobId" | "updatedAt">): void {
+  prepared(
+    db,
+    `insert into leaver_jobs (id, tenant_id, kind, status, preview_id, undo_of_job_id, file_sha256, actor_type, actor_id, actor_name, actor_user_id, request_id, total_rows, created_at, updated_at)
+     values (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    job.id,
+    job.tenantId,
+    job.kind,
+    job.previewId,
+    job.undoOfJobId,
+    job.fileSha256,
+    job.actorType,
+    job.actorId,
+    job.actorName,
+    job.actorUserId,
+    job.requestId,
+    job.totalRows,
+    job.createdAt,
+    job.createdAt,
+  );
+}
+
+type JobRequest = { tenantId: string; actor: LeaverActor; requestId: string | null };
+
+export type ConfirmResult =
+  { status: "created"; job: LeaverJob } | { status: "not-found" } | { status: "not-owner" } | { status: "already-confirmed"; jobId: string };
+
+/**
+ * Turns a preview into a queued job holding a copy of every row, with its `job.created` audit
+ * event, in one immediate transaction. A preview is confirmed at most once, by the admin who uploaded it.
+ */
+export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): ConfirmResult {
+  return inTransaction(db, "immediate", (): ConfirmResult => {
+    const found = getLeaverPreview(db, input.tenantId, input.previewId);
+    if (!found) return { status: "not-found" };
+    if (found.jobId) return { status: "already-confirmed", jobId: found.jobId };
+    const { preview } = found;
+    if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
+    const id = randomUUID();
+    insertJob(db, {
+      id,
+      tenantId: input.tenantId,
+      kind: "deactivate",
+      status: "queued",
+      previewId: preview.id,
+      undoOfJobId: null,
+      fileSha256: preview.fileSha256,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorName: input.actor.name,
+      actorUserId: input.actor.userId,
+      requestId: input.requestId,
+      totalRows: preview.totalRows,
+      createdAt: now,
+    });
+    prepared(
+      db,
+      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`,
+    ).run(id, preview.id);
+    recordJobEvent(
+      db,
+      {
+        tenantId: input.tenantId,
+        actor: input.actor,
+        action: "job.created",
+        jobId: id,
+        outcome: "queued",
+        requestId: input.requestId,
+        details: {
+          kind: "deactivate",
+          previewId: preview.id,
+          fileName: preview.fileName,
+          fileSha256: preview.fileSha256,
+          totalRows: preview.totalRows,
+          counts: preview.counts,
+        },
+      },
+      now,
+    );
+    return { status: "created", job: readLeaverJob(db, id)! };
+  });
+}
+
+export type UndoResult =
+  | { status: "created"; job: LeaverJob }
+  | { status: "not-found" }
+  | { status: "not-finished" }
+  | { status: "not-undoable" }
+  | { status: "already-undone"; jobId: string };
+
+/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated. */
+export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): UndoResult {
+  return inTransaction(db, "immediate", (): UndoResult => {
+    const job = readLeaverJob(db, input.jobId);
+    if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
+    if (job.kind !== "deactivate") return { status: "not-undoable" };
+    if (job.undoneByJobId) return { status: "already-undone", jobId: job.undoneByJobId };
+    if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished" };
+    const id = randomUUID();
+    const total = prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id)!.n;
+    insertJob(db, {
+      id,
+      tenantId: input.tenantId,
+      kind: "reactivate",
+      status: "queued",
+      previewId: null,
+      undoOfJobId: job.id,
+      fileSha256: null,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorName: input.actor.name,
+      actorUserId: input.actor.userId,
+      requestId: input.requestId,
+      totalRows: total,
+      createdAt: now,
+    });
+    // Row numbers are kept, so each undo row points back at the row (and time) of its deactivation.
+    prepared(
+      db,
+      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`,
+    ).run(id, job.id);
+    prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
+    recordJobEvent(
+      db,
+      {
+        tenantId: input.tenantId,
+        actor: input.actor,
+        action: "job.created",
+        jobId: id,
+        outcome: "queued",
+        requestId: input.requestId,
+        details: { kind: "reactivate", undoOf: job.id, totalRows: total },
+      },
+      now,
+    );
+    return { status: "created", job: readLeaverJob(db, id)! };
+  });
+}
+
+export type CancelResult = { status: "cancelled"; job: LeaverJob } | { status: "not-found" } | { status: "finished"; job: LeaverJob };
+
+/**
+ * Cancels a queued or running job: every row not yet processed becomes "skipped", in one
+ * transaction; batches are transactions too, so the worker stops before its next batch.
+ */
+export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): CancelResult {
+  return inTransaction(db, "immediate", (): CancelResult => {
+    const job = readLeaverJob(db, input.jobId);
+    if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
+    if (job.status !== "queued" && job.status !== "running") return { status: "finished", job };
+    const skipped = prepared(
+      db,
+      `update leaver_job_rows set outcome = 'skipped', outcome_reason = 'job cancelled', processed_at = ? where job_id = ? and outcome is null`,
+    ).run(now, job.id).changes;
+    const counts = addOutcomeCounts(job.outcomeCounts, { skipped });
+    prepared(
+      db,
+      `update leaver_jobs set status = 'cancelled', processed_rows = processed_rows + ?, outcome_counts = ?, finished_at = ?, updated_at = ? where id = ?`,
+    ).run(skipped, JSON.stringify(counts), now, now, job.id);
+    recordJobEvent(
+      db,
+      {
+        tenantId: input.tenantId,
+        actor: input.actor,
+        action: "job.cancelled",
+        jobId: job.id,
+        outcome: "cancelled",
+        requestId: input.requestId,
+        details: { kind: job.kind, skippedRows: skipped, counts },
+      },
+      now,
+    );
+    return { status: "cancelled", job: readLeaverJob(db, job.id)! };
+  });
+}
