@@ -13,14 +13,13 @@
  * (from /proc) is printed beside each throughput: it hardly depends on other processes' load.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareApiFixture } from "./lib/api-fixture";
 import { runLoad, type RequestSpec } from "./lib/load";
 import { cpuSeconds, freePort, listeningPid, memoryMb, startProcess, waitForHttp, type Managed } from "./lib/processes";
 import { buildNext, rosterCli } from "./lib/roster";
-import { benchRun, log, requireCounts, seconds } from "./lib/run";
+import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { interleaved, medianRatio, probe, type Load, type Series } from "./lib/series";
 import { printTable, verdict } from "./lib/table";
 import { deactivatePlatformUser, lookupUserIds } from "@/lib/api/endpoints/mendix";
@@ -243,13 +242,7 @@ async function main(): Promise<void> {
   ];
 
   console.log("");
-  console.log(
-    `API benchmark: ${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1000} s per figure, ` +
-      `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
-        .loadavg()
-        .map((value) => value.toFixed(2))
-        .join(" ")}`,
-  );
+  console.log(`API benchmark: ${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1000} s per figure, ${machine()}`);
   console.log("");
   printTable(COLUMNS, rows);
   console.log("");

@@ -11,7 +11,6 @@
  * --db reuses an already seeded database file (left in place) instead of seeding a new one.
  * The build goes to ROSTER_DIST_DIR (default .next-bench); --skip-build reuses it.
  */
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Browser } from "@playwright/test";
@@ -22,7 +21,7 @@ import { findChromium } from "../scripts/chromium.mjs";
 import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
 import { freePort, startProcess, waitForHttp } from "./lib/processes";
 import { buildNext, rosterCli } from "./lib/roster";
-import { benchRun, log, requireCounts, seconds } from "./lib/run";
+import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { percentile } from "./lib/stats";
 import { printTable, verdict } from "./lib/table";
 import { normalizeEmail } from "@/lib/domain/email";
@@ -217,13 +216,7 @@ async function main(): Promise<void> {
   await measureFirstRow(page);
 
   console.log("");
-  console.log(
-    `Console benchmark: /users on ${values.db ? path.basename(dbFile) : `${USERS.toLocaleString("en-US")} seeded users`}, node ${process.version}, ` +
-      `${os.cpus().length} CPUs, load average ${os
-        .loadavg()
-        .map((value) => value.toFixed(2))
-        .join(" ")}`,
-  );
+  console.log(`Console benchmark: /users on ${values.db ? path.basename(dbFile) : `${USERS.toLocaleString("en-US")} seeded users`}, ${machine()}`);
   console.log("");
   printTable(COLUMNS, rows);
   console.log("");

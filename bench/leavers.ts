@@ -120,17 +120,9 @@ async function main(): Promise<void> {
   const seeded = cli(["seed", "--users", String(USERS), "--tenant", "bench-leavers"]) as { tenantId: string };
   log(`seed: ${USERS.toLocaleString("en-US")} users in ${since(started).toFixed(1)} s`);
   const tenantId = seeded.tenantId;
-  cli(["admin", "create", "--tenant", tenantId, "--email", "bench-admin@bench.example", "--role", "admin", "--password", "bench-password-1234"]);
-  const { token } = cli([
-    "token",
-    "create",
-    "--tenant",
-    tenantId,
-    "--admin",
-    "bench-admin@bench.example",
-    "--scopes",
-    "mx:user-deactivation:write,users:read",
-  ]) as { token: string };
+  const admin = "bench-admin@bench.example";
+  cli(["admin", "create", "--tenant", tenantId, "--email", admin, "--role", "admin", "--password", "bench-password-1234"]);
+  const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", admin, "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
   const file = leaverFile(tenantId);
   fs.copyFileSync(dbFile, plainFile);
 

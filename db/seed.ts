@@ -59,19 +59,10 @@ const USER_COLUMNS = [
 ] as const;
 const MOBILE_COLUMNS = ["tenant_id", "user_id", "kind", "country_code", "number", "created_at", "updated_at"] as const;
 const EMAIL_COLUMNS = ["id", "tenant_id", "user_id", "email", "email_normalized", "label", "created_at", "updated_at"] as const;
+// prettier-ignore
 const IDENTITY_COLUMNS = [
-  "id",
-  "tenant_id",
-  "user_id",
-  "identity_provider_id",
-  "external_id",
-  "external_username",
-  "external_email",
-  "external_display_name",
-  "linked_by",
-  "last_synced_at",
-  "created_at",
-  "updated_at",
+  "id", "tenant_id", "user_id", "identity_provider_id", "external_id", "external_username", "external_email",
+  "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
 ] as const;
 
 /** One prepared single-row INSERT per table; counted so the seed can report what it wrote. */

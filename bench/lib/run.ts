@@ -7,6 +7,13 @@ import { stopAll } from "./processes";
 export const log = (line: string) => console.error(line);
 
 /** "12.3 s" since a performance.now() reading. */
+/** Node, CPUs and load: the line every report opens with, so figures are read against the machine that made them. */
+export const machine = () =>
+  `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ")}`;
+
 export const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 /** Exits with status 2 and a message unless each option is a whole number from 1 to `max`. */

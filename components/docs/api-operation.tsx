@@ -1,4 +1,5 @@
 import { Fragment, type ReactNode } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { openApiDocument } from "@/lib/api/registry";
 import { UUID_PATTERN } from "@/lib/contracts/common";
 import styles from "./api-reference.module.css";
@@ -78,35 +79,31 @@ function fields(schema: Json, prefix = "", seen = new Set<string>()): FieldRow[]
   });
 }
 
+/** A reference table: caption, column headings, rows. */
+function DocTable({ caption, columns, children }: { caption: ReactNode; columns: string[]; children: ReactNode }) {
+  return (
+    <DataTable caption={caption} columns={columns} className={styles.table} wrapClassName={styles.tableWrap}>
+      {children}
+    </DataTable>
+  );
+}
+
 function FieldTable({ schema, caption }: { schema: Json; caption: string }) {
   const rows = fields(schema);
   if (!rows.length) return <p>{typeLabel(schema)}</p>;
   return (
-    <div className={styles.tableWrap}>
-      <table className={styles.table}>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Constraints</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.name}>
-              <th scope="row">
-                <code>{row.name}</code>
-              </th>
-              <td>{row.type}</td>
-              <td>{row.required ? "yes" : "no"}</td>
-              <td>{row.notes}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DocTable caption={caption} columns={["Field", "Type", "Required", "Constraints"]}>
+      {rows.map((row) => (
+        <tr key={row.name}>
+          <th scope="row">
+            <code>{row.name}</code>
+          </th>
+          <td>{row.type}</td>
+          <td>{row.required ? "yes" : "no"}</td>
+          <td>{row.notes}</td>
+        </tr>
+      ))}
+    </DocTable>
   );
 }
 
@@ -176,38 +173,22 @@ export function Operation({ method, path, operation }: { method: string; path: s
       {parameters.length > 0 && (
         <>
           <h4>Parameters</h4>
-          <div className={styles.tableWrap}>
-            <table className={styles.table}>
-              <caption>
-                Parameters of {method.toUpperCase()} {path}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">In</th>
-                  <th scope="col">Required</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Description</th>
-                </tr>
-              </thead>
-              <tbody>
-                {parameters.map((parameter) => (
-                  <tr key={`${parameter.in}-${parameter.name}`}>
-                    <th scope="row">
-                      <code>{String(parameter.name)}</code>
-                    </th>
-                    <td>{String(parameter.in)}</td>
-                    <td>{parameter.required ? "yes" : "no"}</td>
-                    <td>
-                      {typeLabel((parameter.schema as Json) ?? {})}
-                      {constraints((parameter.schema as Json) ?? {}) && <span className={styles.muted}> ({constraints(parameter.schema as Json)})</span>}
-                    </td>
-                    <td>{inline(String(parameter.description ?? ""))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DocTable caption={`Parameters of ${method.toUpperCase()} ${path}`} columns={["Name", "In", "Required", "Type", "Description"]}>
+            {parameters.map((parameter) => (
+              <tr key={`${parameter.in}-${parameter.name}`}>
+                <th scope="row">
+                  <code>{String(parameter.name)}</code>
+                </th>
+                <td>{String(parameter.in)}</td>
+                <td>{parameter.required ? "yes" : "no"}</td>
+                <td>
+                  {typeLabel((parameter.schema as Json) ?? {})}
+                  {constraints((parameter.schema as Json) ?? {}) && <span className={styles.muted}> ({constraints(parameter.schema as Json)})</span>}
+                </td>
+                <td>{inline(String(parameter.description ?? ""))}</td>
+              </tr>
+            ))}
+          </DocTable>
         </>
       )}
       {body?.schema !== undefined && (
@@ -220,43 +201,28 @@ export function Operation({ method, path, operation }: { method: string; path: s
         </>
       )}
       <h4>Responses</h4>
-      <div className={styles.tableWrap}>
-        <table className={styles.table}>
-          <caption>
-            Responses of {method.toUpperCase()} {path}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Description</th>
-              <th scope="col">Body</th>
-              <th scope="col">Headers</th>
+      <DocTable caption={`Responses of ${method.toUpperCase()} ${path}`} columns={["Status", "Description", "Body", "Headers"]}>
+        {responses.map(([status, response]) => {
+          const resolved = deref(response);
+          const content = Object.entries((resolved.content as Record<string, Json> | undefined) ?? {});
+          return (
+            <tr key={status}>
+              <th scope="row">{status}</th>
+              <td>{inline(String(resolved.description ?? ""))}</td>
+              <td>
+                {content.length
+                  ? content.map(([type, media]) => (
+                      <div key={type}>
+                        {media.schema ? typeLabel(media.schema as Json) : "any"} <span className={styles.muted}>({type})</span>
+                      </div>
+                    ))
+                  : "none"}
+              </td>
+              <td className={styles.headers}>{Object.keys((resolved.headers as Json | undefined) ?? {}).join(", ")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {responses.map(([status, response]) => {
-              const resolved = deref(response);
-              const content = Object.entries((resolved.content as Record<string, Json> | undefined) ?? {});
-              return (
-                <tr key={status}>
-                  <th scope="row">{status}</th>
-                  <td>{inline(String(resolved.description ?? ""))}</td>
-                  <td>
-                    {content.length
-                      ? content.map(([type, media]) => (
-                          <div key={type}>
-                            {media.schema ? typeLabel(media.schema as Json) : "any"} <span className={styles.muted}>({type})</span>
-                          </div>
-                        ))
-                      : "none"}
-                  </td>
-                  <td className={styles.headers}>{Object.keys((resolved.headers as Json | undefined) ?? {}).join(", ")}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DocTable>
       <h4>Example</h4>
       <pre className={styles.code}>
         <code>{curl(method, path, operation)}</code>

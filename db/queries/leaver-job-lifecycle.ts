@@ -33,6 +33,15 @@ function insertJob(db: Db, job: Omit<LeaverJob, "processedRows" | "outcomeCounts
 
 type JobRequest = { tenantId: string; actor: LeaverActor; requestId: string | null };
 
+/** A queued job's `job.created` audit event, in the transaction that creates it. */
+function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Record<string, unknown>, now: number): void {
+  recordJobEvent(
+    db,
+    { tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId, outcome: "queued", requestId: input.requestId, details },
+    now,
+  );
+}
+
 export type ConfirmResult =
   { status: "created"; job: LeaverJob } | { status: "not-found" } | { status: "not-owner" } | { status: "already-confirmed"; jobId: string };
 
@@ -68,23 +77,17 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
       db,
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`,
     ).run(id, preview.id);
-    recordJobEvent(
+    recordJobCreated(
       db,
+      input,
+      id,
       {
-        tenantId: input.tenantId,
-        actor: input.actor,
-        action: "job.created",
-        jobId: id,
-        outcome: "queued",
-        requestId: input.requestId,
-        details: {
-          kind: "deactivate",
-          previewId: preview.id,
-          fileName: preview.fileName,
-          fileSha256: preview.fileSha256,
-          totalRows: preview.totalRows,
-          counts: preview.counts,
-        },
+        kind: "deactivate",
+        previewId: preview.id,
+        fileName: preview.fileName,
+        fileSha256: preview.fileSha256,
+        totalRows: preview.totalRows,
+        counts: preview.counts,
       },
       now,
     );
@@ -131,19 +134,7 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`,
     ).run(id, job.id);
     prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    recordJobEvent(
-      db,
-      {
-        tenantId: input.tenantId,
-        actor: input.actor,
-        action: "job.created",
-        jobId: id,
-        outcome: "queued",
-        requestId: input.requestId,
-        details: { kind: "reactivate", undoOf: job.id, totalRows: total },
-      },
-      now,
-    );
+    recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total }, now);
     return { status: "created", job: readLeaverJob(db, id)! };
   });
 }

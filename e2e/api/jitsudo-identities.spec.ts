@@ -17,20 +17,10 @@ import {
 // jitsudo-identities-bad-input.spec.ts;
 // auth, tenant header and policy denials in jitsudo-identities-auth.spec.ts.
 
+// prettier-ignore
 const ALL_FIELDS = [
-  "id",
-  "user_id",
-  "identity_provider_id",
-  "provider_name",
-  "provider_type",
-  "external_id",
-  "external_username",
-  "external_email",
-  "external_display_name",
-  "linked_by",
-  "last_synced_at",
-  "created_at",
-  "updated_at",
+  "id", "user_id", "identity_provider_id", "provider_name", "provider_type", "external_id", "external_username",
+  "external_email", "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
 ];
 
 function link(request: APIRequestContext, userId: string, headers: Record<string, string>, data: unknown) {

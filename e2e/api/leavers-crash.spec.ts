@@ -33,17 +33,9 @@ test("a job killed with SIGKILL mid-way resumes after a restart and processes ev
   // The seed makes some users inactive: 1.2 × ROWS leaves enough active ones for the file.
   const seeded = cli(["seed", "--users", String(Math.ceil(ROWS * 1.2)), "--tenant", "crash"]) as { tenantId: string };
   const tenantId = seeded.tenantId;
-  cli(["admin", "create", "--tenant", tenantId, "--email", "crash-admin@crash.example", "--role", "admin", "--password", "not-used-here-1234"]);
-  const { token } = cli([
-    "token",
-    "create",
-    "--tenant",
-    tenantId,
-    "--admin",
-    "crash-admin@crash.example",
-    "--scopes",
-    "mx:user-deactivation:write,users:read",
-  ]) as { token: string };
+  const admin = "crash-admin@crash.example";
+  cli(["admin", "create", "--tenant", tenantId, "--email", admin, "--role", "admin", "--password", "not-used-here-1234"]);
+  const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", admin, "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
 
   const db = new Database(database.dbFile, { readonly: true });
   try {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect, test } from "@playwright/test";
-import { personalAccessTokens, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { createTestTenant, databaseFingerprint, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
 import { callDeactivation, deactivationError, type CallOptions } from "../fixtures/mendix-specs";
 
@@ -95,15 +95,7 @@ const authCases: AuthCase[] = [
     title: "a revoked token",
     status: 401,
     detail: /revoked/,
-    auth: (t) => {
-      const issued = t.addToken();
-      e2eDb()
-        .update(personalAccessTokens)
-        .set({ revokedAt: Date.now() - 1000 })
-        .where(eq(personalAccessTokens.id, issued.tokenId))
-        .run();
-      return tokenOf(issued);
-    },
+    auth: (t) => tokenOf(t.addRevokedToken()),
   },
   { title: "an expired token", status: 401, detail: /expired/, auth: (t) => tokenOf(t.addToken({ expiresAt: Date.now() - 1000 })) },
   {

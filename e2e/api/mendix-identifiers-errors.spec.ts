@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect, test } from "@playwright/test";
-import { personalAccessTokens, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { createTestTenant, databaseFingerprint, e2eDb, type TestTenant } from "../fixtures/db";
 import { callIdentifiers, identifiersError, type CallOptions } from "../fixtures/mendix-specs";
 
@@ -99,15 +99,7 @@ const authCases: AuthCase[] = [
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /revoked/,
-    auth: (t) => {
-      const issued = t.addToken();
-      e2eDb()
-        .update(personalAccessTokens)
-        .set({ revokedAt: Date.now() - 1000 })
-        .where(eq(personalAccessTokens.id, issued.tokenId))
-        .run();
-      return { token: issued.token };
-    },
+    auth: (t) => ({ token: t.addRevokedToken().token }),
   },
   {
     title: "an expired token",
