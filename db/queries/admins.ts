@@ -4,6 +4,7 @@ import type { Db } from "../client";
 import { admins, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { createUser, findUserByEmail, type NewUserFields } from "./users";
+import { writtenAt } from "../schema/columns";
 
 export class AdminExistsError extends Error {}
 
@@ -33,8 +34,7 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
         userId: user.id,
         role: input.role,
         passwordHash: input.passwordHash,
-        createdAt: now,
-        updatedAt: now,
+        ...writtenAt(now),
       })
       .returning()
       .get();

@@ -1,8 +1,8 @@
 import type { Db } from "../client";
 import { prepared } from "../prepared";
-import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
+import type { LeaverJob, LeaverOutcome } from "../schema";
 import { recordAuditEvent } from "./audit";
-import type { LeaverActor } from "./leaver-previews";
+import type { ClassifiedFileRow, LeaverActor } from "./leaver-previews";
 
 // Leaver jobs: reading jobs and their rows, and the records every step writes. Starting and
 // stopping jobs is in ./leaver-job-lifecycle.ts, the worker's batch step in ./leaver-batch.ts.
@@ -116,17 +116,7 @@ export function listLeaverJobs(db: Db, tenantId: string, limit = 50): LeaverJob[
   return prepared<JobRecord>(db, `select * from leaver_jobs where tenant_id = ? order by created_at desc, id limit ?`).all(tenantId, limit).map(toJob);
 }
 
-export type JobRowView = {
-  rowNumber: number;
-  email: string;
-  reason: string | null;
-  ticket: string | null;
-  class: LeaverClass;
-  userId: string | null;
-  outcome: LeaverOutcome | null;
-  outcomeReason: string | null;
-  processedAt: number | null;
-};
+export type JobRowView = ClassifiedFileRow & { outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };
 
 /** A job's rows in file order, optionally of one outcome; keyset-paged by row number. */
 export function listLeaverJobRows(

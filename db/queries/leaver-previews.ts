@@ -8,15 +8,9 @@ import type { StatusActor } from "./user-status";
 // prepared SQL: a preview holds up to 100,000 rows, written in one transaction.
 
 export type LeaverActor = StatusActor;
-export type NewPreviewRow = {
-  rowNumber: number;
-  email: string;
-  reason: string | null;
-  ticket: string | null;
-  class: LeaverClass;
-  userId: string | null;
-  duplicateOf: number | null;
-};
+/** A row of a leaver file as classified: what previews and jobs keep of it. */
+export type ClassifiedFileRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null; class: LeaverClass; userId: string | null };
+export type NewPreviewRow = ClassifiedFileRow & { duplicateOf: number | null };
 export type PreviewRowView = NewPreviewRow;
 
 /**

@@ -2,6 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../client";
 import { personalAccessTokens, type PersonalAccessToken } from "../schema";
 import { recordAuditEvent } from "./audit";
+import { writtenAt } from "../schema/columns";
 
 export type CreateTokenInput = {
   id: string;
@@ -26,8 +27,7 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
         secretHash: input.secretHash,
         scopes: input.scopes,
         expiresAt: input.expiresAt,
-        createdAt: now,
-        updatedAt: now,
+        ...writtenAt(now),
       })
       .returning()
       .get();

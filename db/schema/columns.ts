@@ -13,5 +13,8 @@ export const timestamps = {
   updatedAt: epochMs("updated_at").notNull(),
 };
 
+/** The timestamps of a row written at `now`. */
+export const writtenAt = (now: number) => ({ createdAt: now, updatedAt: now });
+
 /** A row that is part of another (a user's email, a file's row): it cannot exist alone and is deleted with it. */
 export const partOf = (name: string, parent: () => AnySQLiteColumn) => text(name).notNull().references(parent, { onDelete: "cascade" });

@@ -24,6 +24,19 @@ export type Os1Directory = {
   total: number;
 };
 
+/** Creation and update times, in ms after BASE_MS. */
+const times = (created: number, updated: number) => ({ createdAt: BASE_MS + created, updatedAt: BASE_MS + updated });
+const mobile = (countryCode: string, number: string) => ({ countryCode, number });
+
+/** Alice's properties, as stored and as OS1 answers them. */
+export const ALICE_PROPERTIES = {
+  department: "Finance",
+  designation: "Analyst",
+  teams: ["ledger"],
+  workLocations: ["BLR"],
+  identification: { idType: "PAN", idNum: "ABCDE1234F" },
+};
+
 export function createOs1Directory(label = "os1"): Os1Directory {
   const tenant = createTestTenant(label);
   const admin = tenant.addToken();
@@ -36,13 +49,7 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     category: "staff",
     createdAt: BASE_MS + 3_500,
     updatedAt: BASE_MS + 50_999,
-    properties: {
-      department: "Finance",
-      designation: "Analyst",
-      teams: ["ledger"],
-      workLocations: ["BLR"],
-      identification: { idType: "PAN", idNum: "ABCDE1234F" },
-    },
+    properties: ALICE_PROPERTIES,
     primaryMobile: { countryCode: "+91", number: "9876543210" },
     secondaryMobile: { countryCode: "+1", number: "5550100" },
   });
@@ -50,9 +57,8 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     name: "Bob Brown",
     email: "mail.bravo@example.com",
     uniqueCode: "UC-Q1",
-    createdAt: BASE_MS + 5_000,
-    updatedAt: BASE_MS + 10_000,
-    primaryMobile: { countryCode: "+44", number: "7700900123" },
+    ...times(5_000, 10_000),
+    primaryMobile: mobile("+44", "7700900123"),
   });
   const carol = addDirectoryUser(tenant, {
     name: "Carol Chen",
@@ -63,20 +69,8 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     active: false,
     deactivatedAt: BASE_MS + 6_700,
   });
-  const dave = addDirectoryUser(tenant, {
-    name: "Dave Dunn",
-    email: "mail.alpha@example.com",
-    uniqueCode: "UC-Q4",
-    createdAt: BASE_MS + 4_000,
-    updatedAt: BASE_MS + 20_000,
-  });
-  const erin = addDirectoryUser(tenant, {
-    name: "Erin Evans",
-    email: "mail.charlie@example.com",
-    uniqueCode: "ZZ-KEY-Q2",
-    createdAt: BASE_MS + 2_000,
-    updatedAt: BASE_MS + 30_000,
-  });
+  const dave = addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", ...times(4_000, 20_000) });
+  const erin = addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", ...times(2_000, 30_000) });
   // Bob has a second identity, so identitiesCount differs between users.
   const now = Date.now();
   e2eDb()

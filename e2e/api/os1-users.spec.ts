@@ -3,7 +3,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { User } from "@/db/schema";
 import { createTestTenant } from "../fixtures/db";
 import { expectOs1Error, expectOs1Ok, userRow } from "./jitsudo-os1-support";
-import { createOs1Directory, os1View, osId, type Os1Directory } from "./os1-directory";
+import { createOs1Directory, os1View, osId, type Os1Directory, ALICE_PROPERTIES } from "./os1-directory";
 
 // Delhivery OS1 User API, product.md §4: GetUser and ListUsers on a tenant with a known directory.
 // Contacts are in os1-users-contacts.spec.ts, bad input in os1-users-bad-input.spec.ts.
@@ -42,13 +42,7 @@ test.describe("OS1 GetUser", () => {
       createdAt: 1_700_000_003,
       updatedAt: 1_700_000_050,
       createdBy: { id: expect.any(String), name: "Spec Creator" },
-      properties: {
-        department: "Finance",
-        designation: "Analyst",
-        teams: ["ledger"],
-        workLocations: ["BLR"],
-        identification: { idType: "PAN", idNum: "ABCDE1234F" },
-      },
+      properties: ALICE_PROPERTIES,
     });
     expect(echo).toEqual({ uri: `/api/v1/users/${dir.alice.id}`, requestId, queryString: "", body: null, method: "GET" });
     expect(response.headers()["x-coreos-request-id"]).toBe(requestId);

@@ -130,18 +130,20 @@ export const OS1_USER_ATTRIBUTES = [
 export const getUserParams = z.object({ userId: z.string().min(1).max(250) });
 export const getUserQuery = z.object({ includeProperties: booleanFlag("includeProperties").default(true) });
 
+/** "a, b,,c" → ["a", "b", "c"]. */
+const commaSeparated = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 export const listUsersQuery = z
   .object({
     page: positiveInt("page", 1).default(1),
     size: positiveInt("size", 1, 100).default(20),
     select: z
       .string()
-      .transform((text) =>
-        text
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
+      .transform(commaSeparated)
       .superRefine((names, ctx) => {
         const unknown = names.filter((name) => !(OS1_USER_ATTRIBUTES as readonly string[]).includes(name));
         if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown attribute(s) ${unknown.join(", ")}; known: ${OS1_USER_ATTRIBUTES.join(", ")}` });
@@ -168,12 +170,7 @@ export const listUsersQuery = z
 export const MAX_IDS_PER_CONTACT_REQUEST = 10;
 const idList = z
   .string()
-  .transform((text) =>
-    text
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+  .transform(commaSeparated)
   .refine((ids) => ids.length >= 1, "at least one id is required")
   .refine((ids) => ids.length <= MAX_IDS_PER_CONTACT_REQUEST, `at most ${MAX_IDS_PER_CONTACT_REQUEST} ids per request`);
 
