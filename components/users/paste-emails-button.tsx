@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import styles from "./paste.module.css";
 
 // The dialog (Radix Dialog, the results table, the CSV writer) loads when someone is about to
@@ -12,9 +12,11 @@ const PasteEmailsDialog = dynamic(() => import("./paste-emails-dialog").then((mo
 export function PasteEmailsButton() {
   const [wanted, setWanted] = useState(false);
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   return (
     <>
       <button
+        ref={button}
         type="button"
         className={styles.trigger}
         aria-haspopup="dialog"
@@ -28,7 +30,7 @@ export function PasteEmailsButton() {
       >
         Paste many emails
       </button>
-      {wanted && <PasteEmailsDialog open={open} onOpenChange={setOpen} />}
+      {wanted && <PasteEmailsDialog open={open} onOpenChange={setOpen} trigger={button} />}
     </>
   );
 }

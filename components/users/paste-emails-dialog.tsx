@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Dialog } from "radix-ui";
-import { useId, useMemo, useState } from "react";
+import { useId, useMemo, useState, type RefObject } from "react";
 import { errorText } from "@/components/ui/error-text";
 import { resolveEmailsQueryOptions } from "@/lib/query/users";
 import { MAX_PASTED_EMAILS, parsePastedEmails } from "./parse-emails";
@@ -76,12 +76,27 @@ function PastePanel() {
 }
 
 /** "Paste many emails": a dialog that resolves up to 1,000 addresses to users at once (opened by PasteEmailsButton). */
-export function PasteEmailsDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function PasteEmailsDialog({
+  open,
+  onOpenChange,
+  trigger,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  trigger: RefObject<HTMLButtonElement | null>;
+}) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className={styles.overlay} />
-        <Dialog.Content className={styles.content}>
+        {/* Its button is no Dialog.Trigger (the dialog loads later than the button), so closing puts focus back on it here. */}
+        <Dialog.Content
+          className={styles.content}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            trigger.current?.focus();
+          }}
+        >
           <div className={styles.header}>
             <Dialog.Title className={styles.title}>Resolve many emails</Dialog.Title>
             <Dialog.Close asChild>

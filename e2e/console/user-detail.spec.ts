@@ -242,6 +242,11 @@ test.describe("user page", () => {
 
     await input.fill(`  ${leaver.adminEmail.toUpperCase()} `);
     await expect(confirm).toBeEnabled();
+    // The answer holds the user as it is now: the page shows it without asking the server again.
+    const detailReads: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "GET" && new URL(request.url()).pathname === `/api/console/users/${leaver.adminUserId}`) detailReads.push(request.url());
+    });
     await page.keyboard.press("Enter");
 
     await expect(dialog).toBeHidden();
@@ -252,6 +257,7 @@ test.describe("user page", () => {
     await expect(page.getByRole("button", { name: "Reactivate" })).toBeVisible();
     await expect(fact(section(page, "Profile"), "State")).toHaveText("inactive:deactivated");
     await expect(fact(section(page, "Profile"), "Deactivated")).toContainText("by Olive Operator");
+    expect(detailReads).toEqual([]);
     const latest = section(page, "Audit history").getByRole("listitem").first();
     await expect(latest).toContainText("Deactivated");
     await expect(latest).toContainText("by Olive Operator (console)");

@@ -3,10 +3,11 @@ import { emailFields, foldText } from "./email";
 
 /**
  * The text columns of a new user, each beside the key it is found by. A user created without a
- * unique code gets a random `USR-` one.
+ * unique code gets a random `USR-` one: 48 random bits, so that codes made in bulk (tests, imports) do
+ * not collide (with 32 bits, a 10,500-user test tenant had a 1-in-80 chance of a clash).
  */
 export function newUserFields(input: { email: string; name: string; uniqueCode?: string }): NewUserFields {
-  const uniqueCode = input.uniqueCode ?? `USR-${crypto.randomUUID().slice(0, 8)}`;
+  const uniqueCode = input.uniqueCode ?? `USR-${crypto.randomUUID().replaceAll("-", "").slice(0, 12).toUpperCase()}`;
   return { ...emailFields(input.email), name: input.name, nameFolded: foldText(input.name), uniqueCode, uniqueCodeFolded: foldText(uniqueCode) };
 }
 
