@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/ui/error-text";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { consoleFetch } from "@/lib/console/fetch";
 import { safeNextPath, sessionContracts } from "@/lib/contracts/session";
 import styles from "./form.module.css";
@@ -9,6 +10,7 @@ import styles from "./form.module.css";
 export function LoginForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -24,8 +26,10 @@ export function LoginForm({ next }: { next: string }) {
     }
   }
 
+  // Before hydration the browser would submit the form itself, as a GET with the password in the
+  // URL: the button waits for the script, and POST keeps credentials out of URLs regardless.
   return (
-    <form onSubmit={onSubmit} className={styles.form} noValidate>
+    <form method="post" onSubmit={onSubmit} className={styles.form} noValidate>
       <label className={styles.field}>
         <span>Email</span>
         <input name="email" type="email" autoComplete="username" required autoFocus />
@@ -39,7 +43,7 @@ export function LoginForm({ next }: { next: string }) {
           {error}
         </p>
       )}
-      <button type="submit" className={styles.primary} disabled={pending}>
+      <button type="submit" className={styles.primary} disabled={!hydrated || pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

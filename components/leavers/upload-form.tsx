@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type DragEvent, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorText } from "@/components/ui/error-text";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { MAX_LEAVER_FILE_BYTES, uploadLeaverFile } from "@/lib/query/leavers";
 import { formatBytes } from "./labels";
 import styles from "./leavers.module.css";
@@ -28,6 +29,7 @@ export function UploadForm({ csrfToken }: { csrfToken: string }) {
   const hintId = useId();
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const hydrated = useHydrated();
   const [dragging, setDragging] = useState(false);
   const upload = useMutation({
     mutationFn: (chosen: File) => uploadLeaverFile(chosen, csrfToken),
@@ -96,7 +98,7 @@ export function UploadForm({ csrfToken }: { csrfToken: string }) {
           </div>
         )}
         <div className={styles.actions}>
-          <button type="submit" className={formStyles.primary} disabled={upload.isPending || upload.isSuccess}>
+          <button type="submit" className={formStyles.primary} disabled={!hydrated || upload.isPending || upload.isSuccess}>
             {upload.isPending || upload.isSuccess ? "Checking every row…" : "Upload and preview"}
           </button>
           <span className={`${styles.muted} ${styles.small}`}>Nothing changes until you confirm the preview.</span>

@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import type { Scope, TokenExpiry } from "@/lib/contracts/tokens";
 import { errorMessage } from "@/components/ui/error-text";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { CreatedTokenDto } from "@/lib/query/tokens";
 import { EXPIRY_LABELS, NO_EXPIRY, SCOPE_LABELS, scopeLabel } from "./scope-labels";
 import { SelectField } from "@/components/ui/select-field";
@@ -22,6 +23,7 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiry, setExpiry] = useState<string>("30d");
   const [problem, setProblem] = useState<string | null>(null);
+  const hydrated = useHydrated();
   const create = useCreateToken();
   const withheld = (Object.keys(SCOPE_LABELS) as Scope[]).filter((scope) => !allowedScopes.includes(scope));
 
@@ -100,7 +102,7 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
         </p>
       )}
       <div>
-        <button type="submit" className={formStyles.primary} disabled={create.isPending}>
+        <button type="submit" className={formStyles.primary} disabled={!hydrated || create.isPending}>
           {create.isPending ? "Creating…" : "Create token"}
         </button>
       </div>

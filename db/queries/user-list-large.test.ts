@@ -6,11 +6,11 @@ import { newUserFields } from "@/lib/domain/user-fields";
 import { users, type User } from "../schema";
 import { seedTenant } from "../seed";
 import { searchCopyDiffers } from "@/test/search";
-import { listUsers, MAX_LIST_DEPTH, type ListUsersInput } from "./user-list";
+import { listUsers, MAX_LIST_DEPTH, MAX_QUERY_MATCHES, type ListUsersInput } from "./user-list";
 import { createUser } from "./users";
 
-// A tenant where common terms have more than 10,000 candidates, beside a small tenant that
-// shares the trigram index.
+// A tenant where common terms have more than MAX_QUERY_MATCHES candidates, beside a small tenant
+// that shares the trigram index.
 
 describe("listUsers on a tenant searched through the trigram index", () => {
   const db = createTestDb();
@@ -47,11 +47,11 @@ describe("listUsers on a tenant searched through the trigram index", () => {
     }
   });
 
-  it("answers a query with fewer than 10,001 matches with the exact total and every page in order", () => {
+  it("answers a query with at most MAX_QUERY_MATCHES matches with the exact total and every page in order", () => {
     for (const term of ["0001", "zhang.", "000123"]) {
       const expected = matching(term).sort(byEmail);
       expect(expected.length).toBeGreaterThan(0);
-      expect(expected.length).toBeLessThanOrEqual(MAX_LIST_DEPTH);
+      expect(expected.length).toBeLessThanOrEqual(MAX_QUERY_MATCHES);
       const pages = Math.ceil(expected.length / 100);
       const seen: string[] = [];
       for (let page = 1; page <= pages; page++) {
@@ -64,12 +64,23 @@ describe("listUsers on a tenant searched through the trigram index", () => {
     }
   });
 
-  it("says when a query matches more than 10,000 users", () => {
-    expect(matching("big.example").length).toBeGreaterThan(MAX_LIST_DEPTH);
+  it("says when a query matches more than MAX_QUERY_MATCHES users", () => {
+    expect(matching("big.example").length).toBeGreaterThan(MAX_QUERY_MATCHES);
     expect(list(big.tenantId, "big.example")).toEqual({ kind: "tooBroad" });
   });
 
-  it("says so too when more than 10,000 users hold the query's trigrams, apart", () => {
+  it("answers exactly MAX_QUERY_MATCHES matches, and refuses one more", () => {
+    const insert = db.$client.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) createUser(db, { tenantId: big.tenantId, ...newUserFields({ email: `bound.${i}@big.test`, name: `Qvwx ${i}` }) });
+    });
+    insert(0, MAX_QUERY_MATCHES);
+    expect(list(big.tenantId, "qvwx", { page: 25, size: 100 })).toMatchObject({ kind: "page", total: MAX_QUERY_MATCHES });
+    insert(MAX_QUERY_MATCHES, MAX_QUERY_MATCHES + 1);
+    expect(list(big.tenantId, "qvwx")).toEqual({ kind: "tooBroad" });
+    db.$client.prepare("delete from users where email like 'bound.%@big.test'").run();
+  });
+
+  it("says so too when more than MAX_QUERY_MATCHES users hold the query's trigrams, apart", () => {
     // "emp" (every unique code), "mpl" and "ple" (every address at *.example): 12,000 candidates, no match.
     expect(matching("emple")).toEqual([]);
     expect(list(big.tenantId, "emple")).toEqual({ kind: "tooBroad" });

@@ -6,7 +6,7 @@ import { foldText } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
 import type { Db } from "../client";
 import type { User } from "../schema";
-import { listStatements, listUsers, trigramQuery, USER_SORT_KEYS, type ListUsersInput, type UserSortKey } from "./user-list";
+import { listStatements, listUsers, MAX_QUERY_MATCHES, searchScope, trigramQuery, USER_SORT_KEYS, type ListUsersInput, type UserSortKey } from "./user-list";
 import { createUser } from "./users";
 
 function plan(db: Db, statement: { sql: string; args: unknown[] }): string {
@@ -128,7 +128,7 @@ describe("listUsers", () => {
       for (const sortDirection of ["asc", "desc"] as const) {
         const { count, page: pageStatement } = listStatements(
           { tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection },
-          { tag: tenant.searchTag, alone: false },
+          { tag: tenant.searchTag, dominant: false },
         );
         const detail = plan(db, pageStatement);
         expect(detail, `${sortKey} ${sortDirection}`).toMatch(/^SEARCH users USING COVERING INDEX users_tenant_\w+ \(tenant_id=\?\)$/);
@@ -137,10 +137,10 @@ describe("listUsers", () => {
     }
   });
 
-  it("answers a query from the trigram index alone: candidates counted on the index, at most 10,001 rechecked and sorted", () => {
+  it("answers a query from the trigram index alone: candidates counted on the index, at most MAX_QUERY_MATCHES + 1 rechecked and sorted", () => {
     for (const sortKey of USER_SORT_KEYS) {
       const input: ListUsersInput = { tenantId: tenant.id, page: 1, size: 20, query: foldText("émile"), sortKey, sortDirection: "asc" };
-      const { candidates, page: pageStatement, count } = listStatements(input, { tag: tenant.searchTag, alone: false });
+      const { candidates, page: pageStatement, count } = listStatements(input, { tag: tenant.searchTag, dominant: false });
       const fromIndex = "CO-ROUTINE \\(subquery-\\d+\\) \\| SCAN users_search VIRTUAL TABLE INDEX 0:M\\d+ \\| SCAN \\(subquery-\\d+\\)";
       expect(plan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
       expect(plan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
@@ -152,7 +152,7 @@ describe("listUsers", () => {
           `^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex.replace("M\\d+", `M\\d+${updatedAt}`)} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`,
         ),
       );
-      for (const statement of [candidates!, pageStatement, count]) expect(statement.args).toContain(10_001);
+      for (const statement of [candidates!, pageStatement, count]) expect(statement.args).toContain(MAX_QUERY_MATCHES + 1);
     }
   });
 
@@ -182,18 +182,26 @@ describe("listUsers", () => {
   });
 });
 
-describe("listUsers when the tenant holds every user of the database", () => {
+describe("listUsers when the tenant holds nearly every user of the database", () => {
   const db = createTestDb();
-  const only = makeTenant(db);
-  const users = NAMES.map((name, i) => createUser(db, { tenantId: only.id, ...newUserFields({ email: `only.${i}@example.test`, name }) }));
+  const big = makeTenant(db);
+  const users = NAMES.map((name, i) => createUser(db, { tenantId: big.id, ...newUserFields({ email: `big.${i}@example.test`, name }) }));
+  const other = makeTenant(db);
+  const input: ListUsersInput = { tenantId: big.id, page: 1, size: 20, query: foldText("ÉMILE"), sortKey: "name", sortDirection: "asc" };
 
-  it("leaves the tag out of the index query and still answers exactly", () => {
-    const input: ListUsersInput = { tenantId: only.id, page: 1, size: 20, query: foldText("ÉMILE"), sortKey: "name", sortDirection: "asc" };
-    expect(listStatements(input, { tag: only.searchTag, alone: true }).candidates!.args[0]).toBe('"émi" AND "mil" AND "ile"');
+  it("leaves the tag out of the index query at 90% of the users, and still answers exactly", () => {
+    expect(listStatements(input, { tag: big.searchTag, dominant: true }).candidates!.args[0]).toBe('"émi" AND "mil" AND "ile"');
+    // 10 of 11 users: another tenant's Émile is a candidate, and the recheck leaves it out.
+    createUser(db, { tenantId: other.id, ...newUserFields({ email: "emile@other.test", name: "Émile Other" }) });
+    expect(searchScope(db, big.id)).toEqual({ tag: big.searchTag, dominant: true });
+    expect(searchScope(db, other.id)).toEqual({ tag: other.searchTag, dominant: false });
     const result = listUsers(db, input);
     expect(result.kind === "page" && result.users.map((u) => u.id)).toEqual([users[9]!.id, users[0]!.id]);
-    // A second tenant's users make the tag necessary again.
-    createUser(db, { tenantId: makeTenant(db).id, ...newUserFields({ email: "emile@other.test", name: "Émile Other" }) });
+  });
+
+  it("puts the tag back when other tenants hold more than a tenth of the users", () => {
+    createUser(db, { tenantId: other.id, ...newUserFields({ email: "second@other.test", name: "Second Other" }) });
+    expect(searchScope(db, big.id)).toEqual({ tag: big.searchTag, dominant: false });
     expect(listUsers(db, input)).toMatchObject({ kind: "page", total: 2 });
   });
 });

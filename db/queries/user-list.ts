@@ -2,7 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import { users, type TextKey, type User } from "../schema";
-import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
+import { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS } from "./user-list-limits";
 
 /**
  * OS1 ListUsers: one page of a tenant's users in one of five orders, optionally narrowed by a
@@ -13,17 +13,16 @@ import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "./user-list-limits";
  *   at most MAX_LIST_DEPTH rows deep; the total of an unfiltered list is the tenant's user
  *   count, which triggers keep;
  * - a query's candidates are the tenant's rows of the trigram index users_search that hold all
- *   the term's trigrams. More than MAX_LIST_DEPTH of them is an answer of its own (the caller
+ *   the term's trigrams. More than MAX_QUERY_MATCHES of them is an answer of its own (the caller
  *   asks for a narrower query), told on the index alone; otherwise each is rechecked for the
  *   substring on the narrow copy of its keys the index keeps, which also holds the sort
  *   columns (the update time in its own narrow table, users_updated_at), so no wide users row
  *   is read before the page's own.
  */
 
-export const USER_SORT_KEYS = ["createdAt", "updatedAt", "name", "email", "uniqueCode"] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
-export { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS };
+export { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS };
 
 // Each order, the index that serves it (its last, implicit column is the rowid), and the column
 // of the same name in users_search.
@@ -50,7 +49,7 @@ export type ListedUser = User & { identitiesCount: number };
 export type ListUsersResult =
   | { kind: "page"; total: number; users: ListedUser[] }
   /**
-   * More than MAX_LIST_DEPTH of the tenant's users hold every trigram of the query: more than
+   * More than MAX_QUERY_MATCHES of the tenant's users hold every trigram of the query: more than
    * that many match it, or too many to tell how many do without reading them all.
    */
   | { kind: "tooBroad" };
@@ -69,15 +68,21 @@ export function trigramQuery(tenantTag: string | null, term: TextKey): string {
 }
 
 type Statements = {
-  /** The rows a query may match, counted on the trigram index alone (at most MAX_LIST_DEPTH + 1). */
+  /** The rows a query may match, counted on the trigram index alone (at most MAX_QUERY_MATCHES + 1). */
   candidates?: Fragment;
   /** The page's rowids in order; with a query, each row also carries the total. */
   page: Fragment;
   count: Fragment;
 };
 
-/** Who the candidates of a query are: a tenant's tag, and whether its users are all the users there are. */
-export type SearchScope = { tag: string; alone: boolean };
+/**
+ * Who the candidates of a query are: a tenant's tag, and whether the tenant holds nearly every user
+ * there is (DOMINANT_SHARE), so that other tenants' rows are too few to crowd its candidates.
+ */
+export type SearchScope = { tag: string; dominant: boolean };
+
+/** The share of all users from which a tenant's queries leave its tag out of the index query. */
+export const DOMINANT_SHARE = 0.9;
 
 /** The statements a list runs before it reads the page's users; exported for plan tests and the benchmark. */
 export function listStatements(input: ListUsersInput, scope: SearchScope): Statements {
@@ -92,9 +97,10 @@ export function listStatements(input: ListUsersInput, scope: SearchScope): State
       page: { sql: `select rowid as r from users indexed by ${index} where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
     };
   }
-  // The tag keeps other tenants' rows out of the candidates; it costs 5-7 ms on a million-user
-  // tenant (FTS5 walks its doclist), so it is left out when there are no other tenants' rows.
-  const match = [trigramQuery(scope.alone ? null : scope.tag, term), MAX_LIST_DEPTH + 1];
+  // The tag keeps other tenants' rows out of the candidates; it costs 10-15 ms on a million-user
+  // tenant (FTS5 walks its doclist), so it is left out when other tenants' rows are few. The
+  // recheck below keeps their rows out of the answer either way.
+  const match = [trigramQuery(scope.dominant ? null : scope.tag, term), MAX_QUERY_MATCHES + 1];
   // detail=none keeps no positions, so a candidate may hold the trigrams apart (or another
   // tenant's tag inside a key): each is rechecked on the keys kept beside it.
   // The update time lives beside the index (a status change would otherwise rewrite the row's trigrams).
@@ -111,17 +117,24 @@ export function listStatements(input: ListUsersInput, scope: SearchScope): State
   };
 }
 
+/** The tenant's search scope; undefined for no such tenant. */
+export function searchScope(db: Db, tenantId: string): SearchScope | undefined {
+  const row = prepared(db, "select search_tag as tag, user_count >= ? * (select sum(user_count) from tenants) as dominant from tenants where id = ?").get(
+    DOMINANT_SHARE,
+    tenantId,
+  ) as { tag: string; dominant: 0 | 1 } | undefined;
+  return row && { tag: row.tag, dominant: row.dominant === 1 };
+}
+
 /** One page of a tenant's users, or why a query cannot be answered with one. */
 export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
   if (input.page * input.size > MAX_LIST_DEPTH) throw new RangeError(`a page reaches at most ${MAX_LIST_DEPTH} rows deep`);
   if (input.query !== undefined && Array.from(input.query).length < MIN_QUERY_CHARACTERS) {
     throw new RangeError(`a query has at least ${MIN_QUERY_CHARACTERS} characters`);
   }
-  const scope = prepared(db, "select search_tag as tag, user_count = (select sum(user_count) from tenants) as alone from tenants where id = ?").get(
-    input.tenantId,
-  ) as { tag: string; alone: 0 | 1 } | undefined;
+  const scope = searchScope(db, input.tenantId);
   if (!scope) return { kind: "page", total: 0, users: [] };
-  const { candidates, page, count } = listStatements(input, { tag: scope.tag, alone: scope.alone === 1 });
+  const { candidates, page, count } = listStatements(input, scope);
   const total = () => (prepared(db, count.sql).get(...count.args) as { total: number }).total;
   if (!candidates) {
     const n = total();
@@ -129,7 +142,7 @@ export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
     const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
     return { kind: "page", total: n, users: usersByRowid(db, rowids) };
   }
-  if ((prepared(db, candidates.sql).get(...candidates.args) as { n: number }).n > MAX_LIST_DEPTH) return { kind: "tooBroad" };
+  if ((prepared(db, candidates.sql).get(...candidates.args) as { n: number }).n > MAX_QUERY_MATCHES) return { kind: "tooBroad" };
   const rows = prepared(db, page.sql).all(...page.args) as { r: number; total: number }[];
   // A page past the last match has no row to carry the total: count it then.
   const n = rows[0]?.total ?? (input.page === 1 ? 0 : total());

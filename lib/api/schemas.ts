@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UUID_PATTERN, uuid } from "@/lib/contracts/common";
 import { os1RequestEcho } from "./dialects/os1";
-import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list-limits";
+import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS, USER_SORT_KEYS } from "@/db/queries/user-list-limits";
 import { foldText } from "@/lib/domain/email";
 
 export const MAX_ADDRESSES_PER_REQUEST = 1_000;
@@ -158,7 +158,7 @@ export const listUsersQuery = z
       .optional(),
     sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
     sortKey: z
-      .enum(["createdAt", "updatedAt", "name", "email", "uniqueCode"], { error: "sortKey must be one of createdAt, updatedAt, name, email, uniqueCode" })
+      .enum(USER_SORT_KEYS, { error: `sortKey must be one of ${USER_SORT_KEYS.join(", ")}` })
       .default("createdAt"),
     additionalInfo: booleanFlag("additionalInfo").default(false),
   })

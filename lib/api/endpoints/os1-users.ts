@@ -1,5 +1,5 @@
 import { findUserByRef, findUsersByRefs, mobilesOfUsers, type UserRef } from "@/db/queries/user-directory";
-import { listUsers, MAX_LIST_DEPTH } from "@/db/queries/user-list";
+import { listUsers, MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS } from "@/db/queries/user-list";
 import type { User } from "@/db/schema";
 import { os1 } from "../dialects/os1";
 import { defineEndpoint, type ParameterDoc } from "../endpoint";
@@ -97,6 +97,8 @@ export const getUser = defineEndpoint({
 });
 
 // GET /api/v1/users — ListUsers (Delhivery OS1)
+const count = (n: number) => n.toLocaleString("en-US");
+
 export const listUsersEndpoint = defineEndpoint({
   ...os1Read,
   operationId: "listUsers",
@@ -109,15 +111,13 @@ export const listUsersEndpoint = defineEndpoint({
     description: "Pages through the tenant's users, newest first by default.",
     parameters: {
       page: {
-        description:
-          "Page number, from 1 (default 1). A list goes at most 10,000 rows deep: page × size above 10,000 is a 400; narrow the list with `query` instead.",
+        description: `Page number, from 1 (default 1). A list goes at most ${count(MAX_LIST_DEPTH)} rows deep: page × size above ${count(MAX_LIST_DEPTH)} is a 400; narrow the list with \`query\` instead.`,
         example: "1",
       },
       size: { description: "Users per page, 1–100 (default 20).", example: "20" },
       select: { description: `Comma-separated attributes to return (\`id\` is always kept): ${OS1_USER_ATTRIBUTES.join(", ")}.`, example: "name,email" },
       query: {
-        description:
-          "Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: `STRASSE` finds Straße). At least 3 characters; a query that matches more than 10,000 users is a 400 asking for a longer one.",
+        description: `Matches email, name and unique code as a substring, case-insensitively (Unicode case folding: \`STRASSE\` finds Straße). At least ${MIN_QUERY_CHARACTERS} characters; a query that matches more than ${count(MAX_QUERY_MATCHES)} users is a 400 asking for a longer one.`,
       },
       sortBy: { description: "Sort direction." },
       sortKey: { description: "Attribute to sort by; any other value is a 400." },
@@ -136,7 +136,7 @@ export const listUsersEndpoint = defineEndpoint({
     if (listed.kind === "tooBroad") {
       throw new ApiError(
         "invalid_input",
-        `query is too broad: it may match more than ${MAX_LIST_DEPTH.toLocaleString("en-US")} users; use a longer or more specific query`,
+        `query is too broad: it may match more than ${count(MAX_QUERY_MATCHES)} users; use a longer or more specific query`,
       );
     }
     const { total, users } = listed;
