@@ -64,7 +64,10 @@ function seed(): void {
   const neighbours = Math.round(USERS * 0.15);
   const started = performance.now();
   log(`seed: ${USERS.toLocaleString("en-US")} users and a neighbouring tenant of ${neighbours.toLocaleString("en-US")} into ${dbFile} ...`);
-  for (const args of [["--users", String(USERS)], ["--users", String(neighbours), "--tenant", "Neighbours"]]) {
+  for (const args of [
+    ["--users", String(USERS)],
+    ["--users", String(neighbours), "--tenant", "Neighbours"],
+  ]) {
     execFileSync("npx", ["tsx", "lib/cli/main.ts", "seed", ...args, "--json"], { env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
   }
   log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -119,7 +122,9 @@ function main(): void {
       { id: string; n: number } | undefined;
     if (!tenant || tenant.n === 0) throw new Error(`${dbFile} has no users: seed it first, or leave --db out`);
     const tagged = !searchScope(db, tenant.id)!.dominant;
-    log(`tenant ${tenant.id}: ${tenant.n.toLocaleString("en-US")} users, its tag ${tagged ? "in" : "left out of"} index queries; ${RUNS} timed runs of each request after one warm-up\n`);
+    log(
+      `tenant ${tenant.id}: ${tenant.n.toLocaleString("en-US")} users, its tag ${tagged ? "in" : "left out of"} index queries; ${RUNS} timed runs of each request after one warm-up\n`,
+    );
 
     let current: number[] = [];
     const statementTimes = new Map<string, number[]>();

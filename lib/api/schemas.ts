@@ -157,9 +157,7 @@ export const listUsersQuery = z
       .refine((term) => term === undefined || Array.from(term).length >= MIN_QUERY_CHARACTERS, `query must have at least ${MIN_QUERY_CHARACTERS} characters`)
       .optional(),
     sortBy: z.enum(["asc", "desc"], { error: "sortBy must be asc or desc" }).default("desc"),
-    sortKey: z
-      .enum(USER_SORT_KEYS, { error: `sortKey must be one of ${USER_SORT_KEYS.join(", ")}` })
-      .default("createdAt"),
+    sortKey: z.enum(USER_SORT_KEYS, { error: `sortKey must be one of ${USER_SORT_KEYS.join(", ")}` }).default("createdAt"),
     additionalInfo: booleanFlag("additionalInfo").default(false),
   })
   .refine((q) => q.page * q.size <= MAX_LIST_DEPTH, {

@@ -134,10 +134,7 @@ export const listUsersEndpoint = defineEndpoint({
       sortDirection: query.sortBy,
     });
     if (listed.kind === "tooBroad") {
-      throw new ApiError(
-        "invalid_input",
-        `query is too broad: it may match more than ${count(MAX_QUERY_MATCHES)} users; use a longer or more specific query`,
-      );
+      throw new ApiError("invalid_input", `query is too broad: it may match more than ${count(MAX_QUERY_MATCHES)} users; use a longer or more specific query`);
     }
     const { total, users } = listed;
     const selected = query.select ? new Set(["id", ...query.select]) : null;
