@@ -11,6 +11,7 @@ process.env.ROSTER_E2E_DB ??= path.join(os.tmpdir(), `roster-e2e-${process.pid}-
 const E2E_DB = process.env.ROSTER_E2E_DB;
 // High enough that no spec trips it by accident; the rate-limit spec spends it on purpose.
 export const E2E_RATE_LIMIT = 1000;
+export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -52,6 +53,9 @@ export default defineConfig({
       DATABASE_URL: `file:${E2E_DB}`,
       RATE_LIMIT_REQUESTS: String(E2E_RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: "60",
+      // One JSON line per request would bury the test report; warnings and errors still show.
+      LOG_LEVEL: "warn",
+      METRICS_TOKEN: E2E_METRICS_TOKEN,
     },
   },
 });

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDatabaseFile } from "@/test/db";
-import { checkDatabase, closeDatabase, migrateDatabase, openDatabase, type Db } from "./client";
+import { checkDatabase, closeDatabase, migrateDatabase, openDatabase, pendingMigrations, type Db } from "./client";
 import * as schema from "./schema";
 
 function migratedFile(name: string): string {
@@ -51,6 +51,20 @@ describe("checkDatabase", () => {
       // ENOSPC once the disk is full: what we want.
     }
     expect(checkDatabase(db)).toEqual({ ok: false, error: "the database or its disk is full" });
+    closeDatabase(db);
+  });
+});
+
+describe("pendingMigrations", () => {
+  it("is empty on a migrated database and names what an older schema lacks", () => {
+    const db = openDatabase(migratedFile("pending"));
+    expect(pendingMigrations(db)).toEqual([]);
+    // As if the newest migration had not run: what a newer build sees on a database an older one migrated.
+    const newest = db.$client.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: number };
+    db.$client.prepare("delete from __drizzle_migrations where created_at = ?").run(newest.last);
+    const pending = pendingMigrations(db);
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatch(/^\d{4}_\w+$/);
     closeDatabase(db);
   });
 });

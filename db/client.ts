@@ -23,8 +23,62 @@ export function openDatabase(filePath: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/**
+ * Runs `work` (migrations, the demo seed) while holding the database's setup lock, so that
+ * instances starting at once set the database up one after another: the others wait, then find
+ * nothing left to do. The lock is a write transaction held open on a small file beside the
+ * database (`<file>.setup-lock`), so the operating system releases it if the process dies.
+ */
+export async function withSetupLock<T>(filePath: string, work: () => Promise<T> | T, warn: (line: string) => void = console.warn): Promise<T> {
+  if (filePath === ":memory:") return work();
+  let lock: Database.Database | null = null;
+  try {
+    lock = new Database(`${filePath}.setup-lock`);
+    // Long enough for another instance's first start: migrations and the demo seed.
+    lock.pragma("busy_timeout = 300000");
+    lock.exec("BEGIN IMMEDIATE");
+  } catch (error) {
+    lock?.close();
+    const code = String((error as { code?: unknown }).code ?? "");
+    if (!code.startsWith("SQLITE_READONLY") && !code.startsWith("SQLITE_CANTOPEN")) throw error;
+    // Someone else's lock file, or a read-only folder: go on without taking turns (the database's
+    // own checks name what is wrong with it, if anything).
+    warn(`roster: cannot take the setup lock ${filePath}.setup-lock (${code}); setting up without it`);
+    return work();
+  }
+  try {
+    return await work();
+  } finally {
+    if (lock.inTransaction) lock.exec("ROLLBACK");
+    lock.close();
+  }
+}
+
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+type Journal = { entries: { tag: string; when: number }[] };
+let journal: Journal | undefined;
+
+/**
+ * The migrations in this build that the database has not applied (drizzle records each applied
+ * one's journal time): non-empty when an older instance or a failed start left the schema behind.
+ */
+export function pendingMigrations(db: Db): string[] {
+  journal ??= JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as Journal;
+  const applied = prepared<{ last: number | null }>(db, "select max(created_at) as last from __drizzle_migrations").get()?.last ?? 0;
+  return journal.entries.filter((entry) => entry.when > applied).map((entry) => entry.tag);
+}
+
+/**
+ * Copies the live database to `file` with SQLite's online backup: consistent while other
+ * connections keep writing (a plain file copy can miss what is still in the WAL).
+ */
+export async function backupDatabase(db: Db, file: string): Promise<{ pages: number }> {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const { totalPages } = await db.$client.backup(file);
+  return { pages: totalPages };
 }
 
 export function closeDatabase(db: Db): void {

@@ -29,3 +29,9 @@ export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, 
   const address = proxyaddr(req as IncomingMessage, trust);
   return ipaddr.isValid(address) ? ipaddr.process(address).toString() : address;
 }
+
+/** Whether the socket's peer is one of the proxies the operator trusts. */
+export function isFromTrustedProxy(req: Pick<IncomingMessage, "socket">, trust: ProxyTrust = configuredTrust()): boolean {
+  const peer = req.socket?.remoteAddress;
+  return peer !== undefined && trust(peer, 0);
+}

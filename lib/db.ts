@@ -1,4 +1,4 @@
-import { openDatabase, type Db } from "@/db/client";
+import { closeDatabase, openDatabase, type Db } from "@/db/client";
 import { databasePath, serverEnv } from "@/lib/env";
 
 // Deliberately no "server-only" guard: the custom server runs the API endpoints outside
@@ -10,4 +10,10 @@ const globalForDb = globalThis as unknown as { rosterDb?: Db };
 export function getDb(): Db {
   globalForDb.rosterDb ??= openDatabase(databasePath(serverEnv()));
   return globalForDb.rosterDb;
+}
+
+/** Closes the process's handle (shutdown); a later getDb() would open a new one. */
+export function closeDb(): void {
+  if (globalForDb.rosterDb) closeDatabase(globalForDb.rosterDb);
+  globalForDb.rosterDb = undefined;
 }

@@ -12,8 +12,15 @@ describe("parseEnv", () => {
       RATE_LIMIT_WINDOW_SECONDS: 60,
       API_MAX_BODY_BYTES: 1048576,
       TRUSTED_PROXIES: [],
+      LOG_LEVEL: "info",
+      METRICS_HOST: "127.0.0.1",
     });
     expect(databasePath(env)).toBe("data/roster.db");
+  });
+
+  it("refuses a metrics token short enough to guess, and a log level pino lacks", () => {
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN="short" must be at least 16 characters/);
+    expect(() => parseEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL="verbose"/);
   });
 
   it("reads the variables it is given", () => {

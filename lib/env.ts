@@ -1,6 +1,12 @@
 import { z } from "zod";
 import proxyaddr from "proxy-addr";
 
+const hostName = () =>
+  z
+    .string()
+    .default("127.0.0.1")
+    .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" });
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -19,10 +25,17 @@ const envSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
-  HOST: z
-    .string()
-    .default("127.0.0.1")
-    .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" }),
+  /** Structured log lines at this level and above go to stdout; `debug` adds one line per request. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Prometheus metrics: with METRICS_TOKEN, the metrics endpoint on the main port answers callers that send
+   * it as a bearer token; with METRICS_PORT, a listener of its own on METRICS_HOST serves them to
+   * anyone who can reach it. Neither: no metrics are served.
+   */
+  METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: hostName(),
+  HOST: hostName(),
   /**
    * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, CIDRs, or
    * loopback, linklocal, uniquelocal). Empty: the client is the socket's peer, whatever it sends.

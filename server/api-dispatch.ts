@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { routeRequest, serveRouted } from "@/lib/api/registry";
+import type { RouteMatch } from "@/lib/api/router";
 import { fromNodeRequest, writeNodeResponse } from "@/lib/http/node";
 
-const pathnameOf = (url: string) => {
+export const pathnameOf = (url: string) => {
   const queryAt = url.indexOf("?");
   return queryAt === -1 ? url : url.slice(0, queryAt);
 };
@@ -12,9 +13,9 @@ const pathnameOf = (url: string) => {
  * straight on node:http: Next.js costs ~1 ms of CPU per request before our ~50 µs of work, and
  * these are the automation hot paths (docs/decisions/0008). The console's API and every page
  * go to Next.js (and in development, everything does). Returns false to leave the request to Next.
+ * `match` is the registry's answer for the request (`matchRequest`).
  */
-export async function dispatchApiRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const match = routeRequest((req.method ?? "GET").toUpperCase(), pathnameOf(req.url ?? "/"));
+export async function dispatchApiRequest(req: IncomingMessage, res: ServerResponse, match: RouteMatch | null): Promise<boolean> {
   // Unknown paths too: Next.js may have a route of its own there (a benchmark's), and otherwise
   // its catch-all answers the same 404 through the registry.
   if (!match || match.kind === "not-found") return false;
@@ -23,6 +24,11 @@ export async function dispatchApiRequest(req: IncomingMessage, res: ServerRespon
   const request = fromNodeRequest(req);
   await writeNodeResponse(req, res, await serveRouted(request, match));
   return true;
+}
+
+/** The registry's route for a node:http request (null: not an API path). */
+export function matchRequest(req: IncomingMessage): RouteMatch | null {
+  return routeRequest((req.method ?? "GET").toUpperCase(), pathnameOf(req.url ?? "/"));
 }
 
 /**

@@ -3,13 +3,19 @@ import http from "node:http";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
-import { checkDatabase, closeDatabase, openDatabase } from "@/db/client";
+import { checkDatabase, closeDatabase, openDatabase, withSetupLock } from "@/db/client";
 import { ConfigError, databasePath, parseEnv } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
-import { dispatchApiRequest, keepGetBodyForNext } from "./api-dispatch";
+import { metrics as metricsEndpoint } from "@/lib/api/endpoints/service";
+import { closeDb } from "@/lib/db";
+import { logger } from "@/lib/observability/log";
+import { metricsText } from "@/lib/observability/metrics";
+import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
+import { observeRequest, routeLabel } from "./observe";
 import { prepareRequest } from "./prepare-request";
+import { handleShutdown } from "./shutdown";
 
 /**
  * `npm start`: validates the configuration, migrates the database, seeds the demo on an empty
@@ -30,14 +36,17 @@ async function main(): Promise<void> {
   }
 
   const db = openDatabase(databasePath(env));
-  prepareDatabase(db);
-  // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
-  const database = checkDatabase(db);
-  if (!database.ok) {
-    console.error(`roster: cannot start: ${database.error} (${databasePath(env)})`);
-    process.exit(1);
-  }
-  const demo = await seedDemoIfEmpty(db);
+  // Instances starting at once take turns: one migrates and seeds, the others find it done.
+  const demo = await withSetupLock(databasePath(env), async () => {
+    prepareDatabase(db);
+    // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
+    const database = checkDatabase(db);
+    if (!database.ok) {
+      console.error(`roster: cannot start: ${database.error} (${databasePath(env)})`);
+      process.exit(1);
+    }
+    return seedDemoIfEmpty(db);
+  });
   closeDatabase(db);
 
   if (!dev && !fs.existsSync(path.join(process.cwd(), process.env.ROSTER_DIST_DIR || ".next", "BUILD_ID"))) {
@@ -56,16 +65,18 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = http.createServer((req, res) => {
-    prepareRequest(req);
+    const requestId = prepareRequest(req);
+    const match = matchRequest(req);
+    observeRequest(req, res, requestId, routeLabel(match, pathnameOf(req.url ?? "/")));
     // In development Next.js serves the API too, so that edits to endpoints reload.
-    (dev ? Promise.resolve(false) : dispatchApiRequest(req, res))
+    (dev ? Promise.resolve(false) : dispatchApiRequest(req, res, match))
       .then((answered) => {
         if (answered) return;
         keepGetBodyForNext(req);
         return handle(req, res);
       })
       .catch((error: unknown) => {
-        console.error("roster: request failed:", error);
+        logger().error({ err: error, requestId }, "request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
         res.end("Internal server error");
       });
@@ -82,17 +93,39 @@ async function main(): Promise<void> {
       console.log(`Demo login: ${demoAdminEmail()} (its password was printed when the demo was seeded)`);
     }
   });
+  const servers = [server];
+  if (env.METRICS_PORT) servers.push(startMetricsListener(env.METRICS_PORT, env.METRICS_HOST));
 
   // Bulk leaver jobs run in this process, on a connection of their own (docs: issue 5).
-  startLeaverWorker(openDatabase(databasePath(env)));
+  const jobDb = openDatabase(databasePath(env));
+  const worker = startLeaverWorker(jobDb);
+  handleShutdown(
+    servers,
+    () => worker.stop(),
+    () => {
+      closeDatabase(jobDb);
+      closeDb();
+    },
+  );
+}
 
-  const shutdown = () => {
-    server.close(() => process.exit(0));
-    // Keep-alive connections would hold close() open; do not wait on them forever.
-    setTimeout(() => process.exit(0), 3000).unref();
-  };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+/** METRICS_PORT: the metrics on a listener of their own (for a scraper on a private network), nothing else. */
+function startMetricsListener(port: number, host: string): http.Server {
+  const listener = http.createServer((req, res) => {
+    if (req.method !== "GET" || pathnameOf(req.url ?? "/") !== metricsEndpoint.path) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
+      return;
+    }
+    metricsText().then(
+      ({ contentType, body }) => res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(body),
+      (error: unknown) => {
+        logger().error({ err: error }, "metrics failed");
+        res.writeHead(500).end();
+      },
+    );
+  });
+  listener.listen(port, host, () => logger().info({ host, port }, "metrics listener up"));
+  return listener;
 }
 
 main().catch((error: unknown) => {

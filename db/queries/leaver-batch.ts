@@ -99,7 +99,8 @@ function finishJob(db: Db, job: LeaverJob, counts: LeaverJob["outcomeCounts"], n
   }
 }
 
-export type BatchResult = { done: boolean; processed: number };
+/** What one batch did: `counts` holds this batch's outcomes only (the job's running totals are on the job). */
+export type BatchResult = { done: boolean; processed: number; kind?: LeaverJob["kind"]; counts?: Partial<Record<LeaverOutcome, number>> };
 
 const isBusy = (error: unknown) => error instanceof Error && "code" in error && String((error as { code: unknown }).code).startsWith("SQLITE_BUSY");
 
@@ -157,5 +158,5 @@ function runBatch(db: Db, jobId: string, batchSize: number, now: number, isolate
   );
   const done = rows.length < batchSize;
   if (done) finishJob(db, job, counts, now);
-  return { done, processed: rows.length };
+  return { done, processed: rows.length, kind: job.kind, counts: batchCounts };
 }

@@ -63,7 +63,7 @@ describe("leaver jobs", () => {
     expect(job).toMatchObject({ status: "queued", totalRows: 28, processedRows: 0 });
     expect(activeOf(db, leavers[0]!.id)).toBe(true);
 
-    expect(processLeaverJobBatch(db, job.id, 10)).toEqual({ done: false, processed: 10 });
+    expect(processLeaverJobBatch(db, job.id, 10)).toEqual({ done: false, processed: 10, kind: "deactivate", counts: { deactivated: 10 } });
     expect(getLeaverJob(db, tenant.id, job.id)).toMatchObject({ status: "running", processedRows: 10, counts: { deactivated: 10, pending: 18 } });
     expect(runLeaverJob(db, job.id, 10)).toBe(2);
 

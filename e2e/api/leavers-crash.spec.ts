@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
-import { rosterCli, startServer, tempDatabase, type OwnServer } from "../fixtures/server";
+import { seedOwnTenant, startServer, tempDatabase, type OwnServer } from "../fixtures/server";
 
 // Crash safety, for real (issue 5): the production server (dist/server.cjs on the existing build,
 // as `npm start` runs it) runs a 20,000-row leaver job; it is killed with SIGKILL mid-job and started
@@ -28,14 +28,8 @@ test.afterAll(async () => {
 });
 
 test("a job killed with SIGKILL mid-way resumes after a restart and processes every row exactly once", async () => {
-  const cli = (args: string[]) => rosterCli(database.dbFile, args);
-  cli(["migrate"]);
   // The seed makes some users inactive: 1.2 × ROWS leaves enough active ones for the file.
-  const seeded = cli(["seed", "--users", String(Math.ceil(ROWS * 1.2)), "--tenant", "crash"]) as { tenantId: string };
-  const tenantId = seeded.tenantId;
-  const admin = "crash-admin@crash.example";
-  cli(["admin", "create", "--tenant", tenantId, "--email", admin, "--role", "admin", "--password", "not-used-here-1234"]);
-  const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", admin, "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
+  const { tenantId, token } = seedOwnTenant(database.dbFile, Math.ceil(ROWS * 1.2), "crash");
 
   const db = new Database(database.dbFile, { readonly: true });
   try {

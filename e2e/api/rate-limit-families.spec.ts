@@ -7,17 +7,16 @@ import { startServer, tempDatabase, type OwnServer } from "../fixtures/server";
 // a process. The vendor APIs run in the custom server's bundle and the console's API in Next's,
 // each with its own copy of the code: a rejection from one copy's limiter must still be a 429 in
 // the other (it was a 500: `instanceof` of the other copy's class failed). Servers of its own,
-// with a budget of 5 requests.
+// with a budget of 5 requests, each test on a database of its own (budgets are kept in the database).
 
 const LIMIT = 5;
 test.describe.configure({ mode: "serial", timeout: 180_000 });
 
-let database: ReturnType<typeof tempDatabase>;
+const databases: ReturnType<typeof tempDatabase>[] = [];
 let server: OwnServer | undefined;
-test.beforeAll(() => (database = tempDatabase("rate-limit")));
 test.afterAll(async () => {
   await server?.stop();
-  database.remove();
+  for (const database of databases) database.remove();
 });
 
 function consoleCookie(dbFile: string): string {
@@ -59,6 +58,8 @@ for (const order of [
 ] as const) {
   test(`${order.join(", then ")}: 429 with Retry-After on every family, never 500`, async () => {
     await server?.stop();
+    const database = tempDatabase("rate-limit");
+    databases.push(database);
     server = await startServer(database.dbFile, { RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: "600" });
     const cookie = consoleCookie(database.dbFile);
     const run = { leaver: leaverApi(server.baseUrl), os1: os1Api(server.baseUrl), console: consoleApi(server.baseUrl, cookie) };

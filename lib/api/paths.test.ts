@@ -11,6 +11,9 @@ const sources = [...new Set(execFileSync("git", ["ls-files", "--cached", "--othe
   .filter((file) => /\.(ts|tsx|js|mjs|cjs)$/.test(file) && !NOT_SOURCE.some((pattern) => pattern.test(file)) && fs.existsSync(file))
   .map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
 
+/** Whether the text writes the path itself, not as the tail of a longer path (`@/lib/observability/metrics` is not `/metrics`). */
+const writes = (text: string, path: string) => new RegExp(`(?<![\\w@.~-])${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w/-])`).test(text);
+
 describe("endpoint paths", () => {
   it("reads the sources it checks", () => {
     expect(sources.map((s) => s.file)).toEqual(expect.arrayContaining(["lib/api/endpoints/mendix.ts", "server/api-dispatch.ts", "app/api/[...path]/route.ts"]));
@@ -18,7 +21,7 @@ describe("endpoint paths", () => {
 
   it("are each written in at most one source file", () => {
     const repeated = [...new Set(ENDPOINTS.map((endpoint) => endpoint.path))]
-      .map((path) => ({ path, files: sources.filter((source) => source.text.includes(path)).map((source) => source.file) }))
+      .map((path) => ({ path, files: sources.filter((source) => writes(source.text, path)).map((source) => source.file) }))
       .filter(({ files }) => files.length > 1);
     expect(repeated).toEqual([]);
   });

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
 import { getDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
-import type { ApiRequest, ApiResponse } from "@/lib/http/types";
+import { REQUEST_ID_HEADER, type ApiRequest, type ApiResponse } from "@/lib/http/types";
+import { logger } from "@/lib/observability/log";
 import type { Dialect, ResponseContext } from "./dialects/types";
 import type { AnyEndpoint, HandlerResult, Principal } from "./endpoint";
 import { ApiError, isApiError } from "./errors";
@@ -11,9 +12,9 @@ import { checkTenantHeader, denial, sessionPrincipal, tokenPrincipal } from "./p
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { parseJsonBody, readBodyBytes } from "./request-body";
 
-/** OS1 callers name their request (X-COREOS-REQUEST-ID, echoed back); everyone else gets a fresh id. */
+/** OS1 callers name their request (X-COREOS-REQUEST-ID, echoed back); everyone else gets the server's id for it. */
 function requestIdFor(dialect: Dialect, request: ApiRequest): string {
-  return (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || randomUUID();
+  return (dialect.name === "os1" && request.headers.get("x-coreos-request-id")?.slice(0, 200)) || request.headers.get(REQUEST_ID_HEADER) || randomUUID();
 }
 
 function zodDetails(error: z.core.$ZodError, prefix: string): Record<string, string> {
@@ -124,7 +125,7 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       const limitedBy = (error as ApiError & { rateLimit?: RateLimitState }).rateLimit;
       return finish(dialect.error(error, context), dialect, context, limitedBy ?? rateLimit, error.options.headers);
     }
-    console.error(`roster: ${request.method} ${request.url.pathname} failed (request ${context.requestId}):`, error);
+    logger().error({ err: error, requestId: context.requestId, operationId: endpoint.operationId }, "request failed");
     return finish(dialect.error(new ApiError("internal", "Internal server error"), context), dialect, context, rateLimit);
   }
 }

@@ -1,35 +1,68 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { consumeRateLimit, isRateLimitRejection } from "./rate-limit";
+import { describe, expect, it } from "vitest";
+import { tempDatabaseFile } from "@/test/db";
 
-type Holder = { rosterRateLimiter?: { limiter: { consume(key: string, points: number): Promise<unknown> }; points: number } };
-const holder = globalThis as unknown as Holder;
+process.env.DATABASE_URL = `file:${tempDatabaseFile("api-rate-limit")}`;
+process.env.RATE_LIMIT_REQUESTS = "100";
+process.env.RATE_LIMIT_WINDOW_SECONDS = "60";
 
-/** What another bundle's copy of rate-limiter-flexible rejects with: a RateLimiterRes of a class this copy never saw. */
-class ForeignRateLimiterRes {
-  constructor(
-    readonly remainingPoints: number,
-    readonly msBeforeNext: number,
-  ) {}
+const { consumeRateLimit, rateLimitHeaders } = await import("./rate-limit");
+const { prepareDatabase } = await import("@/lib/setup/database");
+const { getDb } = await import("@/lib/db");
+prepareDatabase(getDb());
+
+type Process = { rosterAllowances?: Map<string, unknown> };
+const processState = globalThis as unknown as Process;
+/** Runs `work` as another server process would: with its own allowances, on the same database. */
+async function asProcess<T>(allowances: Map<string, unknown>, work: () => Promise<T>): Promise<T> {
+  const own = processState.rosterAllowances;
+  processState.rosterAllowances = allowances;
+  try {
+    return await work();
+  } finally {
+    processState.rosterAllowances = own;
+  }
 }
 
+const stored = (key: string) => (getDb().$client.prepare("select points from rate_limits where key = ?").get(`api:${key}`) as { points: number }).points;
+
 describe("consumeRateLimit", () => {
-  afterEach(() => delete holder.rosterRateLimiter);
-
-  it("recognises a rejection from another copy of the library by its shape: 429, not a thrown error", async () => {
-    holder.rosterRateLimiter = { points: 5, limiter: { consume: () => Promise.reject(new ForeignRateLimiterRes(0, 2_400)) } };
-    await expect(consumeRateLimit("token:t1")).resolves.toEqual({ limit: 5, remaining: 0, resetSeconds: 3, limited: true });
+  it("admits exactly the limit in one process, then refuses until the window ends", async () => {
+    const now = Date.now();
+    const answers = [];
+    for (let i = 0; i < 103; i++) answers.push(await consumeRateLimit("token:t1", now + i));
+    expect(answers.filter((a) => !a.limited)).toHaveLength(100);
+    expect(answers.slice(0, 3).map((a) => a.remaining)).toEqual([99, 98, 97]);
+    expect(answers[99]).toMatchObject({ remaining: 0, limited: false });
+    expect(answers[100]).toMatchObject({ limit: 100, remaining: 0, limited: true, resetSeconds: 60 });
+    expect(rateLimitHeaders(answers[100]!)).toMatchObject({ "RateLimit-Remaining": "0", "Retry-After": "60" });
+    expect(rateLimitHeaders(answers[0]!)).not.toHaveProperty("Retry-After");
+    // Another key has a budget of its own, and the same key a fresh one after the window.
+    expect(await consumeRateLimit("token:t2", now)).toMatchObject({ remaining: 99, limited: false });
+    expect(await consumeRateLimit("token:t1", now + 60_000)).toMatchObject({ remaining: 99, limited: false });
   });
 
-  it("passes real failures on", async () => {
-    const failure = new Error("store unavailable");
-    holder.rosterRateLimiter = { points: 5, limiter: { consume: () => Promise.reject(failure) } };
-    await expect(consumeRateLimit("token:t1")).rejects.toBe(failure);
-    expect(isRateLimitRejection(Object.assign(new Error("x"), { msBeforeNext: 1 }))).toBe(false);
+  it("reserves points in batches, so that most requests do not write", async () => {
+    const now = Date.now();
+    await consumeRateLimit("token:batches", now);
+    expect(stored("token:batches")).toBe(1);
+    await consumeRateLimit("token:batches", now);
+    // The second request reserved a sixteenth of what was left: 6 points, 5 of them for later requests.
+    expect(stored("token:batches")).toBe(7);
+    for (let i = 0; i < 5; i++) await consumeRateLimit("token:batches", now);
+    expect(stored("token:batches")).toBe(7);
   });
 
-  it("counts down a real budget", async () => {
-    process.env.RATE_LIMIT_REQUESTS ??= "600";
-    const first = await consumeRateLimit("token:real");
-    expect(first).toMatchObject({ limited: false, remaining: first.limit - 1 });
+  it("never admits more than the limit across processes, and leaves little of it unused", async () => {
+    const now = Date.now();
+    const processes = [new Map<string, unknown>(), new Map<string, unknown>(), new Map<string, unknown>()];
+    let admitted = 0;
+    for (let i = 0; i < 150; i++) {
+      const answer = await asProcess(processes[i % 3]!, () => consumeRateLimit("token:shared", now));
+      if (!answer.limited) admitted += 1;
+    }
+    expect(admitted).toBeLessThanOrEqual(100);
+    expect(admitted).toBeGreaterThanOrEqual(97);
+    // A process that starts late finds the budget spent.
+    expect(await asProcess(new Map(), () => consumeRateLimit("token:shared", now))).toMatchObject({ limited: true });
   });
 });

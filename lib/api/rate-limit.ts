@@ -1,49 +1,77 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { addToWindow, deleteEndedRateLimits } from "@/db/queries/rate-limits";
+import { getDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
+import { metrics } from "@/lib/observability/metrics";
 
 export type RateLimitState = { limit: number; remaining: number; resetSeconds: number; limited: boolean };
 
-// One limiter per process. The server's bundle and Next's each carry a copy of this module (and
-// may load rate-limiter-flexible twice), so the instance lives on globalThis and a rejection is
-// recognised by its shape, never by `instanceof` of one copy's class.
-const globalForLimiter = globalThis as unknown as { rosterRateLimiter?: { limiter: RateLimiterMemory; points: number } };
+const KEY_PREFIX = "api:";
+// A process reserves at most this share of what is left of a budget at once (and at least one
+// point): the write per request becomes one per reservation, and near the end of a budget the
+// reservations shrink to single points, so little of it can sit unused in another instance.
+const RESERVE_SHARE = 1 / 16;
+const MAX_RESERVATION = 64;
+// Counters of clients long gone are swept this often by whichever process counts next; the hour's
+// grace matches the sign-in throttle's store, which shares the table.
+const SWEEP_EVERY_MS = 5 * 60_000;
+const SWEEP_AFTER_MS = 60 * 60_000;
 
-function limiter() {
-  if (!globalForLimiter.rosterRateLimiter) {
-    const env = serverEnv();
-    globalForLimiter.rosterRateLimiter = {
-      limiter: new RateLimiterMemory({ points: env.RATE_LIMIT_REQUESTS, duration: env.RATE_LIMIT_WINDOW_SECONDS }),
-      points: env.RATE_LIMIT_REQUESTS,
-    };
+/** What this process holds of a key's budget in the current window. */
+type Allowance = { expiresAt: number; left: number; countedTotal: number; limited: boolean };
+
+// One per process, on globalThis: the server's bundle and Next's each load this module.
+const state = globalThis as unknown as { rosterAllowances?: Map<string, Allowance>; rosterRateLimitSweptAt?: number };
+
+function reservationSize(limit: number, countedTotal: number): number {
+  return Math.max(1, Math.min(MAX_RESERVATION, Math.floor((limit - countedTotal) * RESERVE_SHARE)));
+}
+
+function answer(limit: number, allowance: Allowance, now: number): RateLimitState {
+  const resetSeconds = Math.max(1, Math.ceil((allowance.expiresAt - now) / 1000));
+  if (allowance.limited) return { limit, remaining: 0, resetSeconds, limited: true };
+  return { limit, remaining: Math.max(0, limit - allowance.countedTotal) + allowance.left, resetSeconds, limited: false };
+}
+
+/**
+ * Takes one request from the key's budget (a token id, or a client address before
+ * authentication). The budget is counted in the database, so it is one budget whichever
+ * instance answers; each process reserves points in small batches (docs/decisions/0014), so a
+ * request seldom writes. Never more than the limit is admitted across instances.
+ */
+export async function consumeRateLimit(key: string, now = Date.now()): Promise<RateLimitState> {
+  const env = serverEnv();
+  const limit = env.RATE_LIMIT_REQUESTS;
+  const allowances = (state.rosterAllowances ??= new Map());
+  const held = allowances.get(key);
+  const current = held && now < held.expiresAt ? held : undefined;
+  if (current && (current.left > 0 || current.limited)) {
+    if (current.limited) metrics().rateLimited.inc({ limiter: "api" });
+    else current.left -= 1;
+    return answer(limit, current, now);
   }
-  return globalForLimiter.rosterRateLimiter;
-}
 
-/** A rate-limiter-flexible rejection (its RateLimiterRes), from whichever copy of the library. */
-export function isRateLimitRejection(value: unknown): value is { msBeforeNext: number; remainingPoints: number } {
-  return typeof value === "object" && value !== null && !(value instanceof Error) && typeof (value as { msBeforeNext?: unknown }).msBeforeNext === "number";
-}
-
-/** Takes one request from the key's budget (a token id, or a client address before authentication). */
-export async function consumeRateLimit(key: string): Promise<RateLimitState> {
-  const { limiter: rateLimiter, points } = limiter();
-  try {
-    const res = await rateLimiter.consume(key, 1);
-    return { limit: points, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000), limited: false };
-  } catch (rejection) {
-    if (isRateLimitRejection(rejection)) {
-      return { limit: points, remaining: 0, resetSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), limited: true };
-    }
-    throw rejection;
+  const db = getDb();
+  if (now - (state.rosterRateLimitSweptAt ?? 0) > SWEEP_EVERY_MS) {
+    state.rosterRateLimitSweptAt = now;
+    deleteEndedRateLimits(db, now - SWEEP_AFTER_MS);
+    for (const [heldKey, allowance] of allowances) if (allowance.expiresAt <= now) allowances.delete(heldKey);
   }
+  const points = current ? reservationSize(limit, current.countedTotal) : 1;
+  const counted = addToWindow(db, KEY_PREFIX + key, points, env.RATE_LIMIT_WINDOW_SECONDS * 1000, now);
+  const before = counted.points - points;
+  const granted = Math.max(0, Math.min(points, limit - before));
+  const allowance: Allowance = { expiresAt: counted.expiresAt, left: Math.max(0, granted - 1), countedTotal: counted.points, limited: granted === 0 };
+  allowances.set(key, allowance);
+  if (allowance.limited) metrics().rateLimited.inc({ limiter: "api" });
+  return answer(limit, allowance, now);
 }
 
-export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+export function rateLimitHeaders(rateLimit: RateLimitState): Record<string, string> {
   const headers: Record<string, string> = {
-    "RateLimit-Limit": String(state.limit),
-    "RateLimit-Remaining": String(state.remaining),
-    "RateLimit-Reset": String(state.resetSeconds),
+    "RateLimit-Limit": String(rateLimit.limit),
+    "RateLimit-Remaining": String(rateLimit.remaining),
+    "RateLimit-Reset": String(rateLimit.resetSeconds),
   };
-  if (state.limited) headers["Retry-After"] = String(state.resetSeconds);
+  if (rateLimit.limited) headers["Retry-After"] = String(rateLimit.resetSeconds);
   return headers;
 }

@@ -230,3 +230,7 @@ export const healthResponse = z
     database: z.object({ status: z.enum(["ok", "error"]), journalMode: z.string().optional(), message: z.string().optional() }),
   })
   .meta({ id: "Health" });
+
+export const readyResponse = z
+  .object({ status: z.enum(["ok", "error"]), reasons: z.array(z.string()).describe("What keeps this instance from being ready; empty when it is") })
+  .meta({ id: "Ready" });

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { findTokenPrincipal, recordTokenUse } from "@/db/queries/auth";
 import { parseToken, secretMatches } from "./tokens";
+import { logger } from "@/lib/observability/log";
 
 export type TokenPrincipal = {
   tokenId: string;
@@ -69,6 +70,6 @@ export function flushTokenUse(): void {
   } catch (error) {
     // Losing a last-use time is better than failing requests; try again on the next flush.
     for (const [id, at] of pending) if (!usage.pending.has(id)) usage.pending.set(id, at);
-    console.error("roster: could not record token use:", error instanceof Error ? error.message : error);
+    logger().error({ err: error }, "could not record token use");
   }
 }

@@ -11,6 +11,8 @@ import {
 } from "@/db/queries/sessions";
 import { hashPassword, verifyPassword } from "./password";
 import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 
 export const SESSION_COOKIE = "roster_session";
 export const CSRF_HEADER = "x-csrf-token";
@@ -59,10 +61,12 @@ export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle
   const activeCandidates = () => findSignInCandidates(db, emailKey).filter((c) => c.active);
   const gate = await (options.throttle ?? signInThrottle(db)).admit(attempt.clientAddress, emailKey);
   if (!gate.admitted) {
+    metrics().rateLimited.inc({ limiter: "sign-in" });
     if (gate.limit === "inFlight") return { ok: false, reason: "busy", retryAfterSeconds: gate.retryAfterSeconds };
     if (gate.blockStarted) {
-      console.warn(
-        `roster: sign-in throttled: ${gate.limit === "address" ? "client address" : "one email from client address"} ${JSON.stringify(attempt.clientAddress)} refused for ${gate.retryAfterSeconds / 60} minutes`,
+      logger().warn(
+        { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds },
+        gate.limit === "address" ? "sign-in throttled: client address refused" : "sign-in throttled: one email from the client address refused",
       );
       const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
       for (const candidate of activeCandidates()) recordSignInAttempt(db, candidate, "throttled", details, now);

@@ -50,6 +50,24 @@ describe("roster CLI", () => {
     expect(json).toEqual({ ok: true, migrated: true });
   });
 
+  it("backs the live database up to a new file, and refuses to overwrite one", async () => {
+    const target = `${dbFile}.backup`;
+    const { code, json } = await cliJson("backup", "--to", target);
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ ok: true, file: target, bytes: expect.any(Number) });
+    const copy = openDatabase(target);
+    try {
+      // The copy has the schema and the seeded tenant's users (seeded by the test before).
+      expect((copy.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      closeDatabase(copy);
+    }
+    const again = await cliJson("backup", "--to", target);
+    expect(again.code).toBe(2);
+    expect(again.json).toEqual({ ok: false, error: `${target} exists already; backup writes a new file only` });
+    expect((await cliJson("backup")).json).toEqual({ ok: false, error: "backup needs --to FILE" });
+  });
+
   it("seeds a tenant and lists it", async () => {
     const seeded = await cliJson("seed", "--users", "300", "--seed", "3", "--tenant", "Initech");
     expect(seeded.code).toBe(0);

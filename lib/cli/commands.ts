@@ -1,4 +1,5 @@
-import type { Db } from "@/db/client";
+import fs from "node:fs";
+import { backupDatabase, type Db } from "@/db/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
@@ -21,6 +22,16 @@ const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
   prepareDatabase(db, warn);
   return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
+}
+
+/** Copies the live database to a new file (never over an existing one), without migrating it first. */
+export async function backupCommand(db: Db, flags: Flags): Promise<CommandResult> {
+  const target = typeof flags.to === "string" ? flags.to.trim() : "";
+  if (!target) throw new UsageError("backup needs --to FILE");
+  if (fs.existsSync(target)) throw new UsageError(`${target} exists already; backup writes a new file only`);
+  const { pages } = await backupDatabase(db, target);
+  const bytes = fs.statSync(target).size;
+  return { json: { ok: true, file: target, bytes, pages }, text: [`Backed up the database to ${target} (${bytes.toLocaleString("en-US")} bytes).`] };
 }
 
 export function seedCommand(db: Db, flags: Flags, progress: (line: string) => void): CommandResult {

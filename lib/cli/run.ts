@@ -1,14 +1,24 @@
 import { parseArgs } from "node:util";
-import { closeDatabase, openDatabase } from "@/db/client";
+import { closeDatabase, openDatabase, withSetupLock } from "@/db/client";
 import { prepareDatabase } from "@/lib/setup/database";
 import { ConfigError, databasePath, parseEnv, type EnvSource } from "@/lib/env";
 import { UsageError } from "./args";
-import { adminCreateCommand, migrateCommand, seedCommand, tenantListCommand, tokenCreateCommand, tokenRevokeCommand, type CommandResult } from "./commands";
+import {
+  adminCreateCommand,
+  backupCommand,
+  migrateCommand,
+  seedCommand,
+  tenantListCommand,
+  tokenCreateCommand,
+  tokenRevokeCommand,
+  type CommandResult,
+} from "./commands";
 
 const HELP = `Usage: npm run roster -- <command> [options] [--json]
 
 Commands:
   migrate                                   apply pending database migrations
+  backup --to FILE                          copy the live database to a new file (online backup)
   seed [--users N] [--seed S] [--tenant NAME]
                                             add N generated users (default 2,000, at most 1,000,000)
   tenant list                               list tenants with their user counts
@@ -34,11 +44,13 @@ const OPTIONS = {
   scopes: { type: "string" },
   name: { type: "string" },
   "expires-in": { type: "string" },
+  to: { type: "string" },
 } as const;
 
 /** The options each command accepts; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Record<string, string[]> = {
   migrate: [],
+  backup: ["to"],
   seed: ["users", "seed", "tenant"],
   "tenant list": [],
   "admin create": ["tenant", "email", "role", "password"],
@@ -74,8 +86,10 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   }
   const db = openDatabase(databasePath(env));
   try {
-    if (command === "migrate") return migrateCommand(db, warn);
-    prepareDatabase(db, warn);
+    if (command === "backup") return await backupCommand(db, values);
+    // Taking turns with servers starting (and other commands) on the same database.
+    if (command === "migrate") return await withSetupLock(databasePath(env), () => migrateCommand(db, warn));
+    await withSetupLock(databasePath(env), () => prepareDatabase(db, warn));
     switch (command) {
       case "seed":
         return seedCommand(db, values, progress);

@@ -36,3 +36,6 @@ export function jsonResponse(body: unknown, status: number, headers: Record<stri
 
 /** Set by server/prepare-request.ts from the socket (or trusted proxies); any value a client sends is replaced there. */
 export const CLIENT_IP_HEADER = "x-roster-client-ip";
+
+/** Set by server/prepare-request.ts: the request's id (a trusted proxy's X-Request-Id, or a fresh one); any value a client sends is replaced there. */
+export const REQUEST_ID_HEADER = "x-roster-request-id";

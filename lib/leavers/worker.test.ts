@@ -5,6 +5,7 @@ import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { previewLeaverFile } from "./preview";
 import { startLeaverWorker } from "./worker";
+import { metrics } from "@/lib/observability/metrics";
 
 const db = createTestDb();
 
@@ -43,10 +44,14 @@ describe("startLeaverWorker", () => {
         return order.length === 2;
       });
     } finally {
-      worker.stop();
+      await worker.stop();
     }
     expect(order).toEqual([first, second]);
     expect(getLeaverJob(db, tenant.id, first)?.counts).toEqual({ deactivated: 7 });
     expect(getLeaverJob(db, tenant.id, second)?.counts).toEqual({ deactivated: 5, already_inactive: 2 });
+    // The process's metrics counted every row it processed.
+    const rows = await metrics().jobRows.get();
+    const count = (outcome: string) => rows.values.find((v) => v.labels.outcome === outcome && v.labels.kind === "deactivate")?.value;
+    expect([count("deactivated"), count("already_inactive")]).toEqual([12, 2]);
   });
 });

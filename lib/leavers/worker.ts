@@ -1,10 +1,17 @@
 import type { Db } from "@/db/client";
-import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch } from "@/db/queries/leaver-batch";
+import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 
 export const LEAVER_BATCH_SIZE = 500;
 export const LEAVER_POLL_MS = 200;
 
-export type LeaverWorker = { stop(): void };
+/** `stop` lets the batch in progress finish (it commits or rolls back whole) and runs no other. */
+export type LeaverWorker = { stop(): Promise<void> };
+
+function countRows(result: BatchResult): void {
+  for (const [outcome, rows] of Object.entries(result.counts ?? {})) metrics().jobRows.inc({ kind: result.kind, outcome }, rows);
+}
 
 /**
  * The job runner of the server process (started by server/start.ts): polls for queued or
@@ -15,7 +22,7 @@ export type LeaverWorker = { stop(): void };
 export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?: number; log?: (line: string) => void } = {}): LeaverWorker {
   const pollMs = options.pollMs ?? LEAVER_POLL_MS;
   const batchSize = options.batchSize ?? LEAVER_BATCH_SIZE;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? ((line: string) => logger().warn(line));
   configureJobConnection(db);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -33,18 +40,19 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
     try {
       const jobId = nextRunnableLeaverJobId(db);
       if (!jobId) return schedule(pollMs);
-      processLeaverJobBatch(db, jobId, batchSize);
+      countRows(processLeaverJobBatch(db, jobId, batchSize));
       schedule(0);
     } catch (error) {
       // A busy database or a transient failure: the batch rolled back, so trying again is safe.
-      log(`roster: leaver job batch failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+      log(`leaver job batch failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
       schedule(pollMs * 5);
     }
   }
 
   schedule(0);
   return {
-    stop() {
+    // Batches run synchronously inside one timer callback, so none is in progress whenever this runs.
+    async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
     },

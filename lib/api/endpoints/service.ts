@@ -1,7 +1,11 @@
-import { checkDatabase } from "@/db/client";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { checkDatabase, pendingMigrations } from "@/db/client";
+import { serverEnv } from "@/lib/env";
+import { metricsText } from "@/lib/observability/metrics";
 import { serviceDialect } from "../dialects/service";
 import { defineEndpoint } from "../endpoint";
-import { healthResponse } from "../schemas";
+import { ApiError } from "../errors";
+import { healthResponse, readyResponse } from "../schemas";
 
 // GET /api/health — liveness, and whether the database can be read and written, for load balancers and the start script
 export const health = defineEndpoint({
@@ -24,4 +28,64 @@ export const health = defineEndpoint({
   },
 });
 
-export const SERVICE_ENDPOINTS = [health];
+// GET /api/ready — whether this instance should get traffic: the database takes writes and has every migration of this build
+export const ready = defineEndpoint({
+  operationId: "getReady",
+  method: "GET",
+  path: "/api/ready",
+  dialect: serviceDialect,
+  auth: "none",
+  response: {
+    status: 200,
+    description: "Ready: the database is reachable and writable and its schema is this build's (503 naming what is not)",
+    schema: readyResponse,
+  },
+  errors: [503],
+  docs: {
+    summary: "Readiness",
+    description:
+      "For a load balancer or orchestrator deciding where to send traffic: 200 when the database takes writes and has every migration this build ships, 503 with the reason otherwise (during a rolling upgrade, an instance of the newer build is not ready until `roster migrate` ran).",
+  },
+  handler: ({ db }) => {
+    const database = checkDatabase(db);
+    if (!database.ok) return { status: 503, data: { status: "error" as const, reasons: [database.error] } };
+    const pending = pendingMigrations(db);
+    if (pending.length > 0) return { status: 503, data: { status: "error" as const, reasons: [`migrations not applied: ${pending.join(", ")}`] } };
+    return { data: { status: "ok" as const, reasons: [] } };
+  },
+});
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Whether the request carries METRICS_TOKEN as its bearer token (compared in constant time). */
+function hasMetricsToken(authorization: string | null, expected: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(expected));
+}
+
+// GET /metrics — Prometheus metrics of this instance, for scrapers holding METRICS_TOKEN
+export const metrics = defineEndpoint({
+  operationId: "getMetrics",
+  method: "GET",
+  path: "/metrics",
+  dialect: serviceDialect,
+  auth: "none",
+  response: { status: 200, description: "Prometheus text exposition format", contentType: "text/plain; version=0.0.4" },
+  errors: [401, 404],
+  docs: {
+    summary: "Prometheus metrics",
+    description:
+      "Requests by route and status with latency histograms, leaver job rows processed, rate-limit rejections, and the Node.js process. Needs `Authorization: Bearer <METRICS_TOKEN>`; without METRICS_TOKEN configured the path is 404 (METRICS_PORT serves them on a port of their own instead).",
+  },
+  handler: async ({ request }) => {
+    const expected = serverEnv().METRICS_TOKEN;
+    if (!expected) throw new ApiError("not_found", "No such endpoint: /metrics");
+    if (!hasMetricsToken(request.headers.get("authorization"), expected))
+      throw new ApiError("unauthorized", "Send the metrics token as `Authorization: Bearer <METRICS_TOKEN>`", {
+        headers: { "www-authenticate": 'Bearer realm="metrics"' },
+      });
+    return { file: await metricsText() };
+  },
+});
+
+export const SERVICE_ENDPOINTS = [health, ready, metrics];
