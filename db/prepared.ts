@@ -54,6 +54,13 @@ export function inTransaction<T>(db: Connection, behavior: "deferred" | "immedia
 }
 
 /**
+ * For drizzle's `db.transaction(work, IMMEDIATE)`: a transaction that writes takes the write lock
+ * at BEGIN. A deferred one reads first, and when another connection (a server, another instance)
+ * commits meanwhile, its write fails at once with SQLITE_BUSY: "database is locked".
+ */
+export const IMMEDIATE = { behavior: "immediate" } as const;
+
+/**
  * An IN list's placeholders and values, padded up to the next power of two with repeats of the
  * first value (which change nothing in an IN list), so that a few statements serve every length.
  */

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { POSTGRES_NOT_YET } from "@/lib/env";
 import { freePort, rosterCli, spawnServer, tempDatabase } from "./fixtures/server";
 
 // The server refuses to start on a database it cannot write to (it used to start and then fail
@@ -19,6 +20,18 @@ test("the server refuses a read-only database, naming the problem", async () => 
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, output()).toBe(1);
     expect(output()).toContain(`roster: cannot start: the database is read-only (${database.dbFile})`);
+  } finally {
+    database.remove();
+  }
+});
+
+test("on a PostgreSQL URL the server says plainly that it serves SQLite only so far", async () => {
+  const database = tempDatabase("postgres-url");
+  try {
+    const { child, output } = spawnServer(await freePort(), database.dbFile, { DATABASE_URL: "postgres://roster:secret@127.0.0.1:9/roster" });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code, output()).toBe(1);
+    expect(output()).toContain(`roster: ${POSTGRES_NOT_YET}`);
   } finally {
     database.remove();
   }

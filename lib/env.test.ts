@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, databasePath, parseEnv } from "./env";
+import { ConfigError, databaseKind, databasePath, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("falls back to the embedded SQLite defaults", () => {
@@ -32,6 +32,13 @@ describe("parseEnv", () => {
     });
   });
 
+  it("tells a SQLite file from a PostgreSQL URL, and has no file path for the latter", () => {
+    const postgres = parseEnv({ DATABASE_URL: "postgresql://roster:secret@db.internal:5432/roster" });
+    expect(databaseKind(postgres)).toBe("postgres");
+    expect(() => databasePath(postgres)).toThrow(ConfigError);
+    expect(databaseKind(parseEnv({}))).toBe("sqlite");
+  });
+
   it("reads trusted proxies as a comma-separated list of addresses, CIDRs and range names", () => {
     expect(parseEnv({ TRUSTED_PROXIES: " loopback, 10.0.0.0/8 ,fd00::1" }).TRUSTED_PROXIES).toEqual(["loopback", "10.0.0.0/8", "fd00::1"]);
   });
@@ -41,7 +48,8 @@ describe("parseEnv", () => {
     [{ TRUSTED_PROXIES: "10.0.0.0/33" }, /"10.0.0.0\/33" is not/],
     [{ PORT: "eighty" }, /PORT="eighty"/],
     [{ PORT: "70000" }, /PORT="70000"/],
-    [{ DATABASE_URL: "postgres://db/roster" }, /DATABASE_URL="postgres:\/\/db\/roster" must look like "file:<path/],
+    [{ DATABASE_URL: "mysql://db/roster" }, /DATABASE_URL="mysql:\/\/db\/roster" must look like "file:<path/],
+    [{ DATABASE_URL: "postgres://db-without-a-database-name" }, /DATABASE_URL="postgres:\/\/db-without-a-database-name" must look like/],
     [{ HOST: "bad host!" }, /HOST="bad host!"/],
     [{ RATE_LIMIT_REQUESTS: "0" }, /RATE_LIMIT_REQUESTS="0"/],
   ])("names the bad variable in %o", (source, message) => {

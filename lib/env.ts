@@ -7,12 +7,14 @@ const hostName = () =>
     .default("127.0.0.1")
     .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" });
 
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^/]+\/[^/?]+/;
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:data/roster.db")
-    .refine((value) => value.startsWith("file:") && value.length > "file:".length, {
-      message: 'must look like "file:<path to the SQLite file>", e.g. file:data/roster.db',
+    .refine((value) => (value.startsWith("file:") && value.length > "file:".length) || POSTGRES_URL.test(value), {
+      message: 'must look like "file:<path to the SQLite file>" (e.g. file:data/roster.db) or "postgres://user:password@host:5432/database"',
     }),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Requests each token (or, before authentication, each client address) may make per window. */
@@ -85,7 +87,20 @@ export function serverEnv(): Env {
   return processEnv;
 }
 
+/** Which database DATABASE_URL names. */
+export function databaseKind(env: Pick<Env, "DATABASE_URL">): "sqlite" | "postgres" {
+  return env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgres";
+}
+
+/**
+ * What works on PostgreSQL so far: `roster migrate` creates and migrates the schema; serving and
+ * the other commands still run on SQLite only (issue 9: the async data layer comes next).
+ */
+export const POSTGRES_NOT_YET =
+  "PostgreSQL is supported by `roster migrate` only so far (it creates the schema); the server and the other commands need DATABASE_URL=file:… for now";
+
 /** The SQLite file path named by DATABASE_URL ("file:data/roster.db" → "data/roster.db"). */
 export function databasePath(env: Pick<Env, "DATABASE_URL">): string {
+  if (databaseKind(env) !== "sqlite") throw new ConfigError(POSTGRES_NOT_YET);
   return env.DATABASE_URL.slice("file:".length);
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
 import { checkDatabase, closeDatabase, openDatabase, withSetupLock } from "@/db/client";
-import { ConfigError, databasePath, parseEnv } from "@/lib/env";
+import { ConfigError, databaseKind, databasePath, parseEnv, POSTGRES_NOT_YET } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
@@ -33,6 +33,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  if (databaseKind(env) === "postgres") {
+    console.error(`roster: ${POSTGRES_NOT_YET}`);
+    process.exit(1);
   }
 
   const db = openDatabase(databasePath(env));

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
+import { IMMEDIATE } from "../prepared";
 import { admins, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { createUser, findUserByEmail, type NewUserFields } from "./users";
@@ -50,7 +51,7 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
       createdAt: now,
     });
     return { admin, user, createdUser };
-  });
+  }, IMMEDIATE);
 }
 
 export function findAdminByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): { admin: Admin; user: User } | undefined {

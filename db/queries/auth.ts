@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { prepared } from "../prepared";
+import { IMMEDIATE, prepared } from "../prepared";
 import { personalAccessTokens } from "../schema";
 
 export type TokenPrincipalRow = {
@@ -43,5 +43,5 @@ export function recordTokenUse(db: Db, lastUse: Map<string, number>): void {
         .where(eq(personalAccessTokens.id, id))
         .run();
     }
-  });
+  }, IMMEDIATE);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
+import { IMMEDIATE } from "../prepared";
 import { identities, identityProviders, users, type Identity, type IdentityProvider } from "../schema";
 import { recordAuditEvent } from "./audit";
 
@@ -61,64 +62,61 @@ export type LinkIdentityResult =
 
 /** Links an account at a provider to a user (linked_by manual), with its audit event, in one transaction. */
 export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now()): LinkIdentityResult {
-  return db.transaction(
-    (tx) => {
-      const user = tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId)))
-        .get();
-      if (!user) return { status: "user-not-found" } as const;
-      const provider = tx
-        .select({ id: identityProviders.id })
-        .from(identityProviders)
-        .where(and(eq(identityProviders.id, input.identityProviderId), eq(identityProviders.tenantId, input.tenantId)))
-        .get();
-      if (!provider) return { status: "provider-not-found" } as const;
-      const existing = tx
-        .select({ id: identities.id })
-        .from(identities)
-        .where(and(eq(identities.identityProviderId, provider.id), eq(identities.externalId, input.externalId)))
-        .get();
-      if (existing) return { status: "already-linked", identityId: existing.id } as const;
-      const id = randomUUID();
-      tx.insert(identities)
-        .values({
-          id,
-          tenantId: input.tenantId,
-          userId: user.id,
-          identityProviderId: provider.id,
-          externalId: input.externalId,
-          externalUsername: input.externalUsername ?? null,
-          externalEmail: input.externalEmail ?? null,
-          externalDisplayName: input.externalDisplayName ?? null,
-          linkedBy: "manual",
-          lastSyncedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .run();
-      recordAuditEvent(db, {
+  return db.transaction((tx) => {
+    const user = tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId)))
+      .get();
+    if (!user) return { status: "user-not-found" } as const;
+    const provider = tx
+      .select({ id: identityProviders.id })
+      .from(identityProviders)
+      .where(and(eq(identityProviders.id, input.identityProviderId), eq(identityProviders.tenantId, input.tenantId)))
+      .get();
+    if (!provider) return { status: "provider-not-found" } as const;
+    const existing = tx
+      .select({ id: identities.id })
+      .from(identities)
+      .where(and(eq(identities.identityProviderId, provider.id), eq(identities.externalId, input.externalId)))
+      .get();
+    if (existing) return { status: "already-linked", identityId: existing.id } as const;
+    const id = randomUUID();
+    tx.insert(identities)
+      .values({
+        id,
         tenantId: input.tenantId,
-        actorType: input.actor.type,
-        actorId: input.actor.id,
-        actorName: input.actor.name,
-        action: "identity.link",
-        targetType: "user",
-        targetId: user.id,
-        outcome: "linked",
-        requestId: input.requestId ?? null,
-        details: { identityId: id, identityProviderId: provider.id, externalId: input.externalId },
+        userId: user.id,
+        identityProviderId: provider.id,
+        externalId: input.externalId,
+        externalUsername: input.externalUsername ?? null,
+        externalEmail: input.externalEmail ?? null,
+        externalDisplayName: input.externalDisplayName ?? null,
+        linkedBy: "manual",
+        lastSyncedAt: null,
         createdAt: now,
-      });
-      const identity = tx
-        .select(identityView)
-        .from(identities)
-        .innerJoin(identityProviders, eq(identityProviders.id, identities.identityProviderId))
-        .where(eq(identities.id, id))
-        .get()!;
-      return { status: "linked", identity } as const;
-    },
-    { behavior: "immediate" },
-  );
+        updatedAt: now,
+      })
+      .run();
+    recordAuditEvent(db, {
+      tenantId: input.tenantId,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorName: input.actor.name,
+      action: "identity.link",
+      targetType: "user",
+      targetId: user.id,
+      outcome: "linked",
+      requestId: input.requestId ?? null,
+      details: { identityId: id, identityProviderId: provider.id, externalId: input.externalId },
+      createdAt: now,
+    });
+    const identity = tx
+      .select(identityView)
+      .from(identities)
+      .innerJoin(identityProviders, eq(identityProviders.id, identities.identityProviderId))
+      .where(eq(identities.id, id))
+      .get()!;
+    return { status: "linked", identity } as const;
+  }, IMMEDIATE);
 }

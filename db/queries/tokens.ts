@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../client";
+import { IMMEDIATE } from "../prepared";
 import { personalAccessTokens, type PersonalAccessToken } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { writtenAt } from "../schema/columns";
@@ -44,7 +45,7 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
       createdAt: now,
     });
     return token;
-  });
+  }, IMMEDIATE);
 }
 
 export type RevokeTokenResult = { status: "revoked" | "already-revoked"; token: PersonalAccessToken } | { status: "not-found" };
@@ -73,5 +74,5 @@ export function revokeToken(db: Db, id: string, actor: { type: "admin" | "system
       createdAt: now,
     });
     return { status: "revoked", token: token ?? existing } as const;
-  });
+  }, IMMEDIATE);
 }

@@ -37,10 +37,12 @@ function postSignIn(baseURL: string, localAddress: string, email: string, passwo
               .filter(([name]) => !VARYING_HEADERS.has(name))
               .map(([name, value]) => [name, String(value)]),
           );
-          // Every answer names its own request (problem+json `instance`): unique per request, whatever the email.
-          const body = Buffer.concat(chunks)
-            .toString("utf8")
-            .replace(/"instance":"urn:uuid:[0-9a-f-]{36}"/, '"instance":"urn:uuid:<request>"');
+          // Every answer names its own request (problem+json `instance`, and the same id in
+          // X-Request-Id): unique per request, whatever the email.
+          const text = Buffer.concat(chunks).toString("utf8");
+          const requestId = /"instance":"urn:uuid:([0-9a-f-]{36})"/.exec(text)?.[1];
+          const body = text.replace(`"instance":"urn:uuid:${requestId}"`, '"instance":"urn:uuid:<request>"');
+          if (requestId && headers["x-request-id"] === requestId) headers["x-request-id"] = "<request>";
           resolve({ status: res.statusCode ?? 0, body, headers });
         });
       },

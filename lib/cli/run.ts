@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { closeDatabase, openDatabase, withSetupLock } from "@/db/client";
 import { prepareDatabase } from "@/lib/setup/database";
-import { ConfigError, databasePath, parseEnv, type EnvSource } from "@/lib/env";
+import { closePostgres, migratePostgres, openPostgres } from "@/db/postgres/client";
+import { ConfigError, databaseKind, databasePath, parseEnv, POSTGRES_NOT_YET, type EnvSource } from "@/lib/env";
 import { UsageError } from "./args";
 import {
   adminCreateCommand,
@@ -83,6 +84,16 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
+  }
+  if (databaseKind(env) === "postgres") {
+    if (command !== "migrate") throw new UsageError(POSTGRES_NOT_YET);
+    const postgres = openPostgres(env.DATABASE_URL, { max: 1 });
+    try {
+      await migratePostgres(postgres);
+      return { json: { ok: true, migrated: true }, text: ["PostgreSQL database is migrated to the latest schema."] };
+    } finally {
+      await closePostgres(postgres);
+    }
   }
   const db = openDatabase(databasePath(env));
   try {
