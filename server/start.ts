@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     (dev ? Promise.resolve(false) : dispatchApiRequest(req, res, match))
       .then((answered) => {
         if (answered) return;
+        res.setHeader("x-request-id", requestId);
         keepGetBodyForNext(req);
         return handle(req, res);
       })

@@ -40,7 +40,7 @@ function queryObject(url: URL): Record<string, string> {
   return query;
 }
 
-/** Rate-limit headers, the dialect's own headers and no-store on every answer of an endpoint. */
+/** Rate-limit headers, the dialect's own headers, the request id and no-store on every answer of an endpoint. */
 function finish(
   response: ApiResponse,
   dialect: Dialect,
@@ -48,7 +48,10 @@ function finish(
   rateLimit: RateLimitState | null,
   extra?: Record<string, string>,
 ): ApiResponse {
-  Object.assign(response.headers, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), { "cache-control": "no-store" });
+  Object.assign(response.headers, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), {
+    "cache-control": "no-store",
+    "x-request-id": context.requestId,
+  });
   return response;
 }
 
