@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     pool: "forks",
+    globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     projects: [
       { extends: true, test: { name: "node", include: ["{lib,db,server,test}/**/*.test.ts"], environment: "node" } },

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 
 /**
- * A PostgreSQL server for the tests that need one: ROSTER_TEST_POSTGRES_URL names a role that may
- * create databases (.ci/run starts Debian's PostgreSQL and sets it). Without it, those tests are
- * skipped, except in CI, where its absence fails them.
+ * A PostgreSQL server for the tests that need one, where a role may create databases: the one
+ * ROSTER_TEST_POSTGRES_URL names, or the machine's own, started by vitest's global setup
+ * (scripts/ensure-postgres.mjs). Without one, those tests are skipped, except in CI, where its
+ * absence fails them.
  */
-export const TEST_POSTGRES_URL = process.env.ROSTER_TEST_POSTGRES_URL;
+export const TEST_POSTGRES_URL = inject("postgresUrl") || undefined;
 export const skipWithoutPostgres = !TEST_POSTGRES_URL && !process.env.CI;
 
 /** A new, empty database of this test file's own, dropped afterwards; its URL. */
