@@ -171,6 +171,14 @@ test("filters by status and department; the URL keeps them across reload and bac
   await expect(summary(page)).toHaveText(`1–50 of ${fmt(fixture.total)} users`);
 });
 
+test("before its script runs, the server-rendered sort and page buttons are disabled, not dead", async ({ page }) => {
+  await page.route("**/_next/static/**/*.js", (route) => route.abort());
+  await page.goto("/users");
+  await expect(rows(page)).toHaveCount(50);
+  await expect(page.getByRole("columnheader", { name: "Name" }).getByRole("button")).toBeDisabled();
+  await expect(page.getByRole("navigation", { name: "Pages" }).getByRole("button", { name: "Next →" })).toBeDisabled();
+});
+
 test("sorts by the column headers, announced with aria-sort", async ({ page }) => {
   await page.goto("/users");
   const names = () =>
