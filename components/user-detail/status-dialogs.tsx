@@ -4,6 +4,7 @@ import { useState, type RefObject } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConfirmDialog, type ConfirmDialogProps } from "@/components/ui/confirm-dialog";
 import { plural } from "@/components/ui/plural";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { useDeactivateUser, useReactivateUser } from "./use-user-status-mutations";
 
@@ -24,8 +25,10 @@ type StatusChange<T> = Pick<ConfirmDialogProps<T>, "title" | "description" | "ch
 function StatusDialog<T>({ showTrigger, onDone, focusAfterSuccess, change }: Omit<StatusDialogProps, "detail"> & { change: StatusChange<T> }) {
   const [open, setOpen] = useState(false);
   const { verb, done, ...dialog } = change;
+  // Server-rendered: until React runs, a click would do nothing.
+  const hydrated = useHydrated();
   const trigger = (
-    <button type="button" className={dialog.tone === "danger" ? formStyles.danger : formStyles.primary}>
+    <button type="button" className={dialog.tone === "danger" ? formStyles.danger : formStyles.primary} disabled={!hydrated}>
       {verb}
     </button>
   );

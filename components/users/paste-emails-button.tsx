@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import styles from "./paste.module.css";
 
 // The dialog (Radix Dialog, the results table, the CSV writer) loads when someone is about to
@@ -13,6 +14,8 @@ export function PasteEmailsButton() {
   const [wanted, setWanted] = useState(false);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
+  // Server-rendered: until React runs, a click would do nothing.
+  const hydrated = useHydrated();
   return (
     <>
       <button
@@ -21,6 +24,7 @@ export function PasteEmailsButton() {
         className={styles.trigger}
         aria-haspopup="dialog"
         aria-expanded={open}
+        disabled={!hydrated}
         onPointerEnter={() => setWanted(true)}
         onFocus={() => setWanted(true)}
         onClick={() => {

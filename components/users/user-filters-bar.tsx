@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ToggleGroup } from "radix-ui";
 import { useId } from "react";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { departmentsQueryOptions, type UserFilters, type UserListStatus } from "@/lib/query/users";
 import styles from "./users.module.css";
 
@@ -15,6 +16,8 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
   // A department named in the URL stays selectable while the list loads (or if it is gone).
   const shown = filters.department && !options.includes(filters.department) ? [filters.department, ...options] : options;
   const filtered = filters.status !== "all" || filters.department !== "";
+  // Server-rendered: until React runs, a choice would do nothing.
+  const hydrated = useHydrated();
 
   return (
     <div className={styles.filters}>
@@ -27,6 +30,7 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
           onValueChange={(value) => value && onChange({ status: value as UserListStatus, page: 1 })}
           aria-labelledby={statusLabelId}
           className={styles.toggleGroup}
+          disabled={!hydrated}
         >
           {(Object.keys(STATUS_LABELS) as UserListStatus[]).map((status) => (
             <ToggleGroup.Item key={status} value={status} className={styles.toggleItem}>
@@ -39,6 +43,7 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
         <label htmlFor="user-department">Department</label>
         <select
           id="user-department"
+          disabled={!hydrated}
           value={filters.department}
           onChange={(event) => onChange({ department: event.target.value, page: 1 })}
           className={styles.select}

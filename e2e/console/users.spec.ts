@@ -171,12 +171,15 @@ test("filters by status and department; the URL keeps them across reload and bac
   await expect(summary(page)).toHaveText(`1–50 of ${fmt(fixture.total)} users`);
 });
 
-test("before its script runs, the server-rendered sort and page buttons are disabled, not dead", async ({ page }) => {
+test("before its script runs, the server-rendered controls are disabled, not dead", async ({ page }) => {
   await page.route("**/_next/static/**/*.js", (route) => route.abort());
   await page.goto("/users");
   await expect(rows(page)).toHaveCount(50);
   await expect(page.getByRole("columnheader", { name: "Name" }).getByRole("button")).toBeDisabled();
   await expect(page.getByRole("navigation", { name: "Pages" }).getByRole("button", { name: "Next →" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Paste many emails" })).toBeDisabled();
+  await expect(page.getByRole("radio", { name: "Inactive" })).toBeDisabled();
+  await expect(page.getByLabel("Department")).toBeDisabled();
 });
 
 test("sorts by the column headers, announced with aria-sort", async ({ page }) => {
