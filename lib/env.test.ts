@@ -32,6 +32,12 @@ describe("parseEnv", () => {
     });
   });
 
+  it("never repeats a database password in its message", () => {
+    expect(() => parseEnv({ DATABASE_URL: "postgres://roster:s3cret-pass@db.internal:5432" })).toThrow(
+      'DATABASE_URL="postgres://roster:***@db.internal:5432" must look like',
+    );
+  });
+
   it("tells a SQLite file from a PostgreSQL URL, and has no file path for the latter", () => {
     const postgres = parseEnv({ DATABASE_URL: "postgresql://roster:secret@db.internal:5432/roster" });
     expect(databaseKind(postgres)).toBe("postgres");

@@ -66,6 +66,11 @@ export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
 
+/** A value as the error message may show it: a URL's password (a database URL's) never reaches the terminal or a log. */
+function withoutPassword(value: string | undefined): string | undefined {
+  return value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
 /** Validates the process environment once; the message names every bad variable. */
 export type EnvSource = Record<string, string | undefined>;
 
@@ -73,7 +78,9 @@ export function parseEnv(source: EnvSource = process.env): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const result = envSchema.safeParse(present);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}=${JSON.stringify(source[String(issue.path[0])])} ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".")}=${JSON.stringify(withoutPassword(source[String(issue.path[0])]))} ${issue.message}`,
+    );
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   return result.data;

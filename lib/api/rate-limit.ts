@@ -26,9 +26,13 @@ function reservationSize(limit: number, countedTotal: number): number {
   return Math.max(1, Math.min(MAX_RESERVATION, Math.floor((limit - countedTotal) * RESERVE_SHARE)));
 }
 
+/** The state a request gets from this allowance; a refusal is counted in the metrics. */
 function answer(limit: number, allowance: Allowance, now: number): RateLimitState {
   const resetSeconds = Math.max(1, Math.ceil((allowance.expiresAt - now) / 1000));
-  if (allowance.limited) return { limit, remaining: 0, resetSeconds, limited: true };
+  if (allowance.limited) {
+    metrics().rateLimited.inc({ limiter: "api" });
+    return { limit, remaining: 0, resetSeconds, limited: true };
+  }
   return { limit, remaining: Math.max(0, limit - allowance.countedTotal) + allowance.left, resetSeconds, limited: false };
 }
 
@@ -45,8 +49,7 @@ export async function consumeRateLimit(key: string, now = Date.now()): Promise<R
   const held = allowances.get(key);
   const current = held && now < held.expiresAt ? held : undefined;
   if (current && (current.left > 0 || current.limited)) {
-    if (current.limited) metrics().rateLimited.inc({ limiter: "api" });
-    else current.left -= 1;
+    if (!current.limited) current.left -= 1;
     return answer(limit, current, now);
   }
 
@@ -62,7 +65,6 @@ export async function consumeRateLimit(key: string, now = Date.now()): Promise<R
   const granted = Math.max(0, Math.min(points, limit - before));
   const allowance: Allowance = { expiresAt: counted.expiresAt, left: Math.max(0, granted - 1), countedTotal: counted.points, limited: granted === 0 };
   allowances.set(key, allowance);
-  if (allowance.limited) metrics().rateLimited.inc({ limiter: "api" });
   return answer(limit, allowance, now);
 }
 

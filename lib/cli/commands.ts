@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { backupDatabase, type Db } from "@/db/client";
+import { closePostgres, migratePostgres, openPostgres } from "@/db/postgres/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
@@ -21,8 +22,21 @@ const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 /** Applies pending migrations, then computes the keys SQL cannot (folded names, email keys; clashes reported through `warn`). */
 export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
   prepareDatabase(db, warn);
-  return { json: { ok: true, migrated: true }, text: ["Database is migrated to the latest schema."] };
+  return migrated("Database");
 }
+
+/** `migrate` on PostgreSQL (the only command that runs there so far): the migrations under an advisory lock. */
+export async function migratePostgresCommand(url: string): Promise<CommandResult> {
+  const postgres = openPostgres(url, { max: 1 });
+  try {
+    await migratePostgres(postgres);
+    return migrated("PostgreSQL database");
+  } finally {
+    await closePostgres(postgres);
+  }
+}
+
+const migrated = (what: string): CommandResult => ({ json: { ok: true, migrated: true }, text: [`${what} is migrated to the latest schema.`] });
 
 /** Copies the live database to a new file (never over an existing one), without migrating it first. */
 export async function backupCommand(db: Db, flags: Flags): Promise<CommandResult> {

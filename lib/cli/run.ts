@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { closeDatabase, openDatabase, withSetupLock } from "@/db/client";
 import { prepareDatabase } from "@/lib/setup/database";
-import { closePostgres, migratePostgres, openPostgres } from "@/db/postgres/client";
 import { ConfigError, databaseKind, databasePath, parseEnv, POSTGRES_NOT_YET, type EnvSource } from "@/lib/env";
 import { UsageError } from "./args";
 import {
   adminCreateCommand,
   backupCommand,
   migrateCommand,
+  migratePostgresCommand,
   seedCommand,
   tenantListCommand,
   tokenCreateCommand,
@@ -87,13 +87,7 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   }
   if (databaseKind(env) === "postgres") {
     if (command !== "migrate") throw new UsageError(POSTGRES_NOT_YET);
-    const postgres = openPostgres(env.DATABASE_URL, { max: 1 });
-    try {
-      await migratePostgres(postgres);
-      return { json: { ok: true, migrated: true }, text: ["PostgreSQL database is migrated to the latest schema."] };
-    } finally {
-      await closePostgres(postgres);
-    }
+    return migratePostgresCommand(env.DATABASE_URL);
   }
   const db = openDatabase(databasePath(env));
   try {
