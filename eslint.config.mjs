@@ -9,6 +9,17 @@ export default defineConfig([
     // Dependencies point one way (app → lib → db); a cycle is a layering mistake, so it fails the lint.
     rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
   },
+  {
+    // The data layer is async: a query whose promise is dropped, tested for truth or awaited
+    // needlessly is a bug these type-aware rules catch.
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
   globalIgnores([
     ".next/**",
     ".next-*/**",

@@ -1,14 +1,14 @@
-import os from "node:os";
-import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { e2eDatabaseUrl } from "./e2e/fixtures/e2e-database";
 import { findChromium } from "./scripts/chromium.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
-// Every run gets its own database file, so specs never see a developer's data or a previous run's.
-// Kept in the environment so that the test workers (which load this file again) use the same file:
+// Every run gets its own database (a SQLite file, or a PostgreSQL database with
+// ROSTER_TEST_DATABASE=postgres), so specs never see a developer's data or a previous run's.
+// Kept in the environment so that the test workers (which load this file again) use the same one:
 // API specs write their own tenants, tokens and users into it (e2e/fixtures/db.ts).
-process.env.ROSTER_E2E_DB ??= path.join(os.tmpdir(), `roster-e2e-${process.pid}-${Date.now()}.db`);
-const E2E_DB = process.env.ROSTER_E2E_DB;
+const DATABASE_URL = e2eDatabaseUrl();
+const ON_POSTGRES = !DATABASE_URL.startsWith("file:");
 // High enough that no spec trips it by accident; the rate-limit spec spends it on purpose.
 export const E2E_RATE_LIMIT = 1000;
 export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789";
@@ -40,8 +40,9 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // Exactly what `npm start` runs: the compiled server with its heap limit.
-    command: "npm start",
+    // Exactly what `npm start` runs: the compiled server with its heap limit. On PostgreSQL the run's
+    // database is created first (the global teardown drops it).
+    command: ON_POSTGRES ? "node node_modules/.bin/tsx e2e/fixtures/create-e2e-database.ts && npm start" : "npm start",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -50,7 +51,7 @@ export default defineConfig({
       NODE_ENV: "production",
       PORT: String(PORT),
       HOST: "127.0.0.1",
-      DATABASE_URL: `file:${E2E_DB}`,
+      DATABASE_URL,
       RATE_LIMIT_REQUESTS: String(E2E_RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: "60",
       // One JSON line per request would bury the test report; warnings and errors still show.

@@ -10,7 +10,7 @@ import styles from "./page.module.css";
 export const dynamic = "force-dynamic";
 
 export default async function LandingPage() {
-  const database = checkDatabase(getDb());
+  const database = await checkDatabase(getDb());
   const session = await currentSession();
   return (
     <main className={styles.main}>

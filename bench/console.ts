@@ -6,19 +6,23 @@
  * Filtered lists, other sorts and the department list are measured too, for the record.
  * Prints figures, targets and PASS/FAIL; a report, so it exits 0 unless something crashed.
  *
- *   npm run bench:console [-- --users 1000000] [--skip-build] [--db FILE] [--runs 10] [--verbose]
+ *   npm run bench:console [-- --users 1000000] [--skip-build] [--db FILE|URL] [--runs 10] [--verbose] [--postgres [URL]]
  *
- * --db reuses an already seeded database file (left in place) instead of seeding a new one.
+ * --postgres seeds a throwaway PostgreSQL database instead of a SQLite file (bench/lib/database.ts):
+ * the in-process figures then go through node-postgres (openDatabaseUrl), the server uses it too.
+ * --db reuses an already seeded database (left in place) instead of seeding a new one: a SQLite
+ * file, or a postgres:// URL.
  * The build goes to ROSTER_DIST_DIR (default .next-bench); --skip-build reuses it.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Browser } from "@playwright/test";
-import { closeDatabase, openDatabase, type Db } from "@/db/client";
+import { openDatabaseUrl, type Db } from "@/db/client";
 import { listConsoleUsers, listDepartments, type UserListParams } from "@/db/queries/console-users";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { findChromium } from "../scripts/chromium.mjs";
 import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
+import { existingDatabase, postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { freePort, startProcess, waitForHttp } from "./lib/processes";
 import { buildNext, rosterCli } from "./lib/roster";
 import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
@@ -36,7 +40,9 @@ const { values } = parseArgs({
     db: { type: "string" },
     runs: { type: "string", default: "10" },
     verbose: { type: "boolean", default: false },
+    ...postgresOption,
   },
+  args: withOptionalValues(process.argv.slice(2)),
 });
 const USERS = Number(values.users);
 const RUNS = Number(values.runs);
@@ -48,8 +54,9 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-ne
 requireCounts("console", { "--users": USERS, "--runs": RUNS });
 
 const bench = benchRun("console");
-const dbFile = values.db ? path.resolve(values.db) : path.join(bench.dir, "roster.db");
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1" };
+// Chosen in main() (a PostgreSQL one is created there), which sets DATABASE_URL.
+let database: BenchDatabase;
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 delete baseEnv.NODE_OPTIONS;
 const cli = (args: string[]) => rosterCli(baseEnv, args);
 
@@ -61,23 +68,26 @@ bench.onCleanup(async () => browser?.close());
 type Fixture = { tenantId: string; adminId: string; prefixes: string[] };
 
 /** Seeds (or reuses) the database, adds a console admin, and draws the searches to run. */
-function prepareDatabase(db: Db): Fixture {
+async function prepareDatabase(db: Db): Promise<Fixture> {
   let tenantId: string;
   if (values.db) {
-    const row = db.$client.prepare("select tenant_id as id, count(*) as n from users group by tenant_id order by n desc limit 1").get() as
-      { id: string; n: number } | undefined;
-    if (!row) throw new Error(`${dbFile} has no users: seed it first, or leave --db out`);
+    const row = await db
+      .statement<{ id: string; n: number }>("select tenant_id as id, count(*) as n from users group by tenant_id order by n desc limit 1")
+      .get();
+    if (!row) throw new Error(`${database.where} has no users: seed it first, or leave --db out`);
     tenantId = row.id;
-    log(`seed: reusing ${dbFile} (largest tenant ${tenantId}, ${row.n.toLocaleString("en-US")} users)`);
+    log(`seed: reusing ${database.where} (largest tenant ${tenantId}, ${row.n.toLocaleString("en-US")} users)`);
   } else {
     const started = performance.now();
-    log(`seed: ${USERS.toLocaleString("en-US")} users into ${dbFile} ...`);
+    log(`seed (${database.label}): ${USERS.toLocaleString("en-US")} users into ${database.where} ...`);
     tenantId = String(cli(["seed", "--users", String(USERS)]).tenantId);
     log(`seed: done in ${seconds(started)} (tenant ${tenantId})`);
   }
   const admin = cli(["admin", "create", "--tenant", tenantId, "--email", `bench.console.${Date.now()}@bench.example`, "--role", "helpdesk"]);
   // What someone types: the first letters of an address, then more, up to the whole address.
-  const emails = db.$client.prepare("select email from users where tenant_id = ? order by random() limit 120").pluck().all(tenantId) as string[];
+  const emails = (await db.statement<{ email: string }>("select email from users where tenant_id = ? order by random() limit 120").all(tenantId)).map(
+    (row) => row.email,
+  );
   const prefixes = emails.flatMap((email) =>
     [1, 2, 3, 5, 8, 12]
       .filter((n) => n < email.length)
@@ -97,7 +107,7 @@ const COLUMNS: [keyof Row, string][] = [
 const rows: Row[] = [];
 function record(figure: string, measured: string, target?: { limit: number; value: number; unit: string }) {
   rows.push({
-    figure,
+    figure: `${figure} (${database.label})`,
     measured,
     target: target ? `≤ ${target.limit} ${target.unit}` : "for the record",
     result: target ? verdict(target.value <= target.limit) : "-",
@@ -105,14 +115,14 @@ function record(figure: string, measured: string, target?: { limit: number; valu
 }
 
 /** The first call (cold caches) and then `times` more. */
-function timeQuery(db: Db, params: UserListParams, times = 5): { first: number; samples: number[] } {
+async function timeQuery(db: Db, params: UserListParams, times = 5): Promise<{ first: number; samples: number[] }> {
   const started = performance.now();
-  listConsoleUsers(db, params);
+  await listConsoleUsers(db, params);
   const first = performance.now() - started;
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {
     const started = performance.now();
-    listConsoleUsers(db, params);
+    await listConsoleUsers(db, params);
     samples.push(performance.now() - started);
   }
   return { first, samples };
@@ -121,12 +131,13 @@ function timeQuery(db: Db, params: UserListParams, times = 5): { first: number; 
 async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
   const { tenantId, prefixes } = fixture;
   // Warm the page cache the way a running server is warm, then measure every search once.
-  for (const query of prefixes) listConsoleUsers(db, { tenantId, query: normalizeEmail(query), size: 50 });
-  const samples = prefixes.map((query) => {
+  for (const query of prefixes) await listConsoleUsers(db, { tenantId, query: normalizeEmail(query), size: 50 });
+  const samples: number[] = [];
+  for (const query of prefixes) {
     const started = performance.now();
-    listConsoleUsers(db, { tenantId, query: normalizeEmail(query), size: 50 });
-    return performance.now() - started;
-  });
+    await listConsoleUsers(db, { tenantId, query: normalizeEmail(query), size: 50 });
+    samples.push(performance.now() - started);
+  }
   const p95 = percentile(samples, 95);
   log(`in process: ${samples.length} prefix searches, p50 ${ms(percentile(samples, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...samples))}`);
   record(
@@ -147,8 +158,8 @@ async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
     ["department Legal + inactive, page 20", { department: "Legal", status: "inactive", page: 20 }],
   ];
   for (const [label, params] of others) {
-    const { first, samples } = timeQuery(db, { tenantId, size: 50, ...params });
-    const result = listConsoleUsers(db, { tenantId, size: 50, ...params });
+    const { first, samples } = await timeQuery(db, { tenantId, size: 50, ...params });
+    const result = await listConsoleUsers(db, { tenantId, size: 50, ...params });
     record(
       `  ${label}: first, then p50 of 5`,
       `${ms(first)}, ${ms(percentile(samples, 50))} (total ${result.total.toLocaleString("en-US")} ${result.totalKind})`,
@@ -182,16 +193,18 @@ async function measureHttp(port: number, cookie: string, prefixes: string[]): Pr
 
 async function main(): Promise<void> {
   const runStarted = performance.now();
+  database = values.db ? existingDatabase(values.db) : await runDatabase(bench, "console", values.postgres);
+  baseEnv.DATABASE_URL = database.url;
   if (!values.db) cli(["migrate"]);
-  const db = openDatabase(dbFile);
+  const db = openDatabaseUrl(database.url);
   let fixture: Fixture;
   let cookieValue: string;
   try {
-    fixture = prepareDatabase(db);
+    fixture = await prepareDatabase(db);
     await measureInProcess(db, fixture);
-    cookieValue = openSession(db, { tenantId: fixture.tenantId, adminId: fixture.adminId }).cookieValue;
+    cookieValue = (await openSession(db, { tenantId: fixture.tenantId, adminId: fixture.adminId })).cookieValue;
   } finally {
-    closeDatabase(db);
+    await db.close();
   }
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env: baseEnv });
 
@@ -216,7 +229,9 @@ async function main(): Promise<void> {
   await measureFirstRow(page);
 
   console.log("");
-  console.log(`Console benchmark: /users on ${values.db ? path.basename(dbFile) : `${USERS.toLocaleString("en-US")} seeded users`}, ${machine()}`);
+  console.log(
+    `Console benchmark on ${database.label}: /users on ${values.db ? path.basename(database.where) : `${USERS.toLocaleString("en-US")} seeded users`}, ${machine()}`,
+  );
   console.log("");
   printTable(COLUMNS, rows);
   console.log("");

@@ -13,7 +13,7 @@
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { closeDatabase, migrateDatabase, openDatabase } from "@/db/client";
+import { migrateDatabase, openDatabase } from "@/db/client";
 import { createAdmin } from "@/db/queries/admins";
 import { ensureTenant } from "@/db/queries/tenants";
 import { hashPassword } from "@/lib/auth/password";
@@ -74,18 +74,18 @@ type Admin = { email: string; password: string };
 async function createAdmins(count: number): Promise<Admin[]> {
   const db = openDatabase(dbFile);
   try {
-    migrateDatabase(db);
-    const { tenant } = ensureTenant(db, "bench-sign-in");
+    await migrateDatabase(db);
+    const { tenant } = await ensureTenant(db, "bench-sign-in");
     const made: Admin[] = [];
     for (let i = 0; i < count; i++) {
       const email = `admin-${i}@bench-sign-in.example`;
       const password = `bench-password-${i}-${Date.now()}`;
-      createAdmin(db, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash: await hashPassword(password) });
+      await createAdmin(db, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash: await hashPassword(password) });
       made.push({ email, password });
     }
     return made;
   } finally {
-    closeDatabase(db);
+    await db.close();
   }
 }
 

@@ -3,68 +3,143 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
-import { tempDatabaseFile } from "@/test/db";
-import { checkDatabase, closeDatabase, migrateDatabase, openDatabase, pendingMigrations, type Db } from "./client";
-import * as schema from "./schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
+import { throwawayPostgres } from "@/test/postgres";
+import {
+  backupDatabase,
+  checkDatabase,
+  databaseProblem,
+  migrateDatabase,
+  openDatabase,
+  openDatabaseUrl,
+  pendingMigrations,
+  PostgresDb,
+  SqliteDb,
+  sqliteClient,
+  withSetupLock,
+  type Db,
+} from "./client";
 
-function migratedFile(name: string): string {
-  const file = tempDatabaseFile(name);
-  const db = openDatabase(file);
-  migrateDatabase(db);
-  closeDatabase(db);
-  return file;
+/** A migrated database of the suite's dialect (a SQLite file, or a throwaway PostgreSQL database), and its URL. */
+function migratedDb(name: string): { db: Db; url: string } {
+  const url = TEST_DIALECT === "postgres" ? throwawayPostgres(name) : `file:${tempDatabaseFile(name)}`;
+  const db = openDatabaseUrl(url, { max: 2 });
+  beforeAll(() => migrateDatabase(db));
+  afterAll(() => db.close());
+  return { db, url };
 }
 
 describe("checkDatabase", () => {
-  it("says ok when the database reads and takes a write", () => {
-    const db = openDatabase(migratedFile("health-ok"));
-    expect(checkDatabase(db)).toEqual({ ok: true, journalMode: "wal" });
-    closeDatabase(db);
+  const { db, url } = migratedDb("health");
+
+  it("says ok when the database reads and takes a write", async () => {
+    expect(await checkDatabase(db)).toEqual({ ok: true, journalMode: TEST_DIALECT === "sqlite" ? "wal" : "postgres" });
   });
 
-  it("names a read-only database, which still answers reads", () => {
-    const file = migratedFile("health-readonly");
-    const readOnly = drizzle(new Database(file, { readonly: true }), { schema }) as Db;
-    expect(readOnly.$client.prepare("select count(*) as n from tenants").get()).toEqual({ n: 0 });
-    expect(checkDatabase(readOnly)).toEqual({ ok: false, error: "the database is read-only" });
-    readOnly.$client.close();
+  it.skipIf(TEST_DIALECT !== "sqlite")("names a read-only SQLite file, which still answers reads", async () => {
+    const readOnly = new SqliteDb(new Database(url.slice("file:".length), { readonly: true }));
+    expect(await readOnly.statement("select count(*) as n from tenants").get()).toEqual({ n: 0 });
+    expect(await checkDatabase(readOnly)).toEqual({ ok: false, error: "the database is read-only" });
+    await readOnly.close();
+  });
+
+  it.skipIf(TEST_DIALECT !== "postgres")("names a read-only PostgreSQL database (a standby, or read-only by default), which still answers reads", async () => {
+    const readOnlyUrl = new URL(url);
+    readOnlyUrl.searchParams.set("options", "-c default_transaction_read_only=on");
+    const readOnly = new PostgresDb(readOnlyUrl.toString(), { max: 1 });
+    try {
+      expect(await readOnly.statement("select count(*) as n from tenants").get()).toEqual({ n: 0 });
+      expect(await checkDatabase(readOnly)).toEqual({ ok: false, error: "the database is read-only" });
+    } finally {
+      await readOnly.close();
+    }
+  });
+
+  it("names a PostgreSQL server that refuses connections", async () => {
+    const nowhere = new PostgresDb("postgres://roster:secret@127.0.0.1:1/roster", { max: 1 });
+    expect(await checkDatabase(nowhere)).toEqual({ ok: false, error: "the database server refuses connections" });
+    await nowhere.close();
   });
 
   // A full disk, for real: a 1 MB tmpfs filled to the last byte. Mounting needs root (as CI runs).
   const isRoot = process.getuid?.() === 0;
-  it.runIf(isRoot)("names a full disk", () => {
+  it.runIf(isRoot && TEST_DIALECT === "sqlite")("names a full disk", async () => {
     const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), "roster-full-"));
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]);
     afterAll(() => {
       execFileSync("umount", [mountPoint]);
       fs.rmSync(mountPoint, { recursive: true, force: true });
     });
-    const db = openDatabase(path.join(mountPoint, "roster.db"));
-    db.$client.exec("create table health_checks (id integer primary key, checked_at integer not null)");
-    expect(checkDatabase(db).ok).toBe(true);
+    const full = openDatabase(path.join(mountPoint, "roster.db"));
+    await full.exec("create table health_checks (id integer primary key, checked_at integer not null)");
+    expect((await checkDatabase(full)).ok).toBe(true);
     // Fill what is left of the disk, then the next write has nowhere to go.
     try {
       fs.writeFileSync(path.join(mountPoint, "filler"), Buffer.alloc(1024 * 1024));
     } catch {
       // ENOSPC once the disk is full: what we want.
     }
-    expect(checkDatabase(db)).toEqual({ ok: false, error: "the database or its disk is full" });
-    closeDatabase(db);
+    expect(await checkDatabase(full)).toEqual({ ok: false, error: "the database or its disk is full" });
+    await full.close();
   });
 });
 
 describe("pendingMigrations", () => {
-  it("is empty on a migrated database and names what an older schema lacks", () => {
-    const db = openDatabase(migratedFile("pending"));
-    expect(pendingMigrations(db)).toEqual([]);
+  const { db } = migratedDb("pending");
+  const table = TEST_DIALECT === "postgres" ? "drizzle.__drizzle_migrations" : "__drizzle_migrations";
+
+  it("is empty on a migrated database and names what an older schema lacks", async () => {
+    expect(await pendingMigrations(db)).toEqual([]);
     // As if the newest migration had not run: what a newer build sees on a database an older one migrated.
-    const newest = db.$client.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: number };
-    db.$client.prepare("delete from __drizzle_migrations where created_at = ?").run(newest.last);
-    const pending = pendingMigrations(db);
+    const newest = (await db.statement<{ last: number }>(`select max(created_at) as last from ${table}`).get())!;
+    await db.statement(`delete from ${table} where created_at = ?`).run(newest.last);
+    const pending = await pendingMigrations(db);
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatch(/^\d{4}_\w+$/);
-    closeDatabase(db);
+  });
+});
+
+describe("withSetupLock", () => {
+  const { db, url } = migratedDb("setup_lock");
+  const advisoryLocks = async () =>
+    (await db
+      .statement<{ n: number }>(
+        "select count(*) as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and l.granted and d.datname = current_database()",
+      )
+      .get())!.n;
+
+  it("holds the database's setup lock while the work runs, and lets go of it after, also when the work fails", async () => {
+    const held = () => (TEST_DIALECT === "postgres" ? advisoryLocks() : Promise.resolve(fs.existsSync(`${url.slice("file:".length)}.setup-lock`) ? 1 : 0));
+    expect(await withSetupLock(db, async () => held())).toBe(1);
+    await expect(withSetupLock(db, () => Promise.reject(new Error("failed")))).rejects.toThrow("failed");
+    if (TEST_DIALECT === "postgres") expect(await advisoryLocks()).toBe(0);
+    // Released: taking it again does not wait.
+    await expect(withSetupLock(db, () => Promise.resolve("again"))).resolves.toBe("again");
+  });
+});
+
+describe("openDatabaseUrl", () => {
+  it("opens a file: URL as SQLite and a postgres:// URL as PostgreSQL, which only connects when used", async () => {
+    const file = openDatabaseUrl(`file:${tempDatabaseFile("url")}`);
+    expect(file.dialect).toBe("sqlite");
+    expect(sqliteClient(file).pragma("journal_mode", { simple: true })).toBe("wal");
+    await file.close();
+    const postgres = openDatabaseUrl("postgres://roster@127.0.0.1:1/roster", { max: 3 });
+    expect(postgres.dialect).toBe("postgres");
+    expect((postgres as PostgresDb).pool.options.max).toBe(3);
+    expect(() => sqliteClient(postgres)).toThrow("only SQLite has this (the database is postgres)");
+    await expect(backupDatabase(postgres, "/tmp/never.db")).rejects.toThrow(/pg_dump/);
+    await postgres.close();
+    await postgres.close();
+  });
+});
+
+describe("databaseProblem", () => {
+  it("names what a driver's error code means, also when drizzle wraps the error", () => {
+    const readOnly = Object.assign(new Error("cannot execute CREATE SCHEMA in a read-only transaction"), { code: "25006" });
+    expect(databaseProblem(readOnly)).toBe("the database is read-only");
+    expect(databaseProblem(new Error('Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"', { cause: readOnly }))).toBe("the database is read-only");
+    expect(databaseProblem(new Error("something else"))).toBe("the database failed: something else");
   });
 });

@@ -1,17 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { prepared } from "./prepared";
-import * as schema from "./schema";
+import { PostgresDb, type PostgresOptions } from "./driver/postgres";
+import { SqliteDb } from "./driver/sqlite";
+import type { Db } from "./driver/types";
+import { migratePostgres, pendingPostgresMigrations, withPostgresSetupLock } from "./postgres/client";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type { Db } from "./driver/types";
+export { PostgresDb } from "./driver/postgres";
+export { SqliteDb } from "./driver/sqlite";
 
 const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 /** Opens (creating if needed) a SQLite file with the settings Roster relies on. */
-export function openDatabase(filePath: string): Db {
+export function openDatabase(filePath: string): SqliteDb {
   if (filePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
   const sqlite = new Database(filePath);
   // WAL lets the console read while a writer works; the busy timeout makes concurrent
@@ -20,16 +24,33 @@ export function openDatabase(filePath: string): Db {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  return drizzle(sqlite, { schema }) as Db;
+  return new SqliteDb(sqlite);
+}
+
+/** Opens the database a DATABASE_URL names: `file:<path>` (SQLite) or `postgres://…`. */
+export function openDatabaseUrl(url: string, options: PostgresOptions = {}): Db {
+  if (url.startsWith("file:")) return openDatabase(url.slice("file:".length));
+  return new PostgresDb(url, options);
+}
+
+/** The better-sqlite3 connection behind a SQLite `Db`, for what only SQLite has (pragmas, backup). */
+export function sqliteClient(db: Db): Database.Database {
+  // By dialect, not instanceof: the server's bundle and Next's each hold a copy of these classes.
+  if (db.dialect !== "sqlite") throw new Error(`only SQLite has this (the database is ${db.dialect})`);
+  return (db as SqliteDb).client;
 }
 
 /**
  * Runs `work` (migrations, the demo seed) while holding the database's setup lock, so that
  * instances starting at once set the database up one after another: the others wait, then find
- * nothing left to do. The lock is a write transaction held open on a small file beside the
- * database (`<file>.setup-lock`), so the operating system releases it if the process dies.
+ * nothing left to do. On PostgreSQL an advisory lock (db/postgres/client.ts); on SQLite a write
+ * transaction held open on a small file beside the database (`<file>.setup-lock`), so that the
+ * operating system releases it if the process dies.
  */
-export async function withSetupLock<T>(filePath: string, work: () => Promise<T> | T, warn: (line: string) => void = console.warn): Promise<T> {
+export async function withSetupLock<T>(db: Db, work: () => Promise<T>, warn: (line: string) => void = console.warn): Promise<T> {
+  if (db.dialect === "postgres") return withPostgresSetupLock((db as PostgresDb).pool, work);
+  // better-sqlite3's `name`: the path the connection was opened with.
+  const filePath = sqliteClient(db).name;
   if (filePath === ":memory:") return work();
   let lock: Database.Database | null = null;
   try {
@@ -54,8 +75,10 @@ export async function withSetupLock<T>(filePath: string, work: () => Promise<T> 
   }
 }
 
-export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+/** Applies the dialect's migrations (db/migrations/ or db/migrations-postgres/). */
+export async function migrateDatabase(db: Db): Promise<void> {
+  if (db.dialect === "postgres") return migratePostgres((db as PostgresDb).pool);
+  migrate(drizzle(sqliteClient(db)), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
 type Journal = { entries: { tag: string; when: number }[] };
@@ -65,9 +88,10 @@ let journal: Journal | undefined;
  * The migrations in this build that the database has not applied (drizzle records each applied
  * one's journal time): non-empty when an older instance or a failed start left the schema behind.
  */
-export function pendingMigrations(db: Db): string[] {
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  if (db.dialect === "postgres") return pendingPostgresMigrations((db as PostgresDb).pool);
   journal ??= JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as Journal;
-  const applied = prepared<{ last: number | null }>(db, "select max(created_at) as last from __drizzle_migrations").get()?.last ?? 0;
+  const applied = (await db.statement<{ last: number | null }>("select max(created_at) as last from __drizzle_migrations").get())?.last ?? 0;
   return journal.entries.filter((entry) => entry.when > applied).map((entry) => entry.tag);
 }
 
@@ -76,13 +100,14 @@ export function pendingMigrations(db: Db): string[] {
  * connections keep writing (a plain file copy can miss what is still in the WAL).
  */
 export async function backupDatabase(db: Db, file: string): Promise<{ pages: number }> {
+  if (db.dialect !== "sqlite") throw new Error("backup copies a SQLite database; back PostgreSQL up with pg_dump");
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const { totalPages } = await db.$client.backup(file);
+  const { totalPages } = await sqliteClient(db).backup(file);
   return { pages: totalPages };
 }
 
-export function closeDatabase(db: Db): void {
-  if (db.$client.open) db.$client.close();
+export async function closeDatabase(db: Db): Promise<void> {
+  await db.close();
 }
 
 const PROBLEMS: Record<string, string> = {
@@ -90,24 +115,39 @@ const PROBLEMS: Record<string, string> = {
   SQLITE_FULL: "the database or its disk is full",
   SQLITE_CANTOPEN: "the database file cannot be opened",
   SQLITE_IOERR: "the database cannot be read or written (I/O error)",
+  // PostgreSQL's SQLSTATEs (and node's connection errors)
+  "25006": "the database is read-only",
+  "53100": "the database's disk is full",
+  "57P03": "the database is starting up or shutting down",
+  ECONNREFUSED: "the database server refuses connections",
+  "28P01": "the database refused the password",
+  "3D000": "the database does not exist on the server",
+  ENOTFOUND: "the database server's host name does not resolve",
 };
 
 /**
  * Whether the database answers reads and takes a write: a read-only file or a full disk let
  * reads through while every change fails, so a health check that only reads would say "ok".
  */
-export function checkDatabase(db: Db, now = Date.now()): { ok: true; journalMode: string } | { ok: false; error: string } {
+export async function checkDatabase(db: Db, now = Date.now()): Promise<{ ok: true; journalMode: string } | { ok: false; error: string }> {
   try {
-    prepared(db, "select 1").get();
-    prepared(db, "insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
-    return { ok: true, journalMode: String(db.$client.pragma("journal_mode", { simple: true })) };
+    await db.statement("select 1").get();
+    await db.statement("insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
+    const journalMode = db.dialect === "sqlite" ? String(sqliteClient(db).pragma("journal_mode", { simple: true })) : "postgres";
+    return { ok: true, journalMode };
   } catch (error) {
-    const code = String((error as { code?: unknown }).code ?? "");
-    const known = Object.entries(PROBLEMS).find(([prefix]) => code.startsWith(prefix))?.[1];
-    return { ok: false, error: known ?? `the database failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, error: databaseProblem(error) };
   }
 }
 
-/** A transaction handle; query functions that may run inside a caller's transaction accept either. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type Queryable = Db | Tx;
+/** What a database error means for an operator: "the database is read-only", "… refuses connections", or its message. */
+export function databaseProblem(error: unknown): string {
+  // drizzle's migrator wraps the driver's error (DrizzleQueryError): its code is on a cause.
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause && typeof cause === "object"; depth += 1, cause = (cause as { cause?: unknown }).cause) {
+    const code = String((cause as { code?: unknown }).code ?? "");
+    const known = Object.entries(PROBLEMS).find(([prefix]) => code && code.startsWith(prefix))?.[1];
+    if (known) return known;
+  }
+  return `the database failed: ${error instanceof Error ? error.message : String(error)}`;
+}

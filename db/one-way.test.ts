@@ -34,7 +34,17 @@ describe("db/ has one way to", () => {
     ]);
   });
 
-  it("prepare and cache a statement: db/prepared.ts (the seed's one-off bulk loader aside)", () => {
-    expect(filesMatching(/\.prepare\(|new WeakMap/)).toEqual(["db/bulk-load.ts", "db/prepared.ts", "db/seed.ts"]);
+  it("prepare and cache a statement: the SQLite driver, behind prepared() (the seed's one-off bulk loader aside)", () => {
+    // node-postgres prepares by statement name (db/driver/postgres.ts); better-sqlite3's
+    // statements are prepared and cached by SqliteDb alone.
+    expect(filesMatching(/\.prepare\(|new WeakMap/)).toEqual(["db/bulk-load.ts", "db/driver/sqlite.ts", "db/seed.ts"]);
+  });
+
+  it("reach better-sqlite3's connection: sqliteClient() in db/client.ts", () => {
+    expect(filesMatching(/\$client\b|as SqliteDb\)\.client\b/)).toEqual(["db/client.ts"]);
+  });
+
+  it("tell the dialects apart: db.dialect, never instanceof (Next's bundle and the server's each hold a copy of the classes)", () => {
+    expect(filesMatching(/instanceof\s+(SqliteDb|PostgresDb)\b/)).toEqual([]);
   });
 });

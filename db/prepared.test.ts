@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
 import { inList, inTransaction, prepared } from "./prepared";
 
@@ -6,11 +6,11 @@ describe("prepared", () => {
   const db = createTestDb();
   const other = createTestDb();
 
-  it("prepares a statement once per connection", () => {
+  it("prepares a statement once per connection", async () => {
     const sql = "select 1 as one";
     expect(prepared(db, sql)).toBe(prepared(db, sql));
     expect(prepared(other, sql)).not.toBe(prepared(db, sql));
-    expect(prepared<{ one: number }>(db, sql).get()).toEqual({ one: 1 });
+    expect(await prepared<{ one: number }>(db, sql).get()).toEqual({ one: 1 });
   });
 
   it("keeps a bounded number of statements per connection, dropping the oldest", () => {
@@ -23,34 +23,32 @@ describe("prepared", () => {
 
 describe("inTransaction", () => {
   const db = createTestDb();
-  db.$client.exec("create table things (name text)");
-  const names = () =>
-    prepared<{ name: string }>(db, "select name from things order by name")
-      .all()
-      .map((row) => row.name);
+  beforeAll(() => db.exec("create table things (name text)"));
+  const insert = (name: string) => prepared(db, "insert into things values (?)").run(name);
+  const names = async () => (await prepared<{ name: string }>(db, "select name from things order by name").all()).map((row) => row.name);
 
-  it("commits the work, or rolls all of it back when it throws", () => {
-    inTransaction(db, "immediate", () => prepared(db, "insert into things values (?)").run("kept"));
-    expect(() =>
-      inTransaction(db, "immediate", () => {
-        prepared(db, "insert into things values (?)").run("lost");
+  it("commits the work, or rolls all of it back when it throws", async () => {
+    await inTransaction(db, "immediate", () => insert("kept"));
+    await expect(
+      inTransaction(db, "immediate", async () => {
+        await insert("lost");
         throw new Error("no");
       }),
-    ).toThrow("no");
-    expect(names()).toEqual(["kept"]);
+    ).rejects.toThrow("no");
+    expect(await names()).toEqual(["kept"]);
   });
 
-  it("nests as a savepoint: an inner failure undoes only the inner work", () => {
-    inTransaction(db, "immediate", () => {
-      prepared(db, "insert into things values (?)").run("outer");
-      expect(() =>
-        inTransaction(db, "deferred", () => {
-          prepared(db, "insert into things values (?)").run("inner");
+  it("nests as a savepoint: an inner failure undoes only the inner work", async () => {
+    await inTransaction(db, "immediate", async () => {
+      await insert("outer");
+      await expect(
+        inTransaction(db, "deferred", async () => {
+          await insert("inner");
           throw new Error("inner");
         }),
-      ).toThrow("inner");
+      ).rejects.toThrow("inner");
     });
-    expect(names()).toEqual(["kept", "outer"]);
+    expect(await names()).toEqual(["kept", "outer"]);
   });
 });
 

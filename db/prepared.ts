@@ -1,64 +1,27 @@
-import type Database from "better-sqlite3";
+import type { Db, Statement, TransactionMode } from "./driver/types";
 
-/**
- * What raw-SQL queries run on: the better-sqlite3 connection behind a drizzle handle (`Db`).
- *
- * One connection holds at most one transaction, and better-sqlite3 is synchronous: every statement
- * issued on the connection between BEGIN and COMMIT belongs to that transaction, whichever handle
- * issued it. So a function that "runs in the caller's transaction" takes the same `db` the caller
- * opened it on, also inside a drizzle `db.transaction((tx) => …)` callback.
- */
-export type Connection = { $client: Database.Database };
-
-export type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
-
-type ConnectionCache = { statements: Map<string, Statement>; transaction?: Database.Transaction<(work: () => unknown) => unknown> };
-
-const caches = new WeakMap<Database.Database, ConnectionCache>();
-
-// Above this many distinct statements the oldest is dropped. Every statement text in db/ is one of
-// a bounded set (IN lists are padded to a few sizes, see `inList`), so this only bounds mistakes.
-const MAX_STATEMENTS = 500;
-
-function cacheOf(sqlite: Database.Database): ConnectionCache {
-  let cache = caches.get(sqlite);
-  if (!cache) caches.set(sqlite, (cache = { statements: new Map() }));
-  return cache;
-}
+export type { Db, Statement } from "./driver/types";
 
 /**
  * The connection's prepared statement for `sql`, prepared on first use and cached per connection:
- * preparing costs ~100 µs, more than most of the statements themselves (the token lookup, the
- * email lookup and a deactivation run on every API request). The only place db/ prepares SQL.
+ * preparing costs ~100 µs on SQLite, more than most of the statements themselves (the token
+ * lookup, the email lookup and a deactivation run on every API request). The only place db/
+ * prepares SQL. Write it for both dialects: quote camelCase aliases (`as "userId"`: PostgreSQL
+ * folds bare names to lower case), `true`/`false` for flags, and branch on `db.dialect` where
+ * the SQL differs.
  */
-export function prepared<Row = unknown>(db: Connection, sql: string): Statement<Row> {
-  const { statements } = cacheOf(db.$client);
-  let statement = statements.get(sql);
-  if (!statement) {
-    if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
-    statement = db.$client.prepare(sql);
-    statements.set(sql, statement);
-  }
-  return statement as Statement<Row>;
+export function prepared<Row = unknown>(db: Db, sql: string): Statement<Row> {
+  return db.statement<Row>(sql);
 }
 
 /**
  * Runs `work` in a transaction on the connection (a savepoint when one is already open): rolled
- * back if it throws. "immediate" takes the write lock at BEGIN, so that a read-then-write cannot
- * fail half-way with SQLITE_BUSY; use it for every transaction that writes.
+ * back if it throws. "immediate" takes SQLite's write lock at BEGIN, so that a read-then-write
+ * cannot fail half-way with SQLITE_BUSY; use it for every transaction that writes.
  */
-export function inTransaction<T>(db: Connection, behavior: "deferred" | "immediate", work: () => T): T {
-  const cache = cacheOf(db.$client);
-  cache.transaction ??= db.$client.transaction((run: () => unknown) => run());
-  return (behavior === "immediate" ? cache.transaction.immediate(work) : cache.transaction.deferred(work)) as T;
+export function inTransaction<T>(db: Db, mode: TransactionMode, work: () => Promise<T>): Promise<T> {
+  return db.transaction(work, mode);
 }
-
-/**
- * For drizzle's `db.transaction(work, IMMEDIATE)`: a transaction that writes takes the write lock
- * at BEGIN. A deferred one reads first, and when another connection (a server, another instance)
- * commits meanwhile, its write fails at once with SQLITE_BUSY: "database is locked".
- */
-export const IMMEDIATE = { behavior: "immediate" } as const;
 
 /**
  * An IN list's placeholders and values, padded up to the next power of two with repeats of the

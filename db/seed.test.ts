@@ -1,19 +1,34 @@
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { searchCopyDiffers } from "@/test/search";
-import { createUser } from "./queries/users";
-import { identities, identityProviders, tenants, userEmails, userMobiles, users } from "./schema";
-import type { Db } from "./client";
-import { listUsers } from "./queries/user-list";
-import { seedTenant } from "./seed";
 import { foldText, normalizeEmail, searchKeys } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
+import { copyLine, CopyRows } from "./bulk-load";
+import { sqliteClient, type Db } from "./client";
+import { prepared } from "./prepared";
+import { listUsers } from "./queries/user-list";
+import { createUser, USER_COLUMNS, userFromRow, type UserRow } from "./queries/users";
+import type { User } from "./schema";
+import { seedTenant, type SeedResult } from "./seed";
+
+const count = async (db: Db, sql: string, ...params: string[]) => (await prepared<{ n: number }>(db, sql).get(...params))!.n;
+const usersOf = async (db: Db, tenantId?: string): Promise<User[]> =>
+  (tenantId
+    ? await prepared<UserRow>(db, `select ${USER_COLUMNS} from users where tenant_id = ?`).all(tenantId)
+    : await prepared<UserRow>(db, `select ${USER_COLUMNS} from users`).all()
+  ).map(userFromRow);
+const isSqlite = TEST_DIALECT === "sqlite";
 
 describe("seedTenant", () => {
   const db = createTestDb();
-  const result = seedTenant(db, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
-  const tenantUsers = db.select().from(users).where(eq(users.tenantId, result.tenantId)).all();
+  const other = createTestDb();
+  const different = createTestDb();
+  let result: SeedResult;
+  let tenantUsers: User[];
+  beforeAll(async () => {
+    result = await seedTenant(db, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
+    tenantUsers = await usersOf(db, result.tenantId);
+  });
 
   it("creates the tenant, the vendor-doc users and the generated users", () => {
     expect(result).toMatchObject({ tenantName: "Acme", createdTenant: true, usersCreated: 500 });
@@ -24,8 +39,12 @@ describe("seedTenant", () => {
     expect(jane?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it("stores every generated address with the key normalizeEmail gives it", () => {
-    const otherEmails = db.select().from(userEmails).all();
+  it("stores every generated address with the key normalizeEmail gives it", async () => {
+    const otherEmails = await prepared<{ email: string; emailNormalized: string }>(
+      db,
+      `select email, email_normalized as "emailNormalized" from user_emails`,
+    ).all();
+    expect(otherEmails.length).toBeGreaterThan(20);
     expect(tenantUsers.filter((u) => u.emailNormalized !== normalizeEmail(u.email))).toEqual([]);
     expect(otherEmails.filter((e) => e.emailNormalized !== normalizeEmail(e.email))).toEqual([]);
   });
@@ -46,131 +65,148 @@ describe("seedTenant", () => {
     expect(new Set(tenantUsers.map((u) => u.id)).size).toBe(502);
   });
 
-  it("gives every user a primary mobile and some a secondary one and another email", () => {
-    const primaries = db
-      .select({ n: sql<number>`count(*)` })
-      .from(userMobiles)
-      .where(eq(userMobiles.kind, "primary"))
-      .get()!.n;
-    const secondaries = db
-      .select({ n: sql<number>`count(*)` })
-      .from(userMobiles)
-      .where(eq(userMobiles.kind, "secondary"))
-      .get()!.n;
-    expect(primaries).toBe(502);
+  it("gives every user a primary mobile and some a secondary one", async () => {
+    expect(await count(db, "select count(*) as n from user_mobiles where kind = 'primary'")).toBe(502);
+    const secondaries = await count(db, "select count(*) as n from user_mobiles where kind = 'secondary'");
     expect(secondaries).toBeGreaterThan(50);
     expect(secondaries).toBeLessThan(400);
-    expect(
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(userEmails)
-        .get()!.n,
-    ).toBeGreaterThan(20);
   });
 
-  it("creates an OIDC, a SAML and a SCIM provider with identities of every linked_by kind, synced and never synced", () => {
-    const providers = db.select().from(identityProviders).where(eq(identityProviders.tenantId, result.tenantId)).all();
-    expect(providers.map((p) => p.type).sort()).toEqual(["oidc", "saml", "scim"]);
-    for (const kind of ["auto", "manual", "scim"] as const) {
-      const synced = db
-        .select()
-        .from(identities)
-        .where(and(eq(identities.linkedBy, kind), isNotNull(identities.lastSyncedAt)))
-        .all();
-      const neverSynced = db
-        .select()
-        .from(identities)
-        .where(and(eq(identities.linkedBy, kind), isNull(identities.lastSyncedAt)))
-        .all();
-      expect(synced.length, `${kind} synced`).toBeGreaterThan(0);
-      expect(neverSynced.length, `${kind} never synced`).toBeGreaterThan(0);
+  it("creates an OIDC, a SAML and a SCIM provider with identities of every linked_by kind, synced and never synced", async () => {
+    const providers = await prepared<{ type: string }>(db, "select type from identity_providers where tenant_id = ? order by type").all(result.tenantId);
+    expect(providers.map((p) => p.type)).toEqual(["oidc", "saml", "scim"]);
+    for (const kind of ["auto", "manual", "scim"]) {
+      expect(
+        await count(db, "select count(*) as n from identities where linked_by = ? and last_synced_at is not null", kind),
+        `${kind} synced`,
+      ).toBeGreaterThan(0);
+      expect(
+        await count(db, "select count(*) as n from identities where linked_by = ? and last_synced_at is null", kind),
+        `${kind} never synced`,
+      ).toBeGreaterThan(0);
     }
+    expect(await count(db, "select count(*) as n from identities")).toBe(result.identitiesCreated);
   });
 
-  it("is deterministic for a given seed", () => {
-    const other = createTestDb();
-    seedTenant(other, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
-    const project = (rows: typeof tenantUsers) => rows.map((u) => [u.id, u.email, u.name, u.active, u.properties]).sort();
-    expect(project(other.select().from(users).all())).toEqual(project(tenantUsers));
-    const different = createTestDb();
-    seedTenant(different, { tenantName: "Acme", users: 500, seed: 8, keys: searchKeys });
-    expect(project(different.select().from(users).all())).not.toEqual(project(tenantUsers));
+  it("is deterministic for a given seed", async () => {
+    await seedTenant(other, { tenantName: "Acme", users: 500, seed: 7, keys: searchKeys });
+    const project = (rows: User[]) => rows.map((u) => [u.id, u.email, u.name, u.active, u.properties]).sort();
+    expect(project(await usersOf(other))).toEqual(project(tenantUsers));
+    await seedTenant(different, { tenantName: "Acme", users: 500, seed: 8, keys: searchKeys });
+    expect(project(await usersOf(different))).not.toEqual(project(tenantUsers));
   });
 
-  it("adds to an existing tenant without clashing", () => {
-    const again = seedTenant(db, { tenantName: "Acme", users: 100, seed: 7, keys: searchKeys });
+  it("adds to an existing tenant without clashing", async () => {
+    const again = await seedTenant(db, { tenantName: "Acme", users: 100, seed: 7, keys: searchKeys });
     expect(again).toMatchObject({ tenantId: result.tenantId, createdTenant: false, usersCreated: 100, fixedUsersCreated: [] });
-    expect(
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(users)
-        .get()!.n,
-    ).toBe(602);
-    expect(db.select().from(tenants).all()).toHaveLength(1);
-    expectSearchAndCountsInStep(db, result.tenantId, 602);
-  });
-
-  it("writes nothing when it fails part-way", () => {
-    const fresh = createTestDb();
-    const first = seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys });
-    const before = fresh
-      .select({ n: sql<number>`count(*)` })
-      .from(users)
-      .get()!.n;
-    // A user squatting on the email of the 15th generated user makes the next seed fail midway.
-    const probe = createTestDb();
-    seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1, keys: searchKeys });
-    const fifteenth = probe.select().from(users).where(eq(users.uniqueCode, "EMP0000015")).get()!;
-    createUser(fresh, { tenantId: first.tenantId, ...newUserFields({ email: fifteenth.email.toUpperCase(), name: "Squatter" }) });
-    expect(() => seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys })).toThrow(/UNIQUE/);
-    expect(
-      fresh
-        .select({ n: sql<number>`count(*)` })
-        .from(users)
-        .get()!.n,
-    ).toBe(before + 1);
-    expect(
-      fresh
-        .select({ n: sql<number>`count(*)` })
-        .from(identities)
-        .where(eq(identities.tenantId, first.tenantId))
-        .get()!.n,
-    ).toBeGreaterThan(0);
-    expectSearchAndCountsInStep(fresh, first.tenantId, before + 1);
+    expect(await count(db, "select count(*) as n from users")).toBe(602);
+    expect(await count(db, "select count(*) as n from users where unique_code = 'EMP0000600'")).toBe(1);
+    expect(await count(db, "select count(*) as n from tenants")).toBe(1);
+    expect(await count(db, "select count(*) as n from identity_providers")).toBe(3);
+    await expectSearchAndCountsInStep(db, result.tenantId, 602);
   });
 });
 
-/** The tenant's user count, the trigram index and the triggers that keep both are as if every user had been inserted alone. */
-function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
-  expect(db.select({ n: tenants.userCount }).from(tenants).where(eq(tenants.id, tenantId)).get()!.n).toBe(users);
-  expect(() => db.$client.prepare("insert into users_search (users_search, rank) values ('integrity-check', 1)").run()).not.toThrow();
-  expect(searchCopyDiffers(db)).toBe(0);
-  const triggers = db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all();
-  expect(triggers.map((t) => (t as { name: string }).name)).toEqual([
-    "users_count_delete",
-    "users_count_insert",
-    "users_count_move",
-    "users_search_delete",
-    "users_search_insert",
-    "users_search_update",
-    "users_updated_at_update",
-  ]);
-  const last = db.$client.prepare("select email, name from users where tenant_id = ? order by rowid desc limit 1").get(tenantId) as {
-    email: string;
-    name: string;
-  };
-  const found = listUsers(db, { tenantId, page: 1, size: 100, query: foldText(last.email), sortKey: "email", sortDirection: "asc" });
+describe("a seed that fails part-way", () => {
+  const fresh = createTestDb();
+  const probe = createTestDb();
+
+  it("writes nothing", async () => {
+    const first = await seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys });
+    const before = await count(fresh, "select count(*) as n from users");
+    const identitiesBefore = await count(fresh, "select count(*) as n from identities");
+    // A user squatting on the email of the 15th generated user makes the next seed fail midway.
+    await seedTenant(probe, { tenantName: "Globex", users: 15, seed: 1, keys: searchKeys });
+    const [fifteenth] = await prepared<{ email: string }>(probe, "select email from users where unique_code = 'EMP0000015'").all();
+    await createUser(fresh, { tenantId: first.tenantId, ...newUserFields({ email: fifteenth!.email.toUpperCase(), name: "Squatter" }) });
+    await expect(seedTenant(fresh, { tenantName: "Globex", users: 10, seed: 1, keys: searchKeys })).rejects.toThrow(/UNIQUE|duplicate key/);
+    expect(await count(fresh, "select count(*) as n from users")).toBe(before + 1);
+    expect(await count(fresh, "select count(*) as n from identities")).toBe(identitiesBefore);
+    await expectSearchAndCountsInStep(fresh, first.tenantId, before + 1);
+  });
+});
+
+/** The tenant's user count, the search index and the triggers that keep both are as if every user had been inserted alone. */
+async function expectSearchAndCountsInStep(db: Db, tenantId: string, users: number) {
+  expect(await count(db, "select user_count as n from tenants where id = ?", tenantId)).toBe(users);
+  expect(await count(db, "select count(*) as n from users where tenant_id = ?", tenantId)).toBe(users);
+  if (db.dialect === "sqlite") {
+    const sqlite = sqliteClient(db);
+    expect(() => sqlite.prepare("insert into users_search (users_search, rank) values ('integrity-check', 1)").run()).not.toThrow();
+    expect(await searchCopyDiffers(db)).toBe(0);
+  }
+  const triggers =
+    db.dialect === "sqlite"
+      ? sqliteClient(db).prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'users' order by name").all()
+      : await prepared(
+          db,
+          "select tgname || ' ' || tgenabled::text as name from pg_trigger where tgrelid = 'users'::regclass and not tgisinternal order by tgname",
+        ).all();
+  expect(triggers.map((t) => (t as { name: string }).name)).toEqual(
+    db.dialect === "sqlite"
+      ? [
+          "users_count_delete",
+          "users_count_insert",
+          "users_count_move",
+          "users_search_delete",
+          "users_search_insert",
+          "users_search_update",
+          "users_updated_at_update",
+        ]
+      : ["users_count_delete O", "users_count_insert O", "users_count_move O"],
+  );
+  const last = (await prepared<{ email: string }>(db, "select email from users where tenant_id = ? order by unique_code desc limit 1").get(tenantId))!;
+  const found = await listUsers(db, { tenantId, page: 1, size: 100, query: foldText(last.email), sortKey: "email", sortDirection: "asc" });
   expect(found.kind === "page" && found.users.map((u) => u.email)).toEqual([last.email]);
 }
 
+/** Every index, key, foreign key and trigger of the schema, by its definition. */
+async function schemaObjects(db: Db): Promise<string[]> {
+  const rows =
+    db.dialect === "sqlite"
+      ? sqliteClient(db)
+          .prepare("select type || ' ' || name || ' ' || coalesce(sql, '') as definition from sqlite_master where type in ('index', 'trigger')")
+          .all()
+      : await prepared(
+          db,
+          `select indexdef as definition from pg_indexes where schemaname = 'public'
+           union all select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace
+           union all select tgname || ' ' || tgenabled::text from pg_trigger where not tgisinternal`,
+        ).all();
+  return rows.map((row) => (row as { definition: string }).definition).sort();
+}
+
 describe("a bulk seed (indexes and triggers dropped, then rebuilt)", () => {
-  it("ends with every index, trigger, count and search entry a row-by-row load would give", () => {
-    const db = createTestDb();
-    const indexesBefore = db.$client.prepare("select name from sqlite_master where type = 'index' order by name").all();
-    const first = seedTenant(db, { tenantName: "Small", users: 20, seed: 2, keys: searchKeys });
-    const big = seedTenant(db, { tenantName: "Initech", users: 50_000, seed: 2, keys: searchKeys });
-    expect(db.$client.prepare("select name from sqlite_master where type = 'index' order by name").all()).toEqual(indexesBefore);
-    expectSearchAndCountsInStep(db, big.tenantId, 50_002);
-    expectSearchAndCountsInStep(db, first.tenantId, 22);
+  const db = createTestDb();
+
+  it("ends with every index, key, trigger, count and search entry a row-by-row load would give", { timeout: 180_000 }, async () => {
+    const before = await schemaObjects(db);
+    expect(before.length).toBeGreaterThan(20);
+    const first = await seedTenant(db, { tenantName: "Small", users: 20, seed: 2, keys: searchKeys });
+    const big = await seedTenant(db, { tenantName: "Initech", users: 50_000, seed: 2, keys: searchKeys });
+    expect(await schemaObjects(db)).toEqual(before);
+    await expectSearchAndCountsInStep(db, big.tenantId, 50_002);
+    await expectSearchAndCountsInStep(db, first.tenantId, 22);
+    expect(await count(db, "select count(*) as n from user_mobiles where kind = 'primary'")).toBe(50_024);
+    expect(await count(db, "select count(*) as n from identities")).toBe(first.identitiesCreated + big.identitiesCreated);
+  });
+});
+
+describe("COPY's text format", () => {
+  const db = createTestDb();
+  const awkward = ["tab\there", "line\nbreak", "carriage\rreturn", "back\\slash \\N", "plain ünïcode"];
+
+  it("escapes tabs, line breaks and backslashes, and writes null as \\N", () => {
+    expect(copyLine(["a\tb", null, 3, "c\\N\nd"])).toBe("a\\tb\t\\N\t3\tc\\\\N\\nd\n");
+  });
+
+  it.skipIf(isSqlite)("reads back on PostgreSQL exactly what was written", async () => {
+    await db.transaction(async () => {
+      const rows = new CopyRows(db, { rate_limits: ["key", "points", "expire"] });
+      awkward.forEach((key, i) => rows.add("rate_limits", [key, i, null]));
+      await rows.finish();
+    });
+    const read = await prepared<{ key: string; points: number; expire: unknown }>(db, "select key, points, expire from rate_limits order by points").all();
+    expect(read).toEqual(awkward.map((key, points) => ({ key, points, expire: null })));
   });
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
-import { indexNewUsers, suspendTriggers, switchToRollbackJournal } from "./bulk-load";
-import type { Db } from "./client";
+import { CopyRows, indexNewUsers, resumePostgresIndexes, SqliteRows, suspendPostgresIndexes, suspendTriggers, switchToRollbackJournal } from "./bulk-load";
+import type { Columns, Row, RowSink } from "./bulk-load";
+import { sqliteClient, type Db } from "./client";
 import { generateIdentities, generateUser, type GeneratedUser } from "./factories";
+import { prepared } from "./prepared";
 import { ensureTenant } from "./queries/tenants";
-import type { SearchKeys, TextKey } from "./schema";
+import type { SearchKeys, Tenant, TextKey } from "./schema";
 
 export const MAX_SEED_USERS = 1_000_000;
 
@@ -14,7 +15,7 @@ export type SeedOptions = {
   seed: number;
   /** How keys are made (lib/domain/email.ts `searchKeys`): db/ writes them but does not own the rule. */
   keys: SearchKeys;
-  /** Called after every batch with the number of generated users written so far. */
+  /** Called after every 50,000 generated users with the number written so far. */
   onProgress?: (written: number) => void;
 };
 
@@ -30,55 +31,25 @@ export type SeedResult = {
 const SYSTEM_ACTOR = JSON.stringify({ id: "system", name: "Roster seed" });
 // Above this many users, rebuilding the indexes once after the load beats updating them row by row.
 const REBUILD_INDEXES_FROM = 50_000;
-const SEEDED_TABLES = ["users", "user_mobiles", "user_emails", "identities"];
-
-const USER_COLUMNS = [
-  "id",
-  "tenant_id",
-  "email",
-  "email_normalized",
-  "name",
-  "name_folded",
-  "active",
-  "state",
-  "unique_code",
-  "unique_code_folded",
-  "user_code",
-  "aaa_id",
-  "participant_type",
-  "category",
-  "sub_category",
-  "template_id",
-  "properties",
-  "created_by",
-  "updated_by",
-  "deactivated_at",
-  "deactivated_by",
-  "created_at",
-  "updated_at",
-] as const;
-const MOBILE_COLUMNS = ["tenant_id", "user_id", "kind", "country_code", "number", "created_at", "updated_at"] as const;
-const EMAIL_COLUMNS = ["id", "tenant_id", "user_id", "email", "email_normalized", "label", "created_at", "updated_at"] as const;
+// The columns of the seeded tables, in the order the rows below list them.
 // prettier-ignore
-const IDENTITY_COLUMNS = [
-  "id", "tenant_id", "user_id", "identity_provider_id", "external_id", "external_username", "external_email",
-  "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
-] as const;
-
-/** One prepared single-row INSERT per table; counted so the seed can report what it wrote. */
-class RowInserter {
-  private readonly statement: Database.Statement;
-  count = 0;
-
-  constructor(sqlite: Database.Database, table: string, columns: readonly string[]) {
-    this.statement = sqlite.prepare(`insert into ${table} (${columns.join(",")}) values (${columns.map(() => "?").join(",")})`);
-  }
-
-  add(values: unknown[]): void {
-    this.statement.run(values);
-    this.count++;
-  }
-}
+const COLUMNS = {
+  users: [
+    "id", "tenant_id", "email", "email_normalized", "name", "name_folded", "active", "state", "unique_code", "unique_code_folded",
+    "user_code", "aaa_id", "participant_type", "category", "sub_category", "template_id", "properties", "created_by", "updated_by",
+    "deactivated_at", "deactivated_by", "created_at", "updated_at",
+  ],
+  user_mobiles: ["tenant_id", "user_id", "kind", "country_code", "number", "created_at", "updated_at"],
+  user_emails: ["id", "tenant_id", "user_id", "email", "email_normalized", "label", "created_at", "updated_at"],
+  identities: [
+    "id", "tenant_id", "user_id", "identity_provider_id", "external_id", "external_username", "external_email",
+    "external_display_name", "linked_by", "last_synced_at", "created_at", "updated_at",
+  ],
+} as const satisfies Columns;
+type SeededTable = keyof typeof COLUMNS;
+const SEEDED_TABLES = Object.keys(COLUMNS) as SeededTable[];
+// How often the loop lets the sink breathe: PostgreSQL's COPY streams out while the next users are made.
+const SLICE = 1_000;
 
 function hashString(text: string): number {
   let hash = 0x811c9dc5;
@@ -110,31 +81,13 @@ function generatedUserKeys(keys: SearchKeys) {
 }
 type GeneratedUserKeys = ReturnType<typeof generatedUserKeys>;
 
-function userRow(user: GeneratedUser, tenantId: string, now: number, keys: GeneratedUserKeys): unknown[] {
+function userRow(user: GeneratedUser, tenantId: string, now: number, keys: GeneratedUserKeys): Row {
+  // prettier-ignore
   return [
-    user.id,
-    tenantId,
-    user.email,
-    keys.email(user.email),
-    user.name,
-    keys.name(user.name),
-    user.active ? 1 : 0,
-    user.active ? "active:available" : "inactive:deactivated",
-    user.uniqueCode,
-    keys.code(user.uniqueCode),
-    user.userCode,
-    user.aaaId,
-    "users",
-    user.category,
-    user.subCategory,
-    "tmpl-employee",
-    JSON.stringify(user.properties),
-    SYSTEM_ACTOR,
-    SYSTEM_ACTOR,
-    user.active ? null : now,
-    user.active ? null : SYSTEM_ACTOR,
-    user.createdAt,
-    user.createdAt,
+    user.id, tenantId, user.email, keys.email(user.email), user.name, keys.name(user.name), user.active ? 1 : 0,
+    user.active ? "active:available" : "inactive:deactivated", user.uniqueCode, keys.code(user.uniqueCode), user.userCode,
+    user.aaaId, "users", user.category, user.subCategory, "tmpl-employee", JSON.stringify(user.properties), SYSTEM_ACTOR,
+    SYSTEM_ACTOR, user.active ? null : now, user.active ? null : SYSTEM_ACTOR, user.createdAt, user.createdAt,
   ];
 }
 
@@ -144,118 +97,160 @@ const FIXED_USERS = [
   { email: "john.doe@domain.tld", name: "John Doe", code: "JOHN0001" },
 ] as const;
 
+/** What a seed of a tenant writes, decided by reading the tenant before any index is suspended. */
+type SeedPlan = {
+  tenant: Tenant;
+  created: boolean;
+  providerIds: string[];
+  missingFixedUsers: (typeof FIXED_USERS)[number][];
+  /** The index of the first generated user: numbering continues after a previous seed's users. */
+  start: number;
+};
+
 /**
  * Adds generated users (and their contacts and identities) to a tenant, creating the tenant and
  * its three identity providers when missing. Runs in one transaction: a failed seed writes nothing.
+ * SQLite inserts row by row through better-sqlite3; PostgreSQL streams COPY. A large load on
+ * either suspends the indexes and triggers of the seeded tables and catches up once at the end.
  */
-export function seedTenant(db: Db, options: SeedOptions): SeedResult {
-  const sqlite = db.$client;
-  const now = Date.now();
-  const salt = hashString(options.tenantName);
-  const domain = tenantDomain(options.tenantName);
-  const keys = generatedUserKeys(options.keys);
-  const bulk = options.users >= REBUILD_INDEXES_FROM;
+export function seedTenant(db: Db, options: SeedOptions): Promise<SeedResult> {
+  return db.dialect === "postgres" ? seedPostgres(db, options) : seedSqlite(db, options);
+}
 
+async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
+  const sqlite = sqliteClient(db);
+  const now = Date.now();
+  const bulk = options.users >= REBUILD_INDEXES_FROM;
   // A large page cache keeps the randomly keyed indexes in memory while a big seed writes them.
   const previousCacheSize = sqlite.pragma("cache_size", { simple: true });
   sqlite.pragma("cache_size = -3145728");
   const restoreJournal = bulk ? switchToRollbackJournal(sqlite) : () => {};
-  const run = sqlite.transaction(() => {
-    const { tenant, created } = ensureTenant(db, options.tenantName, now);
-    const providerIds = ensureDemoProviders(sqlite, tenant.id, now);
-    const lastRowidBefore = (sqlite.prepare("select coalesce(max(rowid), 0) as n from users").get() as { n: number }).n;
-    const restore = suspendTriggers(sqlite, SEEDED_TABLES, { indexes: bulk });
-    const users = new RowInserter(sqlite, "users", USER_COLUMNS);
-    const mobiles = new RowInserter(sqlite, "user_mobiles", MOBILE_COLUMNS);
-    const emails = new RowInserter(sqlite, "user_emails", EMAIL_COLUMNS);
-    const identities = new RowInserter(sqlite, "identities", IDENTITY_COLUMNS);
-
-    const fixedUsersCreated: string[] = [];
-    const findByEmail = sqlite.prepare("select 1 from users where tenant_id = ? and email_normalized = ?");
-    for (const fixed of FIXED_USERS) {
-      if (findByEmail.get(tenant.id, keys.email(fixed.email))) continue;
-      const user = generateUser(options.seed ^ salt, -1 - fixedUsersCreated.length, domain, now);
-      const fixedUser: GeneratedUser = {
-        ...user,
-        email: fixed.email,
-        name: fixed.name,
-        active: true,
-        uniqueCode: fixed.code,
-        userCode: fixed.code,
-        aaaId: `AAA-${fixed.code}`,
-      };
-      users.add(userRow(fixedUser, tenant.id, now, keys));
-      writeContacts(fixedUser, tenant.id, mobiles, emails, keys);
-      identities.add([
-        randomUUID(),
-        tenant.id,
-        fixedUser.id,
-        providerIds[0],
-        `oidc|${fixed.code.toLowerCase()}`,
-        fixed.email.split("@")[0],
-        fixed.email,
-        fixed.name,
-        "auto",
-        now,
-        now,
-        now,
-      ]);
-      fixedUsersCreated.push(fixed.email);
-    }
-
-    // Continue numbering after the users a previous seed of this tenant generated.
-    const start = (sqlite.prepare("select count(*) as n from users where tenant_id = ? and unique_code like 'EMP%'").get(tenant.id) as { n: number }).n;
-    for (let i = 0; i < options.users; i++) {
-      const index = start + i;
-      const user = generateUser(options.seed ^ salt, index, domain, now);
-      users.add(userRow(user, tenant.id, now, keys));
-      writeContacts(user, tenant.id, mobiles, emails, keys);
-      for (const identity of generateIdentities(user, options.seed ^ salt, index, now)) {
-        identities.add([
-          randomUUID(),
-          tenant.id,
-          user.id,
-          providerIds[identity.providerIndex],
-          identity.externalId,
-          identity.externalUsername,
-          identity.externalEmail,
-          identity.externalDisplayName,
-          identity.linkedBy,
-          identity.lastSyncedAt,
-          user.createdAt,
-          user.createdAt,
-        ]);
-      }
-      if ((i + 1) % 50_000 === 0) options.onProgress?.(i + 1);
-    }
-    // Recreated from their own definitions, unique ones included: a duplicate fails the
-    // statement and rolls the whole seed back.
-    restore();
-    indexNewUsers(sqlite, tenant.id, lastRowidBefore);
-    return {
-      tenantId: tenant.id,
-      tenantName: tenant.name,
-      createdTenant: created,
-      usersCreated: options.users,
-      fixedUsersCreated,
-      identitiesCreated: identities.count,
-    };
-  });
   try {
-    return run.immediate();
+    return await db.transaction(async () => {
+      const plan = await planSeed(db, options, now);
+      const lastRowidBefore = (sqlite.prepare("select coalesce(max(rowid), 0) as n from users").get() as { n: number }).n;
+      const restore = suspendTriggers(sqlite, SEEDED_TABLES, { indexes: bulk });
+      const result = await writeUsers(new SqliteRows(sqlite, COLUMNS), plan, options, now);
+      // Recreated from their own definitions, unique ones included: a duplicate fails the
+      // statement and rolls the whole seed back.
+      restore();
+      indexNewUsers(sqlite, plan.tenant.id, lastRowidBefore);
+      return result;
+    }, "immediate");
   } finally {
     sqlite.pragma(`cache_size = ${Number(previousCacheSize)}`);
     restoreJournal();
   }
 }
 
-function writeContacts(user: GeneratedUser, tenantId: string, mobiles: RowInserter, emails: RowInserter, keys: GeneratedUserKeys): void {
-  mobiles.add([tenantId, user.id, "primary", user.primaryMobile.countryCode, user.primaryMobile.number, user.createdAt, user.createdAt]);
+async function seedPostgres(db: Db, options: SeedOptions): Promise<SeedResult> {
+  const now = Date.now();
+  return db.transaction(async () => {
+    const plan = await planSeed(db, options, now);
+    // Rebuilding an index costs in proportion to the whole table: worth it when the load at least doubles it.
+    const existing = (await prepared<{ n: number }>(db, "select count(*) as n from users").get())?.n ?? 0;
+    if (options.users < Math.max(REBUILD_INDEXES_FROM, existing)) return writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
+    const suspended = await suspendPostgresIndexes(db, SEEDED_TABLES);
+    // The one trigger a load fires (db/migrations-postgres/0001): it copies every inserted row into
+    // a transition table to count them, when the count is known here.
+    await db.exec("alter table users disable trigger users_count_insert");
+    const result = await writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
+    await db.exec("alter table users enable trigger users_count_insert");
+    const written = result.usersCreated + result.fixedUsersCreated.length;
+    await prepared(db, "update tenants set user_count = user_count + ? where id = ?").run(written, plan.tenant.id);
+    // Unique indexes and foreign keys are rebuilt and checked here: a clash fails the statement and
+    // rolls the whole seed back.
+    await resumePostgresIndexes(db, suspended);
+    return result;
+  });
+}
+
+const USER_BY_EMAIL = "select 1 as found from users where tenant_id = ? and email_normalized = ?";
+const GENERATED_USERS = "select count(*) as n from users where tenant_id = ? and unique_code like 'EMP%'";
+
+async function planSeed(db: Db, options: SeedOptions, now: number): Promise<SeedPlan> {
+  const { tenant, created } = await ensureTenant(db, options.tenantName, now);
+  const providerIds = await ensureDemoProviders(db, tenant.id, now);
+  const missingFixedUsers: SeedPlan["missingFixedUsers"] = [];
+  for (const fixed of FIXED_USERS) {
+    if (!(await prepared(db, USER_BY_EMAIL).get(tenant.id, options.keys.email(fixed.email)))) missingFixedUsers.push(fixed);
+  }
+  const generated = await prepared<{ n: number }>(db, GENERATED_USERS).get(tenant.id);
+  return { tenant, created, providerIds, missingFixedUsers, start: generated?.n ?? 0 };
+}
+
+/** Writes the plan's fixed users and `options.users` generated ones, with contacts and identities, to `rows`. */
+async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: SeedOptions, now: number): Promise<SeedResult> {
+  const tenantId = plan.tenant.id;
+  const salt = options.seed ^ hashString(options.tenantName);
+  const domain = tenantDomain(options.tenantName);
+  const keys = generatedUserKeys(options.keys);
+  let identities = 0;
+
+  const fixedUsersCreated: string[] = [];
+  for (const fixed of plan.missingFixedUsers) {
+    const user = generateUser(salt, -1 - fixedUsersCreated.length, domain, now);
+    const fixedUser: GeneratedUser = {
+      ...user,
+      email: fixed.email,
+      name: fixed.name,
+      active: true,
+      uniqueCode: fixed.code,
+      userCode: fixed.code,
+      aaaId: `AAA-${fixed.code}`,
+    };
+    rows.add("users", userRow(fixedUser, tenantId, now, keys));
+    writeContacts(rows, fixedUser, tenantId, keys);
+    const [local] = fixed.email.split("@");
+    // prettier-ignore
+    rows.add("identities", [randomUUID(), tenantId, fixedUser.id, plan.providerIds[0]!, `oidc|${fixed.code.toLowerCase()}`, local!, fixed.email, fixed.name, "auto", now, now, now]);
+    identities++;
+    fixedUsersCreated.push(fixed.email);
+  }
+
+  for (let i = 0; i < options.users; i++) {
+    const index = plan.start + i;
+    const user = generateUser(salt, index, domain, now);
+    rows.add("users", userRow(user, tenantId, now, keys));
+    writeContacts(rows, user, tenantId, keys);
+    for (const identity of generateIdentities(user, salt, index, now)) {
+      rows.add("identities", [
+        randomUUID(),
+        tenantId,
+        user.id,
+        plan.providerIds[identity.providerIndex]!,
+        identity.externalId,
+        identity.externalUsername,
+        identity.externalEmail,
+        identity.externalDisplayName,
+        identity.linkedBy,
+        identity.lastSyncedAt,
+        user.createdAt,
+        user.createdAt,
+      ]);
+      identities++;
+    }
+    if ((i + 1) % SLICE === 0) await rows.pause(i + 1);
+    if ((i + 1) % 50_000 === 0) options.onProgress?.(i + 1);
+  }
+  await rows.finish();
+  return {
+    tenantId,
+    tenantName: plan.tenant.name,
+    createdTenant: plan.created,
+    usersCreated: options.users,
+    fixedUsersCreated,
+    identitiesCreated: identities,
+  };
+}
+
+function writeContacts(rows: RowSink<SeededTable>, user: GeneratedUser, tenantId: string, keys: GeneratedUserKeys): void {
+  rows.add("user_mobiles", [tenantId, user.id, "primary", user.primaryMobile.countryCode, user.primaryMobile.number, user.createdAt, user.createdAt]);
   if (user.secondaryMobile) {
-    mobiles.add([tenantId, user.id, "secondary", user.secondaryMobile.countryCode, user.secondaryMobile.number, user.createdAt, user.createdAt]);
+    rows.add("user_mobiles", [tenantId, user.id, "secondary", user.secondaryMobile.countryCode, user.secondaryMobile.number, user.createdAt, user.createdAt]);
   }
   if (user.otherEmail) {
-    emails.add([randomUUID(), tenantId, user.id, user.otherEmail, keys.email(user.otherEmail), "personal", user.createdAt, user.createdAt]);
+    rows.add("user_emails", [randomUUID(), tenantId, user.id, user.otherEmail, keys.email(user.otherEmail), "personal", user.createdAt, user.createdAt]);
   }
 }
 
@@ -265,14 +260,16 @@ const DEMO_PROVIDERS = [
   { name: "HR directory (SCIM)", type: "scim" },
 ] as const;
 
-function ensureDemoProviders(sqlite: Database.Database, tenantId: string, now: number): string[] {
-  const find = sqlite.prepare("select id from identity_providers where tenant_id = ? and name = ?");
-  const insert = sqlite.prepare("insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
-  return DEMO_PROVIDERS.map((provider) => {
-    const existing = find.get(tenantId, provider.name) as { id: string } | undefined;
-    if (existing) return existing.id;
-    const id = randomUUID();
-    insert.run(id, tenantId, provider.name, provider.type, now, now);
-    return id;
-  });
+// `do nothing` rather than a read first, as ensureTenant does: the unique name keeps one of each.
+const INSERT_PROVIDER = `insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, ?, ?, ?)
+  on conflict (tenant_id, name) do nothing`;
+
+async function ensureDemoProviders(db: Db, tenantId: string, now: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const provider of DEMO_PROVIDERS) {
+    await prepared(db, INSERT_PROVIDER).run(randomUUID(), tenantId, provider.name, provider.type, now, now);
+    const { id } = (await prepared<{ id: string }>(db, "select id from identity_providers where tenant_id = ? and name = ?").get(tenantId, provider.name))!;
+    ids.push(id);
+  }
+  return ids;
 }

@@ -1,8 +1,6 @@
-import fs from "node:fs";
+import { dropE2eDatabase } from "./fixtures/e2e-database";
 
-/** Removes the run's database file (and its WAL files) once every spec is done. */
-export default function globalTeardown() {
-  const file = process.env.ROSTER_E2E_DB;
-  if (!file) return;
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+/** Removes the run's database (SQLite file or PostgreSQL database) once every spec is done. */
+export default async function globalTeardown() {
+  await dropE2eDatabase();
 }

@@ -23,7 +23,7 @@ test("signed out, the landing page leads to sign-in; signed in, to the console",
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { level: 1, name: "Sign in to Roster" })).toBeVisible();
 
-  const admin = await createConsoleAdmin(createTestTenant("landing"), "helpdesk", "Lara Landing");
+  const admin = await createConsoleAdmin(await createTestTenant("landing"), "helpdesk", "Lara Landing");
   await signInContext(context, baseURL!, admin);
   await page.goto("/");
   await expect(page.getByRole("main")).toContainText("Signed in as Lara Landing");

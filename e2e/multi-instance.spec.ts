@@ -1,5 +1,5 @@
-import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
+import type { Param } from "@/db/driver/types";
 import { deactivatePlatformUser } from "@/lib/api/endpoints/mendix";
 import { metrics, ready as readyEndpoint } from "@/lib/api/endpoints/service";
 import { apiLeavers } from "@/lib/api/endpoints/leavers";
@@ -8,11 +8,14 @@ import { sessionContracts } from "@/lib/contracts/session";
 import { userContracts } from "@/lib/contracts/users";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { findNginx, startNginx } from "./fixtures/nginx";
-import { seedOwnTenant, startServer, tempDatabase, type OwnServer } from "./fixtures/server";
+import { AUDIT_JOB_ID, ON_POSTGRES } from "./fixtures/own-database";
+import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServer, type OwnTenant } from "./fixtures/server";
 
 // Two production servers on one database (issue 9): everything that must be one thing across
 // instances is kept in the database, so whichever instance answers, a session, a budget, a
-// lock-out, a job and a deactivation are each one.
+// lock-out, a job and a deactivation are each one. One SQLite file, or with
+// ROSTER_TEST_DATABASE=postgres one PostgreSQL database (e2e/fixtures/own-database.ts); every
+// check reads the database itself.
 
 const ROWS = Number(process.env.MULTI_INSTANCE_ROWS ?? 20_000);
 const LIMIT = 200;
@@ -21,45 +24,48 @@ const METRICS_TOKEN = "multi-instance-metrics-token";
 const ENV = { RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: "600", METRICS_TOKEN, TRUSTED_PROXIES: "loopback" };
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 
-let database: ReturnType<typeof tempDatabase>;
-let seeded: ReturnType<typeof seedOwnTenant>;
+let database: OwnDatabase;
+let seeded: OwnTenant;
 let a: OwnServer;
 let b: OwnServer;
 const extra: OwnServer[] = [];
 
 test.beforeAll(async () => {
-  database = tempDatabase("multi-instance");
+  database = await ownDatabase("multi-instance");
   // The seed makes some users inactive: 1.3 × ROWS leaves enough active ones for the leaver file.
-  seeded = seedOwnTenant(database.dbFile, Math.ceil(ROWS * 1.3), "multi");
-  [a, b] = await Promise.all([startServer(database.dbFile, ENV), startServer(database.dbFile, ENV)]);
+  seeded = await seedOwnTenant(database.url, Math.ceil(ROWS * 1.3), "multi");
+  [a, b] = await Promise.all([startServer(database.url, ENV), startServer(database.url, ENV)]);
+});
+
+// A failed test shows what the instances printed (a crash's stack, a refused start).
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  for (const [name, server] of [["a", a], ["b", b], ...extra.map((server, i) => [`extra ${i + 1}`, server] as const)] as const)
+    if (server) await testInfo.attach(`instance ${name} output`, { body: server.output(), contentType: "text/plain" });
 });
 
 test.afterAll(async () => {
   for (const server of [a, b, ...extra]) await server?.stop("SIGKILL");
-  database?.remove();
+  await database?.remove();
 });
 
-function sql<T>(query: string, ...params: unknown[]): T {
-  const db = new Database(database.dbFile, { readonly: true });
-  try {
-    return db.prepare(query).get(...params) as T;
-  } finally {
-    db.close();
-  }
+/** One row of a query on the instances' database (SQL both dialects read alike). */
+async function sql<T>(query: string, ...params: Param[]): Promise<T> {
+  return (await database
+    .db()
+    .statement<T>(query)
+    .get(...params))!;
 }
 
-const activeEmails = (count: number) => {
-  const db = new Database(database.dbFile, { readonly: true });
-  try {
-    return (
-      db
-        .prepare("select email from users where tenant_id = ? and active = 1 and id not in (select user_id from admins) order by email limit ?")
-        .all(seeded.tenantId, count) as { email: string }[]
-    ).map((row) => row.email);
-  } finally {
-    db.close();
-  }
-};
+const activeEmails = async (count: number) =>
+  (
+    await database
+      .db()
+      .statement<{ email: string }>(
+        "select email from users where tenant_id = ? and active = true and id not in (select user_id from admins) order by email limit ?",
+      )
+      .all(seeded.tenantId, count)
+  ).map((row) => row.email);
 
 const consoleJson = (server: OwnServer, path: string, init: { method?: string; cookie: string; csrf?: string; body?: unknown }) =>
   fetch(`${server.baseUrl}${path}`, {
@@ -69,23 +75,18 @@ const consoleJson = (server: OwnServer, path: string, init: { method?: string; c
   });
 
 test("three instances started at once on a new database all come up: one migrates and seeds the demo, the others wait", async () => {
-  const fresh = tempDatabase("multi-start");
-  const started = await Promise.allSettled([0, 1, 2].map(() => startServer(fresh.dbFile, ENV)));
+  const fresh = await ownDatabase("multi-start");
+  const started = await Promise.allSettled([0, 1, 2].map(() => startServer(fresh.url, ENV)));
   try {
     expect(started.map((result) => (result.status === "rejected" ? String(result.reason) : "up"))).toEqual(["up", "up", "up"]);
     const servers = started.map((result) => (result as PromiseFulfilledResult<OwnServer>).value);
     for (const server of servers) expect((await fetch(`${server.baseUrl}${readyEndpoint.path}`)).status).toBe(200);
     expect(servers.filter((server) => server.output().includes('Demo tenant "Acme" seeded'))).toHaveLength(1);
-    const db = new Database(fresh.dbFile, { readonly: true });
-    try {
-      expect(db.prepare("select count(*) as n from tenants").get()).toEqual({ n: 1 });
-      expect(db.prepare("select count(*) as n from admins").get()).toEqual({ n: 1 });
-    } finally {
-      db.close();
-    }
+    expect(await fresh.db().statement("select count(*) as n from tenants").get()).toEqual({ n: 1 });
+    expect(await fresh.db().statement("select count(*) as n from admins").get()).toEqual({ n: 1 });
   } finally {
     for (const result of started) if (result.status === "fulfilled") await result.value.stop("SIGKILL");
-    fresh.remove();
+    await fresh.remove();
   }
 });
 
@@ -100,11 +101,11 @@ test("a console session opened on one instance works on the other, CSRF token an
     .getSetCookie()
     .find((line) => line.startsWith(`${SESSION_COOKIE}=`))!
     .split(";")[0]!;
-  const { csrf } = sql<{ csrf: string }>("select csrf_token as csrf from sessions where tenant_id = ? order by created_at desc limit 1", seeded.tenantId);
+  const { csrf } = await sql<{ csrf: string }>("select csrf_token as csrf from sessions where tenant_id = ? order by created_at desc limit 1", seeded.tenantId);
 
   expect((await consoleJson(b, contractHref(userContracts.list), { cookie })).status).toBe(200);
-  const [email] = activeEmails(1);
-  const { id } = sql<{ id: string }>("select id from users where tenant_id = ? and email = ?", seeded.tenantId, email);
+  const [email] = await activeEmails(1);
+  const { id } = await sql<{ id: string }>("select id from users where tenant_id = ? and email = ?", seeded.tenantId, email!);
   const deactivate = contractHref(userContracts.deactivate, { id });
   expect((await consoleJson(b, deactivate, { method: "POST", cookie, body: { confirmEmail: email } })).status).toBe(403);
   expect((await consoleJson(b, deactivate, { method: "POST", cookie, csrf, body: { confirmEmail: email } })).status).toBe(200);
@@ -124,7 +125,7 @@ test("failed sign-ins for one email count on both instances: the sixth is refuse
 });
 
 test("a token's rate limit is one budget, whichever instance answers", async () => {
-  const { token } = seedOwnTenant(database.dbFile, 1, "budget");
+  const { token } = await seedOwnTenant(database.url, 1, "budget");
   const lookup = (server: OwnServer) =>
     fetch(`${server.baseUrl}${deactivatePlatformUser.path.replace("{uuid}", "00000000-0000-4000-8000-000000000000")}`, {
       method: "PATCH",
@@ -142,8 +143,8 @@ test("a token's rate limit is one budget, whichever instance answers", async () 
 });
 
 test("50 concurrent deactivations of one user through both instances record one deactivation", async () => {
-  const [email] = activeEmails(1);
-  const { id } = sql<{ id: string }>("select id from users where tenant_id = ? and email = ?", seeded.tenantId, email);
+  const [email] = await activeEmails(1);
+  const { id } = await sql<{ id: string }>("select id from users where tenant_id = ? and email = ?", seeded.tenantId, email!);
   const statuses = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
       fetch(`${(i % 2 ? b : a).baseUrl}${deactivatePlatformUser.path.replace("{uuid}", id)}`, {
@@ -154,7 +155,7 @@ test("50 concurrent deactivations of one user through both instances record one 
     ),
   );
   expect(statuses).toEqual(Array(50).fill(204));
-  const events = sql<{ n: number }>(
+  const events = await sql<{ n: number }>(
     "select count(*) as n from audit_events where target_id = ? and action = 'user.deactivate' and outcome = 'deactivated'",
     id,
   );
@@ -174,7 +175,7 @@ async function metricOf(server: OwnServer, name: string, labels = ""): Promise<n
 const rowsProcessedBy = (server: OwnServer) => metricOf(server, "roster_leaver_job_rows_total");
 
 test(`a ${ROWS.toLocaleString("en-US")}-row job survives SIGKILL of an instance running it: the other finishes it, every row once`, async () => {
-  const emails = activeEmails(ROWS);
+  const emails = await activeEmails(ROWS);
   expect(emails).toHaveLength(ROWS);
   const headers = { "X-API-Key": seeded.token, "X-Tenant-ID": seeded.tenantId };
   const uploaded = await fetch(`${a.baseUrl}${apiLeavers.createPreview.path}`, {
@@ -192,6 +193,7 @@ test(`a ${ROWS.toLocaleString("en-US")}-row job survives SIGKILL of an instance 
   expect(confirmed.status).toBe(202);
   const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
   const progress = () => sql<{ status: string; processed: number }>("select status, processed_rows as processed from leaver_jobs where id = ?", jobId);
+  const count = async (query: string) => (await sql<{ n: number }>(query, jobId)).n;
 
   // Whichever instance's worker has processed rows of it is running it: that one is killed.
   let running: OwnServer | undefined;
@@ -205,21 +207,29 @@ test(`a ${ROWS.toLocaleString("en-US")}-row job survives SIGKILL of an instance 
     )
     .toBe(true);
   await running!.stop("SIGKILL");
-  const atKill = progress();
+  const atKill = await progress();
   expect(atKill.status, "the job had not finished when its instance was killed").toBe("running");
+  expect(atKill.processed, "the job had not finished when its instance was killed").toBeLessThan(ROWS);
   const survivor = running === a ? b : a;
 
-  await expect.poll(() => progress().status, { timeout: 120_000, intervals: [250] }).toBe("completed");
-  const count = (query: string) => sql<{ n: number }>(query, jobId).n;
-  expect(count("select count(*) as n from leaver_job_rows where job_id = ? and outcome is null")).toBe(0);
-  expect(count("select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'")).toBe(ROWS);
-  expect(count("select processed_rows as n from leaver_jobs where id = ?")).toBe(ROWS);
-  // One deactivation event per row: no row was applied twice, by the two instances or across the kill.
+  await expect.poll(async () => (await progress()).status, { timeout: 120_000, intervals: [250] }).toBe("completed");
+  // Every row's outcome set once: each row has one, and it is the first (deactivated, not "already inactive").
+  expect(await count("select count(*) as n from leaver_job_rows where job_id = ?")).toBe(ROWS);
+  expect(await count("select count(*) as n from leaver_job_rows where job_id = ? and outcome is null")).toBe(0);
+  expect(await count("select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'")).toBe(ROWS);
+  expect(await count("select processed_rows as n from leaver_jobs where id = ?")).toBe(ROWS);
+  // One deactivation event per row and one per user: no row was applied twice, by the two instances or across the kill.
+  const events = `from audit_events where action = 'user.deactivate' and outcome = 'deactivated' and ${AUDIT_JOB_ID} = ?`;
+  expect(await count(`select count(*) as n ${events}`)).toBe(ROWS);
+  expect(await count(`select count(distinct target_id) as n ${events}`)).toBe(ROWS);
   expect(
-    count("select count(*) as n from audit_events where action = 'user.deactivate' and outcome = 'deactivated' and json_extract(details, '$.jobId') = ?"),
+    await count(
+      "select count(*) as n from users where active = false and id in (select user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated')",
+    ),
   ).toBe(ROWS);
-  expect(count("select count(*) as n from audit_events where target_id = ? and action = 'job.completed'")).toBe(1);
+  expect(await count("select count(*) as n from audit_events where target_id = ? and action = 'job.completed'")).toBe(1);
   expect(await rowsProcessedBy(survivor)).toBeGreaterThan(0);
+  test.info().annotations.push({ type: "database", description: ON_POSTGRES ? "PostgreSQL" : "SQLite" });
 });
 
 test("behind deploy/nginx.conf: requests spread over both instances with nginx's request id, and go on when one is killed", async () => {
@@ -228,7 +238,7 @@ test("behind deploy/nginx.conf: requests spread over both instances with nginx's
   expect(nginxBinary, "nginx is installed by .ci/run").not.toBeNull();
   // The instance killed above is replaced, as an orchestrator would.
   const survivor = [a, b].find((server) => server.child.exitCode === null && server.child.signalCode === null)!;
-  const replacement = await startServer(database.dbFile, ENV);
+  const replacement = await startServer(database.url, ENV);
   extra.push(replacement);
   const proxy = await startNginx(nginxBinary!, [survivor.port, replacement.port]);
   try {

@@ -1,8 +1,8 @@
 import http from "node:http";
-import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { E2E_METRICS_TOKEN } from "../playwright.config";
-import { freePort, seedOwnTenant, startServer, tempDatabase, type OwnServer } from "./fixtures/server";
+import { freePort, ON_POSTGRES, ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServer, type OwnTenant } from "./fixtures/server";
+import { startTcpProxy } from "./fixtures/tcp-proxy";
 
 // What an operator running several instances relies on (issue 9): readiness, metrics, request ids
 // in structured logs, and a shutdown that lets work in flight finish.
@@ -38,21 +38,21 @@ test("every answer carries a request id of the server's own; a client's X-Reques
 
 test.describe("an instance of its own", () => {
   test.describe.configure({ timeout: 120_000 });
-  let database: ReturnType<typeof tempDatabase>;
-  let seeded: ReturnType<typeof seedOwnTenant>;
+  let database: OwnDatabase;
+  let seeded: OwnTenant;
   const servers: OwnServer[] = [];
 
-  test.beforeAll(() => {
-    database = tempDatabase("operability");
-    seeded = seedOwnTenant(database.dbFile, 20, "ops");
+  test.beforeAll(async () => {
+    database = await ownDatabase("operability");
+    seeded = await seedOwnTenant(database.url, 20, "ops");
   });
   test.afterAll(async () => {
     for (const server of servers) await server.stop("SIGKILL");
-    database.remove();
+    await database?.remove();
   });
 
   test("at LOG_LEVEL=debug, logs one JSON line per request with its request id, route template and status", async () => {
-    const server = await startServer(database.dbFile, { LOG_LEVEL: "debug" });
+    const server = await startServer(database.url, { LOG_LEVEL: "debug" });
     servers.push(server);
     const response = await fetch(`${server.baseUrl}/api/ready`);
     const requestId = response.headers.get("x-request-id");
@@ -70,31 +70,59 @@ test.describe("an instance of its own", () => {
   });
 
   test("ready is 503 while the database lacks a migration of this build, and names it", async () => {
-    const server = await startServer(database.dbFile);
+    const server = await startServer(database.url);
     servers.push(server);
-    const db = new Database(database.dbFile);
+    // Where drizzle records the migrations it applied: a table of the database (SQLite), of the `drizzle` schema (PostgreSQL).
+    const table = ON_POSTGRES ? "drizzle.__drizzle_migrations" : "__drizzle_migrations";
+    const db = database.db();
     try {
-      const newest = db.prepare("select hash, created_at as createdAt from __drizzle_migrations order by created_at desc limit 1").get() as {
-        hash: string;
-        createdAt: number;
-      };
-      db.prepare("delete from __drizzle_migrations where created_at = ?").run(newest.createdAt);
+      const newest = (await db
+        .statement<{ hash: string; createdAt: number }>(`select hash, created_at as "createdAt" from ${table} order by created_at desc limit 1`)
+        .get())!;
+      await db.statement(`delete from ${table} where created_at = ?`).run(newest.createdAt);
       const response = await fetch(`${server.baseUrl}/api/ready`);
       expect(response.status).toBe(503);
       const body = (await response.json()) as { status: string; reasons: string[] };
       expect(body.status).toBe("error");
       expect(body.reasons).toEqual([expect.stringMatching(/^migrations not applied: \d{4}_\w+$/)]);
-      db.prepare("insert into __drizzle_migrations (hash, created_at) values (?, ?)").run(newest.hash, newest.createdAt);
+      await db.statement(`insert into ${table} (hash, created_at) values (?, ?)`).run(newest.hash, newest.createdAt);
       expect((await fetch(`${server.baseUrl}/api/ready`)).status).toBe(200);
     } finally {
-      db.close();
       await server.stop();
+    }
+  });
+
+  test("ready is 503 while PostgreSQL is unreachable, naming it, and 200 again once it is back; the instance keeps running", async () => {
+    test.skip(!ON_POSTGRES, "PostgreSQL only: a SQLite file cannot become unreachable");
+    // The instance reaches PostgreSQL through a proxy of the spec's, which is then cut: its pooled
+    // connections drop and new ones are refused, as when the database server goes away.
+    const direct = new URL(database.url);
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    const server = await startServer(viaProxy.toString());
+    servers.push(server);
+    try {
+      expect((await fetch(`${server.baseUrl}/api/ready`)).status).toBe(200);
+      await proxy.cut();
+      const response = await fetch(`${server.baseUrl}/api/ready`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "error", reasons: ["the database server refuses connections"] });
+      const health = await fetch(`${server.baseUrl}/api/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: "error", database: { status: "error", message: "the database server refuses connections" } });
+      await proxy.restore();
+      await expect.poll(async () => (await fetch(`${server.baseUrl}/api/ready`)).status, { timeout: 10_000 }).toBe(200);
+      expect(server.child.exitCode).toBeNull();
+    } finally {
+      await server.stop();
+      await proxy.cut();
     }
   });
 
   test("METRICS_PORT serves the metrics on a port of their own; the main port then has none", async () => {
     const metricsPort = await freePort();
-    const server = await startServer(database.dbFile, { METRICS_PORT: String(metricsPort) });
+    const server = await startServer(database.url, { METRICS_PORT: String(metricsPort) });
     servers.push(server);
     const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(scraped.status).toBe(200);
@@ -105,7 +133,7 @@ test.describe("an instance of its own", () => {
   });
 
   test("SIGTERM lets a request in flight finish, refuses new connections, and exits 0", async () => {
-    const server = await startServer(database.dbFile);
+    const server = await startServer(database.url);
     servers.push(server);
     const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, databaseKind, databasePath, parseEnv } from "./env";
+import { ConfigError, databaseKind, databaseLabel, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("falls back to the embedded SQLite defaults", () => {
     const env = parseEnv({});
     expect(env).toEqual({
       DATABASE_URL: "file:data/roster.db",
+      DATABASE_POOL_MAX: 10,
       PORT: 3000,
       HOST: "127.0.0.1",
       RATE_LIMIT_REQUESTS: 600,
@@ -15,7 +16,7 @@ describe("parseEnv", () => {
       LOG_LEVEL: "info",
       METRICS_HOST: "127.0.0.1",
     });
-    expect(databasePath(env)).toBe("data/roster.db");
+    expect(databaseLabel(env)).toBe("data/roster.db");
   });
 
   it("refuses a metrics token short enough to guess, and a log level pino lacks", () => {
@@ -38,10 +39,11 @@ describe("parseEnv", () => {
     );
   });
 
-  it("tells a SQLite file from a PostgreSQL URL, and has no file path for the latter", () => {
-    const postgres = parseEnv({ DATABASE_URL: "postgresql://roster:secret@db.internal:5432/roster" });
+  it("tells a SQLite file from a PostgreSQL URL, and names the latter without its password", () => {
+    const postgres = parseEnv({ DATABASE_URL: "postgresql://roster:secret@db.internal:5432/roster", DATABASE_POOL_MAX: "25" });
     expect(databaseKind(postgres)).toBe("postgres");
-    expect(() => databasePath(postgres)).toThrow(ConfigError);
+    expect(databaseLabel(postgres)).toBe("postgresql://roster:***@db.internal:5432/roster");
+    expect(postgres.DATABASE_POOL_MAX).toBe(25);
     expect(databaseKind(parseEnv({}))).toBe("sqlite");
   });
 
@@ -58,6 +60,8 @@ describe("parseEnv", () => {
     [{ DATABASE_URL: "postgres://db-without-a-database-name" }, /DATABASE_URL="postgres:\/\/db-without-a-database-name" must look like/],
     [{ HOST: "bad host!" }, /HOST="bad host!"/],
     [{ RATE_LIMIT_REQUESTS: "0" }, /RATE_LIMIT_REQUESTS="0"/],
+    [{ DATABASE_POOL_MAX: "0" }, /DATABASE_POOL_MAX="0"/],
+    [{ DATABASE_POOL_MAX: "many" }, /DATABASE_POOL_MAX="many"/],
   ])("names the bad variable in %o", (source, message) => {
     expect(() => parseEnv(source)).toThrow(ConfigError);
     expect(() => parseEnv(source)).toThrow(message);

@@ -16,6 +16,8 @@ const envSchema = z.object({
     .refine((value) => (value.startsWith("file:") && value.length > "file:".length) || POSTGRES_URL.test(value), {
       message: 'must look like "file:<path to the SQLite file>" (e.g. file:data/roster.db) or "postgres://user:password@host:5432/database"',
     }),
+  /** PostgreSQL: the most connections each process (server, CLI) opens; SQLite has one connection. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Requests each token (or, before authentication, each client address) may make per window. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).max(10_000_000).default(600),
@@ -99,15 +101,7 @@ export function databaseKind(env: Pick<Env, "DATABASE_URL">): "sqlite" | "postgr
   return env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgres";
 }
 
-/**
- * What works on PostgreSQL so far: `roster migrate` creates and migrates the schema; serving and
- * the other commands still run on SQLite only (issue 9: the async data layer comes next).
- */
-export const POSTGRES_NOT_YET =
-  "PostgreSQL is supported by `roster migrate` only so far (it creates the schema); the server and the other commands need DATABASE_URL=file:… for now";
-
-/** The SQLite file path named by DATABASE_URL ("file:data/roster.db" → "data/roster.db"). */
-export function databasePath(env: Pick<Env, "DATABASE_URL">): string {
-  if (databaseKind(env) !== "sqlite") throw new ConfigError(POSTGRES_NOT_YET);
-  return env.DATABASE_URL.slice("file:".length);
+/** The database as messages and logs name it: the SQLite file's path, or the PostgreSQL URL without its password. */
+export function databaseLabel(env: Pick<Env, "DATABASE_URL">): string {
+  return databaseKind(env) === "sqlite" ? env.DATABASE_URL.slice("file:".length) : withoutPassword(env.DATABASE_URL)!;
 }

@@ -9,7 +9,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
  * connections are closed at once, busy ones when their answer is sent), stop the leaver worker
  * after its current batch, run `close` (database handles), then exit. A second signal exits at once.
  */
-export function handleShutdown(servers: Server[], stopWorker: () => Promise<void>, close: () => void): void {
+export function handleShutdown(servers: Server[], stopWorker: () => Promise<void>, close: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
@@ -25,8 +25,8 @@ export function handleShutdown(servers: Server[], stopWorker: () => Promise<void
     const cut = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), SHUTDOWN_GRACE_MS);
     cut.unref();
     Promise.all([stopWorker(), ...closed])
-      .then(() => {
-        close();
+      .then(async () => {
+        await close();
         logger().info("stopped");
       })
       .catch((error: unknown) => logger().error({ err: error }, "shutdown failed"))

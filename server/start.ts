@@ -3,15 +3,15 @@ import http from "node:http";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import next from "next";
-import { checkDatabase, closeDatabase, openDatabase, withSetupLock } from "@/db/client";
-import { ConfigError, databaseKind, databasePath, parseEnv, POSTGRES_NOT_YET } from "@/lib/env";
+import { checkDatabase, databaseProblem, withSetupLock, type Db, type PostgresDb } from "@/db/client";
+import { ConfigError, databaseKind, databaseLabel, parseEnv, type Env } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { prepareDatabase } from "@/lib/setup/database";
-import { demoAdminEmail, seedDemoIfEmpty } from "@/lib/setup/demo";
+import { demoAdminEmail, seedDemoIfEmpty, type DemoLogin } from "@/lib/setup/demo";
 import { metrics as metricsEndpoint } from "@/lib/api/endpoints/service";
-import { closeDb } from "@/lib/db";
+import { closeDb, getDb, openConfiguredDatabase } from "@/lib/db";
 import { logger } from "@/lib/observability/log";
-import { metricsText } from "@/lib/observability/metrics";
+import { metricsText, observeDatabasePool } from "@/lib/observability/metrics";
 import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
 import { observeRequest, routeLabel } from "./observe";
 import { prepareRequest } from "./prepare-request";
@@ -34,24 +34,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (databaseKind(env) === "postgres") {
-    console.error(`roster: ${POSTGRES_NOT_YET}`);
-    process.exit(1);
-  }
-
-  const db = openDatabase(databasePath(env));
-  // Instances starting at once take turns: one migrates and seeds, the others find it done.
-  const demo = await withSetupLock(databasePath(env), async () => {
-    prepareDatabase(db);
-    // A read-only file or a full disk would let Roster start and then fail every change: refuse now.
-    const database = checkDatabase(db);
-    if (!database.ok) {
-      console.error(`roster: cannot start: ${database.error} (${databasePath(env)})`);
-      process.exit(1);
-    }
-    return seedDemoIfEmpty(db);
-  });
-  closeDatabase(db);
+  const db = getDb();
+  const demo = await setUpDatabase(db, env);
 
   if (!dev && !fs.existsSync(path.join(process.cwd(), process.env.ROSTER_DIST_DIR || ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build (once) ...");
@@ -90,7 +74,9 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : env.PORT;
     const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
-    console.log(`Roster is running at http://${host}:${port} (${dev ? "development" : "production"}, database ${databasePath(env)})`);
+    console.log(
+      `Roster is running at http://${host}:${port} (${dev ? "development" : "production"}, ${databaseKind(env) === "sqlite" ? "SQLite" : "PostgreSQL"} database ${databaseLabel(env)})`,
+    );
     if (demo) {
       console.log(`Demo tenant "Acme" seeded. Sign in as ${demo.email} with password ${demo.password}`);
       console.log(`The password is shown only now; more admins: npm run roster -- admin create --tenant ${demo.tenantId} --email ... --role admin`);
@@ -101,17 +87,43 @@ async function main(): Promise<void> {
   const servers = [server];
   if (env.METRICS_PORT) servers.push(startMetricsListener(env.METRICS_PORT, env.METRICS_HOST));
 
-  // Bulk leaver jobs run in this process, on a connection of their own (docs: issue 5).
-  const jobDb = openDatabase(databasePath(env));
+  // Bulk leaver jobs run in this process (docs: issue 5). On SQLite on a connection of their own:
+  // a job's batch transaction would otherwise hold the one connection the requests use.
+  const jobDb = db.dialect === "sqlite" ? openConfiguredDatabase(env) : db;
+  if (db.dialect === "postgres") observeDatabasePool((db as PostgresDb).pool);
   const worker = startLeaverWorker(jobDb);
   handleShutdown(
     servers,
     () => worker.stop(),
-    () => {
-      closeDatabase(jobDb);
-      closeDb();
+    async () => {
+      if (jobDb !== db) await jobDb.close();
+      await closeDb();
     },
   );
+}
+
+/**
+ * Migrates the database, folds the keys migrations cannot, checks that it takes writes and seeds
+ * the demo on an empty one; the demo login when it seeded it. Instances starting at once take
+ * turns (withSetupLock): one sets up, the others find it done. Exits naming the problem when the
+ * database cannot be used: a read-only file or a full disk would let Roster start and then fail
+ * every change, an unreachable server every request.
+ */
+async function setUpDatabase(db: Db, env: Env): Promise<DemoLogin | null> {
+  let problem: string;
+  try {
+    const result = await withSetupLock(db, async (): Promise<{ ok: true; demo: DemoLogin | null } | { ok: false; problem: string }> => {
+      await prepareDatabase(db);
+      const database = await checkDatabase(db);
+      return database.ok ? { ok: true, demo: await seedDemoIfEmpty(db) } : { ok: false, problem: database.error };
+    });
+    if (result.ok) return result.demo;
+    problem = result.problem;
+  } catch (error) {
+    problem = databaseProblem(error);
+  }
+  console.error(`roster: cannot start: ${problem} (${databaseLabel(env)})`);
+  process.exit(1);
 }
 
 /** METRICS_PORT: the metrics on a listener of their own (for a scraper on a private network), nothing else. */

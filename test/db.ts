@@ -1,15 +1,35 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
-import { closeDatabase, openDatabase, type Db } from "@/db/client";
+import { afterAll, beforeAll } from "vitest";
+import { openDatabase, PostgresDb, type Db } from "@/db/client";
 import { prepareDatabase } from "@/lib/setup/database";
+import { createPostgresDatabase, dropPostgresDatabase, postgresDatabaseName, postgresUrlFor } from "./postgres";
 
-/** A fresh, migrated in-memory database for one test file. */
+/**
+ * Which database the suite's data layer runs on: SQLite unless ROSTER_TEST_DATABASE=postgres
+ * (`npm run test:unit:postgres`, part of `npm test`), where every test file gets a throwaway PostgreSQL database.
+ */
+export const TEST_DIALECT: Db["dialect"] = process.env.ROSTER_TEST_DATABASE === "postgres" ? "postgres" : "sqlite";
+
+/** A fresh, migrated database for one test file (in memory on SQLite), ready in `beforeAll`. */
 export function createTestDb(): Db {
+  if (TEST_DIALECT === "postgres") {
+    const name = postgresDatabaseName("file");
+    const db = new PostgresDb(postgresUrlFor(name), { max: 4 });
+    beforeAll(async () => {
+      await createPostgresDatabase(name);
+      await prepareDatabase(db);
+    });
+    afterAll(async () => {
+      await db.close();
+      await dropPostgresDatabase(name);
+    });
+    return db;
+  }
   const db = openDatabase(":memory:");
-  prepareDatabase(db);
-  afterAll(() => closeDatabase(db));
+  beforeAll(() => prepareDatabase(db));
+  afterAll(() => db.close());
   return db;
 }
 

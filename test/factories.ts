@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
+import { prepared } from "@/db/prepared";
 import { createAdmin } from "@/db/queries/admins";
 import { ensureTenant } from "@/db/queries/tenants";
 import { createToken } from "@/db/queries/tokens";
 import { createUser } from "@/db/queries/users";
-import { sessions, type AdminRole } from "@/db/schema";
+import type { AdminRole } from "@/db/schema";
 import { SCOPES } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { adminUserFields, newUserFields } from "@/lib/domain/user-fields";
@@ -12,8 +13,11 @@ import { adminUserFields, newUserFields } from "@/lib/domain/user-fields";
 // Not a real password: tests authenticate with tokens, and scrypt would slow every fixture.
 const TEST_PASSWORD_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-export function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`) {
-  return ensureTenant(db, name).tenant;
+const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export async function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`) {
+  return (await ensureTenant(db, name)).tenant;
 }
 
 export function makeUser(db: Db, tenantId: string, overrides: { email?: string; active?: boolean } = {}) {
@@ -25,15 +29,15 @@ export function makeUser(db: Db, tenantId: string, overrides: { email?: string; 
 }
 
 /** An admin with a token (and a console session) in the tenant. */
-export function makeAdminWithToken(db: Db, tenantId: string, options: { role?: AdminRole; scopes?: string[]; expiresAt?: number | null } = {}) {
-  const { admin, user } = createAdmin(db, {
+export async function makeAdminWithToken(db: Db, tenantId: string, options: { role?: AdminRole; scopes?: string[]; expiresAt?: number | null } = {}) {
+  const { admin, user } = await createAdmin(db, {
     tenantId,
     ...adminUserFields(`admin-${randomUUID().slice(0, 8)}@example.test`),
     role: options.role ?? "admin",
     passwordHash: TEST_PASSWORD_HASH,
   });
   const issued = issueToken();
-  createToken(db, {
+  await createToken(db, {
     id: issued.id,
     tenantId,
     adminId: admin.id,
@@ -44,17 +48,6 @@ export function makeAdminWithToken(db: Db, tenantId: string, options: { role?: A
     actor: { type: "system", name: "test" },
   });
   const now = Date.now();
-  db.insert(sessions)
-    .values({
-      id: randomUUID(),
-      tenantId,
-      adminId: admin.id,
-      tokenHash: randomUUID(),
-      csrfToken: randomUUID(),
-      expiresAt: now + 3_600_000,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  await prepared(db, INSERT_SESSION).run(randomUUID(), tenantId, admin.id, randomUUID(), randomUUID(), now + 3_600_000, now, now);
   return { admin, user, token: issued.token, tokenId: issued.id };
 }

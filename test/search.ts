@@ -1,10 +1,22 @@
-import type { Db } from "@/db/client";
+import { sqliteClient, type Db } from "@/db/client";
+import { prepared } from "@/db/prepared";
 
-/** Users whose copy in users_search differs from the row (or is missing); 0 when the triggers did their work. */
-export function searchCopyDiffers(db: Db): number {
+const COUNTS_OFF = "select count(*) as n from tenants t where t.user_count <> (select count(*) from users u where u.tenant_id = t.id)";
+
+/**
+ * What the triggers left out of step with the users table, 0 when they did their work: tenants
+ * whose user_count is off, and on SQLite the users whose copy in users_search or users_updated_at
+ * differs from the row (or is missing), plus copies of no user. PostgreSQL has no copies: its
+ * search and sort keys are indexes of the users table itself.
+ */
+export async function searchCopyDiffers(db: Db): Promise<number> {
+  const counts = (await prepared<{ n: number }>(db, COUNTS_OFF).get())!.n;
+  if (db.dialect !== "sqlite") return counts;
+  const sqlite = sqliteClient(db);
   return (
+    counts +
     (
-      db.$client
+      sqlite
         .prepare(
           "select count(*) as n from users u join tenants t on t.id = u.tenant_id left join users_search s on s.rowid = u.rowid " +
             "left join users_updated_at a on a.user_rowid = u.rowid " +
@@ -14,9 +26,32 @@ export function searchCopyDiffers(db: Db): number {
         .get() as { n: number }
     ).n +
     (
-      db.$client
-        .prepare("select (select count(*) from users_search) + (select count(*) from users_updated_at) - 2 * (select count(*) from users) as n")
-        .get() as { n: number }
+      sqlite.prepare("select (select count(*) from users_search) + (select count(*) from users_updated_at) - 2 * (select count(*) from users) as n").get() as {
+        n: number;
+      }
     ).n
   );
+}
+
+type PlanNode = { "Node Type": string; "Scan Direction"?: string; "Index Name"?: string; "Relation Name"?: string; Plans?: PlanNode[] };
+
+/**
+ * PostgreSQL's plan of a statement (`explain (format json)`), one "<node type> [Backward] <index or
+ * table>" per node, depth first. `indexesOnly` prices sequential scans and sorts out of the planner's
+ * choice (a test table is small enough for either to look cheapest): what remains shows an index
+ * that serves the statement's filter and order, which is what a million users leave it to use.
+ */
+export async function postgresPlan(db: Db, statement: { sql: string; args: readonly unknown[] }, options: { indexesOnly?: boolean } = {}): Promise<string[]> {
+  return db.transaction(async () => {
+    if (options.indexesOnly) await db.exec("set local enable_seqscan = off; set local enable_sort = off");
+    const row = await prepared<{ "QUERY PLAN": string }>(db, `explain (format json) ${statement.sql}`).get(...(statement.args as (string | number)[]));
+    const lines: string[] = [];
+    const walk = (node: PlanNode) => {
+      const backward = node["Scan Direction"] === "Backward" ? "Backward" : null;
+      lines.push([node["Node Type"], backward, node["Index Name"] ?? node["Relation Name"]].filter(Boolean).join(" "));
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk((JSON.parse(row!["QUERY PLAN"]) as { Plan: PlanNode }[])[0]!.Plan);
+    return lines;
+  });
 }

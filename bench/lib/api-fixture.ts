@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import { openDatabaseUrl } from "@/db/client";
+import type { BenchDatabase } from "./database";
 import { log, seconds } from "./run";
 
 // The API bench's data: a seeded tenant, its admin's token, and what the load will ask for.
@@ -6,42 +7,45 @@ import { log, seconds } from "./run";
 export type ApiFixture = { tenantId: string; token: string; emails: string[]; deactivationIds: string[] };
 
 /** Seeds the users, makes an admin with a token, and picks the addresses to look up and the users to deactivate. */
-export function prepareApiFixture({
-  dbFile,
+export async function prepareApiFixture({
+  database,
   users: USERS,
   scopes: SCOPES,
   cli,
 }: {
-  dbFile: string;
+  database: BenchDatabase;
   users: number;
   scopes: string;
   cli: (args: string[]) => Record<string, unknown>;
-}): ApiFixture {
+}): Promise<ApiFixture> {
   let started = performance.now();
-  log(`seed: ${USERS.toLocaleString("en-US")} users into ${dbFile} ...`);
+  log(`seed (${database.label}): ${USERS.toLocaleString("en-US")} users into ${database.where} ...`);
   const seeded = cli(["seed", "--users", String(USERS)]);
   const tenantId = String(seeded.tenantId);
-  log(`seed: done in ${seconds(started)} (tenant ${tenantId})`);
+  log(`seed (${database.label}): done in ${seconds(started)} (tenant ${tenantId})`);
 
   const adminEmail = "bench.admin@bench.example";
   const admin = cli(["admin", "create", "--tenant", tenantId, "--email", adminEmail, "--role", "admin"]);
   const issued = cli(["token", "create", "--tenant", tenantId, "--admin", adminEmail, "--scopes", SCOPES, "--name", "bench:api"]);
 
   started = performance.now();
-  const db = new Database(dbFile, { readonly: true });
+  const db = openDatabaseUrl(database.url);
   try {
-    const emails = db.prepare("select email from users where tenant_id = ? order by random() limit 20000").pluck().all(tenantId) as string[];
+    const emails = (await db.statement<{ email: string }>("select email from users where tenant_id = ? order by random() limit 20000").all(tenantId)).map(
+      (row) => row.email,
+    );
     // Distinct active users, never the token's owner (self-deactivation is refused).
     const pool = Math.min(200_000, USERS);
-    const deactivationIds = db
-      .prepare("select id from users where tenant_id = ? and active = 1 and id <> ? order by random() limit ?")
-      .pluck()
-      .all(tenantId, String(admin.userId), pool) as string[];
+    const deactivationIds = (
+      await db
+        .statement<{ id: string }>("select id from users where tenant_id = ? and active = true and id <> ? order by random() limit ?")
+        .all(tenantId, String(admin.userId), pool)
+    ).map((row) => row.id);
     log(
-      `fixtures: ${emails.length.toLocaleString("en-US")} emails, ${deactivationIds.length.toLocaleString("en-US")} active users to deactivate (${seconds(started)})`,
+      `fixtures (${database.label}): ${emails.length.toLocaleString("en-US")} emails, ${deactivationIds.length.toLocaleString("en-US")} active users to deactivate (${seconds(started)})`,
     );
     return { tenantId, token: String(issued.token), emails, deactivationIds };
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -28,8 +28,8 @@ export function requireCounts(bench: string, counts: Record<string, number>, max
 export type BenchRun = {
   /** A scratch folder of the run's own (databases, files), removed at the end. */
   dir: string;
-  /** Something to close before the processes stop, e.g. a browser. */
-  onCleanup(close: () => Promise<unknown>): void;
+  /** Something to close before the processes stop, e.g. a browser; with `afterProcesses`, once they have (a database to drop). */
+  onCleanup(close: () => Promise<unknown>, options?: { afterProcesses?: boolean }): void;
   /** Runs the benchmark and cleans up; a failure is reported and exits 1. */
   run(main: () => Promise<void>): Promise<void>;
 };
@@ -41,12 +41,14 @@ export type BenchRun = {
 export function benchRun(bench: string): BenchRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `roster-bench-${bench}-`));
   const closers: (() => Promise<unknown>)[] = [];
+  const lastClosers: (() => Promise<unknown>)[] = [];
   let cleaning: Promise<void> | null = null;
   let interrupted = false;
   const cleanup = () =>
     (cleaning ??= (async () => {
       for (const close of closers) await close().catch(() => {});
       await stopAll();
+      for (const close of lastClosers) await close().catch((error: unknown) => console.error(`bench:${bench}: clean-up failed:`, error));
       fs.rmSync(dir, { recursive: true, force: true });
     })());
   // `on`, not `once`: npm and tsx relay a Ctrl-C a second time, which must not cut the clean-up short.
@@ -59,7 +61,7 @@ export function benchRun(bench: string): BenchRun {
   }
   return {
     dir,
-    onCleanup: (close) => void closers.push(close),
+    onCleanup: (close, options) => void (options?.afterProcesses ? lastClosers : closers).push(close),
     async run(main) {
       try {
         await main();

@@ -46,7 +46,7 @@ export function AuditFilterForm({
     <form onSubmit={onSubmit} className={styles.filters} aria-label="Filter the audit log" role="search">
       <label className={formStyles.field}>
         <span>Actor</span>
-        <input name="actor" defaultValue={filters.actor} placeholder="Name or id" autoComplete="off" />
+        <input name="actor" defaultValue={filters.actor} placeholder="Name or id" autoComplete="off" disabled={!hydrated} />
       </label>
       <div className={styles.actionField}>
         <SelectField id={`${id}-action`} label="Action" value={choice} onValueChange={setChoice} groups={ACTION_GROUPS} />
@@ -63,7 +63,7 @@ export function AuditFilterForm({
       </div>
       <label className={formStyles.field}>
         <span>Target</span>
-        <input name="target" defaultValue={filters.target} placeholder="User email, user id or other id" autoComplete="off" />
+        <input name="target" defaultValue={filters.target} placeholder="User email, user id or other id" autoComplete="off" disabled={!hydrated} />
       </label>
       <label className={formStyles.field}>
         <span>From</span>
@@ -74,7 +74,8 @@ export function AuditFilterForm({
         <input name="to" type="datetime-local" defaultValue={hydrated ? isoToLocalInput(filters.to) : ""} disabled={!hydrated} />
       </label>
       <div className={styles.filterButtons}>
-        <button type="submit" className={formStyles.primary}>
+        {/* Until React runs, the form is the server's: what is typed into it is lost when it is replaced. */}
+        <button type="submit" className={formStyles.primary} disabled={!hydrated}>
           Apply filters
         </button>
         {onClear && (

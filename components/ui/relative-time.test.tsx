@@ -21,7 +21,9 @@ describe("RelativeTime", () => {
     const time = screen.getByText("3 hours ago");
     expect(time.tagName).toBe("TIME");
     expect(time).toHaveAttribute("datetime", THREE_HOURS_AGO);
-    act(() => vi.advanceTimersByTime(60 * 60_000));
+    act(() => {
+      vi.advanceTimersByTime(60 * 60_000);
+    });
     expect(screen.getByText("4 hours ago")).toBeInTheDocument();
   });
 

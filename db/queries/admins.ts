@@ -1,45 +1,40 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { IMMEDIATE } from "../prepared";
-import { admins, type Admin, type AdminRole, type EmailKey, type User } from "../schema";
+import { inTransaction, prepared } from "../prepared";
+import type { Admin, AdminRole, EmailKey, User } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { createUser, findUserByEmail, type NewUserFields } from "./users";
-import { writtenAt } from "../schema/columns";
 
 export class AdminExistsError extends Error {}
 
 /** The user fields are those of the user to create when no user has the address yet. */
 export type CreateAdminInput = NewUserFields & { tenantId: string; role: AdminRole; passwordHash: string };
 
+const ADMIN_COLUMNS = `id, tenant_id as "tenantId", user_id as "userId", role, password_hash as "passwordHash", created_at as "createdAt", updated_at as "updatedAt"`;
+
+const INSERT_ADMIN = `insert into admins (id, tenant_id, user_id, role, password_hash, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)
+  returning ${ADMIN_COLUMNS}`;
+const ADMIN_OF_USER = `select ${ADMIN_COLUMNS} from admins where user_id = ?`;
+const ADMIN_OF_USER_IN_TENANT = `select ${ADMIN_COLUMNS} from admins where user_id = ? and tenant_id = ?`;
+
 /**
  * Makes a person an admin of a tenant. An admin is always a user of the tenant: an existing
  * user with that email is promoted, otherwise the user is created. One transaction, audited.
+ * Two processes promoting the same user at once: the unique index on admins.user_id fails the second.
  */
-export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): { admin: Admin; user: User; createdUser: boolean } {
-  return db.transaction((tx) => {
-    let user = findUserByEmail(tx, input.tenantId, input.emailNormalized);
+export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): Promise<{ admin: Admin; user: User; createdUser: boolean }> {
+  return inTransaction(db, "immediate", async () => {
+    let user = await findUserByEmail(db, input.tenantId, input.emailNormalized);
     const createdUser = !user;
     if (user) {
-      const existing = tx.select().from(admins).where(eq(admins.userId, user.id)).get();
+      const existing = await prepared<Admin>(db, ADMIN_OF_USER).get(user.id);
       if (existing) throw new AdminExistsError(`${user.email} is already an admin (${existing.role}) of this tenant`);
     } else {
       const { tenantId, email, emailNormalized, name, nameFolded, uniqueCode, uniqueCodeFolded } = input;
-      user = createUser(tx, { tenantId, email, emailNormalized, name, nameFolded, uniqueCode, uniqueCodeFolded }, now);
+      user = await createUser(db, { tenantId, email, emailNormalized, name, nameFolded, uniqueCode, uniqueCodeFolded }, now);
     }
-    const admin = tx
-      .insert(admins)
-      .values({
-        id: randomUUID(),
-        tenantId: input.tenantId,
-        userId: user.id,
-        role: input.role,
-        passwordHash: input.passwordHash,
-        ...writtenAt(now),
-      })
-      .returning()
-      .get();
-    recordAuditEvent(db, {
+    const admin = (await prepared<Admin>(db, INSERT_ADMIN).get(randomUUID(), input.tenantId, user.id, input.role, input.passwordHash, now, now))!;
+    await recordAuditEvent(db, {
       tenantId: input.tenantId,
       actorType: "system",
       actorName: "roster cli",
@@ -51,16 +46,12 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
       createdAt: now,
     });
     return { admin, user, createdUser };
-  }, IMMEDIATE);
+  });
 }
 
-export function findAdminByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): { admin: Admin; user: User } | undefined {
-  const user = findUserByEmail(db, tenantId, emailNormalized);
+export async function findAdminByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): Promise<{ admin: Admin; user: User } | undefined> {
+  const user = await findUserByEmail(db, tenantId, emailNormalized);
   if (!user) return undefined;
-  const admin = db
-    .select()
-    .from(admins)
-    .where(and(eq(admins.userId, user.id), eq(admins.tenantId, tenantId)))
-    .get();
+  const admin = await prepared<Admin>(db, ADMIN_OF_USER_IN_TENANT).get(user.id, tenantId);
   return admin ? { admin, user } : undefined;
 }

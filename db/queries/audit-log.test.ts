@@ -1,18 +1,20 @@
-import { describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
-import { auditEventChunks, auditTargetIds, countAuditEvents, listAuditEvents, type AuditLogFilters } from "./audit-log";
-import { recordAuditEvent } from "./audit";
+import { postgresPlan } from "@/test/search";
 import { normalizeEmail } from "@/lib/domain/email";
+import type { Tenant, User } from "../schema";
+import { auditCountQuery, auditEventChunks, auditTargetIds, countAuditEvents, listAuditEvents, type AuditLogFilters } from "./audit-log";
+import { recordAuditEvent } from "./audit";
 
 const T0 = Date.UTC(2025, 0, 1);
 const MIN = 60_000;
 
 describe("audit log queries", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
-  const other = makeTenant(db);
-  const jane = makeUser(db, tenant.id, { email: "Jane.Doe@example.test" });
+  let tenant: Tenant;
+  let other: Tenant;
+  let jane: User;
 
   const add = (tenantId: string, minute: number, action: string, fields: { actorName?: string; actorId?: string; targetId?: string } = {}) =>
     recordAuditEvent(db, {
@@ -27,76 +29,92 @@ describe("audit log queries", () => {
       createdAt: T0 + minute * MIN,
     });
 
-  add(tenant.id, 0, "session.sign_in");
-  add(tenant.id, 1, "user.deactivate", { targetId: jane.id });
-  add(tenant.id, 2, "user.reactivate", { targetId: jane.id, actorName: "Bob Helper", actorId: "admin-2" });
-  add(tenant.id, 3, "token.created", { targetId: "tok-1" });
-  add(tenant.id, 4, "user.deactivate.undo", { targetId: jane.id });
-  add(tenant.id, 5, "username.changed"); // shares the text "user" but is not a user.* action
-  add(other.id, 2, "user.deactivate", { targetId: jane.id, actorName: "Alice Admin" });
+  beforeAll(async () => {
+    tenant = await makeTenant(db);
+    other = await makeTenant(db);
+    jane = await makeUser(db, tenant.id, { email: "Jane.Doe@example.test" });
+    await add(tenant.id, 0, "session.sign_in");
+    await add(tenant.id, 1, "user.deactivate", { targetId: jane.id });
+    await add(tenant.id, 2, "user.reactivate", { targetId: jane.id, actorName: "Bob Helper", actorId: "admin-2" });
+    await add(tenant.id, 3, "token.created", { targetId: "tok-1" });
+    await add(tenant.id, 4, "user.deactivate.undo", { targetId: jane.id });
+    await add(tenant.id, 5, "username.changed"); // shares the text "user" but is not a user.* action
+    await add(other.id, 2, "user.deactivate", { targetId: jane.id, actorName: "Alice Admin" });
+  });
 
-  const actions = (filters: AuditLogFilters) => listAuditEvents(db, { tenantId: tenant.id, filters, page: 1, size: 100 }).events.map((e) => e.action);
+  const actions = async (filters: AuditLogFilters) =>
+    (await listAuditEvents(db, { tenantId: tenant.id, filters, page: 1, size: 100 })).events.map((e) => e.action);
+  const chunksOf = async (input: Parameters<typeof auditEventChunks>[1]) => {
+    const chunks = [];
+    for await (const chunk of auditEventChunks(db, input)) chunks.push(chunk);
+    return chunks;
+  };
 
-  it("lists the tenant's events newest first and never another tenant's", () => {
-    const page = listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 1, size: 100 });
+  it("lists the tenant's events newest first and never another tenant's", async () => {
+    const page = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 1, size: 100 });
     expect(page.total).toBe(6);
     expect(page.events.map((e) => e.createdAt)).toEqual([5, 4, 3, 2, 1, 0].map((m) => T0 + m * MIN));
     expect(page.events.every((e) => e.tenantId === tenant.id)).toBe(true);
   });
 
-  it("filters by actor name or id, case-insensitively, as 'contains'", () => {
-    expect(actions({ actor: "bob" })).toEqual(["user.reactivate"]);
-    expect(actions({ actor: "ADMIN-2" })).toEqual(["user.reactivate"]);
-    expect(actions({ actor: "alice" })).toHaveLength(5);
-    expect(actions({ actor: "%" })).toEqual([]); // LIKE wildcards are literal
+  it("filters by actor name or id, case-insensitively, as 'contains'", async () => {
+    expect(await actions({ actor: "bob" })).toEqual(["user.reactivate"]);
+    expect(await actions({ actor: "ADMIN-2" })).toEqual(["user.reactivate"]);
+    expect(await actions({ actor: "alice" })).toHaveLength(5);
+    expect(await actions({ actor: "%" })).toEqual([]); // LIKE wildcards are literal
   });
 
-  it("filters by exact action (with its sub-actions) or by prefix", () => {
-    expect(actions({ action: "user.deactivate" })).toEqual(["user.deactivate.undo", "user.deactivate"]);
-    expect(actions({ action: "user." })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
-    expect(actions({ action: "user" })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
-    expect(actions({ action: "user*" })).toEqual(["username.changed", "user.deactivate.undo", "user.reactivate", "user.deactivate"]);
-    expect(actions({ action: "session.sign_in" })).toEqual(["session.sign_in"]);
-    expect(actions({ action: "nothing" })).toEqual([]);
+  it("filters by exact action (with its sub-actions) or by prefix", async () => {
+    expect(await actions({ action: "user.deactivate" })).toEqual(["user.deactivate.undo", "user.deactivate"]);
+    expect(await actions({ action: "user." })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
+    expect(await actions({ action: "user" })).toEqual(["user.deactivate.undo", "user.reactivate", "user.deactivate"]);
+    expect(await actions({ action: "user*" })).toEqual(["username.changed", "user.deactivate.undo", "user.reactivate", "user.deactivate"]);
+    expect(await actions({ action: "session.sign_in" })).toEqual(["session.sign_in"]);
+    expect(await actions({ action: "nothing" })).toEqual([]);
   });
 
-  it("filters by target id, or by a user's email resolved to its id", () => {
-    expect(auditTargetIds(db, tenant.id, " jane.doe@EXAMPLE.test ", normalizeEmail(" jane.doe@EXAMPLE.test "))).toContain(jane.id);
-    expect(auditTargetIds(db, other.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test"))).not.toContain(jane.id);
-    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test")) })).toEqual([
+  it("filters by target id, or by a user's email resolved to its id", async () => {
+    expect(await auditTargetIds(db, tenant.id, " jane.doe@EXAMPLE.test ", normalizeEmail(" jane.doe@EXAMPLE.test "))).toContain(jane.id);
+    expect(await auditTargetIds(db, other.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test"))).not.toContain(jane.id);
+    expect(await actions({ targetIds: await auditTargetIds(db, tenant.id, "jane.doe@example.test", normalizeEmail("jane.doe@example.test")) })).toEqual([
       "user.deactivate.undo",
       "user.reactivate",
       "user.deactivate",
     ]);
-    expect(actions({ targetIds: auditTargetIds(db, tenant.id, "tok-1", null) })).toEqual(["token.created"]);
-    expect(actions({ targetIds: [] })).toEqual([]);
+    expect(await actions({ targetIds: await auditTargetIds(db, tenant.id, "tok-1", null) })).toEqual(["token.created"]);
+    expect(await actions({ targetIds: [] })).toEqual([]);
   });
 
-  it("filters by a time range, both ends inclusive, combined with other filters", () => {
-    expect(actions({ from: T0 + 2 * MIN, to: T0 + 3 * MIN })).toEqual(["token.created", "user.reactivate"]);
-    expect(actions({ from: T0 + 4 * MIN })).toEqual(["username.changed", "user.deactivate.undo"]);
-    expect(actions({ to: T0 })).toEqual(["session.sign_in"]);
-    expect(actions({ action: "user.", from: T0 + 2 * MIN, actor: "alice" })).toEqual(["user.deactivate.undo"]);
+  it("filters by a time range, both ends inclusive, combined with other filters", async () => {
+    expect(await actions({ from: T0 + 2 * MIN, to: T0 + 3 * MIN })).toEqual(["token.created", "user.reactivate"]);
+    expect(await actions({ from: T0 + 4 * MIN })).toEqual(["username.changed", "user.deactivate.undo"]);
+    expect(await actions({ to: T0 })).toEqual(["session.sign_in"]);
+    expect(await actions({ action: "user.", from: T0 + 2 * MIN, actor: "alice" })).toEqual(["user.deactivate.undo"]);
   });
 
-  it("pages with a total", () => {
-    const second = listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 2, size: 4 });
+  it("pages with a total", async () => {
+    const second = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 2, size: 4 });
     expect(second.total).toBe(6);
     expect(second.events.map((e) => e.action)).toEqual(["user.deactivate", "session.sign_in"]);
-    expect(countAuditEvents(db, tenant.id, { action: "user." })).toBe(3);
+    expect(await countAuditEvents(db, tenant.id, { action: "user." })).toBe(3);
   });
 
-  it("reads an export in keyset chunks without repeats, up to the limit", () => {
-    const many = makeTenant(db);
+  it("reads an export in keyset chunks without repeats, up to the limit", async () => {
+    const many = await makeTenant(db);
     // Several events share a timestamp, so the chunks must break ties by id.
-    for (let i = 0; i < 25; i++) add(many.id, Math.floor(i / 4), "user.deactivate");
-    const chunks = [...auditEventChunks(db, { tenantId: many.id, filters: {}, limit: 1_000, chunkSize: 7 })];
+    for (let i = 0; i < 25; i++) await add(many.id, Math.floor(i / 4), "user.deactivate");
+    const chunks = await chunksOf({ tenantId: many.id, filters: {}, limit: 1_000, chunkSize: 7 });
     expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 4]);
     const ids = chunks.flat().map((e) => e.id);
     expect(new Set(ids).size).toBe(25);
     const times = chunks.flat().map((e) => e.createdAt);
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(chunks.flat()).toEqual(listAuditEvents(db, { tenantId: many.id, filters: {}, page: 1, size: 100 }).events);
-    expect([...auditEventChunks(db, { tenantId: many.id, filters: {}, limit: 10, chunkSize: 7 })].map((c) => c.length)).toEqual([7, 3]);
+    expect(chunks.flat()).toEqual((await listAuditEvents(db, { tenantId: many.id, filters: {}, page: 1, size: 100 })).events);
+    expect((await chunksOf({ tenantId: many.id, filters: {}, limit: 10, chunkSize: 7 })).map((c) => c.length)).toEqual([7, 3]);
+  });
+
+  it.skipIf(TEST_DIALECT !== "postgres")("reads an action prefix as a range of an index in code point order on PostgreSQL", async () => {
+    const query = auditCountQuery(db, tenant.id, { action: "user." });
+    expect((await postgresPlan(db, query, { indexesOnly: true })).join(" | ")).toMatch(/^Aggregate \| Index Only Scan audit_events_tenant_action_c_idx$/);
   });
 });

@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, auditEvents, personalAccessTokens, users, type AuditEvent, type EmailKey } from "../schema";
+import { inList, prepared } from "../prepared";
+import type { AuditEvent, EmailKey } from "../schema";
+import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 
 /** Times are epoch milliseconds, both ends inclusive. */
 export type AuditLogFilters = {
@@ -16,6 +17,8 @@ export type AuditLogFilters = {
 
 export type AuditLogPage = { total: number; events: AuditEvent[] };
 
+type Fragment = { sql: string; args: (string | number)[] };
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The smallest string greater than every string starting with `prefix`, so a prefix match is an index range. */
@@ -24,15 +27,20 @@ function prefixUpperBound(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
-function prefixRange(prefix: string): SQL {
-  return and(gte(auditEvents.action, prefix), lt(auditEvents.action, prefixUpperBound(prefix)))!;
+// Ranges and ties compare code points, as SQLite's BINARY does, whatever PostgreSQL's collation
+// (audit_events_tenant_action_c_idx serves the action range there).
+const binary = (db: Db) => (db.dialect === "postgres" ? ' collate "C"' : "");
+
+function prefixRange(db: Db, prefix: string): Fragment {
+  return { sql: `(action${binary(db)} >= ? and action${binary(db)} < ?)`, args: [prefix, prefixUpperBound(prefix)] };
 }
 
-function actionCondition(action: string): SQL {
+function actionCondition(db: Db, action: string): Fragment | null {
   const prefix = action.endsWith("*") ? action.slice(0, -1) : action.endsWith(".") ? action : null;
-  if (prefix !== null) return prefix === "" ? sql`1 = 1` : prefixRange(prefix);
+  if (prefix !== null) return prefix === "" ? null : prefixRange(db, prefix);
   // "user.deactivate" also finds "user.deactivate.undo"; "user" finds every "user.*" action.
-  return or(eq(auditEvents.action, action), prefixRange(`${action}.`))!;
+  const range = prefixRange(db, `${action}.`);
+  return { sql: `(action = ? or ${range.sql})`, args: [action, ...range.args] };
 }
 
 /**
@@ -40,66 +48,77 @@ function actionCondition(action: string): SQL {
  * so also its lower-case form), plus the id of the tenant's user when the text is a user's email
  * (`emailKey`: the text as an email key, or null when it is no address).
  */
-export function auditTargetIds(db: Db, tenantId: string, target: string, emailKey: EmailKey | null): string[] {
+export async function auditTargetIds(db: Db, tenantId: string, target: string, emailKey: EmailKey | null): Promise<string[]> {
   const text = target.trim();
   const ids = new Set([text, text.toLowerCase()]);
   if (emailKey) {
-    const user = db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, emailKey)))
-      .get();
+    const user = await prepared<{ id: string }>(db, "select id from users where tenant_id = ? and email_normalized = ?").get(tenantId, emailKey);
     if (user) ids.add(user.id);
   }
   return [...ids];
 }
 
-function auditConditions(tenantId: string, filters: AuditLogFilters): SQL {
-  const conditions: SQL[] = [eq(auditEvents.tenantId, tenantId)];
+function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters): Fragment {
+  const parts = ["tenant_id = ?"];
+  const args: (string | number)[] = [tenantId];
+  const add = (fragment: Fragment) => {
+    parts.push(fragment.sql);
+    args.push(...fragment.args);
+  };
   const actor = filters.actor?.trim().toLowerCase();
   if (actor) {
     const pattern = `%${escapeLike(actor)}%`;
-    conditions.push(sql`(lower(${auditEvents.actorName}) like ${pattern} escape '\\' or lower(${auditEvents.actorId}) like ${pattern} escape '\\')`);
+    add({ sql: "(lower(actor_name) like ? escape '\\' or lower(actor_id) like ? escape '\\')", args: [pattern, pattern] });
   }
   const action = filters.action?.trim();
-  if (action) conditions.push(actionCondition(action));
-  if (filters.targetIds) conditions.push(filters.targetIds.length > 0 ? inArray(auditEvents.targetId, filters.targetIds) : sql`0 = 1`);
-  if (filters.from !== undefined) conditions.push(gte(auditEvents.createdAt, filters.from));
-  if (filters.to !== undefined) conditions.push(lte(auditEvents.createdAt, filters.to));
-  return and(...conditions)!;
+  const condition = action ? actionCondition(db, action) : null;
+  if (condition) add(condition);
+  if (filters.targetIds) {
+    if (filters.targetIds.length === 0) add({ sql: "false", args: [] });
+    else {
+      const list = inList(filters.targetIds);
+      add({ sql: `target_id in ${list.sql}`, args: [...list.values] });
+    }
+  }
+  if (filters.from !== undefined) add({ sql: "created_at >= ?", args: [filters.from] });
+  if (filters.to !== undefined) add({ sql: "created_at <= ?", args: [filters.to] });
+  return { sql: parts.join(" and "), args };
 }
 
 /**
  * Newest first. With a target filter, `+created_at` keeps SQLite from walking the whole tenant in
- * time order (to skip a sort) when the (tenant_id, target_id) index finds the few matching rows directly.
+ * time order (to skip a sort) when the (tenant_id, target_id) index finds the few matching rows
+ * directly (PostgreSQL reads `+` as the same expression-not-a-column).
  */
-function newestFirst(filters: AuditLogFilters) {
-  const createdAt = filters.targetIds ? sql`+${auditEvents.createdAt}` : auditEvents.createdAt;
-  return [desc(createdAt), desc(auditEvents.id)];
+const newestFirst = (db: Db, filters: AuditLogFilters) => `order by ${filters.targetIds ? "+created_at" : "created_at"} desc, id${binary(db)} desc`;
+
+/** The count of matching events; exported so that tests can check its plan. */
+export function auditCountQuery(db: Db, tenantId: string, filters: AuditLogFilters): Fragment {
+  const where = auditConditions(db, tenantId, filters);
+  return { sql: `select count(*) as n from audit_events where ${where.sql}`, args: where.args };
 }
 
-export function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(auditEvents)
-      .where(auditConditions(tenantId, filters))
-      .get()?.n ?? 0
-  );
+export async function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters): Promise<number> {
+  const query = auditCountQuery(db, tenantId, filters);
+  return (await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0;
+}
+
+type PageInput = { tenantId: string; filters: AuditLogFilters; page: number; size: number };
+
+function auditPageQuery(db: Db, input: PageInput): Fragment {
+  const where = auditConditions(db, input.tenantId, input.filters);
+  return {
+    sql: `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} ${newestFirst(db, input.filters)} limit ? offset ?`,
+    args: [...where.args, input.size, (input.page - 1) * input.size],
+  };
 }
 
 /** One page of a tenant's audit events, newest first; `page` starts at 1. */
-export function listAuditEvents(db: Db, input: { tenantId: string; filters: AuditLogFilters; page: number; size: number }): AuditLogPage {
-  const total = countAuditEvents(db, input.tenantId, input.filters);
-  const events = db
-    .select()
-    .from(auditEvents)
-    .where(auditConditions(input.tenantId, input.filters))
-    .orderBy(...newestFirst(input.filters))
-    .limit(input.size)
-    .offset((input.page - 1) * input.size)
-    .all();
-  return { total, events };
+export async function listAuditEvents(db: Db, input: PageInput): Promise<AuditLogPage> {
+  const total = await countAuditEvents(db, input.tenantId, input.filters);
+  const query = auditPageQuery(db, input);
+  const rows = await prepared<AuditEventRow>(db, query.sql).all(...query.args);
+  return { total, events: rows.map(auditEventFromRow) };
 }
 
 /**
@@ -107,30 +126,32 @@ export function listAuditEvents(db: Db, input: { tenantId: string; filters: Audi
  * continues after the last row of the previous one (keyset), so late chunks cost as much as the
  * first and events written meanwhile neither repeat nor shift rows.
  */
-export function* auditEventChunks(
+export async function* auditEventChunks(
   db: Db,
   input: { tenantId: string; filters: AuditLogFilters; limit: number; chunkSize?: number },
-): Generator<AuditEvent[], void, undefined> {
-  const where = auditConditions(input.tenantId, input.filters);
+): AsyncGenerator<AuditEvent[], void, undefined> {
+  const where = auditConditions(db, input.tenantId, input.filters);
   const chunkSize = input.chunkSize ?? 1_000;
+  const order = newestFirst(db, input.filters);
+  // The outer "<=" gives the (tenant_id, created_at) index a range to start from.
+  const keyset = `created_at <= ? and (created_at < ? or id${binary(db)} < ?)`;
   let remaining = input.limit;
   let after: { createdAt: number; id: string } | null = null;
   while (remaining > 0) {
-    const keyset: SQL | undefined = after
-      ? // The outer "<=" gives the (tenant_id, created_at) index a range to start from.
-        and(lte(auditEvents.createdAt, after.createdAt), or(lt(auditEvents.createdAt, after.createdAt), lt(auditEvents.id, after.id)))
-      : undefined;
-    const rows: AuditEvent[] = db
-      .select()
-      .from(auditEvents)
-      .where(keyset ? and(where, keyset) : where)
-      .orderBy(...newestFirst(input.filters))
-      .limit(Math.min(chunkSize, remaining))
-      .all();
+    const limit = Math.min(chunkSize, remaining);
+    const rows: AuditEventRow[] = after
+      ? await prepared<AuditEventRow>(db, `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} and ${keyset} ${order} limit ?`).all(
+          ...where.args,
+          after.createdAt,
+          after.createdAt,
+          after.id,
+          limit,
+        )
+      : await prepared<AuditEventRow>(db, `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} ${order} limit ?`).all(...where.args, limit);
     if (rows.length === 0) return;
-    yield rows;
+    yield rows.map(auditEventFromRow);
     remaining -= rows.length;
-    const last: AuditEvent = rows[rows.length - 1]!;
+    const last = rows[rows.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };
     if (rows.length < chunkSize) return;
   }
@@ -140,36 +161,23 @@ export function* auditEventChunks(
  * What a person recognises each event's target by: a user's email, an admin's email, a token's
  * name; keyed by target id. Read for one page (or export chunk) of events at a time.
  */
-export function auditTargetLabels(db: Db, tenantId: string, events: readonly Pick<AuditEvent, "targetType" | "targetId">[]): Map<string, string> {
+export async function auditTargetLabels(
+  db: Db,
+  tenantId: string,
+  events: readonly Pick<AuditEvent, "targetType" | "targetId">[],
+): Promise<Map<string, string>> {
   const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type && e.targetId).map((e) => e.targetId as string))];
   const labels = new Map<string, string>();
-  const userIds = ids("user");
-  if (userIds.length) {
-    for (const row of db
-      .select({ id: users.id, email: users.email })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)))
-      .all())
-      labels.set(row.id, row.email);
-  }
-  const adminIds = ids("admin");
-  if (adminIds.length) {
-    const rows = db
-      .select({ id: admins.id, email: users.email })
-      .from(admins)
-      .innerJoin(users, eq(users.id, admins.userId))
-      .where(and(eq(admins.tenantId, tenantId), inArray(admins.id, adminIds)))
-      .all();
-    for (const row of rows) labels.set(row.id, row.email);
-  }
-  const tokenIds = ids("token");
-  if (tokenIds.length) {
-    const rows = db
-      .select({ id: personalAccessTokens.id, name: personalAccessTokens.name })
-      .from(personalAccessTokens)
-      .where(and(eq(personalAccessTokens.tenantId, tenantId), inArray(personalAccessTokens.id, tokenIds)))
-      .all();
-    for (const row of rows) labels.set(row.id, row.name);
+  const lookups = [
+    { type: "user", sql: "select id, email as label from users where tenant_id = ? and id in " },
+    { type: "admin", sql: "select a.id, u.email as label from admins a join users u on u.id = a.user_id where a.tenant_id = ? and a.id in " },
+    { type: "token", sql: "select id, name as label from personal_access_tokens where tenant_id = ? and id in " },
+  ];
+  for (const lookup of lookups) {
+    const targetIds = ids(lookup.type);
+    if (targetIds.length === 0) continue;
+    const list = inList(targetIds);
+    for (const row of await prepared<{ id: string; label: string }>(db, lookup.sql + list.sql).all(tenantId, ...list.values)) labels.set(row.id, row.label);
   }
   return labels;
 }

@@ -1,40 +1,54 @@
-import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
-import { auditEvents } from "../schema";
-import { recordAuditEvent } from "./audit";
+import { prepared } from "../prepared";
+import type { Tenant } from "../schema";
+import { AUDIT_EVENT_COLUMNS, auditEventFromRow, recordAuditEvent, type AuditEventRow } from "./audit";
 
 describe("recordAuditEvent", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
+  let tenant: Tenant;
+  beforeAll(async () => {
+    tenant = await makeTenant(db);
+  });
+  const stored = async (where: string, value: string) =>
+    (await prepared<AuditEventRow>(db, `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where} = ?`).all(value)).map(auditEventFromRow);
 
-  it("stores the event as given, with null for the fields left out", () => {
-    const event = recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.stored", outcome: "ok", details: { n: 1 }, createdAt: 7 });
-    expect(db.select().from(auditEvents).where(eq(auditEvents.id, event.id)).get()).toEqual({
-      id: event.id,
+  it("stores the event as given, with null for the fields left out", async () => {
+    const event = await recordAuditEvent(db, {
       tenantId: tenant.id,
       actorType: "system",
-      actorId: null,
-      actorName: null,
       action: "test.stored",
-      targetType: null,
-      targetId: null,
       outcome: "ok",
-      requestId: null,
       details: { n: 1 },
       createdAt: 7,
     });
-    expect(event).toEqual(db.select().from(auditEvents).where(eq(auditEvents.id, event.id)).get());
+    expect(await stored("id", event.id)).toEqual([
+      {
+        id: event.id,
+        tenantId: tenant.id,
+        actorType: "system",
+        actorId: null,
+        actorName: null,
+        action: "test.stored",
+        targetType: null,
+        targetId: null,
+        outcome: "ok",
+        requestId: null,
+        details: { n: 1 },
+        createdAt: 7,
+      },
+    ]);
+    expect(await stored("id", event.id)).toEqual([event]);
   });
 
-  it("belongs to the caller's transaction, also inside a drizzle transaction callback", () => {
-    expect(() =>
-      db.transaction(() => {
-        recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.rolled-back", outcome: "ok" });
+  it("belongs to the caller's transaction", async () => {
+    await expect(
+      db.transaction(async () => {
+        await recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.rolled-back", outcome: "ok" });
         throw new Error("the change failed");
-      }),
-    ).toThrow("the change failed");
-    expect(db.select().from(auditEvents).where(eq(auditEvents.action, "test.rolled-back")).all()).toEqual([]);
+      }, "immediate"),
+    ).rejects.toThrow("the change failed");
+    expect(await stored("action", "test.rolled-back")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "../client";
+import type { Dialect } from "../driver/types";
 import { USER_LIST_COUNT_CAP, type USER_LIST_SORTS, type USER_LIST_STATUSES } from "../constants";
 import { inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
@@ -8,8 +9,10 @@ import { findUserIdsByEmails } from "./user-lookup";
  * The console's Users page: one page of a tenant's users, searched by email prefix on the
  * (tenant_id, email_normalized) unique index, filtered by status and department, sorted.
  *
- * Raw SQL rather than the query builder: the search must name its index (INDEXED BY makes a
- * full scan an error instead of a slow surprise) and the totals read bounded windows of rows.
+ * Raw SQL: on SQLite the search names its index (INDEXED BY makes a full scan an error instead of
+ * a slow surprise), and the totals read bounded windows of rows. PostgreSQL has no INDEXED BY: its
+ * plans are held by the explain tests; there, keys compare in code point order (collate "C", as
+ * SQLite's BINARY) on the indexes of db/migrations-postgres/0001_search_and_counts.sql.
  *
  * Status and department have no index, so whatever they cost is bounded: a page reads rows in
  * index order only until it is full, and a total or a non-indexed sort reads at most
@@ -63,10 +66,11 @@ export type UserListPage = {
   sortFallback: boolean;
 };
 
-type Resolved = Required<Omit<UserListParams, "query">> & { prefix: string };
+type Resolved = Required<Omit<UserListParams, "query">> & { prefix: string; dialect: Dialect };
 
-function resolve(params: UserListParams): Resolved {
+function resolve(dialect: Dialect, params: UserListParams): Resolved {
   return {
+    dialect,
     tenantId: params.tenantId,
     prefix: params.query ?? "",
     status: params.status ?? "all",
@@ -78,42 +82,46 @@ function resolve(params: UserListParams): Resolved {
   };
 }
 
-type Fragment = { sql: string; args: unknown[] };
+type Fragment = { sql: string; args: (string | number)[] };
+
+/** Code point order on PostgreSQL, whatever the database's collation (SQLite's BINARY is). */
+const binary = (p: Resolved) => (p.dialect === "postgres" ? ' collate "C"' : "");
 
 /**
  * The users a search can return, before status and department: the tenant's users whose
  * normalized email starts with the prefix. `index` names the index that walks them.
  */
 function candidates(p: Resolved, index: "email" | "createdAt" = "email"): Fragment {
-  const name = index === "email" ? "users_tenant_email_unique" : "users_tenant_created_at_idx";
-  if (!p.prefix) return { sql: `from users indexed by ${name} where tenant_id = ?`, args: [p.tenantId] };
+  // A prefix is always a range of the email index.
+  const name = index === "email" || p.prefix ? "users_tenant_email_unique" : "users_tenant_created_at_idx";
+  const users = p.dialect === "sqlite" ? `users indexed by ${name}` : "users";
+  if (!p.prefix) return { sql: `from ${users} where tenant_id = ?`, args: [p.tenantId] };
   // Every string that starts with the prefix sorts between it and the prefix followed by the
-  // highest code point: one range of the unique index, for the rows and for their count.
-  return {
-    sql: "from users indexed by users_tenant_email_unique where tenant_id = ? and email_normalized >= ? and email_normalized < ? || char(1114111)",
-    args: [p.tenantId, p.prefix, p.prefix],
-  };
+  // highest code point: one range of the email index, for the rows and for their count.
+  const key = `email_normalized${binary(p)}`;
+  return { sql: `from ${users} where tenant_id = ? and ${key} >= ? and ${key} < ?`, args: [p.tenantId, p.prefix, `${p.prefix}\u{10FFFF}`] };
 }
 
 /** Status and department, which no index serves; empty when neither is asked for. */
 function filters(p: Resolved): Fragment {
   const parts: string[] = [];
-  const args: unknown[] = [];
+  const args: (string | number)[] = [];
   if (p.status !== "all") {
     parts.push("active = ?");
     args.push(p.status === "active" ? 1 : 0);
   }
   if (p.department) {
-    parts.push("json_extract(properties, '$.department') = ?");
+    // A label after ->> is the key on PostgreSQL and '$.label' on SQLite.
+    parts.push("properties ->> 'department' = ?");
     args.push(p.department);
   }
   return { sql: parts.join(" and "), args };
 }
 
 /** How many users the index range holds, counting at most `cap` of them (covering index, no table reads). */
-function countCandidates(db: Db, p: Resolved, cap: number): number {
+async function countCandidates(db: Db, p: Resolved, cap: number): Promise<number> {
   const from = candidates(p);
-  return (prepared(db, `select count(*) as n from (select 1 ${from.sql} limit ?)`).get(...from.args, cap) as { n: number }).n;
+  return (await prepared<{ n: number }>(db, `select count(*) as n from (select 1 ${from.sql} limit ?) as c`).get(...from.args, cap))!.n;
 }
 
 // Full counts of large ranges (a million index entries take 40-100 ms), kept a minute: they only
@@ -121,11 +129,11 @@ function countCandidates(db: Db, p: Resolved, cap: number): number {
 const RANGE_COUNT_TTL_MS = 60_000;
 const rangeCounts = new Map<string, { at: number; n: number }>();
 
-function rangeCountForEstimate(db: Db, p: Resolved, cap: number, now = Date.now()): number {
+async function rangeCountForEstimate(db: Db, p: Resolved, cap: number, now = Date.now()): Promise<number> {
   const key = `${p.tenantId}\u0000${p.prefix}`;
   const hit = rangeCounts.get(key);
   if (hit && now - hit.at < RANGE_COUNT_TTL_MS) return hit.n;
-  const n = countCandidates(db, p, cap);
+  const n = await countCandidates(db, p, cap);
   if (n < cap && n > COUNT_CAP) {
     if (rangeCounts.size >= 1_000) rangeCounts.clear();
     rangeCounts.set(key, { at: now, n });
@@ -133,26 +141,33 @@ function rangeCountForEstimate(db: Db, p: Resolved, cap: number, now = Date.now(
   return n;
 }
 
-const ORDER_COLUMNS: Record<UserListSort, string> = { email: "email_normalized", name: "name collate nocase", createdAt: "created_at" };
+// What SQLite's NOCASE folds (ASCII letters), PostgreSQL's lower() folds too (and more letters).
+const ORDER_COLUMNS: Record<Dialect, Record<UserListSort, string>> = {
+  sqlite: { email: "email_normalized", name: "name collate nocase", createdAt: "created_at" },
+  postgres: { email: 'email_normalized collate "C"', name: 'lower(name) collate "C"', createdAt: "created_at" },
+};
 
 /** The page's SELECT; exported so that tests can check its query plan. */
-export function userListQuery(params: UserListParams, sort: UserListSort = params.sort ?? "email"): Fragment {
-  const p = resolve(params);
+export function userListQuery(dialect: Dialect, params: UserListParams, sort: UserListSort = params.sort ?? "email"): Fragment {
+  const p = resolve(dialect, params);
+  const columns = ORDER_COLUMNS[dialect];
   // Without a search, the created_at index gives that order directly; every other order either
   // walks the email index or sorts at most MAX_ROWS_EXAMINED candidates (see listConsoleUsers).
   const from = candidates(p, sort === "createdAt" && !p.prefix ? "createdAt" : "email");
   const where = filters(p);
   const dir = p.dir === "desc" ? "desc" : "asc";
+  // Ties of the creation time: SQLite's rowid, PostgreSQL's id (users_tenant_created_at_id_idx).
+  const tie = dialect === "sqlite" ? "rowid" : 'id collate "C"';
   const order =
     sort === "email"
-      ? `email_normalized ${dir}`
+      ? `${columns.email} ${dir}`
       : sort === "createdAt" && !p.prefix
-        ? `created_at ${dir}, rowid ${dir}`
-        : `${ORDER_COLUMNS[sort]} ${dir}, email_normalized ${dir}`;
+        ? `created_at ${dir}, ${tie} ${dir}`
+        : `${columns[sort]} ${dir}, ${columns.email} ${dir}`;
   return {
     sql:
-      "select id, email, name, active, coalesce(json_extract(properties, '$.department'), '') as department, " +
-      "coalesce(json_extract(properties, '$.designation'), '') as designation, created_at as createdAt " +
+      "select id, email, name, active, coalesce(properties ->> 'department', '') as department, " +
+      `coalesce(properties ->> 'designation', '') as designation, created_at as "createdAt" ` +
       `${from.sql}${where.sql ? ` and ${where.sql}` : ""} order by ${order} limit ? offset ?`,
     args: [...from.args, ...where.args, p.size, (p.page - 1) * p.size],
   };
@@ -164,21 +179,22 @@ function roundEstimate(value: number): number {
   return Math.round(value / magnitude) * magnitude;
 }
 
-function total(db: Db, p: Resolved, rowsOnPage: number): { total: number; totalKind: TotalKind } {
+async function total(db: Db, p: Resolved, rowsOnPage: number): Promise<{ total: number; totalKind: TotalKind }> {
   const offset = (p.page - 1) * p.size;
   // A page that is not full is the last one: the total is exact and costs nothing more.
   if (rowsOnPage < p.size && (rowsOnPage > 0 || offset === 0)) return { total: offset + rowsOnPage, totalKind: "exact" };
   const where = filters(p);
   if (!where.sql) {
-    const n = countCandidates(db, p, COUNT_CAP + 1);
+    const n = await countCandidates(db, p, COUNT_CAP + 1);
     return n > COUNT_CAP ? { total: COUNT_CAP, totalKind: "atLeast" } : { total: n, totalKind: "exact" };
   }
   // Filtered: read the first MAX_ROWS_EXAMINED candidates in index order and count the matches.
   const from = candidates(p);
-  const sample = prepared(
+  const sample = (await prepared<{ examined: number; matched: number }>(
     db,
-    `select count(*) as examined, coalesce(sum(${where.sql}), 0) as matched from (select active, properties ${from.sql} order by email_normalized limit ?)`,
-  ).get(...where.args, ...from.args, MAX_ROWS_EXAMINED) as { examined: number; matched: number };
+    `select count(*) as examined, count(*) filter (where ${where.sql}) as matched ` +
+      `from (select active, properties ${from.sql} order by email_normalized${binary(p)} limit ?) as sample`,
+  ).get(...where.args, ...from.args, MAX_ROWS_EXAMINED))!;
   if (sample.examined < MAX_ROWS_EXAMINED) return { total: sample.matched, totalKind: "exact" };
   // More candidates than that: extrapolate the sample's share over the range, counted on the
   // covering index only as far as it takes to tell whether the estimate passes the cap.
@@ -186,26 +202,26 @@ function total(db: Db, p: Resolved, rowsOnPage: number): { total: number; totalK
   const atLeast = offset + rowsOnPage;
   if (share === 0) return { total: atLeast, totalKind: "estimate" };
   const countCap = Math.ceil(COUNT_CAP / share) + 1;
-  const estimate = share * rangeCountForEstimate(db, p, countCap);
+  const estimate = share * (await rangeCountForEstimate(db, p, countCap));
   if (estimate >= COUNT_CAP) return { total: COUNT_CAP, totalKind: "atLeast" };
   return { total: Math.max(roundEstimate(estimate), atLeast), totalKind: "estimate" };
 }
 
 /** One page of the tenant's users, with the total shown beside it. */
-export function listConsoleUsers(db: Db, params: UserListParams): UserListPage {
-  const p = resolve(params);
+export async function listConsoleUsers(db: Db, params: UserListParams): Promise<UserListPage> {
+  const p = resolve(db.dialect, params);
   if ((p.page - 1) * p.size >= COUNT_CAP) throw new RangeError(`pages start at most ${COUNT_CAP} rows in`);
   let sort = p.sort;
   let sortFallback = false;
   const indexed = sort === "email" || (sort === "createdAt" && !p.prefix);
-  if (!indexed && countCandidates(db, p, MAX_ROWS_EXAMINED + 1) > MAX_ROWS_EXAMINED) {
+  if (!indexed && (await countCandidates(db, p, MAX_ROWS_EXAMINED + 1)) > MAX_ROWS_EXAMINED) {
     sort = "email";
     sortFallback = true;
   }
-  const query = userListQuery(params, sort);
-  const rows = prepared(db, query.sql).all(...query.args) as (Omit<ConsoleUserRow, "active"> & { active: number })[];
+  const query = userListQuery(db.dialect, params, sort);
+  const rows = await prepared<Omit<ConsoleUserRow, "active"> & { active: number }>(db, query.sql).all(...query.args);
   const users = rows.map((row) => ({ ...row, active: row.active === 1 }));
-  return { users, ...total(db, p, users.length), page: p.page, size: p.size, sort, dir: p.dir, sortFallback };
+  return { users, ...(await total(db, p, users.length)), page: p.page, size: p.size, sort, dir: p.dir, sortFallback };
 }
 
 // ---- departments -------------------------------------------------------------------------------
@@ -215,26 +231,29 @@ const SMALL_TENANT = 10_000;
 const CHUNK_ROWS = 50_000;
 
 /**
- * The distinct departments of a tenant, sorted. No index covers them, so a large tenant is read
- * in rowid order (sequential pages) in chunks, yielding to the event loop between chunks: the
- * server keeps answering while a million rows are read. Callers should cache the answer.
+ * The distinct departments of a tenant, sorted. No index covers them. On SQLite, whose statements
+ * run on the server's own thread, a large tenant is read in rowid order (sequential pages) in
+ * chunks, yielding to the event loop between chunks: the server keeps answering while a million
+ * rows are read. PostgreSQL reads them in its own process in one statement. Callers should cache
+ * the answer.
  */
 export async function listDepartments(db: Db, tenantId: string): Promise<string[]> {
   const found = new Set<string>();
-  const small = (prepared(db, "select count(*) as n from (select 1 from users where tenant_id = ? limit ?)").get(tenantId, SMALL_TENANT + 1) as { n: number })
-    .n;
-  if (small <= SMALL_TENANT) {
-    for (const row of prepared(db, "select distinct properties ->> '$.department' as d from users where tenant_id = ?").all(tenantId) as { d: unknown }[]) {
-      if (typeof row.d === "string" && row.d.trim()) found.add(row.d);
-    }
-  } else {
-    const maxRowid = (prepared(db, "select coalesce(max(rowid), 0) as m from users").get() as { m: number }).m;
+  const add = (rows: { d: unknown }[]) => {
+    for (const row of rows) if (typeof row.d === "string" && row.d.trim()) found.add(row.d);
+  };
+  const everyDepartment = "select distinct properties ->> 'department' as d from users where tenant_id = ?";
+  const small =
+    db.dialect === "postgres" ||
+    (await prepared<{ n: number }>(db, "select count(*) as n from (select 1 from users where tenant_id = ? limit ?) as c").get(tenantId, SMALL_TENANT + 1))!
+      .n <= SMALL_TENANT;
+  if (small) add(await prepared<{ d: unknown }>(db, everyDepartment).all(tenantId));
+  else {
+    const maxRowid = (await prepared<{ m: number }>(db, "select coalesce(max(rowid), 0) as m from users").get())!.m;
     // `+tenant_id` keeps the planner on the rowid range instead of the tenant index (7 s instead of 1.4 s at 1M).
-    const chunk = prepared(db, "select distinct properties ->> '$.department' as d from users where rowid > ? and rowid <= ? and +tenant_id = ?");
+    const chunk = prepared<{ d: unknown }>(db, "select distinct properties ->> 'department' as d from users where rowid > ? and rowid <= ? and +tenant_id = ?");
     for (let from = 0; from < maxRowid; from += CHUNK_ROWS) {
-      for (const row of chunk.all(from, from + CHUNK_ROWS, tenantId) as { d: unknown }[]) {
-        if (typeof row.d === "string" && row.d.trim()) found.add(row.d);
-      }
+      add(await chunk.all(from, from + CHUNK_ROWS, tenantId));
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -250,16 +269,16 @@ export type ResolveResult = { found: ResolvedUser[]; notFound: string[] };
  * Which of the pasted addresses are users of the tenant. Each address counts once (by its key);
  * found users come back in the order pasted, unknown addresses as typed.
  */
-export function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly { typed: string; key: EmailKey }[]): ResolveResult {
+export async function resolveUsersByEmails(db: Db, tenantId: string, emails: readonly { typed: string; key: EmailKey }[]): Promise<ResolveResult> {
   const typed = new Map<EmailKey, string>();
   for (const email of emails) {
     if (email.key && !typed.has(email.key)) typed.set(email.key, email.typed.trim());
   }
-  const ids = findUserIdsByEmails(db, tenantId, [...typed.keys()]);
+  const ids = await findUserIdsByEmails(db, tenantId, [...typed.keys()]);
   const details = new Map<string, { id: string; email: string; name: string; active: number }>();
   if (ids.size > 0) {
     const list = inList([...ids.values()]);
-    const rows = prepared<{ id: string; email: string; name: string; active: number }>(
+    const rows = await prepared<{ id: string; email: string; name: string; active: number }>(
       db,
       `select id, email, name, active from users where tenant_id = ? and id in ${list.sql}`,
     ).all(tenantId, ...list.values);

@@ -1,45 +1,38 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { IMMEDIATE } from "../prepared";
-import { identities, identityProviders, users, type Identity, type IdentityProvider } from "../schema";
+import { inTransaction, prepared } from "../prepared";
+import type { Identity, IdentityProvider } from "../schema";
 import { recordAuditEvent } from "./audit";
 
 /** An identity as read back: every column but the tenant, with its provider's name and type. */
 export type IdentityView = Omit<Identity, "tenantId"> & { providerName: string; providerType: IdentityProvider["type"] };
 
-const identityView = {
-  id: identities.id,
-  userId: identities.userId,
-  identityProviderId: identities.identityProviderId,
-  providerName: identityProviders.name,
-  providerType: identityProviders.type,
-  externalId: identities.externalId,
-  externalUsername: identities.externalUsername,
-  externalEmail: identities.externalEmail,
-  externalDisplayName: identities.externalDisplayName,
-  linkedBy: identities.linkedBy,
-  lastSyncedAt: identities.lastSyncedAt,
-  createdAt: identities.createdAt,
-  updatedAt: identities.updatedAt,
-};
+const IDENTITY_VIEW = `select i.id, i.user_id as "userId", i.identity_provider_id as "identityProviderId", p.name as "providerName",
+    p.type as "providerType", i.external_id as "externalId", i.external_username as "externalUsername",
+    i.external_email as "externalEmail", i.external_display_name as "externalDisplayName", i.linked_by as "linkedBy",
+    i.last_synced_at as "lastSyncedAt", i.created_at as "createdAt", i.updated_at as "updatedAt"
+  from identities i join identity_providers p on p.id = i.identity_provider_id`;
 
-export function userExistsInTenant(db: Db, tenantId: string, userId: string): boolean {
-  return !!db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
-    .get();
+const IDENTITIES_OF_USER = `${IDENTITY_VIEW} where i.user_id = ? and i.tenant_id = ? order by i.created_at, i.id`;
+const IDENTITY_BY_ID = `${IDENTITY_VIEW} where i.id = ?`;
+const USER_IN_TENANT = `select id from users where id = ? and tenant_id = ?`;
+const PROVIDER_IN_TENANT = `select id from identity_providers where id = ? and tenant_id = ?`;
+// On PostgreSQL the user and provider found are share-locked until the link commits, so that a
+// concurrent delete waits rather than leaving the new identity pointing at nothing. SQLite's
+// immediate transaction already holds the whole database.
+const LOCKED = { sqlite: "", postgres: " for share" } as const;
+const INSERT_IDENTITY = `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username,
+    external_email, external_display_name, linked_by, last_synced_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, 'manual', null, ?, ?)
+  on conflict (identity_provider_id, external_id) do nothing`;
+const LINKED_IDENTITY = `select id from identities where identity_provider_id = ? and external_id = ?`;
+
+export async function userExistsInTenant(db: Db, tenantId: string, userId: string): Promise<boolean> {
+  return !!(await prepared(db, USER_IN_TENANT).get(userId, tenantId));
 }
 
-export function listIdentitiesOfUser(db: Db, tenantId: string, userId: string): IdentityView[] {
-  return db
-    .select(identityView)
-    .from(identities)
-    .innerJoin(identityProviders, eq(identityProviders.id, identities.identityProviderId))
-    .where(and(eq(identities.userId, userId), eq(identities.tenantId, tenantId)))
-    .orderBy(asc(identities.createdAt), asc(identities.id))
-    .all();
+export function listIdentitiesOfUser(db: Db, tenantId: string, userId: string): Promise<IdentityView[]> {
+  return prepared<IdentityView>(db, IDENTITIES_OF_USER).all(userId, tenantId);
 }
 
 export type LinkIdentityInput = {
@@ -60,45 +53,36 @@ export type LinkIdentityResult =
   | { status: "provider-not-found" }
   | { status: "already-linked"; identityId: string };
 
-/** Links an account at a provider to a user (linked_by manual), with its audit event, in one transaction. */
-export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now()): LinkIdentityResult {
-  return db.transaction((tx) => {
-    const user = tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.id, input.userId), eq(users.tenantId, input.tenantId)))
-      .get();
-    if (!user) return { status: "user-not-found" } as const;
-    const provider = tx
-      .select({ id: identityProviders.id })
-      .from(identityProviders)
-      .where(and(eq(identityProviders.id, input.identityProviderId), eq(identityProviders.tenantId, input.tenantId)))
-      .get();
-    if (!provider) return { status: "provider-not-found" } as const;
-    const existing = tx
-      .select({ id: identities.id })
-      .from(identities)
-      .where(and(eq(identities.identityProviderId, provider.id), eq(identities.externalId, input.externalId)))
-      .get();
-    if (existing) return { status: "already-linked", identityId: existing.id } as const;
+/**
+ * Links an account at a provider to a user (linked_by manual), with its audit event, in one
+ * transaction. The insert itself decides "already linked" (`do nothing` on the unique pair), so
+ * that of two processes linking one account at once, one links it and the other is told so.
+ */
+export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now()): Promise<LinkIdentityResult> {
+  return inTransaction(db, "immediate", async (): Promise<LinkIdentityResult> => {
+    const lock = LOCKED[db.dialect];
+    const user = await prepared<{ id: string }>(db, USER_IN_TENANT + lock).get(input.userId, input.tenantId);
+    if (!user) return { status: "user-not-found" };
+    const provider = await prepared<{ id: string }>(db, PROVIDER_IN_TENANT + lock).get(input.identityProviderId, input.tenantId);
+    if (!provider) return { status: "provider-not-found" };
     const id = randomUUID();
-    tx.insert(identities)
-      .values({
-        id,
-        tenantId: input.tenantId,
-        userId: user.id,
-        identityProviderId: provider.id,
-        externalId: input.externalId,
-        externalUsername: input.externalUsername ?? null,
-        externalEmail: input.externalEmail ?? null,
-        externalDisplayName: input.externalDisplayName ?? null,
-        linkedBy: "manual",
-        lastSyncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
-    recordAuditEvent(db, {
+    const { changes } = await prepared(db, INSERT_IDENTITY).run(
+      id,
+      input.tenantId,
+      user.id,
+      provider.id,
+      input.externalId,
+      input.externalUsername ?? null,
+      input.externalEmail ?? null,
+      input.externalDisplayName ?? null,
+      now,
+      now,
+    );
+    if (changes === 0) {
+      const existing = await prepared<{ id: string }>(db, LINKED_IDENTITY).get(provider.id, input.externalId);
+      return { status: "already-linked", identityId: existing!.id };
+    }
+    await recordAuditEvent(db, {
       tenantId: input.tenantId,
       actorType: input.actor.type,
       actorId: input.actor.id,
@@ -111,12 +95,7 @@ export function linkIdentity(db: Db, input: LinkIdentityInput, now = Date.now())
       details: { identityId: id, identityProviderId: provider.id, externalId: input.externalId },
       createdAt: now,
     });
-    const identity = tx
-      .select(identityView)
-      .from(identities)
-      .innerJoin(identityProviders, eq(identityProviders.id, identities.identityProviderId))
-      .where(eq(identities.id, id))
-      .get()!;
-    return { status: "linked", identity } as const;
-  }, IMMEDIATE);
+    const identity = await prepared<IdentityView>(db, IDENTITY_BY_ID).get(id);
+    return { status: "linked", identity: identity! };
+  });
 }

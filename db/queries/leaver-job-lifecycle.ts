@@ -3,13 +3,16 @@ import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { LeaverJob } from "../schema";
 import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
-import { addOutcomeCounts, readLeaverJob, recordJobEvent } from "./leaver-jobs";
+import { addOutcomeCounts, lockLeaverJob, readLeaverJob, recordJobEvent } from "./leaver-jobs";
 
 // What starts and stops leaver jobs: confirming a preview, queueing an undo, cancelling. Reading
 // jobs is in ./leaver-jobs.ts, the worker's batch step in ./leaver-batch.ts.
 
-function insertJob(db: Db, job: Omit<LeaverJob, "processedRows" | "outcomeCounts" | "startedAt" | "finishedAt" | "undoneByJobId" | "updatedAt">): void {
-  prepared(
+async function insertJob(
+  db: Db,
+  job: Omit<LeaverJob, "processedRows" | "outcomeCounts" | "startedAt" | "finishedAt" | "undoneByJobId" | "updatedAt">,
+): Promise<void> {
+  await prepared(
     db,
     `insert into leaver_jobs (id, tenant_id, kind, status, preview_id, undo_of_job_id, file_sha256, actor_type, actor_id, actor_name, actor_user_id, request_id, total_rows, created_at, updated_at)
      values (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -34,8 +37,8 @@ function insertJob(db: Db, job: Omit<LeaverJob, "processedRows" | "outcomeCounts
 type JobRequest = { tenantId: string; actor: LeaverActor; requestId: string | null };
 
 /** A queued job's `job.created` audit event, in the transaction that creates it. */
-function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Record<string, unknown>, now: number): void {
-  recordJobEvent(
+function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Record<string, unknown>, now: number): Promise<void> {
+  return recordJobEvent(
     db,
     { tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId, outcome: "queued", requestId: input.requestId, details },
     now,
@@ -49,15 +52,18 @@ export type ConfirmResult =
  * Turns a preview into a queued job holding a copy of every row, with its `job.created` audit
  * event, in one immediate transaction. A preview is confirmed at most once, by the admin who uploaded it.
  */
-export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): ConfirmResult {
-  return inTransaction(db, "immediate", (): ConfirmResult => {
-    const found = getLeaverPreview(db, input.tenantId, input.previewId);
+export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): Promise<ConfirmResult> {
+  return inTransaction(db, "immediate", async (): Promise<ConfirmResult> => {
+    // Two confirmations at once on PostgreSQL: the second waits here, then finds the first's job
+    // ("already-confirmed") instead of failing on the unique preview_id.
+    if (db.dialect === "postgres") await prepared(db, `select id from leaver_previews where id = ? for update`).get(input.previewId);
+    const found = await getLeaverPreview(db, input.tenantId, input.previewId);
     if (!found) return { status: "not-found" };
     if (found.jobId) return { status: "already-confirmed", jobId: found.jobId };
     const { preview } = found;
     if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
     const id = randomUUID();
-    insertJob(db, {
+    await insertJob(db, {
       id,
       tenantId: input.tenantId,
       kind: "deactivate",
@@ -73,11 +79,11 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
       totalRows: preview.totalRows,
       createdAt: now,
     });
-    prepared(
+    await prepared(
       db,
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`,
     ).run(id, preview.id);
-    recordJobCreated(
+    await recordJobCreated(
       db,
       input,
       id,
@@ -91,7 +97,7 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
       },
       now,
     );
-    return { status: "created", job: readLeaverJob(db, id)! };
+    return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }
 
@@ -103,16 +109,17 @@ export type UndoResult =
   | { status: "already-undone"; jobId: string };
 
 /** Queues a job that reactivates exactly the users the given finished deactivation job deactivated. */
-export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): UndoResult {
-  return inTransaction(db, "immediate", (): UndoResult => {
-    const job = readLeaverJob(db, input.jobId);
+export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<UndoResult> {
+  return inTransaction(db, "immediate", async (): Promise<UndoResult> => {
+    // Locked: a second undo at once waits, then finds this one ("already-undone").
+    const job = await lockLeaverJob(db, input.jobId);
     if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
     if (job.kind !== "deactivate") return { status: "not-undoable" };
     if (job.undoneByJobId) return { status: "already-undone", jobId: job.undoneByJobId };
     if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished" };
     const id = randomUUID();
-    const total = prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id)!.n;
-    insertJob(db, {
+    const total = (await prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id))!.n;
+    await insertJob(db, {
       id,
       tenantId: input.tenantId,
       kind: "reactivate",
@@ -129,13 +136,13 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
       createdAt: now,
     });
     // Row numbers are kept, so each undo row points back at the row (and time) of its deactivation.
-    prepared(
+    await prepared(
       db,
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`,
     ).run(id, job.id);
-    prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total }, now);
-    return { status: "created", job: readLeaverJob(db, id)! };
+    await prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
+    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total }, now);
+    return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }
 
@@ -145,21 +152,23 @@ export type CancelResult = { status: "cancelled"; job: LeaverJob } | { status: "
  * Cancels a queued or running job: every row not yet processed becomes "skipped", in one
  * transaction; batches are transactions too, so the worker stops before its next batch.
  */
-export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): CancelResult {
-  return inTransaction(db, "immediate", (): CancelResult => {
-    const job = readLeaverJob(db, input.jobId);
+export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<CancelResult> {
+  return inTransaction(db, "immediate", async (): Promise<CancelResult> => {
+    // Locked like a batch locks it: a batch in progress on another server commits first, and its
+    // rows and counts are then kept, not skipped or overwritten.
+    const job = await lockLeaverJob(db, input.jobId);
     if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
     if (job.status !== "queued" && job.status !== "running") return { status: "finished", job };
-    const skipped = prepared(
+    const { changes: skipped } = await prepared(
       db,
       `update leaver_job_rows set outcome = 'skipped', outcome_reason = 'job cancelled', processed_at = ? where job_id = ? and outcome is null`,
-    ).run(now, job.id).changes;
+    ).run(now, job.id);
     const counts = addOutcomeCounts(job.outcomeCounts, { skipped });
-    prepared(
+    await prepared(
       db,
       `update leaver_jobs set status = 'cancelled', processed_rows = processed_rows + ?, outcome_counts = ?, finished_at = ?, updated_at = ? where id = ?`,
     ).run(skipped, JSON.stringify(counts), now, now, job.id);
-    recordJobEvent(
+    await recordJobEvent(
       db,
       {
         tenantId: input.tenantId,
@@ -172,6 +181,6 @@ export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, n
       },
       now,
     );
-    return { status: "cancelled", job: readLeaverJob(db, job.id)! };
+    return { status: "cancelled", job: (await readLeaverJob(db, job.id))! };
   });
 }

@@ -66,19 +66,36 @@ export const jobActor = (job: LeaverJob): LeaverActor => ({
   userId: job.actorUserId,
 });
 
+const READ_JOB = `select * from leaver_jobs where id = ?`;
+const LOCK_JOB: Record<Db["dialect"], string> = {
+  // SQLite's immediate transaction holds the database's write lock already.
+  sqlite: READ_JOB,
+  postgres: `${READ_JOB} for update`,
+};
+
 /** A job of any tenant, for the worker; requests go through getLeaverJob. */
-export function readLeaverJob(db: Db, jobId: string): LeaverJob | undefined {
-  const row = prepared<JobRecord>(db, `select * from leaver_jobs where id = ?`).get(jobId);
+export async function readLeaverJob(db: Db, jobId: string): Promise<LeaverJob | undefined> {
+  const row = await prepared<JobRecord>(db, READ_JOB).get(jobId);
+  return row && toJob(row);
+}
+
+/**
+ * A job read to be changed, in the caller's transaction: on PostgreSQL the row stays locked until
+ * it commits, so a batch, a cancel or an undo on another server waits and then reads this one's
+ * counts and status, instead of overwriting them with its own stale copy.
+ */
+export async function lockLeaverJob(db: Db, jobId: string): Promise<LeaverJob | undefined> {
+  const row = await prepared<JobRecord>(db, LOCK_JOB[db.dialect]).get(jobId);
   return row && toJob(row);
 }
 
 /** A job's own audit event (created, cancelled, completed, undone), written in the caller's transaction. */
-export function recordJobEvent(
+export async function recordJobEvent(
   db: Db,
   event: { tenantId: string; actor: LeaverActor; action: string; jobId: string; outcome: string; requestId: string | null; details: Record<string, unknown> },
   now: number,
-): void {
-  recordAuditEvent(db, {
+): Promise<void> {
+  await recordAuditEvent(db, {
     tenantId: event.tenantId,
     actorType: event.actor.type,
     actorId: event.actor.id,
@@ -105,15 +122,16 @@ const countsOf = (job: LeaverJob): OutcomeCounts => ({
 });
 
 /** A job of the tenant with its outcome counts; undefined for another tenant's job. */
-export function getLeaverJob(db: Db, tenantId: string, jobId: string): LeaverJobView | undefined {
-  const job = readLeaverJob(db, jobId);
+export async function getLeaverJob(db: Db, tenantId: string, jobId: string): Promise<LeaverJobView | undefined> {
+  const job = await readLeaverJob(db, jobId);
   if (!job || job.tenantId !== tenantId) return undefined;
   return { ...job, counts: countsOf(job) };
 }
 
 /** The tenant's most recent jobs, newest first. */
-export function listLeaverJobs(db: Db, tenantId: string, limit = 50): LeaverJob[] {
-  return prepared<JobRecord>(db, `select * from leaver_jobs where tenant_id = ? order by created_at desc, id limit ?`).all(tenantId, limit).map(toJob);
+export async function listLeaverJobs(db: Db, tenantId: string, limit = 50): Promise<LeaverJob[]> {
+  const rows = await prepared<JobRecord>(db, `select * from leaver_jobs where tenant_id = ? order by created_at desc, id limit ?`).all(tenantId, limit);
+  return rows.map(toJob);
 }
 
 export type JobRowView = ClassifiedFileRow & { outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };
@@ -123,8 +141,8 @@ export function listLeaverJobRows(
   db: Db,
   jobId: string,
   options: { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number },
-): JobRowView[] {
-  const sql = `select row_number as rowNumber, email, reason, ticket, class, user_id as userId, outcome, outcome_reason as outcomeReason, processed_at as processedAt
+): Promise<JobRowView[]> {
+  const sql = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", outcome, outcome_reason as "outcomeReason", processed_at as "processedAt"
     from leaver_job_rows where job_id = ? and row_number > ? ${options.outcome ? "and outcome = ?" : ""} order by row_number limit ? offset ?`;
   return prepared<JobRowView>(db, sql).all(jobId, options.afterRow ?? 0, ...(options.outcome ? [options.outcome] : []), options.limit, options.offset ?? 0);
 }

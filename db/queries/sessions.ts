@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, sessions, tenants, users, type AdminRole, type EmailKey } from "../schema";
+import { prepared } from "../prepared";
+import type { AdminRole, EmailKey } from "../schema";
 import { recordAuditEvent } from "./audit";
 
 export type SessionPrincipalRow = {
@@ -17,61 +17,52 @@ export type SessionPrincipalRow = {
   userEmail: string;
 };
 
+const LIVE_SESSION = `select s.id as "sessionId", s.tenant_id as "tenantId", t.name as "tenantName", s.csrf_token as "csrfToken",
+    s.expires_at as "expiresAt", a.id as "adminId", a.role, u.id as "userId", u.name as "userName", u.email as "userEmail"
+  from sessions s
+  join admins a on a.id = s.admin_id
+  join users u on u.id = a.user_id
+  join tenants t on t.id = s.tenant_id
+  where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active = true`;
+
 /** A live session (not revoked, not expired, its admin's user still active) by the hash of its cookie. */
-export function findLiveSession(db: Db, tokenHash: string, now = Date.now()): SessionPrincipalRow | undefined {
-  return db
-    .select({
-      sessionId: sessions.id,
-      tenantId: sessions.tenantId,
-      tenantName: tenants.name,
-      csrfToken: sessions.csrfToken,
-      expiresAt: sessions.expiresAt,
-      adminId: admins.id,
-      role: admins.role,
-      userId: users.id,
-      userName: users.name,
-      userEmail: users.email,
-    })
-    .from(sessions)
-    .innerJoin(admins, eq(admins.id, sessions.adminId))
-    .innerJoin(users, eq(users.id, admins.userId))
-    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true)))
-    .get();
+export function findLiveSession(db: Db, tokenHash: string, now = Date.now()): Promise<SessionPrincipalRow | undefined> {
+  // Read from the database on every request, never cached: a sign-out or revocation in one
+  // process holds at once in every other process on the database.
+  return prepared<SessionPrincipalRow>(db, LIVE_SESSION).get(tokenHash, now);
 }
 
-export function createSession(db: Db, input: { tenantId: string; adminId: string; tokenHash: string; csrfToken: string; expiresAt: number }, now = Date.now()) {
+const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, last_seen_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export async function createSession(
+  db: Db,
+  input: { tenantId: string; adminId: string; tokenHash: string; csrfToken: string; expiresAt: number },
+  now = Date.now(),
+): Promise<string> {
   const id = randomUUID();
-  db.insert(sessions)
-    .values({ id, ...input, lastSeenAt: now, createdAt: now, updatedAt: now })
-    .run();
+  await prepared(db, INSERT_SESSION).run(id, input.tenantId, input.adminId, input.tokenHash, input.csrfToken, input.expiresAt, now, now, now);
   return id;
 }
 
-export function revokeSession(db: Db, sessionId: string, now = Date.now()): void {
-  db.update(sessions)
-    .set({ revokedAt: now, updatedAt: now })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
-    .run();
+const REVOKE_SESSION = `update sessions set revoked_at = ?, updated_at = ? where id = ? and revoked_at is null`;
+
+export async function revokeSession(db: Db, sessionId: string, now = Date.now()): Promise<void> {
+  await prepared(db, REVOKE_SESSION).run(now, now, sessionId);
 }
 
 export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; active: boolean };
 
+const SIGN_IN_CANDIDATES = `select a.id as "adminId", a.tenant_id as "tenantId", u.id as "userId", u.name as "userName",
+    a.password_hash as "passwordHash", u.active
+  from admins a join users u on u.id = a.user_id
+  where u.email_normalized = ?
+  order by a.created_at, a.id`;
+
 /** Admin accounts with this email, across tenants (an email may administer several). */
-export function findSignInCandidates(db: Db, emailKey: EmailKey): SignInCandidate[] {
-  return db
-    .select({
-      adminId: admins.id,
-      tenantId: admins.tenantId,
-      userId: users.id,
-      userName: users.name,
-      passwordHash: admins.passwordHash,
-      active: users.active,
-    })
-    .from(admins)
-    .innerJoin(users, eq(users.id, admins.userId))
-    .where(eq(users.emailNormalized, emailKey))
-    .all();
+export async function findSignInCandidates(db: Db, emailKey: EmailKey): Promise<SignInCandidate[]> {
+  const rows = await prepared<Omit<SignInCandidate, "active"> & { active: number }>(db, SIGN_IN_CANDIDATES).all(emailKey);
+  return rows.map((row) => ({ ...row, active: row.active === 1 }));
 }
 
 export type SignInAuditOutcome = "success" | "failed" | "throttled";
@@ -81,14 +72,14 @@ export type SignInAuditOutcome = "success" | "failed" | "throttled";
  * admin so the log reads who was tried. `details` carries the client address (and, for a
  * throttled attempt, which limit refused it); attempts on unknown emails are never recorded here.
  */
-export function recordSignInAttempt(
+export async function recordSignInAttempt(
   db: Db,
   candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">,
   outcome: SignInAuditOutcome,
   details: Record<string, unknown>,
   now = Date.now(),
-): void {
-  recordAuditEvent(db, {
+): Promise<void> {
+  await recordAuditEvent(db, {
     tenantId: candidate.tenantId,
     actorType: "admin",
     actorId: candidate.adminId,

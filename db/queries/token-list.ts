@@ -1,6 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { personalAccessTokens, type PersonalAccessToken } from "../schema";
+import { prepared } from "../prepared";
+import type { PersonalAccessToken } from "../schema";
 
 export type TokenStatus = "active" | "expired" | "revoked";
 
@@ -18,15 +18,11 @@ export type TokenSummary = {
 
 export type OwnTokenRef = { tenantId: string; adminId: string };
 
-const summaryColumns = {
-  id: personalAccessTokens.id,
-  name: personalAccessTokens.name,
-  scopes: personalAccessTokens.scopes,
-  createdAt: personalAccessTokens.createdAt,
-  expiresAt: personalAccessTokens.expiresAt,
-  lastUsedAt: personalAccessTokens.lastUsedAt,
-  revokedAt: personalAccessTokens.revokedAt,
-};
+const SUMMARY_COLUMNS = `id, name, scopes, created_at as "createdAt", expires_at as "expiresAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"`;
+
+const TOKENS_OF_ADMIN = `select ${SUMMARY_COLUMNS} from personal_access_tokens
+  where tenant_id = ? and admin_id = ? order by created_at desc, id desc`;
+const TOKEN_OF_ADMIN = `select ${SUMMARY_COLUMNS} from personal_access_tokens where id = ? and tenant_id = ? and admin_id = ?`;
 
 /** Revocation wins over expiry: a revoked token stays "revoked" after its expiry passes. */
 export function tokenStatus(token: Pick<PersonalAccessToken, "expiresAt" | "revokedAt">, now = Date.now()): TokenStatus {
@@ -35,26 +31,18 @@ export function tokenStatus(token: Pick<PersonalAccessToken, "expiresAt" | "revo
   return "active";
 }
 
-type SummaryRow = Omit<TokenSummary, "status">;
-const withStatus = (row: SummaryRow, now: number): TokenSummary => ({ ...row, status: tokenStatus(row, now) });
+// Scopes are JSON, read back as text on both databases.
+type SummaryRow = Omit<TokenSummary, "status" | "scopes"> & { scopes: string };
+const summaryOf = (row: SummaryRow, now: number): TokenSummary => ({ ...row, scopes: JSON.parse(row.scopes) as string[], status: tokenStatus(row, now) });
 
 /** An admin's own tokens, newest first. */
-export function listTokensOfAdmin(db: Db, owner: OwnTokenRef, now = Date.now()): TokenSummary[] {
-  return db
-    .select(summaryColumns)
-    .from(personalAccessTokens)
-    .where(and(eq(personalAccessTokens.tenantId, owner.tenantId), eq(personalAccessTokens.adminId, owner.adminId)))
-    .orderBy(desc(personalAccessTokens.createdAt), desc(personalAccessTokens.id))
-    .all()
-    .map((row) => withStatus(row, now));
+export async function listTokensOfAdmin(db: Db, owner: OwnTokenRef, now = Date.now()): Promise<TokenSummary[]> {
+  const rows = await prepared<SummaryRow>(db, TOKENS_OF_ADMIN).all(owner.tenantId, owner.adminId);
+  return rows.map((row) => summaryOf(row, now));
 }
 
 /** One token, only when it belongs to this admin of this tenant (anyone else's reads as absent). */
-export function findTokenOfAdmin(db: Db, owner: OwnTokenRef, tokenId: string, now = Date.now()): TokenSummary | undefined {
-  const row = db
-    .select(summaryColumns)
-    .from(personalAccessTokens)
-    .where(and(eq(personalAccessTokens.id, tokenId), eq(personalAccessTokens.tenantId, owner.tenantId), eq(personalAccessTokens.adminId, owner.adminId)))
-    .get();
-  return row && withStatus(row, now);
+export async function findTokenOfAdmin(db: Db, owner: OwnTokenRef, tokenId: string, now = Date.now()): Promise<TokenSummary | undefined> {
+  const row = await prepared<SummaryRow>(db, TOKEN_OF_ADMIN).get(tokenId, owner.tenantId, owner.adminId);
+  return row && summaryOf(row, now);
 }

@@ -1,9 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../client";
-import { IMMEDIATE } from "../prepared";
-import { personalAccessTokens, type PersonalAccessToken } from "../schema";
+import { inTransaction, prepared } from "../prepared";
+import type { PersonalAccessToken } from "../schema";
 import { recordAuditEvent } from "./audit";
-import { writtenAt } from "../schema/columns";
 
 export type CreateTokenInput = {
   id: string;
@@ -16,23 +14,33 @@ export type CreateTokenInput = {
   actor: { type: "admin" | "system"; id?: string; name: string };
 };
 
-export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): PersonalAccessToken {
-  return db.transaction((tx) => {
-    const token = tx
-      .insert(personalAccessTokens)
-      .values({
-        id: input.id,
-        tenantId: input.tenantId,
-        adminId: input.adminId,
-        name: input.name,
-        secretHash: input.secretHash,
-        scopes: input.scopes,
-        expiresAt: input.expiresAt,
-        ...writtenAt(now),
-      })
-      .returning()
-      .get();
-    recordAuditEvent(db, {
+const TOKEN_COLUMNS = `id, tenant_id as "tenantId", admin_id as "adminId", name, secret_hash as "secretHash", scopes,
+  expires_at as "expiresAt", revoked_at as "revokedAt", last_used_at as "lastUsedAt", created_at as "createdAt", updated_at as "updatedAt"`;
+
+/** Scopes are JSON, read back as text on both databases. */
+type TokenRow = Omit<PersonalAccessToken, "scopes"> & { scopes: string };
+const tokenFromRow = (row: TokenRow): PersonalAccessToken => ({ ...row, scopes: JSON.parse(row.scopes) as string[] });
+
+const INSERT_TOKEN = `insert into personal_access_tokens (id, tenant_id, admin_id, name, secret_hash, scopes, expires_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning ${TOKEN_COLUMNS}`;
+const REVOKE_TOKEN = `update personal_access_tokens set revoked_at = ?, updated_at = ? where id = ? and revoked_at is null returning ${TOKEN_COLUMNS}`;
+const TOKEN_BY_ID = `select ${TOKEN_COLUMNS} from personal_access_tokens where id = ?`;
+
+export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): Promise<PersonalAccessToken> {
+  return inTransaction(db, "immediate", async () => {
+    const row = await prepared<TokenRow>(db, INSERT_TOKEN).get(
+      input.id,
+      input.tenantId,
+      input.adminId,
+      input.name,
+      input.secretHash,
+      JSON.stringify(input.scopes),
+      input.expiresAt,
+      now,
+      now,
+    );
+    const token = tokenFromRow(row!);
+    await recordAuditEvent(db, {
       tenantId: input.tenantId,
       actorType: input.actor.type,
       actorId: input.actor.id ?? null,
@@ -45,24 +53,25 @@ export function createToken(db: Db, input: CreateTokenInput, now = Date.now()): 
       createdAt: now,
     });
     return token;
-  }, IMMEDIATE);
+  });
 }
 
 export type RevokeTokenResult = { status: "revoked" | "already-revoked"; token: PersonalAccessToken } | { status: "not-found" };
 
-export function revokeToken(db: Db, id: string, actor: { type: "admin" | "system"; id?: string; name: string }, now = Date.now()): RevokeTokenResult {
-  return db.transaction((tx) => {
-    const existing = tx.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
-    if (!existing) return { status: "not-found" } as const;
-    if (existing.revokedAt !== null) return { status: "already-revoked", token: existing } as const;
-    const token = tx
-      .update(personalAccessTokens)
-      .set({ revokedAt: now, updatedAt: now })
-      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
-      .returning()
-      .get();
-    recordAuditEvent(db, {
-      tenantId: existing.tenantId,
+/**
+ * Revokes by the update itself (only a token not yet revoked matches), so that of two processes
+ * revoking one token at once exactly one revokes it and records the event.
+ */
+export function revokeToken(db: Db, id: string, actor: { type: "admin" | "system"; id?: string; name: string }, now = Date.now()): Promise<RevokeTokenResult> {
+  return inTransaction(db, "immediate", async (): Promise<RevokeTokenResult> => {
+    const revoked = await prepared<TokenRow>(db, REVOKE_TOKEN).get(now, now, id);
+    if (!revoked) {
+      const existing = await prepared<TokenRow>(db, TOKEN_BY_ID).get(id);
+      return existing ? { status: "already-revoked", token: tokenFromRow(existing) } : { status: "not-found" };
+    }
+    const token = tokenFromRow(revoked);
+    await recordAuditEvent(db, {
+      tenantId: token.tenantId,
       actorType: actor.type,
       actorId: actor.id ?? null,
       actorName: actor.name,
@@ -70,9 +79,9 @@ export function revokeToken(db: Db, id: string, actor: { type: "admin" | "system
       targetType: "token",
       targetId: id,
       outcome: "success",
-      details: { name: existing.name },
+      details: { name: token.name },
       createdAt: now,
     });
-    return { status: "revoked", token: token ?? existing } as const;
-  }, IMMEDIATE);
+    return { status: "revoked", token };
+  });
 }

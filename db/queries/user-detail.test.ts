@@ -1,55 +1,54 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
-import { identities, identityProviders, personalAccessTokens, userEmails, userMobiles } from "../schema";
+import { prepared } from "../prepared";
+import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { deactivateUser } from "./user-status";
 import { getUserDetail } from "./user-detail";
 
 describe("getUserDetail", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
+  let tenant: Tenant;
   const now = Date.now();
+  beforeAll(async () => {
+    tenant = await makeTenant(db);
+  });
 
-  function addContacts(userId: string, tenantId = tenant.id) {
-    db.insert(userEmails)
-      .values([
-        { id: randomUUID(), tenantId, userId, email: "Home@Example.test", emailNormalized: "home@example.test", label: "home", createdAt: 1, updatedAt: 1 },
-        { id: randomUUID(), tenantId, userId, email: "alias@example.test", emailNormalized: "alias@example.test", label: "alias", createdAt: 2, updatedAt: 2 },
-      ])
-      .run();
-    db.insert(userMobiles).values({ tenantId, userId, kind: "primary", countryCode: "+44", number: "7700900123", createdAt: 1, updatedAt: 1 }).run();
+  async function addContacts(userId: string, tenantId = tenant.id) {
+    const email = prepared(
+      db,
+      "insert into user_emails (id, tenant_id, user_id, email, email_normalized, label, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    await email.run(randomUUID(), tenantId, userId, "Home@Example.test", "home@example.test", "home", 1, 1);
+    await email.run(randomUUID(), tenantId, userId, "alias@example.test", "alias@example.test", "alias", 2, 2);
+    await prepared(
+      db,
+      "insert into user_mobiles (tenant_id, user_id, kind, country_code, number, created_at, updated_at) values (?, ?, 'primary', '+44', '7700900123', 1, 1)",
+    ).run(tenantId, userId);
   }
 
-  function addIdentity(userId: string, providerId: string, linkedBy: "auto" | "manual" | "scim", lastSyncedAt: number | null, createdAt: number) {
-    db.insert(identities)
-      .values({
-        id: randomUUID(),
-        tenantId: tenant.id,
-        userId,
-        identityProviderId: providerId,
-        externalId: `ext-${randomUUID()}`,
-        linkedBy,
-        lastSyncedAt,
-        createdAt,
-        updatedAt: createdAt,
-      })
-      .run();
+  async function addIdentity(userId: string, providerId: string, linkedBy: "auto" | "manual" | "scim", lastSyncedAt: number | null, createdAt: number) {
+    await prepared(
+      db,
+      "insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, linked_by, last_synced_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(randomUUID(), tenant.id, userId, providerId, `ext-${randomUUID()}`, linkedBy, lastSyncedAt, createdAt, createdAt);
   }
 
-  it("returns the user with contacts, identities and the latest audit events, newest first", () => {
-    const user = makeUser(db, tenant.id, { email: "jane@example.test" });
-    addContacts(user.id);
+  it("returns the user with contacts, identities and the latest audit events, newest first", async () => {
+    const user = await makeUser(db, tenant.id, { email: "jane@example.test" });
+    await addContacts(user.id);
     const providerId = randomUUID();
-    db.insert(identityProviders)
-      .values({ id: providerId, tenantId: tenant.id, name: `SCIM ${providerId}`, type: "scim", createdAt: 1, updatedAt: 1 })
-      .run();
-    addIdentity(user.id, providerId, "scim", 1_000, 10);
-    addIdentity(user.id, providerId, "manual", null, 20);
+    await prepared(db, "insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, 'scim', 1, 1)").run(
+      providerId,
+      tenant.id,
+      `SCIM ${providerId}`,
+    );
+    await addIdentity(user.id, providerId, "scim", 1_000, 10);
+    await addIdentity(user.id, providerId, "manual", null, 20);
     for (let i = 0; i < 3; i++) {
-      recordAuditEvent(db, {
+      await recordAuditEvent(db, {
         tenantId: tenant.id,
         actorType: "system",
         action: `test.${i}`,
@@ -59,10 +58,11 @@ describe("getUserDetail", () => {
         createdAt: 5_000,
       });
     }
-    recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.other", targetType: "user", targetId: randomUUID(), outcome: "ok" });
+    await recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.other", targetType: "user", targetId: randomUUID(), outcome: "ok" });
 
-    const detail = getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true })!;
+    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true }))!;
     expect(detail.user).toMatchObject({ id: user.id, email: "jane@example.test", active: true });
+    expect(detail.user).toEqual(user);
     expect(detail.contacts).toEqual({
       primaryEmail: "jane@example.test",
       otherEmails: [
@@ -81,57 +81,48 @@ describe("getUserDetail", () => {
     expect(detail.access).toEqual({ adminRole: null, liveTokens: 0, liveSessions: 0 });
   });
 
-  it("keeps only the latest events up to the limit", () => {
-    const user = makeUser(db, tenant.id);
+  it("keeps only the latest events up to the limit", async () => {
+    const user = await makeUser(db, tenant.id);
     for (let i = 0; i < 5; i++) {
-      recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: `step.${i}`, targetId: user.id, outcome: "ok", createdAt: 1_000 + i });
+      await recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: `step.${i}`, targetId: user.id, outcome: "ok", createdAt: 1_000 + i });
     }
-    const detail = getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true, auditLimit: 2 })!;
+    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true, auditLimit: 2 }))!;
     expect(detail.audit?.map((e) => e.action)).toEqual(["step.4", "step.3"]);
   });
 
-  it("leaves the audit history out when the caller may not read it", () => {
-    const user = makeUser(db, tenant.id);
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: false })?.audit).toBeNull();
+  it("leaves the audit history out when the caller may not read it", async () => {
+    const user = await makeUser(db, tenant.id);
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: false }))?.audit).toBeNull();
   });
 
-  it("counts the tokens and sessions a deactivation would revoke", () => {
-    const admin = makeAdminWithToken(db, tenant.id, { role: "helpdesk" });
-    makeAdminWithToken(db, tenant.id); // someone else's token does not count
-    db.insert(personalAccessTokens)
-      .values({
-        id: randomUUID(),
-        tenantId: tenant.id,
-        adminId: admin.admin.id,
-        name: "old",
-        secretHash: "x",
-        scopes: [],
-        expiresAt: now - 1,
-        createdAt: 1,
-        updatedAt: 1,
-      })
-      .run();
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }, now)?.access).toEqual({
+  it("counts the tokens and sessions a deactivation would revoke", async () => {
+    const admin = await makeAdminWithToken(db, tenant.id, { role: "helpdesk" });
+    await makeAdminWithToken(db, tenant.id); // someone else's token does not count
+    await prepared(
+      db,
+      "insert into personal_access_tokens (id, tenant_id, admin_id, name, secret_hash, scopes, expires_at, created_at, updated_at) values (?, ?, ?, 'old', 'x', '[]', ?, 1, 1)",
+    ).run(randomUUID(), tenant.id, admin.admin.id, now - 1);
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }, now))?.access).toEqual({
       adminRole: "helpdesk",
       liveTokens: 1,
       liveSessions: 1,
     });
     const actor = { type: "admin" as const, id: "a", name: "Ops", userId: "u" };
-    deactivateUser(db, { tenantId: tenant.id, userId: admin.user.id, actor });
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false })?.access).toEqual({
+    await deactivateUser(db, { tenantId: tenant.id, userId: admin.user.id, actor });
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }))?.access).toEqual({
       adminRole: "helpdesk",
       liveTokens: 0,
       liveSessions: 0,
     });
   });
 
-  it("does not see another tenant's user, nor leak its contacts", () => {
-    const other = makeTenant(db);
-    const stranger = makeUser(db, other.id);
-    addContacts(stranger.id, other.id);
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: stranger.id, includeAudit: true })).toBeUndefined();
-    expect(getUserDetail(db, { tenantId: tenant.id, userId: randomUUID(), includeAudit: true })).toBeUndefined();
-    expect(getUserDetail(db, { tenantId: other.id, userId: stranger.id, includeAudit: true })?.contacts.otherEmails).toHaveLength(2);
-    expect(db.select().from(userEmails).where(eq(userEmails.userId, stranger.id)).all()).toHaveLength(2);
+  it("does not see another tenant's user, nor leak its contacts", async () => {
+    const other = await makeTenant(db);
+    const stranger = await makeUser(db, other.id);
+    await addContacts(stranger.id, other.id);
+    expect(await getUserDetail(db, { tenantId: tenant.id, userId: stranger.id, includeAudit: true })).toBeUndefined();
+    expect(await getUserDetail(db, { tenantId: tenant.id, userId: randomUUID(), includeAudit: true })).toBeUndefined();
+    expect((await getUserDetail(db, { tenantId: other.id, userId: stranger.id, includeAudit: true }))?.contacts.otherEmails).toHaveLength(2);
+    expect(await prepared(db, "select id from user_emails where user_id = ?").all(stranger.id)).toHaveLength(2);
   });
 });

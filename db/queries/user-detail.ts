@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { admins, auditEvents, personalAccessTokens, sessions, userEmails, users, type AdminRole, type AuditEvent, type User } from "../schema";
+import { prepared } from "../prepared";
+import type { AdminRole, AuditEvent, User } from "../schema";
+import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 import { listIdentitiesOfUser, type IdentityView } from "./identities";
-import { mobilesOfUsers, type Mobiles } from "./user-directory";
+import { mobilesOfUsers, USER_COLUMNS, userFromRow, type Mobiles, type UserRow } from "./user-directory";
 
 export const USER_AUDIT_HISTORY_LIMIT = 50;
 
@@ -23,74 +24,51 @@ export type UserDetail = {
   audit: AuditEvent[] | null;
 };
 
+const USER = `select ${USER_COLUMNS} from users where id = ? and tenant_id = ?`;
+const OTHER_EMAILS = "select email, label from user_emails where user_id = ? and tenant_id = ? order by created_at, email";
+const ADMIN = "select id, role from admins where user_id = ? and tenant_id = ?";
+const LIVE_TOKENS = "select count(*) as n from personal_access_tokens where admin_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)";
+const LIVE_SESSIONS = "select count(*) as n from sessions where admin_id = ? and revoked_at is null and expires_at > ?";
+// Newest first; events of the same millisecond in the order they were written. SQLite's rowid is
+// that order; PostgreSQL has none, and its physical order (ctid) is it for this append-only table
+// (a row may land in the space of a rolled-back insert: only events of one millisecond could swap).
+const AUDIT_HISTORY = {
+  sqlite: `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and target_id = ? order by created_at desc, rowid desc limit ?`,
+  postgres: `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and target_id = ? order by created_at desc, ctid desc limit ?`,
+} as const;
+
 /**
  * Everything the console's user page shows about one user of a tenant, or undefined when the
  * tenant has no such user (another tenant's user is "not found" too).
  */
-export function getUserDetail(
+export async function getUserDetail(
   db: Db,
   params: { tenantId: string; userId: string; includeAudit: boolean; auditLimit?: number },
   now = Date.now(),
-): UserDetail | undefined {
-  const user = db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, params.userId), eq(users.tenantId, params.tenantId)))
-    .get();
-  if (!user) return undefined;
-
-  const otherEmails = db
-    .select({ email: userEmails.email, label: userEmails.label })
-    .from(userEmails)
-    .where(and(eq(userEmails.userId, user.id), eq(userEmails.tenantId, params.tenantId)))
-    .orderBy(asc(userEmails.createdAt), asc(userEmails.email))
-    .all();
-  const mobiles = mobilesOfUsers(db, params.tenantId, [user.id]).get(user.id) ?? { primaryMobile: null, secondaryMobile: null };
-
+): Promise<UserDetail | undefined> {
+  const row = await prepared<UserRow>(db, USER).get(params.userId, params.tenantId);
+  if (!row) return undefined;
+  const user = userFromRow(row);
+  const otherEmails = await prepared<{ email: string; label: string }>(db, OTHER_EMAILS).all(user.id, params.tenantId);
+  const mobiles = (await mobilesOfUsers(db, params.tenantId, [user.id])).get(user.id) ?? { primaryMobile: null, secondaryMobile: null };
   return {
     user,
     contacts: { primaryEmail: user.email, otherEmails, ...mobiles },
-    identities: listIdentitiesOfUser(db, params.tenantId, user.id),
-    access: consoleAccessOfUser(db, params.tenantId, user.id, now),
-    audit: params.includeAudit ? auditHistoryOfUser(db, params.tenantId, user.id, params.auditLimit ?? USER_AUDIT_HISTORY_LIMIT) : null,
+    identities: await listIdentitiesOfUser(db, params.tenantId, user.id),
+    access: await consoleAccessOfUser(db, params.tenantId, user.id, now),
+    audit: params.includeAudit ? await auditHistoryOfUser(db, params.tenantId, user.id, params.auditLimit ?? USER_AUDIT_HISTORY_LIMIT) : null,
   };
 }
 
-function consoleAccessOfUser(db: Db, tenantId: string, userId: string, now: number): UserConsoleAccess {
-  const admin = db
-    .select({ id: admins.id, role: admins.role })
-    .from(admins)
-    .where(and(eq(admins.userId, userId), eq(admins.tenantId, tenantId)))
-    .get();
+async function consoleAccessOfUser(db: Db, tenantId: string, userId: string, now: number): Promise<UserConsoleAccess> {
+  const admin = await prepared<{ id: string; role: AdminRole }>(db, ADMIN).get(userId, tenantId);
   if (!admin) return { adminRole: null, liveTokens: 0, liveSessions: 0 };
-  const liveTokens =
-    db
-      .select({ n: count() })
-      .from(personalAccessTokens)
-      .where(
-        and(
-          eq(personalAccessTokens.adminId, admin.id),
-          isNull(personalAccessTokens.revokedAt),
-          or(isNull(personalAccessTokens.expiresAt), gt(personalAccessTokens.expiresAt, now)),
-        ),
-      )
-      .get()?.n ?? 0;
-  const liveSessions =
-    db
-      .select({ n: count() })
-      .from(sessions)
-      .where(and(eq(sessions.adminId, admin.id), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-      .get()?.n ?? 0;
+  const liveTokens = (await prepared<{ n: number }>(db, LIVE_TOKENS).get(admin.id, now))?.n ?? 0;
+  const liveSessions = (await prepared<{ n: number }>(db, LIVE_SESSIONS).get(admin.id, now))?.n ?? 0;
   return { adminRole: admin.role, liveTokens, liveSessions };
 }
 
-/** Newest first; events written in the same millisecond keep their insertion order (rowid). */
-function auditHistoryOfUser(db: Db, tenantId: string, userId: string, limit = USER_AUDIT_HISTORY_LIMIT): AuditEvent[] {
-  return db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.targetId, userId)))
-    .orderBy(desc(auditEvents.createdAt), desc(sql`${auditEvents}.rowid`))
-    .limit(limit)
-    .all();
+async function auditHistoryOfUser(db: Db, tenantId: string, userId: string, limit: number): Promise<AuditEvent[]> {
+  const rows = await prepared<AuditEventRow>(db, AUDIT_HISTORY[db.dialect]).all(tenantId, userId, limit);
+  return rows.map(auditEventFromRow);
 }

@@ -5,20 +5,20 @@ import type { TextKey } from "../schema";
 export type UserToRefold = { id: string; name: string; uniqueCode: string };
 
 /** Up to `limit` of the users a migration queued because their keys need foldText (users_to_refold). */
-export function usersToRefold(db: Db, limit: number): UserToRefold[] {
-  return prepared(db, "select u.id, u.name, u.unique_code as uniqueCode from users_to_refold q join users u on u.id = q.user_id limit ?").all(
+export function usersToRefold(db: Db, limit: number): Promise<UserToRefold[]> {
+  return prepared<UserToRefold>(db, 'select u.id, u.name, u.unique_code as "uniqueCode" from users_to_refold q join users u on u.id = q.user_id limit ?').all(
     limit,
-  ) as UserToRefold[];
+  );
 }
 
 /** Stores recomputed keys and takes the users off the queue, in one transaction. */
-export function writeRefoldedKeys(db: Db, rows: readonly { id: string; nameFolded: TextKey; uniqueCodeFolded: TextKey }[]): void {
+export async function writeRefoldedKeys(db: Db, rows: readonly { id: string; nameFolded: TextKey; uniqueCodeFolded: TextKey }[]): Promise<void> {
   const update = prepared(db, "update users set name_folded = ?, unique_code_folded = ? where id = ?");
   const dequeue = prepared(db, "delete from users_to_refold where user_id = ?");
-  inTransaction(db, "immediate", () => {
+  await inTransaction(db, "immediate", async () => {
     for (const row of rows) {
-      update.run(row.nameFolded, row.uniqueCodeFolded, row.id);
-      dequeue.run(row.id);
+      await update.run(row.nameFolded, row.uniqueCodeFolded, row.id);
+      await dequeue.run(row.id);
     }
   });
 }

@@ -1,7 +1,8 @@
-import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { prepared } from "../prepared";
-import { users, type TextKey, type User } from "../schema";
+import type { Dialect } from "../driver/types";
+import { inList, prepared } from "../prepared";
+import type { TextKey, User } from "../schema";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
 import { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS } from "./user-list-limits";
 
 /**
@@ -18,20 +19,27 @@ import { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS
  *   substring on the narrow copy of its keys the index keeps, which also holds the sort
  *   columns (the update time in its own narrow table, users_updated_at), so no wide users row
  *   is read before the page's own.
+ *
+ * PostgreSQL (db/migrations-postgres/0001_search_and_counts.sql) reads each order from a b-tree
+ * index in code point order (collate "C"), the id breaking ties where SQLite's rowid does, and a
+ * query's matches from a GIN trigram index over the tenant and the three keys: at most
+ * MAX_QUERY_MATCHES + 1 of them are counted, so more than MAX_QUERY_MATCHES matches is
+ * "tooBroad" there (candidates that hold the trigrams apart are rechecked on the way, not counted).
  */
 
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
 export { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS };
 
-// Each order, the index that serves it (its last, implicit column is the rowid), and the column
-// of the same name in users_search.
-const ORDERS: Record<UserSortKey, { column: string; index: string }> = {
-  createdAt: { column: "created_at", index: "users_tenant_created_at_idx" },
-  updatedAt: { column: "updated_at", index: "users_tenant_updated_at_idx" },
-  name: { column: "name_folded", index: "users_tenant_name_folded_idx" },
-  email: { column: "email_normalized", index: "users_tenant_email_unique" },
-  uniqueCode: { column: "unique_code", index: "users_tenant_unique_code_unique" },
+// Each order, the SQLite index that serves it (its last, implicit column is the rowid), and the
+// column of the same name in users_search; on PostgreSQL the ORDER BY its index serves, ties
+// broken by id where the key is not unique (index users_tenant_<key>[_id|_c]_idx).
+const ORDERS: Record<UserSortKey, { column: string; index: string; postgres: (dir: string) => string }> = {
+  createdAt: { column: "created_at", index: "users_tenant_created_at_idx", postgres: (dir) => `created_at ${dir}, id collate "C" ${dir}` },
+  updatedAt: { column: "updated_at", index: "users_tenant_updated_at_idx", postgres: (dir) => `updated_at ${dir}, id collate "C" ${dir}` },
+  name: { column: "name_folded", index: "users_tenant_name_folded_idx", postgres: (dir) => `name_folded collate "C" ${dir}, id collate "C" ${dir}` },
+  email: { column: "email_normalized", index: "users_tenant_email_unique", postgres: (dir) => `email_normalized collate "C" ${dir}` },
+  uniqueCode: { column: "unique_code", index: "users_tenant_unique_code_unique", postgres: (dir) => `unique_code collate "C" ${dir}` },
 };
 
 export type ListUsersInput = {
@@ -54,7 +62,7 @@ export type ListUsersResult =
    */
   | { kind: "tooBroad" };
 
-type Fragment = { sql: string; args: unknown[] };
+type Fragment = { sql: string; args: (string | number)[] };
 
 /**
  * An FTS5 query for the rows holding every trigram of the term (anywhere) and, unless null, the
@@ -85,7 +93,8 @@ export type SearchScope = { tag: string; dominant: boolean };
 export const DOMINANT_SHARE = 0.9;
 
 /** The statements a list runs before it reads the page's users; exported for plan tests and the benchmark. */
-export function listStatements(input: ListUsersInput, scope: SearchScope): Statements {
+export function listStatements(dialect: Dialect, input: ListUsersInput, scope: SearchScope): Statements {
+  if (dialect === "postgres") return postgresListStatements(input);
   const { column, index } = ORDERS[input.sortKey];
   const dir = input.sortDirection === "asc" ? "asc" : "desc";
   const order = `order by ${column} ${dir}, rowid ${dir} limit ? offset ?`;
@@ -117,58 +126,87 @@ export function listStatements(input: ListUsersInput, scope: SearchScope): State
   };
 }
 
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function postgresListStatements(input: ListUsersInput): Statements {
+  const dir = input.sortDirection === "asc" ? "asc" : "desc";
+  const order = `order by ${ORDERS[input.sortKey].postgres(dir)} limit ? offset ?`;
+  const window = [input.size, (input.page - 1) * input.size];
+  if (input.query === undefined) {
+    return {
+      count: { sql: "select user_count as total from tenants where id = ?", args: [input.tenantId] },
+      page: { sql: `select id as r from users where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
+    };
+  }
+  const pattern = `%${escapeLike(input.query)}%`;
+  const like = (column: string) => `${column} like ? escape '\\'`;
+  // At most MAX_QUERY_MATCHES + 1 matches (so never more rows than the count allowed), read first:
+  // left to itself the planner walks the sort index and filters, the whole tenant when matches are rare.
+  const matches = {
+    sql:
+      "(select id, created_at, updated_at, name_folded, email_normalized, unique_code from users " +
+      `where tenant_id = ? and (${like("email_normalized")} or ${like("name_folded")} or ${like("unique_code_folded")}) limit ?)`,
+    args: [input.tenantId, pattern, pattern, pattern, MAX_QUERY_MATCHES + 1],
+  };
+  return {
+    candidates: { sql: `select count(*) as n from ${matches.sql} as m`, args: matches.args },
+    page: { sql: `with m as materialized ${matches.sql} select id as r, count(*) over () as total from m ${order}`, args: [...matches.args, ...window] },
+    count: { sql: `select count(*) as total from ${matches.sql} as m`, args: matches.args },
+  };
+}
+
 /** The tenant's search scope; undefined for no such tenant. */
-export function searchScope(db: Db, tenantId: string): SearchScope | undefined {
-  const row = prepared(db, "select search_tag as tag, user_count >= ? * (select sum(user_count) from tenants) as dominant from tenants where id = ?").get(
-    DOMINANT_SHARE,
-    tenantId,
-  ) as { tag: string; dominant: 0 | 1 } | undefined;
+export async function searchScope(db: Db, tenantId: string): Promise<SearchScope | undefined> {
+  const row = await prepared<{ tag: string; dominant: 0 | 1 }>(
+    db,
+    "select search_tag as tag, user_count >= ? * (select sum(user_count) from tenants) as dominant from tenants where id = ?",
+  ).get(DOMINANT_SHARE, tenantId);
   return row && { tag: row.tag, dominant: row.dominant === 1 };
 }
 
 /** One page of a tenant's users, or why a query cannot be answered with one. */
-export function listUsers(db: Db, input: ListUsersInput): ListUsersResult {
+export async function listUsers(db: Db, input: ListUsersInput): Promise<ListUsersResult> {
   if (input.page * input.size > MAX_LIST_DEPTH) throw new RangeError(`a page reaches at most ${MAX_LIST_DEPTH} rows deep`);
   if (input.query !== undefined && Array.from(input.query).length < MIN_QUERY_CHARACTERS) {
     throw new RangeError(`a query has at least ${MIN_QUERY_CHARACTERS} characters`);
   }
-  const scope = searchScope(db, input.tenantId);
+  const scope = await searchScope(db, input.tenantId);
   if (!scope) return { kind: "page", total: 0, users: [] };
-  const { candidates, page, count } = listStatements(input, scope);
-  const total = () => (prepared(db, count.sql).get(...count.args) as { total: number }).total;
+  const { candidates, page, count } = listStatements(db.dialect, input, scope);
+  const total = async () => (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
   if (!candidates) {
-    const n = total();
+    const n = await total();
     if (n <= (input.page - 1) * input.size) return { kind: "page", total: n, users: [] };
-    const rowids = (prepared(db, page.sql).all(...page.args) as { r: number }[]).map((row) => row.r);
-    return { kind: "page", total: n, users: usersByRowid(db, rowids) };
+    const keys = (await prepared<{ r: RowKey }>(db, page.sql).all(...page.args)).map((row) => row.r);
+    return { kind: "page", total: n, users: await usersByKey(db, keys) };
   }
-  if ((prepared(db, candidates.sql).get(...candidates.args) as { n: number }).n > MAX_QUERY_MATCHES) return { kind: "tooBroad" };
-  const rows = prepared(db, page.sql).all(...page.args) as { r: number; total: number }[];
+  if ((await prepared<{ n: number }>(db, candidates.sql).get(...candidates.args))!.n > MAX_QUERY_MATCHES) return { kind: "tooBroad" };
+  const rows = await prepared<{ r: RowKey; total: number }>(db, page.sql).all(...page.args);
   // A page past the last match has no row to carry the total: count it then.
-  const n = rows[0]?.total ?? (input.page === 1 ? 0 : total());
+  const n = rows[0]?.total ?? (input.page === 1 ? 0 : await total());
   return {
     kind: "page",
     total: n,
-    users: usersByRowid(
+    users: await usersByKey(
       db,
       rows.map((row) => row.r),
     ),
   };
 }
 
-/** The users with these rowids, in that order, with how many identities each has. */
-function usersByRowid(db: Db, rowids: number[]): ListedUser[] {
-  if (rowids.length === 0) return [];
-  const rows = db
-    .select({
-      user: users,
-      rowid: sql<number>`"users"."rowid"`,
-      // Written out: inside a subquery drizzle would not qualify the outer column.
-      identitiesCount: sql<number>`(select count(*) from identities where identities.user_id = "users"."id")`,
-    })
-    .from(users)
-    .where(inArray(sql`"users"."rowid"`, rowids))
-    .all();
-  const byRowid = new Map(rows.map((row) => [row.rowid, { ...row.user, identitiesCount: row.identitiesCount }]));
-  return rowids.map((rowid) => byRowid.get(rowid)!);
+/** What a page statement reads for each user: the rowid on SQLite, the id on PostgreSQL. */
+type RowKey = number | string;
+const KEY_COLUMN = { sqlite: "rowid", postgres: "id" } as const;
+
+/** The users with these keys, in that order, with how many identities each has. */
+async function usersByKey(db: Db, keys: RowKey[]): Promise<ListedUser[]> {
+  if (keys.length === 0) return [];
+  const list = inList(keys);
+  const rows = await prepared<UserRow & { identitiesCount: number; listKey: RowKey }>(
+    db,
+    `select ${USER_COLUMNS}, (select count(*) from identities where identities.user_id = users.id) as "identitiesCount", ` +
+      `users.${KEY_COLUMN[db.dialect]} as "listKey" from users where users.${KEY_COLUMN[db.dialect]} in ${list.sql}`,
+  ).all(...list.values);
+  const byKey = new Map(rows.map(({ identitiesCount, listKey, ...row }) => [listKey, { ...userFromRow(row), identitiesCount }]));
+  return keys.map((key) => byKey.get(key)!);
 }

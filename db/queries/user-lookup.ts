@@ -12,7 +12,7 @@ const MAX_KEYS = 1_024;
 const sqlBySize = new Map<number, string>();
 
 /** Runs the lookup on the (tenant_id, email_normalized) unique index, chunk by chunk. */
-function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (row: Row) => void): void {
+async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (row: Row) => void): Promise<void> {
   const keys = emails.length > 1 ? [...new Set(emails)] : emails;
   for (let start = 0; start < keys.length; start += MAX_KEYS) {
     const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
@@ -22,20 +22,20 @@ function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (r
         list.values.length,
         (sql = `select email_normalized as email, id, active from users where tenant_id = ? and email_normalized in ${list.sql}`),
       );
-    for (const row of prepared<Row>(db, sql).all(tenantId, ...list.values)) onRow(row);
+    for (const row of await prepared<Row>(db, sql).all(tenantId, ...list.values)) onRow(row);
   }
 }
 
 /** Email key → the tenant's user (id and active flag): for leaver files. */
-export function findUsersByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, UserByEmail> {
+export async function findUsersByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Promise<Map<EmailKey, UserByEmail>> {
   const found = new Map<EmailKey, UserByEmail>();
-  lookUp(db, tenantId, emails, (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
+  await lookUp(db, tenantId, emails, (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
   return found;
 }
 
 /** Email key → user id within one tenant: the hot path of the lookup API (most calls ask for one address). */
-export function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Map<EmailKey, string> {
+export async function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Promise<Map<EmailKey, string>> {
   const found = new Map<EmailKey, string>();
-  lookUp(db, tenantId, emails, (row) => found.set(row.email, row.id));
+  await lookUp(db, tenantId, emails, (row) => found.set(row.email, row.id));
   return found;
 }

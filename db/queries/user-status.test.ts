@@ -1,180 +1,313 @@
-import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
-import { auditEvents, personalAccessTokens, sessions, users } from "../schema";
-import { applyReactivation, deactivateUser, reactivateUser } from "./user-status";
+import { twoProcessDatabases } from "@/test/two-processes";
+import type { Db } from "../client";
+import { prepared } from "../prepared";
+import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, deactivateUser, reactivateUser, type StatusActor } from "./user-status";
+
+type UserRow = { active: number; state: string; deactivatedAt: number | null; deactivatedBy: unknown; updatedAt: number; updatedBy: unknown };
+type EventRow = {
+  action: string;
+  outcome: string;
+  actorType: string;
+  actorId: string;
+  actorName: string;
+  requestId: string | null;
+  details: unknown;
+  createdAt: number;
+};
+
+async function userRow(db: Db, id: string) {
+  const row = await prepared<UserRow & { deactivatedBy: string | null; updatedBy: string | null }>(
+    db,
+    `select active, state, deactivated_at as "deactivatedAt", deactivated_by as "deactivatedBy", updated_at as "updatedAt", updated_by as "updatedBy"
+     from users where id = ?`,
+  ).get(id);
+  if (!row) throw new Error(`no user ${id}`);
+  return { ...row, deactivatedBy: row.deactivatedBy && JSON.parse(row.deactivatedBy), updatedBy: row.updatedBy && JSON.parse(row.updatedBy) } as UserRow;
+}
+
+async function eventsOf(db: Db, targetId: string, action?: string): Promise<EventRow[]> {
+  const rows = await prepared<EventRow & { details: string | null }>(
+    db,
+    `select action, outcome, actor_type as "actorType", actor_id as "actorId", actor_name as "actorName", request_id as "requestId", details, created_at as "createdAt"
+     from audit_events where target_id = ? and action like ? order by created_at, id`,
+  ).all(targetId, action ?? "%");
+  return rows.map((row) => ({ ...row, details: row.details && JSON.parse(row.details) }));
+}
+
+const revokedAt = async (db: Db, table: "personal_access_tokens" | "sessions", adminId: string) =>
+  (await prepared<{ revokedAt: number | null }>(db, `select revoked_at as "revokedAt" from ${table} where admin_id = ?`).get(adminId))?.revokedAt;
+
+/** A tenant and an admin of it acting through a token (or the console). */
+function fixture(db: Db, type: StatusActor["type"], name: string) {
+  const f = {} as { tenantId: string; actor: StatusActor };
+  beforeAll(async () => {
+    const tenant = await makeTenant(db);
+    const actorAdmin = await makeAdminWithToken(db, tenant.id);
+    f.tenantId = tenant.id;
+    f.actor = { type, id: type === "token" ? actorAdmin.tokenId : actorAdmin.admin.id, name, userId: actorAdmin.user.id };
+  });
+  return f;
+}
 
 describe("deactivateUser", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
-  const actorAdmin = makeAdminWithToken(db, tenant.id);
-  const actor = { type: "token" as const, id: actorAdmin.tokenId, name: "Ops", userId: actorAdmin.user.id };
+  const f = fixture(db, "token", "Ops");
 
-  it("switches the user off, revokes its tokens and sessions, and writes one audit event", () => {
-    const leaver = makeAdminWithToken(db, tenant.id);
-    const result = deactivateUser(db, { tenantId: tenant.id, userId: leaver.user.id, actor, requestId: "req-1" }, 1_700_000_000_000);
+  it("switches the user off, revokes its tokens and sessions, and writes one audit event", async () => {
+    const leaver = await makeAdminWithToken(db, f.tenantId);
+    const result = await deactivateUser(db, { tenantId: f.tenantId, userId: leaver.user.id, actor: f.actor, requestId: "req-1" }, 1_700_000_000_000);
     expect(result).toEqual({ status: "deactivated", tokensRevoked: 1, sessionsRevoked: 1 });
-    const row = db.select().from(users).where(eq(users.id, leaver.user.id)).get()!;
-    expect(row).toMatchObject({
-      active: false,
+    expect(await userRow(db, leaver.user.id)).toMatchObject({
+      active: 0,
       state: "inactive:deactivated",
       deactivatedAt: 1_700_000_000_000,
-      deactivatedBy: { id: actorAdmin.user.id, name: "Ops" },
+      deactivatedBy: { id: f.actor.userId, name: "Ops" },
     });
-    expect(db.select().from(personalAccessTokens).where(eq(personalAccessTokens.adminId, leaver.admin.id)).get()?.revokedAt).toBe(1_700_000_000_000);
-    expect(db.select().from(sessions).where(eq(sessions.adminId, leaver.admin.id)).get()?.revokedAt).toBe(1_700_000_000_000);
-    const events = db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.targetId, leaver.user.id), eq(auditEvents.action, "user.deactivate")))
-      .all();
-    expect(events).toEqual([expect.objectContaining({ outcome: "deactivated", actorType: "token", actorId: actorAdmin.tokenId, requestId: "req-1" })]);
+    expect(await revokedAt(db, "personal_access_tokens", leaver.admin.id)).toBe(1_700_000_000_000);
+    expect(await revokedAt(db, "sessions", leaver.admin.id)).toBe(1_700_000_000_000);
+    expect(await eventsOf(db, leaver.user.id, "user.deactivate")).toEqual([
+      expect.objectContaining({ outcome: "deactivated", actorType: "token", actorId: f.actor.id, requestId: "req-1" }),
+    ]);
   });
 
-  it("is idempotent: an inactive user is left alone and the no-op is audited", () => {
-    const user = makeUser(db, tenant.id);
-    deactivateUser(db, { tenantId: tenant.id, userId: user.id, actor }, 1_000);
-    expect(deactivateUser(db, { tenantId: tenant.id, userId: user.id, actor }, 2_000)).toEqual({ status: "already-inactive" });
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()?.deactivatedAt).toBe(1_000);
-    const outcomes = db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetId, user.id))
-      .all()
-      .map((e) => e.outcome);
-    expect(outcomes).toEqual(["deactivated", "already_inactive"]);
+  it("is idempotent: an inactive user is left alone and the no-op is audited", async () => {
+    const user = await makeUser(db, f.tenantId);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: user.id, actor: f.actor }, 1_000);
+    expect(await deactivateUser(db, { tenantId: f.tenantId, userId: user.id, actor: f.actor }, 2_000)).toEqual({ status: "already-inactive" });
+    expect((await userRow(db, user.id)).deactivatedAt).toBe(1_000);
+    expect((await eventsOf(db, user.id)).map((e) => e.outcome)).toEqual(["deactivated", "already_inactive"]);
   });
 
-  it("does not see another tenant's user", () => {
-    const other = makeTenant(db);
-    const stranger = makeUser(db, other.id);
-    expect(deactivateUser(db, { tenantId: tenant.id, userId: stranger.id, actor })).toEqual({ status: "not-found" });
-    expect(db.select().from(users).where(eq(users.id, stranger.id)).get()?.active).toBe(true);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.targetId, stranger.id)).all()).toEqual([]);
+  it("does not see another tenant's user", async () => {
+    const other = await makeTenant(db);
+    const stranger = await makeUser(db, other.id);
+    expect(await deactivateUser(db, { tenantId: f.tenantId, userId: stranger.id, actor: f.actor })).toEqual({ status: "not-found" });
+    expect((await userRow(db, stranger.id)).active).toBe(1);
+    expect(await eventsOf(db, stranger.id)).toEqual([]);
+  });
+
+  it("deactivates once when 50 requests for one user arrive at once", async () => {
+    const user = await makeUser(db, f.tenantId);
+    const results = await Promise.all(Array.from({ length: 50 }, () => deactivateUser(db, { tenantId: f.tenantId, userId: user.id, actor: f.actor })));
+    expect(results.filter((r) => r.status === "deactivated")).toHaveLength(1);
+    expect((await eventsOf(db, user.id)).filter((e) => e.outcome === "deactivated")).toHaveLength(1);
+  });
+});
+
+// Two servers on one PostgreSQL database (READ COMMITTED): without the user row's lock, both
+// would read "active" and both audit a deactivation. (Two SQLite handles in one process cannot
+// hold transactions at once: the busy wait would block the thread the other one needs.)
+describe.skipIf(TEST_DIALECT !== "postgres")("deactivateUser from two servers on one PostgreSQL database", () => {
+  const [one, two] = twoProcessDatabases("user_status_race");
+  const f = fixture(one, "admin", "Ops");
+
+  it("gives exactly one deactivated event for 50 concurrent deactivations of one user", async () => {
+    const user = await makeUser(one, f.tenantId);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => deactivateUser(i % 2 ? one : two, { tenantId: f.tenantId, userId: user.id, actor: f.actor })),
+    );
+    expect(results.filter((r) => r.status === "deactivated")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "already-inactive")).toHaveLength(49);
+    const outcomes = (await eventsOf(one, user.id)).map((e) => e.outcome);
+    expect(outcomes.filter((o) => o === "deactivated")).toHaveLength(1);
+    expect(outcomes).toHaveLength(50);
+  });
+
+  it("reactivates once when a reactivation races from both servers", async () => {
+    const user = await makeUser(one, f.tenantId, { active: false });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => reactivateUser(i % 2 ? one : two, { tenantId: f.tenantId, userId: user.id, actor: f.actor })),
+    );
+    expect(results.filter((r) => r.status === "reactivated")).toHaveLength(1);
+    expect((await eventsOf(one, user.id, "user.reactivate")).filter((e) => e.outcome === "reactivated")).toHaveLength(1);
   });
 });
 
 describe("reactivateUser", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
-  const actorAdmin = makeAdminWithToken(db, tenant.id);
-  const actor = { type: "admin" as const, id: actorAdmin.admin.id, name: "Ops", userId: actorAdmin.user.id };
+  const f = fixture(db, "admin", "Ops");
 
-  it("switches a deactivated user back on and writes its own audit event", () => {
-    const leaver = makeUser(db, tenant.id);
-    deactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor }, 1_000);
-    const result = reactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor, requestId: "req-2" }, 2_000);
+  it("switches a deactivated user back on and writes its own audit event", async () => {
+    const leaver = await makeUser(db, f.tenantId);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor }, 1_000);
+    const result = await reactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor, requestId: "req-2" }, 2_000);
     expect(result).toEqual({ status: "reactivated" });
-    const row = db.select().from(users).where(eq(users.id, leaver.id)).get()!;
-    expect(row).toMatchObject({
-      active: true,
+    expect(await userRow(db, leaver.id)).toMatchObject({
+      active: 1,
       state: "active:available",
       deactivatedAt: null,
       deactivatedBy: null,
       updatedAt: 2_000,
-      updatedBy: { id: actorAdmin.user.id, name: "Ops" },
+      updatedBy: { id: f.actor.userId, name: "Ops" },
     });
-    const events = db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.targetId, leaver.id), eq(auditEvents.action, "user.reactivate")))
-      .all();
+    const events = await eventsOf(db, leaver.id, "user.reactivate");
     expect(events).toEqual([
-      expect.objectContaining({
-        outcome: "reactivated",
-        actorType: "admin",
-        actorId: actorAdmin.admin.id,
-        actorName: "Ops",
-        requestId: "req-2",
-        createdAt: 2_000,
-      }),
+      expect.objectContaining({ outcome: "reactivated", actorType: "admin", actorId: f.actor.id, actorName: "Ops", requestId: "req-2", createdAt: 2_000 }),
     ]);
     expect(events[0]?.details).toMatchObject({ email: leaver.email, deactivatedAt: new Date(1_000).toISOString() });
   });
 
-  it("leaves revoked tokens and sessions revoked", () => {
-    const returning = makeAdminWithToken(db, tenant.id);
-    deactivateUser(db, { tenantId: tenant.id, userId: returning.user.id, actor }, 1_000);
-    reactivateUser(db, { tenantId: tenant.id, userId: returning.user.id, actor }, 2_000);
-    expect(db.select().from(personalAccessTokens).where(eq(personalAccessTokens.adminId, returning.admin.id)).get()?.revokedAt).toBe(1_000);
-    expect(db.select().from(sessions).where(eq(sessions.adminId, returning.admin.id)).get()?.revokedAt).toBe(1_000);
+  it("leaves revoked tokens and sessions revoked", async () => {
+    const returning = await makeAdminWithToken(db, f.tenantId);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: returning.user.id, actor: f.actor }, 1_000);
+    await reactivateUser(db, { tenantId: f.tenantId, userId: returning.user.id, actor: f.actor }, 2_000);
+    expect(await revokedAt(db, "personal_access_tokens", returning.admin.id)).toBe(1_000);
+    expect(await revokedAt(db, "sessions", returning.admin.id)).toBe(1_000);
   });
 
-  it("is idempotent: an active user is left alone and the no-op is audited", () => {
-    const user = makeUser(db, tenant.id);
-    const before = db.select().from(users).where(eq(users.id, user.id)).get();
-    expect(reactivateUser(db, { tenantId: tenant.id, userId: user.id, actor }, 5_000)).toEqual({ status: "already-active" });
-    expect(db.select().from(users).where(eq(users.id, user.id)).get()).toEqual(before);
-    const outcomes = db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetId, user.id))
-      .all()
-      .map((e) => [e.action, e.outcome]);
-    expect(outcomes).toEqual([["user.reactivate", "already_active"]]);
+  it("is idempotent: an active user is left alone and the no-op is audited", async () => {
+    const user = await makeUser(db, f.tenantId);
+    const before = await userRow(db, user.id);
+    expect(await reactivateUser(db, { tenantId: f.tenantId, userId: user.id, actor: f.actor }, 5_000)).toEqual({ status: "already-active" });
+    expect(await userRow(db, user.id)).toEqual(before);
+    expect((await eventsOf(db, user.id)).map((e) => [e.action, e.outcome])).toEqual([["user.reactivate", "already_active"]]);
   });
 
-  it("does not see another tenant's user", () => {
-    const other = makeTenant(db);
-    const stranger = makeUser(db, other.id, { active: false });
-    expect(reactivateUser(db, { tenantId: tenant.id, userId: stranger.id, actor })).toEqual({ status: "not-found" });
-    expect(db.select().from(users).where(eq(users.id, stranger.id)).get()?.active).toBe(false);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.targetId, stranger.id)).all()).toEqual([]);
+  it("does not see another tenant's user", async () => {
+    const other = await makeTenant(db);
+    const stranger = await makeUser(db, other.id, { active: false });
+    expect(await reactivateUser(db, { tenantId: f.tenantId, userId: stranger.id, actor: f.actor })).toEqual({ status: "not-found" });
+    expect((await userRow(db, stranger.id)).active).toBe(0);
+    expect(await eventsOf(db, stranger.id)).toEqual([]);
   });
 });
 
 describe("applyReactivation with onlyIfDeactivatedAt (a bulk undo)", () => {
   const db = createTestDb();
-  const tenant = makeTenant(db);
-  const actorAdmin = makeAdminWithToken(db, tenant.id);
-  const actor = { type: "token" as const, id: actorAdmin.tokenId, name: "Undo job", userId: actorAdmin.user.id };
+  const f = fixture(db, "token", "Undo job");
 
-  it("reactivates a user still in that deactivation, the audit event naming the caller's details instead of the time", () => {
-    const leaver = makeUser(db, tenant.id);
-    deactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor }, 1_000);
-    const result = applyReactivation(
+  it("reactivates a user still in that deactivation, the audit event naming the caller's details instead of the time", async () => {
+    const leaver = await makeUser(db, f.tenantId);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor }, 1_000);
+    const result = await applyReactivation(
       db,
-      { tenantId: tenant.id, userId: leaver.id, actor, onlyIfDeactivatedAt: 1_000, auditDetails: { jobId: "job-2", undoOf: "job-1" }, auditNoop: false },
+      {
+        tenantId: f.tenantId,
+        userId: leaver.id,
+        actor: f.actor,
+        onlyIfDeactivatedAt: 1_000,
+        auditDetails: { jobId: "job-2", undoOf: "job-1" },
+        auditNoop: false,
+      },
       2_000,
     );
     expect(result).toEqual({ status: "reactivated" });
-    expect(db.select().from(users).where(eq(users.id, leaver.id)).get()).toMatchObject({ active: true, deactivatedAt: null });
-    const events = db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.targetId, leaver.id), eq(auditEvents.action, "user.reactivate")))
-      .all();
-    expect(events.map((e) => e.details)).toEqual([{ email: leaver.email, jobId: "job-2", undoOf: "job-1" }]);
+    expect(await userRow(db, leaver.id)).toMatchObject({ active: 1, deactivatedAt: null });
+    expect((await eventsOf(db, leaver.id, "user.reactivate")).map((e) => e.details)).toEqual([{ email: leaver.email, jobId: "job-2", undoOf: "job-1" }]);
   });
 
-  it("leaves a user deactivated again since then alone, without an audit event", () => {
-    const leaver = makeUser(db, tenant.id);
-    deactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor }, 1_000);
-    reactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor }, 1_500);
-    deactivateUser(db, { tenantId: tenant.id, userId: leaver.id, actor }, 1_800);
-    expect(applyReactivation(db, { tenantId: tenant.id, userId: leaver.id, actor, onlyIfDeactivatedAt: 1_000, auditNoop: false }, 2_000)).toEqual({
-      status: "deactivated-again",
-    });
-    expect(db.select().from(users).where(eq(users.id, leaver.id)).get()).toMatchObject({ active: false, deactivatedAt: 1_800 });
-    const outcomes = db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetId, leaver.id))
-      .all()
-      .map((e) => [e.action, e.outcome]);
-    expect(outcomes).toEqual([
+  it("leaves a user deactivated again since then alone, without an audit event", async () => {
+    const leaver = await makeUser(db, f.tenantId);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor }, 1_000);
+    await reactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor }, 1_500);
+    await deactivateUser(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor }, 1_800);
+    expect(
+      await applyReactivation(db, { tenantId: f.tenantId, userId: leaver.id, actor: f.actor, onlyIfDeactivatedAt: 1_000, auditNoop: false }, 2_000),
+    ).toEqual({ status: "deactivated-again" });
+    expect(await userRow(db, leaver.id)).toMatchObject({ active: 0, deactivatedAt: 1_800 });
+    expect((await eventsOf(db, leaver.id)).map((e) => [e.action, e.outcome])).toEqual([
       ["user.deactivate", "deactivated"],
       ["user.reactivate", "reactivated"],
       ["user.deactivate", "deactivated"],
     ]);
   });
 
-  it("does not audit an already active user when the caller records no-ops itself", () => {
-    const user = makeUser(db, tenant.id);
-    expect(applyReactivation(db, { tenantId: tenant.id, userId: user.id, actor, onlyIfDeactivatedAt: 1_000, auditNoop: false }, 2_000)).toEqual({
-      status: "already-active",
-    });
-    expect(db.select().from(auditEvents).where(eq(auditEvents.targetId, user.id)).all()).toEqual([]);
+  it("does not audit an already active user when the caller records no-ops itself", async () => {
+    const user = await makeUser(db, f.tenantId);
+    expect(await applyReactivation(db, { tenantId: f.tenantId, userId: user.id, actor: f.actor, onlyIfDeactivatedAt: 1_000, auditNoop: false }, 2_000)).toEqual(
+      { status: "already-active" },
+    );
+    expect(await eventsOf(db, user.id)).toEqual([]);
+  });
+});
+
+// A leaver job's batch: set-based on PostgreSQL, so compared here with one call per user on a
+// twin set of users (the same mix, made twice) — results, user rows, revocations, audit events.
+describe("applyDeactivations and applyReactivations (a leaver job's batch)", () => {
+  const db = createTestDb();
+  const f = fixture(db, "token", "Leaver job");
+  const MISSING = "00000000-0000-4000-8000-000000000000";
+
+  /** What the changes left, the users' own ids, emails and creation times left out (they differ between the twins). */
+  async function snapshot(ids: string[], adminId: string) {
+    const users = await Promise.all(ids.map(async (id) => (id === MISSING ? null : { row: await userRow(db, id), events: await eventsOf(db, id) })));
+    return {
+      users: users.map(
+        (user) =>
+          user && {
+            ...user.row,
+            updatedAt: user.row.updatedAt <= 2_000 ? user.row.updatedAt : "untouched",
+            events: user.events.map((e) => ({ ...e, details: { ...(e.details as object), email: "-" } })),
+          },
+      ),
+      token: await revokedAt(db, "personal_access_tokens", adminId),
+      session: await revokedAt(db, "sessions", adminId),
+    };
+  }
+
+  // An admin with a token and a session, an active user, an inactive one, another tenant's, a
+  // missing id, and the active user named again.
+  async function leavers() {
+    const admin = await makeAdminWithToken(db, f.tenantId);
+    const active = await makeUser(db, f.tenantId);
+    const inactive = await makeUser(db, f.tenantId, { active: false });
+    const stranger = await makeUser(db, (await makeTenant(db)).id);
+    return { adminId: admin.admin.id, ids: [admin.user.id, active.id, inactive.id, stranger.id, MISSING, active.id] };
+  }
+  const details = (i: number) => ({ jobId: "job-1", ticket: `T-${i}` });
+
+  it("deactivate with the results, effects and audit events of one applyDeactivation per user", async () => {
+    const [set, single] = [await leavers(), await leavers()];
+    const base = { tenantId: f.tenantId, actor: f.actor, requestId: "req-1" };
+    const users = set.ids.map((userId, i) => ({ userId, auditDetails: details(i) }));
+    const results = await db.transaction(() => applyDeactivations(db, { ...base, users }, 1_000), "immediate");
+    const oneByOne = await db.transaction(async () => {
+      const out = [];
+      for (const [i, userId] of single.ids.entries())
+        out.push(await applyDeactivation(db, { ...base, userId, auditDetails: details(i), auditNoop: false }, 1_000));
+      return out;
+    }, "immediate");
+    expect(results).toEqual(oneByOne);
+    expect(results).toEqual([
+      { status: "deactivated", tokensRevoked: 1, sessionsRevoked: 1 },
+      { status: "deactivated", tokensRevoked: 0, sessionsRevoked: 0 },
+      { status: "already-inactive" },
+      { status: "not-found" },
+      { status: "not-found" },
+      { status: "already-inactive" },
+    ]);
+    const after = await snapshot(set.ids, set.adminId);
+    expect(after).toEqual(await snapshot(single.ids, single.adminId));
+    expect(after.token).toBe(1_000);
+    expect(after.users[0]?.events).toEqual([
+      expect.objectContaining({ outcome: "deactivated", details: { email: "-", tokensRevoked: 1, sessionsRevoked: 1, jobId: "job-1", ticket: "T-0" } }),
+    ]);
+  });
+
+  it("reactivate with the results, effects and audit events of one applyReactivation per user", async () => {
+    const [set, single] = [await leavers(), await leavers()];
+    const base = { tenantId: f.tenantId, actor: f.actor, requestId: "req-2" };
+    for (const { ids } of [set, single]) {
+      for (const id of ids.slice(0, 2)) await deactivateUser(db, { ...base, userId: id }, 1_000);
+      // The admin is deactivated again since: an undo of the 1,000 deactivation leaves them alone.
+      await reactivateUser(db, { ...base, userId: ids[0]! }, 1_500);
+      await deactivateUser(db, { ...base, userId: ids[0]! }, 1_800);
+    }
+    // The inactive user is reactivated without a guard: its event names the deactivation's time.
+    const guard = (i: number) => (i === 2 ? {} : { onlyIfDeactivatedAt: 1_000 });
+    const users = set.ids.map((userId, i) => ({ userId, auditDetails: details(i), ...guard(i) }));
+    const results = await db.transaction(() => applyReactivations(db, { ...base, users }, 2_000), "immediate");
+    const oneByOne = await db.transaction(async () => {
+      const out = [];
+      for (const [i, userId] of single.ids.entries())
+        out.push(await applyReactivation(db, { ...base, userId, auditDetails: details(i), auditNoop: false, ...guard(i) }, 2_000));
+      return out;
+    }, "immediate");
+    expect(results).toEqual(oneByOne);
+    expect(results.map((r) => r.status)).toEqual(["deactivated-again", "reactivated", "reactivated", "not-found", "not-found", "already-active"]);
+    expect(await snapshot(set.ids, set.adminId)).toEqual(await snapshot(single.ids, single.adminId));
   });
 });

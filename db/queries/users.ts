@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import type { Queryable } from "../client";
-import { users, type EmailKey, type TextKey, type User, type UserProperties } from "../schema";
+import type { Db } from "../client";
+import { prepared } from "../prepared";
+import type { ActorRef, EmailKey, TextKey, User, UserProperties } from "../schema";
 
 export const EMPTY_PROPERTIES: UserProperties = {
   workLocations: [],
@@ -32,36 +32,66 @@ export type CreateUserInput = NewUserFields & {
   createdBy?: { id: string; name: string };
 };
 
-export function createUser(db: Queryable, input: CreateUserInput, now = Date.now()): User {
-  const active = input.active ?? true;
-  return db
-    .insert(users)
-    .values({
-      id: randomUUID(),
-      tenantId: input.tenantId,
-      email: input.email.trim(),
-      emailNormalized: input.emailNormalized,
-      name: input.name,
-      nameFolded: input.nameFolded,
-      active,
-      state: active ? "active:available" : "inactive:deactivated",
-      uniqueCode: input.uniqueCode,
-      uniqueCodeFolded: input.uniqueCodeFolded,
-      participantType: "users",
-      properties: { ...EMPTY_PROPERTIES, ...input.properties },
-      createdBy: input.createdBy ?? null,
-      updatedBy: input.createdBy ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
+/** Every column of users, named as `User` names them. */
+export const USER_COLUMNS = `id, tenant_id as "tenantId", email, email_normalized as "emailNormalized", name, name_folded as "nameFolded",
+  active, state, unique_code as "uniqueCode", unique_code_folded as "uniqueCodeFolded", user_code as "userCode", aaa_id as "aaaId",
+  participant_type as "participantType", category, sub_category as "subCategory", template_id as "templateId", properties,
+  created_by as "createdBy", updated_by as "updatedBy", deactivated_at as "deactivatedAt", deactivated_by as "deactivatedBy",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+/** A users row as both databases read it back: the flag as 1/0, the JSON columns as text. */
+export type UserRow = Omit<User, "active" | "properties" | "createdBy" | "updatedBy" | "deactivatedBy"> & {
+  active: number;
+  properties: string;
+  createdBy: string | null;
+  updatedBy: string | null;
+  deactivatedBy: string | null;
+};
+
+const actorOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as ActorRef));
+
+export function userFromRow(row: UserRow): User {
+  return {
+    ...row,
+    active: row.active === 1,
+    properties: JSON.parse(row.properties) as UserProperties,
+    createdBy: actorOf(row.createdBy),
+    updatedBy: actorOf(row.updatedBy),
+    deactivatedBy: actorOf(row.deactivatedBy),
+  };
 }
 
-export function findUserByEmail(db: Queryable, tenantId: string, emailNormalized: EmailKey): User | undefined {
-  return db
-    .select()
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.emailNormalized, emailNormalized)))
-    .get();
+const INSERT_USER = `insert into users (id, tenant_id, email, email_normalized, name, name_folded, active, state, unique_code,
+    unique_code_folded, participant_type, properties, created_by, updated_by, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'users', ?, ?, ?, ?, ?)
+  returning ${USER_COLUMNS}`;
+
+export async function createUser(db: Db, input: CreateUserInput, now = Date.now()): Promise<User> {
+  const active = input.active ?? true;
+  const createdBy = input.createdBy ? JSON.stringify(input.createdBy) : null;
+  const row = await prepared<UserRow>(db, INSERT_USER).get(
+    randomUUID(),
+    input.tenantId,
+    input.email.trim(),
+    input.emailNormalized,
+    input.name,
+    input.nameFolded,
+    active ? 1 : 0,
+    active ? "active:available" : "inactive:deactivated",
+    input.uniqueCode,
+    input.uniqueCodeFolded,
+    JSON.stringify({ ...EMPTY_PROPERTIES, ...input.properties }),
+    createdBy,
+    createdBy,
+    now,
+    now,
+  );
+  return userFromRow(row!);
+}
+
+const USER_BY_EMAIL = `select ${USER_COLUMNS} from users where tenant_id = ? and email_normalized = ?`;
+
+export async function findUserByEmail(db: Db, tenantId: string, emailNormalized: EmailKey): Promise<User | undefined> {
+  const row = await prepared<UserRow>(db, USER_BY_EMAIL).get(tenantId, emailNormalized);
+  return row && userFromRow(row);
 }

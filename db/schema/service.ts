@@ -4,10 +4,10 @@ import { epochMs } from "./columns";
 // State the running service keeps for itself, shared by every process on the database; no tenant's data.
 
 /**
- * Counters of rate-limiter-flexible's Drizzle store (lib/auth/sign-in-throttle.ts), kept in the
- * database so that every server process on it shares them. The store reads and writes exactly
- * these three columns, so the table has no createdAt/updatedAt; `expire` is when a window or a
- * block ends, and the store deletes rows an hour after it.
+ * Rate-limit counters of every server process on the database: the sign-in throttle's
+ * (rate-limiter-flexible on lib/auth/rate-limiter-store.ts) and the API's fixed windows
+ * (db/queries/rate-limits.ts). Three columns only; `expire` is when a window or a block ends
+ * (a timestamptz on PostgreSQL), and rows are deleted an hour after it.
  */
 export const rateLimits = sqliteTable(
   "rate_limits",

@@ -27,7 +27,7 @@ const MENDIX: Case[] = [
   {
     title: "Mendix deactivation 204",
     status: 204,
-    send: (r, c) => r.patch(deactivate(c.tenant.addUser().id), { headers: mendixHeaders(c.admin.token), data: { active: false } }),
+    send: async (r, c) => r.patch(deactivate((await c.tenant.addUser()).id), { headers: mendixHeaders(c.admin.token), data: { active: false } }),
   },
   {
     title: "Mendix deactivation 400 active:true",
@@ -132,9 +132,15 @@ function expectRateLimitHeaders(response: APIResponse) {
 
 test.describe("RateLimit headers on every API response", () => {
   let ctx: Ctx;
-  test.beforeAll(() => {
-    const tenant = createTestTenant("rl-headers");
-    ctx = { tenant, admin: tenant.addToken(), noScope: tenant.addToken({ scopes: [] }), other: createTestTenant("rl-other"), userId: tenant.addUser().id };
+  test.beforeAll(async () => {
+    const tenant = await createTestTenant("rl-headers");
+    ctx = {
+      tenant,
+      admin: await tenant.addToken(),
+      noScope: await tenant.addToken({ scopes: [] }),
+      other: await createTestTenant("rl-other"),
+      userId: (await tenant.addUser()).id,
+    };
   });
 
   for (const c of [...MENDIX, ...JITSUDO, ...OS1]) {
@@ -164,9 +170,9 @@ test.describe("RateLimit headers on every API response", () => {
 });
 
 test("one budget per token, shared by all API routes: Remaining counts down across the dialects", async ({ request }) => {
-  const tenant = createTestTenant("rl-shared");
-  const admin = tenant.addToken();
-  const user = tenant.addUser();
+  const tenant = await createTestTenant("rl-shared");
+  const admin = await tenant.addToken();
+  const user = await tenant.addUser();
   const remaining: number[] = [];
   const calls = [
     () => request.get(identitiesPath(user.id), { headers: jitsudoHeaders(admin.token, tenant.tenantId) }),

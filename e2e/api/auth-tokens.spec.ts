@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { deactivateUser } from "@/db/queries/user-status";
 import { revokeToken } from "@/db/queries/tokens";
-import { users } from "@/db/schema";
 import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
+import { markUserInactive } from "../fixtures/rows";
 import { expectJitsudoError, expectOs1Error, identitiesPath, jitsudoHeaders, os1Headers, withoutChanges } from "./jitsudo-os1-support";
 
 // product.md "Domain" (PAT) and the dialect table: revoked or expired tokens, and every token of a
@@ -53,9 +52,9 @@ const DIALECTS: DialectCase[] = [
 ];
 
 /** Another admin of the tenant deactivates the token owner's user, as the console or the Mendix API would. */
-function deactivateOwner(tenant: TestTenant, owner: TestToken) {
-  const actor = tenant.addToken();
-  const result = deactivateUser(e2eDb(), {
+async function deactivateOwner(tenant: TestTenant, owner: TestToken) {
+  const actor = await tenant.addToken();
+  const result = await deactivateUser(e2eDb(), {
     tenantId: tenant.tenantId,
     userId: owner.adminUserId,
     actor: { type: "admin", id: actor.adminId, name: "spec", userId: actor.adminUserId },
@@ -63,35 +62,35 @@ function deactivateOwner(tenant: TestTenant, owner: TestToken) {
   expect(result.status).toBe("deactivated");
 }
 
-type BadToken = { title: string; make: (tenant: TestTenant) => string };
+type BadToken = { title: string; make: (tenant: TestTenant) => string | Promise<string> };
 
 const BAD_TOKENS: BadToken[] = [
   { title: "missing", make: () => "" },
   { title: "garbled", make: () => "not-a-token" },
   { title: "well-formed but unknown", make: () => `rpat_${"0".repeat(32)}_${"A".repeat(43)}` },
-  { title: "right id, wrong secret", make: (tenant) => `${tenant.addToken().token.slice(0, -43)}${"B".repeat(43)}` },
+  { title: "right id, wrong secret", make: async (tenant) => `${(await tenant.addToken()).token.slice(0, -43)}${"B".repeat(43)}` },
   {
     title: "revoked",
-    make: (tenant) => {
-      const token = tenant.addToken();
-      expect(revokeToken(e2eDb(), token.tokenId, { type: "system", name: "spec" }).status).toBe("revoked");
+    make: async (tenant) => {
+      const token = await tenant.addToken();
+      expect((await revokeToken(e2eDb(), token.tokenId, { type: "system", name: "spec" })).status).toBe("revoked");
       return token.token;
     },
   },
-  { title: "expired", make: (tenant) => tenant.addToken({ expiresAt: Date.now() - 1000 }).token },
+  { title: "expired", make: async (tenant) => (await tenant.addToken({ expiresAt: Date.now() - 1000 })).token },
   {
     title: "owner deactivated",
-    make: (tenant) => {
-      const token = tenant.addToken();
-      deactivateOwner(tenant, token);
+    make: async (tenant) => {
+      const token = await tenant.addToken();
+      await deactivateOwner(tenant, token);
       return token.token;
     },
   },
   {
     title: "owner inactive, token itself not revoked",
-    make: (tenant) => {
-      const token = tenant.addToken();
-      e2eDb().update(users).set({ active: false }).where(eq(users.id, token.adminUserId)).run();
+    make: async (tenant) => {
+      const token = await tenant.addToken();
+      await markUserInactive(token.adminUserId);
       return token.token;
     },
   },
@@ -101,9 +100,9 @@ for (const dialect of DIALECTS) {
   test.describe(`${dialect.name}: tokens that must not work get 401`, () => {
     for (const bad of BAD_TOKENS) {
       test(bad.title, async ({ request }) => {
-        const tenant = createTestTenant("tok");
-        const user = tenant.addUser();
-        const token = bad.make(tenant);
+        const tenant = await createTestTenant("tok");
+        const user = await tenant.addUser();
+        const token = await bad.make(tenant);
         const response = await withoutChanges(() => dialect.call(request, tenant, token, user.id));
         await dialect.expect401(response);
       });
@@ -111,30 +110,30 @@ for (const dialect of DIALECTS) {
   });
 
   test(`${dialect.name}: a token that just worked is refused on the very next request after revocation`, async ({ request }) => {
-    const tenant = createTestTenant("tok-revoke");
-    const user = tenant.addUser();
-    const token = tenant.addToken();
+    const tenant = await createTestTenant("tok-revoke");
+    const user = await tenant.addUser();
+    const token = await tenant.addToken();
     const before = await dialect.call(request, tenant, token.token, user.id);
     expect(before.status(), await before.text()).toBeLessThan(300);
-    revokeToken(e2eDb(), token.tokenId, { type: "system", name: "spec" });
+    await revokeToken(e2eDb(), token.tokenId, { type: "system", name: "spec" });
     await dialect.expect401(await dialect.call(request, tenant, token.token, user.id));
   });
 
   test(`${dialect.name}: a token that just worked is refused on the very next request after its owner is deactivated`, async ({ request }) => {
-    const tenant = createTestTenant("tok-deact");
-    const user = tenant.addUser();
-    const token = tenant.addToken();
+    const tenant = await createTestTenant("tok-deact");
+    const user = await tenant.addUser();
+    const token = await tenant.addToken();
     const before = await dialect.call(request, tenant, token.token, user.id);
     expect(before.status(), await before.text()).toBeLessThan(300);
-    deactivateOwner(tenant, token);
+    await deactivateOwner(tenant, token);
     await dialect.expect401(await dialect.call(request, tenant, token.token, user.id));
   });
 }
 
 test("a token with an expiry in the future works until then", async ({ request }) => {
-  const tenant = createTestTenant("tok-future");
-  const user = tenant.addUser();
-  const token = tenant.addToken({ expiresAt: Date.now() + 60_000 });
+  const tenant = await createTestTenant("tok-future");
+  const user = await tenant.addUser();
+  const token = await tenant.addToken({ expiresAt: Date.now() + 60_000 });
   for (const dialect of DIALECTS) {
     const response = await dialect.call(request, tenant, token.token, user.id);
     expect(response.status(), `${dialect.name}: ${await response.text()}`).toBeLessThan(300);

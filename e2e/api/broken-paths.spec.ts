@@ -6,8 +6,8 @@ import { createTestTenant } from "../fixtures/db";
 // an API is that API's 404, never an HTML page.
 
 test("broken percent-encoding on the leaver API: a JITSudo 400", async ({ request }) => {
-  const tenant = createTestTenant("paths");
-  const { token } = tenant.addToken();
+  const tenant = await createTestTenant("paths");
+  const { token } = await tenant.addToken();
   for (const path of ["/v1/leaver-jobs/%E0%A4%A", "/v1/leaver-jobs/%E0%A4%A/results", "/v1/leaver-jobs/previews/%E0%A4%A/rows.csv"]) {
     const response = await request.get(path, { headers: { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId } });
     expect(response.status(), path).toBe(400);

@@ -47,9 +47,9 @@ const jitsudoAuth = (token: string, tenantId: string) => ({ "X-API-Key": token, 
 
 test.describe("JITSudo identities against /api/openapi.json", () => {
   test("GET lists a user's identities with X-API-Key or Authorization: Bearer → 200", async ({ request }) => {
-    const tenant = createTestTenant("jit-list");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("jit-list");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
 
     const withKey = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId) });
     const withBearer = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, {
@@ -74,9 +74,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   });
 
   test("POST links an identity → 201 (linked_by manual); the same account again → 409", async ({ request }) => {
-    const tenant = createTestTenant("jit-link");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("jit-link");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken();
     const headers = jitsudoAuth(token, tenant.tenantId);
     const link = { identity_provider_id: tenant.providerId, external_id: `okta-${randomUUID()}`, external_username: "jane" };
 
@@ -113,10 +113,10 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   ];
   for (const row of badInputs) {
     test(`${row.title} → 400 invalid_input`, async ({ request }) => {
-      const tenant = createTestTenant("jit-bad");
-      const other = createTestTenant("jit-bad-other");
-      const user = tenant.addUser();
-      const { token } = tenant.addToken();
+      const tenant = await createTestTenant("jit-bad");
+      const other = await createTestTenant("jit-bad-other");
+      const user = await tenant.addUser();
+      const { token } = await tenant.addToken();
       const answer = await send(request, row.method, identitiesUrl(row.user ?? user.id), IDENTITIES, {
         headers: jitsudoAuth(token, tenant.tenantId),
         ...row.sent(tenant, other),
@@ -128,9 +128,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   }
 
   test("a missing X-Tenant-ID → 400; no or a wrong credential → 401", async ({ request }) => {
-    const tenant = createTestTenant("jit-401");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("jit-401");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken();
     const url = identitiesUrl(user.id);
 
     const noTenant = await send(request, "GET", url, IDENTITIES, { headers: { "X-API-Key": token } });
@@ -150,12 +150,12 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   });
 
   test("403 tenant_mismatch for another tenant's X-Tenant-ID; 403 forbidden with the deciding policies in notices", async ({ request }) => {
-    const tenant = createTestTenant("jit-403");
-    const other = createTestTenant("jit-403-other");
-    const user = tenant.addUser();
-    const admin = tenant.addToken();
-    const readOnly = tenant.addToken({ scopes: ["users:read"] });
-    const helpdesk = tenant.addToken({ role: "helpdesk" });
+    const tenant = await createTestTenant("jit-403");
+    const other = await createTestTenant("jit-403-other");
+    const user = await tenant.addUser();
+    const admin = await tenant.addToken();
+    const readOnly = await tenant.addToken({ scopes: ["users:read"] });
+    const helpdesk = await tenant.addToken({ role: "helpdesk" });
     const link = { identity_provider_id: tenant.providerId, external_id: "x-1" };
 
     const mismatch = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(admin.token, other.tenantId) });
@@ -172,9 +172,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   });
 
   test("404 not_found for an unknown user and for another tenant's user", async ({ request }) => {
-    const tenant = createTestTenant("jit-404");
-    const elsewhere = createTestTenant("jit-404-other").addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("jit-404");
+    const elsewhere = await (await createTestTenant("jit-404-other")).addUser();
+    const { token } = await tenant.addToken();
     const headers = jitsudoAuth(token, tenant.tenantId);
     for (const id of [randomUUID(), elsewhere.id]) {
       const listed = await send(request, "GET", identitiesUrl(id), IDENTITIES, { headers });
@@ -188,9 +188,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   });
 
   test("PUT, PATCH, DELETE and OPTIONS → 405 method_not_allowed with Allow: GET, POST", async ({ request }) => {
-    const tenant = createTestTenant("jit-405");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("jit-405");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken();
     for (const method of ["PUT", "PATCH", "DELETE", "OPTIONS"]) {
       const answer = await send(request, method, identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId), data: {} });
       expect(answer.status).toBe(405);
@@ -200,9 +200,9 @@ test.describe("JITSudo identities against /api/openapi.json", () => {
   });
 
   test("a body over the size limit → 413 payload_too_large", async ({ request }) => {
-    const tenant = createTestTenant("jit-413");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("jit-413");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken();
     const data = { identity_provider_id: tenant.providerId, external_id: "x".repeat(1024 * 1024 + 10) };
     const answer = await send(request, "POST", identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId), data });
     expect(answer.status).toBe(413);
@@ -223,9 +223,9 @@ const os1Auth = (token: string, tenantId: string, requestId = `req-${randomUUID(
 
 test.describe("OS1 User API against /api/openapi.json", () => {
   test("GetUser by uuid, user:, users: and ref: → 200; includeProperties=false leaves properties out", async ({ request }) => {
-    const tenant = createTestTenant("os1-get");
-    const user = tenant.addUser({ name: "Jane Doe" });
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-get");
+    const user = await tenant.addUser({ name: "Jane Doe" });
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     const headers = os1Auth(token, tenant.tenantId, "my-request-1");
 
     const byId = await send(request, "GET", `${USERS}/${user.id}`, USER, { headers });
@@ -247,10 +247,10 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   });
 
   test("ListUsers → 200 with meta, select projection and additionalInfo", async ({ request }) => {
-    const tenant = createTestTenant("os1-list");
-    const first = tenant.addUser({ name: "Alpha" });
-    tenant.addUser({ name: "Beta" });
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-list");
+    const first = await tenant.addUser({ name: "Alpha" });
+    await tenant.addUser({ name: "Beta" });
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     const headers = os1Auth(token, tenant.tenantId);
 
     const all = await send(request, "GET", USERS, USERS, { headers });
@@ -269,9 +269,9 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   });
 
   test("GetUserEmail and GetUserMobile → 200; ids that are not ids are ignored", async ({ request }) => {
-    const tenant = createTestTenant("os1-contact");
-    const user = tenant.addUser();
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-contact");
+    const user = await tenant.addUser();
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     const headers = os1Auth(token, tenant.tenantId);
 
     const emails = await send(request, "GET", `${EMAIL}?ids=user:${user.id},nonsense`, EMAIL, { headers });
@@ -295,8 +295,8 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   ];
   for (const [title, url, template] of badInputs) {
     test(`${title} → 400 BAD_REQUEST`, async ({ request }) => {
-      const tenant = createTestTenant("os1-bad");
-      const { token } = tenant.addToken({ scopes: ["users:read"] });
+      const tenant = await createTestTenant("os1-bad");
+      const { token } = await tenant.addToken({ scopes: ["users:read"] });
       const answer = await send(request, "GET", url, template, { headers: os1Auth(token, tenant.tenantId) });
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ error: { code: "BAD_REQUEST" }, data: null, request: { method: "GET" } });
@@ -304,8 +304,8 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   }
 
   test("a missing X-COREOS-TID → 400; no or a wrong token → 401", async ({ request }) => {
-    const tenant = createTestTenant("os1-401");
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-401");
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     const noTenant = await send(request, "GET", USERS, USERS, { headers: { "X-COREOS-ACCESS": token } });
     expect(noTenant.status).toBe(400);
     for (const headers of [{ "X-COREOS-TID": tenant.tenantId }, os1Auth(`${token}x`, tenant.tenantId)]) {
@@ -321,11 +321,11 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   });
 
   test("403 TENANT_MISMATCH for another tenant's X-COREOS-TID; 403 FORBIDDEN without users:read", async ({ request }) => {
-    const tenant = createTestTenant("os1-403");
-    const other = createTestTenant("os1-403-other");
-    const user = tenant.addUser();
-    const reader = tenant.addToken({ scopes: ["users:read"] });
-    const noRead = tenant.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read"] });
+    const tenant = await createTestTenant("os1-403");
+    const other = await createTestTenant("os1-403-other");
+    const user = await tenant.addUser();
+    const reader = await tenant.addToken({ scopes: ["users:read"] });
+    const noRead = await tenant.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read"] });
 
     const mismatch = await send(request, "GET", `${USERS}/${user.id}`, USER, { headers: os1Auth(reader.token, other.tenantId) });
     expect(mismatch.status).toBe(403);
@@ -343,9 +343,9 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   });
 
   test("GetUser of an unknown user or another tenant's user → 404", async ({ request }) => {
-    const tenant = createTestTenant("os1-404");
-    const elsewhere = createTestTenant("os1-404-other").addUser();
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-404");
+    const elsewhere = await (await createTestTenant("os1-404-other")).addUser();
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     for (const id of [randomUUID(), `user:${elsewhere.id}`, "ref:NO-SUCH-CODE"]) {
       const answer = await send(request, "GET", `${USERS}/${encodeURIComponent(id)}`, USER, { headers: os1Auth(token, tenant.tenantId) });
       expect(answer.status, id).toBe(404);
@@ -354,8 +354,8 @@ test.describe("OS1 User API against /api/openapi.json", () => {
   });
 
   test("POST, PUT, PATCH, DELETE and OPTIONS on every OS1 path → 405 with Allow: GET", async ({ request }) => {
-    const tenant = createTestTenant("os1-405");
-    const { token } = tenant.addToken({ scopes: ["users:read"] });
+    const tenant = await createTestTenant("os1-405");
+    const { token } = await tenant.addToken({ scopes: ["users:read"] });
     const id = randomUUID();
     for (const [url, template] of [
       [USERS, USERS],
@@ -375,9 +375,9 @@ test.describe("OS1 User API against /api/openapi.json", () => {
 
 // ---- the checks themselves ---------------------------------------------------------------------
 test("the contract check rejects a body, a status and a header the document does not allow", async ({ request }) => {
-  const tenant = createTestTenant("contract-self");
-  const user = tenant.addUser();
-  const { token } = tenant.addToken();
+  const tenant = await createTestTenant("contract-self");
+  const user = await tenant.addUser();
+  const { token } = await tenant.addToken();
   const answer = await send(request, "GET", identitiesUrl(user.id), IDENTITIES, { headers: jitsudoAuth(token, tenant.tenantId) });
   const [identity] = (answer.body as { data: Record<string, unknown>[] }).data;
   const withoutLinkedBy = { ...identity };

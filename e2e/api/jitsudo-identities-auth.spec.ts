@@ -8,8 +8,8 @@ import { auditEventsOf, expectJitsudoError, identitiesPath, identityRowsOf, jits
 
 test.describe("JITSudo credentials", () => {
   test("X-API-Key and Authorization: Bearer are both accepted", async ({ request }) => {
-    const { tenant, admin } = setup();
-    const user = tenant.addUser();
+    const { tenant, admin } = await setup();
+    const user = await tenant.addUser();
     const variants: Record<string, string>[] = [
       { "X-API-Key": admin.token },
       { Authorization: `Bearer ${admin.token}` },
@@ -29,8 +29,8 @@ test.describe("JITSudo credentials", () => {
   });
 
   test("no or unreadable credentials: 401 unauthorized, nothing changed", async ({ request }) => {
-    const { tenant, admin } = setup();
-    const user = tenant.addUser();
+    const { tenant, admin } = await setup();
+    const user = await tenant.addUser();
     const variants: [string, Record<string, string>][] = [
       ["no credentials", {}],
       ["empty X-API-Key", { "X-API-Key": "" }],
@@ -51,14 +51,14 @@ test.describe("JITSudo credentials", () => {
         await expectJitsudoError(post, 401, "unauthorized");
       });
     }
-    expect(identityRowsOf(user.id)).toHaveLength(1);
+    expect(await identityRowsOf(user.id)).toHaveLength(1);
   });
 });
 
 test.describe("JITSudo X-Tenant-ID", () => {
   test("missing or blank: 400 invalid_input naming the header", async ({ request }) => {
-    const { tenant, admin } = setup();
-    const user = tenant.addUser();
+    const { tenant, admin } = await setup();
+    const user = await tenant.addUser();
     for (const tenantHeader of [undefined, "", "   "]) {
       const headers = { "X-API-Key": admin.token, ...(tenantHeader !== undefined && { "X-Tenant-ID": tenantHeader }) };
       const body = await expectJitsudoError(await withoutChanges(() => request.get(identitiesPath(user.id), { headers })), 400, "invalid_input");
@@ -71,17 +71,17 @@ test.describe("JITSudo X-Tenant-ID", () => {
   });
 
   test("the token's own tenant in upper case is the same tenant", async ({ request }) => {
-    const { tenant, admin } = setup();
-    const user = tenant.addUser();
+    const { tenant, admin } = await setup();
+    const user = await tenant.addUser();
     const response = await request.get(identitiesPath(user.id), { headers: { "X-API-Key": admin.token, "X-Tenant-ID": tenant.tenantId.toUpperCase() } });
     expect(response.status()).toBe(200);
   });
 
   test("another tenant (existing or not): 403 tenant_mismatch with notices, nothing changed", async ({ request }) => {
-    const { tenant, admin } = setup();
-    const other = createTestTenant("jit-tid-other");
-    const ownUser = tenant.addUser();
-    const otherUser = other.addUser();
+    const { tenant, admin } = await setup();
+    const other = await createTestTenant("jit-tid-other");
+    const ownUser = await tenant.addUser();
+    const otherUser = await other.addUser();
     for (const named of [other.tenantId, randomUUID(), "not-a-tenant"]) {
       const headers = { "X-API-Key": admin.token, "X-Tenant-ID": named };
       for (const userId of [ownUser.id, otherUser.id]) {
@@ -98,9 +98,9 @@ test.describe("JITSudo X-Tenant-ID", () => {
 
 test.describe("JITSudo policy denials", () => {
   test("GET without users:read: 403 forbidden, notices name scope-required:users:read", async ({ request }) => {
-    const tenant = createTestTenant("jit-scope");
-    const token = tenant.addToken({ scopes: ["identities:write", "mx:user-deactivation:write"] });
-    const user = tenant.addUser();
+    const tenant = await createTestTenant("jit-scope");
+    const token = await tenant.addToken({ scopes: ["identities:write", "mx:user-deactivation:write"] });
+    const user = await tenant.addUser();
     const response = await withoutChanges(() =>
       request.get(identitiesPath(user.id), { headers: { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId } }),
     );
@@ -109,9 +109,9 @@ test.describe("JITSudo policy denials", () => {
   });
 
   test("POST without identities:write: 403 forbidden, notices name scope-required:identities:write, nothing linked", async ({ request }) => {
-    const tenant = createTestTenant("jit-scope");
-    const token = tenant.addToken({ scopes: ["users:read"] });
-    const user = tenant.addUser();
+    const tenant = await createTestTenant("jit-scope");
+    const token = await tenant.addToken({ scopes: ["users:read"] });
+    const user = await tenant.addUser();
     const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
     expect((await request.get(identitiesPath(user.id), { headers })).status()).toBe(200);
     const response = await withoutChanges(() =>
@@ -119,14 +119,14 @@ test.describe("JITSudo policy denials", () => {
     );
     const body = await expectJitsudoError(response, 403, "forbidden");
     expect(body.notices).toContain("scope-required:identities:write");
-    expect(identityRowsOf(user.id)).toHaveLength(1);
-    expect(auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(0);
+    expect(await identityRowsOf(user.id)).toHaveLength(1);
+    expect(await auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(0);
   });
 
   test("a token with no scopes at all is refused on both methods", async ({ request }) => {
-    const tenant = createTestTenant("jit-scope");
-    const token = tenant.addToken({ scopes: [] });
-    const user = tenant.addUser();
+    const tenant = await createTestTenant("jit-scope");
+    const token = await tenant.addToken({ scopes: [] });
+    const user = await tenant.addUser();
     const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
     expect((await expectJitsudoError(await request.get(identitiesPath(user.id), { headers }), 403, "forbidden")).notices).toContain(
       "scope-required:users:read",
@@ -139,9 +139,9 @@ test.describe("JITSudo policy denials", () => {
 
   for (const role of ["helpdesk", "auditor"] as const) {
     test(`a ${role} token may list but not link: 403 with linking-requires-admin-role`, async ({ request }) => {
-      const tenant = createTestTenant(`jit-${role}`);
-      const token = tenant.addToken({ role });
-      const user = tenant.addUser();
+      const tenant = await createTestTenant(`jit-${role}`);
+      const token = await tenant.addToken({ role });
+      const user = await tenant.addUser();
       const headers = { "X-API-Key": token.token, "X-Tenant-ID": tenant.tenantId };
       expect((await request.get(identitiesPath(user.id), { headers })).status()).toBe(200);
       const response = await withoutChanges(() =>
@@ -149,7 +149,7 @@ test.describe("JITSudo policy denials", () => {
       );
       const body = await expectJitsudoError(response, 403, "forbidden");
       expect(body.notices).toContain("linking-requires-admin-role");
-      expect(identityRowsOf(user.id)).toHaveLength(1);
+      expect(await identityRowsOf(user.id)).toHaveLength(1);
     });
   }
 });

@@ -55,9 +55,14 @@ const BAD_BODIES: BadBody[] = [
 
 test.describe("JITSudo POST bad bodies: 400 invalid_input, never a 500, nothing changed", () => {
   let ctx: Context & { headers: Record<string, string>; userId: string };
-  test.beforeAll(() => {
-    const { tenant, headers } = setup("jit-bad");
-    ctx = { headers, userId: tenant.addUser().id, providerId: tenant.providerId, otherTenantProviderId: createTestTenant("jit-bad-other").providerId };
+  test.beforeAll(async () => {
+    const { tenant, headers } = await setup("jit-bad");
+    ctx = {
+      headers,
+      userId: (await tenant.addUser()).id,
+      providerId: tenant.providerId,
+      otherTenantProviderId: (await createTestTenant("jit-bad-other")).providerId,
+    };
   });
 
   for (const bad of BAD_BODIES) {
@@ -71,14 +76,14 @@ test.describe("JITSudo POST bad bodies: 400 invalid_input, never a 500, nothing 
         expect(error.details, "details names the offending field").toBeDefined();
         expect(Object.keys(error.details!)).toContain(bad.detail);
       }
-      expect(identityRowsOf(ctx.userId)).toHaveLength(1);
+      expect(await identityRowsOf(ctx.userId)).toHaveLength(1);
     });
   }
 });
 
 test("JITSudo POST with a body over the size limit: 413 (or 400), never a 500, nothing changed", async ({ request }) => {
-  const { tenant, headers } = setup("jit-big");
-  const user = tenant.addUser();
+  const { tenant, headers } = await setup("jit-big");
+  const user = await tenant.addUser();
   const data = JSON.stringify({ identity_provider_id: tenant.providerId, external_id: "x".repeat(2 * 1024 * 1024) });
   const response = await withoutChanges(() => request.post(identitiesPath(user.id), { headers: { ...headers, "content-type": "application/json" }, data }));
   expect([400, 413], await response.text()).toContain(response.status());
@@ -99,9 +104,9 @@ const BAD_PATHS: BadPath[] = [
 
 test.describe("JITSudo bad user ids in the path: the right error, never a 500, nothing changed", () => {
   let ctx: { headers: Record<string, string>; userId: string; providerId: string };
-  test.beforeAll(() => {
-    const { tenant, headers } = setup("jit-path");
-    ctx = { headers, userId: tenant.addUser().id, providerId: tenant.providerId };
+  test.beforeAll(async () => {
+    const { tenant, headers } = await setup("jit-path");
+    ctx = { headers, userId: (await tenant.addUser()).id, providerId: tenant.providerId };
   });
 
   for (const bad of BAD_PATHS) {

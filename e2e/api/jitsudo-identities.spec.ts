@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { identities } from "@/db/schema";
+import { prepared } from "@/db/prepared";
 import { createTestTenant, e2eDb } from "../fixtures/db";
 import {
   auditEventsOf,
@@ -29,29 +29,17 @@ function link(request: APIRequestContext, userId: string, headers: Record<string
 
 test.describe("JITSudo GET /v1/users/{id}/identities", () => {
   test("200 {data:[…]} with exactly the JITSudo fields, snake_case, ISO timestamps, empty optionals left out", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const user = tenant.addUser({ email: "Dana.Identity@example.test", name: "Dana Identity" });
+    const { tenant, headers } = await setup();
+    const user = await tenant.addUser({ email: "Dana.Identity@example.test", name: "Dana Identity" });
     // A second, sparse identity: no username/email/display name, but synced once.
     const sparseId = randomUUID();
     const later = Date.now() + 5_000;
-    e2eDb()
-      .insert(identities)
-      .values({
-        id: sparseId,
-        tenantId: tenant.tenantId,
-        userId: user.id,
-        identityProviderId: tenant.providerId,
-        externalId: "sparse-1",
-        externalUsername: null,
-        externalEmail: null,
-        externalDisplayName: null,
-        linkedBy: "scim",
-        lastSyncedAt: 1_700_000_000_123,
-        createdAt: later,
-        updatedAt: later + 1,
-      })
-      .run();
-    const [fullRow] = identityRowsOf(user.id);
+    await prepared(
+      e2eDb(),
+      `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, linked_by, last_synced_at, created_at, updated_at)
+        values (?, ?, ?, ?, 'sparse-1', 'scim', 1700000000123, ?, ?)`,
+    ).run(sparseId, tenant.tenantId, user.id, tenant.providerId, later, later + 1);
+    const [fullRow] = await identityRowsOf(user.id);
 
     const response = await request.get(identitiesPath(user.id), { headers });
 
@@ -96,7 +84,7 @@ test.describe("JITSudo GET /v1/users/{id}/identities", () => {
   });
 
   test("a user without identities: 200 with an empty list", async ({ request }) => {
-    const { admin, headers } = setup();
+    const { admin, headers } = await setup();
     // The token's own admin user has no identity.
     const response = await request.get(identitiesPath(admin.adminUserId), { headers });
     expect(response.status()).toBe(200);
@@ -104,22 +92,22 @@ test.describe("JITSudo GET /v1/users/{id}/identities", () => {
   });
 
   test("lists only the asked user's identities", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const first = tenant.addUser();
-    const second = tenant.addUser();
+    const { tenant, headers } = await setup();
+    const first = await tenant.addUser();
+    const second = await tenant.addUser();
     const body = await (await request.get(identitiesPath(first.id), { headers })).json();
     expect(body.data.map((i: { external_id: string }) => i.external_id)).toEqual([`ext-${first.id}`]);
     expect(body.data.map((i: { user_id: string }) => i.user_id)).not.toContain(second.id);
   });
 
   test("unknown user: 404 not_found", async ({ request }) => {
-    const { headers } = setup();
+    const { headers } = await setup();
     await expectJitsudoError(await request.get(identitiesPath(randomUUID()), { headers }), 404, "not_found");
   });
 
   test("another tenant's user: 404 not_found, the same answer as for an unknown user", async ({ request }) => {
-    const { headers } = setup();
-    const other = createTestTenant("jit-other").addUser();
+    const { headers } = await setup();
+    const other = await (await createTestTenant("jit-other")).addUser();
     const body = await expectJitsudoError(await request.get(identitiesPath(other.id), { headers }), 404, "not_found");
     expect(JSON.stringify(body)).not.toContain("Test OIDC");
   });
@@ -127,9 +115,9 @@ test.describe("JITSudo GET /v1/users/{id}/identities", () => {
 
 test.describe("JITSudo POST /v1/users/{id}/identities", () => {
   test("links an identity: 201, linked_by manual, in the next GET, one identity.link audit event", async ({ request }) => {
-    const { tenant, admin, headers } = setup();
-    const user = tenant.addUser();
-    const auditBefore = auditEventsOf(tenant.tenantId).length;
+    const { tenant, admin, headers } = await setup();
+    const user = await tenant.addUser();
+    const auditBefore = (await auditEventsOf(tenant.tenantId)).length;
     const startedAt = Date.now();
 
     const response = await link(request, user.id, headers, {
@@ -164,17 +152,17 @@ test.describe("JITSudo POST /v1/users/{id}/identities", () => {
     expect(listed.data).toHaveLength(2);
     expect(listed.data).toContainEqual(data);
 
-    const events = auditEventsOf(tenant.tenantId);
+    const events = await auditEventsOf(tenant.tenantId);
     expect(events).toHaveLength(auditBefore + 1);
-    const linkEvents = auditEventsOf(tenant.tenantId, "identity.link");
+    const linkEvents = await auditEventsOf(tenant.tenantId, "identity.link");
     expect(linkEvents).toHaveLength(1);
     expect(linkEvents[0]).toMatchObject({ actorType: "token", actorId: admin.tokenId, targetType: "user", targetId: user.id, requestId: expect.any(String) });
     expect(linkEvents[0]!.details).toMatchObject({ identityId: data.id, identityProviderId: tenant.providerId, externalId: "okta|00u1abcd" });
   });
 
   test("only the required fields: 201 and the optional ones are left out", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const user = tenant.addUser();
+    const { tenant, headers } = await setup();
+    const user = await tenant.addUser();
     const response = await link(request, user.id, headers, { identity_provider_id: tenant.providerId, external_id: "x".repeat(200) });
     expect(response.status(), await response.text()).toBe(201);
     const { data } = await response.json();
@@ -182,18 +170,18 @@ test.describe("JITSudo POST /v1/users/{id}/identities", () => {
       ["created_at", "external_id", "id", "identity_provider_id", "linked_by", "provider_name", "provider_type", "updated_at", "user_id"].sort(),
     );
     expect(data.external_id).toBe("x".repeat(200));
-    expect(identityRowsOf(user.id).find((row) => row.id === data.id)).toMatchObject({ linkedBy: "manual", externalUsername: null });
+    expect((await identityRowsOf(user.id)).find((row) => row.id === data.id)).toMatchObject({ linkedBy: "manual", externalUsername: null });
   });
 
   test("the same provider + external_id twice: 409 conflict, nothing more stored", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const user = tenant.addUser();
+    const { tenant, headers } = await setup();
+    const user = await tenant.addUser();
     const body = { identity_provider_id: tenant.providerId, external_id: "dup-1" };
     expect((await link(request, user.id, headers, body)).status()).toBe(201);
 
     await expectJitsudoError(await withoutChanges(() => link(request, user.id, headers, body)), 409, "conflict");
     // Also when the second attempt names another user of the tenant.
-    const other = tenant.addUser();
+    const other = await tenant.addUser();
     await expectJitsudoError(await withoutChanges(() => link(request, other.id, headers, body)), 409, "conflict");
     // And for an account that was linked automatically.
     await expectJitsudoError(
@@ -201,34 +189,34 @@ test.describe("JITSudo POST /v1/users/{id}/identities", () => {
       409,
       "conflict",
     );
-    expect(identityRowsOf(user.id)).toHaveLength(2);
-    expect(auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(1);
+    expect(await identityRowsOf(user.id)).toHaveLength(2);
+    expect(await auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(1);
   });
 
   test("parallel links of one account: exactly one 201, the rest 409", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const user = tenant.addUser();
+    const { tenant, headers } = await setup();
+    const user = await tenant.addUser();
     const body = { identity_provider_id: tenant.providerId, external_id: "race-1" };
     const statuses = (await Promise.all(Array.from({ length: 6 }, () => link(request, user.id, headers, body)))).map((r) => r.status());
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(5);
-    expect(auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(1);
+    expect(await auditEventsOf(tenant.tenantId, "identity.link")).toHaveLength(1);
   });
 
   test("unknown user: 404 not_found and nothing stored", async ({ request }) => {
-    const { tenant, headers } = setup();
+    const { tenant, headers } = await setup();
     const response = await withoutChanges(() => link(request, randomUUID(), headers, { identity_provider_id: tenant.providerId, external_id: "ghost" }));
     await expectJitsudoError(response, 404, "not_found");
   });
 
   test("another tenant's user: 404 not_found and nothing stored", async ({ request }) => {
-    const { tenant, headers } = setup();
-    const other = createTestTenant("jit-other");
-    const victim = other.addUser();
+    const { tenant, headers } = await setup();
+    const other = await createTestTenant("jit-other");
+    const victim = await other.addUser();
     for (const providerId of [tenant.providerId, other.providerId]) {
       const response = await withoutChanges(() => link(request, victim.id, headers, { identity_provider_id: providerId, external_id: `x-${providerId}` }));
       await expectJitsudoError(response, 404, "not_found");
     }
-    expect(identityRowsOf(victim.id)).toHaveLength(1);
+    expect(await identityRowsOf(victim.id)).toHaveLength(1);
   });
 });

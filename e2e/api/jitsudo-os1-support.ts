@@ -1,7 +1,8 @@
-import { and, asc, count, eq } from "drizzle-orm";
 import { expect, type APIResponse } from "@playwright/test";
-import { auditEvents, identities, personalAccessTokens, userMobiles, users, type User, type UserProperties } from "@/db/schema";
+import { prepared } from "@/db/prepared";
+import type { User, UserProperties } from "@/db/schema";
 import { createTestTenant, databaseFingerprint, e2eDb, type TestTenant } from "../fixtures/db";
+import { identityRowsOfTenant, tokensOfTenant, userRow, usersOfTenant } from "../fixtures/rows";
 
 // Shared by the JITSudo, OS1, isolation and header specs: the dialects' credential headers, the
 // shape checks of their error bodies, and direct reads of what a request may have changed.
@@ -68,44 +69,31 @@ export async function expectOs1Error(response: APIResponse, status: number, code
 
 /** Runs a request that must change nothing and returns its response, asserting the database is unchanged. */
 export async function withoutChanges(call: () => Promise<APIResponse>): Promise<APIResponse> {
-  const before = databaseFingerprint();
+  const before = await databaseFingerprint();
   const response = await call();
-  expect(databaseFingerprint(), "the refused request changed the database").toBe(before);
+  expect(await databaseFingerprint(), "the refused request changed the database").toBe(before);
   return response;
 }
 
-export function userRow(id: string): User | undefined {
-  return e2eDb().select().from(users).where(eq(users.id, id)).get();
-}
+export { auditEventsOf, identityRowsOf, userRow } from "../fixtures/rows";
 
-export function identityRowsOf(userId: string) {
-  return e2eDb().select().from(identities).where(eq(identities.userId, userId)).orderBy(asc(identities.createdAt), asc(identities.id)).all();
-}
-
-export function auditEventsOf(tenantId: string, action?: string) {
-  const where = action ? and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action)) : eq(auditEvents.tenantId, tenantId);
-  return e2eDb().select().from(auditEvents).where(where).all();
-}
+type MobileRow = { userId: string; kind: string; countryCode: string; number: string; createdAt: number; updatedAt: number };
 
 /** Everything of one tenant that an API call could change, to show another tenant's calls left it alone. */
-export function tenantSnapshot(tenantId: string): string {
+export async function tenantSnapshot(tenantId: string): Promise<string> {
   const db = e2eDb();
+  const mobiles = await prepared<MobileRow>(
+    db,
+    `select user_id as "userId", kind, country_code as "countryCode", number, created_at as "createdAt", updated_at as "updatedAt"
+      from user_mobiles where tenant_id = ? order by user_id, kind`,
+  ).all(tenantId);
+  const audit = await prepared<{ n: number }>(db, "select count(*) as n from audit_events where tenant_id = ?").get(tenantId);
   return JSON.stringify({
-    users: db.select().from(users).where(eq(users.tenantId, tenantId)).orderBy(asc(users.id)).all(),
-    identities: db.select().from(identities).where(eq(identities.tenantId, tenantId)).orderBy(asc(identities.id)).all(),
-    mobiles: db.select().from(userMobiles).where(eq(userMobiles.tenantId, tenantId)).orderBy(asc(userMobiles.userId), asc(userMobiles.kind)).all(),
-    tokens: db
-      .select({
-        id: personalAccessTokens.id,
-        revokedAt: personalAccessTokens.revokedAt,
-        expiresAt: personalAccessTokens.expiresAt,
-        scopes: personalAccessTokens.scopes,
-      })
-      .from(personalAccessTokens)
-      .where(eq(personalAccessTokens.tenantId, tenantId))
-      .orderBy(asc(personalAccessTokens.id))
-      .all(),
-    audit: db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).get()?.n,
+    users: await usersOfTenant(tenantId),
+    identities: await identityRowsOfTenant(tenantId),
+    mobiles,
+    tokens: (await tokensOfTenant(tenantId)).map(({ id, revokedAt, expiresAt, scopes }) => ({ id, revokedAt, expiresAt, scopes })),
+    audit: audit?.n,
   });
 }
 
@@ -127,41 +115,40 @@ export type DirectoryUserSpec = {
   secondaryMobile?: Mobile;
 };
 
+const UPDATE_DIRECTORY_FIELDS = `update users set user_code = ?, aaa_id = ?, category = ?, created_at = ?, updated_at = ?, deactivated_at = ?,
+  properties = ?, created_by = ?, updated_by = ? where id = ?`;
+const INSERT_MOBILE = `insert into user_mobiles (tenant_id, user_id, kind, country_code, number, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)`;
+
 /** A user with the OS1 attributes the fixture leaves empty (codes, properties, mobiles, fixed timestamps). */
-export function addDirectoryUser(tenant: TestTenant, spec: DirectoryUserSpec): User {
+export async function addDirectoryUser(tenant: TestTenant, spec: DirectoryUserSpec): Promise<User> {
   const db = e2eDb();
-  const { id } = tenant.addUser({ email: spec.email, name: spec.name, uniqueCode: spec.uniqueCode, active: spec.active ?? true });
-  const current = userRow(id)!;
-  db.update(users)
-    .set({
-      userCode: spec.userCode ?? null,
-      aaaId: spec.aaaId ?? null,
-      category: spec.category ?? null,
-      createdAt: spec.createdAt,
-      updatedAt: spec.updatedAt ?? spec.createdAt,
-      deactivatedAt: spec.deactivatedAt ?? null,
-      properties: { ...current.properties, ...spec.properties },
-      createdBy: { id: "00000000-0000-4000-8000-000000000001", name: "Spec Creator" },
-      updatedBy: { id: "00000000-0000-4000-8000-000000000002", name: "Spec Updater" },
-    })
-    .where(eq(users.id, id))
-    .run();
+  const { id } = await tenant.addUser({ email: spec.email, name: spec.name, uniqueCode: spec.uniqueCode, active: spec.active ?? true });
+  const current = (await userRow(id))!;
+  await prepared(db, UPDATE_DIRECTORY_FIELDS).run(
+    spec.userCode ?? null,
+    spec.aaaId ?? null,
+    spec.category ?? null,
+    spec.createdAt,
+    spec.updatedAt ?? spec.createdAt,
+    spec.deactivatedAt ?? null,
+    JSON.stringify({ ...current.properties, ...spec.properties }),
+    JSON.stringify({ id: "00000000-0000-4000-8000-000000000001", name: "Spec Creator" }),
+    JSON.stringify({ id: "00000000-0000-4000-8000-000000000002", name: "Spec Updater" }),
+    id,
+  );
   const now = Date.now();
   for (const [kind, mobile] of [
     ["primary", spec.primaryMobile],
     ["secondary", spec.secondaryMobile],
   ] as const) {
-    if (mobile)
-      db.insert(userMobiles)
-        .values({ tenantId: tenant.tenantId, userId: id, kind, ...mobile, createdAt: now, updatedAt: now })
-        .run();
+    if (mobile) await prepared(db, INSERT_MOBILE).run(tenant.tenantId, id, kind, mobile.countryCode, mobile.number, now, now);
   }
-  return userRow(id)!;
+  return (await userRow(id))!;
 }
 
 /** A fresh tenant with an admin token (every scope) and that token's JITSudo headers. */
-export function jitsudoSetup(label = "jit") {
-  const tenant = createTestTenant(label);
-  const admin = tenant.addToken();
+export async function jitsudoSetup(label = "jit") {
+  const tenant = await createTestTenant(label);
+  const admin = await tenant.addToken();
   return { tenant, admin, headers: jitsudoHeaders(admin.token, tenant.tenantId) };
 }

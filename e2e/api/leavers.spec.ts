@@ -1,18 +1,12 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { CSRF_HEADER, openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
+import { auditEventsOf, countOf, isActive } from "../fixtures/rows";
 
 // Bulk leavers over HTTP (issue 5, JITSudo dialect): upload → preview → confirm → progress →
 // results (JSON and CSV) → undo, the refusals, and the console twin of the endpoints.
 
 const auth = (token: string, tenantId: string) => ({ "X-API-Key": token, "X-Tenant-ID": tenantId });
-const count = (sql: string, ...params: unknown[]) =>
-  (
-    e2eDb()
-      .$client.prepare(sql)
-      .get(...params) as { n: number }
-  ).n;
-const activeOf = (id: string) => (e2eDb().$client.prepare("select active from users where id = ?").get(id) as { active: number }).active === 1;
 
 type Job = {
   id: string;
@@ -48,17 +42,17 @@ async function waitForJob(request: APIRequestContext, headers: Record<string, st
   return job!;
 }
 
-function setup(label: string) {
-  const tenant = createTestTenant(label);
-  const admin = tenant.addToken();
+async function setup(label: string) {
+  const tenant = await createTestTenant(label);
+  const admin = await tenant.addToken();
   return { tenant, admin, headers: auth(admin.token, tenant.tenantId) };
 }
 
 test.describe("bulk leavers API", () => {
   test("upload, preview, confirm, progress, results, undo", async ({ request }) => {
-    const { tenant, admin, headers } = setup("leavers-flow");
-    const leavers = Array.from({ length: 5 }, () => tenant.addUser());
-    const inactive = tenant.addUser({ active: false });
+    const { tenant, admin, headers } = await setup("leavers-flow");
+    const leavers = await Promise.all(Array.from({ length: 5 }, () => tenant.addUser()));
+    const inactive = await tenant.addUser({ active: false });
     const csv = [
       "\uFEFFEmail;Reason;Ticket",
       ...leavers.map((u, i) => `${i === 0 ? u.email.toUpperCase() : u.email};Contract ended;HR-${i}`),
@@ -97,7 +91,7 @@ test.describe("bulk leavers API", () => {
     const secondPage = await request.get(`/v1/leaver-jobs/previews/${preview.data.id}?page=2&page_size=4`, { headers });
     expect(((await secondPage.json()) as typeof preview).data.rows.map((r) => [r.row, r.class])).toEqual(reviewOrder.slice(4, 8));
     // Nothing has changed yet.
-    expect(leavers.every((u) => activeOf(u.id))).toBe(true);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => active)).toBe(true);
 
     const page = await request.get(`/v1/leaver-jobs/previews/${preview.data.id}?class=duplicate&page=1&page_size=1`, { headers });
     expect(page.status()).toBe(200);
@@ -120,9 +114,10 @@ test.describe("bulk leavers API", () => {
     const done = await waitForJob(request, headers, job.id);
     expect(done.progress).toMatchObject({ processed: 11, total: 11 });
     expect(done.counts).toEqual({ deactivated: 5, already_inactive: 1, not_found: 1, invalid: 1, skipped: 3 });
-    expect(leavers.every((u) => !activeOf(u.id))).toBe(true);
-    expect(count("select count(*) as n from audit_events where action = 'user.deactivate' and json_extract(details, '$.jobId') = ?", job.id)).toBe(5);
-    expect(count("select count(*) as n from audit_events where target_id = ? and action in ('job.created', 'job.completed')", job.id)).toBe(2);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => !active)).toBe(true);
+    const deactivations = await auditEventsOf(tenant.tenantId, "user.deactivate");
+    expect(deactivations.filter((event) => event.details?.jobId === job.id)).toHaveLength(5);
+    expect(await countOf("select count(*) as n from audit_events where target_id = ? and action in ('job.created', 'job.completed')", job.id)).toBe(2);
 
     const results = await request.get(`/v1/leaver-jobs/${job.id}/results?outcome=skipped`, { headers });
     expect(results.status()).toBe(200);
@@ -151,16 +146,16 @@ test.describe("bulk leavers API", () => {
     expect(undoJob).toMatchObject({ kind: "reactivate", total_rows: 5 });
     const undone = await waitForJob(request, headers, undoJob.id);
     expect(undone.counts).toEqual({ reactivated: 5 });
-    expect(leavers.every((u) => activeOf(u.id))).toBe(true);
-    expect(activeOf(inactive.id)).toBe(false);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => active)).toBe(true);
+    expect(await isActive(inactive.id)).toBe(false);
     expect((await request.post(`/v1/leaver-jobs/${job.id}/undo`, { headers, failOnStatusCode: false })).status()).toBe(409);
     expect((await request.post(`/v1/leaver-jobs/${job.id}/cancel`, { headers, failOnStatusCode: false })).status()).toBe(409);
-    expect(count("select count(*) as n from audit_events where target_id = ? and action = 'job.undone'", job.id)).toBe(1);
+    expect(await countOf("select count(*) as n from audit_events where target_id = ? and action = 'job.undone'", job.id)).toBe(1);
   });
 
   test("a multipart form upload (what a browser sends) is accepted", async ({ request }) => {
-    const { tenant, headers } = setup("leavers-multipart");
-    const user = tenant.addUser();
+    const { tenant, headers } = await setup("leavers-multipart");
+    const user = await tenant.addUser();
     const response = await request.post("/v1/leaver-jobs/previews", {
       headers,
       multipart: { file: { name: "from-browser.csv", mimeType: "text/csv", buffer: Buffer.from(`email,ticket\n"${user.email}","T,1"\n`) } },
@@ -178,21 +173,21 @@ test.describe("bulk leavers API", () => {
   ];
   for (const [name, body, message] of refused) {
     test(`refuses ${name} with a 400 and stores nothing`, async ({ request }) => {
-      const { tenant, headers } = setup("leavers-refused");
+      const { tenant, headers } = await setup("leavers-refused");
       const response = await upload(request, headers, body);
       expect(response.status()).toBe(400);
       const error = (await response.json()) as { code: string; message: string; details: { file: string } };
       expect(error.code).toBe("invalid_input");
       expect(error.message).toMatch(message);
-      expect(count("select count(*) as n from leaver_previews where tenant_id = ?", tenant.tenantId)).toBe(0);
+      expect(await countOf("select count(*) as n from leaver_previews where tenant_id = ?", tenant.tenantId)).toBe(0);
     });
   }
 
   test("refuses a JSON body, other tenants' previews and jobs, unknown classes", async ({ request }) => {
-    const { headers } = setup("leavers-bad");
+    const { headers } = await setup("leavers-bad");
     const json = await request.post("/v1/leaver-jobs/previews", { headers, data: { email: "a@b.example" }, failOnStatusCode: false });
     expect(json.status()).toBe(400);
-    const other = setup("leavers-other");
+    const other = await setup("leavers-other");
     const theirs = await upload(request, other.headers, "email\nx@y.example\n");
     const theirId = ((await theirs.json()) as { data: { id: string } }).data.id;
     expect((await request.get(`/v1/leaver-jobs/previews/${theirId}`, { headers, failOnStatusCode: false })).status()).toBe(404);
@@ -203,25 +198,25 @@ test.describe("bulk leavers API", () => {
   });
 
   test("requires a token, the deactivation scope and the admin role", async ({ request }) => {
-    const { tenant } = setup("leavers-authz");
+    const { tenant } = await setup("leavers-authz");
     const cases: [Parameters<TestTenant["addToken"]>[0], number][] = [
       [{ role: "helpdesk", scopes: ["users:read"] }, 403],
       [{ role: "admin", scopes: ["users:read"] }, 403],
     ];
     for (const [options, status] of cases) {
-      const token = tenant.addToken(options);
+      const token = await tenant.addToken(options);
       const response = await upload(request, auth(token.token, tenant.tenantId), "email\na@b.example\n");
       expect(response.status()).toBe(status);
       expect(((await response.json()) as { notices: string[] }).notices.length).toBeGreaterThan(0);
     }
     expect((await request.post("/v1/leaver-jobs/previews", { data: "email\na@b.example\n", failOnStatusCode: false })).status()).toBe(401);
-    expect(count("select count(*) as n from leaver_previews where tenant_id = ?", tenant.tenantId)).toBe(0);
+    expect(await countOf("select count(*) as n from leaver_previews where tenant_id = ?", tenant.tenantId)).toBe(0);
   });
 
   test("the console twin works with a session cookie and CSRF token", async ({ request }) => {
-    const { tenant, admin } = setup("leavers-console");
-    const user = tenant.addUser();
-    const session = openSession(e2eDb(), { tenantId: tenant.tenantId, adminId: admin.adminId });
+    const { tenant, admin } = await setup("leavers-console");
+    const user = await tenant.addUser();
+    const session = await openSession(e2eDb(), { tenantId: tenant.tenantId, adminId: admin.adminId });
     const cookie = `${SESSION_COOKIE}=${session.cookieValue}`;
     const noCsrf = await request.post("/api/console/leaver-jobs/previews", {
       headers: { cookie, "content-type": "text/csv" },

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { expect, test } from "@playwright/test";
-import { users } from "@/db/schema";
-import { createTestTenant, databaseFingerprint, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
+import { createTestTenant, databaseFingerprint, type TestTenant, type TestToken } from "../fixtures/db";
+import { markUserInactive, userRow } from "../fixtures/rows";
 import { callDeactivation, deactivationError, type CallOptions } from "../fixtures/mendix-specs";
 
 // Mendix User Deactivation API, product.md §2: refused requests. Each is answered in the dialect's
@@ -34,24 +33,24 @@ const badInputs: BadInput[] = [
 test.describe("Mendix User Deactivation API: bad input", () => {
   for (const row of badInputs) {
     test(`${row.title} → ${row.status}, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-deact-bad");
-      const setup: Setup = { tenant, user: tenant.addUser(), stranger: createTestTenant("mx-deact-other").addUser() };
-      const { token } = tenant.addToken();
-      const before = databaseFingerprint();
+      const tenant = await createTestTenant("mx-deact-bad");
+      const setup: Setup = { tenant, user: await tenant.addUser(), stranger: await (await createTestTenant("mx-deact-other")).addUser() };
+      const { token } = await tenant.addToken();
+      const before = await databaseFingerprint();
 
       const result = await callDeactivation(request, row.target?.(setup) ?? setup.user.id, { token, ...row.body });
 
       expect(result.status).toBe(row.status);
       expect(result.body).toEqual(deactivationError(row.status, row.detail));
-      expect(databaseFingerprint()).toBe(before);
-      for (const id of [setup.user.id, setup.stranger.id]) expect(e2eDb().select().from(users).where(eq(users.id, id)).get()?.active).toBe(true);
+      expect(await databaseFingerprint()).toBe(before);
+      for (const id of [setup.user.id, setup.stranger.id]) expect((await userRow(id))?.active).toBe(true);
     });
   }
 
   test("another tenant's user is answered exactly like an id that exists nowhere", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact-bad");
-    const stranger = createTestTenant("mx-deact-other").addUser();
-    const { token } = tenant.addToken();
+    const tenant = await createTestTenant("mx-deact-bad");
+    const stranger = await (await createTestTenant("mx-deact-other")).addUser();
+    const { token } = await tenant.addToken();
     const nowhere = randomUUID();
 
     const theirs = await callDeactivation(request, stranger.id, { token, data: DEACTIVATE });
@@ -66,12 +65,14 @@ test.describe("Mendix User Deactivation API: bad input", () => {
   });
 });
 
+type Credentials = Pick<CallOptions, "token" | "authorization"> & { target?: string };
+
 type AuthCase = {
   title: string;
   status: 401 | 403;
   detail: RegExp | string;
   /** The credentials to send, and optionally whom to deactivate (default: a fresh user of the tenant). */
-  auth: (tenant: TestTenant) => Pick<CallOptions, "token" | "authorization"> & { target?: string };
+  auth: (tenant: TestTenant) => Credentials | Promise<Credentials>;
 };
 
 const tokenOf = (issued: TestToken) => ({ token: issued.token });
@@ -82,7 +83,7 @@ const authCases: AuthCase[] = [
     title: "a Bearer instead of an MxToken header",
     status: 401,
     detail: /authorization header/,
-    auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }),
+    auth: async (t) => ({ authorization: `Bearer ${(await t.addToken()).token}` }),
   },
   { title: "a garbled token", status: 401, detail: /invalid/, auth: () => ({ token: "garbled%%token" }) },
   {
@@ -95,16 +96,16 @@ const authCases: AuthCase[] = [
     title: "a revoked token",
     status: 401,
     detail: /revoked/,
-    auth: (t) => tokenOf(t.addRevokedToken()),
+    auth: async (t) => tokenOf(await t.addRevokedToken()),
   },
-  { title: "an expired token", status: 401, detail: /expired/, auth: (t) => tokenOf(t.addToken({ expiresAt: Date.now() - 1000 })) },
+  { title: "an expired token", status: 401, detail: /expired/, auth: async (t) => tokenOf(await t.addToken({ expiresAt: Date.now() - 1000 })) },
   {
     title: "a token whose owner was deactivated",
     status: 401,
     detail: /not active/,
-    auth: (t) => {
-      const issued = t.addToken();
-      e2eDb().update(users).set({ active: false, state: "inactive:deactivated" }).where(eq(users.id, issued.adminUserId)).run();
+    auth: async (t) => {
+      const issued = await t.addToken();
+      await markUserInactive(issued.adminUserId, "inactive:deactivated");
       return tokenOf(issued);
     },
   },
@@ -112,26 +113,26 @@ const authCases: AuthCase[] = [
     title: "a token without the deactivation scope",
     status: 403,
     detail: `does not include the required scope. Required: ${WRITE_SCOPE}`,
-    auth: (t) => tokenOf(t.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read", "users:read"] })),
+    auth: async (t) => tokenOf(await t.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read", "users:read"] })),
   },
   {
     title: "a helpdesk token with the deactivation scope",
     status: 403,
     detail: "Requestor is not Mendix Admin",
-    auth: (t) => tokenOf(t.addToken({ role: "helpdesk", scopes: [WRITE_SCOPE] })),
+    auth: async (t) => tokenOf(await t.addToken({ role: "helpdesk", scopes: [WRITE_SCOPE] })),
   },
   {
     title: "an auditor token with the deactivation scope",
     status: 403,
     detail: "Requestor is not Mendix Admin",
-    auth: (t) => tokenOf(t.addToken({ role: "auditor", scopes: [WRITE_SCOPE] })),
+    auth: async (t) => tokenOf(await t.addToken({ role: "auditor", scopes: [WRITE_SCOPE] })),
   },
   {
     title: "an admin deactivating himself",
     status: 403,
     detail: "Member cannot (de)activate himself",
-    auth: (t) => {
-      const issued = t.addToken();
+    auth: async (t) => {
+      const issued = await t.addToken();
       return { token: issued.token, target: issued.adminUserId };
     },
   },
@@ -140,36 +141,36 @@ const authCases: AuthCase[] = [
 test.describe("Mendix User Deactivation API: credentials and permissions", () => {
   for (const row of authCases) {
     test(`${row.title} → ${row.status}, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-deact-auth");
-      const { target, ...auth } = row.auth(tenant);
-      const userId = target ?? tenant.addUser().id;
-      const activeBefore = e2eDb().select().from(users).where(eq(users.id, userId)).get()?.active;
-      const before = databaseFingerprint();
+      const tenant = await createTestTenant("mx-deact-auth");
+      const { target, ...auth } = await row.auth(tenant);
+      const userId = target ?? (await tenant.addUser()).id;
+      const activeBefore = (await userRow(userId))?.active;
+      const before = await databaseFingerprint();
 
       const result = await callDeactivation(request, userId, { ...auth, data: DEACTIVATE });
 
       expect(result.status).toBe(row.status);
       expect(result.body).toEqual(deactivationError(row.status, row.detail));
-      expect(databaseFingerprint()).toBe(before);
-      expect(e2eDb().select().from(users).where(eq(users.id, userId)).get()?.active).toBe(activeBefore);
+      expect(await databaseFingerprint()).toBe(before);
+      expect((await userRow(userId))?.active).toBe(activeBefore);
     });
   }
 
   // OPTIONS too: the endpoint, not the framework, must answer it (see the Allow header).
   for (const method of ["GET", "POST", "PUT", "DELETE", "OPTIONS"]) {
     test(`${method} → 405 naming PATCH, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-deact-405");
-      const user = tenant.addUser();
-      const { token } = tenant.addToken();
-      const before = databaseFingerprint();
+      const tenant = await createTestTenant("mx-deact-405");
+      const user = await tenant.addUser();
+      const { token } = await tenant.addToken();
+      const before = await databaseFingerprint();
 
       const result = await callDeactivation(request, user.id, { token, method, data: DEACTIVATE });
 
       expect(result.status).toBe(405);
       expect(result.headers.allow).toBe("PATCH");
       expect(result.body).toEqual(deactivationError(405, /PATCH/));
-      expect(databaseFingerprint()).toBe(before);
-      expect(e2eDb().select().from(users).where(eq(users.id, user.id)).get()?.active).toBe(true);
+      expect(await databaseFingerprint()).toBe(before);
+      expect((await userRow(user.id))?.active).toBe(true);
     });
   }
 });

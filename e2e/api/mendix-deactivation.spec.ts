@@ -1,33 +1,25 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import { expect, test } from "@playwright/test";
 import { createToken } from "@/db/queries/tokens";
-import { auditEvents, personalAccessTokens, sessions, users } from "@/db/schema";
+import { prepared } from "@/db/prepared";
 import { SCOPES } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { createTestTenant, e2eDb } from "../fixtures/db";
+import { auditEventsOf, sessionRow, tokenRow, tokensOfAdmin, userRow } from "../fixtures/rows";
 import { callDeactivation, callIdentifiers, deactivationError, identifiersError } from "../fixtures/mendix-specs";
 
 // Mendix User Deactivation API, product.md §2: what a deactivation does. Every response is
 // checked against user-deactivation-api.yaml by callDeactivation.
 const DEACTIVATE = { active: false };
 
-function userRow(id: string) {
-  return e2eDb().select().from(users).where(eq(users.id, id)).get();
-}
-
-function deactivationEvents(tenantId: string, userId: string) {
-  return e2eDb()
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.targetId, userId), eq(auditEvents.action, "user.deactivate")))
-    .all();
+async function deactivationEvents(tenantId: string, userId: string) {
+  return (await auditEventsOf(tenantId, "user.deactivate")).filter((event) => event.targetId === userId);
 }
 
 /** One more token for an existing admin (addToken always creates a new admin). */
-function addTokenFor(tenantId: string, adminId: string): string {
+async function addTokenFor(tenantId: string, adminId: string): Promise<string> {
   const issued = issueToken();
-  createToken(e2eDb(), {
+  await createToken(e2eDb(), {
     id: issued.id,
     tenantId,
     adminId,
@@ -41,35 +33,25 @@ function addTokenFor(tenantId: string, adminId: string): string {
 }
 
 /** A live console session for an admin, as signing in would leave behind. */
-function addSession(tenantId: string, adminId: string): string {
+async function addSession(tenantId: string, adminId: string): Promise<string> {
   const id = randomUUID();
   const now = Date.now();
-  e2eDb()
-    .insert(sessions)
-    .values({
-      id,
-      tenantId,
-      adminId,
-      tokenHash: createHash("sha256").update(randomBytes(32)).digest("base64url"),
-      csrfToken: randomUUID(),
-      expiresAt: now + 3_600_000,
-      revokedAt: null,
-      lastSeenAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  await prepared(
+    e2eDb(),
+    `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, revoked_at, last_seen_at, created_at, updated_at)
+      values (?, ?, ?, ?, ?, ?, null, ?, ?, ?)`,
+  ).run(id, tenantId, adminId, createHash("sha256").update(randomBytes(32)).digest("base64url"), randomUUID(), now + 3_600_000, now, now, now);
   return id;
 }
 
 test.describe("Mendix User Deactivation API: deactivating", () => {
   test("an admin's user: 204, inactive, their tokens and sessions revoked at once, one audit event", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact");
-    const actor = tenant.addToken();
-    const leaver = tenant.addToken();
-    const leaverSecondToken = addTokenFor(tenant.tenantId, leaver.adminId);
-    const sessionId = addSession(tenant.tenantId, leaver.adminId);
-    const bystander = tenant.addUser();
+    const tenant = await createTestTenant("mx-deact");
+    const actor = await tenant.addToken();
+    const leaver = await tenant.addToken();
+    const leaverSecondToken = await addTokenFor(tenant.tenantId, leaver.adminId);
+    const sessionId = await addSession(tenant.tenantId, leaver.adminId);
+    const bystander = await tenant.addUser();
     const lookup = { data: { emailAddresses: [{ emailAddress: bystander.email }] } };
     // The leaver's tokens work until the moment of deactivation.
     for (const token of [leaver.token, leaverSecondToken]) expect((await callIdentifiers(request, { token, ...lookup })).status).toBe(200);
@@ -79,15 +61,15 @@ test.describe("Mendix User Deactivation API: deactivating", () => {
 
     expect(result.status).toBe(204);
     expect(result.text).toBe("");
-    const row = userRow(leaver.adminUserId);
+    const row = await userRow(leaver.adminUserId);
     expect(row).toMatchObject({ active: false, state: "inactive:deactivated", deactivatedBy: { id: actor.adminUserId, name: expect.any(String) } });
     expect(row?.deactivatedAt).toBeGreaterThanOrEqual(startedAt);
     expect(row?.deactivatedAt).toBeLessThanOrEqual(Date.now());
 
-    const tokens = e2eDb().select().from(personalAccessTokens).where(eq(personalAccessTokens.adminId, leaver.adminId)).all();
+    const tokens = await tokensOfAdmin(leaver.adminId);
     expect(tokens).toHaveLength(2);
     for (const token of tokens) expect(token.revokedAt).not.toBeNull();
-    expect(e2eDb().select().from(sessions).where(eq(sessions.id, sessionId)).get()?.revokedAt).not.toBeNull();
+    expect((await sessionRow(sessionId))?.revokedAt).not.toBeNull();
 
     // The very next call with the leaver's token is refused, on either Mendix API.
     const refusedLookup = await callIdentifiers(request, { token: leaver.token, ...lookup });
@@ -96,82 +78,82 @@ test.describe("Mendix User Deactivation API: deactivating", () => {
     const refusedDeactivation = await callDeactivation(request, bystander.id, { token: leaverSecondToken, data: DEACTIVATE });
     expect(refusedDeactivation.status).toBe(401);
     expect(refusedDeactivation.body).toEqual(deactivationError(401));
-    expect(userRow(bystander.id)?.active).toBe(true);
+    expect((await userRow(bystander.id))?.active).toBe(true);
 
-    const events = deactivationEvents(tenant.tenantId, leaver.adminUserId);
+    const events = await deactivationEvents(tenant.tenantId, leaver.adminUserId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: "user.deactivate", outcome: "deactivated", actorType: "token", actorId: actor.tokenId, targetType: "user" });
 
     // The caller and the rest of the tenant are untouched.
     expect((await callIdentifiers(request, { token: actor.token, ...lookup })).status).toBe(200);
-    expect(userRow(actor.adminUserId)?.active).toBe(true);
+    expect((await userRow(actor.adminUserId))?.active).toBe(true);
   });
 
   test("a plain user: 204, inactive with deactivatedAt/By, one audit event", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact");
-    const actor = tenant.addToken();
-    const user = tenant.addUser();
-    const other = tenant.addUser();
+    const tenant = await createTestTenant("mx-deact");
+    const actor = await tenant.addToken();
+    const user = await tenant.addUser();
+    const other = await tenant.addUser();
 
     const result = await callDeactivation(request, user.id, { token: actor.token, data: DEACTIVATE });
 
     expect(result.status).toBe(204);
-    expect(userRow(user.id)).toMatchObject({
+    expect(await userRow(user.id)).toMatchObject({
       active: false,
       state: "inactive:deactivated",
       deactivatedAt: expect.any(Number),
       deactivatedBy: { id: actor.adminUserId },
     });
-    expect(deactivationEvents(tenant.tenantId, user.id).map((event) => event.outcome)).toEqual(["deactivated"]);
-    expect(userRow(other.id)).toMatchObject({ active: true, deactivatedAt: null });
+    expect((await deactivationEvents(tenant.tenantId, user.id)).map((event) => event.outcome)).toEqual(["deactivated"]);
+    expect(await userRow(other.id)).toMatchObject({ active: true, deactivatedAt: null });
   });
 
   test("deactivating again is 204 and changes nothing; the audit log says already_inactive", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact");
-    const actor = tenant.addToken();
-    const later = tenant.addToken();
-    const user = tenant.addUser();
+    const tenant = await createTestTenant("mx-deact");
+    const actor = await tenant.addToken();
+    const later = await tenant.addToken();
+    const user = await tenant.addUser();
     expect((await callDeactivation(request, user.id, { token: actor.token, data: DEACTIVATE })).status).toBe(204);
-    const afterFirst = userRow(user.id);
+    const afterFirst = await userRow(user.id);
 
     const again = await callDeactivation(request, user.id, { token: later.token, data: DEACTIVATE });
 
     expect(again.status).toBe(204);
     expect(again.text).toBe("");
-    expect(userRow(user.id)).toEqual(afterFirst);
-    const events = deactivationEvents(tenant.tenantId, user.id);
+    expect(await userRow(user.id)).toEqual(afterFirst);
+    const events = await deactivationEvents(tenant.tenantId, user.id);
     expect(events.map((event) => event.outcome).sort()).toEqual(["already_inactive", "deactivated"]);
     expect(events.find((event) => event.outcome === "already_inactive")).toMatchObject({ actorId: later.tokenId });
   });
 
   test("a user who was never active is left as is: 204 and an already_inactive audit event", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact");
-    const actor = tenant.addToken();
-    const user = tenant.addUser({ active: false });
-    const before = userRow(user.id);
+    const tenant = await createTestTenant("mx-deact");
+    const actor = await tenant.addToken();
+    const user = await tenant.addUser({ active: false });
+    const before = await userRow(user.id);
 
     const result = await callDeactivation(request, user.id, { token: actor.token, data: DEACTIVATE });
 
     expect(result.status).toBe(204);
-    expect(userRow(user.id)).toEqual(before);
-    expect(deactivationEvents(tenant.tenantId, user.id).map((event) => event.outcome)).toEqual(["already_inactive"]);
+    expect(await userRow(user.id)).toEqual(before);
+    expect((await deactivationEvents(tenant.tenantId, user.id)).map((event) => event.outcome)).toEqual(["already_inactive"]);
   });
 
   test("50 parallel deactivations of one user: all 204, exactly one deactivated audit event", async ({ request }) => {
-    const tenant = createTestTenant("mx-deact-race");
-    const actor = tenant.addToken();
-    const leaver = tenant.addToken();
-    expect(userRow(leaver.adminUserId)?.active).toBe(true);
+    const tenant = await createTestTenant("mx-deact-race");
+    const actor = await tenant.addToken();
+    const leaver = await tenant.addToken();
+    expect((await userRow(leaver.adminUserId))?.active).toBe(true);
 
     const results = await Promise.all(
       Array.from({ length: 50 }, () => callDeactivation(request, leaver.adminUserId, { token: actor.token, data: DEACTIVATE })),
     );
 
     expect(results.map((result) => result.status)).toEqual(Array(50).fill(204));
-    const events = deactivationEvents(tenant.tenantId, leaver.adminUserId);
+    const events = await deactivationEvents(tenant.tenantId, leaver.adminUserId);
     expect(events.filter((event) => event.outcome === "deactivated")).toHaveLength(1);
     expect(events.filter((event) => event.outcome === "already_inactive")).toHaveLength(49);
-    expect(userRow(leaver.adminUserId)).toMatchObject({ active: false, state: "inactive:deactivated" });
-    expect(e2eDb().select().from(personalAccessTokens).where(eq(personalAccessTokens.id, leaver.tokenId)).get()?.revokedAt).not.toBeNull();
+    expect(await userRow(leaver.adminUserId)).toMatchObject({ active: false, state: "inactive:deactivated" });
+    expect((await tokenRow(leaver.tokenId))?.revokedAt).not.toBeNull();
   });
 });

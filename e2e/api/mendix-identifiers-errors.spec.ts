@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { expect, test } from "@playwright/test";
-import { users } from "@/db/schema";
-import { createTestTenant, databaseFingerprint, e2eDb, type TestTenant } from "../fixtures/db";
+import { createTestTenant, databaseFingerprint, type TestTenant } from "../fixtures/db";
+import { markUserInactive } from "../fixtures/rows";
 import { callIdentifiers, identifiersError, type CallOptions } from "../fixtures/mendix-specs";
 
 // Mendix User Identifiers API, product.md §1: refused requests. Each is answered in the dialect's
@@ -43,30 +42,32 @@ const badInputs: BadInput[] = [
 test.describe("Mendix User Identifiers API: bad input", () => {
   for (const row of badInputs) {
     test(`${row.title} → 400 INVALID_REQUEST, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-ids-bad");
-      const user = tenant.addUser();
-      const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+      const tenant = await createTestTenant("mx-ids-bad");
+      const user = await tenant.addUser();
+      const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
       const options = row.request(tenant);
       if (row.title === "an email of 201 characters") expect((options.data as ReturnType<typeof one>).emailAddresses[0]!.emailAddress).toHaveLength(201);
-      const before = databaseFingerprint();
+      const before = await databaseFingerprint();
 
       const result = await callIdentifiers(request, { token, ...options });
 
       expect(result.status).toBe(400);
       expect(result.body).toEqual(identifiersError(400, "INVALID_REQUEST", row.errorText));
-      expect(databaseFingerprint()).toBe(before);
+      expect(await databaseFingerprint()).toBe(before);
       // The endpoint still answers the same token normally afterwards.
       expect((await callIdentifiers(request, { token, data: one(user.email) })).status).toBe(200);
     });
   }
 });
 
+type Credentials = Pick<CallOptions, "token" | "authorization">;
+
 type AuthCase = {
   title: string;
   status: 401 | 403;
   errorCode: string;
   errorText: RegExp;
-  auth: (tenant: TestTenant) => Pick<CallOptions, "token" | "authorization">;
+  auth: (tenant: TestTenant) => Credentials | Promise<Credentials>;
 };
 
 const authCases: AuthCase[] = [
@@ -77,7 +78,7 @@ const authCases: AuthCase[] = [
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /authorization header/,
-    auth: (t) => ({ authorization: `Bearer ${t.addToken().token}` }),
+    auth: async (t) => ({ authorization: `Bearer ${(await t.addToken()).token}` }),
   },
   { title: "a garbled token", status: 401, errorCode: "UNAUTHORIZED", errorText: /invalid/, auth: () => ({ token: "rpat_not-a-real-token" }) },
   {
@@ -92,30 +93,30 @@ const authCases: AuthCase[] = [
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /invalid/,
-    auth: (t) => ({ token: `${t.addToken().token.slice(0, -43)}${"B".repeat(43)}` }),
+    auth: async (t) => ({ token: `${(await t.addToken()).token.slice(0, -43)}${"B".repeat(43)}` }),
   },
   {
     title: "a revoked token",
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /revoked/,
-    auth: (t) => ({ token: t.addRevokedToken().token }),
+    auth: async (t) => ({ token: (await t.addRevokedToken()).token }),
   },
   {
     title: "an expired token",
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /expired/,
-    auth: (t) => ({ token: t.addToken({ expiresAt: Date.now() - 1000 }).token }),
+    auth: async (t) => ({ token: (await t.addToken({ expiresAt: Date.now() - 1000 })).token }),
   },
   {
     title: "a token whose owner was deactivated",
     status: 401,
     errorCode: "UNAUTHORIZED",
     errorText: /not active/,
-    auth: (t) => {
-      const issued = t.addToken();
-      e2eDb().update(users).set({ active: false, state: "inactive:deactivated" }).where(eq(users.id, issued.adminUserId)).run();
+    auth: async (t) => {
+      const issued = await t.addToken();
+      await markUserInactive(issued.adminUserId, "inactive:deactivated");
       return { token: issued.token };
     },
   },
@@ -126,24 +127,24 @@ const authCases: AuthCase[] = [
     errorText: new RegExp(
       `missing required scope\\(s\\): ${READ_SCOPE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, provided scope\\(s\\): users:read mx:user-deactivation:write`,
     ),
-    auth: (t) => ({ token: t.addToken({ scopes: ["users:read", "mx:user-deactivation:write"] }).token }),
+    auth: async (t) => ({ token: (await t.addToken({ scopes: ["users:read", "mx:user-deactivation:write"] })).token }),
   },
   {
     title: "a token with no scopes at all",
     status: 403,
     errorCode: "FORBIDDEN",
     errorText: /missing required scope\(s\): mx:mxid3:user-identifiers:uuid:read, provided scope\(s\): /,
-    auth: (t) => ({ token: t.addToken({ scopes: [] }).token }),
+    auth: async (t) => ({ token: (await t.addToken({ scopes: [] })).token }),
   },
 ];
 
 test.describe("Mendix User Identifiers API: credentials", () => {
   for (const row of authCases) {
     test(`${row.title} → ${row.status} ${row.errorCode}, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-ids-auth");
-      const user = tenant.addUser();
-      const auth = row.auth(tenant);
-      const before = databaseFingerprint();
+      const tenant = await createTestTenant("mx-ids-auth");
+      const user = await tenant.addUser();
+      const auth = await row.auth(tenant);
+      const before = await databaseFingerprint();
 
       for (const method of ["POST", "GET"]) {
         const result = await callIdentifiers(request, { ...auth, method, data: one(user.email) });
@@ -152,17 +153,17 @@ test.describe("Mendix User Identifiers API: credentials", () => {
         // A refused caller learns nothing about the tenant's users.
         expect(result.text).not.toContain(user.id);
       }
-      expect(databaseFingerprint()).toBe(before);
+      expect(await databaseFingerprint()).toBe(before);
     });
   }
 
   // OPTIONS too: the endpoint, not the framework, must answer it (see the Allow header).
   for (const method of ["PUT", "PATCH", "DELETE", "OPTIONS"]) {
     test(`${method} → 405 with an empty text/plain body, nothing changes`, async ({ request }) => {
-      const tenant = createTestTenant("mx-ids-405");
-      const user = tenant.addUser();
-      const { token } = tenant.addToken();
-      const before = databaseFingerprint();
+      const tenant = await createTestTenant("mx-ids-405");
+      const user = await tenant.addUser();
+      const { token } = await tenant.addToken();
+      const before = await databaseFingerprint();
 
       const result = await callIdentifiers(request, { token, method, data: one(user.email) });
 
@@ -170,7 +171,7 @@ test.describe("Mendix User Identifiers API: credentials", () => {
       expect(result.headers.allow).toBe("POST, GET");
       expect(result.headers["content-type"]).toMatch(/^text\/plain/);
       expect(result.text).toBe("");
-      expect(databaseFingerprint()).toBe(before);
+      expect(await databaseFingerprint()).toBe(before);
     });
   }
 });

@@ -10,9 +10,9 @@ const addresses = (...emails: string[]) => ({ emailAddresses: emails.map((emailA
 
 test.describe("Mendix User Identifiers API: lookups", () => {
   test("POST and GET with the same JSON body give the same answer", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const jane = tenant.addUser({ email: `jane.doe@${tenant.tenantName}.example` });
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const jane = await tenant.addUser({ email: `jane.doe@${tenant.tenantName}.example` });
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const body = addresses(jane.email, `nobody@${tenant.tenantName}.example`);
 
     const post = await callIdentifiers(request, { token, data: body });
@@ -29,9 +29,9 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("an answer where every address is found has an empty error object", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const [a, b] = [tenant.addUser(), tenant.addUser()];
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const [a, b] = [await tenant.addUser(), await tenant.addUser()];
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
 
     for (const method of ["POST", "GET"]) {
       const result = await callIdentifiers(request, { token, method, data: addresses(a!.email, b!.email) });
@@ -47,8 +47,8 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("an answer where no address is found lists them all under error", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const ghosts = [`ghost-1@${tenant.tenantName}.example`, `ghost-2@${tenant.tenantName}.example`];
 
     const result = await callIdentifiers(request, { token, data: addresses(...ghosts) });
@@ -58,9 +58,9 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("matching ignores case and surrounding spaces, and echoes each address exactly as sent", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const jane = tenant.addUser({ email: `Jane.Doe@${tenant.tenantName}.example` });
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const jane = await tenant.addUser({ email: `Jane.Doe@${tenant.tenantName}.example` });
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const sent = [`jane.doe@${tenant.tenantName}.example`, `  JANE.DOE@${tenant.tenantName.toUpperCase()}.EXAMPLE\t`, `Jane.Doe@${tenant.tenantName}.example `];
 
     const result = await callIdentifiers(request, { token, data: addresses(...sent) });
@@ -70,9 +70,9 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("duplicate addresses: each distinct address is answered exactly once", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const jane = tenant.addUser();
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const jane = await tenant.addUser();
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const ghost = `ghost@${tenant.tenantName}.example`;
 
     const result = await callIdentifiers(request, { token, data: addresses(jane.email, ghost, jane.email, jane.email.toUpperCase(), ghost) });
@@ -87,11 +87,11 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("users of another tenant are never found", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const other = createTestTenant("mx-ids-other");
-    const theirs = other.addUser();
-    const ours = tenant.addUser();
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const other = await createTestTenant("mx-ids-other");
+    const theirs = await other.addUser();
+    const ours = await tenant.addUser();
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
 
     const result = await callIdentifiers(request, { token, data: addresses(ours.email, theirs.email) });
 
@@ -103,8 +103,8 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("an address of exactly 200 characters is accepted", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const domain = `@${tenant.tenantName}.example`;
     const email = `${"a".repeat(200 - domain.length)}${domain}`;
     expect(email).toHaveLength(200);
@@ -116,9 +116,9 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("1,000 addresses in one request are all answered, by POST and by GET", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const known = Array.from({ length: 25 }, () => tenant.addUser());
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const known = await Promise.all(Array.from({ length: 25 }, () => tenant.addUser()));
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
     const unknown = Array.from({ length: 1000 - known.length }, (_, i) => `missing-${i}@${tenant.tenantName}.example`);
     // Interleave found and missing addresses, so order and bucketing are both exercised.
     const sent = [...unknown];
@@ -146,9 +146,9 @@ test.describe("Mendix User Identifiers API: lookups", () => {
   });
 
   test("inactive users are still users of the company and are found", async ({ request }) => {
-    const tenant = createTestTenant("mx-ids");
-    const leaver = tenant.addUser({ active: false });
-    const { token } = tenant.addToken({ scopes: [READ_SCOPE] });
+    const tenant = await createTestTenant("mx-ids");
+    const leaver = await tenant.addUser({ active: false });
+    const { token } = await tenant.addToken({ scopes: [READ_SCOPE] });
 
     const result = await callIdentifiers(request, { token, data: addresses(leaver.email) });
 

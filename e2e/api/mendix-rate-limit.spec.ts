@@ -1,8 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_RATE_LIMIT } from "../../playwright.config";
-import { eq } from "drizzle-orm";
-import { users } from "@/db/schema";
-import { createTestTenant, e2eDb } from "../fixtures/db";
+import { createTestTenant } from "../fixtures/db";
+import { userRow } from "../fixtures/rows";
 import { callDeactivation, callIdentifiers, identifiersError, type ApiCall } from "../fixtures/mendix-specs";
 
 // Rate limits (product.md): per token, shared by all API routes; every response carries the
@@ -19,9 +18,9 @@ function expectRateLimitHeaders(result: ApiCall, label: string) {
 
 test("one token over the limit gets 429 with Retry-After, in each Mendix dialect", async ({ request }) => {
   test.setTimeout(120_000);
-  const tenant = createTestTenant("mx-rate");
-  const user = tenant.addUser();
-  const { token } = tenant.addToken();
+  const tenant = await createTestTenant("mx-rate");
+  const user = await tenant.addUser();
+  const { token } = await tenant.addToken();
   const lookup = { emailAddresses: [{ emailAddress: user.email }] };
 
   let limited: ApiCall | undefined;
@@ -58,10 +57,10 @@ test("one token over the limit gets 429 with Retry-After, in each Mendix dialect
   expect(deactivation429.status).toBe(429);
   expect(Number(deactivation429.headers["retry-after"])).toBeGreaterThanOrEqual(1);
   expect(deactivation429.body).toEqual({ message: "API rate limit exceeded" });
-  expect(e2eDb().select().from(users).where(eq(users.id, user.id)).get()?.active).toBe(true);
+  expect((await userRow(user.id))?.active).toBe(true);
 
   // Another token of the same tenant has its own budget.
-  const fresh = await callIdentifiers(request, { token: tenant.addToken().token, data: lookup });
+  const fresh = await callIdentifiers(request, { token: (await tenant.addToken()).token, data: lookup });
   expect(fresh.status).toBe(200);
   expect(fresh.headers["ratelimit-remaining"]).toBe(String(E2E_RATE_LIMIT - 1));
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { identities, type User } from "@/db/schema";
+import { prepared } from "@/db/prepared";
+import type { User } from "@/db/schema";
 import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
 import { addDirectoryUser, os1Headers } from "./jitsudo-os1-support";
 
@@ -37,10 +38,10 @@ export const ALICE_PROPERTIES = {
   identification: { idType: "PAN", idNum: "ABCDE1234F" },
 };
 
-export function createOs1Directory(label = "os1"): Os1Directory {
-  const tenant = createTestTenant(label);
-  const admin = tenant.addToken();
-  const alice = addDirectoryUser(tenant, {
+export async function createOs1Directory(label = "os1"): Promise<Os1Directory> {
+  const tenant = await createTestTenant(label);
+  const admin = await tenant.addToken();
+  const alice = await addDirectoryUser(tenant, {
     name: "Alice Anders",
     email: "Mail.Delta@Example.com",
     uniqueCode: "UC-Q3",
@@ -53,14 +54,14 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     primaryMobile: { countryCode: "+91", number: "9876543210" },
     secondaryMobile: { countryCode: "+1", number: "5550100" },
   });
-  const bob = addDirectoryUser(tenant, {
+  const bob = await addDirectoryUser(tenant, {
     name: "Bob Brown",
     email: "mail.bravo@example.com",
     uniqueCode: "UC-Q1",
     ...times(5_000, 10_000),
     primaryMobile: mobile("+44", "7700900123"),
   });
-  const carol = addDirectoryUser(tenant, {
+  const carol = await addDirectoryUser(tenant, {
     name: "Carol Chen",
     email: "mail.echo@example.com",
     uniqueCode: "UC-Q5",
@@ -69,27 +70,15 @@ export function createOs1Directory(label = "os1"): Os1Directory {
     active: false,
     deactivatedAt: BASE_MS + 6_700,
   });
-  const dave = addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", ...times(4_000, 20_000) });
-  const erin = addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", ...times(2_000, 30_000) });
+  const dave = await addDirectoryUser(tenant, { name: "Dave Dunn", email: "mail.alpha@example.com", uniqueCode: "UC-Q4", ...times(4_000, 20_000) });
+  const erin = await addDirectoryUser(tenant, { name: "Erin Evans", email: "mail.charlie@example.com", uniqueCode: "ZZ-KEY-Q2", ...times(2_000, 30_000) });
   // Bob has a second identity, so identitiesCount differs between users.
   const now = Date.now();
-  e2eDb()
-    .insert(identities)
-    .values({
-      id: randomUUID(),
-      tenantId: tenant.tenantId,
-      userId: bob.id,
-      identityProviderId: tenant.providerId,
-      externalId: `second-${bob.id}`,
-      externalUsername: null,
-      externalEmail: null,
-      externalDisplayName: null,
-      linkedBy: "manual",
-      lastSyncedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  await prepared(
+    e2eDb(),
+    `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, linked_by, created_at, updated_at)
+      values (?, ?, ?, ?, ?, 'manual', ?, ?)`,
+  ).run(randomUUID(), tenant.tenantId, bob.id, tenant.providerId, `second-${bob.id}`, now, now);
   return {
     tenant,
     admin,

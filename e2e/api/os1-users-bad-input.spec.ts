@@ -72,8 +72,8 @@ const TABLES: [string, BadRequest[]][] = [
 ];
 
 let dir: Os1Directory;
-test.beforeAll(() => {
-  dir = createOs1Directory("os1-bad");
+test.beforeAll(async () => {
+  dir = await createOs1Directory("os1-bad");
 });
 
 for (const [endpoint, cases] of TABLES) {

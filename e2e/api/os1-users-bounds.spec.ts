@@ -1,10 +1,9 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { eq } from "drizzle-orm";
-import { users } from "@/db/schema";
 import { MAX_QUERY_MATCHES } from "@/db/queries/user-list-limits";
 import { seedTenant } from "@/db/seed";
 import { foldText, searchKeys } from "@/lib/domain/email";
 import { createTestTenant, e2eDb, type TestTenant, type TestToken } from "../fixtures/db";
+import { usersOfTenant } from "../fixtures/rows";
 import { expectOs1Error, expectOs1Ok, os1Headers } from "./jitsudo-os1-support";
 
 // OS1 ListUsers on a tenant of more than 10,000 users (product.md §4, docs/decisions/0013): a
@@ -18,13 +17,13 @@ let tenant: TestTenant;
 let admin: TestToken;
 let total: number;
 
-test.beforeAll(() => {
-  tenant = createTestTenant("os1-big");
-  admin = tenant.addToken();
-  seedTenant(e2eDb(), { tenantName: tenant.tenantName, users: GENERATED, seed: 11, keys: searchKeys });
-  tenant.addUser({ name: "ÉMILE Zoë", email: `emile@${tenant.tenantName}.test` });
-  tenant.addUser({ name: "Johann Strauß", email: `johann@${tenant.tenantName}.test` });
-  total = e2eDb().select().from(users).where(eq(users.tenantId, tenant.tenantId)).all().length;
+test.beforeAll(async () => {
+  tenant = await createTestTenant("os1-big");
+  admin = await tenant.addToken();
+  await seedTenant(e2eDb(), { tenantName: tenant.tenantName, users: GENERATED, seed: 11, keys: searchKeys });
+  await tenant.addUser({ name: "ÉMILE Zoë", email: `emile@${tenant.tenantName}.test` });
+  await tenant.addUser({ name: "Johann Strauß", email: `johann@${tenant.tenantName}.test` });
+  total = (await usersOfTenant(tenant.tenantId)).length;
 });
 
 const get = (request: APIRequestContext, query: string) => request.get(`/api/v1/users${query}`, { headers: os1Headers(admin.token, tenant.tenantId) });
@@ -70,11 +69,7 @@ test("queries under three characters: 400", async ({ request }) => {
 
 test("a query with up to MAX_QUERY_MATCHES matches: the exact total, pages in order", async ({ request }) => {
   const term = "0001";
-  const expected = e2eDb()
-    .select()
-    .from(users)
-    .where(eq(users.tenantId, tenant.tenantId))
-    .all()
+  const expected = (await usersOfTenant(tenant.tenantId))
     .filter((u) => [u.emailNormalized, u.nameFolded, u.uniqueCodeFolded].some((key) => key.includes(term)))
     .sort((a, b) => Buffer.compare(Buffer.from(a.emailNormalized), Buffer.from(b.emailNormalized)));
   expect(expected.length).toBeGreaterThan(100);

@@ -11,8 +11,8 @@ type EmailRow = { userId: string; email: string; uniqueCode: string };
 type MobileRow = { userId: string; primaryMobile: unknown; secondaryMobile: unknown; uniqueCode: string };
 
 let dir: Os1Directory;
-test.beforeAll(() => {
-  dir = createOs1Directory("os1-contacts");
+test.beforeAll(async () => {
+  dir = await createOs1Directory("os1-contacts");
 });
 
 async function emails(request: APIRequestContext, query: string) {
@@ -65,8 +65,8 @@ test.describe("OS1 GetUserEmail", () => {
   });
 
   test("another tenant's users are not returned", async ({ request }) => {
-    const other = createTestTenant("os1-contacts-other");
-    const stranger = other.addUser();
+    const other = await createTestTenant("os1-contacts-other");
+    const stranger = await other.addUser();
     const data = await emails(request, `ids=${stranger.id},user:${stranger.id},${dir.erin.id}`);
     expect(data.users.map((u) => u.userId)).toEqual([osId(dir.erin)]);
     expect(JSON.stringify(data)).not.toContain(stranger.email);
@@ -108,7 +108,7 @@ test.describe("OS1 GetUserMobile", () => {
   });
 
   test("another tenant's users and mobiles are not returned", async ({ request }) => {
-    const other = createOs1Directory("os1-mobile-other");
+    const other = await createOs1Directory("os1-mobile-other");
     const data = await mobiles(request, `ids=${other.alice.id},${other.bob.id}&userId=${dir.dave.id}`);
     expect(data).toEqual({ meta: { totalElements: 1 }, users: [{ userId: osId(dir.dave), primaryMobile: null, secondaryMobile: null, uniqueCode: "UC-Q4" }] });
   });

@@ -8,8 +8,8 @@ import { createOs1Directory, type Os1Directory } from "./os1-directory";
 // every outcome, X-COREOS-REQUEST-ID echoed in body and header, and the X-COREOS-TID header.
 
 let dir: Os1Directory;
-test.beforeAll(() => {
-  dir = createOs1Directory("os1-envelope");
+test.beforeAll(async () => {
+  dir = await createOs1Directory("os1-envelope");
 });
 
 const ENDPOINTS = (d: Os1Directory) => [
@@ -32,8 +32,8 @@ test.describe("OS1 X-COREOS-REQUEST-ID", () => {
   });
 
   test("echoed on 400, 401, 403 and 404 as well", async ({ request }) => {
-    const stranger = createTestTenant("os1-envelope-other");
-    const noScope = dir.tenant.addToken({ scopes: ["identities:write"] });
+    const stranger = await createTestTenant("os1-envelope-other");
+    const noScope = await dir.tenant.addToken({ scopes: ["identities:write"] });
     const cases: { title: string; path: string; headers: Record<string, string>; status: number; code: string }[] = [
       { title: "400 bad size", path: "/api/v1/users?size=0", headers: dir.headers(), status: 400, code: "BAD_REQUEST" },
       { title: "401 no token", path: "/api/v1/users", headers: { "X-COREOS-TID": dir.tenant.tenantId }, status: 401, code: "UNAUTHORIZED" },
@@ -86,7 +86,7 @@ test.describe("OS1 X-COREOS-TID and scope", () => {
   });
 
   test("X-COREOS-TID of another (or no) tenant: 403 on every endpoint, no data", async ({ request }) => {
-    const other = createOs1Directory("os1-envelope-b");
+    const other = await createOs1Directory("os1-envelope-b");
     for (const endpoint of [...ENDPOINTS(dir), ...ENDPOINTS(other)]) {
       for (const tid of [other.tenant.tenantId, randomUUID()]) {
         const response = await withoutChanges(() => request.get(endpoint.path, { headers: os1Headers(dir.admin.token, tid) }));
@@ -100,7 +100,7 @@ test.describe("OS1 X-COREOS-TID and scope", () => {
   });
 
   test("a token without users:read: 403 FORBIDDEN on every endpoint", async ({ request }) => {
-    const token = dir.tenant.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read", "identities:write"] });
+    const token = await dir.tenant.addToken({ scopes: ["mx:mxid3:user-identifiers:uuid:read", "identities:write"] });
     for (const endpoint of ENDPOINTS(dir)) {
       const response = await withoutChanges(() => request.get(endpoint.path, { headers: os1Headers(token.token, dir.tenant.tenantId) }));
       const body = await expectOs1Error(response, 403, "FORBIDDEN");
@@ -110,7 +110,7 @@ test.describe("OS1 X-COREOS-TID and scope", () => {
 
   test("helpdesk and auditor tokens may read", async ({ request }) => {
     for (const role of ["helpdesk", "auditor"] as const) {
-      const token = dir.tenant.addToken({ role });
+      const token = await dir.tenant.addToken({ role });
       for (const endpoint of ENDPOINTS(dir)) await expectOs1Ok(await request.get(endpoint.path, { headers: os1Headers(token.token, dir.tenant.tenantId) }));
     }
   });

@@ -12,8 +12,8 @@ type Listed = Record<string, unknown> & { id: string; additionalInfo?: { active:
 type ListData = { meta: { totalElements: number; totalPages: number; page: number; size: number }; users: Listed[] };
 
 let dir: Os1Directory;
-test.beforeAll(() => {
-  dir = createOs1Directory();
+test.beforeAll(async () => {
+  dir = await createOs1Directory();
 });
 
 async function list(request: APIRequestContext, query: string) {
@@ -92,9 +92,9 @@ test.describe("OS1 GetUser", () => {
   });
 
   test("another tenant's user, by id or code: 404 NOT_FOUND", async ({ request }) => {
-    const other = createTestTenant("os1-other");
-    const stranger = other.addUser();
-    const uniqueCode = userRow(stranger.id)!.uniqueCode;
+    const other = await createTestTenant("os1-other");
+    const stranger = await other.addUser();
+    const uniqueCode = (await userRow(stranger.id))!.uniqueCode;
     for (const ref of [stranger.id, `user:${stranger.id}`, `ref:${uniqueCode}`]) {
       await expectOs1Error(await request.get(`/api/v1/users/${ref}`, { headers: dir.headers() }), 404, "NOT_FOUND");
     }

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { openDatabase } from "@/db/client";
+import { prepared } from "@/db/prepared";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
-import { startServer, tempDatabase, type OwnServer } from "../fixtures/server";
+import { ownDatabase, startServer, type OwnDatabase, type OwnServer } from "../fixtures/server";
 
 // A rate-limited request answers 429 on every API family, whichever touches the limiter first in
 // a process. The vendor APIs run in the custom server's bundle and the console's API in Next's,
@@ -12,21 +12,17 @@ import { startServer, tempDatabase, type OwnServer } from "../fixtures/server";
 const LIMIT = 5;
 test.describe.configure({ mode: "serial", timeout: 180_000 });
 
-const databases: ReturnType<typeof tempDatabase>[] = [];
+const databases: OwnDatabase[] = [];
 let server: OwnServer | undefined;
 test.afterAll(async () => {
   await server?.stop();
-  for (const database of databases) database.remove();
+  for (const database of databases) await database.remove();
 });
 
-function consoleCookie(dbFile: string): string {
-  const db = openDatabase(dbFile);
-  try {
-    const admin = db.$client.prepare("select a.id as adminId, a.tenant_id as tenantId from admins a limit 1").get() as { adminId: string; tenantId: string };
-    return `${SESSION_COOKIE}=${openSession(db, admin).cookieValue}`;
-  } finally {
-    db.$client.close();
-  }
+async function consoleCookie(database: OwnDatabase): Promise<string> {
+  const db = database.db();
+  const admin = await prepared<{ adminId: string; tenantId: string }>(db, 'select id as "adminId", tenant_id as "tenantId" from admins limit 1').get();
+  return `${SESSION_COOKIE}=${(await openSession(db, admin!)).cookieValue}`;
 }
 
 async function statuses(count: number, request: () => Promise<Response>) {
@@ -58,10 +54,10 @@ for (const order of [
 ] as const) {
   test(`${order.join(", then ")}: 429 with Retry-After on every family, never 500`, async () => {
     await server?.stop();
-    const database = tempDatabase("rate-limit");
+    const database = await ownDatabase("rate-limit");
     databases.push(database);
-    server = await startServer(database.dbFile, { RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: "600" });
-    const cookie = consoleCookie(database.dbFile);
+    server = await startServer(database.url, { RATE_LIMIT_REQUESTS: String(LIMIT), RATE_LIMIT_WINDOW_SECONDS: "600" });
+    const cookie = await consoleCookie(database);
     const run = { leaver: leaverApi(server.baseUrl), os1: os1Api(server.baseUrl), console: consoleApi(server.baseUrl, cookie) };
     let addressSpent = false;
     for (const family of order) {

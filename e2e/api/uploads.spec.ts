@@ -50,8 +50,8 @@ function sendChunked(
 const multipartHead = `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="leavers.csv"\r\ncontent-type: text/csv\r\n\r\nemail\n`;
 
 test("the API refuses a chunked 60 MB multipart upload as soon as it passes 20 MB", async ({ baseURL }) => {
-  const tenant = createTestTenant("uploads");
-  const { token } = tenant.addToken();
+  const tenant = await createTestTenant("uploads");
+  const { token } = await tenant.addToken();
   const answer = await sendChunked(
     `${baseURL}/v1/leaver-jobs/previews`,
     { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
@@ -65,8 +65,8 @@ test("the API refuses a chunked 60 MB multipart upload as soon as it passes 20 M
 });
 
 test("the API refuses a chunked 60 MB CSV body as soon as it passes 20 MB", async ({ baseURL }) => {
-  const tenant = createTestTenant("uploads");
-  const { token } = tenant.addToken();
+  const tenant = await createTestTenant("uploads");
+  const { token } = await tenant.addToken();
   const answer = await sendChunked(
     `${baseURL}/v1/leaver-jobs/previews`,
     { "X-API-Key": token, "X-Tenant-ID": tenant.tenantId, "content-type": "text/csv" },
@@ -79,7 +79,7 @@ test("the API refuses a chunked 60 MB CSV body as soon as it passes 20 MB", asyn
 });
 
 test("the console refuses a chunked 60 MB multipart upload as soon as it passes 20 MB", async ({ baseURL, context }) => {
-  const tenant = createTestTenant("uploads");
+  const tenant = await createTestTenant("uploads");
   const admin = await createConsoleAdmin(tenant, "admin");
   const session = await signInContext(context, baseURL!, admin);
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");

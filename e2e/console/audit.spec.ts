@@ -2,9 +2,9 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import Papa from "papaparse";
 import { expect, test, type Page } from "@playwright/test";
-import { auditEvents } from "@/db/schema";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
-import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
+import { createTestTenant, type TestTenant } from "../fixtures/db";
+import { insertAuditEvent } from "../fixtures/rows";
 
 // Console: Audit log (product.md §Console, §Domain audit event). Events are inserted with known
 // times in June 2024, before anything the fixtures themselves record, so time filters are exact.
@@ -16,9 +16,9 @@ const at = (iso: string) => Date.parse(iso);
 
 type Seeded = { tenant: TestTenant; jane: { id: string; email: string }; tokenId: string };
 
-function seedEvents(): Seeded {
-  const tenant = createTestTenant("audit");
-  const jane = tenant.addUser({ email: `jane-${randomUUID().slice(0, 6)}@audit.example`, name: "Jane Doe" });
+async function seedEvents(): Promise<Seeded> {
+  const tenant = await createTestTenant("audit");
+  const jane = await tenant.addUser({ email: `jane-${randomUUID().slice(0, 6)}@audit.example`, name: "Jane Doe" });
   const tokenId = randomUUID();
   const base = { tenantId: tenant.tenantId, targetType: "user", outcome: "success", requestId: null, details: null } as const;
   const rows = [
@@ -68,40 +68,33 @@ function seedEvents(): Seeded {
       details: { note: "-2+3" },
     },
   ] as const;
-  const db = e2eDb();
-  db.insert(auditEvents)
-    .values(rows.map((row) => ({ id: randomUUID(), ...row })))
-    .run();
+  for (const row of rows) await insertAuditEvent({ id: randomUUID(), ...row });
   // Filler for pagination: 60 batch events, one a minute on June 2nd.
-  db.insert(auditEvents)
-    .values(
-      Array.from({ length: 60 }, (_, i) => ({
-        ...base,
-        id: randomUUID(),
-        createdAt: at("2024-06-02T08:00:00Z") + i * 60_000,
-        actorType: "system" as const,
-        actorId: null,
-        actorName: "Batch Bot",
-        action: "job.row",
-        targetId: `row-${String(i).padStart(2, "0")}`,
-      })),
-    )
-    .run();
-  // Same actor name in another tenant: must never show up.
-  const other = createTestTenant("audit-other");
-  db.insert(auditEvents)
-    .values({
+  for (let i = 0; i < 60; i++) {
+    await insertAuditEvent({
       ...base,
       id: randomUUID(),
-      tenantId: other.tenantId,
-      createdAt: at("2024-06-01T12:05:00Z"),
-      actorType: "admin",
-      actorId: "admin-alice",
-      actorName: "Alice Admin",
-      action: "user.deactivate",
-      targetId: jane.id,
-    })
-    .run();
+      createdAt: at("2024-06-02T08:00:00Z") + i * 60_000,
+      actorType: "system",
+      actorId: null,
+      actorName: "Batch Bot",
+      action: "job.row",
+      targetId: `row-${String(i).padStart(2, "0")}`,
+    });
+  }
+  // Same actor name in another tenant: must never show up.
+  const other = await createTestTenant("audit-other");
+  await insertAuditEvent({
+    ...base,
+    id: randomUUID(),
+    tenantId: other.tenantId,
+    createdAt: at("2024-06-01T12:05:00Z"),
+    actorType: "admin",
+    actorId: "admin-alice",
+    actorName: "Alice Admin",
+    action: "user.deactivate",
+    targetId: jane.id,
+  });
   return { tenant, jane, tokenId };
 }
 
@@ -120,7 +113,7 @@ async function apply(page: Page) {
 
 test.describe("console audit log", () => {
   test("filters by actor, action, target and time range; the filters live in the URL", async ({ page, baseURL }) => {
-    const { tenant, jane, tokenId } = seedEvents();
+    const { tenant, jane, tokenId } = await seedEvents();
     await signedIn(page, baseURL!, tenant, "auditor");
     await page.goto("/audit");
     await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
@@ -195,7 +188,7 @@ test.describe("console audit log", () => {
   });
 
   test("the API filters the same way, scoped to the tenant, and names bad input", async ({ page, baseURL }) => {
-    const { tenant, jane } = seedEvents();
+    const { tenant, jane } = await seedEvents();
     await signedIn(page, baseURL!, tenant, "admin");
     const get = async (query: string) => {
       const response = await page.request.get(`/api/console/audit?${query}`);
@@ -241,7 +234,7 @@ test.describe("console audit log", () => {
   });
 
   test("pagination: 50 a page with the total, newer and older pages", async ({ page, baseURL }) => {
-    const { tenant } = seedEvents();
+    const { tenant } = await seedEvents();
     await signedIn(page, baseURL!, tenant);
     await page.goto("/audit?action=job.");
     await expect(page.getByText("1–50 of 60 events · page 1 of 2")).toBeVisible();
@@ -263,7 +256,7 @@ test.describe("console audit log", () => {
   });
 
   test("CSV export: the current filters, a header row, and formula-like cells escaped", async ({ page, baseURL }) => {
-    const { tenant, jane } = seedEvents();
+    const { tenant, jane } = await seedEvents();
     await signedIn(page, baseURL!, tenant);
     await page.goto("/audit?from=2024-06-01T00:00Z&to=2024-06-01T23:59Z");
     await expect.poll(() => actionsShown(page)).toHaveLength(4);
@@ -318,7 +311,7 @@ test.describe("console audit log", () => {
   });
 
   test("helpdesk: no audit link, and a 403 from the endpoints and the page", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("audit");
+    const tenant = await createTestTenant("audit");
     await signedIn(page, baseURL!, tenant, "helpdesk");
     await page.goto("/tokens");
     const nav = page.getByRole("navigation", { name: "Console" });

@@ -7,7 +7,7 @@ import { createTestTenant } from "../fixtures/db";
 test.describe("after sign-in, `next` only leads to a page of Roster", () => {
   for (const next of ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example/users", "/%0A/evil.example"]) {
     test(`a signed-in visit to /login?next=${next} goes to /users`, async ({ page, baseURL, context }) => {
-      const tenant = createTestTenant("redirect");
+      const tenant = await createTestTenant("redirect");
       await signInContext(context, baseURL!, await createConsoleAdmin(tenant, "admin"));
       const response = await page.request.get(`/login?next=${next}`, { maxRedirects: 0 });
       expect(response.status()).toBe(307);
@@ -16,7 +16,7 @@ test.describe("after sign-in, `next` only leads to a page of Roster", () => {
   }
 
   test("signing in through the form with a crafted next lands on /users, and a real next is kept", async ({ page, browser, baseURL }) => {
-    const tenant = createTestTenant("redirect");
+    const tenant = await createTestTenant("redirect");
     const admin = await createConsoleAdmin(tenant, "admin");
     await page.goto("/login?next=/%5Cevil.example");
     await page.getByLabel("Email").fill(admin.email);
@@ -37,7 +37,7 @@ test.describe("after sign-in, `next` only leads to a page of Roster", () => {
 });
 
 test("console pages may not be framed by another site", async ({ page, baseURL, context }) => {
-  const tenant = createTestTenant("frames");
+  const tenant = await createTestTenant("frames");
   await signInContext(context, baseURL!, await createConsoleAdmin(tenant, "admin"));
   for (const path of ["/login", "/users", "/audit", "/"]) {
     const response = await page.request.get(path);
@@ -47,7 +47,7 @@ test("console pages may not be framed by another site", async ({ page, baseURL, 
 });
 
 test("the console's API answers errors as problem+json, the vendor APIs in their own dialect", async ({ page, baseURL, context }) => {
-  const tenant = createTestTenant("problems");
+  const tenant = await createTestTenant("problems");
   await signInContext(context, baseURL!, await createConsoleAdmin(tenant, "admin"));
   const notFound = await page.request.get("/api/console/users/c5f3afba-cc28-4f56-b922-1e606807bed4");
   expect(notFound.status()).toBe(404);

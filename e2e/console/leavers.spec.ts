@@ -2,14 +2,14 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
 import Papa from "papaparse";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
-import { createTestTenant, e2eDb } from "../fixtures/db";
+import { createTestTenant } from "../fixtures/db";
+import { countOf, isActive } from "../fixtures/rows";
 
 // Console: Leavers (issue 5, product.md §Console). Upload → preview → confirm → progress →
 // results → undo through the page; every spec makes its own tenant, admin and users.
 
 const SHOTS = "/tmp/roster-shots";
-const activeOf = (id: string) => (e2eDb().$client.prepare("select active from users where id = ?").get(id) as { active: number }).active === 1;
-const jobsOf = (tenantId: string) => (e2eDb().$client.prepare("select count(*) as n from leaver_jobs where tenant_id = ?").get(tenantId) as { n: number }).n;
+const jobsOf = (tenantId: string) => countOf("select count(*) as n from leaver_jobs where tenant_id = ?", tenantId);
 
 function csvOf(download: Download): Promise<Record<string, string>[]> {
   return download.path().then((file) => Papa.parse<Record<string, string>>(readFileSync(file, "utf8"), { header: true, skipEmptyLines: true }).data);
@@ -27,12 +27,12 @@ async function shoot(page: Page, name: string) {
 test.describe("console leavers", () => {
   test("upload, preview, confirm, progress, results and undo", async ({ page, context, baseURL }) => {
     test.setTimeout(60_000);
-    const tenant = createTestTenant("leavers-ui");
+    const tenant = await createTestTenant("leavers-ui");
     const admin = await createConsoleAdmin(tenant, "admin", "Lena Leavers");
     await signInContext(context, baseURL!, admin);
-    const leavers = Array.from({ length: 22 }, () => tenant.addUser());
-    const inactive = tenant.addUser({ active: false });
-    const bystander = tenant.addUser();
+    const leavers = await Promise.all(Array.from({ length: 22 }, () => tenant.addUser()));
+    const inactive = await tenant.addUser({ active: false });
+    const bystander = await tenant.addUser();
     const csv = Buffer.from(
       "\uFEFF" +
         [
@@ -82,7 +82,7 @@ test.describe("console leavers", () => {
     await expect(rows.first()).toContainText(admin.email);
     await chips.getByRole("button", { name: "All 27" }).click();
     await expect(rows).toHaveCount(25);
-    expect(leavers.every((u) => activeOf(u.id))).toBe(true);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => active)).toBe(true);
     await shoot(page, "preview");
 
     const [previewDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download preview CSV" }).click()]);
@@ -99,7 +99,7 @@ test.describe("console leavers", () => {
     await shoot(page, "confirm");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
-    expect(jobsOf(tenant.tenantId)).toBe(0);
+    expect(await jobsOf(tenant.tenantId)).toBe(0);
 
     // The worker finishes 27 rows within one batch, so to see (and reload) a job mid-way, the
     // browser is shown it as running until released; then polling must pick up the real end.
@@ -138,8 +138,8 @@ test.describe("console leavers", () => {
     await expect(page.getByTestId("job-status")).toHaveText("Completed");
     await expect(page.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
     await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "27");
-    expect(leavers.every((u) => !activeOf(u.id))).toBe(true);
-    expect(activeOf(bystander.id)).toBe(true);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => !active)).toBe(true);
+    expect(await isActive(bystander.id)).toBe(true);
 
     // 4. Results: counts per outcome, a filter, and the CSV.
     const outcomes = page.getByRole("group", { name: "Filter rows by outcome" });
@@ -172,8 +172,8 @@ test.describe("console leavers", () => {
     await expect(page.getByRole("heading", { name: "Undo job (reactivation)" })).toBeVisible();
     await expect(page.getByTestId("job-status")).toHaveText("Completed", { timeout: 15_000 });
     await expect(page.getByRole("group", { name: "Filter rows by outcome" }).getByRole("button", { name: "Reactivated 22", exact: true })).toBeVisible();
-    expect(leavers.every((u) => activeOf(u.id))).toBe(true);
-    expect(activeOf(inactive.id)).toBe(false);
+    expect((await Promise.all(leavers.map((u) => isActive(u.id)))).every((active) => active)).toBe(true);
+    expect(await isActive(inactive.id)).toBe(false);
 
     // Both jobs are listed and link to their page; the undone one cannot be undone twice.
     const recent = page.getByRole("table", { name: "Recent jobs" });
@@ -188,10 +188,10 @@ test.describe("console leavers", () => {
 
   test("the confirm button is on screen as soon as the preview shows, and Recent jobs follows the job", async ({ page, context, baseURL }) => {
     test.setTimeout(60_000);
-    const tenant = createTestTenant("leavers-reach");
+    const tenant = await createTestTenant("leavers-reach");
     const admin = await createConsoleAdmin(tenant, "admin", "Rhea Reach");
     await signInContext(context, baseURL!, admin);
-    const leavers = Array.from({ length: 30 }, () => tenant.addUser());
+    const leavers = await Promise.all(Array.from({ length: 30 }, () => tenant.addUser()));
     const csv = Buffer.from(["email,reason,ticket", ...leavers.map((u, i) => `${u.email},Contract ended,HR-${i + 1}`)].join("\n") + "\n");
     const confirm = page.getByRole("button", { name: "Deactivate 30 users" });
 
@@ -252,7 +252,7 @@ test.describe("console leavers", () => {
   });
 
   test("checks the file before sending it and shows the server's refusal", async ({ page, context, baseURL }) => {
-    const tenant = createTestTenant("leavers-refused");
+    const tenant = await createTestTenant("leavers-refused");
     const admin = await createConsoleAdmin(tenant);
     await signInContext(context, baseURL!, admin);
     await page.goto("/leavers");
@@ -279,7 +279,7 @@ test.describe("console leavers", () => {
   });
 
   test("helpdesk: no Leavers entry, and the page and the API refuse", async ({ page, context, baseURL }) => {
-    const tenant = createTestTenant("leavers-helpdesk");
+    const tenant = await createTestTenant("leavers-helpdesk");
     const helpdesk = await createConsoleAdmin(tenant, "helpdesk");
     const session = await signInContext(context, baseURL!, helpdesk);
     await page.goto("/users");
@@ -292,7 +292,7 @@ test.describe("console leavers", () => {
     await expect(page.getByLabel("Leaver CSV file")).toHaveCount(0);
     const upload = await page.request.post("/api/console/leaver-jobs/previews", {
       headers: { "x-csrf-token": session.csrfToken },
-      multipart: { file: { name: "leavers.csv", mimeType: "text/csv", buffer: Buffer.from(`email\n${tenant.addUser().email}\n`) } },
+      multipart: { file: { name: "leavers.csv", mimeType: "text/csv", buffer: Buffer.from(`email\n${(await tenant.addUser()).email}\n`) } },
       failOnStatusCode: false,
     });
     expect(upload.status()).toBe(403);

@@ -1,10 +1,9 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { and, eq } from "drizzle-orm";
-import { auditEvents } from "@/db/schema";
 import { createConsoleAdmin } from "../fixtures/console";
-import { createTestTenant, e2eDb } from "../fixtures/db";
+import { createTestTenant } from "../fixtures/db";
+import { auditEventsOf } from "../fixtures/rows";
 
 // Sign-in throttling seen from the server (docs/decisions/0010): attempts come from distinct
 // loopback addresses (Linux routes all of 127.0.0.0/8 to lo), so the server sees distinct clients.
@@ -60,7 +59,7 @@ async function wrongPasswords(baseURL: string, localAddress: string, email: stri
 
 test("40 wrong passwords from one address neither lock the admin out nor tell an admin's email from an unknown one", async ({ baseURL }) => {
   test.setTimeout(60_000);
-  const admin = await createConsoleAdmin(createTestTenant("throttle"), "admin", "Tara Throttled");
+  const admin = await createConsoleAdmin(await createTestTenant("throttle"), "admin", "Tara Throttled");
 
   const attacked = await wrongPasswords(baseURL!, "127.0.0.2", admin.email, 40);
   expect(attacked.map((a) => a.status)).toEqual([...Array(5).fill(401), ...Array(35).fill(429)]);
@@ -85,21 +84,16 @@ test("40 wrong passwords from one address neither lock the admin out nor tell an
 });
 
 test("the admin's audit log names the admin on failed sign-ins and records the throttle block once", async ({ baseURL }) => {
-  const admin = await createConsoleAdmin(createTestTenant("throttle-audit"), "admin", "Aida Audited");
+  const admin = await createConsoleAdmin(await createTestTenant("throttle-audit"), "admin", "Aida Audited");
   await wrongPasswords(baseURL!, "127.0.0.4", admin.email, 12);
 
-  const events = e2eDb()
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.tenantId, admin.tenantId), eq(auditEvents.action, "session.sign_in")))
-    .orderBy(auditEvents.createdAt)
-    .all();
+  const events = await auditEventsOf(admin.tenantId, "session.sign_in");
   expect(events.map((e) => [e.outcome, e.actorName])).toEqual([...Array(5).fill(["failed", "Aida Audited"]), ["throttled", "Aida Audited"]]);
   expect(events[5]?.details).toEqual({ clientAddress: "127.0.0.4", limit: "emailAndAddress", retryAfterSeconds: 900 });
 });
 
 test("a client cannot pass its failures off as another address's with X-Forwarded-For when no proxy is trusted", async ({ baseURL }) => {
-  const admin = await createConsoleAdmin(createTestTenant("throttle-xff"));
+  const admin = await createConsoleAdmin(await createTestTenant("throttle-xff"));
   const framed = { "x-forwarded-for": "127.0.0.1" };
   const attempts: number[] = [];
   for (let i = 0; i < 6; i++) attempts.push((await postSignIn(baseURL!, "127.0.0.5", admin.email, `wrong-${i}`, framed)).status);

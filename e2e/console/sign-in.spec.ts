@@ -14,7 +14,7 @@ async function submitSignIn(page: Page, email: string, password: string) {
 }
 
 test("signs in through the form and lands on Users", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("sign-in"), "helpdesk", "Hana Helpdesk");
+  const admin = await createConsoleAdmin(await createTestTenant("sign-in"), "helpdesk", "Hana Helpdesk");
   await page.goto("/login");
   await submitSignIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/users$/);
@@ -23,7 +23,7 @@ test("signs in through the form and lands on Users", async ({ page }) => {
 });
 
 test("before its script runs, the form cannot send the password in a URL", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("sign-in"));
+  const admin = await createConsoleAdmin(await createTestTenant("sign-in"));
   await page.route("**/_next/static/**/*.js", (route) => route.abort());
   const urls: string[] = [];
   page.on("request", (request) => urls.push(request.url()));
@@ -40,7 +40,7 @@ test("before its script runs, the form cannot send the password in a URL", async
 });
 
 test("a wrong password says so, without saying which part was wrong", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("sign-in"));
+  const admin = await createConsoleAdmin(await createTestTenant("sign-in"));
   await page.goto("/login");
   await submitSignIn(page, admin.email, `${admin.password}-wrong`);
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password");
@@ -50,7 +50,7 @@ test("a wrong password says so, without saying which part was wrong", async ({ p
 });
 
 test("after five failures this browser must wait before trying that email again, even with the right password", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("throttle-form"));
+  const admin = await createConsoleAdmin(await createTestTenant("throttle-form"));
   await page.goto("/login");
   for (let attempt = 1; attempt <= 5; attempt++) {
     await submitSignIn(page, admin.email, `wrong-${attempt}`);
@@ -65,7 +65,7 @@ test("after five failures this browser must wait before trying that email again,
 });
 
 test("the session cookie is httpOnly and SameSite=Lax, out of reach of page scripts", async ({ page }) => {
-  const admin = await createConsoleAdmin(createTestTenant("cookie"));
+  const admin = await createConsoleAdmin(await createTestTenant("cookie"));
   await page.goto("/login");
   await submitSignIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/users$/);
@@ -75,7 +75,7 @@ test("the session cookie is httpOnly and SameSite=Lax, out of reach of page scri
 });
 
 test("signing out returns to the sign-in page and the old cookie stops working", async ({ page, request }) => {
-  const admin = await createConsoleAdmin(createTestTenant("sign-out"));
+  const admin = await createConsoleAdmin(await createTestTenant("sign-out"));
   await page.goto("/login");
   await submitSignIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/users$/);
@@ -96,7 +96,7 @@ test("signing out returns to the sign-in page and the old cookie stops working",
 });
 
 test("a console mutation without the CSRF header is refused with 403", async ({ context, baseURL }) => {
-  const admin = await createConsoleAdmin(createTestTenant("csrf"));
+  const admin = await createConsoleAdmin(await createTestTenant("csrf"));
   const session = await signInContext(context, baseURL!, admin);
   const body = { emails: ["someone@example.test"] };
 

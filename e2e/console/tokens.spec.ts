@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { auditEvents } from "@/db/schema";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
-import { createTestTenant, e2eDb } from "../fixtures/db";
+import { createTestTenant } from "../fixtures/db";
+import { auditEventsOf } from "../fixtures/rows";
 
 // Console: Tokens (product.md §Console, §Domain PAT). Every spec makes its own tenant and admin.
 
@@ -27,7 +26,7 @@ async function createViaApi(request: APIRequestContext, csrfToken: string, data:
 
 test.describe("console tokens", () => {
   test("create: the secret is shown once, copies, works against the API, and its last use appears", async ({ page, context, baseURL, request }) => {
-    const tenant = createTestTenant("tokens");
+    const tenant = await createTestTenant("tokens");
     const admin = await createConsoleAdmin(tenant, "admin", "Tara Tokens");
     await signInContext(context, baseURL!, admin);
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -94,16 +93,12 @@ test.describe("console tokens", () => {
     await lastUsed.hover();
     await expect(page.getByRole("tooltip")).toContainText(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
 
-    const created = e2eDb()
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.targetId, token.id), eq(auditEvents.action, "token.created")))
-      .get();
+    const created = (await auditEventsOf(tenant.tenantId, "token.created")).find((event) => event.targetId === token.id);
     expect(created).toMatchObject({ tenantId: tenant.tenantId, actorType: "admin", actorId: admin.adminId, actorName: "Tara Tokens", outcome: "success" });
   });
 
   test("revoke: asks first, then the token stops working at once", async ({ page, context, baseURL, request }) => {
-    const tenant = createTestTenant("tokens");
+    const tenant = await createTestTenant("tokens");
     const admin = await createConsoleAdmin(tenant, "admin");
     const session = await signInContext(context, baseURL!, admin);
     const createdResponse = await createViaApi(page.request, session.csrfToken, { name: "Deploy bot", scopes: ["users:read"], expiresIn: null });
@@ -135,19 +130,15 @@ test.describe("console tokens", () => {
     const refused = await request.get("/api/v1/users?size=1", { headers: os1Headers(created.token, tenant.tenantId) });
     expect(refused.status()).toBe(401);
     expect((await refused.json()).error.description).toMatch(/revoked/);
-    const revokedEvent = e2eDb()
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.targetId, created.id), eq(auditEvents.action, "token.revoked")))
-      .get();
+    const revokedEvent = (await auditEventsOf(tenant.tenantId, "token.revoked")).find((event) => event.targetId === created.id);
     expect(revokedEvent).toMatchObject({ actorType: "admin", actorId: admin.adminId, outcome: "success" });
   });
 
   test("DELETE only revokes one's own tokens: another admin's and unknown ids are 404", async ({ page, context, baseURL }) => {
-    const tenant = createTestTenant("tokens");
+    const tenant = await createTestTenant("tokens");
     const admin = await createConsoleAdmin(tenant, "admin");
     const session = await signInContext(context, baseURL!, admin);
-    const colleague = tenant.addToken({ role: "admin" });
+    const colleague = await tenant.addToken({ role: "admin" });
     const headers = { "x-csrf-token": session.csrfToken };
 
     for (const id of [colleague.tokenId, randomUUID()]) {
@@ -169,7 +160,7 @@ test.describe("console tokens", () => {
   });
 
   test("helpdesk: no checkbox for the deactivation scope, and asking the API for it is a 400", async ({ page, context, baseURL }) => {
-    const tenant = createTestTenant("tokens");
+    const tenant = await createTestTenant("tokens");
     const helpdesk = await createConsoleAdmin(tenant, "helpdesk");
     const session = await signInContext(context, baseURL!, helpdesk);
 
@@ -197,7 +188,7 @@ test.describe("console tokens", () => {
   });
 
   test("bad create requests are 400 with the field named", async ({ page, context, baseURL }) => {
-    const tenant = createTestTenant("tokens");
+    const tenant = await createTestTenant("tokens");
     const admin = await createConsoleAdmin(tenant, "admin");
     const session = await signInContext(context, baseURL!, admin);
     const cases: [string, Record<string, unknown>, string][] = [

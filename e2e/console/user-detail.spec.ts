@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { deactivateUser } from "@/db/queries/user-status";
 import { createUser } from "@/db/queries/users";
-import { identities, identityProviders, userEmails, userMobiles, users, type LinkedBy, type UserProperties } from "@/db/schema";
+import { prepared } from "@/db/prepared";
+import type { LinkedBy, UserProperties } from "@/db/schema";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
+import { userRow } from "../fixtures/rows";
 import { newUserFields } from "@/lib/domain/user-fields";
 
 // The console's user page (product.md §Console): profile, contacts, identities, audit history,
@@ -16,72 +17,62 @@ const HOUR = 3_600_000;
 
 type Person = { id: string; email: string; name: string };
 
-function addPerson(
+const INSERT_MOBILE = `insert into user_mobiles (tenant_id, user_id, kind, country_code, number, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_EMAIL = `insert into user_emails (id, tenant_id, user_id, email, email_normalized, label, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_PROVIDER = `insert into identity_providers (id, tenant_id, name, type, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`;
+const INSERT_IDENTITY = `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, external_email,
+  external_display_name, linked_by, last_synced_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+async function addPerson(
   tenant: TestTenant,
   options: { name?: string; properties?: Partial<UserProperties>; secondaryMobile?: boolean; otherEmails?: { email: string; label: string }[] } = {},
-): Person {
+): Promise<Person> {
   const db = e2eDb();
   const now = Date.now();
   const email = `person-${randomUUID().slice(0, 8)}@${tenant.tenantName}.example`;
-  const user = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email, name: options.name ?? "Priya Patel" }), properties: options.properties });
-  db.insert(userMobiles)
-    .values({ tenantId: tenant.tenantId, userId: user.id, kind: "primary", countryCode: "+44", number: "7700900123", createdAt: now, updatedAt: now })
-    .run();
-  if (options.secondaryMobile) {
-    db.insert(userMobiles)
-      .values({ tenantId: tenant.tenantId, userId: user.id, kind: "secondary", countryCode: "+31", number: "612345678", createdAt: now, updatedAt: now })
-      .run();
-  }
+  const user = await createUser(db, {
+    tenantId: tenant.tenantId,
+    ...newUserFields({ email, name: options.name ?? "Priya Patel" }),
+    properties: options.properties,
+  });
+  await prepared(db, INSERT_MOBILE).run(tenant.tenantId, user.id, "primary", "+44", "7700900123", now, now);
+  if (options.secondaryMobile) await prepared(db, INSERT_MOBILE).run(tenant.tenantId, user.id, "secondary", "+31", "612345678", now, now);
   for (const [i, other] of (options.otherEmails ?? []).entries()) {
-    db.insert(userEmails)
-      .values({
-        id: randomUUID(),
-        tenantId: tenant.tenantId,
-        userId: user.id,
-        email: other.email,
-        emailNormalized: other.email.toLowerCase(),
-        label: other.label,
-        createdAt: now + i,
-        updatedAt: now + i,
-      })
-      .run();
+    await prepared(db, INSERT_EMAIL).run(randomUUID(), tenant.tenantId, user.id, other.email, other.email.toLowerCase(), other.label, now + i, now + i);
   }
   return { id: user.id, email: user.email, name: user.name };
 }
 
-function addProvider(tenant: TestTenant, name: string, type: "oidc" | "saml" | "scim" | "ldap"): string {
+async function addProvider(tenant: TestTenant, name: string, type: "oidc" | "saml" | "scim" | "ldap"): Promise<string> {
   const id = randomUUID();
   const now = Date.now();
-  e2eDb().insert(identityProviders).values({ id, tenantId: tenant.tenantId, name, type, createdAt: now, updatedAt: now }).run();
+  await prepared(e2eDb(), INSERT_PROVIDER).run(id, tenant.tenantId, name, type, now, now);
   return id;
 }
 
 // Identities are listed oldest first: each one added is a millisecond younger than the last.
 let identitySequence = 0;
-function addIdentity(
+async function addIdentity(
   tenant: TestTenant,
   userId: string,
   providerId: string,
   identity: { externalId: string; linkedBy: LinkedBy; lastSyncedAt: number | null; username?: string; email?: string; displayName?: string },
 ) {
   const now = Date.now() + identitySequence++;
-  e2eDb()
-    .insert(identities)
-    .values({
-      id: randomUUID(),
-      tenantId: tenant.tenantId,
-      userId,
-      identityProviderId: providerId,
-      externalId: identity.externalId,
-      externalUsername: identity.username ?? null,
-      externalEmail: identity.email ?? null,
-      externalDisplayName: identity.displayName ?? null,
-      linkedBy: identity.linkedBy,
-      lastSyncedAt: identity.lastSyncedAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  await prepared(e2eDb(), INSERT_IDENTITY).run(
+    randomUUID(),
+    tenant.tenantId,
+    userId,
+    providerId,
+    identity.externalId,
+    identity.username ?? null,
+    identity.email ?? null,
+    identity.displayName ?? null,
+    identity.linkedBy,
+    identity.lastSyncedAt,
+    now,
+    now,
+  );
 }
 
 async function signIn(page: Page, baseURL: string | undefined, tenant: TestTenant, role: "admin" | "helpdesk" | "auditor" = "admin", name?: string) {
@@ -90,8 +81,8 @@ async function signIn(page: Page, baseURL: string | undefined, tenant: TestTenan
   return { admin, csrfToken: session.csrfToken };
 }
 
-function userRow(id: string) {
-  return e2eDb().select().from(users).where(eq(users.id, id)).get()!;
+async function userOf(id: string) {
+  return (await userRow(id))!;
 }
 
 /** The value next to a label in one of the page's definition lists. */
@@ -126,16 +117,16 @@ const RICH_PROPERTIES: Partial<UserProperties> = {
 
 test.describe("user page", () => {
   test("shows the profile, contact details, and identities with every linked-by badge and sync time", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("user-page");
-    const person = addPerson(tenant, {
+    const tenant = await createTestTenant("user-page");
+    const person = await addPerson(tenant, {
       name: "Priya Patel",
       properties: RICH_PROPERTIES,
       secondaryMobile: true,
       otherEmails: [{ email: "priya.home@example.test", label: "home" }],
     });
-    const saml = addProvider(tenant, "Corp SAML", "saml");
-    const scim = addProvider(tenant, "Workday SCIM", "scim");
-    addIdentity(tenant, person.id, tenant.providerId, {
+    const saml = await addProvider(tenant, "Corp SAML", "saml");
+    const scim = await addProvider(tenant, "Workday SCIM", "scim");
+    await addIdentity(tenant, person.id, tenant.providerId, {
       externalId: "oidc|priya",
       linkedBy: "auto",
       lastSyncedAt: Date.now() - 3 * HOUR + 5 * 60_000,
@@ -143,9 +134,9 @@ test.describe("user page", () => {
       email: person.email,
       displayName: "Priya P.",
     });
-    addIdentity(tenant, person.id, saml, { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
-    addIdentity(tenant, person.id, scim, { externalId: "scim-0042", linkedBy: "scim", lastSyncedAt: Date.now() - 2 * 24 * HOUR, username: "ppatel" });
-    const sparse = addPerson(tenant, { name: "Sam Sparse" });
+    await addIdentity(tenant, person.id, saml, { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
+    await addIdentity(tenant, person.id, scim, { externalId: "scim-0042", linkedBy: "scim", lastSyncedAt: Date.now() - 2 * 24 * HOUR, username: "ppatel" });
+    const sparse = await addPerson(tenant, { name: "Sam Sparse" });
     await signIn(page, baseURL, tenant, "helpdesk");
 
     const response = await page.goto(`/users/${person.id}`);
@@ -211,9 +202,9 @@ test.describe("user page", () => {
   });
 
   test("an admin deactivates a user with a typed confirmation, and the page updates without a reload", async ({ page, baseURL, request }) => {
-    const tenant = createTestTenant("user-deactivate");
-    const leaver = tenant.addToken({ role: "admin" });
-    const leaverName = userRow(leaver.adminUserId).name;
+    const tenant = await createTestTenant("user-deactivate");
+    const leaver = await tenant.addToken({ role: "admin" });
+    const leaverName = (await userOf(leaver.adminUserId)).name;
     const identitiesUrl = `/v1/users/${leaver.adminUserId}/identities`;
     expect((await request.get(identitiesUrl, { headers: tokenHeaders(tenant, leaver.token) })).status()).toBe(200);
     await signIn(page, baseURL, tenant, "admin", "Olive Operator");
@@ -238,7 +229,7 @@ test.describe("user page", () => {
     await expect(confirm).toBeDisabled();
     await page.keyboard.press("Enter");
     await expect(dialog).toBeVisible();
-    expect(userRow(leaver.adminUserId).active).toBe(true);
+    expect((await userOf(leaver.adminUserId)).active).toBe(true);
 
     await input.fill(`  ${leaver.adminEmail.toUpperCase()} `);
     await expect(confirm).toBeEnabled();
@@ -264,14 +255,14 @@ test.describe("user page", () => {
     await expect(latest).toContainText(/Tokens revoked:\s*1/);
     await expectSameDocument(page);
 
-    expect(userRow(leaver.adminUserId)).toMatchObject({ active: false, state: "inactive:deactivated" });
+    expect(await userOf(leaver.adminUserId)).toMatchObject({ active: false, state: "inactive:deactivated" });
     const refused = await request.get(identitiesUrl, { headers: tokenHeaders(tenant, leaver.token) });
     expect(refused.status()).toBe(401);
   });
 
   test("the server refuses a confirmation that does not match the user's email", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("user-confirm");
-    const person = addPerson(tenant);
+    const tenant = await createTestTenant("user-confirm");
+    const person = await addPerson(tenant);
     const { csrfToken } = await signIn(page, baseURL, tenant);
     await page.goto(`/users/${person.id}`);
 
@@ -289,15 +280,15 @@ test.describe("user page", () => {
     expect(missing.status()).toBe(400);
     const noCsrf = await page.request.post(`/api/console/users/${person.id}/deactivate`, { data: { confirmEmail: person.email } });
     expect(noCsrf.status()).toBe(403);
-    expect(userRow(person.id).active).toBe(true);
+    expect((await userOf(person.id)).active).toBe(true);
   });
 
   test("an admin reactivates a user with its own audit event; revoked tokens stay revoked", async ({ page, baseURL, request }) => {
-    const tenant = createTestTenant("user-reactivate");
-    const returning = tenant.addToken({ role: "helpdesk" });
-    const name = userRow(returning.adminUserId).name;
-    const remover = tenant.addToken({ role: "admin" });
-    deactivateUser(e2eDb(), {
+    const tenant = await createTestTenant("user-reactivate");
+    const returning = await tenant.addToken({ role: "helpdesk" });
+    const name = (await userOf(returning.adminUserId)).name;
+    const remover = await tenant.addToken({ role: "admin" });
+    await deactivateUser(e2eDb(), {
       tenantId: tenant.tenantId,
       userId: returning.adminUserId,
       actor: { type: "token", id: remover.tokenId, name: "HR sync", userId: remover.adminUserId },
@@ -327,16 +318,16 @@ test.describe("user page", () => {
     await expect(events.nth(1)).toContainText("by HR sync (API token)");
     await expectSameDocument(page);
 
-    expect(userRow(returning.adminUserId)).toMatchObject({ active: true, state: "active:available", deactivatedAt: null, deactivatedBy: null });
+    expect(await userOf(returning.adminUserId)).toMatchObject({ active: true, state: "active:available", deactivatedAt: null, deactivatedBy: null });
     expect((await request.get(`/v1/users/${returning.adminUserId}/identities`, { headers: tokenHeaders(tenant, returning.token) })).status()).toBe(401);
   });
 
   for (const role of ["helpdesk", "auditor"] as const) {
     test(`${role}: no Deactivate or Reactivate, and the server refuses both`, async ({ page, baseURL }) => {
-      const tenant = createTestTenant(`user-${role}`);
-      const person = addPerson(tenant);
-      const gone = addPerson(tenant, { name: "Gone Already" });
-      deactivateUser(e2eDb(), { tenantId: tenant.tenantId, userId: gone.id, actor: { type: "admin", id: "setup", name: "Setup", userId: "setup" } });
+      const tenant = await createTestTenant(`user-${role}`);
+      const person = await addPerson(tenant);
+      const gone = await addPerson(tenant, { name: "Gone Already" });
+      await deactivateUser(e2eDb(), { tenantId: tenant.tenantId, userId: gone.id, actor: { type: "admin", id: "setup", name: "Setup", userId: "setup" } });
       const { csrfToken } = await signIn(page, baseURL, tenant, role);
 
       await page.goto(`/users/${person.id}`);
@@ -356,15 +347,15 @@ test.describe("user page", () => {
       expect(await deactivate.json()).toMatchObject({ code: "forbidden", notices: expect.arrayContaining(["deactivation-requires-admin-role"]) });
       const reactivate = await page.request.post(`/api/console/users/${gone.id}/reactivate`, { headers: { "x-csrf-token": csrfToken } });
       expect(reactivate.status()).toBe(403);
-      expect(userRow(person.id).active).toBe(true);
-      expect(userRow(gone.id).active).toBe(false);
+      expect((await userOf(person.id)).active).toBe(true);
+      expect((await userOf(gone.id)).active).toBe(false);
       await page.goto(`/users/${person.id}`);
       await expect(page.getByText("Status: Active")).toBeVisible();
     });
   }
 
   test("an admin's own page has no Deactivate, and the server refuses self-deactivation", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("user-self");
+    const tenant = await createTestTenant("user-self");
     const { admin, csrfToken } = await signIn(page, baseURL, tenant);
     await page.goto(`/users/${admin.userId}`);
     await expect(page.getByText("This is your own account: you can't deactivate yourself.")).toBeVisible();
@@ -376,14 +367,14 @@ test.describe("user page", () => {
     });
     expect(response.status()).toBe(403);
     expect(await response.json()).toMatchObject({ code: "forbidden", notices: expect.arrayContaining(["no-self-deactivation"]) });
-    expect(userRow(admin.userId).active).toBe(true);
+    expect((await userOf(admin.userId)).active).toBe(true);
   });
 
   test("user-supplied text is shown as text, never run", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("user-xss");
+    const tenant = await createTestTenant("user-xss");
     const payload = "<img src=x onerror=alert(1)>";
-    const person = addPerson(tenant, { name: payload, properties: { department: "<script>alert(2)</script>" } });
-    addIdentity(tenant, person.id, tenant.providerId, {
+    const person = await addPerson(tenant, { name: payload, properties: { department: "<script>alert(2)</script>" } });
+    await addIdentity(tenant, person.id, tenant.providerId, {
       externalId: "<b>ext</b>",
       linkedBy: "manual",
       lastSyncedAt: null,
@@ -411,9 +402,9 @@ test.describe("user page", () => {
   });
 
   test("an unknown id, another tenant's user, and a malformed id are not found", async ({ page, baseURL }) => {
-    const tenant = createTestTenant("user-404");
-    const other = createTestTenant("user-404-other");
-    const stranger = addPerson(other, { name: "Stranger Danger" });
+    const tenant = await createTestTenant("user-404");
+    const other = await createTestTenant("user-404-other");
+    const stranger = await addPerson(other, { name: "Stranger Danger" });
     await signIn(page, baseURL, tenant);
 
     for (const id of [randomUUID(), stranger.id, "not-a-uuid"]) {
@@ -430,8 +421,8 @@ test.describe("user page", () => {
   test("screenshots at 1280 and 800 px", async ({ page, baseURL }) => {
     const dir = process.env.ROSTER_SHOTS_DIR;
     test.skip(!dir, "set ROSTER_SHOTS_DIR to write screenshots");
-    const tenant = createTestTenant("user-shots");
-    const person = addPerson(tenant, {
+    const tenant = await createTestTenant("user-shots");
+    const person = await addPerson(tenant, {
       name: "Priya Patel",
       properties: RICH_PROPERTIES,
       secondaryMobile: true,
@@ -440,7 +431,7 @@ test.describe("user page", () => {
         { email: "p.patel@alias.example.test", label: "alias" },
       ],
     });
-    addIdentity(tenant, person.id, tenant.providerId, {
+    await addIdentity(tenant, person.id, tenant.providerId, {
       externalId: "oidc|0a1b2c3d4e5f",
       linkedBy: "auto",
       lastSyncedAt: Date.now() - 3 * HOUR,
@@ -448,8 +439,8 @@ test.describe("user page", () => {
       email: person.email,
       displayName: "Priya Patel",
     });
-    addIdentity(tenant, person.id, addProvider(tenant, "Corp SAML", "saml"), { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
-    addIdentity(tenant, person.id, addProvider(tenant, "Workday", "scim"), {
+    await addIdentity(tenant, person.id, await addProvider(tenant, "Corp SAML", "saml"), { externalId: "saml-priya", linkedBy: "manual", lastSyncedAt: null });
+    await addIdentity(tenant, person.id, await addProvider(tenant, "Workday", "scim"), {
       externalId: "scim-0042",
       linkedBy: "scim",
       lastSyncedAt: Date.now() - 26 * HOUR,
@@ -463,7 +454,7 @@ test.describe("user page", () => {
       await page.goto(`/users/${person.id}`);
       await page.screenshot({ path: path.join(dir!, `user-${width}.png`), fullPage: true });
 
-      const leaver = tenant.addToken({ role: "admin" });
+      const leaver = await tenant.addToken({ role: "admin" });
       await page.goto(`/users/${leaver.adminUserId}`);
       await page.getByRole("button", { name: "Deactivate" }).click();
       const input = page.getByRole("alertdialog").getByRole("textbox");

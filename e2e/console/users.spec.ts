@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { inTransaction } from "@/db/prepared";
 import { createUser } from "@/db/queries/users";
 import { createConsoleAdmin, signInContext, type ConsoleAdmin } from "../fixtures/console";
 import { createTestTenant, e2eDb, type TestTenant } from "../fixtures/db";
@@ -25,20 +26,21 @@ type Fixture = {
 
 /** One tenant for the file: the specs only read it. Generated people plus a few with something to test. */
 async function createFixture(): Promise<Fixture> {
-  const tenant = createTestTenant("users-page");
+  const tenant = await createTestTenant("users-page");
   const domain = `${tenant.tenantName}.example`;
   const db = e2eDb();
   let inactive = 0;
   let inactiveLegal = 0;
   const t0 = Date.UTC(2024, 0, 1);
-  db.$client.transaction(() => {
+  // One transaction: a commit per user would make the fixture take seconds instead of a fraction.
+  await inTransaction(db, "immediate", async () => {
     for (let i = 1; i <= GENERATED; i++) {
       const n = String(i).padStart(4, "0");
       const active = i % 7 !== 0;
       const department = DEPARTMENTS[i % DEPARTMENTS.length]!;
       if (!active) inactive++;
       if (!active && department === "Legal") inactiveLegal++;
-      createUser(
+      await createUser(
         db,
         {
           tenantId: tenant.tenantId,
@@ -49,13 +51,13 @@ async function createFixture(): Promise<Fixture> {
         t0 + i * 60_000,
       );
     }
-  })();
-  const ada = createUser(db, {
+  });
+  const ada = await createUser(db, {
     tenantId: tenant.tenantId,
     ...newUserFields({ email: `Ada.Lovelace@${domain}`, name: "Ada Lovelace" }),
     properties: { department: "Engineering", designation: "Analyst" },
   });
-  createUser(db, {
+  await createUser(db, {
     tenantId: tenant.tenantId,
     ...newUserFields({ email: `ada.byron@${domain}`, name: "Ada Byron" }),
     active: false,
@@ -63,15 +65,18 @@ async function createFixture(): Promise<Fixture> {
   });
   inactive++;
   inactiveLegal++;
-  createUser(db, {
+  await createUser(db, {
     tenantId: tenant.tenantId,
     ...newUserFields({ email: `xss@${domain}`, name: "<img src=x onerror=alert(1)>" }),
     properties: { department: "Sales" },
   });
-  const formula = createUser(db, { tenantId: tenant.tenantId, ...newUserFields({ email: `formula@${domain}`, name: '=HYPERLINK("http://evil.example")' }) });
+  const formula = await createUser(db, {
+    tenantId: tenant.tenantId,
+    ...newUserFields({ email: `formula@${domain}`, name: '=HYPERLINK("http://evil.example")' }),
+  });
   const admin = await createConsoleAdmin(tenant, "helpdesk");
   // Another tenant's user with a matching address must never show up.
-  createTestTenant("users-other").addUser({ email: `ada.other@${domain}`, name: "Ada Elsewhere" });
+  await (await createTestTenant("users-other")).addUser({ email: `ada.other@${domain}`, name: "Ada Elsewhere" });
   return { tenant, admin, domain, total: GENERATED + 5, inactive, inactiveLegal, ada: { id: ada.id, email: ada.email }, formula: { id: formula.id } };
 }
 

@@ -84,14 +84,14 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
     const db = getDb();
     let principal: Principal | null = null;
     if (endpoint.auth === "token") {
-      const found = tokenPrincipal(db, request, dialect);
+      const found = await tokenPrincipal(db, request, dialect);
       if ("failure" in found) {
         rateLimit = await rateLimited(`ip:${request.clientIp}`);
         throw found.failure;
       }
       principal = found.principal;
     } else if (endpoint.auth === "session") {
-      principal = sessionPrincipal(db, request);
+      principal = await sessionPrincipal(db, request);
     }
     const check = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {
       if (!principal) throw new Error(`${endpoint.operationId}: a public endpoint cannot ask the policies`);

@@ -24,9 +24,9 @@ const UNAUTHORIZED_MESSAGES: Record<TokenFailure, string> = {
 };
 
 /** The token in the dialect's headers, judged against the database; null with the 401 to answer when it fails. */
-export function tokenPrincipal(db: Db, request: ApiRequest, dialect: Dialect): { principal: Principal } | { failure: ApiError } {
+export async function tokenPrincipal(db: Db, request: ApiRequest, dialect: Dialect): Promise<{ principal: Principal } | { failure: ApiError }> {
   const credentials = dialect.readCredentials(request.headers);
-  const check: TokenCheck | null = credentials.token ? checkToken(db, credentials.token) : null;
+  const check: TokenCheck | null = credentials.token ? await checkToken(db, credentials.token) : null;
   if (!check || !check.ok) {
     const reason: TokenFailure = check ? check.reason : credentials.problem === "malformed" ? "header" : "missing";
     return { failure: new ApiError("unauthorized", UNAUTHORIZED_MESSAGES[reason]) };
@@ -53,10 +53,13 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The signed-in admin of a console request; changes must carry the page's CSRF token. */
-export function sessionPrincipal(db: Db, request: ApiRequest): Principal {
+/**
+ * The signed-in admin of a console request; changes must carry the page's CSRF token. Session and
+ * CSRF token are read from the database for each request, so any process may answer any request.
+ */
+export async function sessionPrincipal(db: Db, request: ApiRequest): Promise<Principal> {
   const cookies = parseCookies(request.headers.get("cookie") ?? "");
-  const session = readSession(db, cookies[SESSION_COOKIE]);
+  const session = await readSession(db, cookies[SESSION_COOKIE]);
   if (!session) throw new ApiError("unauthorized", "Your session has ended; sign in again");
   if (request.method !== "GET" && request.method !== "HEAD") {
     // Double submit: the token is only readable by our own pages, and the cookie is SameSite=Lax.

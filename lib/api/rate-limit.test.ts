@@ -1,14 +1,18 @@
-import { describe, expect, it } from "vitest";
-import { tempDatabaseFile } from "@/test/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepared } from "@/db/prepared";
+import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
+import { throwawayPostgres } from "@/test/postgres";
 
-process.env.DATABASE_URL = `file:${tempDatabaseFile("api-rate-limit")}`;
+// The process's own database (getDb), as the server opens it: a file, or a PostgreSQL database.
+process.env.DATABASE_URL = TEST_DIALECT === "postgres" ? throwawayPostgres("api_rate_limit") : `file:${tempDatabaseFile("api-rate-limit")}`;
 process.env.RATE_LIMIT_REQUESTS = "100";
 process.env.RATE_LIMIT_WINDOW_SECONDS = "60";
 
 const { consumeRateLimit, rateLimitHeaders } = await import("./rate-limit");
 const { prepareDatabase } = await import("@/lib/setup/database");
-const { getDb } = await import("@/lib/db");
-prepareDatabase(getDb());
+const { closeDb, getDb } = await import("@/lib/db");
+beforeAll(() => prepareDatabase(getDb()));
+afterAll(() => closeDb());
 
 type Process = { rosterAllowances?: Map<string, unknown> };
 const processState = globalThis as unknown as Process;
@@ -23,7 +27,7 @@ async function asProcess<T>(allowances: Map<string, unknown>, work: () => Promis
   }
 }
 
-const stored = (key: string) => (getDb().$client.prepare("select points from rate_limits where key = ?").get(`api:${key}`) as { points: number }).points;
+const stored = async (key: string) => (await prepared<{ points: number }>(getDb(), "select points from rate_limits where key = ?").get(`api:${key}`))?.points;
 
 describe("consumeRateLimit", () => {
   it("admits exactly the limit in one process, then refuses until the window ends", async () => {
@@ -44,12 +48,20 @@ describe("consumeRateLimit", () => {
   it("reserves points in batches, so that most requests do not write", async () => {
     const now = Date.now();
     await consumeRateLimit("token:batches", now);
-    expect(stored("token:batches")).toBe(1);
+    expect(await stored("token:batches")).toBe(1);
     await consumeRateLimit("token:batches", now);
     // The second request reserved a sixteenth of what was left: 6 points, 5 of them for later requests.
-    expect(stored("token:batches")).toBe(7);
+    expect(await stored("token:batches")).toBe(7);
     for (let i = 0; i < 5; i++) await consumeRateLimit("token:batches", now);
-    expect(stored("token:batches")).toBe(7);
+    expect(await stored("token:batches")).toBe(7);
+  });
+
+  it("admits concurrent requests of one process while the budget lasts (one reservation at a time)", async () => {
+    const now = Date.now();
+    await consumeRateLimit("token:burst", now);
+    const answers = await Promise.all(Array.from({ length: 60 }, () => consumeRateLimit("token:burst", now)));
+    expect(answers.filter((answer) => answer.limited)).toEqual([]);
+    expect(await stored("token:burst")).toBeLessThanOrEqual(100);
   });
 
   it("never admits more than the limit across processes, and leaves little of it unused", async () => {

@@ -20,7 +20,11 @@ const SWEEP_AFTER_MS = 60 * 60_000;
 type Allowance = { expiresAt: number; left: number; countedTotal: number; limited: boolean };
 
 // One per process, on globalThis: the server's bundle and Next's each load this module.
-const state = globalThis as unknown as { rosterAllowances?: Map<string, Allowance>; rosterRateLimitSweptAt?: number };
+const state = globalThis as unknown as {
+  rosterAllowances?: Map<string, Allowance>;
+  rosterReservations?: Map<string, Promise<unknown>>;
+  rosterRateLimitSweptAt?: number;
+};
 
 function reservationSize(limit: number, countedTotal: number): number {
   return Math.max(1, Math.min(MAX_RESERVATION, Math.floor((limit - countedTotal) * RESERVE_SHARE)));
@@ -43,29 +47,46 @@ function answer(limit: number, allowance: Allowance, now: number): RateLimitStat
  * request seldom writes. Never more than the limit is admitted across instances.
  */
 export async function consumeRateLimit(key: string, now = Date.now()): Promise<RateLimitState> {
-  const env = serverEnv();
-  const limit = env.RATE_LIMIT_REQUESTS;
+  const limit = serverEnv().RATE_LIMIT_REQUESTS;
   const allowances = (state.rosterAllowances ??= new Map());
-  const held = allowances.get(key);
-  const current = held && now < held.expiresAt ? held : undefined;
-  if (current && (current.left > 0 || current.limited)) {
-    if (!current.limited) current.left -= 1;
-    return answer(limit, current, now);
+  const reservations = (state.rosterReservations ??= new Map());
+  // One reservation per key at a time: concurrent requests that found the allowance used up wait
+  // for it and share what it brings, instead of each reserving a batch (together more than the
+  // budget left, so that the later ones were refused while points sat unused in this process).
+  for (;;) {
+    const held = allowances.get(key);
+    const current = held && now < held.expiresAt ? held : undefined;
+    if (current && (current.left > 0 || current.limited)) {
+      if (!current.limited) current.left -= 1;
+      return answer(limit, current, now);
+    }
+    const inFlight = reservations.get(key);
+    if (!inFlight) break;
+    await inFlight.catch(() => {});
   }
+  const reservation = reserve(allowances, key, limit, now).finally(() => reservations.delete(key));
+  reservations.set(key, reservation);
+  const allowance = await reservation;
+  if (!allowance.limited) allowance.left -= 1;
+  return answer(limit, allowance, now);
+}
 
+/** Adds this process's next batch of points for the key to the shared counter; what it was granted. */
+async function reserve(allowances: Map<string, Allowance>, key: string, limit: number, now: number): Promise<Allowance> {
   const db = getDb();
   if (now - (state.rosterRateLimitSweptAt ?? 0) > SWEEP_EVERY_MS) {
     state.rosterRateLimitSweptAt = now;
-    deleteEndedRateLimits(db, now - SWEEP_AFTER_MS);
+    await deleteEndedRateLimits(db, now - SWEEP_AFTER_MS);
     for (const [heldKey, allowance] of allowances) if (allowance.expiresAt <= now) allowances.delete(heldKey);
   }
+  const held = allowances.get(key);
+  const current = held && now < held.expiresAt ? held : undefined;
   const points = current ? reservationSize(limit, current.countedTotal) : 1;
-  const counted = addToWindow(db, KEY_PREFIX + key, points, env.RATE_LIMIT_WINDOW_SECONDS * 1000, now);
-  const before = counted.points - points;
-  const granted = Math.max(0, Math.min(points, limit - before));
-  const allowance: Allowance = { expiresAt: counted.expiresAt, left: Math.max(0, granted - 1), countedTotal: counted.points, limited: granted === 0 };
+  const counted = await addToWindow(db, KEY_PREFIX + key, points, serverEnv().RATE_LIMIT_WINDOW_SECONDS * 1000, now);
+  const granted = Math.max(0, Math.min(points, limit - (counted.points - points)));
+  const allowance: Allowance = { expiresAt: counted.expiresAt, left: granted, countedTotal: counted.points, limited: granted === 0 };
   allowances.set(key, allowance);
-  return answer(limit, allowance, now);
+  return allowance;
 }
 
 export function rateLimitHeaders(rateLimit: RateLimitState): Record<string, string> {

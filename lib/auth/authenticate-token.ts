@@ -19,10 +19,10 @@ export type TokenCheck = { ok: true; principal: TokenPrincipal } | { ok: false; 
  * Judges a presented PAT against the database on every request, so revocation, expiry and the
  * owner's deactivation take effect at once. The secret is compared in constant time.
  */
-export function checkToken(db: Db, presented: string, now = Date.now()): TokenCheck {
+export async function checkToken(db: Db, presented: string, now = Date.now()): Promise<TokenCheck> {
   const parsed = parseToken(presented);
   if (!parsed) return { ok: false, reason: "malformed" };
-  const row = findTokenPrincipal(db, parsed.id);
+  const row = await findTokenPrincipal(db, parsed.id);
   // Hash and compare even for unknown ids, so timing does not tell which ids exist.
   const matches = secretMatches(parsed.secret, row?.secretHash ?? "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   if (!row || !matches) return { ok: false, reason: "unknown" };
@@ -45,7 +45,8 @@ export function checkToken(db: Db, presented: string, now = Date.now()): TokenCh
 }
 
 // Last use is kept in memory and written at most every few seconds: a write per API call would
-// serialise every read behind SQLite's single writer.
+// serialise every read behind SQLite's single writer. Each process flushes its own; the write
+// only moves a token's time forward, so processes flushing in any order leave the latest use.
 const FLUSH_EVERY_MS = 5_000;
 const globalForUsage = globalThis as unknown as { rosterTokenUsage?: { pending: Map<string, number>; db: Db; timer: NodeJS.Timeout | null } };
 
@@ -54,19 +55,20 @@ function noteTokenUse(db: Db, tokenId: string, at: number): void {
   usage.db = db;
   usage.pending.set(tokenId, at);
   if (!usage.timer) {
-    usage.timer = setTimeout(flushTokenUse, FLUSH_EVERY_MS);
+    usage.timer = setTimeout(() => void flushTokenUse(), FLUSH_EVERY_MS);
     usage.timer.unref();
   }
 }
 
-export function flushTokenUse(): void {
+/** Writes the buffered last-use times; never rejects (a failed write is retried on the next flush). */
+export async function flushTokenUse(): Promise<void> {
   const usage = globalForUsage.rosterTokenUsage;
   if (!usage) return;
   usage.timer = null;
   const pending = new Map(usage.pending);
   usage.pending.clear();
   try {
-    recordTokenUse(usage.db, pending);
+    await recordTokenUse(usage.db, pending);
   } catch (error) {
     // Losing a last-use time is better than failing requests; try again on the next flush.
     for (const [id, at] of pending) if (!usage.pending.has(id)) usage.pending.set(id, at);

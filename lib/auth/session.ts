@@ -22,17 +22,21 @@ export type ConsolePrincipal = SessionPrincipalRow;
 
 const hashCookie = (value: string) => createHash("sha256").update(value).digest("base64url");
 
-export function readSession(db: Db, cookieValue: string | undefined | null): ConsolePrincipal | null {
+/**
+ * The session a cookie opens, read from the database on every request (no per-process cache), so
+ * that a sign-out or a revocation holds at once whichever process answers the next request.
+ */
+export async function readSession(db: Db, cookieValue: string | undefined | null): Promise<ConsolePrincipal | null> {
   if (!cookieValue || cookieValue.length > 200) return null;
-  return findLiveSession(db, hashCookie(cookieValue)) ?? null;
+  return (await findLiveSession(db, hashCookie(cookieValue))) ?? null;
 }
 
 /** Opens a console session for an admin; only a hash of the cookie value is stored. */
-export function openSession(db: Db, admin: { tenantId: string; adminId: string }, now = Date.now()) {
+export async function openSession(db: Db, admin: { tenantId: string; adminId: string }, now = Date.now()) {
   const cookieValue = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   const expiresAt = now + SESSION_TTL_MS;
-  createSession(db, { tenantId: admin.tenantId, adminId: admin.adminId, tokenHash: hashCookie(cookieValue), csrfToken, expiresAt }, now);
+  await createSession(db, { tenantId: admin.tenantId, adminId: admin.adminId, tokenHash: hashCookie(cookieValue), csrfToken, expiresAt }, now);
   return { cookieValue, csrfToken, expiresAt };
 }
 
@@ -58,7 +62,7 @@ let dummyHash: Promise<string> | undefined;
 export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle?: SignInThrottle; now?: number } = {}): Promise<SignInResult> {
   const now = options.now ?? Date.now();
   const emailKey = normalizeEmail(attempt.email);
-  const activeCandidates = () => findSignInCandidates(db, emailKey).filter((c) => c.active);
+  const activeCandidates = async () => (await findSignInCandidates(db, emailKey)).filter((c) => c.active);
   const gate = await (options.throttle ?? signInThrottle(db)).admit(attempt.clientAddress, emailKey);
   if (!gate.admitted) {
     metrics().rateLimited.inc({ limiter: "sign-in" });
@@ -69,13 +73,13 @@ export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle
         gate.limit === "address" ? "sign-in throttled: client address refused" : "sign-in throttled: one email from the client address refused",
       );
       const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
-      for (const candidate of activeCandidates()) recordSignInAttempt(db, candidate, "throttled", details, now);
+      for (const candidate of await activeCandidates()) await recordSignInAttempt(db, candidate, "throttled", details, now);
     }
     return { ok: false, reason: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
   }
 
   try {
-    return await checkPassword(db, attempt, activeCandidates(), gate, now);
+    return await checkPassword(db, attempt, await activeCandidates(), gate, now);
   } finally {
     await gate.finished();
   }
@@ -90,10 +94,10 @@ async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInC
   for (const candidate of candidates) {
     if (await verifyPassword(attempt.password, candidate.passwordHash)) {
       await gate.succeeded();
-      recordSignInAttempt(db, candidate, "success", details, now);
-      return { ok: true, ...openSession(db, candidate, now) };
+      await recordSignInAttempt(db, candidate, "success", details, now);
+      return { ok: true, ...(await openSession(db, candidate, now)) };
     }
   }
-  for (const candidate of candidates) recordSignInAttempt(db, candidate, "failed", details, now);
+  for (const candidate of candidates) await recordSignInAttempt(db, candidate, "failed", details, now);
   return { ok: false, reason: "invalid" };
 }

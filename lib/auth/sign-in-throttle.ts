@@ -1,7 +1,8 @@
 import ipaddr from "ipaddr.js";
-import { RateLimiterDrizzle, RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
-import { rateLimits, type EmailKey } from "@/db/schema";
+import type { EmailKey } from "@/db/schema";
+import { RateLimiterDb, sweepEndedCounters } from "./rate-limiter-store";
 
 /**
  * rate-limiter-flexible's login protection (docs/decisions/0010): failed sign-ins are counted per
@@ -75,7 +76,7 @@ const refusalMinutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000)) * 60;
  */
 export function createSignInThrottle(db: Db, overrides: Partial<Record<SignInLimit, LimitOptions>> = {}): SignInThrottle {
   const limits: Record<SignInLimit, LimitOptions> = { ...SIGN_IN_LIMITS, ...overrides };
-  const limiter = (options: LimitOptions) => new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, ...options });
+  const limiter = (options: LimitOptions) => new RateLimiterDb(db, options);
   const stored = { address: limiter(limits.address), emailAndAddress: limiter(limits.emailAndAddress) };
   const inFlight = new RateLimiterMemory(limits.inFlight);
   const storedOrder: StoredLimit[] = ["address", "emailAndAddress"];
@@ -126,6 +127,7 @@ export function createSignInThrottle(db: Db, overrides: Partial<Record<SignInLim
       const finished = async () => void (await inFlight.reward(address));
       let refused: ThrottleRefusal | null;
       try {
+        await sweepEndedCounters(db);
         refused = await countStored(keys);
       } catch (error) {
         await finished();

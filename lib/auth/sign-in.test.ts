@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { closeDatabase, migrateDatabase, openDatabase, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
+import { prepared } from "@/db/prepared";
 import { createAdmin } from "@/db/queries/admins";
-import { auditEvents, rateLimits } from "@/db/schema";
 import { normalizeEmail } from "@/lib/domain/email";
-import { createTestDb, tempDatabaseFile } from "@/test/db";
+import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
+import { twoProcessDatabases } from "@/test/two-processes";
 import { hashPassword } from "./password";
 import { signIn, type SignInResult } from "./session";
 import { addressKey, createSignInThrottle, SIGN_IN_LIMITS } from "./sign-in-throttle";
 import { adminUserFields } from "@/lib/domain/user-fields";
 
 const db = createTestDb();
+// Two handles on another database stand for two server processes sharing it.
+const [first, second] = twoProcessDatabases("sign_in_throttle");
 const PASSWORD = "the right password";
 let passwordHash: string;
 beforeAll(async () => {
@@ -21,10 +23,10 @@ beforeAll(async () => {
 afterEach(() => vi.useRealTimers());
 
 /** An admin of a new tenant, named so that the audit log can be checked for the name. */
-function makeAdmin(database: Db = db) {
-  const tenant = makeTenant(database);
+async function makeAdmin(database: Db = db) {
+  const tenant = await makeTenant(database);
   const email = `admin-${randomUUID().slice(0, 8)}@example.test`;
-  const { admin, user } = createAdmin(database, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash });
+  const { admin, user } = await createAdmin(database, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash });
   return { email, adminId: admin.id, tenantId: tenant.id, name: user.name };
 }
 
@@ -46,31 +48,36 @@ async function sequence(attempt: ReturnType<typeof attempts>, count: number, ema
   return outcomes;
 }
 
-function signInEvents(adminId: string) {
-  return db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.action, "session.sign_in"), eq(auditEvents.targetId, adminId)))
-    .all();
+type SignInEvent = { tenantId: string; actorType: string; actorId: string; actorName: string; outcome: string; details: Record<string, unknown> };
+
+async function signInEvents(adminId: string): Promise<SignInEvent[]> {
+  const rows = await prepared<Omit<SignInEvent, "details"> & { details: string }>(
+    db,
+    `select tenant_id as "tenantId", actor_type as "actorType", actor_id as "actorId", actor_name as "actorName", outcome, details
+     from audit_events where action = 'session.sign_in' and target_id = ? order by created_at`,
+  ).all(adminId);
+  return rows.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }));
 }
+
+const countAuditEvents = async () => (await prepared<{ n: number }>(db, `select count(*) as n from audit_events`).get())!.n;
 
 describe("sign-in throttle", () => {
   it("refuses an email from one address after five failures, before hashing, even with the right password", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     expect(await sequence(attempt, 5, admin.email, "wrong", "203.0.113.1")).toEqual(Array(5).fill("invalid"));
     expect(outcome(await attempt(admin.email, PASSWORD, "203.0.113.1"))).toBe("throttled 900");
   });
 
   it("does not lock the admin out: the same account signs in at once from another address", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     await sequence(attempt, 40, admin.email, "wrong", "203.0.113.2");
     expect(outcome(await attempt(admin.email, PASSWORD, "198.51.100.2"))).toBe("ok");
   });
 
   it("answers an unknown email exactly as it answers an admin's", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     const known = await sequence(attempt, 8, admin.email, "wrong", "203.0.113.3");
     const unknown = await sequence(attempt, 8, `nobody-${randomUUID()}@example.test`, "wrong", "203.0.113.4");
@@ -79,7 +86,7 @@ describe("sign-in throttle", () => {
   });
 
   it("starts the count again after a successful sign-in", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     await sequence(attempt, 4, admin.email, "wrong", "203.0.113.5");
     expect(outcome(await attempt(admin.email, PASSWORD, "203.0.113.5"))).toBe("ok");
@@ -88,7 +95,7 @@ describe("sign-in throttle", () => {
   });
 
   it("keys the email as normalizeEmail does, so case and width do not buy more guesses", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     const variants = [admin.email, admin.email.toUpperCase(), ` ${admin.email} `, admin.email.replace("a", "ａ"), admin.email.toUpperCase()];
     for (const variant of variants) expect(normalizeEmail(variant)).toBe(normalizeEmail(admin.email));
@@ -97,7 +104,7 @@ describe("sign-in throttle", () => {
   });
 
   it("refuses an address that fails too often across many emails, for every email, and only that address", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts(db, { address: { keyPrefix: randomUUID(), points: 3, duration: 900, blockDuration: 600 } });
     for (let i = 0; i < 3; i++) expect(outcome(await attempt(`spray-${i}@example.test`, "wrong", "203.0.113.7"))).toBe("invalid");
     expect(outcome(await attempt("spray-3@example.test", "wrong", "203.0.113.7"))).toBe("throttled 600");
@@ -106,13 +113,13 @@ describe("sign-in throttle", () => {
   });
 
   it("does not count successful sign-ins against the address", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts(db, { address: { keyPrefix: randomUUID(), points: 2, duration: 900, blockDuration: 900 } });
     for (let i = 0; i < 4; i++) expect(outcome(await attempt(admin.email, PASSWORD, "203.0.113.9"))).toBe("ok");
   });
 
   it("lets one address have only two attempts in progress at once; the rest are refused before hashing", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(`burst-${i}@example.test`, "wrong", "203.0.113.13")));
     expect(burst.map(outcome).sort()).toEqual([...Array(8).fill("busy 1"), ...Array(2).fill("invalid")]);
@@ -122,7 +129,7 @@ describe("sign-in throttle", () => {
   });
 
   it("lets no more than five of a burst of concurrent guesses on one email reach the password check", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts(db, { inFlight: { ...SIGN_IN_LIMITS.inFlight, points: 100 } });
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(admin.email, "wrong", "203.0.113.10")));
     const outcomes = results.map(outcome);
@@ -131,7 +138,7 @@ describe("sign-in throttle", () => {
   });
 
   it("lets the pair try again once the 15-minute block is over", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     vi.useFakeTimers({ toFake: ["Date"] });
     await sequence(attempt, 6, admin.email, "wrong", "203.0.113.11");
@@ -142,41 +149,26 @@ describe("sign-in throttle", () => {
   });
 
   it("shares its counters with every process on the database (the rate_limits table)", async () => {
-    const file = tempDatabaseFile("sign-in-throttle");
-    const [first, second] = [openDatabase(file), openDatabase(file)];
-    try {
-      migrateDatabase(first);
-      const admin = makeAdmin(first);
-      const [one, other] = [createSignInThrottle(first), createSignInThrottle(second)];
-      for (let i = 0; i < 5; i++) {
-        const database = i % 2 === 0 ? first : second;
-        expect(
-          outcome(await signIn(database, { email: admin.email, password: "wrong", clientAddress: "203.0.113.12" }, { throttle: i % 2 === 0 ? one : other })),
-        ).toBe("invalid");
-      }
-      expect(outcome(await signIn(second, { email: admin.email, password: PASSWORD, clientAddress: "203.0.113.12" }, { throttle: other }))).toBe(
-        "throttled 900",
-      );
+    const admin = await makeAdmin(first);
+    const [one, other] = [createSignInThrottle(first), createSignInThrottle(second)];
+    for (let i = 0; i < 5; i++) {
+      const database = i % 2 === 0 ? first : second;
       expect(
-        first
-          .select()
-          .from(rateLimits)
-          .all()
-          .map((row) => row.key),
-      ).toContain(`sign_in_email_address:203.0.113.12 ${normalizeEmail(admin.email)}`);
-    } finally {
-      closeDatabase(first);
-      closeDatabase(second);
+        outcome(await signIn(database, { email: admin.email, password: "wrong", clientAddress: "203.0.113.12" }, { throttle: i % 2 === 0 ? one : other })),
+      ).toBe("invalid");
     }
+    expect(outcome(await signIn(second, { email: admin.email, password: PASSWORD, clientAddress: "203.0.113.12" }, { throttle: other }))).toBe("throttled 900");
+    const keys = await prepared<{ key: string }>(first, `select key from rate_limits`).all();
+    expect(keys.map((row) => row.key)).toContain(`sign_in_email_address:203.0.113.12 ${normalizeEmail(admin.email)}`);
   });
 });
 
 describe("sign-in audit", () => {
   it("names the admin on failed sign-ins and records a throttle block once, not per refused request", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     const attempt = attempts();
     await sequence(attempt, 12, admin.email, "wrong", "203.0.113.20");
-    const events = signInEvents(admin.adminId);
+    const events = await signInEvents(admin.adminId);
     expect(events.map((e) => e.outcome)).toEqual([...Array(5).fill("failed"), "throttled"]);
     for (const event of events) expect(event).toMatchObject({ tenantId: admin.tenantId, actorType: "admin", actorId: admin.adminId, actorName: admin.name });
     expect(events[0]?.details).toEqual({ clientAddress: "203.0.113.20" });
@@ -184,16 +176,16 @@ describe("sign-in audit", () => {
   });
 
   it("records a successful sign-in with the admin's name", async () => {
-    const admin = makeAdmin();
+    const admin = await makeAdmin();
     expect(outcome(await attempts()(admin.email, PASSWORD, "203.0.113.21"))).toBe("ok");
-    expect(signInEvents(admin.adminId)).toMatchObject([{ outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21" } }]);
+    expect(await signInEvents(admin.adminId)).toMatchObject([{ outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21" } }]);
   });
 
   it("writes nothing to any tenant's log for unknown emails", async () => {
     const attempt = attempts();
-    const before = db.select().from(auditEvents).all().length;
+    const before = await countAuditEvents();
     await sequence(attempt, 8, `nobody-${randomUUID()}@example.test`, "wrong", "203.0.113.22");
-    expect(db.select().from(auditEvents).all()).toHaveLength(before);
+    expect(await countAuditEvents()).toBe(before);
   });
 });
 

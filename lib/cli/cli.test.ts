@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { closeDatabase, openDatabase } from "@/db/client";
+import { openDatabase, type Db } from "@/db/client";
 import { createUser } from "@/db/queries/users";
-import { auditEvents, personalAccessTokens, users, type EmailKey } from "@/db/schema";
+import type { EmailKey } from "@/db/schema";
 import { parseToken, secretMatches } from "@/lib/auth/tokens";
 import { tempDatabaseFile } from "@/test/db";
 import { runCli } from "./run";
@@ -26,19 +25,21 @@ async function cliJson(...argv: string[]) {
   return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
 }
 
-function counts() {
+/** Runs `read` on a connection of its own to the CLI's database file, closed afterwards. */
+async function withDb<T>(read: (db: Db) => Promise<T>): Promise<T> {
   const db = openDatabase(dbFile);
   try {
-    const count = (table: typeof users | typeof personalAccessTokens | typeof auditEvents) =>
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(table)
-        .get()!.n;
-    return { users: count(users), tokens: count(personalAccessTokens), audit: count(auditEvents) };
+    return await read(db);
   } finally {
-    closeDatabase(db);
+    await db.close();
   }
 }
+
+const counts = () =>
+  withDb(async (db) => {
+    const count = async (table: string) => (await db.statement<{ n: number }>(`select count(*) as n from ${table}`).get())!.n;
+    return { users: await count("users"), tokens: await count("personal_access_tokens"), audit: await count("audit_events") };
+  });
 
 describe("roster CLI", () => {
   let tenantId = "";
@@ -57,10 +58,10 @@ describe("roster CLI", () => {
     expect(json).toMatchObject({ ok: true, file: target, bytes: expect.any(Number) });
     const copy = openDatabase(target);
     try {
-      // The copy has the schema and the seeded tenant's users (seeded by the test before).
-      expect((copy.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBeGreaterThan(0);
+      // The copy has the schema.
+      expect((await copy.statement<{ n: number }>("select count(*) as n from __drizzle_migrations").get())!.n).toBeGreaterThan(0);
     } finally {
-      closeDatabase(copy);
+      await copy.close();
     }
     const again = await cliJson("backup", "--to", target);
     expect(again.code).toBe(2);
@@ -127,25 +128,19 @@ describe("roster CLI", () => {
     const expiresAt = Date.parse(json.expiresAt as string);
     expect(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
 
-    const db = openDatabase(dbFile);
-    const row = db
-      .select()
-      .from(personalAccessTokens)
-      .all()
-      .find((t) => t.id === tokenId)!;
-    closeDatabase(db);
-    expect(secretMatches(parsed.secret, row.secretHash)).toBe(true);
+    const row = await withDb((db) => db.statement<Record<string, unknown>>("select * from personal_access_tokens where id = ?").get(tokenId));
+    expect(secretMatches(parsed.secret, String(row!.secret_hash))).toBe(true);
     expect(JSON.stringify(row)).not.toContain(parsed.secret);
   });
 
   it("never issues a helpdesk or auditor token scopes beyond its role, and writes nothing then", async () => {
-    const before = counts();
+    const before = await counts();
     for (const scopes of ["mx:user-deactivation:write", "users:read,identities:write"]) {
       const { code, json } = await cliJson("token", "create", "--tenant", tenantId, "--admin", "jane.doe@domain.tld", "--scopes", scopes);
       expect(code).toBe(2);
       expect(json).toMatchObject({ ok: false, error: expect.stringMatching(/^a helpdesk cannot hold (mx:user-deactivation:write|identities:write)/) });
     }
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
     const allowed = await cliJson(
       "token",
       "create",
@@ -190,7 +185,7 @@ describe("roster CLI", () => {
     [["token", "revoke"], /token revoke needs the token id/],
   ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
     const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
-    const before = counts();
+    const before = await counts();
     const text = await cli(...args);
     expect(text.code).toBe(2);
     expect(text.stdout).toBe("");
@@ -199,15 +194,16 @@ describe("roster CLI", () => {
     const json = await cliJson(...args);
     expect(json.code).toBe(2);
     expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("migrate re-keys stored email addresses and reports a clash on stderr, naming both users", async () => {
     const db = openDatabase(dbFile);
     try {
-      const add = (email: string) => createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: email.toLowerCase() as EmailKey });
-      const fullWidth = add("ＫＩＭ@initech.example");
-      const clash = { other: add("strasse@initech.example").id, id: add("Straße@initech.example").id };
+      const add = async (email: string) =>
+        (await createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: email.toLowerCase() as EmailKey })).id;
+      const fullWidth = await add("ＫＩＭ@initech.example");
+      const clash = { other: await add("strasse@initech.example"), id: await add("Straße@initech.example") };
       const json = await cliJson("migrate");
       expect(json.json).toEqual({ ok: true, migrated: true });
       expect(
@@ -216,9 +212,9 @@ describe("roster CLI", () => {
           .split("\n")
           .filter((line) => line.includes(clash.id)),
       ).toEqual([expect.stringContaining(clash.other)]);
-      expect(db.select({ key: users.emailNormalized }).from(users).where(eq(users.id, fullWidth.id)).get()?.key).toBe("kim@initech.example");
+      expect(await db.statement("select email_normalized as key from users where id = ?").get(fullWidth)).toEqual({ key: "kim@initech.example" });
     } finally {
-      closeDatabase(db);
+      await db.close();
     }
   });
 

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import { backupDatabase, type Db } from "@/db/client";
-import { closePostgres, migratePostgres, openPostgres } from "@/db/postgres/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { getTenant, listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
@@ -19,27 +18,18 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
 
+export const BACKUP_ON_POSTGRES =
+  'backup copies a SQLite database; back a PostgreSQL database up with its own tools, e.g. pg_dump --format=custom --file=roster.dump "$DATABASE_URL"';
+
 /** Applies pending migrations, then computes the keys SQL cannot (folded names, email keys; clashes reported through `warn`). */
-export function migrateCommand(db: Db, warn: (line: string) => void): CommandResult {
-  prepareDatabase(db, warn);
-  return migrated("Database");
+export async function migrateCommand(db: Db, warn: (line: string) => void): Promise<CommandResult> {
+  await prepareDatabase(db, warn);
+  return { json: { ok: true, migrated: true }, text: [`${db.dialect === "postgres" ? "PostgreSQL database" : "Database"} is migrated to the latest schema.`] };
 }
-
-/** `migrate` on PostgreSQL (the only command that runs there so far): the migrations under an advisory lock. */
-export async function migratePostgresCommand(url: string): Promise<CommandResult> {
-  const postgres = openPostgres(url, { max: 1 });
-  try {
-    await migratePostgres(postgres);
-    return migrated("PostgreSQL database");
-  } finally {
-    await closePostgres(postgres);
-  }
-}
-
-const migrated = (what: string): CommandResult => ({ json: { ok: true, migrated: true }, text: [`${what} is migrated to the latest schema.`] });
 
 /** Copies the live database to a new file (never over an existing one), without migrating it first. */
 export async function backupCommand(db: Db, flags: Flags): Promise<CommandResult> {
+  if (db.dialect !== "sqlite") throw new UsageError(BACKUP_ON_POSTGRES);
   const target = typeof flags.to === "string" ? flags.to.trim() : "";
   if (!target) throw new UsageError("backup needs --to FILE");
   if (fs.existsSync(target)) throw new UsageError(`${target} exists already; backup writes a new file only`);
@@ -48,10 +38,10 @@ export async function backupCommand(db: Db, flags: Flags): Promise<CommandResult
   return { json: { ok: true, file: target, bytes, pages }, text: [`Backed up the database to ${target} (${bytes.toLocaleString("en-US")} bytes).`] };
 }
 
-export function seedCommand(db: Db, flags: Flags, progress: (line: string) => void): CommandResult {
+export async function seedCommand(db: Db, flags: Flags, progress: (line: string) => void): Promise<CommandResult> {
   const args = parseArgsWith(seedArgs, flags);
   const started = performance.now();
-  const result = seedTenant(db, {
+  const result = await seedTenant(db, {
     tenantName: args.tenant,
     users: args.users,
     seed: args.seed,
@@ -70,8 +60,8 @@ export function seedCommand(db: Db, flags: Flags, progress: (line: string) => vo
   };
 }
 
-export function tenantListCommand(db: Db): CommandResult {
-  const tenants = listTenants(db);
+export async function tenantListCommand(db: Db): Promise<CommandResult> {
+  const tenants = await listTenants(db);
   return {
     json: { ok: true, tenants },
     text: tenants.length
@@ -80,19 +70,19 @@ export function tenantListCommand(db: Db): CommandResult {
   };
 }
 
-function requireTenant(db: Db, tenantId: string) {
-  const tenant = getTenant(db, tenantId);
+async function requireTenant(db: Db, tenantId: string) {
+  const tenant = await getTenant(db, tenantId);
   if (!tenant) throw new UsageError(`no tenant with id ${tenantId} (see: npm run roster -- tenant list)`);
   return tenant;
 }
 
 export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandResult> {
   const args = parseArgsWith(adminCreateArgs, flags);
-  requireTenant(db, args.tenant);
+  await requireTenant(db, args.tenant);
   const password = args.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   try {
-    const { admin, user, createdUser } = createAdmin(db, { tenantId: args.tenant, ...adminUserFields(args.email), role: args.role, passwordHash });
+    const { admin, user, createdUser } = await createAdmin(db, { tenantId: args.tenant, ...adminUserFields(args.email), role: args.role, passwordHash });
     return {
       json: {
         ok: true,
@@ -115,18 +105,18 @@ export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandR
   }
 }
 
-export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
+export async function tokenCreateCommand(db: Db, flags: Flags): Promise<CommandResult> {
   const args = parseArgsWith(tokenCreateArgs, flags);
-  requireTenant(db, args.tenant);
+  await requireTenant(db, args.tenant);
   const expiresInMs = args["expires-in"] === undefined ? null : parseDuration(args["expires-in"]);
-  const found = findAdminByEmail(db, args.tenant, normalizeEmail(args.admin));
+  const found = await findAdminByEmail(db, args.tenant, normalizeEmail(args.admin));
   if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${args.tenant}`);
   if (!found.user.active) throw new UsageError(`${args.admin} is deactivated and cannot own tokens`);
   const beyond = scopesBeyondRole(found.admin.role, args.scopes);
   if (beyond.length > 0)
     throw new UsageError(`a ${found.admin.role} cannot hold ${beyond.join(", ")} (a token never carries more than its admin's role allows)`);
   const issued = issueToken();
-  const token = createToken(db, {
+  const token = await createToken(db, {
     id: issued.id,
     tenantId: args.tenant,
     adminId: found.admin.id,
@@ -146,9 +136,9 @@ export function tokenCreateCommand(db: Db, flags: Flags): CommandResult {
   };
 }
 
-export function tokenRevokeCommand(db: Db, id: string | undefined): CommandResult {
+export async function tokenRevokeCommand(db: Db, id: string | undefined): Promise<CommandResult> {
   const args = parseArgsWith(tokenRevokeArgs, { id });
-  const result = revokeToken(db, args.id, CLI_ACTOR);
+  const result = await revokeToken(db, args.id, CLI_ACTOR);
   if (result.status === "not-found") throw new UsageError(`no token with id ${args.id}`);
   return {
     json: { ok: true, id: args.id, status: result.status, revokedAt: new Date(result.token.revokedAt ?? Date.now()).toISOString() },

@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
-import { closeDatabase, openDatabase, withSetupLock } from "@/db/client";
+import { withSetupLock } from "@/db/client";
+import { openConfiguredDatabase } from "@/lib/db";
 import { prepareDatabase } from "@/lib/setup/database";
-import { ConfigError, databaseKind, databasePath, parseEnv, POSTGRES_NOT_YET, type EnvSource } from "@/lib/env";
+import { ConfigError, parseEnv, type EnvSource } from "@/lib/env";
 import { UsageError } from "./args";
 import {
   adminCreateCommand,
   backupCommand,
   migrateCommand,
-  migratePostgresCommand,
   seedCommand,
   tenantListCommand,
   tokenCreateCommand,
@@ -30,7 +30,8 @@ Commands:
   token revoke ID                           revoke a token
 
 With --json a command prints exactly one JSON object on stdout.
-The database is the one named by DATABASE_URL (default file:data/roster.db).`;
+The database is the one named by DATABASE_URL (default file:data/roster.db): a SQLite file,
+or postgres://user:password@host:5432/database (backup: use pg_dump there).`;
 
 const OPTIONS = {
   json: { type: "boolean" },
@@ -85,30 +86,26 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  if (databaseKind(env) === "postgres") {
-    if (command !== "migrate") throw new UsageError(POSTGRES_NOT_YET);
-    return migratePostgresCommand(env.DATABASE_URL);
-  }
-  const db = openDatabase(databasePath(env));
+  const db = openConfiguredDatabase(env, "roster cli");
   try {
     if (command === "backup") return await backupCommand(db, values);
     // Taking turns with servers starting (and other commands) on the same database.
-    if (command === "migrate") return await withSetupLock(databasePath(env), () => migrateCommand(db, warn));
-    await withSetupLock(databasePath(env), () => prepareDatabase(db, warn));
+    if (command === "migrate") return await withSetupLock(db, () => migrateCommand(db, warn));
+    await withSetupLock(db, () => prepareDatabase(db, warn));
     switch (command) {
       case "seed":
-        return seedCommand(db, values, progress);
+        return await seedCommand(db, values, progress);
       case "tenant list":
-        return tenantListCommand(db);
+        return await tenantListCommand(db);
       case "admin create":
         return await adminCreateCommand(db, values);
       case "token create":
-        return tokenCreateCommand(db, values);
+        return await tokenCreateCommand(db, values);
       default:
-        return tokenRevokeCommand(db, tokenId);
+        return await tokenRevokeCommand(db, tokenId);
     }
   } finally {
-    closeDatabase(db);
+    await db.close();
   }
 }
 

@@ -9,12 +9,12 @@ import { toCsv, type CsvColumn } from "./csv";
 
 type AuditEventDto = z.input<typeof auditEvent>;
 
-function toFilters(db: Db, tenantId: string, query: AuditQuery): AuditLogFilters {
+async function toFilters(db: Db, tenantId: string, query: AuditQuery): Promise<AuditLogFilters> {
   const target = query.target;
   return {
     actor: query.actor,
     action: query.action,
-    targetIds: target ? auditTargetIds(db, tenantId, target, target.includes("@") ? normalizeEmail(target) : null) : undefined,
+    targetIds: target ? await auditTargetIds(db, tenantId, target, target.includes("@") ? normalizeEmail(target) : null) : undefined,
     from: query.from,
     to: query.to,
   };
@@ -37,15 +37,15 @@ export function toAuditEventDto(event: AuditEvent, targetLabel: string | null): 
   };
 }
 
-function withLabels(db: Db, tenantId: string, events: AuditEvent[]): AuditEventDto[] {
-  const labels = auditTargetLabels(db, tenantId, events);
+async function withLabels(db: Db, tenantId: string, events: AuditEvent[]): Promise<AuditEventDto[]> {
+  const labels = await auditTargetLabels(db, tenantId, events);
   return events.map((event) => toAuditEventDto(event, (event.targetId && labels.get(event.targetId)) ?? null));
 }
 
 /** One page of the tenant's audit log; also used by the page's server render. */
-export function auditLogPage(db: Db, tenantId: string, query: AuditQuery): z.input<typeof auditPage> {
-  const { total, events } = listAuditEvents(db, { tenantId, filters: toFilters(db, tenantId, query), page: query.page, size: query.size });
-  return { events: withLabels(db, tenantId, events), total, page: query.page, size: query.size };
+export async function auditLogPage(db: Db, tenantId: string, query: AuditQuery): Promise<z.input<typeof auditPage>> {
+  const { total, events } = await listAuditEvents(db, { tenantId, filters: await toFilters(db, tenantId, query), page: query.page, size: query.size });
+  return { events: await withLabels(db, tenantId, events), total, page: query.page, size: query.size };
 }
 
 const CSV_COLUMNS: CsvColumn<AuditEventDto>[] = [
@@ -63,19 +63,19 @@ const CSV_COLUMNS: CsvColumn<AuditEventDto>[] = [
 ];
 
 /** CSV text in parts: one database chunk at a time, read only when the client takes the previous one. */
-async function* csvChunks(db: Db, tenantId: string, chunks: Generator<AuditEvent[], void, undefined>): AsyncGenerator<string> {
+async function* csvChunks(db: Db, tenantId: string, chunks: AsyncGenerator<AuditEvent[], void, undefined>): AsyncGenerator<string> {
   let first = true;
-  for (const events of chunks) {
-    yield toCsv(withLabels(db, tenantId, events), CSV_COLUMNS, { header: first });
+  for await (const events of chunks) {
+    yield toCsv(await withLabels(db, tenantId, events), CSV_COLUMNS, { header: first });
     first = false;
   }
   if (first) yield toCsv([], CSV_COLUMNS);
 }
 
 /** The filtered log as a CSV download, newest first, at most MAX_AUDIT_EXPORT_ROWS events. */
-export function auditLogCsv(db: Db, tenantId: string, query: AuditQuery, now = new Date()): FileBody {
-  const filters = toFilters(db, tenantId, query);
-  const total = countAuditEvents(db, tenantId, filters);
+export async function auditLogCsv(db: Db, tenantId: string, query: AuditQuery, now = new Date()): Promise<FileBody> {
+  const filters = await toFilters(db, tenantId, query);
+  const total = await countAuditEvents(db, tenantId, filters);
   const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
   return {
     contentType: "text/csv; charset=utf-8",

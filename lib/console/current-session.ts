@@ -6,7 +6,7 @@ import { readSession, SESSION_COOKIE, type ConsolePrincipal } from "@/lib/auth/s
 
 /** For server components: the signed-in admin, or a redirect to the sign-in page. */
 export async function requireSession(): Promise<ConsolePrincipal> {
-  const session = readSession(getDb(), (await cookies()).get(SESSION_COOKIE)?.value);
+  const session = await readSession(getDb(), (await cookies()).get(SESSION_COOKIE)?.value);
   if (!session) redirect("/login");
   return session;
 }

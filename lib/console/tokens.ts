@@ -27,7 +27,7 @@ export function toTokenDto(summary: TokenSummary): z.input<typeof token> {
 type Owner = { tenantId: string; adminId: string; role: "admin" | "helpdesk" | "auditor"; actor: { id: string; name: string } };
 
 /** Issues a token to the signed-in admin; never with more than the admin's role allows (a helpdesk token cannot deactivate anyone). */
-export function createOwnToken(db: Db, owner: Owner, input: z.output<typeof createTokenRequest>, now = Date.now()) {
+export async function createOwnToken(db: Db, owner: Owner, input: z.output<typeof createTokenRequest>, now = Date.now()) {
   const refused = scopesBeyondRole(owner.role, input.scopes);
   if (refused.length > 0) {
     throw new ApiError("invalid_input", `Your role (${owner.role}) cannot grant ${refused.join(", ")}`, {
@@ -35,7 +35,7 @@ export function createOwnToken(db: Db, owner: Owner, input: z.output<typeof crea
     });
   }
   const issued = issueToken();
-  const created = createToken(
+  const created = await createToken(
     db,
     {
       id: issued.id,

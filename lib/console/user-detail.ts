@@ -76,8 +76,8 @@ export function userPagePermissions(session: SessionLike, userId: string): UserP
 }
 
 /** One user of the caller's tenant as the user page shows it (audit history only for roles that may read the log); undefined when unknown. */
-export function consoleUserDetail(db: Db, session: SessionLike, userId: string) {
+export async function consoleUserDetail(db: Db, session: SessionLike, userId: string) {
   const readAudit = authorize(policyPrincipal(session), "readAuditLog", { type: "Tenant", id: session.tenantId, tenantId: session.tenantId }).allowed;
-  const detail = getUserDetail(db, { tenantId: session.tenantId, userId, includeAudit: readAudit });
+  const detail = await getUserDetail(db, { tenantId: session.tenantId, userId, includeAudit: readAudit });
   return detail && toUserDetailDto(detail);
 }

@@ -16,8 +16,8 @@ const actorOf = (principal: Principal): LeaverActor => ({ ...principal.actor, us
 const pageMeta = (page: number, pageSize: number, total: number) => ({ page, page_size: pageSize, total, total_pages: Math.ceil(total / pageSize) });
 const queuedJobView = (job: Parameters<typeof jobView>[0]) => jobView({ ...job, counts: { pending: job.totalRows } });
 
-function jobOr404(db: Db, principal: Principal, id: string) {
-  const job = getLeaverJob(db, principal.tenantId, id);
+async function jobOr404(db: Db, principal: Principal, id: string) {
+  const job = await getLeaverJob(db, principal.tenantId, id);
   if (!job) throw new ApiError("not_found", `No leaver job ${id}`);
   return job;
 }
@@ -52,13 +52,13 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
         const upload = await readUpload(request, MAX_LEAVER_FILE_BYTES);
         try {
           const fileName = upload.fileName ?? query.filename ?? null;
-          const { preview, sameFileRun: run } = previewLeaverFile(db, {
+          const { preview, sameFileRun: run } = await previewLeaverFile(db, {
             tenantId: principal.tenantId,
             actor: actorOf(principal),
             fileName,
             bytes: upload.bytes,
           });
-          const rows = listLeaverPreviewPage(db, preview, { offset: 0, limit: 100 });
+          const rows = await listLeaverPreviewPage(db, preview, { offset: 0, limit: 100 });
           return { data: { data: { ...previewView(preview, null, run), rows: rows.map(previewRowView) }, meta: pageMeta(1, 100, preview.totalRows) } };
         } catch (error) {
           if (error instanceof LeaverFileError) throw new ApiError("invalid_input", error.message, { details: { file: error.message } });
@@ -71,13 +71,13 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...read,
       ...op("getPreview"),
       errors: [400, 404],
-      handler: ({ db, principal, params, query }) => {
-        const found = getLeaverPreview(db, principal.tenantId, params.id);
+      handler: async ({ db, principal, params, query }) => {
+        const found = await getLeaverPreview(db, principal.tenantId, params.id);
         if (!found) throw new ApiError("not_found", `No leaver preview ${params.id}`);
         const { preview, jobId } = found;
-        const rows = listLeaverPreviewPage(db, preview, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+        const rows = await listLeaverPreviewPage(db, preview, { class: query.class, offset: (query.page - 1) * query.page_size, limit: query.page_size });
         const total = query.class ? preview.counts[query.class] : preview.totalRows;
-        const run = jobId ? null : (sameFileRun(db, principal.tenantId, preview.fileSha256) ?? null);
+        const run = jobId ? null : ((await sameFileRun(db, principal.tenantId, preview.fileSha256)) ?? null);
         return { data: { data: { ...previewView(preview, jobId, run), rows: rows.map(previewRowView) }, meta: pageMeta(query.page, query.page_size, total) } };
       },
     }),
@@ -86,8 +86,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...read,
       ...op("previewRowsCsv"),
       errors: [400, 404],
-      handler: ({ db, principal, params, query }) => {
-        if (!getLeaverPreview(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No leaver preview ${params.id}`);
+      handler: async ({ db, principal, params, query }) => {
+        if (!(await getLeaverPreview(db, principal.tenantId, params.id))) throw new ApiError("not_found", `No leaver preview ${params.id}`);
         return { file: previewCsv(db, params.id, query.class) };
       },
     }),
@@ -96,8 +96,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...write,
       ...op("confirm"),
       errors: [400, 404, 409, 413],
-      handler: ({ db, principal, body, requestId }) => {
-        const result = confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
+      handler: async ({ db, principal, body, requestId }) => {
+        const result = await confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
         switch (result.status) {
           case "not-found":
             throw new ApiError("not_found", `No leaver preview ${body.previewId}`);
@@ -116,23 +116,23 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.listJobs,
       ...read,
       ...op("listJobs"),
-      handler: ({ db, principal }) => ({ data: { data: listLeaverJobs(db, principal.tenantId).map((job) => jobView(job)) } }),
+      handler: async ({ db, principal }) => ({ data: { data: (await listLeaverJobs(db, principal.tenantId)).map((job) => jobView(job)) } }),
     }),
     defineEndpoint({
       ...c.getJob,
       ...read,
       ...op("getJob"),
       errors: [400, 404],
-      handler: ({ db, principal, params }) => ({ data: { data: jobView(jobOr404(db, principal, params.id)) } }),
+      handler: async ({ db, principal, params }) => ({ data: { data: jobView(await jobOr404(db, principal, params.id)) } }),
     }),
     defineEndpoint({
       ...c.results,
       ...read,
       ...op("results"),
       errors: [400, 404],
-      handler: ({ db, principal, params, query }) => {
-        const job = jobOr404(db, principal, params.id);
-        const rows = listLeaverJobRows(db, job.id, { outcome: query.outcome, offset: (query.page - 1) * query.page_size, limit: query.page_size });
+      handler: async ({ db, principal, params, query }) => {
+        const job = await jobOr404(db, principal, params.id);
+        const rows = await listLeaverJobRows(db, job.id, { outcome: query.outcome, offset: (query.page - 1) * query.page_size, limit: query.page_size });
         const total = query.outcome ? (job.counts[query.outcome] ?? 0) : job.totalRows;
         return { data: { data: rows.map(jobRowView), meta: pageMeta(query.page, query.page_size, total) } };
       },
@@ -142,19 +142,19 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...read,
       ...op("resultsCsv"),
       errors: [400, 404],
-      handler: ({ db, principal, params, query }) => ({ file: resultsCsv(db, jobOr404(db, principal, params.id).id, query.outcome) }),
+      handler: async ({ db, principal, params, query }) => ({ file: resultsCsv(db, (await jobOr404(db, principal, params.id)).id, query.outcome) }),
     }),
     defineEndpoint({
       ...c.cancel,
       ...write,
       ...op("cancel"),
       errors: [400, 404, 409],
-      handler: ({ db, principal, params, requestId }) => {
-        const result = cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
+      handler: async ({ db, principal, params, requestId }) => {
+        const result = await cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
         if (result.status === "finished")
           throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
-        return { data: { data: jobView(jobOr404(db, principal, params.id)) } };
+        return { data: { data: jobView(await jobOr404(db, principal, params.id)) } };
       },
     }),
     defineEndpoint({
@@ -162,8 +162,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...write,
       ...op("undo"),
       errors: [400, 404, 409],
-      handler: ({ db, principal, params, requestId }) => {
-        const result = createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
+      handler: async ({ db, principal, params, requestId }) => {
+        const result = await createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         switch (result.status) {
           case "not-found":
             throw new ApiError("not_found", `No leaver job ${params.id}`);

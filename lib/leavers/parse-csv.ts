@@ -6,8 +6,11 @@ import { MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers"
 export type LeaverFileRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null };
 export type ParsedLeaverFile = { rows: LeaverFileRow[]; rowCount: number; sha256: string; delimiter: string };
 export type ParseOptions = {
-  /** Called with each chunk of rows as they are parsed; the rows are then not kept (`rows` is empty). */
-  onRows?: (rows: LeaverFileRow[]) => void;
+  /**
+   * Called with each chunk of rows as they are parsed, parsing waiting until it resolves; the
+   * rows are then not kept (`rows` is empty). A rejection stops the parse and rejects with it.
+   */
+  onRows?: (rows: LeaverFileRow[]) => Promise<void> | void;
   chunkRows?: number;
 };
 
@@ -35,8 +38,9 @@ const clean = (value: unknown): string | null => {
  * Parses a leaver file: a header row naming an `email` column (any case) and optionally `reason`
  * and `ticket`, comma- or semicolon-separated, quoted fields allowed, blank lines skipped. The
  * limits are checked while PapaParse steps through the records, so an oversized file stops early.
+ * With `onRows`, PapaParse pauses at each full chunk until the chunk's (database) work is done.
  */
-export function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = {}): ParsedLeaverFile {
+export async function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedLeaverFile> {
   if (bytes.byteLength > MAX_LEAVER_FILE_BYTES) {
     throw new LeaverFileError(`The file is larger than the limit of ${MB(MAX_LEAVER_FILE_BYTES)} (${bytes.byteLength.toLocaleString("en-US")} bytes)`);
   }
@@ -46,59 +50,76 @@ export function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = {}): P
   let rows: LeaverFileRow[] = [];
   let rowCount = 0;
   const chunkRows = options.chunkRows ?? 1_000;
-  const flush = () => {
-    if (!options.onRows || rows.length === 0) return;
-    options.onRows(rows);
+  const takeRows = () => {
+    const chunk = rows;
     rows = [];
+    return chunk;
   };
   // An object, not loose variables: TypeScript does not see assignments made inside the step callback.
-  const state: { header: { email: number; reason: number; ticket: number } | null; failure: LeaverFileError | null; delimiter: string } = {
+  const state: { header: { email: number; reason: number; ticket: number } | null; failure: unknown; delimiter: string } = {
     header: null,
     failure: null,
     delimiter: ",",
   };
-  Papa.parse<string[]>(text, {
-    delimitersToGuess: [",", ";"],
-    skipEmptyLines: "greedy",
-    step(step, parser) {
-      const record = step.data;
-      state.delimiter = step.meta.delimiter;
-      const broken = step.errors.find((error) => error.type === "Quotes");
-      if (broken) {
-        state.failure = new LeaverFileError(`The file is not valid CSV: ${broken.message} (record ${rowCount + 1})`);
-        parser.abort();
-        return;
-      }
-      if (!state.header) {
-        const names = record.map((cell) => cell.trim().toLowerCase());
-        const email = names.indexOf("email");
-        if (email < 0) {
-          state.failure = new LeaverFileError(`The header row has no email column (found: ${names.filter(Boolean).slice(0, 10).join(", ") || "nothing"})`);
+  await new Promise<void>((resolve) => {
+    Papa.parse<string[]>(text, {
+      delimitersToGuess: [",", ";"],
+      skipEmptyLines: "greedy",
+      // Called at the end, and when the parse is aborted.
+      complete: () => resolve(),
+      step(step, parser) {
+        const record = step.data;
+        state.delimiter = step.meta.delimiter;
+        const broken = step.errors.find((error) => error.type === "Quotes");
+        if (broken) {
+          state.failure = new LeaverFileError(`The file is not valid CSV: ${broken.message} (record ${rowCount + 1})`);
           parser.abort();
           return;
         }
-        state.header = { email, reason: names.indexOf("reason"), ticket: names.indexOf("ticket") };
-        return;
-      }
-      if (rowCount >= MAX_LEAVER_ROWS) {
-        state.failure = new LeaverFileError(`The file has more than ${MAX_LEAVER_ROWS.toLocaleString("en-US")} rows; split it into smaller files`);
-        parser.abort();
-        return;
-      }
-      const header = state.header;
-      rowCount += 1;
-      rows.push({
-        rowNumber: rowCount,
-        email: (record[header.email] ?? "").trim(),
-        reason: header.reason >= 0 ? clean(record[header.reason]) : null,
-        ticket: header.ticket >= 0 ? clean(record[header.ticket]) : null,
-      });
-      if (rows.length >= chunkRows) flush();
-    },
+        if (!state.header) {
+          const names = record.map((cell) => cell.trim().toLowerCase());
+          const email = names.indexOf("email");
+          if (email < 0) {
+            state.failure = new LeaverFileError(`The header row has no email column (found: ${names.filter(Boolean).slice(0, 10).join(", ") || "nothing"})`);
+            parser.abort();
+            return;
+          }
+          state.header = { email, reason: names.indexOf("reason"), ticket: names.indexOf("ticket") };
+          return;
+        }
+        if (rowCount >= MAX_LEAVER_ROWS) {
+          state.failure = new LeaverFileError(`The file has more than ${MAX_LEAVER_ROWS.toLocaleString("en-US")} rows; split it into smaller files`);
+          parser.abort();
+          return;
+        }
+        const header = state.header;
+        rowCount += 1;
+        rows.push({
+          rowNumber: rowCount,
+          email: (record[header.email] ?? "").trim(),
+          reason: header.reason >= 0 ? clean(record[header.reason]) : null,
+          ticket: header.ticket >= 0 ? clean(record[header.ticket]) : null,
+        });
+        const onRows = options.onRows;
+        if (!onRows || rows.length < chunkRows) return;
+        const chunk = takeRows();
+        parser.pause();
+        // Settled here: a rejection becomes the parse's failure.
+        void Promise.resolve()
+          .then(() => onRows(chunk))
+          .then(
+            () => parser.resume(),
+            (error: unknown) => {
+              state.failure = error;
+              parser.abort();
+            },
+          );
+      },
+    });
   });
   if (state.failure) throw state.failure;
   if (!state.header) throw new LeaverFileError("The file has no header row with an email column");
   if (rowCount === 0) throw new LeaverFileError("The file has a header row but no rows of leavers");
-  flush();
+  if (options.onRows && rows.length > 0) await options.onRows(takeRows());
   return { rows, rowCount, sha256: createHash("sha256").update(bytes).digest("hex"), delimiter: state.delimiter };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { prepared } from "@/db/prepared";
 import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverPreview, listLeaverPreviewRows, type LeaverActor } from "@/db/queries/leaver-previews";
 import { createTestDb } from "@/test/db";
@@ -9,21 +10,22 @@ import { runLeaverJob } from "./worker";
 
 const db = createTestDb();
 const bytes = (text: string) => new TextEncoder().encode(text);
+const countOf = async (table: "leaver_previews" | "leaver_preview_rows") => (await prepared<{ n: number }>(db, `select count(*) as n from ${table}`).get())!.n;
 
-function setup() {
-  const tenant = makeTenant(db);
-  const { admin, user } = makeAdminWithToken(db, tenant.id);
+async function setup() {
+  const tenant = await makeTenant(db);
+  const { admin, user } = await makeAdminWithToken(db, tenant.id);
   const actor: LeaverActor = { type: "admin", id: admin.id, name: "Ada Admin", userId: user.id };
   return { tenant, actor, adminUser: user };
 }
 
 describe("previewLeaverFile", () => {
-  it("classifies every row and counts each class", () => {
-    const { tenant, actor, adminUser } = setup();
-    const active = makeUser(db, tenant.id, { email: "Active.One@Example.test" });
-    makeUser(db, tenant.id, { email: "gone@example.test", active: false });
-    const other = makeTenant(db);
-    makeUser(db, other.id, { email: "elsewhere@example.test" });
+  it("classifies every row and counts each class", async () => {
+    const { tenant, actor, adminUser } = await setup();
+    const active = await makeUser(db, tenant.id, { email: "Active.One@Example.test" });
+    await makeUser(db, tenant.id, { email: "gone@example.test", active: false });
+    const other = await makeTenant(db);
+    await makeUser(db, other.id, { email: "elsewhere@example.test" });
     const csv = [
       "email,reason,ticket",
       "  ACTIVE.one@example.test ,left,T-1", // will deactivate (case and spaces do not matter)
@@ -35,11 +37,11 @@ describe("previewLeaverFile", () => {
       `${adminUser.email.toUpperCase()},,`, // the admin themself
       ",,T-9", // empty email: invalid
     ].join("\n");
-    const { preview, sameFileRun } = previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: "leavers.csv", bytes: bytes(csv) });
+    const { preview, sameFileRun } = await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: "leavers.csv", bytes: bytes(csv) });
     expect(sameFileRun).toBeNull();
     expect(preview.counts).toEqual({ will_deactivate: 1, already_inactive: 1, not_found: 2, invalid_email: 2, duplicate: 1, self: 1 });
     expect(preview.totalRows).toBe(8);
-    const rows = listLeaverPreviewRows(db, preview.id, { limit: 100 });
+    const rows = await listLeaverPreviewRows(db, preview.id, { limit: 100 });
     expect(rows.map((r) => r.class)).toEqual([
       "will_deactivate",
       "already_inactive",
@@ -52,49 +54,49 @@ describe("previewLeaverFile", () => {
     ]);
     expect(rows[0]).toMatchObject({ userId: active.id, reason: "left", ticket: "T-1" });
     expect(rows[5]).toMatchObject({ duplicateOf: 1, userId: null });
-    expect(listLeaverPreviewRows(db, preview.id, { class: "not_found", limit: 100 }).map((r) => r.rowNumber)).toEqual([3, 4]);
+    expect((await listLeaverPreviewRows(db, preview.id, { class: "not_found", limit: 100 })).map((r) => r.rowNumber)).toEqual([3, 4]);
     // Nothing changed before confirmation.
-    expect(getLeaverPreview(db, tenant.id, preview.id)?.jobId).toBeNull();
+    expect((await getLeaverPreview(db, tenant.id, preview.id))?.jobId).toBeNull();
   });
 
-  it("finds duplicates across the chunks a large file is streamed in", () => {
-    const { tenant, actor } = setup();
-    const user = makeUser(db, tenant.id, { email: "early@example.test" });
+  it("finds duplicates across the chunks a large file is streamed in", async () => {
+    const { tenant, actor } = await setup();
+    const user = await makeUser(db, tenant.id, { email: "early@example.test" });
     const filler = Array.from({ length: 2_400 }, (_, i) => `filler${i}@example.test`);
     const csv = `email\n${user.email}\n${filler.join("\n")}\nEARLY@example.test\n`;
-    const { preview } = previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(csv) });
+    const { preview } = await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(csv) });
     expect(preview.counts).toMatchObject({ will_deactivate: 1, not_found: 2_400, duplicate: 1 });
-    expect(listLeaverPreviewRows(db, preview.id, { class: "duplicate", limit: 10 })).toMatchObject([{ rowNumber: 2_402, duplicateOf: 1 }]);
+    expect(await listLeaverPreviewRows(db, preview.id, { class: "duplicate", limit: 10 })).toMatchObject([{ rowNumber: 2_402, duplicateOf: 1 }]);
   });
 
-  it("stores nothing for a refused file, even when it fails after its first chunks", () => {
-    const { tenant, actor } = setup();
-    const before = db.$client.prepare("select count(*) as n from leaver_preview_rows").get() as { n: number };
+  it("stores nothing for a refused file, even when it fails after its first chunks", async () => {
+    const { tenant, actor } = await setup();
+    const before = await countOf("leaver_preview_rows");
     const broken = `email\n${Array.from({ length: 2_500 }, (_, i) => `b${i}@example.test`).join("\n")}\n"unterminated@example.test\n`;
-    expect(() => previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(broken) })).toThrow(LeaverFileError);
-    expect(db.$client.prepare("select count(*) as n from leaver_preview_rows").get()).toEqual(before);
+    await expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(broken) })).rejects.toThrow(LeaverFileError);
+    expect(await countOf("leaver_preview_rows")).toBe(before);
   });
 
-  it("stores nothing for a refused file", () => {
-    const { tenant, actor } = setup();
-    const before = db.$client.prepare("select count(*) as n from leaver_previews").get() as { n: number };
-    expect(() => previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes("name\nx\n") })).toThrow(LeaverFileError);
-    expect(db.$client.prepare("select count(*) as n from leaver_previews").get()).toEqual(before);
+  it("stores nothing for a refused file", async () => {
+    const { tenant, actor } = await setup();
+    const before = await countOf("leaver_previews");
+    await expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes("name\nx\n") })).rejects.toThrow(LeaverFileError);
+    expect(await countOf("leaver_previews")).toBe(before);
   });
 
-  it("warns when the same file was run in the tenant in the last 24 hours", () => {
-    const { tenant, actor } = setup();
-    makeUser(db, tenant.id, { email: "x1@example.test" });
+  it("warns when the same file was run in the tenant in the last 24 hours", async () => {
+    const { tenant, actor } = await setup();
+    await makeUser(db, tenant.id, { email: "x1@example.test" });
     const file = bytes("email\nx1@example.test\n");
-    const first = previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file });
-    expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file }).sameFileRun).toBeNull(); // previewed only
-    const confirmed = confirmLeaverPreview(db, { tenantId: tenant.id, previewId: first.preview.id, actor, requestId: null });
+    const first = await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file });
+    expect((await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file })).sameFileRun).toBeNull(); // previewed only
+    const confirmed = await confirmLeaverPreview(db, { tenantId: tenant.id, previewId: first.preview.id, actor, requestId: null });
     if (confirmed.status !== "created") throw new Error(confirmed.status);
-    runLeaverJob(db, confirmed.job.id);
-    expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file }).sameFileRun?.jobId).toBe(confirmed.job.id);
+    await runLeaverJob(db, confirmed.job.id);
+    expect((await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file })).sameFileRun?.jobId).toBe(confirmed.job.id);
     // A day later, or in another tenant, no warning.
-    expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file }, Date.now() + 25 * 3600_000).sameFileRun).toBeNull();
-    const other = setup();
-    expect(previewLeaverFile(db, { tenantId: other.tenant.id, actor: other.actor, fileName: null, bytes: file }).sameFileRun).toBeNull();
+    expect((await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: file }, Date.now() + 25 * 3600_000)).sameFileRun).toBeNull();
+    const other = await setup();
+    expect((await previewLeaverFile(db, { tenantId: other.tenant.id, actor: other.actor, fileName: null, bytes: file })).sameFileRun).toBeNull();
   });
 });

@@ -15,30 +15,30 @@ export type SameFileWarning = { jobId: string; createdAt: number };
  * of rows, each chunk is looked up, classified and written, and no chunk is kept. A bad file
  * throws LeaverFileError and the transaction leaves nothing stored.
  */
-export function previewLeaverFile(
+export async function previewLeaverFile(
   db: Db,
   input: { tenantId: string; actor: LeaverActor; fileName: string | null; bytes: Uint8Array },
   now = Date.now(),
-): { preview: LeaverPreview; sameFileRun: SameFileWarning | null } {
+): Promise<{ preview: LeaverPreview; sameFileRun: SameFileWarning | null }> {
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
   const classifier = createLeaverClassifier(input.actor.userId);
-  const preview = createLeaverPreview(
+  const preview = await createLeaverPreview(
     db,
     { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 },
-    (writeRows) => {
-      const file = parseLeaverCsv(input.bytes, {
-        onRows(rows) {
-          const users = findUsersByEmails(db, input.tenantId, emailsToLookUp(rows));
-          writeRows(classifier.classify(rows, users));
+    async (writeRows) => {
+      const file = await parseLeaverCsv(input.bytes, {
+        async onRows(rows) {
+          const users = await findUsersByEmails(db, input.tenantId, emailsToLookUp(rows));
+          await writeRows(classifier.classify(rows, users));
         },
       });
       return { totalRows: file.rowCount, counts: classifier.counts };
     },
     now,
   );
-  return { preview, sameFileRun: sameFileRun(db, input.tenantId, sha256, now) ?? null };
+  return { preview, sameFileRun: (await sameFileRun(db, input.tenantId, sha256, now)) ?? null };
 }
 
-export function sameFileRun(db: Db, tenantId: string, sha256: string, now = Date.now()): SameFileWarning | undefined {
+export function sameFileRun(db: Db, tenantId: string, sha256: string, now = Date.now()): Promise<SameFileWarning | undefined> {
   return findRecentRunOfFile(db, tenantId, sha256, now - SAME_FILE_WINDOW_MS);
 }

@@ -90,12 +90,12 @@ const PAGE = 2_000;
 /** Rows as CSV text page by page (keyset on the row number), read only as the client takes them: a 100,000-row download stays small in memory. */
 async function* csvPages<T extends { rowNumber: number }>(
   header: string[],
-  fetch: (afterRow: number) => T[],
+  fetch: (afterRow: number) => Promise<T[]>,
   cells: (row: T) => unknown[],
 ): AsyncGenerator<string> {
   yield csvLines([header]);
   for (let afterRow = 0; ;) {
-    const rows = fetch(afterRow);
+    const rows = await fetch(afterRow);
     if (rows.length) yield csvLines(rows.map(cells));
     if (rows.length < PAGE) return;
     afterRow = rows[rows.length - 1]!.rowNumber;

@@ -1,57 +1,105 @@
 import { describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { prepared } from "@/db/prepared";
 import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverJob, type LeaverActor } from "@/db/queries/leaver-jobs";
-import { createTestDb } from "@/test/db";
+import { metrics } from "@/lib/observability/metrics";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { twoProcessDatabases } from "@/test/two-processes";
 import { previewLeaverFile } from "./preview";
 import { startLeaverWorker } from "./worker";
-import { metrics } from "@/lib/observability/metrics";
 
-const db = createTestDb();
-
-async function until(condition: () => boolean, timeoutMs = 5_000) {
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
+/** A tenant with an admin, and a function that previews and confirms a file of emails as that admin. */
+async function tenantWithQueue(db: Db) {
+  const tenant = await makeTenant(db);
+  const { admin, user } = await makeAdminWithToken(db, tenant.id);
+  const actor: LeaverActor = { type: "admin", id: admin.id, name: "Ada", userId: user.id };
+  const queue = async (emails: string[]) => {
+    const bytes = new TextEncoder().encode(`email\n${emails.join("\n")}\n`);
+    const { preview } = await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes });
+    const result = await confirmLeaverPreview(db, { tenantId: tenant.id, previewId: preview.id, actor, requestId: null });
+    if (result.status !== "created") throw new Error(result.status);
+    return result.job.id;
+  };
+  return { tenant, queue };
+}
+
 describe("startLeaverWorker", () => {
+  const db = createTestDb();
+
   it("picks up queued jobs one at a time, oldest first, and runs them to completion", async () => {
-    const tenant = makeTenant(db);
-    const { admin, user } = makeAdminWithToken(db, tenant.id);
-    const actor: LeaverActor = { type: "admin", id: admin.id, name: "Ada", userId: user.id };
-    const queue = (emails: string[]) => {
-      const { preview } = previewLeaverFile(db, {
-        tenantId: tenant.id,
-        actor,
-        fileName: null,
-        bytes: new TextEncoder().encode(`email\n${emails.join("\n")}\n`),
-      });
-      const result = confirmLeaverPreview(db, { tenantId: tenant.id, previewId: preview.id, actor, requestId: null });
-      if (result.status !== "created") throw new Error(result.status);
-      return result.job.id;
-    };
-    const users = Array.from({ length: 12 }, (_, i) => makeUser(db, tenant.id, { email: `w${i}@example.test` }));
-    const first = queue(users.slice(0, 7).map((u) => u.email));
-    const second = queue(users.slice(5).map((u) => u.email));
+    const { tenant, queue } = await tenantWithQueue(db);
+    const users = await Promise.all(Array.from({ length: 12 }, (_, i) => makeUser(db, tenant.id, { email: `w${i}@example.test` })));
+    const first = await queue(users.slice(0, 7).map((u) => u.email));
+    const second = await queue(users.slice(5).map((u) => u.email));
     const order: string[] = [];
     const worker = startLeaverWorker(db, { pollMs: 20, batchSize: 3, log: () => undefined });
     try {
-      await until(() => {
-        for (const id of [first, second]) if (getLeaverJob(db, tenant.id, id)?.status === "completed" && !order.includes(id)) order.push(id);
+      await until(async () => {
+        for (const id of [first, second]) if ((await getLeaverJob(db, tenant.id, id))?.status === "completed" && !order.includes(id)) order.push(id);
         return order.length === 2;
       });
     } finally {
       await worker.stop();
     }
     expect(order).toEqual([first, second]);
-    expect(getLeaverJob(db, tenant.id, first)?.counts).toEqual({ deactivated: 7 });
-    expect(getLeaverJob(db, tenant.id, second)?.counts).toEqual({ deactivated: 5, already_inactive: 2 });
+    expect((await getLeaverJob(db, tenant.id, first))?.counts).toEqual({ deactivated: 7 });
+    expect((await getLeaverJob(db, tenant.id, second))?.counts).toEqual({ deactivated: 5, already_inactive: 2 });
     // The process's metrics counted every row it processed.
     const rows = await metrics().jobRows.get();
     const count = (outcome: string) => rows.values.find((v) => v.labels.outcome === outcome && v.labels.kind === "deactivate")?.value;
     expect([count("deactivated"), count("already_inactive")]).toEqual([12, 2]);
   });
+
+  it("stops after the batch in progress, which commits whole", async () => {
+    const { tenant, queue } = await tenantWithQueue(db);
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => makeUser(db, tenant.id, { email: `s${i}@example.test` })));
+    const job = await queue(users.map((u) => u.email));
+    const worker = startLeaverWorker(db, { pollMs: 20, batchSize: 4, log: () => undefined });
+    await until(async () => ((await getLeaverJob(db, tenant.id, job))?.processedRows ?? 0) > 0);
+    await worker.stop();
+    const stopped = (await getLeaverJob(db, tenant.id, job))!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing ran after stop() resolved, and what ran is whole batches.
+    expect((await getLeaverJob(db, tenant.id, job))!.processedRows).toBe(stopped.processedRows);
+    expect(stopped.processedRows % 4).toBe(0);
+    const inactive = await prepared<{ n: number }>(db, "select count(*) as n from users where tenant_id = ? and active = false").get(tenant.id);
+    expect(inactive!.n).toBe(stopped.processedRows);
+  });
+});
+
+// Two servers on one PostgreSQL database: both workers find the same job and run its batches in
+// turn (the job row's lock), never one row twice.
+describe.skipIf(TEST_DIALECT !== "postgres")("two servers' workers on one PostgreSQL database", () => {
+  const [one, two] = twoProcessDatabases("leaver_workers");
+
+  it("process every row of a job exactly once", async () => {
+    const { tenant, queue } = await tenantWithQueue(one);
+    const users = await Promise.all(Array.from({ length: 90 }, (_, i) => makeUser(one, tenant.id, { email: `t${i}@example.test` })));
+    const job = await queue([...users.map((u) => u.email), "nobody@example.test"]);
+    const workers = [one, two].map((db) => startLeaverWorker(db, { pollMs: 5, batchSize: 7, log: () => undefined }));
+    try {
+      await until(async () => (await getLeaverJob(one, tenant.id, job))?.status === "completed", 60_000);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    const done = (await getLeaverJob(one, tenant.id, job))!;
+    expect(done).toMatchObject({ processedRows: 91, counts: { deactivated: 90, not_found: 1 } });
+    const events = await prepared<{ n: number; users: number }>(
+      one,
+      "select count(*) as n, count(distinct target_id) as users from audit_events where action = 'user.deactivate' and tenant_id = ?",
+    ).get(tenant.id);
+    expect(events).toEqual({ n: 90, users: 90 });
+    const outcomes = await prepared<{ n: number }>(one, "select count(*) as n from leaver_job_rows where job_id = ? and outcome is not null").get(job);
+    expect(outcomes!.n).toBe(91);
+  }, 90_000);
 });

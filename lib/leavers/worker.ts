@@ -6,7 +6,7 @@ import { metrics } from "@/lib/observability/metrics";
 export const LEAVER_BATCH_SIZE = 500;
 export const LEAVER_POLL_MS = 200;
 
-/** `stop` lets the batch in progress finish (it commits or rolls back whole) and runs no other. */
+/** `stop` waits for the batch in progress to finish (it commits or rolls back whole) and runs no other. */
 export type LeaverWorker = { stop(): Promise<void> };
 
 function countRows(result: BatchResult): void {
@@ -17,7 +17,8 @@ function countRows(result: BatchResult): void {
  * The job runner of the server process (started by server/start.ts): polls for queued or
  * running jobs, one job at a time, and processes it batch after batch. Between batches it yields
  * to the event loop so that the API keeps answering. State lives only in the database, so a
- * restarted server simply picks up the rows whose outcome is still null.
+ * restarted server simply picks up the rows whose outcome is still null; several servers on one
+ * PostgreSQL database run a job's batches in turn (see processLeaverJobBatch).
  */
 export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?: number; log?: (line: string) => void } = {}): LeaverWorker {
   const pollMs = options.pollMs ?? LEAVER_POLL_MS;
@@ -26,21 +27,22 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
   configureJobConnection(db);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  let inProgress: Promise<void> = Promise.resolve();
 
   const schedule = (delay: number) => {
     if (stopped) return;
-    timer = setTimeout(tick, delay);
+    timer = setTimeout(() => void (inProgress = tick()), delay);
     // The worker alone must not keep the process alive.
     timer.unref();
   };
 
-  function tick(): void {
+  async function tick(): Promise<void> {
     timer = null;
     if (stopped) return;
     try {
-      const jobId = nextRunnableLeaverJobId(db);
+      const jobId = await nextRunnableLeaverJobId(db);
       if (!jobId) return schedule(pollMs);
-      countRows(processLeaverJobBatch(db, jobId, batchSize));
+      countRows(await processLeaverJobBatch(db, jobId, batchSize));
       schedule(0);
     } catch (error) {
       // A busy database or a transient failure: the batch rolled back, so trying again is safe.
@@ -51,19 +53,20 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
 
   schedule(0);
   return {
-    // Batches run synchronously inside one timer callback, so none is in progress whenever this runs.
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // tick never rejects: it logs its failures.
+      await inProgress;
     },
   };
 }
 
-/** Runs one job to its end synchronously (tests, CLI, benchmarks). */
-export function runLeaverJob(db: Db, jobId: string, batchSize = LEAVER_BATCH_SIZE): number {
+/** Runs one job to its end, batch after batch (tests, CLI, benchmarks); resolves to the number of batches. */
+export async function runLeaverJob(db: Db, jobId: string, batchSize = LEAVER_BATCH_SIZE): Promise<number> {
   let batches = 0;
   for (;;) {
-    const result = processLeaverJobBatch(db, jobId, batchSize);
+    const result = await processLeaverJobBatch(db, jobId, batchSize);
     batches += 1;
     if (result.done) return batches;
   }

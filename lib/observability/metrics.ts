@@ -12,7 +12,10 @@ export type Metrics = {
   rateLimited: client.Counter<"limiter">;
 };
 
-const holder = globalThis as unknown as { rosterMetrics?: Metrics };
+/** What the pool gauges read from a node-postgres pool (pg.Pool) at each scrape. */
+export type PoolCounts = { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
+
+const holder = globalThis as unknown as { rosterMetrics?: Metrics; rosterDatabasePool?: PoolCounts };
 
 function createMetrics(): Metrics {
   const registry = new client.Registry();
@@ -45,6 +48,30 @@ function createMetrics(): Metrics {
 export function metrics(): Metrics {
   holder.rosterMetrics ??= createMetrics();
   return holder.rosterMetrics;
+}
+
+/**
+ * Reports the process's PostgreSQL pool in gauges read at each scrape (SQLite has no pool, and
+ * no such gauges): requests queue for a connection when DATABASE_POOL_MAX is too small for the
+ * load, and waiting > 0 for long is the sign.
+ */
+export function observeDatabasePool(pool: PoolCounts): void {
+  if (!holder.rosterDatabasePool) {
+    const { registry } = metrics();
+    const gauge = (name: string, help: string, read: (counts: PoolCounts) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          if (holder.rosterDatabasePool) this.set(read(holder.rosterDatabasePool));
+        },
+      });
+    gauge("roster_database_pool_connections", "PostgreSQL connections the pool holds open, busy or idle", (counts) => counts.totalCount);
+    gauge("roster_database_pool_idle_connections", "PostgreSQL connections the pool holds idle", (counts) => counts.idleCount);
+    gauge("roster_database_pool_waiting_requests", "Statements and transactions waiting for a pooled PostgreSQL connection", (counts) => counts.waitingCount);
+  }
+  holder.rosterDatabasePool = pool;
 }
 
 /** The text exposition format, for a scrape. */

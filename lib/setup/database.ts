@@ -11,17 +11,17 @@ const REFOLD_BATCH = 1_000;
  * keys are folded here (docs/decisions/0013), and email keys stored by an older rule are re-keyed
  * (0009). Run before a database is served or used; `log` hears about clashes it leaves alone.
  */
-export function prepareDatabase(db: Db, log?: (line: string) => void): void {
-  migrateDatabase(db);
-  refoldQueuedUsers(db);
-  migrateEmailKeys(db, log);
+export async function prepareDatabase(db: Db, log?: (line: string) => void): Promise<void> {
+  await migrateDatabase(db);
+  await refoldQueuedUsers(db);
+  await migrateEmailKeys(db, log);
 }
 
 /** Folds the queued users' keys in batches; returns how many users it folded. */
-export function refoldQueuedUsers(db: Db): number {
+export async function refoldQueuedUsers(db: Db): Promise<number> {
   let folded = 0;
-  for (let batch = usersToRefold(db, REFOLD_BATCH); batch.length > 0; batch = usersToRefold(db, REFOLD_BATCH)) {
-    writeRefoldedKeys(
+  for (let batch = await usersToRefold(db, REFOLD_BATCH); batch.length > 0; batch = await usersToRefold(db, REFOLD_BATCH)) {
+    await writeRefoldedKeys(
       db,
       batch.map((user) => ({ id: user.id, nameFolded: foldText(user.name), uniqueCodeFolded: foldText(user.uniqueCode) })),
     );

@@ -19,15 +19,15 @@ export function demoAdminEmail(): string {
 /**
  * Seeds the demo tenant and its admin when the database has no tenant at all. Returns the demo
  * login (with the generated password, which is shown once and never stored) or null when the
- * database was not empty.
+ * database was not empty. Instances starting at once call it under the setup lock (withSetupLock).
  */
 export async function seedDemoIfEmpty(db: Db, options: { users?: number } = {}): Promise<DemoLogin | null> {
-  if (countTenants(db) > 0) return null;
+  if ((await countTenants(db)) > 0) return null;
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   // Re-checked after the await: another process may have seeded meanwhile.
-  if (countTenants(db) > 0) return null;
-  const seeded = seedTenant(db, { tenantName: DEMO_TENANT, users: options.users ?? DEMO_USERS, seed: DEMO_SEED, keys: searchKeys });
-  const { user } = createAdmin(db, { tenantId: seeded.tenantId, ...adminUserFields(demoAdminEmail()), role: "admin", passwordHash });
+  if ((await countTenants(db)) > 0) return null;
+  const seeded = await seedTenant(db, { tenantName: DEMO_TENANT, users: options.users ?? DEMO_USERS, seed: DEMO_SEED, keys: searchKeys });
+  const { user } = await createAdmin(db, { tenantId: seeded.tenantId, ...adminUserFields(demoAdminEmail()), role: "admin", passwordHash });
   return { tenantId: seeded.tenantId, email: user.email, password };
 }

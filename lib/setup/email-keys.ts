@@ -8,8 +8,8 @@ import { normalizeEmail } from "@/lib/domain/email";
  * address whose new key another user already has is left as it is, one log line naming both
  * users, at every start until someone resolves it.
  */
-export function migrateEmailKeys(db: Db, log: (line: string) => void = (line) => console.error(line)): EmailRekeyResult {
-  const result = rekeyNonAsciiEmails(db, normalizeEmail);
+export async function migrateEmailKeys(db: Db, log: (line: string) => void = (line) => console.error(line)): Promise<EmailRekeyResult> {
+  const result = await rekeyNonAsciiEmails(db, normalizeEmail);
   for (const conflict of result.conflicts) {
     const where = conflict.table === "users" ? "primary address" : `other address ${conflict.rowId}`;
     log(

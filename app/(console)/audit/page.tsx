@@ -31,7 +31,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   // First page from the database directly; filters the API would refuse are left to the client, which shows why.
   const queryClient = makeQueryClient();
   const parsed = auditQuery.safeParse(auditSearchParams(filters));
-  if (parsed.success) queryClient.setQueryData(auditKeys.list(filters), auditLogPage(getDb(), session.tenantId, { ...parsed.data, size: AUDIT_PAGE_SIZE }));
+  if (parsed.success)
+    queryClient.setQueryData(auditKeys.list(filters), await auditLogPage(getDb(), session.tenantId, { ...parsed.data, size: AUDIT_PAGE_SIZE }));
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -15,7 +15,7 @@ export default async function TokensPage() {
   const session = await requireSession();
   // The first render carries the list, read straight from the database; the client refetches via the API.
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(tokenKeys.list(), listTokensOfAdmin(getDb(), session).map(toTokenDto));
+  queryClient.setQueryData(tokenKeys.list(), (await listTokensOfAdmin(getDb(), session)).map(toTokenDto));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <TokensView role={session.role} tenantId={session.tenantId} allowedScopes={scopesForRole(session.role)} />

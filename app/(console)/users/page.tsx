@@ -23,7 +23,7 @@ export default async function UsersRoute({ searchParams }: { searchParams: Promi
     return Array.isArray(value) ? value.at(-1) : value;
   });
   const queryClient = new QueryClient();
-  queryClient.setQueryData(userListKey(filters), consoleUserPage(getDb(), session.tenantId, { ...filters, size: USER_PAGE_SIZE }));
+  queryClient.setQueryData(userListKey(filters), await consoleUserPage(getDb(), session.tenantId, { ...filters, size: USER_PAGE_SIZE }));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <UsersPage />

@@ -40,9 +40,9 @@ export const listUserIdentities = defineEndpoint({
   response: { status: 200, description: "The user's identities", schema: identitiesResponse },
   errors: [400, 404],
   docs: { summary: "List a user's identities", description: "The user's accounts at identity providers (OIDC, SAML, SCIM, LDAP).", parameters: idDoc },
-  handler: ({ db, principal, params }) => {
-    if (!userExistsInTenant(db, principal.tenantId, params.id)) throw new ApiError("not_found", `No user ${params.id}`);
-    return { data: { data: listIdentitiesOfUser(db, principal.tenantId, params.id).map(toJitsudoIdentity) } };
+  handler: async ({ db, principal, params }) => {
+    if (!(await userExistsInTenant(db, principal.tenantId, params.id))) throw new ApiError("not_found", `No user ${params.id}`);
+    return { data: { data: (await listIdentitiesOfUser(db, principal.tenantId, params.id)).map(toJitsudoIdentity) } };
   },
 });
 
@@ -64,8 +64,8 @@ export const createUserIdentity = defineEndpoint({
     parameters: idDoc,
     bodyExample: { identity_provider_id: "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", external_id: "00u1abcd", external_email: "jane.doe@domain.tld" },
   },
-  handler: ({ db, principal, params, body, requestId }) => {
-    const result = linkIdentity(db, {
+  handler: async ({ db, principal, params, body, requestId }) => {
+    const result = await linkIdentity(db, {
       tenantId: principal.tenantId,
       userId: params.id,
       identityProviderId: body.identity_provider_id,

@@ -12,9 +12,9 @@ const LOOKUP_DESCRIPTION =
   "Up to 1,000 addresses a request, each at most 200 characters. Addresses are echoed exactly as sent; those not found in your company are listed under `error`.";
 
 /** Email → UUID for up to 1,000 addresses; addresses are echoed exactly as sent. */
-function lookUp({ db, principal, body }: HandlerContext<"token", undefined, undefined, typeof emailAddressesRequest>) {
+async function lookUp({ db, principal, body }: HandlerContext<"token", undefined, undefined, typeof emailAddressesRequest>) {
   const sent = [...new Set(body.emailAddresses.map((item) => item.emailAddress))].map((emailAddress) => ({ emailAddress, key: normalizeEmail(emailAddress) }));
-  const found = findUserIdsByEmails(
+  const found = await findUserIdsByEmails(
     db,
     principal.tenantId,
     sent.map((item) => item.key),
@@ -81,14 +81,14 @@ export const deactivatePlatformUser = defineEndpoint({
     parameters: { uuid: { description: "UUID of the user (lowercase).", example: USER_UUID_EXAMPLE } },
     bodyExample: { active: false },
   },
-  handler: ({ db, principal, params, body, requestId, authorize }) => {
+  handler: async ({ db, principal, params, body, requestId, authorize }) => {
     if (body.active) {
       throw new ApiError("invalid_input", "This API only deactivates users: active must be false (reactivate users in the console)", {
         details: { active: "must be false" },
       });
     }
     authorize("deactivateUser", { type: "User", id: params.uuid, tenantId: principal.tenantId }, { isSelf: params.uuid === principal.userId });
-    const result = deactivateUser(db, {
+    const result = await deactivateUser(db, {
       tenantId: principal.tenantId,
       userId: params.uuid,
       actor: { ...principal.actor, userId: principal.userId },

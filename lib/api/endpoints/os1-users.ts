@@ -84,13 +84,13 @@ export const getUser = defineEndpoint({
       includeProperties: { description: "`false` leaves `properties` out (default true)." },
     },
   },
-  handler: ({ db, principal, params, query }) => {
+  handler: async ({ db, principal, params, query }) => {
     const ref = parseUserRef(params.userId);
     if (!ref)
       throw new ApiError("invalid_input", "userId must be a user id (<uuid>, user:<uuid>, users:<uuid>) or ref:<code>", {
         details: { userId: "not a user id or ref" },
       });
-    const user = findUserByRef(db, principal.tenantId, ref);
+    const user = await findUserByRef(db, principal.tenantId, ref);
     if (!user) throw new ApiError("not_found", `No user ${params.userId}`);
     return { data: toOs1User(user, { includeProperties: query.includeProperties }) };
   },
@@ -124,8 +124,8 @@ export const listUsersEndpoint = defineEndpoint({
       additionalInfo: { description: "`true` adds `additionalInfo: {active, deactivatedAt, identitiesCount}` to each user (default false)." },
     },
   },
-  handler: ({ db, principal, query }) => {
-    const listed = listUsers(db, {
+  handler: async ({ db, principal, query }) => {
+    const listed = await listUsers(db, {
       tenantId: principal.tenantId,
       page: query.page,
       size: query.size,
@@ -175,7 +175,7 @@ export const getUserEmails = defineEndpoint({
   path: "/api/v1/users/email",
   response: { status: 200, description: "The users found, with their email address", schema: userEmailsResponse },
   docs: { summary: "GetUserEmail", description: "Email addresses of up to 10 users.", parameters: idsDocs },
-  handler: ({ db, principal, query }) => contactAnswer(usersNamed(db, principal.tenantId, query.ids), (user) => ({ email: user.email })),
+  handler: async ({ db, principal, query }) => contactAnswer(await usersNamed(db, principal.tenantId, query.ids), (user) => ({ email: user.email })),
 });
 
 // GET /api/v1/users/mobile?ids= — GetUserMobile (Delhivery OS1)
@@ -185,9 +185,9 @@ export const getUserMobiles = defineEndpoint({
   path: "/api/v1/users/mobile",
   response: { status: 200, description: "The users found, with their mobile numbers", schema: userMobilesResponse },
   docs: { summary: "GetUserMobile", description: "Mobile numbers of up to 10 users.", parameters: idsDocs },
-  handler: ({ db, principal, query }) => {
-    const users = usersNamed(db, principal.tenantId, query.ids);
-    const mobiles = mobilesOfUsers(
+  handler: async ({ db, principal, query }) => {
+    const users = await usersNamed(db, principal.tenantId, query.ids);
+    const mobiles = await mobilesOfUsers(
       db,
       principal.tenantId,
       users.map((user) => user.id),

@@ -21,8 +21,8 @@ export const health = defineEndpoint({
   },
   errors: [503],
   docs: { summary: "Health", description: "Liveness and database reachability and writability, for load balancers." },
-  handler: ({ db }) => {
-    const database = checkDatabase(db);
+  handler: async ({ db }) => {
+    const database = await checkDatabase(db);
     if (database.ok) return { data: { status: "ok" as const, database: { status: "ok" as const, journalMode: database.journalMode } } };
     return { status: 503, data: { status: "error" as const, database: { status: "error" as const, message: database.error } } };
   },
@@ -46,10 +46,10 @@ export const ready = defineEndpoint({
     description:
       "For a load balancer or orchestrator deciding where to send traffic: 200 when the database takes writes and has every migration this build ships, 503 with the reason otherwise (during a rolling upgrade, an instance of the newer build is not ready until `roster migrate` ran).",
   },
-  handler: ({ db }) => {
-    const database = checkDatabase(db);
+  handler: async ({ db }) => {
+    const database = await checkDatabase(db);
     if (!database.ok) return { status: 503, data: { status: "error" as const, reasons: [database.error] } };
-    const pending = pendingMigrations(db);
+    const pending = await pendingMigrations(db);
     if (pending.length > 0) return { status: 503, data: { status: "error" as const, reasons: [`migrations not applied: ${pending.join(", ")}`] } };
     return { data: { status: "ok" as const, reasons: [] } };
   },

@@ -13,7 +13,7 @@ export const AUDIT_ENDPOINTS = [
     ...reader,
     operationId: "consoleListAuditLog",
     errors: [400],
-    handler: ({ db, principal, query }) => ({ data: { data: auditLogPage(db, principal.tenantId, query) } }),
+    handler: async ({ db, principal, query }) => ({ data: { data: await auditLogPage(db, principal.tenantId, query) } }),
   }),
   // The filtered log as CSV, newest first, at most 100,000 events
   defineEndpoint({
@@ -21,6 +21,6 @@ export const AUDIT_ENDPOINTS = [
     ...reader,
     operationId: "consoleExportAuditLog",
     errors: [400],
-    handler: ({ db, principal, query }) => ({ file: auditLogCsv(db, principal.tenantId, query) }),
+    handler: async ({ db, principal, query }) => ({ file: await auditLogCsv(db, principal.tenantId, query) }),
   }),
 ];

@@ -48,11 +48,11 @@ export const SESSION_ENDPOINTS = [
     ...publicConsole,
     operationId: "consoleSignOut",
     errors: [403],
-    handler: ({ db, request }) => {
-      const session = readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
+    handler: async ({ db, request }) => {
+      const session = await readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
       if (session) {
         if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-out must come from Roster's own page", { notices: ["csrf"] });
-        revokeSession(db, session.sessionId);
+        await revokeSession(db, session.sessionId);
       }
       return { empty: true, headers: { "set-cookie": sessionCookie("", 0, request) } };
     },

@@ -15,7 +15,7 @@ export const TOKEN_ENDPOINTS = [
     ...c.list,
     ...own,
     operationId: "consoleListTokens",
-    handler: ({ db, principal }) => ({ data: { data: listTokensOfAdmin(db, principal).map(toTokenDto) } }),
+    handler: async ({ db, principal }) => ({ data: { data: (await listTokensOfAdmin(db, principal)).map(toTokenDto) } }),
   }),
   // Issue a token; the secret is in this answer only
   defineEndpoint({
@@ -23,7 +23,7 @@ export const TOKEN_ENDPOINTS = [
     ...own,
     operationId: "consoleCreateToken",
     errors: [400],
-    handler: ({ db, principal, body }) => ({ data: { data: createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
+    handler: async ({ db, principal, body }) => ({ data: { data: await createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
   }),
   // Revoke one of your tokens
   defineEndpoint({
@@ -31,11 +31,11 @@ export const TOKEN_ENDPOINTS = [
     ...own,
     operationId: "consoleRevokeToken",
     errors: [400, 404],
-    handler: ({ db, principal, params }) => {
+    handler: async ({ db, principal, params }) => {
       // Another admin's token answers exactly like an unknown one.
-      if (!findTokenOfAdmin(db, principal, params.id)) throw new ApiError("not_found", `No token ${params.id}`);
-      revokeToken(db, params.id, { type: "admin", id: principal.actor.id, name: principal.actor.name });
-      return { data: { data: toTokenDto(findTokenOfAdmin(db, principal, params.id)!) } };
+      if (!(await findTokenOfAdmin(db, principal, params.id))) throw new ApiError("not_found", `No token ${params.id}`);
+      await revokeToken(db, params.id, { type: "admin", id: principal.actor.id, name: principal.actor.name });
+      return { data: { data: toTokenDto((await findTokenOfAdmin(db, principal, params.id))!) } };
     },
   }),
 ];

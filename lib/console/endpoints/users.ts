@@ -13,8 +13,12 @@ const notFound = (id: string) => new ApiError("not_found", `No user ${id} in you
 const actorOf = (principal: Principal) => ({ ...principal.actor, userId: principal.userId });
 
 /** The user page's data: also the answer to a change, which the page puts in its cache instead of refetching. */
-function userDetailOr404(db: Parameters<typeof consoleUserDetail>[0], principal: Principal, id: string) {
-  const detail = consoleUserDetail(db, { sessionId: principal.tokenId, tenantId: principal.tenantId, role: principal.role, userId: principal.userId }, id);
+async function userDetailOr404(db: Parameters<typeof consoleUserDetail>[0], principal: Principal, id: string) {
+  const detail = await consoleUserDetail(
+    db,
+    { sessionId: principal.tokenId, tenantId: principal.tenantId, role: principal.role, userId: principal.userId },
+    id,
+  );
   if (!detail) throw notFound(id);
   return detail;
 }
@@ -27,7 +31,7 @@ export const USER_ENDPOINTS = [
     operationId: "consoleListUsers",
     action: "readUsers",
     errors: [400],
-    handler: ({ db, principal, query }) => ({ data: { data: consoleUserPage(db, principal.tenantId, query) } }),
+    handler: async ({ db, principal, query }) => ({ data: { data: await consoleUserPage(db, principal.tenantId, query) } }),
   }),
   // The tenant's distinct departments, for the filter
   defineEndpoint({
@@ -44,7 +48,7 @@ export const USER_ENDPOINTS = [
     operationId: "consoleResolveEmails",
     action: "readUsers",
     errors: [400],
-    handler: ({ db, principal, body }) => {
+    handler: async ({ db, principal, body }) => {
       // Checked here rather than in the schema so that the message says what to do.
       if (body.emails.length > MAX_RESOLVE_EMAILS) {
         const max = MAX_RESOLVE_EMAILS.toLocaleString("en-US");
@@ -56,7 +60,7 @@ export const USER_ENDPOINTS = [
           },
         );
       }
-      return { data: { data: resolvePastedEmails(db, principal.tenantId, body.emails) } };
+      return { data: { data: await resolvePastedEmails(db, principal.tenantId, body.emails) } };
     },
   }),
   // A user with contacts, identities and (admins, auditors) audit history
@@ -66,7 +70,7 @@ export const USER_ENDPOINTS = [
     operationId: "consoleGetUser",
     action: "readUsers",
     errors: [400, 404],
-    handler: ({ db, principal, params }) => ({ data: { data: userDetailOr404(db, principal, params.id) } }),
+    handler: async ({ db, principal, params }) => ({ data: { data: await userDetailOr404(db, principal, params.id) } }),
   }),
   // Deactivate, once the admin typed the user's email; revokes their tokens and sessions
   defineEndpoint({
@@ -75,19 +79,19 @@ export const USER_ENDPOINTS = [
     operationId: "consoleDeactivateUser",
     action: "deactivateUser",
     errors: [400, 404],
-    handler: ({ db, principal, params, body, requestId, authorize }) => {
+    handler: async ({ db, principal, params, body, requestId, authorize }) => {
       authorize("deactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
-      const user = findUserByRef(db, principal.tenantId, { kind: "id", id: params.id });
+      const user = await findUserByRef(db, principal.tenantId, { kind: "id", id: params.id });
       if (!user) throw notFound(params.id);
       if (normalizeEmail(body.confirmEmail) !== user.emailNormalized) {
         throw new ApiError("invalid_input", "The email you typed does not match this user's email; nothing was changed", {
           details: { confirmEmail: "does not match the user's email" },
         });
       }
-      const result = deactivateUser(db, { tenantId: principal.tenantId, userId: user.id, actor: actorOf(principal), requestId });
+      const result = await deactivateUser(db, { tenantId: principal.tenantId, userId: user.id, actor: actorOf(principal), requestId });
       if (result.status === "not-found") throw notFound(params.id);
       const outcome = result.status === "deactivated" ? result : { status: "already-inactive" as const, tokensRevoked: 0, sessionsRevoked: 0 };
-      return { data: { data: { outcome, detail: userDetailOr404(db, principal, user.id) } } };
+      return { data: { data: { outcome, detail: await userDetailOr404(db, principal, user.id) } } };
     },
   }),
   // Reactivate; tokens and sessions revoked at deactivation stay revoked
@@ -97,11 +101,11 @@ export const USER_ENDPOINTS = [
     operationId: "consoleReactivateUser",
     action: "reactivateUser",
     errors: [400, 404],
-    handler: ({ db, principal, params, requestId, authorize }) => {
+    handler: async ({ db, principal, params, requestId, authorize }) => {
       authorize("reactivateUser", { type: "User", id: params.id, tenantId: principal.tenantId }, { isSelf: params.id === principal.userId });
-      const result = reactivateUser(db, { tenantId: principal.tenantId, userId: params.id, actor: actorOf(principal), requestId });
+      const result = await reactivateUser(db, { tenantId: principal.tenantId, userId: params.id, actor: actorOf(principal), requestId });
       if (result.status === "not-found") throw notFound(params.id);
-      return { data: { data: { outcome: { status: result.status }, detail: userDetailOr404(db, principal, params.id) } } };
+      return { data: { data: { outcome: { status: result.status }, detail: await userDetailOr404(db, principal, params.id) } } };
     },
   }),
 ];

@@ -15,7 +15,7 @@ const loadUserPage = cache(async (rawId: string) => {
   if (!UUID_PATTERN.test(id)) return null;
   const session = await requireSession();
   const permissions = userPagePermissions(session, id);
-  const data = consoleUserDetail(getDb(), session, id);
+  const data = await consoleUserDetail(getDb(), session, id);
   if (!data) return null;
   return { id, permissions, data, loadedAt: Date.now() };
 });

@@ -1,0 +1,123 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import Database from "better-sqlite3";
+import { inTurn, scopeOf, type Scope } from "./scope";
+import type { Db, Param, Statement, TransactionMode } from "./types";
+
+type Holder = { depth: number };
+
+// Above this many distinct statements the oldest is dropped. Every statement text in db/ is one of
+// a bounded set (IN lists are padded to a few sizes, see `inList`), so this only bounds mistakes.
+const MAX_STATEMENTS = 500;
+
+/**
+ * better-sqlite3 behind the async `Db`. The connection is synchronous and holds one transaction:
+ * while a transaction awaits, every statement from elsewhere would land in it. So a transaction
+ * holds the connection (statements from its own async context, found through AsyncLocalStorage,
+ * go straight through) and everything else waits until it commits. Outside transactions a
+ * statement runs at once, synchronously, as before: the promise only wraps its result.
+ */
+export class SqliteDb implements Db {
+  readonly dialect = "sqlite" as const;
+  private readonly statements = new Map<string, SqliteStatement<unknown>>();
+  private readonly context = new AsyncLocalStorage<Scope<Holder>>();
+  private holder: Holder | null = null;
+  private released: Promise<void> = Promise.resolve();
+
+  constructor(readonly client: Database.Database) {}
+
+  statement<Row = unknown>(sql: string): Statement<Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
+      statement = new SqliteStatement(this, this.client.prepare(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement as Statement<Row>;
+  }
+
+  /** Runs `step` on the connection now if it is free (or ours), else after the holding transaction ends. */
+  use<T>(step: () => T): Promise<T> {
+    if (this.holder === null || this.context.getStore()?.transaction === this.holder) {
+      try {
+        return Promise.resolve(step());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.afterTransactions(step);
+  }
+
+  private async afterTransactions<T>(step: () => T): Promise<T> {
+    // Checked again after every wait, in the same tick as `step`: another waiter (a transaction)
+    // may have taken the connection between the release and this continuation.
+    while (this.holder !== null) await this.released;
+    return step();
+  }
+
+  async transaction<T>(work: () => Promise<T>, mode: TransactionMode = "deferred"): Promise<T> {
+    const scope = this.context.getStore();
+    if (scope && scope.transaction === this.holder) return inTurn(scope, () => this.savepoint(scope.transaction, work));
+    // No await between this check and taking the connection below (see afterTransactions).
+    while (this.holder !== null) await this.released;
+    const holder: Holder = { depth: 0 };
+    let release!: () => void;
+    this.released = new Promise((resolve) => (release = resolve));
+    this.holder = holder;
+    try {
+      this.client.exec(mode === "immediate" ? "begin immediate" : "begin");
+      const result = await this.context.run(scopeOf(holder), work);
+      this.client.exec("commit");
+      return result;
+    } catch (error) {
+      if (this.client.inTransaction) this.client.exec("rollback");
+      throw error;
+    } finally {
+      this.holder = null;
+      release();
+    }
+  }
+
+  private async savepoint<T>(holder: Holder, work: () => Promise<T>): Promise<T> {
+    const name = `roster_${(holder.depth += 1)}`;
+    this.client.exec(`savepoint ${name}`);
+    try {
+      const result = await this.context.run(scopeOf(holder), work);
+      this.client.exec(`release ${name}`);
+      return result;
+    } catch (error) {
+      this.client.exec(`rollback to ${name}`);
+      this.client.exec(`release ${name}`);
+      throw error;
+    } finally {
+      holder.depth -= 1;
+    }
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.use(() => void this.client.exec(sql));
+  }
+
+  async close(): Promise<void> {
+    while (this.holder !== null) await this.released;
+    if (this.client.open) this.client.close();
+  }
+}
+
+class SqliteStatement<Row> implements Statement<Row> {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly statement: Database.Statement<Param[], Row>,
+  ) {}
+
+  get(...params: Param[]): Promise<Row | undefined> {
+    return this.db.use(() => this.statement.get(...params));
+  }
+
+  all(...params: Param[]): Promise<Row[]> {
+    return this.db.use(() => this.statement.all(...params));
+  }
+
+  run(...params: Param[]): Promise<{ changes: number }> {
+    return this.db.use(() => ({ changes: this.statement.run(...params).changes }));
+  }
+}

@@ -1,0 +1,32 @@
+import pg from "pg";
+
+// Creating and dropping throwaway databases as a role that may create them: shared by vitest's
+// helpers (test/postgres.ts) and the Playwright fixtures (e2e/fixtures/), so no vitest import here.
+
+/** Runs one statement on its own connection as `adminUrl`'s role (create/drop database cannot run in a pool's transaction). */
+export async function asPostgresAdmin(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Drops a database of ours. `with (force)` ends the connections left behind (a SIGKILLed server's,
+ * a server Playwright stops after its teardown), but the role may not end an autovacuum worker that
+ * has just started on it ("must be a member of the role whose process is being terminated",
+ * 42501): that one finishes within moments, so try again.
+ */
+export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await asPostgresAdmin(adminUrl, `drop database if exists ${name} with (force)`);
+    } catch (error) {
+      if (attempt >= 20 || (error as { code?: string }).code !== "42501") throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
