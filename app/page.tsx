@@ -44,7 +44,7 @@ export default async function LandingPage() {
         <p className={styles.status} role="status">
           Service status:{" "}
           {database.ok ? (
-            <span className={styles.ok}>database reachable ({database.journalMode} mode)</span>
+            <span className={styles.ok}>database reachable ({database.dialect === "sqlite" ? `SQLite, ${database.journalMode} mode` : "PostgreSQL"})</span>
           ) : (
             <span className={styles.bad}>database unavailable</span>
           )}{" "}

@@ -34,7 +34,9 @@ describe("checkDatabase", () => {
   const { db, url } = migratedDb("health");
 
   it("says ok when the database reads and takes a write", async () => {
-    expect(await checkDatabase(db)).toEqual({ ok: true, journalMode: TEST_DIALECT === "sqlite" ? "wal" : "postgres" });
+    expect(await checkDatabase(db)).toEqual(
+      TEST_DIALECT === "sqlite" ? { ok: true, dialect: "sqlite", journalMode: "wal" } : { ok: true, dialect: "postgres" },
+    );
   });
 
   it.skipIf(TEST_DIALECT !== "sqlite")("names a read-only SQLite file, which still answers reads", async () => {

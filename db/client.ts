@@ -129,12 +129,15 @@ const PROBLEMS: Record<string, string> = {
  * Whether the database answers reads and takes a write: a read-only file or a full disk let
  * reads through while every change fails, so a health check that only reads would say "ok".
  */
-export async function checkDatabase(db: Db, now = Date.now()): Promise<{ ok: true; journalMode: string } | { ok: false; error: string }> {
+/** A SQLite database's journal mode is part of the answer: WAL is what concurrent readers rely on. */
+export type DatabaseCheck = { ok: true; dialect: "sqlite"; journalMode: string } | { ok: true; dialect: "postgres" } | { ok: false; error: string };
+
+export async function checkDatabase(db: Db, now = Date.now()): Promise<DatabaseCheck> {
   try {
     await db.statement("select 1").get();
     await db.statement("insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
-    const journalMode = db.dialect === "sqlite" ? String(sqliteClient(db).pragma("journal_mode", { simple: true })) : "postgres";
-    return { ok: true, journalMode };
+    if (db.dialect === "postgres") return { ok: true, dialect: "postgres" };
+    return { ok: true, dialect: "sqlite", journalMode: String(sqliteClient(db).pragma("journal_mode", { simple: true })) };
   } catch (error) {
     return { ok: false, error: databaseProblem(error) };
   }

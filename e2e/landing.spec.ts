@@ -2,12 +2,14 @@ import { expect, test } from "@playwright/test";
 import { createConsoleAdmin, signInContext } from "./fixtures/console";
 import { createTestTenant } from "./fixtures/db";
 
+const onPostgres = process.env.ROSTER_TEST_DATABASE === "postgres";
+
 test("the signed-out landing page says what Roster is and that the database is reachable", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveTitle("Roster");
   await expect(page.getByRole("heading", { level: 1, name: "Roster" })).toBeVisible();
   await expect(page.getByText(/deactivate leavers one at a time or in bulk/)).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("database reachable (wal mode)");
+  await expect(page.getByRole("status")).toContainText(onPostgres ? "database reachable (PostgreSQL)" : "database reachable (SQLite, wal mode)");
   await page.getByRole("link", { name: "/api/health" }).focus();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/api\/health$/);
@@ -37,7 +39,8 @@ test("GET /api/health answers 200 with the database status", async ({ request })
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
   expect(response.headers()["cache-control"]).toBe("no-store");
-  expect(await response.json()).toEqual({ status: "ok", database: { status: "ok", journalMode: "wal" } });
+  const database = onPostgres ? { dialect: "postgres" } : { dialect: "sqlite", journalMode: "wal" };
+  expect(await response.json()).toEqual({ status: "ok", database: { status: "ok", ...database } });
 });
 
 test("unknown pages answer 404", async ({ request }) => {

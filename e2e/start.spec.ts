@@ -36,6 +36,9 @@ test.describe("npm start", () => {
 
     const health = await request.get(`http://127.0.0.1:${port}/api/health`);
     expect(health.status()).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", database: { status: "ok", journalMode: ON_POSTGRES ? "postgres" : "wal" } });
+    expect(await health.json()).toMatchObject({
+      status: "ok",
+      database: ON_POSTGRES ? { status: "ok", dialect: "postgres" } : { status: "ok", dialect: "sqlite", journalMode: "wal" },
+    });
   });
 });

@@ -54,9 +54,17 @@ test("a query matching more than MAX_QUERY_MATCHES users: 400 asking for a narro
   );
 });
 
-test("a query whose letters are everywhere but never together: 400, not a slow answer", async ({ request }) => {
+test("a query whose letters are everywhere but never together: not a slow answer", async ({ request }) => {
   // "emp" is in every unique code, "mpl" and "ple" in every generated address (…@<tenant>.example).
-  const body = await expectOs1Error(await get(request, "?query=emple"), 400, "BAD_REQUEST");
+  const response = await get(request, "?query=emple");
+  if (process.env.ROSTER_TEST_DATABASE === "postgres") {
+    // PostgreSQL counts real matches (its trigram index rechecks the whole term), so it can answer exactly: none.
+    expect(response.status(), await response.text()).toBe(200);
+    expect(((await response.json()) as { data: { meta: { totalElements: number } } }).data.meta.totalElements).toBe(0);
+    return;
+  }
+  // SQLite counts its trigram index's candidates: too many to check one by one.
+  const body = await expectOs1Error(response, 400, "BAD_REQUEST");
   expect(body.error!.description).toMatch(/query is too broad.*use a longer or more specific query/);
 });
 

@@ -227,7 +227,12 @@ export const os1Error = z
 export const healthResponse = z
   .object({
     status: z.enum(["ok", "error"]),
-    database: z.object({ status: z.enum(["ok", "error"]), journalMode: z.string().optional(), message: z.string().optional() }),
+    database: z.object({
+      status: z.enum(["ok", "error"]),
+      dialect: z.enum(["sqlite", "postgres"]).optional(),
+      journalMode: z.string().optional(),
+      message: z.string().optional(),
+    }),
   })
   .meta({ id: "Health" });
 

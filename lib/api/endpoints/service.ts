@@ -23,7 +23,10 @@ export const health = defineEndpoint({
   docs: { summary: "Health", description: "Liveness and database reachability and writability, for load balancers." },
   handler: async ({ db }) => {
     const database = await checkDatabase(db);
-    if (database.ok) return { data: { status: "ok" as const, database: { status: "ok" as const, journalMode: database.journalMode } } };
+    if (database.ok) {
+      const about = database.dialect === "sqlite" ? { dialect: database.dialect, journalMode: database.journalMode } : { dialect: database.dialect };
+      return { data: { status: "ok" as const, database: { status: "ok" as const, ...about } } };
+    }
     return { status: 503, data: { status: "error" as const, database: { status: "error" as const, message: database.error } } };
   },
 });
