@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { BenchRun } from "./run";
+import { dropPostgresDatabase } from "@/test/postgres-admin";
 
 // The database a benchmark runs on: a SQLite file in its scratch folder (the default), or with
 // `--postgres [URL]` a throwaway PostgreSQL database, created on the server the flag names
@@ -104,7 +105,7 @@ export async function postgresDatabase(server: string, name: string, options: { 
     async drop() {
       if (options.existing || dropped) return;
       dropped = true;
-      await onServer(server, `drop database if exists ${name} with (force)`);
+      await dropPostgresDatabase(server, name);
     },
   };
 }
