@@ -1,56 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { twoProcessDatabases } from "@/test/two-processes";
-import type { Db } from "../client";
-import { prepared } from "../prepared";
-import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, deactivateUser, reactivateUser, type StatusActor } from "./user-status";
-
-type UserRow = { active: number; state: string; deactivatedAt: number | null; deactivatedBy: unknown; updatedAt: number; updatedBy: unknown };
-type EventRow = {
-  action: string;
-  outcome: string;
-  actorType: string;
-  actorId: string;
-  actorName: string;
-  requestId: string | null;
-  details: unknown;
-  createdAt: number;
-};
-
-async function userRow(db: Db, id: string) {
-  const row = await prepared<UserRow & { deactivatedBy: string | null; updatedBy: string | null }>(
-    db,
-    `select active, state, deactivated_at as "deactivatedAt", deactivated_by as "deactivatedBy", updated_at as "updatedAt", updated_by as "updatedBy"
-     from users where id = ?`,
-  ).get(id);
-  if (!row) throw new Error(`no user ${id}`);
-  return { ...row, deactivatedBy: row.deactivatedBy && JSON.parse(row.deactivatedBy), updatedBy: row.updatedBy && JSON.parse(row.updatedBy) } as UserRow;
-}
-
-async function eventsOf(db: Db, targetId: string, action?: string): Promise<EventRow[]> {
-  const rows = await prepared<EventRow & { details: string | null }>(
-    db,
-    `select action, outcome, actor_type as "actorType", actor_id as "actorId", actor_name as "actorName", request_id as "requestId", details, created_at as "createdAt"
-     from audit_events where target_id = ? and action like ? order by created_at, id`,
-  ).all(targetId, action ?? "%");
-  return rows.map((row) => ({ ...row, details: row.details && JSON.parse(row.details) }));
-}
-
-const revokedAt = async (db: Db, table: "personal_access_tokens" | "sessions", adminId: string) =>
-  (await prepared<{ revokedAt: number | null }>(db, `select revoked_at as "revokedAt" from ${table} where admin_id = ?`).get(adminId))?.revokedAt;
-
-/** A tenant and an admin of it acting through a token (or the console). */
-function fixture(db: Db, type: StatusActor["type"], name: string) {
-  const f = {} as { tenantId: string; actor: StatusActor };
-  beforeAll(async () => {
-    const tenant = await makeTenant(db);
-    const actorAdmin = await makeAdminWithToken(db, tenant.id);
-    f.tenantId = tenant.id;
-    f.actor = { type, id: type === "token" ? actorAdmin.tokenId : actorAdmin.admin.id, name, userId: actorAdmin.user.id };
-  });
-  return f;
-}
+import { applyReactivation, deactivateUser, reactivateUser } from "./user-status";
+import { eventsOf, fixture, revokedAt, userRow } from "./user-status-reads";
 
 describe("deactivateUser", () => {
   const db = createTestDb();
@@ -221,93 +174,5 @@ describe("applyReactivation with onlyIfDeactivatedAt (a bulk undo)", () => {
       { status: "already-active" },
     );
     expect(await eventsOf(db, user.id)).toEqual([]);
-  });
-});
-
-// A leaver job's batch: set-based on PostgreSQL, so compared here with one call per user on a
-// twin set of users (the same mix, made twice) — results, user rows, revocations, audit events.
-describe("applyDeactivations and applyReactivations (a leaver job's batch)", () => {
-  const db = createTestDb();
-  const f = fixture(db, "token", "Leaver job");
-  const MISSING = "00000000-0000-4000-8000-000000000000";
-
-  /** What the changes left, the users' own ids, emails and creation times left out (they differ between the twins). */
-  async function snapshot(ids: string[], adminId: string) {
-    const users = await Promise.all(ids.map(async (id) => (id === MISSING ? null : { row: await userRow(db, id), events: await eventsOf(db, id) })));
-    return {
-      users: users.map(
-        (user) =>
-          user && {
-            ...user.row,
-            updatedAt: user.row.updatedAt <= 2_000 ? user.row.updatedAt : "untouched",
-            events: user.events.map((e) => ({ ...e, details: { ...(e.details as object), email: "-" } })),
-          },
-      ),
-      token: await revokedAt(db, "personal_access_tokens", adminId),
-      session: await revokedAt(db, "sessions", adminId),
-    };
-  }
-
-  // An admin with a token and a session, an active user, an inactive one, another tenant's, a
-  // missing id, and the active user named again.
-  async function leavers() {
-    const admin = await makeAdminWithToken(db, f.tenantId);
-    const active = await makeUser(db, f.tenantId);
-    const inactive = await makeUser(db, f.tenantId, { active: false });
-    const stranger = await makeUser(db, (await makeTenant(db)).id);
-    return { adminId: admin.admin.id, ids: [admin.user.id, active.id, inactive.id, stranger.id, MISSING, active.id] };
-  }
-  const details = (i: number) => ({ jobId: "job-1", ticket: `T-${i}` });
-
-  it("deactivate with the results, effects and audit events of one applyDeactivation per user", async () => {
-    const [set, single] = [await leavers(), await leavers()];
-    const base = { tenantId: f.tenantId, actor: f.actor, requestId: "req-1" };
-    const users = set.ids.map((userId, i) => ({ userId, auditDetails: details(i) }));
-    const results = await db.transaction(() => applyDeactivations(db, { ...base, users }, 1_000), "immediate");
-    const oneByOne = await db.transaction(async () => {
-      const out = [];
-      for (const [i, userId] of single.ids.entries())
-        out.push(await applyDeactivation(db, { ...base, userId, auditDetails: details(i), auditNoop: false }, 1_000));
-      return out;
-    }, "immediate");
-    expect(results).toEqual(oneByOne);
-    expect(results).toEqual([
-      { status: "deactivated", tokensRevoked: 1, sessionsRevoked: 1 },
-      { status: "deactivated", tokensRevoked: 0, sessionsRevoked: 0 },
-      { status: "already-inactive" },
-      { status: "not-found" },
-      { status: "not-found" },
-      { status: "already-inactive" },
-    ]);
-    const after = await snapshot(set.ids, set.adminId);
-    expect(after).toEqual(await snapshot(single.ids, single.adminId));
-    expect(after.token).toBe(1_000);
-    expect(after.users[0]?.events).toEqual([
-      expect.objectContaining({ outcome: "deactivated", details: { email: "-", tokensRevoked: 1, sessionsRevoked: 1, jobId: "job-1", ticket: "T-0" } }),
-    ]);
-  });
-
-  it("reactivate with the results, effects and audit events of one applyReactivation per user", async () => {
-    const [set, single] = [await leavers(), await leavers()];
-    const base = { tenantId: f.tenantId, actor: f.actor, requestId: "req-2" };
-    for (const { ids } of [set, single]) {
-      for (const id of ids.slice(0, 2)) await deactivateUser(db, { ...base, userId: id }, 1_000);
-      // The admin is deactivated again since: an undo of the 1,000 deactivation leaves them alone.
-      await reactivateUser(db, { ...base, userId: ids[0]! }, 1_500);
-      await deactivateUser(db, { ...base, userId: ids[0]! }, 1_800);
-    }
-    // The inactive user is reactivated without a guard: its event names the deactivation's time.
-    const guard = (i: number) => (i === 2 ? {} : { onlyIfDeactivatedAt: 1_000 });
-    const users = set.ids.map((userId, i) => ({ userId, auditDetails: details(i), ...guard(i) }));
-    const results = await db.transaction(() => applyReactivations(db, { ...base, users }, 2_000), "immediate");
-    const oneByOne = await db.transaction(async () => {
-      const out = [];
-      for (const [i, userId] of single.ids.entries())
-        out.push(await applyReactivation(db, { ...base, userId, auditDetails: details(i), auditNoop: false, ...guard(i) }, 2_000));
-      return out;
-    }, "immediate");
-    expect(results).toEqual(oneByOne);
-    expect(results.map((r) => r.status)).toEqual(["deactivated-again", "reactivated", "reactivated", "not-found", "not-found", "already-active"]);
-    expect(await snapshot(set.ids, set.adminId)).toEqual(await snapshot(single.ids, single.adminId));
   });
 });
