@@ -9,8 +9,9 @@ const nextConfig = {
   // Routes that only benchmarks serve (`*.bench.ts`) exist only in the benchmarks' own builds.
   pageExtensions: process.env.ROSTER_BENCH_ROUTES === "1" ? ["bench.ts", "tsx", "ts", "jsx", "js"] : ["tsx", "ts", "jsx", "js"],
   // Never bundled: native and WebAssembly packages load their binaries from disk at run time, and
-  // rate-limiter-flexible's Drizzle store loads drizzle-orm with an import() whose name the
-  // bundler cannot see (bundled, it throws "Cannot find module as expression is too dynamic").
+  // rate-limiter-flexible's index loads its Drizzle store, which imports drizzle-orm with an
+  // import() whose name the bundler cannot see (bundled, it throws "Cannot find module as
+  // expression is too dynamic"), though we use a store of our own (lib/auth/rate-limiter-store.ts).
   serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm", "rate-limiter-flexible"],
   // No page of the console may be framed by another site (clickjacking a "Deactivate" button).
   async headers() {

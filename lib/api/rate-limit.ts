@@ -1,4 +1,5 @@
-import { addToWindow, deleteEndedRateLimits } from "@/db/queries/rate-limits";
+import { addToWindow } from "@/db/queries/rate-limits";
+import { sweepEndedCounters } from "@/lib/auth/rate-limit-sweep";
 import { getDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
 import { metrics } from "@/lib/observability/metrics";
@@ -11,10 +12,6 @@ const KEY_PREFIX = "api:";
 // reservations shrink to single points, so little of it can sit unused in another instance.
 const RESERVE_SHARE = 1 / 16;
 const MAX_RESERVATION = 64;
-// Counters of clients long gone are swept this often by whichever process counts next; the hour's
-// grace matches the sign-in throttle's store, which shares the table.
-const SWEEP_EVERY_MS = 5 * 60_000;
-const SWEEP_AFTER_MS = 60 * 60_000;
 
 /** What this process holds of a key's budget in the current window. */
 type Allowance = { expiresAt: number; left: number; countedTotal: number; limited: boolean };
@@ -23,7 +20,6 @@ type Allowance = { expiresAt: number; left: number; countedTotal: number; limite
 const state = globalThis as unknown as {
   rosterAllowances?: Map<string, Allowance>;
   rosterReservations?: Map<string, Promise<unknown>>;
-  rosterRateLimitSweptAt?: number;
 };
 
 function reservationSize(limit: number, countedTotal: number): number {
@@ -74,9 +70,7 @@ export async function consumeRateLimit(key: string, now = Date.now()): Promise<R
 /** Adds this process's next batch of points for the key to the shared counter; what it was granted. */
 async function reserve(allowances: Map<string, Allowance>, key: string, limit: number, now: number): Promise<Allowance> {
   const db = getDb();
-  if (now - (state.rosterRateLimitSweptAt ?? 0) > SWEEP_EVERY_MS) {
-    state.rosterRateLimitSweptAt = now;
-    await deleteEndedRateLimits(db, now - SWEEP_AFTER_MS);
+  if (await sweepEndedCounters(db, now)) {
     for (const [heldKey, allowance] of allowances) if (allowance.expiresAt <= now) allowances.delete(heldKey);
   }
   const held = allowances.get(key);

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { currentRateLimit, upsertRateLimit } from "@/db/queries/rate-limits";
 import { twoProcessDatabases } from "@/test/two-processes";
-import { RateLimiterDb, sweepEndedCounters } from "./rate-limiter-store";
+import { sweepEndedCounters } from "./rate-limit-sweep";
+import { RateLimiterDb } from "./rate-limiter-store";
 
 // Two handles on one database stand for two server processes.
 const [first, second] = twoProcessDatabases("limiter_store");

@@ -1,6 +1,6 @@
 import { RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
-import { currentRateLimit, deleteEndedRateLimits, deleteRateLimit, upsertRateLimit, type RateLimitCounter } from "@/db/queries/rate-limits";
+import { currentRateLimit, deleteRateLimit, upsertRateLimit, type RateLimitCounter } from "@/db/queries/rate-limits";
 
 // The library's base class of stores: declared in its types but not exported at run time; every
 // one of its database stores extends it. Checked by name, so that an upgrade that moves it fails
@@ -41,18 +41,4 @@ export class RateLimiterDb extends StoreAbstract {
     const msBeforeNext = counter.expiresAt === null ? -1 : Math.max(counter.expiresAt - Date.now(), 0);
     return new RateLimiterRes(Math.max(this.points - counter.points, 0), msBeforeNext, counter.points, counter.points === changedPoints);
   }
-}
-
-// Counters of clients long gone are swept this often by whichever process counts next, an hour
-// after they ended (the library's own stores do the same).
-const SWEEP_EVERY_MS = 5 * 60_000;
-const SWEEP_AFTER_MS = 60 * 60_000;
-const sweepState = globalThis as unknown as { rosterSignInSweptAt?: number };
-
-/** Deletes counters that ended over an hour ago, at most every few minutes per process; never fails. */
-export async function sweepEndedCounters(db: Db, now = Date.now()): Promise<void> {
-  if (now - (sweepState.rosterSignInSweptAt ?? 0) < SWEEP_EVERY_MS) return;
-  sweepState.rosterSignInSweptAt = now;
-  // Not worth failing a sign-in over: the next sweep catches what this one missed.
-  await deleteEndedRateLimits(db, now - SWEEP_AFTER_MS).catch(() => 0);
 }

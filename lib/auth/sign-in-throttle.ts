@@ -2,7 +2,8 @@ import ipaddr from "ipaddr.js";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
 import type { EmailKey } from "@/db/schema";
-import { RateLimiterDb, sweepEndedCounters } from "./rate-limiter-store";
+import { sweepEndedCounters } from "./rate-limit-sweep";
+import { RateLimiterDb } from "./rate-limiter-store";
 
 /**
  * rate-limiter-flexible's login protection (docs/decisions/0010): failed sign-ins are counted per
