@@ -4,7 +4,9 @@
 
 export const LINKED_BY = ["auto", "manual", "scim"] as const;
 export const ADMIN_ROLES = ["admin", "helpdesk", "auditor"] as const;
-export const ACTOR_TYPES = ["admin", "token", "system"] as const;
+export const ACTOR_TYPES = ["admin", "token", "system", "provider"] as const;
+/** The scope of a provisioning (SCIM) token: the only one it carries, and one no personal access token can. */
+export const SCIM_SCOPE = "scim:provision";
 
 export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
 export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;

@@ -38,3 +38,16 @@ export function inList<T>(values: readonly T[]): { sql: string; values: readonly
 
 const placeholderLists: string[] = [];
 const placeholders = (size: number) => (placeholderLists[size] ??= `(${Array(size).fill("?").join(",")})`);
+
+/**
+ * The collation clause that makes a text comparison or sort follow code points on PostgreSQL,
+ * whatever the database's collation, as SQLite's BINARY does; the "C" indexes of the PostgreSQL
+ * migrations serve only comparisons that carry it.
+ */
+export const codePointOrder = (dialect: Db["dialect"]) => (dialect === "postgres" ? ' collate "C"' : "");
+
+/** The smallest string greater than every string starting with `prefix`: a prefix match as an index range. */
+export function prefixUpperBound(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}

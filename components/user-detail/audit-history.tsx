@@ -10,7 +10,7 @@ const LABELS: Record<string, string> = {
   "identity.link:linked": "Identity linked",
 };
 
-const ACTOR_TYPES: Record<string, string> = { admin: "console", token: "API token", system: "system" };
+const ACTOR_TYPES: Record<string, string> = { admin: "console", token: "API token", system: "system", provider: "identity provider" };
 
 /** "tokensRevoked" → "Tokens revoked"; keys come from our own audit writers. */
 function detailLabel(key: string): string {

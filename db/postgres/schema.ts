@@ -120,4 +120,5 @@ export const {
   leaverPreviewRows,
   leaverJobs,
   leaverJobRows,
+  scimTokens,
 } = postgresTables;

@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, prepared } from "../prepared";
+import { codePointOrder, inList, prefixUpperBound, prepared } from "../prepared";
 import type { AuditEvent, EmailKey } from "../schema";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 
@@ -21,15 +21,9 @@ type Fragment = { sql: string; args: (string | number)[] };
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The smallest string greater than every string starting with `prefix`, so a prefix match is an index range. */
-function prefixUpperBound(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
-
 // Ranges and ties compare code points, as SQLite's BINARY does, whatever PostgreSQL's collation
 // (audit_events_tenant_action_c_idx serves the action range there).
-const binary = (db: Db) => (db.dialect === "postgres" ? ' collate "C"' : "");
+const binary = (db: Db) => codePointOrder(db.dialect);
 
 function prefixRange(db: Db, prefix: string): Fragment {
   return { sql: `(action${binary(db)} >= ? and action${binary(db)} < ?)`, args: [prefix, prefixUpperBound(prefix)] };

@@ -1,7 +1,7 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
 import { USER_LIST_COUNT_CAP, type USER_LIST_SORTS, type USER_LIST_STATUSES } from "../constants";
-import { inList, prepared } from "../prepared";
+import { codePointOrder, inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 import { findUserIdsByEmails } from "./user-lookup";
 
@@ -84,8 +84,7 @@ function resolve(dialect: Dialect, params: UserListParams): Resolved {
 
 type Fragment = { sql: string; args: (string | number)[] };
 
-/** Code point order on PostgreSQL, whatever the database's collation (SQLite's BINARY is). */
-const binary = (p: Resolved) => (p.dialect === "postgres" ? ' collate "C"' : "");
+const binary = (p: Resolved) => codePointOrder(p.dialect);
 
 /**
  * The users a search can return, before status and department: the tenant's users whose

@@ -7,8 +7,11 @@ import { recordAuditEvent, recordAuditEvents, type NewAuditEvent } from "./audit
 // calls and bulk leaver jobs apply the same functions; only the transaction around them differs.
 // Plain prepared SQL: deactivation is the API's hot write path.
 
-/** Who changes the user: an admin in the console or a token, with the admin's own user. */
-export type StatusActor = { type: "admin" | "token"; id: string; name: string; userId: string };
+/**
+ * Who changes the user: an admin in the console or a token (`userId`: the admin's own user), or an
+ * identity provider through SCIM (`userId`: the provider's id, what deactivated_by and updated_by name).
+ */
+export type StatusActor = { type: "admin" | "token" | "provider"; id: string; name: string; userId: string };
 
 type StatusChange = {
   tenantId: string;

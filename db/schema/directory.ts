@@ -114,9 +114,18 @@ export const identities = sqliteTable(
     externalDisplayName: text("external_display_name"),
     linkedBy: text("linked_by", { enum: LINKED_BY }).notNull(),
     lastSyncedAt: epochMs("last_synced_at"),
+    // SCIM identities only (lib/scim): the userName as compared (trimmed, lower-cased; userName is
+    // case-insensitive in SCIM), unique per provider while the identity is attached, and the
+    // attributes Roster has no column for, as the provider last wrote them.
+    usernameKey: text("username_key"),
+    scimAttributes: json<Record<string, unknown>>("scim_attributes"),
     ...timestamps,
   },
-  (t) => [index("identities_user_idx").on(t.userId), uniqueIndex("identities_provider_external_unique").on(t.identityProviderId, t.externalId)],
+  (t) => [
+    index("identities_user_idx").on(t.userId),
+    uniqueIndex("identities_provider_external_unique").on(t.identityProviderId, t.externalId),
+    uniqueIndex("identities_provider_username_unique").on(t.identityProviderId, t.usernameKey),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

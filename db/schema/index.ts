@@ -6,3 +6,4 @@ export * from "./access";
 export * from "./audit";
 export * from "./service";
 export * from "./leavers";
+export * from "./provisioning";

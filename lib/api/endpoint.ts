@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import type { TokenPrincipal } from "@/lib/auth/authenticate-token";
+import type { ProvisionerIdentity } from "@/lib/auth/scim-tokens";
 import type { PolicyAction, PolicyContext, PolicyResource } from "@/lib/auth/policy";
 import type { ApiRequest, FileBody } from "@/lib/http/types";
 import type { Dialect } from "./dialects/types";
@@ -8,11 +9,20 @@ import type { Dialect } from "./dialects/types";
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** "token": a personal access token in the dialect's headers; "session": the console cookie (CSRF on changes); "none": public. */
-export type Auth = "token" | "session" | "none";
+/**
+ * "token": a personal access token in the dialect's headers; "session": the console cookie (CSRF on
+ * changes); "provisioner": an identity provider's SCIM token (`Authorization: Bearer rscim_…`); "none": public.
+ */
+export type Auth = "token" | "session" | "provisioner" | "none";
 
 /** Who is calling: a token (API) or an admin's console session, with what the policies need. */
 export type Principal = TokenPrincipal & { actor: { type: "token" | "admin"; id: string; name: string } };
+
+/** An identity provider provisioning users through SCIM; it acts as itself, never as an admin. */
+export type ProvisionerPrincipal = ProvisionerIdentity & { actor: { type: "provider"; id: string; name: string } };
+
+/** The caller a handler of an endpoint with this auth sees. */
+export type PrincipalOf<A extends Auth> = A extends "none" ? null : A extends "provisioner" ? ProvisionerPrincipal : Principal;
 
 type Schema = z.core.$ZodType | undefined;
 export type Parsed<S extends Schema> = S extends z.core.$ZodType ? z.output<S> : undefined;
@@ -20,7 +30,7 @@ type Wire<S extends Schema> = S extends z.core.$ZodType ? z.input<S> : unknown;
 
 export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B extends Schema> = {
   db: Db;
-  principal: A extends "none" ? null : Principal;
+  principal: PrincipalOf<A>;
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;

@@ -7,9 +7,13 @@ export type ApiErrorKind =
   | "not_found"
   | "method_not_allowed"
   | "conflict"
+  | "precondition_failed"
   | "payload_too_large"
   | "rate_limited"
   | "internal";
+
+export type ScimErrorType =
+  "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue" | "invalidVers" | "sensitive";
 
 export const STATUS_BY_KIND: Record<ApiErrorKind, number> = {
   invalid_input: 400,
@@ -19,6 +23,7 @@ export const STATUS_BY_KIND: Record<ApiErrorKind, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
@@ -34,6 +39,8 @@ export type ApiErrorOptions = {
   providedScopes?: string[];
   /** The Mendix deactivation API words some denials in its own way. */
   reason?: "self_deactivation" | "not_admin" | "missing_scope";
+  /** SCIM's error detail (RFC 7644 §3.12): invalidFilter, invalidValue, uniqueness, mutability, noTarget, … */
+  scimType?: ScimErrorType;
   /** Headers the answer carries besides the dialect's own (e.g. Retry-After of a throttled sign-in). */
   headers?: Record<string, string>;
 };

@@ -6,9 +6,9 @@ import { serverEnv } from "@/lib/env";
 import { REQUEST_ID_HEADER, type ApiRequest, type ApiResponse } from "@/lib/http/types";
 import { logger } from "@/lib/observability/log";
 import type { Dialect, ResponseContext } from "./dialects/types";
-import type { AnyEndpoint, HandlerResult, Principal } from "./endpoint";
+import type { AnyEndpoint, HandlerResult, Principal, ProvisionerPrincipal } from "./endpoint";
 import { ApiError, isApiError } from "./errors";
-import { checkTenantHeader, denial, sessionPrincipal, tokenPrincipal } from "./principal";
+import { checkTenantHeader, denial, provisionerPrincipal, sessionPrincipal, tokenPrincipal } from "./principal";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { parseJsonBody, readBodyBytes } from "./request-body";
 
@@ -82,9 +82,9 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
   let rateLimit: RateLimitState | null = null;
   try {
     const db = getDb();
-    let principal: Principal | null = null;
-    if (endpoint.auth === "token") {
-      const found = await tokenPrincipal(db, request, dialect);
+    let principal: Principal | ProvisionerPrincipal | null = null;
+    if (endpoint.auth === "token" || endpoint.auth === "provisioner") {
+      const found = endpoint.auth === "token" ? await tokenPrincipal(db, request, dialect) : await provisionerPrincipal(db, request, dialect);
       if ("failure" in found) {
         rateLimit = await rateLimited(`ip:${request.clientIp}`);
         throw found.failure;
@@ -100,7 +100,7 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
     };
     if (principal) {
       rateLimit = await rateLimited(`${principal.actor.type}:${principal.actor.id}`);
-      if (endpoint.auth === "token") checkTenantHeader(request, dialect, principal);
+      if (endpoint.auth === "token") checkTenantHeader(request, dialect, principal as Principal);
       if (!endpoint.action) throw new Error(`${endpoint.operationId} has no policy action`);
       check(endpoint.action, { type: "Tenant", id: principal.tenantId, tenantId: principal.tenantId });
     }
@@ -114,7 +114,7 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
     }
     const result = await endpoint.handler({
       db,
-      principal: principal as Principal,
+      principal: principal as never,
       params,
       query,
       body,

@@ -3,12 +3,14 @@ import { parse as parseCookies } from "cookie";
 import type { Db } from "@/db/client";
 import { ACTION_REQUIREMENTS } from "@/lib/auth/actions";
 import { checkToken, type TokenCheck } from "@/lib/auth/authenticate-token";
+import type { PolicyPrincipal } from "@/lib/auth/policy";
+import { checkScimToken } from "@/lib/auth/scim-tokens";
 import type { PolicyAction } from "@/lib/auth/policy";
 import { scopesForRole } from "@/lib/auth/scopes";
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import type { ApiRequest } from "@/lib/http/types";
 import type { Dialect } from "./dialects/types";
-import type { Principal } from "./endpoint";
+import type { Principal, ProvisionerPrincipal } from "./endpoint";
 import { ApiError } from "./errors";
 
 type TokenFailure = Exclude<TokenCheck, { ok: true }>["reason"] | "missing" | "header";
@@ -33,6 +35,30 @@ export async function tokenPrincipal(db: Db, request: ApiRequest, dialect: Diale
   }
   const principal = check.principal;
   return { principal: { ...principal, actor: { type: "token", id: principal.tokenId, name: principal.userName } } };
+}
+
+/** The identity provider behind a SCIM bearer token; the 401 to answer when there is none or it is refused. */
+export async function provisionerPrincipal(
+  db: Db,
+  request: ApiRequest,
+  dialect: Dialect,
+): Promise<{ principal: ProvisionerPrincipal } | { failure: ApiError }> {
+  const credentials = dialect.readCredentials(request.headers);
+  if (!credentials.token) {
+    return {
+      failure: new ApiError(
+        "unauthorized",
+        credentials.problem === "malformed" ? "Use Authorization: Bearer <provisioning token>" : "No bearer token provided",
+      ),
+    };
+  }
+  const check = await checkScimToken(db, credentials.token);
+  if (!check.ok)
+    return {
+      failure: new ApiError("unauthorized", check.reason === "revoked" ? "The provisioning token has been revoked" : "The provisioning token is invalid"),
+    };
+  const { identity } = check;
+  return { principal: { ...identity, actor: { type: "provider", id: identity.provider.id, name: identity.provider.name } } };
 }
 
 /** The dialects with a tenant header (JITSudo, OS1) must name the token's own tenant. */
@@ -79,13 +105,13 @@ export async function sessionPrincipal(db: Db, request: ApiRequest): Promise<Pri
 }
 
 /** The 403 for a policy denial, worded for what decided it. */
-export function denial(action: PolicyAction, principal: Principal, policyIds: string[]): ApiError {
+export function denial(action: PolicyAction, principal: PolicyPrincipal, policyIds: string[]): ApiError {
   const scopes: readonly string[] = ACTION_REQUIREMENTS[action].anyScope;
   if (policyIds.some((id) => id.includes("scope-required"))) {
     return new ApiError("forbidden", `The token is missing the required scope ${scopes.join(" or ")}`, {
       notices: policyIds,
       requiredScopes: [...scopes],
-      providedScopes: principal.scopes,
+      providedScopes: [...principal.scopes],
       reason: "missing_scope",
     });
   }

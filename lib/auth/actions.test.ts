@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ACTION_REQUIREMENTS, POLICY_ACTIONS } from "./actions";
 import { authorize } from "./policy";
+import { SCIM_SCOPE } from "@/db/constants";
 import { SCOPES } from "./scopes";
 
-const ROLES = ["admin", "helpdesk", "auditor"] as const;
+const ROLES = ["admin", "helpdesk", "auditor", "provisioner"] as const;
 const tenant = { type: "Tenant", id: "t-a", tenantId: "t-a" } as const;
 
-/** Every subset of the scopes: 16 sets. */
-const scopeSets = SCOPES.reduce<string[][]>((sets, scope) => [...sets, ...sets.map((set) => [...set, scope])], [[]]);
+/** Every subset of the scopes, the provisioning one included: 32 sets. */
+const scopeSets = [...SCOPES, SCIM_SCOPE].reduce<string[][]>((sets, scope) => [...sets, ...sets.map((set) => [...set, scope])], [[]]);
 
 describe("ACTION_REQUIREMENTS", () => {
   it("says exactly what the Cedar policies decide, for every action, role and scope set", () => {

@@ -1,6 +1,8 @@
+import type { SCIM_SCOPE } from "@/db/constants";
 import type { Scope } from "./scopes";
 
-type Role = "admin" | "helpdesk" | "auditor";
+/** The console's roles, and the role of an identity provider's provisioning token. */
+type Role = "admin" | "helpdesk" | "auditor" | "provisioner";
 
 /**
  * What each policy action needs, as people read it: any one of these scopes, and one of these
@@ -20,7 +22,11 @@ export const ACTION_REQUIREMENTS = {
   reactivateUser: { anyScope: [], roles: ["admin"] },
   readAuditLog: { anyScope: [], roles: ["admin", "auditor"] },
   manageOwnTokens: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
-} as const satisfies Record<string, { anyScope: readonly Scope[]; roles: readonly Role[] }>;
+  // Provisioning tokens and their providers (the console's Provisioning page).
+  manageProvisioning: { anyScope: [], roles: ["admin"] },
+  // SCIM (/scim/v2): identity providers only, and nothing else for them.
+  provisionUsers: { anyScope: ["scim:provision"], roles: ["provisioner"] },
+} as const satisfies Record<string, { anyScope: readonly (Scope | typeof SCIM_SCOPE)[]; roles: readonly Role[] }>;
 
 export type PolicyAction = keyof typeof ACTION_REQUIREMENTS;
 export const POLICY_ACTIONS = Object.keys(ACTION_REQUIREMENTS) as PolicyAction[];

@@ -1,26 +1,34 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 
 /**
- * A PAT reads `rpat_<token id as 32 hex>_<43-character secret>`. The id finds the row in one
- * indexed read; only SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a
- * slow KDF would add latency to every API call without adding safety).
+ * A token reads `<kind>_<token id as 32 hex>_<43-character secret>`: `rpat` for an admin's
+ * personal access token, `rscim` for an identity provider's provisioning token (lib/auth/scim-tokens.ts),
+ * so that neither is ever taken for the other. The id finds the row in one indexed read; only
+ * SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a slow KDF would add
+ * latency to every API call without adding safety).
  */
-const TOKEN_PATTERN = /^rpat_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+export const TOKEN_PREFIXES = { personal: "rpat", scim: "rscim" } as const;
+export type TokenKind = keyof typeof TOKEN_PREFIXES;
+
+const TOKEN_PATTERNS: Record<TokenKind, RegExp> = {
+  personal: /^rpat_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/,
+  scim: /^rscim_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/,
+};
 
 export type IssuedToken = { id: string; token: string; secretHash: string };
 
-export function issueToken(): IssuedToken {
+export function issueToken(kind: TokenKind = "personal"): IssuedToken {
   const id = randomUUID();
   const secret = randomBytes(32).toString("base64url");
-  return { id, token: `rpat_${id.replace(/-/g, "")}_${secret}`, secretHash: hashSecret(secret) };
+  return { id, token: `${TOKEN_PREFIXES[kind]}_${id.replace(/-/g, "")}_${secret}`, secretHash: hashSecret(secret) };
 }
 
 export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("base64url");
 }
 
-export function parseToken(token: string): { id: string; secret: string } | null {
-  const match = TOKEN_PATTERN.exec(token);
+export function parseToken(token: string, kind: TokenKind = "personal"): { id: string; secret: string } | null {
+  const match = TOKEN_PATTERNS[kind].exec(token);
   if (!match) return null;
   const hex = match[1] as string;
   const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES } from "@/db/constants";
+import { ACTOR_TYPES, LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES } from "@/db/constants";
 import { int, isoTime, uuid } from "./common";
 import { defineContract } from "./contract";
 
@@ -37,7 +37,7 @@ export const confirmLeaverJobRequest = z.pipe(
 
 // ---- responses ----------------------------------------------------------------------------------
 const time = isoTime;
-const actor = z.object({ type: z.enum(["admin", "token", "system"]), id: z.string(), name: z.string() });
+const actor = z.object({ type: z.enum(ACTOR_TYPES), id: z.string(), name: z.string() });
 const pageMeta = z.object({ page: int(), page_size: int(), total: int(), total_pages: int() });
 
 export const previewRow = z.object({

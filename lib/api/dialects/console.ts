@@ -9,6 +9,7 @@ const TITLES: Record<ApiErrorKind, string> = {
   not_found: "Not found",
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
+  precondition_failed: "Precondition Failed",
   payload_too_large: "Request too large",
   rate_limited: "Too many requests",
   internal: "Internal error",

@@ -9,6 +9,7 @@ const CODES: Record<ApiError["kind"], string> = {
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
   conflict: "conflict",
+  precondition_failed: "precondition_failed",
   payload_too_large: "payload_too_large",
   rate_limited: "rate_limited",
   internal: "internal_error",

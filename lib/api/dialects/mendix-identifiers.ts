@@ -12,6 +12,7 @@ const ERROR_CODES: Record<ApiError["kind"], string> = {
   not_found: "NOT_FOUND",
   method_not_allowed: "METHOD_NOT_ALLOWED",
   conflict: "CONFLICT",
+  precondition_failed: "PRECONDITION_FAILED",
   rate_limited: "TOO_MANY_REQUESTS",
   internal: "INTERNAL_SERVER_ERROR",
 };

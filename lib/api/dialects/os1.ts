@@ -10,6 +10,7 @@ const CODES: Record<ApiError["kind"], string> = {
   not_found: "NOT_FOUND",
   method_not_allowed: "METHOD_NOT_ALLOWED",
   conflict: "CONFLICT",
+  precondition_failed: "PRECONDITION_FAILED",
   payload_too_large: "PAYLOAD_TOO_LARGE",
   rate_limited: "TOO_MANY_REQUESTS",
   internal: "INTERNAL_SERVER_ERROR",

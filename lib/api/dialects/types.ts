@@ -23,7 +23,7 @@ export type Credentials = {
   tenantHeaderName?: string;
 };
 
-export type DialectName = "mendix-identifiers" | "mendix-deactivation" | "jitsudo" | "os1" | "console" | "service";
+export type DialectName = "mendix-identifiers" | "mendix-deactivation" | "jitsudo" | "os1" | "console" | "service" | "scim";
 
 /**
  * One wire dialect: how its callers present a token, and how successes and errors are written.
@@ -32,7 +32,7 @@ export type DialectName = "mendix-identifiers" | "mendix-deactivation" | "jitsud
  */
 export interface Dialect {
   readonly name: DialectName;
-  readonly family: "vendor" | "console" | "service";
+  readonly family: "vendor" | "console" | "service" | "scim";
   readCredentials(headers: HeaderReader): Credentials;
   success(data: unknown, status: number, context: ResponseContext): ApiResponse;
   error(error: ApiError, context: ResponseContext): ApiResponse;
