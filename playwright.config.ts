@@ -57,6 +57,8 @@ export default defineConfig({
       // One JSON line per request would bury the test report; warnings and errors still show.
       LOG_LEVEL: "warn",
       METRICS_TOKEN: E2E_METRICS_TOKEN,
+      // The specs' webhook receivers listen on loopback.
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
     },
   },
 });
