@@ -15,6 +15,7 @@ describe("parseEnv", () => {
       TRUSTED_PROXIES: [],
       LOG_LEVEL: "info",
       METRICS_HOST: "127.0.0.1",
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: false,
     });
     expect(databaseLabel(env)).toBe("data/roster.db");
   });

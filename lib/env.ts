@@ -41,6 +41,14 @@ const envSchema = z.object({
   METRICS_HOST: hostName(),
   HOST: hostName(),
   /**
+   * Webhook endpoints may be on loopback and private addresses (tests, development). Off by default,
+   * so that a tenant's admin cannot make Roster call into the network it runs in (lib/webhooks/address-guard.ts).
+   */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(["true", "false"], { message: 'must be "true" or "false"' })
+    .default("false")
+    .transform((value) => value === "true"),
+  /**
    * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, CIDRs, or
    * loopback, linklocal, uniquelocal). Empty: the client is the socket's peer, whatever it sends.
    */

@@ -6,6 +6,7 @@ import next from "next";
 import { checkDatabase, databaseProblem, withSetupLock, type Db, type PostgresDb } from "@/db/client";
 import { ConfigError, databaseKind, databaseLabel, parseEnv, type Env } from "@/lib/env";
 import { startLeaverWorker } from "@/lib/leavers/worker";
+import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty, type DemoLogin } from "@/lib/setup/demo";
 import { metrics as metricsEndpoint } from "@/lib/api/endpoints/service";
@@ -92,9 +93,12 @@ async function main(): Promise<void> {
   const jobDb = db.dialect === "sqlite" ? openConfiguredDatabase(env) : db;
   if (db.dialect === "postgres") observeDatabasePool((db as PostgresDb).pool);
   const worker = startLeaverWorker(jobDb);
+  // Webhook deliveries (lib/webhooks). On the job's connection: its commits would otherwise
+  // checkpoint SQLite's WAL as often as the job's connection is tuned not to.
+  const dispatcher = startWebhookDispatcher(jobDb, { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES });
   handleShutdown(
     servers,
-    () => worker.stop(),
+    () => Promise.all([worker.stop(), dispatcher.stop()]).then(() => undefined),
     async () => {
       if (jobDb !== db) await jobDb.close();
       await closeDb();

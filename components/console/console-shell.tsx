@@ -14,6 +14,8 @@ const NAV = [
   { href: "/tokens", label: "Tokens", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
   { href: "/leavers", label: "Leavers", roles: ["admin"] },
+  { href: "/provisioning", label: "Provisioning", roles: ["admin"] },
+  { href: "/webhooks", label: "Webhooks", roles: ["admin"] },
   { href: "/docs/api", label: "API reference", roles: ["admin", "helpdesk", "auditor"] },
 ] as const;
 

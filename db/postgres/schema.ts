@@ -121,4 +121,9 @@ export const {
   leaverJobs,
   leaverJobRows,
   scimTokens,
+  webhookEndpoints,
+  webhookEvents,
+  webhookDeliveries,
+  webhookAttempts,
+  webhookRelay,
 } = postgresTables;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { AuditEvent } from "../schema";
+import { SUBSCRIBERS_OF_TENANT, SUBSCRIBERS_OF_TENANTS, writeWebhookEvents, type Subscriber } from "./webhook-outbox";
 
 export type NewAuditEvent = Omit<AuditEvent, "id" | "createdAt" | "actorId" | "actorName" | "targetType" | "targetId" | "requestId" | "details"> &
   Partial<Pick<AuditEvent, "actorId" | "actorName" | "targetType" | "targetId" | "requestId" | "details" | "createdAt">>;
@@ -37,14 +38,21 @@ const auditRow = (event: NewAuditEvent): AuditEvent => ({
   createdAt: event.createdAt ?? Date.now(),
 });
 
+// PostgreSQL writes the webhook outbox in the change's transaction, and reads the tenant's webhook
+// endpoints in the insert's own statement: a tenant without any pays no round trip for webhooks.
+// SQLite leaves it to the relay, after the commit (db/queries/webhook-relay.ts, docs/decisions/0018).
+const INSERT_AUDIT_EVENT_READING_SUBSCRIBERS = `with written as (${INSERT_AUDIT_EVENT}) ${SUBSCRIBERS_OF_TENANT}`;
+
 /**
  * The one way an audit event is written (db/one-way.test.ts holds db/ to it). Audit events are only
  * ever inserted; callers write them in the transaction of the change they record (a statement from
  * the transaction's async context belongs to it). A prepared statement: bulk jobs write one per user.
+ * An audit event that is a webhook event (db/queries/webhook-outbox.ts) becomes one, durably: on
+ * PostgreSQL in this transaction, on SQLite by the relay once it commits.
  */
 export async function recordAuditEvent(db: Db, event: NewAuditEvent): Promise<AuditEvent> {
   const row = auditRow(event);
-  await prepared(db, INSERT_AUDIT_EVENT).run(
+  const values = [
     row.id,
     row.tenantId,
     row.actorType,
@@ -57,16 +65,25 @@ export async function recordAuditEvent(db: Db, event: NewAuditEvent): Promise<Au
     row.requestId,
     row.details === null ? null : JSON.stringify(row.details),
     row.createdAt,
-  );
+  ];
+  if (db.dialect === "sqlite") {
+    await prepared(db, INSERT_AUDIT_EVENT).run(...values);
+    return row;
+  }
+  const subscribers = await prepared<Subscriber>(db, INSERT_AUDIT_EVENT_READING_SUBSCRIBERS).all(...values, row.tenantId);
+  if (subscribers.length > 0) await writeWebhookEvents(db, [row], subscribers);
   return row;
 }
 
 // The events as rows of a JSON array, read by jsonb_to_recordset: one statement and one parameter
 // for a whole batch, whatever its size (a multi-row VALUES list would need 12 parameters per event).
-const INSERT_AUDIT_EVENTS = `insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at)
+// The events' tenants' webhook endpoints are read in the same statement, as recordAuditEvent does.
+const INSERT_AUDIT_EVENTS = `with written as (
+  insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at)
   select id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at
   from jsonb_to_recordset(?::jsonb) as e(id text, tenant_id text, actor_type text, actor_id text, actor_name text, action text, target_type text,
-    target_id text, outcome text, request_id text, details jsonb, created_at bigint)`;
+    target_id text, outcome text, request_id text, details jsonb, created_at bigint)
+  ) ${SUBSCRIBERS_OF_TENANTS}`;
 
 /**
  * Several audit events at once, in the caller's transaction, as recordAuditEvent writes each: a
@@ -97,6 +114,8 @@ export async function recordAuditEvents(db: Db, events: readonly NewAuditEvent[]
       created_at: row.createdAt,
     })),
   );
-  await prepared(db, INSERT_AUDIT_EVENTS).run(json);
+  const tenants = JSON.stringify([...new Set(rows.map((row) => row.tenantId))]);
+  const subscribers = await prepared<Subscriber>(db, INSERT_AUDIT_EVENTS).all(json, tenants);
+  if (subscribers.length > 0) await writeWebhookEvents(db, rows, subscribers);
   return rows;
 }

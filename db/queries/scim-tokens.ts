@@ -33,24 +33,24 @@ export function listScimProviders(db: Db, tenantId: string): Promise<IdentityPro
   return prepared<IdentityProvider>(db, `select ${PROVIDER_COLUMNS} from identity_providers where tenant_id = ? and type = 'scim' order by name`).all(tenantId);
 }
 
-const columns = (
-  t: string,
-) => `${t}id, ${t}tenant_id as "tenantId", ${t}identity_provider_id as "identityProviderId", ${t}name, ${t}secret_hash as "secretHash",
+// The list leaves the secret's hash out (secret = false): only judging a presented token reads it.
+const columns = (t: string, secret = true) =>
+  `${t}id, ${t}tenant_id as "tenantId", ${t}identity_provider_id as "identityProviderId", ${t}name, ${secret ? `${t}secret_hash as "secretHash", ` : ""}
   ${t}created_by as "createdBy", ${t}revoked_at as "revokedAt", ${t}last_used_at as "lastUsedAt", ${t}created_at as "createdAt", ${t}updated_at as "updatedAt"`;
 const TOKEN_COLUMNS = columns("");
 
 type TokenRow = Omit<ScimToken, "createdBy"> & { createdBy: string | null };
 /** A token as its lists show it: with its provider's name, never its hash. */
 export type ScimTokenView = Omit<ScimToken, "secretHash"> & { providerName: string };
-type ViewRow = TokenRow & { providerName: string };
+type ViewRow = Omit<TokenRow, "secretHash"> & { providerName: string };
 
 const tokenFromRow = (row: TokenRow): ScimToken => ({
   ...row,
   createdBy: row.createdBy === null ? null : (JSON.parse(row.createdBy) as ScimToken["createdBy"]),
 });
-const viewFromRow = ({ secretHash: _hash, ...row }: ViewRow): ScimTokenView => ({
-  ...tokenFromRow({ ...row, secretHash: "" }),
-  providerName: row.providerName,
+const viewFromRow = (row: ViewRow): ScimTokenView => ({
+  ...row,
+  createdBy: row.createdBy === null ? null : (JSON.parse(row.createdBy) as ScimToken["createdBy"]),
 });
 
 export type CreateScimTokenInput = { id: string; tenantId: string; providerId: string; name: string; secretHash: string; actor: ScimTokenActor };
@@ -83,7 +83,7 @@ export function createScimToken(db: Db, input: CreateScimTokenInput, now = Date.
 export async function listScimTokens(db: Db, tenantId: string): Promise<ScimTokenView[]> {
   const rows = await prepared<ViewRow>(
     db,
-    `select ${columns("t.")}, p.name as "providerName" from scim_tokens t join identity_providers p on p.id = t.identity_provider_id
+    `select ${columns("t.", false)}, p.name as "providerName" from scim_tokens t join identity_providers p on p.id = t.identity_provider_id
       where t.tenant_id = ? order by t.created_at desc, t.id`,
   ).all(tenantId);
   return rows.map(viewFromRow);

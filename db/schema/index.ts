@@ -7,3 +7,4 @@ export * from "./audit";
 export * from "./service";
 export * from "./leavers";
 export * from "./provisioning";
+export * from "./webhooks";

@@ -29,7 +29,11 @@ function zodDetails(error: z.core.$ZodError, prefix: string): Record<string, str
 function parseWith(schema: z.core.$ZodType | undefined, value: unknown, what: "path" | "query" | "request body"): unknown {
   if (!schema) return undefined;
   const result = z.safeParse(schema, value);
-  if (!result.success) throw new ApiError("invalid_input", `Invalid ${what}`, { details: zodDetails(result.error, what === "request body" ? "" : what) });
+  if (!result.success) {
+    // SCIM names the two kinds of problem (RFC 7644 §3.12); other dialects ignore scimType.
+    const scimType = what === "request body" ? "invalidSyntax" : "invalidValue";
+    throw new ApiError("invalid_input", `Invalid ${what}`, { details: zodDetails(result.error, what === "request body" ? "" : what), scimType });
+  }
   return result.data;
 }
 

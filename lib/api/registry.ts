@@ -6,12 +6,20 @@ import { IDENTITY_ENDPOINTS } from "./endpoints/identities";
 import { LEAVER_API_ENDPOINTS } from "./endpoints/leavers";
 import { MENDIX_ENDPOINTS } from "./endpoints/mendix";
 import { OS1_ENDPOINTS } from "./endpoints/os1-users";
+import { SCIM_ENDPOINTS } from "./endpoints/scim";
 import { SERVICE_ENDPOINTS } from "./endpoints/service";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi/build";
 import { answerUnrouted, runEndpoint } from "./pipeline";
 import { createRouter, type RouteMatch } from "./router";
 
-const API_ENDPOINTS: AnyEndpoint[] = [...MENDIX_ENDPOINTS, ...IDENTITY_ENDPOINTS, ...OS1_ENDPOINTS, ...LEAVER_API_ENDPOINTS, ...SERVICE_ENDPOINTS];
+const API_ENDPOINTS: AnyEndpoint[] = [
+  ...MENDIX_ENDPOINTS,
+  ...IDENTITY_ENDPOINTS,
+  ...OS1_ENDPOINTS,
+  ...LEAVER_API_ENDPOINTS,
+  ...SCIM_ENDPOINTS,
+  ...SERVICE_ENDPOINTS,
+];
 
 let document: OpenApiDocument | undefined;
 /** The OpenAPI document of every API endpoint; it depends only on code, so it is built once. */

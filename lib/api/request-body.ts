@@ -23,12 +23,14 @@ export function bodyTooLarge(maxBytes: number): ApiError {
   return new ApiError("payload_too_large", `Request body exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
 }
 
-/** JSON.parse with the failure turned into a 400 that says where the JSON broke. */
+/** JSON.parse with the failure turned into a 400 that says where the JSON broke (SCIM's invalidSyntax). */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === "") throw new ApiError("invalid_input", "Request body is empty; a JSON object is required");
+  if (text.trim() === "") throw new ApiError("invalid_input", "Request body is empty; a JSON object is required", { scimType: "invalidSyntax" });
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError("invalid_input", `Request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`);
+    throw new ApiError("invalid_input", `Request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`, {
+      scimType: "invalidSyntax",
+    });
   }
 }

@@ -24,6 +24,8 @@ export const ACTION_REQUIREMENTS = {
   manageOwnTokens: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
   // Provisioning tokens and their providers (the console's Provisioning page).
   manageProvisioning: { anyScope: [], roles: ["admin"] },
+  // Webhook endpoints, their secrets and delivery logs (the console's Webhooks page).
+  manageWebhooks: { anyScope: [], roles: ["admin"] },
   // SCIM (/scim/v2): identity providers only, and nothing else for them.
   provisionUsers: { anyScope: ["scim:provision"], roles: ["provisioner"] },
 } as const satisfies Record<string, { anyScope: readonly (Scope | typeof SCIM_SCOPE)[]; roles: readonly Role[] }>;

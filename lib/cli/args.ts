@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ADMIN_ROLES } from "@/db/constants";
 import { MAX_SEED_USERS } from "@/db/seed";
 import { SCOPES, isScope } from "@/lib/auth/scopes";
+import { DEFAULT_SCIM_PROVIDER_NAME, PROVIDER_NAME_MAX, PROVISIONING_TOKEN_NAME_MAX } from "@/lib/contracts/provisioning";
 
 /** Thrown for anything the operator typed wrong; printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -23,7 +24,7 @@ const wholeNumber = (flag: string, min: number, max: number) =>
     .refine((n) => n >= min && n <= max, `${flag} must be between ${min} and ${max.toLocaleString("en-US")}`);
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuid = (flag: string) => z.string(required(flag)).regex(UUID_PATTERN, `${flag} must be a UUID`);
+export const uuid = (flag: string) => z.string(required(flag)).regex(UUID_PATTERN, `${flag} must be a UUID`);
 const required = (flag: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `${flag} is required` : `${flag} is invalid`) });
 
 export const seedArgs = z.object({
@@ -64,6 +65,26 @@ export const tokenCreateArgs = z.object({
 export const tokenRevokeArgs = z.object({
   id: z.string({ error: "token revoke needs the token id: npm run roster -- token revoke ID" }).regex(UUID_PATTERN, "token id must be a UUID"),
 });
+
+export const scimTokenCreateArgs = z.object({
+  tenant: uuid("--tenant"),
+  provider: z
+    .string()
+    .trim()
+    .min(1, "--provider must not be empty")
+    .max(PROVIDER_NAME_MAX, `--provider is at most ${PROVIDER_NAME_MAX} characters`)
+    .default(DEFAULT_SCIM_PROVIDER_NAME),
+  name: z
+    .string()
+    .trim()
+    .min(1, "--name must not be empty")
+    .max(PROVISIONING_TOKEN_NAME_MAX, `--name is at most ${PROVISIONING_TOKEN_NAME_MAX} characters`)
+    .default("CLI token"),
+});
+
+export const scimTokenListArgs = z.object({ tenant: uuid("--tenant") });
+
+export const scimTokenRevokeArgs = z.object({ tenant: uuid("--tenant"), id: uuid("--id") });
 
 /** Parses with a schema, turning the first problem into a one-line UsageError. */
 export function parseArgsWith<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {

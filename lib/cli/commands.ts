@@ -1,22 +1,19 @@
 import fs from "node:fs";
 import { backupDatabase, type Db } from "@/db/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
-import { getTenant, listTenants } from "@/db/queries/tenants";
+import { listTenants } from "@/db/queries/tenants";
 import { createToken, revokeToken } from "@/db/queries/tokens";
 import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { scopesBeyondRole } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { prepareDatabase } from "@/lib/setup/database";
+import { CLI_ACTOR, requireTenant, type CommandResult, type Flags } from "./command";
 import { adminCreateArgs, parseArgsWith, parseDuration, seedArgs, tokenCreateArgs, tokenRevokeArgs, UsageError } from "./args";
 import { normalizeEmail, searchKeys } from "@/lib/domain/email";
 import { adminUserFields } from "@/lib/domain/user-fields";
 
-/** What a command returns: the JSON object for --json, and the lines a person reads. */
-export type CommandResult = { json: Record<string, unknown>; text: string[] };
-type Flags = Record<string, string | boolean | undefined>;
-
-const CLI_ACTOR = { type: "system", name: "roster cli" } as const;
+export type { CommandResult } from "./command";
 
 export const BACKUP_ON_POSTGRES =
   'backup copies a SQLite database; back a PostgreSQL database up with its own tools, e.g. pg_dump --format=custom --file=roster.dump "$DATABASE_URL"';
@@ -68,12 +65,6 @@ export async function tenantListCommand(db: Db): Promise<CommandResult> {
       ? tenants.map((t) => `${t.id}  ${t.name}  ${t.userCount.toLocaleString("en-US")} users (${t.activeUserCount.toLocaleString("en-US")} active)`)
       : ["No tenants yet. Run: npm run roster -- seed"],
   };
-}
-
-async function requireTenant(db: Db, tenantId: string) {
-  const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new UsageError(`no tenant with id ${tenantId} (see: npm run roster -- tenant list)`);
-  return tenant;
 }
 
 export async function adminCreateCommand(db: Db, flags: Flags): Promise<CommandResult> {

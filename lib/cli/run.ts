@@ -14,6 +14,8 @@ import {
   tokenRevokeCommand,
   type CommandResult,
 } from "./commands";
+import { scimTokenCreateCommand, scimTokenListCommand, scimTokenRevokeCommand } from "./scim-commands";
+import { webhookCreateCommand, webhookListCommand } from "./webhook-commands";
 
 const HELP = `Usage: npm run roster -- <command> [options] [--json]
 
@@ -28,6 +30,15 @@ Commands:
   token create --tenant ID --admin EMAIL --scopes a,b [--name N] [--expires-in 30d]
                                             issue a personal access token (secret shown once)
   token revoke ID                           revoke a token
+  scim token create --tenant ID [--provider NAME] [--name N]
+                                            issue a provisioning token for the SCIM identity provider NAME
+                                            (default "SCIM", created when missing; secret shown once)
+  scim token list --tenant ID               list the tenant's provisioning tokens
+  scim token revoke --tenant ID --id ID     revoke a provisioning token
+  webhook create --tenant ID --url URL [--events a,b] [--description D]
+                                            add a webhook endpoint (all events when --events is omitted;
+                                            signing secret shown once)
+  webhook list --tenant ID                  list the tenant's webhook endpoints
 
 With --json a command prints exactly one JSON object on stdout.
 The database is the one named by DATABASE_URL (default file:data/roster.db): a SQLite file,
@@ -47,6 +58,11 @@ const OPTIONS = {
   name: { type: "string" },
   "expires-in": { type: "string" },
   to: { type: "string" },
+  provider: { type: "string" },
+  id: { type: "string" },
+  url: { type: "string" },
+  events: { type: "string" },
+  description: { type: "string" },
 } as const;
 
 /** The options each command accepts; anything else is a usage error rather than silently ignored. */
@@ -58,6 +74,11 @@ const ALLOWED: Record<string, string[]> = {
   "admin create": ["tenant", "email", "role", "password"],
   "token create": ["tenant", "admin", "scopes", "name", "expires-in"],
   "token revoke": [],
+  "scim token create": ["tenant", "provider", "name"],
+  "scim token list": ["tenant"],
+  "scim token revoke": ["tenant", "id"],
+  "webhook create": ["tenant", "url", "events", "description"],
+  "webhook list": ["tenant"],
 };
 
 async function run(argv: string[], environment: EnvSource, progress: (line: string) => void, warn: (line: string) => void): Promise<CommandResult | "help"> {
@@ -70,11 +91,17 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return "help";
   const [first, second, ...rest] = positionals;
-  const command = first === "tenant" || first === "admin" || first === "token" ? `${first} ${second ?? ""}`.trim() : (first as string);
+  const command =
+    first === "scim"
+      ? positionals.slice(0, 3).join(" ")
+      : first === "tenant" || first === "admin" || first === "token" || first === "webhook"
+        ? `${first} ${second ?? ""}`.trim()
+        : (first as string);
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`unknown command "${positionals.join(" ")}" (see: npm run roster -- --help)`);
   const tokenId = command === "token revoke" ? rest[0] : undefined;
-  const extraPositionals = command === "token revoke" ? rest.slice(1) : command.includes(" ") ? rest : positionals.slice(1);
+  const extraPositionals =
+    command === "token revoke" ? rest.slice(1) : first === "scim" ? positionals.slice(3) : command.includes(" ") ? rest : positionals.slice(1);
   if (extraPositionals.length > 0) throw new UsageError(`unexpected argument "${extraPositionals[0]}" for ${command}`);
   const unexpected = Object.keys(values).filter((key) => key !== "json" && key !== "help" && !allowed.includes(key));
   if (unexpected.length > 0) throw new UsageError(`--${unexpected[0]} is not an option of ${command}`);
@@ -101,6 +128,16 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
         return await adminCreateCommand(db, values);
       case "token create":
         return await tokenCreateCommand(db, values);
+      case "scim token create":
+        return await scimTokenCreateCommand(db, values);
+      case "scim token list":
+        return await scimTokenListCommand(db, values);
+      case "scim token revoke":
+        return await scimTokenRevokeCommand(db, values);
+      case "webhook create":
+        return await webhookCreateCommand(db, values, env);
+      case "webhook list":
+        return await webhookListCommand(db, values);
       default:
         return await tokenRevokeCommand(db, tokenId);
     }

@@ -10,6 +10,9 @@ export type Metrics = {
   requests: client.Histogram<"route" | "method" | "status">;
   jobRows: client.Counter<"kind" | "outcome">;
   rateLimited: client.Counter<"limiter">;
+  webhookDeliveries: client.Counter<"outcome">;
+  webhookInFlight: client.Gauge;
+  webhookLag: client.Histogram;
 };
 
 /** What the pool gauges read from a node-postgres pool (pg.Pool) at each scrape. */
@@ -40,6 +43,24 @@ function createMetrics(): Metrics {
       name: "roster_rate_limit_rejections_total",
       help: "Requests refused by a rate limit (api: the request budget; sign-in: the sign-in throttle)",
       labelNames: ["limiter"],
+      registers: [registry],
+    }),
+    webhookDeliveries: new client.Counter({
+      name: "roster_webhook_attempts_total",
+      help: "Webhook delivery attempts by this process, by outcome (delivered, retry, failed: the last attempt failed)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    webhookInFlight: new client.Gauge({
+      name: "roster_webhook_requests_in_flight",
+      help: "Webhook deliveries this process is sending now",
+      registers: [registry],
+    }),
+    webhookLag: new client.Histogram({
+      name: "roster_webhook_delivery_lag_seconds",
+      help: "From an event's commit to its delivery (a 2xx answer), retries included",
+      // From a local receiver (milliseconds) to the end of the retry schedule (more than a day).
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86_400],
       registers: [registry],
     }),
   };

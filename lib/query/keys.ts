@@ -1,3 +1,5 @@
+import type { WebhookDeliveryStatus } from "@/db/schema/webhook-constants";
+
 /**
  * react-query keys for every console resource. Components never write literal keys: they use these
  * factories, and mutations invalidate by the broader keys (e.g. `userKeys.all`).
@@ -17,6 +19,20 @@ export const userKeys = {
 export const tokenKeys = {
   all: ["tokens"] as const,
   list: () => [...tokenKeys.all, "list"] as const,
+};
+
+export const provisioningKeys = {
+  all: ["provisioning"] as const,
+  overview: () => [...provisioningKeys.all, "overview"] as const,
+};
+
+export type WebhookDeliveryFilters = { status: WebhookDeliveryStatus | null };
+
+export const webhookKeys = {
+  all: ["webhooks"] as const,
+  list: () => [...webhookKeys.all, "list"] as const,
+  detail: (id: string) => [...webhookKeys.all, "detail", id] as const,
+  deliveries: (id: string, filters: WebhookDeliveryFilters) => [...webhookKeys.detail(id), "deliveries", filters] as const,
 };
 
 export const auditKeys = {

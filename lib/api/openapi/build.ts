@@ -26,7 +26,10 @@ function requestBody(endpoint: AnyEndpoint): Json | undefined {
   }
   if (!endpoint.body) return undefined;
   const example = endpoint.docs?.bodyExample;
-  return { required: true, content: { "application/json": { schema: schemaFor(endpoint.body, "input"), ...(example !== undefined && { example }) } } };
+  const media = { schema: schemaFor(endpoint.body, "input"), ...(example !== undefined && { example }) };
+  // SCIM clients send application/scim+json, and some plain JSON (RFC 7644 §3.1 asks servers to take both).
+  const types = [...new Set([groupOf(endpoint).mediaType, "application/json"].filter((type): type is string => Boolean(type)))];
+  return { required: true, content: Object.fromEntries(types.map((type) => [type, media])) };
 }
 
 function operation(endpoint: AnyEndpoint, success: Json | undefined): Json {
@@ -37,7 +40,8 @@ function operation(endpoint: AnyEndpoint, success: Json | undefined): Json {
     ...parametersFrom(endpoint.query, "query", endpoint),
     ...(dialect === "os1" ? [{ $ref: "#/components/parameters/Os1RequestId" }] : []),
   ];
-  const content = response.contentType ? { [response.contentType]: { schema: { type: "string" } } } : success && { "application/json": { schema: success } };
+  const mediaType = groupOf(endpoint).mediaType ?? "application/json";
+  const content = response.contentType ? { [response.contentType]: { schema: { type: "string" } } } : success && { [mediaType]: { schema: success } };
   const responses: Record<string, Json> = {
     [response.status]: { description: response.description, headers: responseHeaders(dialect, response.status), ...(content && { content }) },
   };
@@ -125,6 +129,8 @@ export function buildOpenApiDocument(all: readonly AnyEndpoint[]): OpenApiDocume
         RetryAfter: headerSchema("Seconds to wait before retrying.", { type: "integer" }),
         Allow: headerSchema("The methods the path supports.", { type: "string" }),
         Os1RequestId: headerSchema("The request id: yours from X-COREOS-REQUEST-ID, or a generated one.", { type: "string" }),
+        ETag: headerSchema("The resource's version (SCIM meta.version), a weak ETag for If-Match and If-None-Match.", { type: "string" }, false),
+        Location: headerSchema("The created resource's URI (SCIM meta.location).", { type: "string" }),
       },
       securitySchemes: {
         MxToken: apiKey("Authorization", "`Authorization: MxToken <PAT>` (Mendix APIs)."),
@@ -136,6 +142,11 @@ export function buildOpenApiDocument(all: readonly AnyEndpoint[]): OpenApiDocume
         ),
         Os1Access: apiKey("X-COREOS-ACCESS", "`X-COREOS-ACCESS: <PAT>` (OS1)."),
         Os1Tenant: apiKey("X-COREOS-TID", "`X-COREOS-TID: <tenant uuid>`, required; another tenant's id is a 403 `TENANT_MISMATCH`."),
+        ScimBearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "`Authorization: Bearer rscim_…`: a provisioning token of one of the tenant's SCIM identity providers (SCIM 2.0).",
+        },
       },
     },
   };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ACTION_REQUIREMENTS } from "@/lib/auth/actions";
 import type { DialectName } from "../dialects/types";
 import type { AnyEndpoint } from "../endpoint";
+import * as scimSchemas from "@/lib/scim/wire";
 import * as schemas from "../schemas";
 import { API_GROUPS, API_STATUSES, DIALECT_NOTES, ERROR_DESCRIPTIONS, SCHEMA_DESCRIPTIONS, STATUS_NAMES, type ApiGroup } from "./groups";
 
@@ -44,7 +45,7 @@ function componentSchemas(
   const bodies = new Set<unknown>(endpoints.flatMap((e) => (e.body ? [e.body] : [])));
   const registries = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() };
   const named = new Set<z.ZodType>();
-  for (const value of Object.values(schemas)) {
+  for (const value of [...Object.values(schemas), ...Object.values(scimSchemas)]) {
     const id = value instanceof z.ZodType ? idOf(value) : undefined;
     if (!id || named.has(value as z.ZodType)) continue;
     named.add(value as z.ZodType);
@@ -102,23 +103,27 @@ function responseHeaders(dialect: DialectName, status: number): Json {
     ...(status === 429 && { "Retry-After": ref("headers", "RetryAfter") }),
     ...(status === 405 && { Allow: ref("headers", "Allow") }),
     ...(dialect === "os1" && { "X-COREOS-REQUEST-ID": ref("headers", "Os1RequestId") }),
+    ...(dialect === "scim" && (status === 200 || status === 201 || status === 304) && { ETag: ref("headers", "ETag") }),
+    ...(dialect === "scim" && status === 201 && { Location: ref("headers", "Location") }),
   };
 }
 
 function errorResponse(dialect: DialectName, status: number): Json {
   const description = DIALECT_NOTES[dialect]?.[status] ?? ERROR_DESCRIPTIONS[status] ?? "Error";
   const headers = responseHeaders(dialect, status);
+  if (status < 400) return { description, headers };
   if (dialect === "mendix-identifiers" && status === 405)
     return { description, headers, content: { "text/plain": { schema: { type: "string", maxLength: 0 } } } };
   const schemaName = dialect === "mendix-deactivation" && status === 429 ? "MendixDeactivationRateLimit" : API_GROUPS[dialect]!.errorSchema!;
-  return { description, headers, content: { "application/json": { schema: ref("schemas", schemaName) } } };
+  return { description, headers, content: { [API_GROUPS[dialect]!.mediaType ?? "application/json"]: { schema: ref("schemas", schemaName) } } };
 }
 
 function componentResponses(): Record<string, Json> {
   const responses: Record<string, Json> = {};
   for (const [dialect, group] of Object.entries(API_GROUPS) as [DialectName, ApiGroup][]) {
     if (!group.errorSchema) continue;
-    for (const status of API_STATUSES) responses[`${group.responsePrefix}${STATUS_NAMES[status]}`] = errorResponse(dialect, status);
+    for (const status of [...API_STATUSES, ...(group.extraStatuses ?? [])])
+      responses[`${group.responsePrefix}${STATUS_NAMES[status]}`] = errorResponse(dialect, status);
   }
   return responses;
 }

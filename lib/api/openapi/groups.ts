@@ -12,6 +12,10 @@ export type ApiGroup = {
   errorSchema?: string;
   /** Prefix of the dialect's shared error responses in components/responses. */
   responsePrefix: string;
+  /** The media type of its bodies, when not application/json. */
+  mediaType?: string;
+  /** Statuses its endpoints answer besides API_STATUSES (SCIM: 304 and 412 of its ETags). */
+  extraStatuses?: number[];
 };
 
 export const API_GROUPS: Partial<Record<DialectName, ApiGroup>> = {
@@ -46,6 +50,16 @@ export const API_GROUPS: Partial<Record<DialectName, ApiGroup>> = {
     errorSchema: "Os1Error",
     responsePrefix: "Os1",
   },
+  scim: {
+    tag: "SCIM 2.0",
+    description:
+      "SCIM 2.0 service provider (RFC 7643, RFC 7644) for identity providers such as Okta and Entra ID: Users with the enterprise extension; no Groups, no bulk. A provisioning token of one of the tenant's SCIM identity providers as `Authorization: Bearer rscim_…`; a provider sees the users it provisions.",
+    security: [{ ScimBearer: "scope" }],
+    errorSchema: "ScimError",
+    responsePrefix: "Scim",
+    mediaType: "application/scim+json",
+    extraStatuses: [304, 412],
+  },
   service: { tag: "Service", description: "Health and this description; no credentials needed.", security: [], responsePrefix: "Service" },
 };
 
@@ -61,27 +75,35 @@ export const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   JitsudoError: "Error body of JITSudo: `notices` lists the ids of the policies that decided a denial.",
   Os1User: "A user in OS1 form: `id` is `user:<uuid>`, timestamps are epoch seconds; `select` may leave attributes out.",
   Os1Error: "Error envelope of OS1: `data` is null and `request` echoes the request.",
+  ScimUser:
+    "A SCIM User (RFC 7643 §4.1) with the enterprise extension; `meta.version` is its ETag. `attributes=` and `excludedAttributes=` may leave out anything but `id` and `schemas`.",
+  ScimUserList: "A SCIM ListResponse (RFC 7644 §3.4.2); `Resources` is absent when count is 0.",
+  ScimError: "SCIM error (RFC 7644 §3.12): the status as a string, and a `scimType` where the RFC names one.",
 };
 
 export const STATUS_NAMES: Record<number, string> = {
+  304: "NotModified",
   400: "BadRequest",
   401: "Unauthorized",
   403: "Forbidden",
   404: "NotFound",
   405: "MethodNotAllowed",
   409: "Conflict",
+  412: "PreconditionFailed",
   413: "PayloadTooLarge",
   429: "TooManyRequests",
   500: "InternalServerError",
 };
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
+  304: "Not modified: If-None-Match names the current ETag (no body)",
   400: "Invalid input: malformed JSON, wrong types, or a bad path or query parameter",
   401: "No token, or a token that is unknown, revoked, expired, or whose owner is inactive",
   403: "The token may not do this: a missing scope or a policy denial",
   404: "No such resource in your tenant",
   405: "Method not allowed; the Allow header lists the methods",
   409: "Conflict with the resource's current state",
+  412: "Precondition failed: If-Match no longer names the resource's ETag; read it again",
   413: "The request body is larger than the server accepts",
   429: "Rate limit exceeded; retry after Retry-After seconds",
   500: "Internal error (the cause is logged, never returned)",
@@ -104,6 +126,12 @@ export const DIALECT_NOTES: Partial<Record<DialectName, Record<number, string>>>
   os1: {
     400: "BAD_REQUEST: an invalid parameter, or a missing X-COREOS-TID header",
     403: "TENANT_MISMATCH when X-COREOS-TID names another tenant; FORBIDDEN when the token lacks the scope",
+  },
+  scim: {
+    400: "scimType invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget or mutability, with a detail to act on",
+    401: "No provisioning token, or one that is unknown or revoked (WWW-Authenticate: Bearer)",
+    404: "No such User at this identity provider (another provider's or tenant's users are not found either), or no such path",
+    409: "scimType uniqueness: the userName, externalId, address or employeeNumber is already held",
   },
 };
 

@@ -1,8 +1,18 @@
 import { AUDIT_ENDPOINTS } from "./audit";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
+import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
 import { TOKEN_ENDPOINTS } from "./tokens";
 import { USER_ENDPOINTS } from "./users";
+import { WEBHOOK_ENDPOINTS } from "./webhooks";
 
 /** The console's own API: session cookie, CSRF on changes, problem+json errors. */
-export const CONSOLE_ENDPOINTS = [...SESSION_ENDPOINTS, ...USER_ENDPOINTS, ...TOKEN_ENDPOINTS, ...AUDIT_ENDPOINTS, ...LEAVER_CONSOLE_ENDPOINTS];
+export const CONSOLE_ENDPOINTS = [
+  ...SESSION_ENDPOINTS,
+  ...USER_ENDPOINTS,
+  ...TOKEN_ENDPOINTS,
+  ...AUDIT_ENDPOINTS,
+  ...LEAVER_CONSOLE_ENDPOINTS,
+  ...PROVISIONING_ENDPOINTS,
+  ...WEBHOOK_ENDPOINTS,
+];

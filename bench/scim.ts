@@ -1,0 +1,190 @@
+/**
+ * SCIM against the production server (server/start.ts on a `next build`), on a seeded tenant whose
+ * every user an identity provider has provisioned (an identity of the provider, as SCIM creates it):
+ *   - SCIM's user list (listScimUsersEndpoint) with `filter=userName eq "…"`, sequential (one connection): p95 ≤ 10 ms;
+ *   - `filter=userName sw "…"` (the first 6 characters of an address, a page of up to 100): p95 ≤ 20 ms;
+ *   - SCIM PATCH deactivations (`{"op":"replace","value":{"active":false}}`, distinct users) against the
+ *     Mendix deactivation (deactivatePlatformUser) in the same interleaved rounds: ≥ 0.8 ×.
+ *
+ *   npm run bench:scim [-- --users 1000000] [--skip-build] [--duration 10] [--rounds 5] [--connections 16] [--postgres [URL]]
+ *
+ * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
+ */
+import { parseArgs } from "node:util";
+import { prepareApiFixture } from "./lib/api-fixture";
+import { postgresOption, runDatabase, withOptionalValues } from "./lib/database";
+import { runLoad, type LoadResult, type RequestSpec } from "./lib/load";
+import { freePort, listeningPid, memoryMb, startProcess, waitForHttp } from "./lib/processes";
+import { buildNext, rosterCli } from "./lib/roster";
+import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
+import { interleaved, medianRatio, probe, type Load, type Series } from "./lib/series";
+import { percentile } from "./lib/stats";
+import { printTable, verdict } from "./lib/table";
+import { openDatabaseUrl } from "@/db/client";
+import { deactivatePlatformUser } from "@/lib/api/endpoints/mendix";
+import { listScimUsersEndpoint, patchScimUserEndpoint } from "@/lib/api/endpoints/scim";
+import { health } from "@/lib/api/endpoints/service";
+import { contractPath } from "@/lib/contracts/contract";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "1000000" },
+    "skip-build": { type: "boolean", default: false },
+    duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "5" },
+    connections: { type: "string", default: "16" },
+    queries: { type: "string", default: "2000" },
+    ...postgresOption,
+  },
+  args: withOptionalValues(process.argv.slice(2)),
+});
+const USERS = Number(values.users);
+const DURATION_MS = Number(values.duration) * 1000;
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
+const QUERIES = Number(values.queries);
+const DIST_DIR = process.env.ROSTER_DIST_DIR || ".next-bench";
+const TARGETS = { eqP95Ms: 10, swP95Ms: 20, patchRatio: 0.8 };
+requireCounts("scim", { "--users": USERS, "--duration": DURATION_MS, "--rounds": ROUNDS, "--connections": CONNECTIONS, "--queries": QUERIES });
+
+const bench = benchRun("scim");
+
+// What SCIM's POST /Users writes for a user, for every user of the tenant at once: provisioning a
+// million users through the API would take the benchmark an hour. Username key and external id as
+// lib/scim and db/queries/scim-users.ts make them (the address, lower-cased; the provider's id).
+const PROVISION = `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, external_email,
+    external_display_name, linked_by, last_synced_at, username_key, created_at, updated_at)
+  select 'scim-' || id, tenant_id, id, ?, 'ext-' || id, email, email, name, 'scim', ?, email_normalized, ?, ?
+  from users where tenant_id = ?`;
+
+const scimHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/scim+json", accept: "application/scim+json" });
+const listPath = (filter: string, count = 100) => `${listScimUsersEndpoint.path}?filter=${encodeURIComponent(filter)}&count=${count}`;
+
+/** Sequential requests (one connection): the latencies a provisioning client sees. */
+async function sequential(port: number, specs: RequestSpec[]): Promise<LoadResult> {
+  return runLoad({ port, connections: 1, durationMs: 120_000, maxRequests: specs.length, next: (i) => specs[i] ?? null, expectStatus: 200 });
+}
+
+async function main(): Promise<void> {
+  const database = await runDatabase(bench, "scim", values.postgres);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url };
+  const cli = (args: string[]) => rosterCli(env, args);
+  const fixture = await prepareApiFixture({ database, users: USERS, scopes: "mx:user-deactivation:write", cli });
+  const scim = cli(["scim", "token", "create", "--tenant", fixture.tenantId, "--provider", "Bench IdP"]) as { token: string; providerId: string };
+
+  let started = performance.now();
+  const db = openDatabaseUrl(database.url);
+  const now = Date.now();
+  const provisioned = (await db.statement(PROVISION).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
+  if (db.dialect === "postgres") await db.exec("analyze identities");
+  await db.close();
+  log(`provision: ${provisioned.toLocaleString("en-US")} users linked to the SCIM provider in ${seconds(started)}`);
+
+  buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });
+  const port = await freePort();
+  started = performance.now();
+  const server = startProcess(`roster (${database.label})`, "npm", ["start"], {
+    ...env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ROSTER_DIST_DIR: DIST_DIR,
+    RATE_LIMIT_REQUESTS: "10000000",
+  });
+  await waitForHttp(server, port, health.path, 180_000);
+  const pid = listeningPid(server, port);
+  log(`server (${database.label}): up on 127.0.0.1:${port} in ${seconds(started)}`);
+
+  const headers = scimHeaders(scim.token);
+  const addresses = fixture.emails.slice(0, QUERIES);
+  const eqSpecs = addresses.map((email): RequestSpec => ({ method: "GET", path: listPath(`userName eq "${email}"`), headers }));
+  const swSpecs = addresses.map((email): RequestSpec => ({ method: "GET", path: listPath(`userName sw "${email.slice(0, 6)}"`), headers }));
+  const found = (text: string) => (JSON.parse(text) as { totalResults: number }).totalResults >= 1;
+  await probe("userName eq", port, eqSpecs[0]!, 200, (text) => (JSON.parse(text) as { totalResults: number }).totalResults === 1);
+  await probe("userName sw", port, swSpecs[0]!, 200, found);
+
+  // Half of the pool for each kind of deactivation; the Mendix token's owner is never among them.
+  const half = Math.floor(fixture.deactivationIds.length / 2);
+  const scimIds = fixture.deactivationIds.slice(0, half);
+  const mendixIds = fixture.deactivationIds.slice(half);
+  const patchBody = Buffer.from(
+    JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] }),
+  );
+  const mendixBody = Buffer.from(JSON.stringify({ active: false }));
+  const mendixHeaders = { authorization: `MxToken ${fixture.token}`, "content-type": "application/json" };
+  let scimNext = 0;
+  let mendixNext = 0;
+  const scimPatch = (): RequestSpec | null => {
+    const id = scimIds[scimNext++];
+    return id ? { method: "PATCH", path: contractPath(patchScimUserEndpoint, { id }), headers, body: patchBody } : null;
+  };
+  const mendixPatch = (): RequestSpec | null => {
+    const id = mendixIds[mendixNext++];
+    return id ? { method: "PATCH", path: contractPath(deactivatePlatformUser, { uuid: id }), headers: mendixHeaders, body: mendixBody } : null;
+  };
+  await probe("SCIM PATCH deactivation", port, scimPatch()!, 200);
+  await probe("Mendix PATCH deactivation", port, mendixPatch()!, 204);
+
+  log(`warm-up, then ${QUERIES.toLocaleString("en-US")} sequential queries of each kind:`);
+  await sequential(port, eqSpecs.slice(0, 200));
+  await sequential(port, swSpecs.slice(0, 200));
+  const eq = await sequential(port, eqSpecs);
+  const sw = await sequential(port, swSpecs);
+  const loads: Load[] = [
+    { name: "scim", port, pid, next: scimPatch, expectStatus: 200 },
+    { name: "mendix", port, pid, next: mendixPatch, expectStatus: 204 },
+  ];
+  log(`deactivations: ${ROUNDS} interleaved rounds of ${DURATION_MS / ROUNDS / 1000} s each, ${CONNECTIONS} connections`);
+  const measured = await interleaved(loads, { rounds: ROUNDS, durationMs: DURATION_MS, connections: CONNECTIONS });
+  const scimSeries = measured.get("scim") as Series;
+  const mendixSeries = measured.get("mendix") as Series;
+  const memory = memoryMb(pid);
+  await server.stop();
+  await database.drop();
+
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  const latencyRow = (figure: string, result: LoadResult, limit: number) => {
+    const p95 = percentile(result.latenciesMs, 95);
+    return {
+      figure,
+      measured: `p50 ${ms(result.p50)}, p95 ${ms(p95)}, p99 ${ms(result.p99)}`,
+      target: `p95 ≤ ${limit} ms`,
+      result: verdict(p95 <= limit, result.errors),
+    };
+  };
+  const ratio = medianRatio(scimSeries, mendixSeries);
+  const label = database.label;
+  console.log("");
+  console.log(`SCIM benchmark on ${label}: ${USERS.toLocaleString("en-US")} users provisioned by one SCIM provider, ${machine()}`);
+  console.log("");
+  printTable(
+    [
+      ["figure", "figure"],
+      ["measured", "measured"],
+      ["target", "target"],
+      ["result", "result"],
+    ],
+    [
+      latencyRow(`userName eq, ${eq.ok} sequential (${label})`, eq, TARGETS.eqP95Ms),
+      latencyRow(`userName sw (6 characters, page of ≤ 100), ${sw.ok} sequential (${label})`, sw, TARGETS.swP95Ms),
+      {
+        figure: `SCIM PATCH deactivations / Mendix PATCH (${label})`,
+        measured: `${scimSeries.rps.toFixed(0)} / ${mendixSeries.rps.toFixed(0)} req/s, CPU ${scimSeries.cpuPerRequestUs.toFixed(0)} / ${mendixSeries.cpuPerRequestUs.toFixed(0)} µs`,
+        target: `≥ ${TARGETS.patchRatio} ×, ratio ${ratio.toFixed(2)}`,
+        result: verdict(ratio >= TARGETS.patchRatio, scimSeries.errors + mendixSeries.errors),
+      },
+      {
+        figure: `server RSS after the run (${label})`,
+        measured: `${memory.rss.toFixed(0)} MB (peak ${memory.peak.toFixed(0)} MB)`,
+        target: "for the record",
+        result: "-",
+      },
+    ],
+  );
+  for (const series of [scimSeries, mendixSeries]) if (series.firstError) log(`${series.name}: first error ${series.firstError}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

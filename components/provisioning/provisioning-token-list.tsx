@@ -1,0 +1,90 @@
+"use client";
+
+import { useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
+import { LoadError } from "@/components/ui/load-error";
+import { RelativeTime } from "@/components/ui/relative-time";
+import type { ProvisioningTokenDto } from "@/lib/query/provisioning";
+import styles from "./provisioning.module.css";
+import { RevokeProvisioningTokenDialog } from "./revoke-provisioning-token-dialog";
+import { useProvisioningOverview, useRevokeProvisioningToken } from "./use-provisioning";
+
+const STATUS_TEXT: Record<ProvisioningTokenDto["status"], string> = { active: "Active", revoked: "Revoked" };
+
+function Status({ token }: { token: ProvisioningTokenDto }) {
+  return (
+    <>
+      <span className={`${styles.badge} ${styles[token.status]}`}>{STATUS_TEXT[token.status]}</span>
+      {token.revokedAt && (
+        <span className={styles.muted}>
+          {" "}
+          <RelativeTime iso={token.revokedAt} />
+        </span>
+      )}
+    </>
+  );
+}
+
+export function ProvisioningTokenList() {
+  const overview = useProvisioningOverview();
+  const revoke = useRevokeProvisioningToken();
+  const [confirming, setConfirming] = useState<ProvisioningTokenDto | null>(null);
+
+  let body;
+  if (overview.isPending) {
+    body = <p className={styles.muted}>Loading provisioning tokens…</p>;
+  } else if (overview.isError) {
+    body = <LoadError what="the provisioning tokens" error={overview.error} onRetry={() => overview.refetch()} />;
+  } else if (overview.data.tokens.length === 0) {
+    body = (
+      <div className={styles.stateBox}>
+        <p>No provisioning tokens yet. Create one above and paste it into your identity provider with the SCIM base URL.</p>
+      </div>
+    );
+  } else {
+    body = (
+      <DataTable
+        className={styles.table}
+        wrapClassName={styles.tableWrap}
+        columns={["Token", "Provider", "Created", "Created by", "Last used", "Status", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
+      >
+        {overview.data.tokens.map((token) => (
+          <tr key={token.id} className={token.status === "active" ? undefined : styles.inactiveRow}>
+            <th scope="row" className={styles.nameCell}>
+              {token.name}
+            </th>
+            <td>{token.providerName}</td>
+            <td>
+              <RelativeTime iso={token.createdAt} />
+            </td>
+            <td>{token.createdBy ? token.createdBy.name : <span className={styles.muted}>roster CLI</span>}</td>
+            <td data-testid="last-used">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : <span className={styles.muted}>never used</span>}</td>
+            <td>
+              <Status token={token} />
+            </td>
+            <td className={styles.actionCell}>
+              {token.status === "active" && (
+                <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    );
+  }
+
+  return (
+    <section aria-labelledby="provisioning-tokens-title" className={styles.card}>
+      <div className={styles.listHeader}>
+        <h2 id="provisioning-tokens-title" className={styles.sectionTitle}>
+          Provisioning tokens
+        </h2>
+        {overview.isFetching && !overview.isPending && <span className={styles.muted}>Refreshing…</span>}
+      </div>
+      {body}
+      <RevokeProvisioningTokenDialog token={confirming} onRevoke={(token) => revoke.mutateAsync(token.id)} onClose={() => setConfirming(null)} />
+    </section>
+  );
+}

@@ -1,0 +1,186 @@
+import type { Db } from "../client";
+import { codePointOrder, inList, prepared } from "../prepared";
+import type { EmailKey, TextKey, User } from "../schema";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./users";
+
+// What an identity provider sees through SCIM (docs/decisions/0017): the shapes db/queries/scim-users.ts
+// exports, and reading them back: an identity of the provider, its user, the user's other addresses and mobiles.
+
+/** Whose view: the token's tenant and identity provider. A SCIM user is a user with an identity of this provider (user_id not null). */
+export type ScimScope = { tenantId: string; providerId: string; providerName: string };
+
+export type ScimUserRecord = {
+  user: User;
+  identity: {
+    id: string;
+    externalId: string | null;
+    userName: string;
+    attributes: Record<string, unknown>;
+    lastSyncedAt: number | null;
+    createdAt: number;
+    updatedAt: number;
+  };
+  /** user_emails rows of the user, oldest first. */
+  otherEmails: { email: string; label: string }[];
+  /** Primary first. */
+  mobiles: { kind: "primary" | "secondary"; countryCode: string; number: string }[];
+};
+
+/** The fields filters and sorts know; lib/scim maps SCIM attribute paths onto them. */
+export type ScimField = "id" | "userName" | "externalId" | "email" | "displayName" | "givenName" | "familyName" | "active" | "created" | "lastModified";
+
+export type ScimComparison = {
+  op: "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "lt" | "le";
+  field: ScimField;
+  value: string | number | boolean;
+  /** Only for field "email" (from value filters like emails[type eq "work" and value eq "x"]): which addresses count. */
+  emailType?: string;
+  emailPrimary?: boolean;
+};
+
+export type ScimCondition =
+  ScimComparison | { op: "pr"; field: ScimField } | { op: "and" | "or"; conditions: ScimCondition[] } | { op: "not"; condition: ScimCondition };
+
+export type ScimListQuery = { filter?: ScimCondition; sortBy?: ScimField; descending?: boolean; offset: number; limit: number };
+
+/** What lib/scim makes of a SCIM User body (POST, PUT, or a PATCH applied to the current resource), validated and normalized. */
+export type ScimUserWrite = {
+  userName: string;
+  usernameKey: string;
+  externalId: string | null;
+  /** The primary address → users.email. */
+  email: string;
+  emailNormalized: EmailKey;
+  /** → user_emails (replaced as a whole). */
+  otherEmails: { email: string; emailNormalized: EmailKey; label: string }[];
+  /** → user_mobiles (replaced as a whole). */
+  mobiles: { kind: "primary" | "secondary"; countryCode: string; number: string }[];
+  /** → users.name, name_folded. */
+  name: string;
+  nameFolded: TextKey;
+  /** employeeNumber → users.unique_code; null: keep (create: lib passes a generated one, never null). */
+  uniqueCode: { value: string; folded: TextKey } | null;
+  /**
+   * Whether `uniqueCode` is the provider's employeeNumber (not one lib generated). A POST that links
+   * an existing user writes it only then: otherwise the user keeps the code it has.
+   */
+  employeeNumberGiven?: boolean;
+  /** → users.properties.department (other properties kept). */
+  department: string;
+  /** → identities.scim_attributes. */
+  attributes: Record<string, unknown>;
+  active: boolean;
+};
+
+export type ScimConflict = { status: "conflict"; field: "userName" | "externalId" | "email" | "employeeNumber" | "alreadyLinked"; detail: string };
+
+/** An identity as read for a record; `externalId` null where the column holds the identity's own id (the provider gave none). */
+export type IdentityRow = {
+  id: string;
+  userId: string;
+  externalId: string | null;
+  userName: string;
+  usernameKey: string | null;
+  externalEmail: string | null;
+  externalDisplayName: string | null;
+  attributes: string | null;
+  lastSyncedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** The columns of IdentityRow, from `identities i`. A manually linked identity may have no username: its external id stands in. */
+export const IDENTITY_COLUMNS = `i.id, i.user_id as "userId", case when i.external_id = i.id then null else i.external_id end as "externalId",
+  coalesce(i.external_username, i.external_id) as "userName", i.username_key as "usernameKey", i.external_email as "externalEmail",
+  i.external_display_name as "externalDisplayName", i.scim_attributes as attributes, i.last_synced_at as "lastSyncedAt",
+  i.created_at as "createdAt", i.updated_at as "updatedAt"`;
+
+/** The provider's identities `i` that are attached to a user (the SCIM users); its parameters: the provider's id, the tenant's. */
+export const OF_PROVIDER = "i.identity_provider_id = ? and i.tenant_id = ? and i.user_id is not null";
+
+// A user holds one identity of a provider unless someone linked another by hand (linkIdentity):
+// then the SCIM one (with a username key) is read, the lowest id among equals.
+const identityOfUser = (dialect: Db["dialect"], lock: boolean) =>
+  `select ${IDENTITY_COLUMNS} from identities i where ${OF_PROVIDER} and i.user_id = ?
+   order by (case when i.username_key is null then 1 else 0 end), i.id${codePointOrder(dialect)} limit 1${lock && dialect === "postgres" ? " for update" : ""}`;
+
+/**
+ * The SCIM identity of a user in the scope; `lock` takes its row lock on PostgreSQL (writes: take
+ * the user's first, see lockUser), which SQLite's immediate transaction already holds.
+ */
+export function findIdentity(db: Db, scope: ScimScope, userId: string, lock = false): Promise<IdentityRow | undefined> {
+  return prepared<IdentityRow>(db, identityOfUser(db.dialect, lock)).get(scope.providerId, scope.tenantId, userId);
+}
+
+const USER_OF_TENANT = `select ${USER_COLUMNS} from users where id = ? and tenant_id = ?`;
+const LOCKED_USER = { sqlite: USER_OF_TENANT, postgres: `${USER_OF_TENANT} for update` } as const;
+
+/**
+ * The user, row-locked on PostgreSQL until the transaction ends. Writers lock the user before its
+ * identity (as applyDeactivation locks the user), so two writers of one user never wait on each other crosswise.
+ */
+export async function lockUser(db: Db, tenantId: string, userId: string): Promise<User | undefined> {
+  const row = await prepared<UserRow>(db, LOCKED_USER[db.dialect]).get(userId, tenantId);
+  return row && userFromRow(row);
+}
+
+export type EmailRow = { id: string; userId: string; email: string; label: string };
+export type MobileRow = { userId: string; kind: "primary" | "secondary"; countryCode: string; number: string };
+
+// "Oldest first": addresses written together are ordered by their key, so that a read never reorders them.
+const emailsOf = (dialect: Db["dialect"], list: string) =>
+  `select id, user_id as "userId", email, label from user_emails where user_id in ${list}
+   order by created_at, email_normalized${codePointOrder(dialect)}, id${codePointOrder(dialect)}`;
+// 'primary' sorts before 'secondary' under every collation.
+const mobilesOf = (list: string) =>
+  `select user_id as "userId", kind, country_code as "countryCode", number from user_mobiles where user_id in ${list} order by kind`;
+
+export async function emailsOfUsers(db: Db, userIds: readonly string[]): Promise<EmailRow[]> {
+  const list = inList(userIds);
+  return prepared<EmailRow>(db, emailsOf(db.dialect, list.sql)).all(...list.values);
+}
+
+async function mobilesOfUsers(db: Db, userIds: readonly string[]): Promise<MobileRow[]> {
+  const list = inList(userIds);
+  return prepared<MobileRow>(db, mobilesOf(list.sql)).all(...list.values);
+}
+
+async function usersById(db: Db, userIds: readonly string[]): Promise<Map<string, User>> {
+  const list = inList(userIds);
+  const rows = await prepared<UserRow>(db, `select ${USER_COLUMNS} from users where id in ${list.sql}`).all(...list.values);
+  return new Map(rows.map((row) => [row.id, userFromRow(row)]));
+}
+
+const grouped = <T extends { userId: string }>(rows: T[]) => {
+  const byUser = new Map<string, T[]>();
+  for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row]);
+  return byUser;
+};
+
+export const identityOfRow = (row: IdentityRow): ScimUserRecord["identity"] => ({
+  id: row.id,
+  externalId: row.externalId,
+  userName: row.userName,
+  attributes: row.attributes === null ? {} : (JSON.parse(row.attributes) as Record<string, unknown>),
+  lastSyncedAt: row.lastSyncedAt,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+/** The records of these identities, in their order: one statement each for the users, their addresses and their mobiles. */
+export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Promise<ScimUserRecord[]> {
+  if (identities.length === 0) return [];
+  const userIds = identities.map((identity) => identity.userId);
+  const [users, emails, mobiles] = [await usersById(db, userIds), grouped(await emailsOfUsers(db, userIds)), grouped(await mobilesOfUsers(db, userIds))];
+  // A user deleted between the identities' read and this one (outside a transaction) is left out.
+  return identities.flatMap((identity) => {
+    const user = users.get(identity.userId);
+    if (!user) return [];
+    return {
+      user,
+      identity: identityOfRow(identity),
+      otherEmails: (emails.get(identity.userId) ?? []).map(({ email, label }) => ({ email, label })),
+      mobiles: (mobiles.get(identity.userId) ?? []).map(({ kind, countryCode, number }) => ({ kind, countryCode, number })),
+    };
+  });
+}

@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { searchKeys } from "@/lib/domain/email";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
+import { postgresPlan } from "@/test/search";
+import { sqliteClient, type Db } from "../client";
+import { prepared } from "../prepared";
+import { seedTenant } from "../seed";
+import { listScimUsers, scimListStatements, type ScimCondition, type ScimScope } from "./scim-users";
+
+// The lookups identity providers make on every sync (userName, externalId, an address; eq, or sw for
+// a prefix) read their indexes on a provider with thousands of users, never walk them all.
+
+type Sample = { userName: string; externalId: string; email: string; other: string; label: string };
+
+describe("listScimUsers' lookups", () => {
+  const db = createTestDb();
+  const scope = {} as ScimScope;
+  const sample = {} as Sample;
+
+  beforeAll(async () => {
+    // The demo seed links a quarter of its users to its SCIM provider; keyed as SCIM writes key them.
+    const { tenantId } = await seedTenant(db, { tenantName: "Scim plans", users: 8_000, seed: 11, keys: searchKeys });
+    const provider = (await prepared<{ id: string; name: string }>(db, "select id, name from identity_providers where tenant_id = ? and type = 'scim'").get(
+      tenantId,
+    ))!;
+    await prepared(db, "update identities set username_key = lower(external_username) where identity_provider_id = ?").run(provider.id);
+    Object.assign(scope, { tenantId, providerId: provider.id, providerName: provider.name });
+    const row = await prepared<Sample>(
+      db,
+      `select i.username_key as "userName", i.external_id as "externalId", u.email_normalized as email, e.email_normalized as other, e.label
+       from identities i join users u on u.id = i.user_id join user_emails e on e.user_id = u.id where i.identity_provider_id = ? order by i.id limit 1`,
+    ).get(provider.id);
+    Object.assign(sample, row);
+  }, 120_000);
+
+  const lookups = (): [string, ScimCondition, RegExp[]][] => [
+    ["userName eq", { op: "eq", field: "userName", value: sample.userName }, [/identities_provider_username_unique/]],
+    ["userName sw", { op: "sw", field: "userName", value: sample.userName.slice(0, -1) }, [/identities_provider_username_unique/]],
+    ["externalId eq", { op: "eq", field: "externalId", value: sample.externalId }, [/identities_provider_external/]],
+    ["externalId sw", { op: "sw", field: "externalId", value: sample.externalId.slice(0, -1) }, [/identities_provider_external/]],
+    ["email eq", { op: "eq", field: "email", value: sample.email }, [/users_tenant_email/, /user_emails_tenant_email/]],
+    ["email sw", { op: "sw", field: "email", value: sample.email.slice(0, 5) }, [/users_tenant_email/, /user_emails_tenant_email/]],
+    [
+      "emails[type eq …].value eq",
+      { op: "eq", field: "email", value: sample.other, emailType: sample.label.toLowerCase() },
+      [/users_tenant_email/, /user_emails_tenant_email/],
+    ],
+    ["emails[primary eq false].value sw", { op: "sw", field: "email", value: sample.other.slice(0, 5), emailPrimary: false }, [/user_emails_tenant_email/]],
+    [
+      "email eq and active eq",
+      {
+        op: "and",
+        conditions: [
+          { op: "eq", field: "active", value: true },
+          { op: "eq", field: "email", value: sample.email },
+        ],
+      },
+      [/users_tenant_email/],
+    ],
+  ];
+
+  it("finds what it looks up", async () => {
+    for (const [name, filter] of lookups()) {
+      const { total, records } = await listScimUsers(db, scope, { filter, offset: 0, limit: 200 });
+      expect(total, name).toBeGreaterThan(0);
+      expect(total, name).toBeLessThan(1_000);
+      expect(records, name).toHaveLength(total);
+    }
+  });
+
+  it.runIf(TEST_DIALECT === "sqlite")("on SQLite, with and without statistics", async () => {
+    for (const analyzed of [false, true]) {
+      if (analyzed) await db.exec("analyze");
+      for (const [name, filter, indexes] of lookups()) {
+        for (const statement of Object.values(scimListStatements("sqlite", scope, { filter, sortBy: "userName", offset: 0, limit: 100 }))) {
+          const plan = sqlitePlan(db, statement);
+          expect(plan, name).not.toMatch(/\bSCAN (i|u|p|e|pi)\b/);
+          // Nor a walk through the provider's identities, testing each.
+          expect(plan, name).not.toMatch(/SEARCH i USING INDEX \w+ \(identity_provider_id=\?\)/);
+          for (const index of indexes) expect(plan, name).toMatch(index);
+        }
+      }
+    }
+  });
+
+  it.runIf(TEST_DIALECT === "postgres")("on PostgreSQL, with the statistics autovacuum keeps", async () => {
+    await db.exec("analyze");
+    for (const [name, filter, indexes] of lookups()) {
+      for (const statement of Object.values(scimListStatements("postgres", scope, { filter, sortBy: "userName", offset: 0, limit: 100 }))) {
+        const plan = (await postgresPlan(db, statement)).join(" | ");
+        expect(plan, name).not.toMatch(/Seq Scan/);
+        for (const index of indexes) expect(plan, name).toMatch(index);
+      }
+    }
+  });
+});
+
+function sqlitePlan(db: Db, statement: { sql: string; args: unknown[] }): string {
+  return (
+    sqliteClient(db)
+      .prepare(`explain query plan ${statement.sql}`)
+      .all(...statement.args) as { detail: string }[]
+  )
+    .map((row) => row.detail)
+    .join(" | ");
+}

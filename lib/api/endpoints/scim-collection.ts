@@ -1,0 +1,155 @@
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { createScimUser, listScimUsers, type ScimConflict, type ScimScope } from "@/db/queries/scim-users";
+import type { ApiRequest } from "@/lib/http/types";
+import { FILTERABLE_PATHS } from "@/lib/scim/attributes";
+import { DEFAULT_COUNT, MAX_COUNT, readListParams, type ListParams } from "@/lib/scim/list-params";
+import { projectResource, type Projection } from "@/lib/scim/projection";
+import { readScimUser } from "@/lib/scim/user-input";
+import { renderScimUser } from "@/lib/scim/user-resource";
+import {
+  LIST_RESPONSE_SCHEMA,
+  SEARCH_REQUEST_SCHEMA,
+  scimBodySchema,
+  scimUserListSchema,
+  scimUserSchema,
+  USERS_PATH,
+  type ScimUserList,
+  type ScimUserResource,
+} from "@/lib/scim/wire";
+import { scimDialect } from "../dialects/scim";
+import { defineEndpoint, type ProvisionerPrincipal } from "../endpoint";
+import { ApiError } from "../errors";
+
+// SCIM 2.0 /Users, the collection (RFC 7644 §3.3, §3.4.2, §3.4.3, ADR 0017): create, list with a
+// query string, search with a SearchRequest body. The tenant and the provider come from the token.
+
+/** Whose users: the token's tenant and identity provider (ADR 0017). */
+export const scopeOf = (principal: ProvisionerPrincipal): ScimScope => ({
+  tenantId: principal.tenantId,
+  providerId: principal.provider.id,
+  providerName: principal.provider.name,
+});
+
+export const conflict = (result: ScimConflict) => new ApiError("conflict", `${result.field} is taken: ${result.detail}`, { scimType: "uniqueness" });
+
+/** A resource answer: the resource (projected, when asked) and its version as the ETag header (RFC 7644 §3.14). */
+export const resourceAnswer = (resource: ScimUserResource, status?: number, projection?: Projection) => ({
+  status,
+  data: projection ? projectResource(resource, projection) : resource,
+  headers: { etag: resource.meta!.version! },
+});
+
+/** meta.location is absolute (RFC 7643 §3.1): on the origin the request came to. */
+export const origin = (request: ApiRequest) => request.url.origin;
+
+export const projectionQuery = z.object({ attributes: z.string().optional(), excludedAttributes: z.string().optional() });
+export const projectionDocs = {
+  attributes: {
+    description: "Comma-separated attribute names to return (and id); any case, with or without the schema URN.",
+    example: "userName,name.givenName",
+  },
+  excludedAttributes: { description: "Comma-separated attribute names to leave out (id stays).", example: "emails" },
+};
+
+// Read as text here and by readListParams, so that every problem is a SCIM error with its scimType.
+const listQuery = projectionQuery.extend({
+  filter: z.string().optional(),
+  startIndex: z.string().optional(),
+  count: z.string().optional(),
+  sortBy: z.string().optional(),
+  sortOrder: z.string().optional(),
+});
+const listDocs = {
+  filter: { description: `RFC 7644 §3.4.2.2 filter on ${FILTERABLE_PATHS.join(", ")}.`, example: 'userName eq "jane.doe@domain.tld"' },
+  startIndex: { description: "1-based index of the first result (below 1 counts as 1).", example: "1" },
+  count: { description: `Results per page: ${DEFAULT_COUNT} when absent, at most ${MAX_COUNT}; 0 gives totalResults alone.`, example: String(DEFAULT_COUNT) },
+  sortBy: { description: "An attribute the filter can name.", example: "userName" },
+  sortOrder: { description: "ascending (default) or descending." },
+  ...projectionDocs,
+};
+
+async function listAnswer(db: Db, scope: ScimScope, list: ListParams, request: ApiRequest): Promise<{ data: ScimUserList }> {
+  const { total, records } = await listScimUsers(db, scope, list.query);
+  const resources = records.map((record) => projectResource(renderScimUser(record, origin(request)), list.projection));
+  return {
+    data: {
+      schemas: [LIST_RESPONSE_SCHEMA],
+      totalResults: total,
+      startIndex: list.startIndex,
+      itemsPerPage: resources.length,
+      // count=0 asks for totalResults alone (RFC 7644 §3.4.2.4).
+      ...(list.count > 0 && { Resources: resources }),
+    },
+  };
+}
+
+// GET /scim/v2/Users — the provider's users, filtered, sorted and paged
+export const listScimUsersEndpoint = defineEndpoint({
+  operationId: "scimListUsers",
+  method: "GET",
+  path: USERS_PATH,
+  dialect: scimDialect,
+  auth: "provisioner",
+  action: "provisionUsers",
+  query: listQuery,
+  response: { status: 200, description: "A ListResponse of the provider's Users", schema: scimUserListSchema },
+  errors: [400],
+  docs: { summary: "List Users", description: "The users this identity provider provisions (RFC 7644 §3.4.2).", parameters: listDocs },
+  handler: ({ db, principal, query, request }) => listAnswer(db, scopeOf(principal), readListParams(query), request),
+});
+
+// POST /scim/v2/Users/.search — the same list, its parameters in a SearchRequest body
+export const searchScimUsersEndpoint = defineEndpoint({
+  operationId: "scimSearchUsers",
+  method: "POST",
+  path: `${USERS_PATH}/.search`,
+  dialect: scimDialect,
+  auth: "provisioner",
+  action: "provisionUsers",
+  body: scimBodySchema,
+  response: { status: 200, description: "A ListResponse of the provider's Users", schema: scimUserListSchema },
+  errors: [400, 413],
+  docs: {
+    summary: "Search Users",
+    description: "GET /Users with its parameters in a SearchRequest body (RFC 7644 §3.4.3); attributes may be arrays.",
+    bodyExample: { schemas: [SEARCH_REQUEST_SCHEMA], filter: 'userName sw "jane"', startIndex: 1, count: 10 },
+  },
+  handler: ({ db, principal, body, request }) => listAnswer(db, scopeOf(principal), readListParams(body), request),
+});
+
+export const USER_EXAMPLE = {
+  schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  userName: "jane.doe@domain.tld",
+  name: { givenName: "Jane", familyName: "Doe" },
+  emails: [{ value: "jane.doe@domain.tld", type: "work", primary: true }],
+  active: true,
+};
+
+// POST /scim/v2/Users — create (or link the tenant's existing user with that address)
+export const createScimUserEndpoint = defineEndpoint({
+  operationId: "scimCreateUser",
+  method: "POST",
+  path: USERS_PATH,
+  dialect: scimDialect,
+  auth: "provisioner",
+  action: "provisionUsers",
+  body: scimBodySchema,
+  response: { status: 201, description: "The User, created or linked; Location and ETag headers", schema: scimUserSchema },
+  errors: [400, 409, 413],
+  docs: {
+    summary: "Create a User",
+    description:
+      "Creates the user, or links the tenant's user who already has the primary address (ADR 0017). 409 uniqueness when the userName or address is already the provider's.",
+    bodyExample: USER_EXAMPLE,
+  },
+  handler: async ({ db, principal, body, request, requestId }) => {
+    const result = await createScimUser(db, scopeOf(principal), readScimUser(body), Date.now(), requestId);
+    if (result.status === "conflict") throw conflict(result);
+    const resource = renderScimUser(result.record, origin(request));
+    const answer = resourceAnswer(resource, 201);
+    return { ...answer, headers: { ...answer.headers, location: resource.meta!.location! } };
+  },
+});
+
+export const SCIM_COLLECTION_ENDPOINTS = [listScimUsersEndpoint, searchScimUsersEndpoint, createScimUserEndpoint];

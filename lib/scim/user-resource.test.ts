@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
+import { projectResource } from "./projection";
+import { ORIGIN, recordOf } from "./test-records";
+import { readScimUser } from "./user-input";
+import { etagMatches, etagOf, patchableScimUser, renderScimUser } from "./user-resource";
+import { scimUserSchema } from "./wire";
+
+const body = {
+  userName: "Jane.Doe@Example.test",
+  externalId: "00u1abcd",
+  name: { givenName: "Jane", familyName: "Doe" },
+  displayName: "Jane Doe",
+  title: "Engineer",
+  emails: [
+    { value: "jane.doe@example.test", type: "work", primary: true },
+    { value: "jane@home.example", type: "home" },
+  ],
+  phoneNumbers: [{ value: "+91 98765 43210", type: "mobile" }],
+  [ENTERPRISE_USER_SCHEMA]: { employeeNumber: "EMP-1", department: "Research", manager: { value: "mgr-1" } },
+};
+const record = () => recordOf(readScimUser(body));
+
+describe("renderScimUser", () => {
+  it("renders the mapping back, with meta and the ETag in meta.version", () => {
+    const resource = renderScimUser(record(), ORIGIN);
+    expect(resource).toEqual({
+      schemas: [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+      id: "c5f3afba-cc28-4f56-b922-1e606807bed4",
+      externalId: "00u1abcd",
+      userName: "Jane.Doe@Example.test",
+      name: { givenName: "Jane", familyName: "Doe" },
+      displayName: "Jane Doe",
+      title: "Engineer",
+      active: true,
+      emails: [
+        { value: "jane.doe@example.test", type: "work", primary: true },
+        { value: "jane@home.example", type: "home" },
+      ],
+      // As the provider wrote it, since it still says the stored number.
+      phoneNumbers: [{ value: "+91 98765 43210", type: "mobile", primary: true }],
+      [ENTERPRISE_USER_SCHEMA]: { employeeNumber: "EMP-1", department: "Research", manager: { value: "mgr-1" } },
+      meta: {
+        resourceType: "User",
+        created: "2024-05-13T04:42:34.000Z",
+        lastModified: "2024-05-13T04:42:34.000Z",
+        location: `${ORIGIN}/scim/v2/Users/c5f3afba-cc28-4f56-b922-1e606807bed4`,
+        version: expect.stringMatching(/^W\/"[\w-]{27}"$/),
+      },
+    });
+    expect(scimUserSchema.parse(resource)).toEqual(resource);
+  });
+
+  it("writes a stored mobile that no longer matches what the provider wrote from the columns", () => {
+    const changed = record();
+    changed.mobiles = [{ kind: "primary", countryCode: "+44", number: "2079460958" }];
+    expect(renderScimUser(changed, ORIGIN).phoneNumbers).toEqual([{ value: "+44 2079460958", type: "mobile", primary: true }]);
+  });
+
+  it("leaves out what is absent, and tolerates stored attributes of an unexpected shape", () => {
+    const bare = recordOf(readScimUser({ userName: "bare@example.test" }));
+    bare.identity.attributes = { name: "not an object", title: 7 };
+    const resource = renderScimUser(bare, ORIGIN);
+    expect(Object.keys(resource)).toEqual(["schemas", "id", "userName", "displayName", "active", "emails", ENTERPRISE_USER_SCHEMA, "meta"]);
+    expect(resource.emails).toEqual([{ value: "bare@example.test", type: "work", primary: true }]);
+  });
+
+  it("takes meta.lastModified from the later of the user's change and its identity's", () => {
+    const later = record();
+    later.identity.updatedAt = later.user.updatedAt + 60_000;
+    expect(renderScimUser(later, ORIGIN).meta!.lastModified).toBe("2024-05-13T04:43:34.000Z");
+  });
+});
+
+describe("the ETag", () => {
+  it("is the same for the same content, however the stored attributes are ordered and whatever meta says", () => {
+    const first = record();
+    const second = record();
+    second.identity.attributes = Object.fromEntries(Object.entries(second.identity.attributes).reverse());
+    second.user.updatedAt += 1_000;
+    second.identity.lastSyncedAt = 0;
+    expect(renderScimUser(second, "http://elsewhere").meta!.version).toBe(renderScimUser(first, ORIGIN).meta!.version);
+  });
+
+  it("changes with any change anywhere in the resource", () => {
+    const original = renderScimUser(record(), ORIGIN).meta!.version;
+    const changes: ((r: ReturnType<typeof record>) => void)[] = [
+      (r) => (r.user.active = false),
+      (r) => (r.user.name = "Jane Q. Doe"),
+      (r) => (r.user.email = "other@example.test"),
+      (r) => (r.user.uniqueCode = "EMP-2"),
+      (r) => (r.user.properties.department = "Ops"),
+      (r) => (r.identity.userName = "jane"),
+      (r) => (r.identity.externalId = null),
+      (r) => (r.identity.attributes = { ...r.identity.attributes, title: "Lead" }),
+      (r) => (r.identity.attributes = { ...r.identity.attributes, name: { givenName: "Janet", familyName: "Doe" } }),
+      (r) => (r.otherEmails = []),
+      (r) => (r.otherEmails = [{ email: "jane@home.example", label: "other" }]),
+      (r) => (r.mobiles = []),
+    ];
+    const versions = changes.map((change) => {
+      const changed = record();
+      change(changed);
+      return renderScimUser(changed, ORIGIN).meta!.version;
+    });
+    for (const version of versions) expect(version).not.toBe(original);
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it("is matched by If-Match / If-None-Match lists, * and weak or strong forms", () => {
+    const etag = etagOf({ schemas: [], id: "x" });
+    const opaque = etag.slice(2);
+    expect(etagMatches(etag, etag)).toBe(true);
+    expect(etagMatches(opaque, etag)).toBe(true);
+    expect(etagMatches(`"other", ${etag}`, etag)).toBe(true);
+    expect(etagMatches("*", etag)).toBe(true);
+    expect(etagMatches('W/"other"', etag)).toBe(false);
+    expect(etagMatches(null, etag)).toBe(false);
+  });
+});
+
+describe("patchableScimUser", () => {
+  it("leaves out the displayName Roster derived, so a PATCH of name parts renames; keeps one the provider gave", () => {
+    const derived = recordOf(readScimUser({ ...body, displayName: undefined }));
+    expect(renderScimUser(derived, ORIGIN).displayName).toBe("Jane Doe");
+    expect(patchableScimUser(derived, ORIGIN)).not.toHaveProperty("displayName");
+    expect(patchableScimUser(record(), ORIGIN).displayName).toBe("Jane Doe");
+  });
+});
+
+describe("projectResource", () => {
+  const resource = renderScimUser(record(), ORIGIN);
+  const project = (attributes: string[], excludedAttributes: string[] = []) => projectResource(resource, { attributes, excludedAttributes });
+
+  it("returns only the attributes asked for, in any case and with URNs, and always id and schemas", () => {
+    expect(project(["userName", "NAME.givenName"])).toEqual({
+      schemas: resource.schemas,
+      id: resource.id,
+      userName: resource.userName,
+      name: { givenName: "Jane" },
+    });
+    expect(project(["emails.value", "emails.type"])).toEqual({
+      schemas: resource.schemas,
+      id: resource.id,
+      emails: [
+        { value: "jane.doe@example.test", type: "work" },
+        { value: "jane@home.example", type: "home" },
+      ],
+    });
+    expect(project([`${ENTERPRISE_USER_SCHEMA}:department`, `${CORE_USER_SCHEMA}:displayName`])).toEqual({
+      schemas: resource.schemas,
+      id: resource.id,
+      displayName: "Jane Doe",
+      [ENTERPRISE_USER_SCHEMA]: { department: "Research" },
+    });
+    expect(project([ENTERPRISE_USER_SCHEMA])[ENTERPRISE_USER_SCHEMA]).toEqual(resource[ENTERPRISE_USER_SCHEMA]);
+    expect(project(["meta.version"]).meta).toEqual({ version: resource.meta!.version });
+    expect(project(["nosuchthing"])).toEqual({ schemas: resource.schemas, id: resource.id });
+  });
+
+  it("leaves out excluded attributes and sub-attributes, but never id", () => {
+    const without = project([], ["emails", "name.familyName", "id", `${ENTERPRISE_USER_SCHEMA}:manager`, "phoneNumbers.type"]);
+    expect(without).not.toHaveProperty("emails");
+    expect(without).toMatchObject({ id: resource.id, name: { givenName: "Jane" }, phoneNumbers: [{ value: "+91 98765 43210", primary: true }] });
+    expect(without[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: "EMP-1", department: "Research" });
+    expect(project([], [ENTERPRISE_USER_SCHEMA])).not.toHaveProperty(ENTERPRISE_USER_SCHEMA);
+    // The original is untouched.
+    expect(resource.emails).toHaveLength(2);
+  });
+});

@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import type { ScimUserRecord } from "@/db/queries/scim-users";
+import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
+import { joinPhone, samePhone, splitPhone } from "./phone";
+import { compact, readStoredAttributes, type StoredAttributes } from "./stored-attributes";
+import { USERS_PATH, type ScimUserResource } from "./wire";
+
+// A Roster user as its identity provider sees it (ADR 0017's mapping, read direction).
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** JSON with object keys sorted, so that equal content hashes equally however it was stored (jsonb reorders keys). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, child]) => child !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `meta.version` and the ETag header: a hash of the resource without `meta`, so any change anywhere gives a new one. */
+export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
+  const content = { ...resource, meta: undefined };
+  return `W/"${createHash("sha256").update(canonicalJson(content)).digest("base64url").slice(0, 27)}"`;
+}
+
+/** The stored mobiles as SCIM values: as the provider wrote them while they still say the same number. */
+function renderPhones(mobiles: ScimUserRecord["mobiles"], given: StoredAttributes["phoneNumbers"]): ScimUserResource["phoneNumbers"] {
+  if (!mobiles.length) return undefined;
+  return mobiles.map((mobile, index) => {
+    const written = given?.[index];
+    const primary = mobile.kind === "primary" || undefined;
+    if (written && samePhone(splitPhone(written.value), mobile)) return { value: written.value, type: written.type, primary };
+    return { value: joinPhone(mobile), type: "mobile", primary };
+  });
+}
+
+export function userLocation(origin: string, userId: string): string {
+  return `${origin}${USERS_PATH}/${encodeURIComponent(userId)}`;
+}
+
+/** The SCIM User for a record, with `meta` (its ETag in `meta.version`); `origin` makes `meta.location` absolute. */
+export function renderScimUser(record: ScimUserRecord, origin: string): ScimUserResource {
+  const { user, identity } = record;
+  const stored = readStoredAttributes(identity.attributes);
+  const content: Omit<ScimUserResource, "meta"> = compact({
+    schemas: [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+    id: user.id,
+    externalId: identity.externalId ?? undefined,
+    userName: identity.userName,
+    name: stored.name,
+    displayName: user.name,
+    nickName: stored.nickName,
+    title: stored.title,
+    userType: stored.userType,
+    preferredLanguage: stored.preferredLanguage,
+    locale: stored.locale,
+    timezone: stored.timezone,
+    active: user.active,
+    emails: [
+      { value: user.email, type: stored.primaryEmailType ?? "work", primary: true },
+      ...record.otherEmails.map((email) => ({ value: email.email, type: email.label })),
+    ],
+    phoneNumbers: renderPhones(record.mobiles, stored.phoneNumbers),
+    [ENTERPRISE_USER_SCHEMA]: {
+      employeeNumber: user.uniqueCode,
+      costCenter: stored.enterprise?.costCenter,
+      organization: stored.enterprise?.organization,
+      division: stored.enterprise?.division,
+      department: user.properties?.department || undefined,
+      manager: stored.enterprise?.manager,
+    },
+  });
+  return {
+    ...content,
+    meta: {
+      resourceType: "User",
+      created: iso(user.createdAt),
+      // Attributes without a column of their own change only the identity.
+      lastModified: iso(Math.max(user.updatedAt, identity.updatedAt)),
+      location: userLocation(origin, user.id),
+      version: etagOf(content),
+    },
+  };
+}
+
+/**
+ * The resource a PATCH applies to: the rendered one, less what Roster derived rather than the
+ * provider wrote. A displayName Roster made from name.givenName must not pin the name when a
+ * later PATCH changes name.givenName.
+ */
+export function patchableScimUser(record: ScimUserRecord, origin: string): ScimUserResource {
+  const resource = renderScimUser(record, origin);
+  if (readStoredAttributes(record.identity.attributes).displayName === undefined) delete resource.displayName;
+  return resource;
+}
+
+/** Whether an If-Match / If-None-Match header names this ETag ("*" names any); weak comparison (RFC 9110 §8.8.3.2). */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (header === null) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  const wanted = opaque(etag);
+  return header.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === wanted);
+}
