@@ -133,6 +133,15 @@ const PROBLEMS: Record<string, string> = {
 export type DatabaseCheck = { ok: true; dialect: "sqlite"; journalMode: string } | { ok: true; dialect: "postgres" } | { ok: false; error: string };
 
 export async function checkDatabase(db: Db, now = Date.now()): Promise<DatabaseCheck> {
+  const first = await probeDatabase(db, now);
+  // A pooled PostgreSQL connection that died while idle (the server went away) fails its next query
+  // with "Connection terminated" and leaves the pool: one more try asks the server itself, which
+  // then refuses the connection, or answers again.
+  if (!first.ok && db.dialect === "postgres" && /connection terminated/i.test(first.error)) return probeDatabase(db, now);
+  return first;
+}
+
+async function probeDatabase(db: Db, now: number): Promise<DatabaseCheck> {
   try {
     await db.statement("select 1").get();
     await db.statement("insert into health_checks (id, checked_at) values (1, ?) on conflict (id) do update set checked_at = excluded.checked_at").run(now);
