@@ -2,7 +2,7 @@
 
 import formStyles from "@/components/console/form.module.css";
 import styles from "./provisioning.module.css";
-import { useClipboard } from "./use-clipboard";
+import { useClipboard } from "@/components/ui/use-clipboard";
 
 /** The URL to paste into the identity provider, with a copy button. */
 export function ScimEndpointCard({ baseUrl }: { baseUrl: { url: string; complete: boolean } }) {
