@@ -13,6 +13,7 @@ import { metrics as metricsEndpoint } from "@/lib/api/endpoints/service";
 import { closeDb, getDb, openConfiguredDatabase } from "@/lib/db";
 import { logger } from "@/lib/observability/log";
 import { metricsText, observeDatabasePool } from "@/lib/observability/metrics";
+import { closeAfterUnreadBody } from "@/lib/http/node";
 import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
 import { observeRequest, routeLabel } from "./observe";
 import { prepareRequest } from "./prepare-request";
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     const requestId = prepareRequest(req);
     const match = matchRequest(req);
+    closeAfterUnreadBody(req, res);
     observeRequest(req, res, requestId, routeLabel(match, pathnameOf(req.url ?? "/")));
     // In development Next.js serves the API too, so that edits to endpoints reload.
     (dev ? Promise.resolve(false) : dispatchApiRequest(req, res, match))

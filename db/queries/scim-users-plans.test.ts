@@ -19,6 +19,7 @@ describe("listScimUsers' lookups", () => {
 
   beforeAll(async () => {
     // The demo seed links a quarter of its users to its SCIM provider; keyed as SCIM writes key them.
+    // The sample is an active user: the last lookup asks for `active eq true`.
     const { tenantId } = await seedTenant(db, { tenantName: "Scim plans", users: 8_000, seed: 11, keys: searchKeys });
     const provider = (await prepared<{ id: string; name: string }>(db, "select id, name from identity_providers where tenant_id = ? and type = 'scim'").get(
       tenantId,
@@ -28,7 +29,7 @@ describe("listScimUsers' lookups", () => {
     const row = await prepared<Sample>(
       db,
       `select i.username_key as "userName", i.external_id as "externalId", u.email_normalized as email, e.email_normalized as other, e.label
-       from identities i join users u on u.id = i.user_id join user_emails e on e.user_id = u.id where i.identity_provider_id = ? order by i.id limit 1`,
+       from identities i join users u on u.id = i.user_id join user_emails e on e.user_id = u.id where i.identity_provider_id = ? and u.active = true order by i.id limit 1`,
     ).get(provider.id);
     Object.assign(sample, row);
   }, 120_000);

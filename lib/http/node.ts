@@ -26,13 +26,16 @@ export function fromNodeRequest(req: IncomingMessage): ApiRequest {
 }
 
 /**
- * Writes an ApiResponse: a whole body with its length, or a stream with back-pressure. When the
- * answer comes before the request body was read to its end (a refused upload), the connection is
- * closed after it, so the client stops sending instead of the server reading the rest.
+ * How long the rest of an unread request body is still read, and thrown away, after the answer.
+ * Closing at once made the kernel reset the connection while the client was still sending, and a
+ * client that had not yet read the answer lost it ("write EPIPE" instead of the 400): nginx's
+ * lingering close, for the same reason.
  */
+const LINGER_MS = 2_000;
+
+/** Writes an ApiResponse: a whole body with its length, or a stream with back-pressure. */
 export async function writeNodeResponse(req: IncomingMessage, res: ServerResponse, response: ApiResponse): Promise<void> {
   const headers: Record<string, string> = { ...response.headers };
-  if (!req.complete) headers.connection = "close";
   const { body } = response;
   const noBody = req.method === "HEAD" || response.status === 204 || response.status === 304 || body === null;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
@@ -48,4 +51,26 @@ export async function writeNodeResponse(req: IncomingMessage, res: ServerRespons
     return;
   }
   await pipeline(Readable.from(body), res);
+}
+
+/**
+ * When the answer went out before the request body was read to its end (a refused upload, from
+ * either server), the rest is read and dropped until the body ends or the linger is over, and the
+ * connection is then closed. `connection: close` would make node:http close the socket as soon as
+ * the answer is out, hence this instead.
+ */
+export function closeAfterUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    if (req.complete) return;
+    const socket = req.socket;
+    const close = () => {
+      clearTimeout(timer);
+      socket.destroySoon();
+    };
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    req.once("end", close);
+    socket.once("close", () => clearTimeout(timer));
+    req.resume();
+  });
 }
