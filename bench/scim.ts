@@ -52,10 +52,24 @@ const bench = benchRun("scim");
 // What SCIM's POST /Users writes for a user, for every user of the tenant at once: provisioning a
 // million users through the API would take the benchmark an hour. Username key and external id as
 // lib/scim and db/queries/scim-users.ts make them (the address, lower-cased; the provider's id).
-const PROVISION = `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, external_email,
-    external_display_name, linked_by, last_synced_at, username_key, created_at, updated_at)
-  select 'scim-' || id, tenant_id, id, ?, 'ext-' || id, email, email, name, 'scim', ?, email_normalized, ?, ?
-  from users where tenant_id = ?`;
+// Every user linked to the provider as a SCIM POST would have left it: its attributes hold the
+// displayName, the primary address's type and the mobiles as the provider wrote them, so that a
+// PATCH deactivation changes `active` and nothing else.
+const PHONE_VALUE = "case when m.country_code = '' then m.number else m.country_code || ' ' || m.number end";
+const ATTRIBUTES = {
+  sqlite: `case when exists (select 1 from user_mobiles m where m.user_id = u.id)
+    then json_object('displayName', u.name, 'primaryEmailType', 'work', 'phoneNumbers',
+      json((select json_group_array(json_object('value', value, 'type', 'mobile')) from (select ${PHONE_VALUE} as value from user_mobiles m where m.user_id = u.id order by m.kind))))
+    else json_object('displayName', u.name, 'primaryEmailType', 'work') end`,
+  postgres: `jsonb_build_object('displayName', u.name, 'primaryEmailType', 'work') || coalesce((select jsonb_build_object('phoneNumbers',
+    jsonb_agg(jsonb_build_object('value', ${PHONE_VALUE}, 'type', 'mobile') order by m.kind)) from user_mobiles m where m.user_id = u.id having count(*) > 0), '{}'::jsonb)`,
+} as const;
+const provision = (
+  dialect: keyof typeof ATTRIBUTES,
+) => `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, external_email,
+    external_display_name, linked_by, last_synced_at, username_key, scim_attributes, created_at, updated_at)
+  select 'scim-' || u.id, u.tenant_id, u.id, ?, 'ext-' || u.id, u.email, u.email, u.name, 'scim', ?, u.email_normalized, ${ATTRIBUTES[dialect]}, ?, ?
+  from users u where u.tenant_id = ?`;
 
 const scimHeaders = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/scim+json", accept: "application/scim+json" });
 const listPath = (filter: string, count = 100) => `${listScimUsersEndpoint.path}?filter=${encodeURIComponent(filter)}&count=${count}`;
@@ -75,7 +89,7 @@ async function main(): Promise<void> {
   let started = performance.now();
   const db = openDatabaseUrl(database.url);
   const now = Date.now();
-  const provisioned = (await db.statement(PROVISION).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
+  const provisioned = (await db.statement(provision(db.dialect)).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
   if (db.dialect === "postgres") await db.exec("analyze identities");
   await db.close();
   log(`provision: ${provisioned.toLocaleString("en-US")} users linked to the SCIM provider in ${seconds(started)}`);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { inList, prepared } from "../prepared";
 import type { User } from "../schema";
-import { emailsOfUsers, type MobileRow, type ScimConflict, type ScimScope, type ScimUserWrite } from "./scim-user-records";
+import { emailsOfUsers, type EmailRow, type MobileRow, type ScimConflict, type ScimScope, type ScimUserWrite } from "./scim-user-records";
 import { applyDeactivation, applyReactivation, type StatusActor } from "./user-status";
 
 // The user's side of a SCIM write (users row, other addresses, mobiles, active), inside the
@@ -87,8 +87,15 @@ const UPSERT_MOBILE = `insert into user_mobiles (tenant_id, user_id, kind, count
  * Makes the user's other addresses those of the write: addresses kept as they were keep their
  * rows (and their age), the rest are deleted and the new ones inserted. Whether any changed.
  */
-export async function writeOtherEmails(db: Db, scope: ScimScope, userId: string, wanted: ScimUserWrite["otherEmails"], now: number): Promise<boolean> {
-  const unmatched = await emailsOfUsers(db, [userId]);
+export async function writeOtherEmails(
+  db: Db,
+  scope: ScimScope,
+  userId: string,
+  wanted: ScimUserWrite["otherEmails"],
+  now: number,
+  current?: readonly EmailRow[],
+): Promise<boolean> {
+  const unmatched = [...(current ?? (await emailsOfUsers(db, [userId])))];
   const added: ScimUserWrite["otherEmails"] = [];
   for (const email of wanted) {
     const same = unmatched.findIndex((row) => row.email === email.email && row.label === email.label);
@@ -106,8 +113,15 @@ export async function writeOtherEmails(db: Db, scope: ScimScope, userId: string,
 }
 
 /** Makes the user's mobiles those of the write (one per kind); whether any changed. */
-export async function writeMobiles(db: Db, scope: ScimScope, userId: string, wanted: ScimUserWrite["mobiles"], now: number): Promise<boolean> {
-  const current = new Map((await prepared<MobileRow>(db, MOBILES_OF_USER).all(userId)).map((row) => [row.kind, row]));
+export async function writeMobiles(
+  db: Db,
+  scope: ScimScope,
+  userId: string,
+  wanted: ScimUserWrite["mobiles"],
+  now: number,
+  rows?: readonly MobileRow[],
+): Promise<boolean> {
+  const current = new Map((rows ?? (await prepared<MobileRow>(db, MOBILES_OF_USER).all(userId))).map((row) => [row.kind, row]));
   const byKind = new Map(wanted.map((mobile) => [mobile.kind, mobile]));
   let changed = false;
   for (const kind of current.keys()) {
@@ -128,9 +142,10 @@ export type UserWriteOptions = { now: number; requestId: string | null };
 
 /**
  * Writes the user's side of `write` to `user` (locked by the caller, conflicts checked): its
- * columns, other addresses and mobiles, moving updated_at and updated_by only when one of them
- * changed, then its active state through applyDeactivation / applyReactivation (no event when it
- * stays as it is). What changed, and whether `active` did.
+ * columns, other addresses and mobiles (`rows`: as the caller read them, else read here), moving
+ * updated_at and updated_by only when one of them changed, then its active state through
+ * applyDeactivation / applyReactivation (no event when it stays as it is). What changed, and
+ * whether `active` did.
  */
 export async function writeUserSide(
   db: Db,
@@ -138,6 +153,7 @@ export async function writeUserSide(
   user: User,
   write: ScimUserWrite,
   options: UserWriteOptions,
+  rows: { emails?: readonly EmailRow[]; mobiles?: readonly MobileRow[] } = {},
 ): Promise<{ changed: ChangedField[]; activeChanged: boolean }> {
   const { now } = options;
   const code = write.uniqueCode ?? { value: user.uniqueCode, folded: user.uniqueCodeFolded };
@@ -146,8 +162,8 @@ export async function writeUserSide(
   if (user.name !== write.name || user.nameFolded !== write.nameFolded) changed.push("name");
   if (user.uniqueCode !== code.value || user.uniqueCodeFolded !== code.folded) changed.push("uniqueCode");
   if (user.properties.department !== write.department) changed.push("department");
-  if (await writeOtherEmails(db, scope, user.id, write.otherEmails, now)) changed.push("otherEmails");
-  if (await writeMobiles(db, scope, user.id, write.mobiles, now)) changed.push("mobiles");
+  if (await writeOtherEmails(db, scope, user.id, write.otherEmails, now, rows.emails)) changed.push("otherEmails");
+  if (await writeMobiles(db, scope, user.id, write.mobiles, now, rows.mobiles)) changed.push("mobiles");
   if (changed.length > 0) {
     const properties = JSON.stringify({ ...user.properties, department: write.department });
     const by = JSON.stringify({ id: scope.providerId, name: scope.providerName });
@@ -164,11 +180,13 @@ export async function writeUserSide(
       user.id,
     );
   }
-  let activeChanged = false;
-  if (write.active !== user.active) {
-    const change = { tenantId: scope.tenantId, userId: user.id, actor: providerActor(scope), requestId: options.requestId, auditNoop: false };
-    const result = write.active ? await applyReactivation(db, change, now) : await applyDeactivation(db, change, now);
-    activeChanged = result.status === "reactivated" || result.status === "deactivated";
-  }
-  return { changed, activeChanged };
+  return { changed, activeChanged: await writeActive(db, scope, user, write.active, options) };
+}
+
+/** Moves the user to `active` through applyDeactivation / applyReactivation, the provider the actor (no event when it stays as it is); whether it moved. */
+export async function writeActive(db: Db, scope: ScimScope, user: User, active: boolean, options: UserWriteOptions): Promise<boolean> {
+  if (active === user.active) return false;
+  const change = { tenantId: scope.tenantId, userId: user.id, actor: providerActor(scope), requestId: options.requestId, auditNoop: false };
+  const result = active ? await applyReactivation(db, change, options.now) : await applyDeactivation(db, change, options.now);
+  return result.status === "reactivated" || result.status === "deactivated";
 }

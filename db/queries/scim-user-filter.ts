@@ -139,7 +139,7 @@ function emailComparison({ dialect, scope }: Context, condition: ScimComparison)
   const primary = condition.emailPrimary !== false;
   const others = condition.emailPrimary !== true;
   const branches: SqlFragment[] = [];
-  if ((op === "eq" || op === "sw") && value !== "") {
+  if (indexedLookup(condition, ["email"])) {
     if (primary) {
       const tenant = { sql: "p.tenant_id = ?", args: [scope.tenantId] };
       branches.push(
@@ -196,8 +196,31 @@ export function filterSql(dialect: Dialect, scope: ScimScope, condition: ScimCon
 
 /** The conditions a row must meet all of: the condition, or the children of its top-level ands. */
 const conjunctsOf = (condition: ScimCondition): ScimCondition[] => (condition.op === "and" ? condition.conditions.flatMap(conjunctsOf) : [condition]);
-const indexedLookup = (condition: ScimCondition, fields: ScimField[]) =>
-  (condition.op === "eq" || condition.op === "sw") && fields.includes(condition.field) && condition.value !== "";
+function indexedLookup(condition: ScimCondition, fields: ScimField[]): condition is ScimComparison {
+  return (condition.op === "eq" || condition.op === "sw") && fields.includes(condition.field) && condition.value !== "";
+}
+
+/** The fields held by the identity itself; the others are read from `users u`. */
+const IDENTITY_FIELDS: ReadonlySet<ScimField> = new Set(["id", "userName", "externalId", "givenName", "familyName"]);
+
+/**
+ * Whether the condition reads `users u`. When neither it nor the sort does, the list's statements
+ * leave the join out: every attached identity's user exists (a foreign key), and counting thousands
+ * of userName prefix matches without it costs a tenth.
+ */
+export function conditionReadsUsers(condition: ScimCondition): boolean {
+  switch (condition.op) {
+    case "and":
+    case "or":
+      return condition.conditions.some(conditionReadsUsers);
+    case "not":
+      return conditionReadsUsers(condition.condition);
+    case "pr":
+      return condition.field !== "email" && !IDENTITY_FIELDS.has(condition.field);
+    default:
+      return condition.field === "email" ? !indexedLookup(condition, ["email"]) : !IDENTITY_FIELDS.has(condition.field);
+  }
+}
 
 /**
  * The index SQLite must read the identities by (INDEXED BY) for a filter that an address lookup
@@ -225,15 +248,26 @@ const SORT_KEYS: Record<ScimField, { key: (dialect: Dialect) => string; nullable
   lastModified: { key: (dialect) => LAST_MODIFIED[dialect] },
 };
 
+/** Whether the sort reads `users u`. */
+export const sortReadsUsers = (sortBy: ScimField | undefined) => sortBy !== undefined && !IDENTITY_FIELDS.has(sortBy);
+
+// Comparisons that hold only where their field has a value (`ne` is `not eq`, true where it has none).
+const NEEDS_VALUE = new Set(["eq", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
+const requiresValue = (filter: ScimCondition | undefined, field: ScimField) =>
+  filter !== undefined && conjunctsOf(filter).some((c) => NEEDS_VALUE.has(c.op) && "field" in c && c.field === field);
+
 /**
  * The ORDER BY of a list: by the field (absent values last ascending and first descending, as RFC
- * 7644 §3.4.2.3 says), ties and the default order by the user's id in code point order.
+ * 7644 §3.4.2.3 says), ties by the user's id in code point order. Without a sortBy, by the userName
+ * key as it is indexed (nulls, the hand-linked identities, where each database puts them), so that
+ * a page of a userName prefix is read from the index instead of sorting every match. Where the
+ * filter leaves no absent values, the ORDER BY does not ask about them, for the same reason.
  */
-export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descending = false): string {
+export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descending = false, filter?: ScimCondition): string {
   const byId = `i.user_id${codePointOrder(dialect)}`;
-  if (sortBy === undefined) return `order by ${byId}`;
+  if (sortBy === undefined) return `order by i.username_key${codePointOrder(dialect)}, ${byId}`;
   const { key, nullable } = SORT_KEYS[sortBy];
   const direction = descending ? "desc" : "asc";
-  const absent = nullable ? `(case when ${key(dialect)} is null then 1 else 0 end) ${direction}, ` : "";
+  const absent = nullable && !requiresValue(filter, sortBy) ? `(case when ${key(dialect)} is null then 1 else 0 end) ${direction}, ` : "";
   return `order by ${absent}${key(dialect)} ${direction}, ${byId}`;
 }

@@ -90,12 +90,17 @@ export async function writeIdentitySide(db: Db, identity: IdentityRow, write: Sc
   // As stored: what JSON leaves out (undefined) is no change.
   if (!sameJson(identityOfRow(identity).attributes, JSON.parse(attributesOf(write)))) changed.push("attributes");
   if (changed.length === 0 && identity.externalEmail === write.email && identity.externalDisplayName === write.name) {
-    await prepared(db, SYNCED).run(now, identity.id);
+    await markSynced(db, identity.id, now);
     return changed;
   }
   const externalId = write.externalId ?? identity.id;
   await prepared(db, UPDATE_IDENTITY).run(externalId, write.userName, write.usernameKey, write.email, write.name, attributesOf(write), now, now, identity.id);
   return changed;
+}
+
+/** The identity's last sync, its only change when a write changes nothing of it. */
+export async function markSynced(db: Db, identityId: string, now: number): Promise<void> {
+  await prepared(db, SYNCED).run(now, identityId);
 }
 
 /** Detaches the identity from its user (the row stays, for the audit trail and a later return). */

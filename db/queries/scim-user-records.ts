@@ -65,6 +65,8 @@ export type ScimUserWrite = {
    * an existing user writes it only then: otherwise the user keeps the code it has.
    */
   employeeNumberGiven?: boolean;
+  /** Whether the body named the user (displayName or name); if not, `name` was made from the userName, and linking keeps the user's own. */
+  nameGiven?: boolean;
   /** → users.properties.department (other properties kept). */
   department: string;
   /** → identities.scim_attributes. */
@@ -167,6 +169,13 @@ export const identityOfRow = (row: IdentityRow): ScimUserRecord["identity"] => (
   updatedAt: row.updatedAt,
 });
 
+const recordFrom = (user: User, identity: IdentityRow, emails: readonly EmailRow[] = [], mobiles: readonly MobileRow[] = []): ScimUserRecord => ({
+  user,
+  identity: identityOfRow(identity),
+  otherEmails: emails.map(({ email, label }) => ({ email, label })),
+  mobiles: mobiles.map(({ kind, countryCode, number }) => ({ kind, countryCode, number })),
+});
+
 /** The records of these identities, in their order: one statement each for the users, their addresses and their mobiles. */
 export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Promise<ScimUserRecord[]> {
   if (identities.length === 0) return [];
@@ -175,12 +184,15 @@ export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Pro
   // A user deleted between the identities' read and this one (outside a transaction) is left out.
   return identities.flatMap((identity) => {
     const user = users.get(identity.userId);
-    if (!user) return [];
-    return {
-      user,
-      identity: identityOfRow(identity),
-      otherEmails: (emails.get(identity.userId) ?? []).map(({ email, label }) => ({ email, label })),
-      mobiles: (mobiles.get(identity.userId) ?? []).map(({ kind, countryCode, number }) => ({ kind, countryCode, number })),
-    };
+    return user ? recordFrom(user, identity, emails.get(identity.userId), mobiles.get(identity.userId)) : [];
   });
+}
+
+/** A user's record, its user and identity already read (and locked); the rows too, which a write compares against. */
+export type LockedRecord = { user: User; identity: IdentityRow; emails: EmailRow[]; mobiles: MobileRow[]; record: ScimUserRecord };
+
+export async function lockedRecordOf(db: Db, user: User, identity: IdentityRow): Promise<LockedRecord> {
+  const emails = await emailsOfUsers(db, [user.id]);
+  const mobiles = await mobilesOfUsers(db, [user.id]);
+  return { user, identity, emails, mobiles, record: recordFrom(user, identity, emails, mobiles) };
 }

@@ -9,6 +9,7 @@ import {
   emailHeld,
   providerActor,
   uniqueCodeHeld,
+  writeActive,
   writeMobiles,
   writeOtherEmails,
   writeUserSide,
@@ -19,14 +20,17 @@ import {
   detachedWithUserName,
   detachIdentity,
   externalIdHolder,
+  markSynced,
   userNameHeld,
   writeIdentitySide,
 } from "./scim-user-identity";
 import {
   findIdentity,
   lockUser,
+  lockedRecordOf,
   recordsOf,
   type IdentityRow,
+  type LockedRecord,
   type ScimConflict,
   type ScimScope,
   type ScimUserRecord,
@@ -93,7 +97,7 @@ async function identityToReuse(c: WriteContext, write: ScimUserWrite): Promise<s
   return detachedWithUserName(c.db, c.scope, write.usernameKey);
 }
 
-/** Links the tenant's user with the primary address: the body written to it, its unique code only when the provider gave one. */
+/** Links the tenant's user with the primary address: the body written to it, its unique code and name only when the provider gave them. */
 async function linkUser(c: WriteContext, user: User, write: ScimUserWrite, reuse: string | undefined): Promise<void> {
   const { db, scope, now } = c;
   if (await attachedToProvider(db, scope, user.id)) throw new ConflictFound(conflict("alreadyLinked"));
@@ -101,7 +105,8 @@ async function linkUser(c: WriteContext, user: User, write: ScimUserWrite, reuse
   if (code && code.value !== user.uniqueCode && (await uniqueCodeHeld(db, scope.tenantId, code.value, user.id))) {
     throw new ConflictFound(conflict("employeeNumber"));
   }
-  const { changed } = await writeUserSide(db, scope, user, { ...write, uniqueCode: code }, c);
+  const name = write.nameGiven === false ? { name: user.name, nameFolded: user.nameFolded } : {};
+  const { changed } = await writeUserSide(db, scope, user, { ...write, ...name, uniqueCode: code }, c);
   await attachIdentity(db, scope, user.id, write, reuse, now);
   await audit(c, user.id, "identity.linked", "linked", { userName: write.userName, email: write.email });
   if (changed.length > 0) await audit(c, user.id, "user.updated", "updated", { fields: changed });
@@ -179,11 +184,11 @@ async function checkUpdate(c: WriteContext, user: User, identity: IdentityRow, w
   }
 }
 
-/** The user and its identity of the provider, locked in that order until the transaction ends (PostgreSQL). */
-async function lockScimUser(c: WriteContext, userId: string): Promise<{ user: User; identity: IdentityRow } | undefined> {
+/** The user and its identity of the provider, locked in that order until the transaction ends (PostgreSQL), with the rest of its record. */
+async function lockScimUser(c: WriteContext, userId: string): Promise<LockedRecord | undefined> {
   const user = await lockUser(c.db, c.scope.tenantId, userId);
   const identity = user && (await findIdentity(c.db, c.scope, userId, true));
-  return user && identity && { user, identity };
+  return user && identity && lockedRecordOf(c.db, user, identity);
 }
 
 /**
@@ -205,8 +210,7 @@ export function updateScimUser(
     inTransaction(db, "immediate", async () => {
       const locked = await lockScimUser(c, userId);
       if (!locked) return { status: "not-found" as const };
-      const { user, identity } = locked;
-      const current = (await recordsOf(db, [identity]))[0]!;
+      const { user, identity, record: current } = locked;
       const write = await Promise.resolve()
         .then(() => decide(current))
         .catch((error: unknown) => {
@@ -215,16 +219,44 @@ export function updateScimUser(
         });
       if (write === undefined) return { status: "unchanged" as const, record: current };
       await checkUpdate(c, user, identity, write);
-      const userSide = await writeUserSide(db, scope, user, write, c);
+      const userSide = await writeUserSide(db, scope, user, write, c, locked);
       const changed = [...(await writeIdentitySide(db, identity, write, now)), ...userSide.changed];
       if (changed.length > 0) await audit(c, userId, "user.updated", "updated", { fields: changed });
-      return {
-        status: changed.length > 0 || userSide.activeChanged ? ("updated" as const) : ("unchanged" as const),
-        record: await readRecord(db, scope, userId),
-      };
+      return written(c, locked, changed.length > 0, userSide.activeChanged);
     });
   // decide's own error goes on as it is, whatever it looks like.
   return answering(update, () => decideThrew);
+}
+
+/**
+ * PATCH of `active` alone (Okta's and Entra's deactivation): the (de)activation and the identity's
+ * last sync, as updateScimUser would write them, without reading the whole User back from a body.
+ */
+export function setScimUserActive(
+  db: Db,
+  scope: ScimScope,
+  userId: string,
+  active: boolean,
+  now = Date.now(),
+  requestId: string | null = null,
+): Promise<{ status: "updated" | "unchanged"; record: ScimUserRecord } | { status: "not-found" }> {
+  const c: WriteContext = { db, scope, now, requestId };
+  return inTransaction(db, "immediate", async () => {
+    const locked = await lockScimUser(c, userId);
+    if (!locked) return { status: "not-found" as const };
+    const activeChanged = await writeActive(db, scope, locked.user, active, c);
+    await markSynced(db, locked.identity.id, now);
+    return written(c, locked, false, activeChanged);
+  });
+}
+
+/** The record after a write: read again when more than `active` changed, else the locked one brought up to date. */
+async function written(c: WriteContext, locked: LockedRecord, changed: boolean, activeChanged: boolean) {
+  const userId = locked.user.id;
+  if (changed) return { status: "updated" as const, record: await readRecord(c.db, c.scope, userId) };
+  const synced = { ...locked.record, identity: { ...locked.record.identity, lastSyncedAt: c.now } };
+  if (!activeChanged) return { status: "unchanged" as const, record: synced };
+  return { status: "updated" as const, record: { ...synced, user: (await lockUser(c.db, c.scope.tenantId, userId))! } };
 }
 
 /** DELETE: deactivates the user (applyDeactivation, same transaction) and detaches the identity (user_id and username_key null, row kept). */
@@ -241,7 +273,7 @@ export function detachScimUser(
     const locked = await lockScimUser(c, userId);
     if (!locked) return { status: "not-found" as const };
     const { identity } = locked;
-    if (check) check((await recordsOf(db, [identity]))[0]!);
+    if (check) check(locked.record);
     // auditNoop false: a user already inactive is detached without a no-op deactivation event.
     await applyDeactivation(db, { tenantId: scope.tenantId, userId, actor: providerActor(scope), requestId, auditNoop: false }, now);
     await detachIdentity(db, identity.id, now);

@@ -99,6 +99,11 @@ describe("createScimUser", () => {
     const other = await makeUser(db, scope.tenantId);
     const given = written(await createScimUser(db, scope, scimWrite({ email: other.email, name: "Test User", employeeNumber: "E-LINKED" }), T0));
     expect(given.user).toMatchObject({ id: other.id, uniqueCode: "E-LINKED" });
+
+    // A body that names no one (its name made from the userName) leaves the user's own name.
+    const named = await makeUser(db, scope.tenantId);
+    const unnamed = { ...scimWrite({ userName: "ada@example.test", email: named.email, name: "ada@example.test" }), nameGiven: false };
+    expect(written(await createScimUser(db, scope, unnamed, T0)).user).toMatchObject({ id: named.id, name: "Test User", nameFolded: named.nameFolded });
   });
 
   it("answers each conflict, writing nothing", async () => {

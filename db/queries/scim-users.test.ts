@@ -177,8 +177,8 @@ describe("listScimUsers", () => {
     expect({ total: page.total, names: page.records.map((record) => record.identity.userName) }).toEqual({ total: 4, names: ["bob", "Carol.C"] });
     expect(await listScimUsers(db, scope, { offset: 4, limit: 2 })).toEqual({ total: 4, records: [] });
     expect(await listScimUsers(db, scope, { offset: 0, limit: 0, filter: { op: "eq", field: "active", value: true } })).toEqual({ total: 3, records: [] });
-    // By default, by id.
-    expect(await names()).toEqual(PEOPLE.map((person) => person.userName).sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1)));
+    // By default, by the userName key (as its index is ordered).
+    expect(await names()).toEqual(["alice", "bob", "Carol.C", "dave"]);
   });
 
   it.each([
@@ -199,7 +199,7 @@ describe("listScimUsers", () => {
     const byId = (a: string, b: string) => (ids[a]! < ids[b]! ? [a, b] : [b, a]);
     expect(await names(undefined, { sortBy: "givenName" })).toEqual(["alice", "bob", ...byId("Carol.C", "dave")]);
     expect(await names(undefined, { sortBy: "familyName" })).toEqual(["alice", "dave", ...byId("bob", "Carol.C")]);
-    expect(await names(undefined, { sortBy: "active" })).toEqual(["bob", ...(await names({ op: "eq", field: "active", value: true }))]);
+    expect(await names(undefined, { sortBy: "active" })).toEqual(["bob", ...(await names({ op: "eq", field: "active", value: true }, { sortBy: "id" }))]);
   });
 
   it("reads each page's records whole, as getScimUser does", async () => {

@@ -1,7 +1,7 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
 import { prepared } from "../prepared";
-import { filterSql, orderSql, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
+import { conditionReadsUsers, filterSql, orderSql, sortReadsUsers, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
 import {
   findIdentity,
   IDENTITY_COLUMNS,
@@ -17,18 +17,21 @@ import {
 // A provider sees the users it is linked to by an identity; nothing here knows SCIM's syntax.
 
 export type { ScimComparison, ScimCondition, ScimConflict, ScimField, ScimListQuery, ScimScope, ScimUserRecord, ScimUserWrite } from "./scim-user-records";
-export { createScimUser, detachScimUser, updateScimUser } from "./scim-user-write";
+export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } from "./scim-user-write";
 
 /** The statements of a list: how many match, and the page's identities in order. Exported for the plan tests. */
 export function scimListStatements(dialect: Dialect, scope: ScimScope, query: ScimListQuery): { count: SqlFragment; page: SqlFragment } {
   const filter = query.filter ? filterSql(dialect, scope, query.filter) : undefined;
   const index = dialect === "sqlite" ? sqliteIdentitiesIndex(query.filter) : undefined;
-  const from = `from identities i${index ? ` indexed by ${index}` : ""} join users u on u.id = i.user_id where ${OF_PROVIDER}${filter ? ` and ${filter.sql}` : ""}`;
+  const identities = `identities i${index ? ` indexed by ${index}` : ""}`;
+  const where = `where ${OF_PROVIDER}${filter ? ` and ${filter.sql}` : ""}`;
+  const filterReadsUsers = query.filter !== undefined && conditionReadsUsers(query.filter);
+  const from = (readsUsers: boolean) => `from ${identities}${readsUsers ? " join users u on u.id = i.user_id" : ""} ${where}`;
   const args = [scope.providerId, scope.tenantId, ...(filter?.args ?? [])];
   return {
-    count: { sql: `select count(*) as total ${from}`, args },
+    count: { sql: `select count(*) as total ${from(filterReadsUsers)}`, args },
     page: {
-      sql: `select ${IDENTITY_COLUMNS} ${from} ${orderSql(dialect, query.sortBy, query.descending)} limit ? offset ?`,
+      sql: `select ${IDENTITY_COLUMNS} ${from(filterReadsUsers || sortReadsUsers(query.sortBy))} ${orderSql(dialect, query.sortBy, query.descending, query.filter)} limit ? offset ?`,
       args: [...args, query.limit, query.offset],
     },
   };

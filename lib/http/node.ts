@@ -55,21 +55,17 @@ export async function writeNodeResponse(req: IncomingMessage, res: ServerRespons
 
 /**
  * When the answer went out before the request body was read to its end (a refused upload, from
- * either server), the rest is read and dropped until the body ends or the linger is over, and the
- * connection is then closed. `connection: close` would make node:http close the socket as soon as
- * the answer is out, hence this instead.
+ * either server), the rest is read and dropped: a body that ends within the linger leaves the
+ * connection as good as any (clients reuse it), one still coming after it has the connection
+ * closed. `connection: close` would make node:http close the socket as soon as the answer is out.
  */
 export function closeAfterUnreadBody(req: IncomingMessage, res: ServerResponse): void {
   res.once("finish", () => {
     if (req.complete) return;
     const socket = req.socket;
-    const close = () => {
-      clearTimeout(timer);
-      socket.destroySoon();
-    };
-    const timer = setTimeout(close, LINGER_MS);
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    req.once("end", close);
+    req.once("end", () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
     req.resume();
   });

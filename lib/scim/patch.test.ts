@@ -1,28 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { ENTERPRISE_USER_SCHEMA } from "./attributes";
-import { applyPatch, MAX_OPERATIONS } from "./patch";
+import { activeOnly, applyPatch, MAX_OPERATIONS } from "./patch";
 import { ORIGIN, recordOf } from "./test-records";
 import { readScimUser } from "./user-input";
 import { patchableScimUser, renderScimUser } from "./user-resource";
 import { PATCH_OP_SCHEMA } from "./wire";
 
-const current = () =>
-  patchableScimUser(
-    recordOf(
-      readScimUser({
-        userName: "pat@example.test",
-        displayName: "Pat Ching",
-        nickName: "Pat",
-        name: { givenName: "Pat", familyName: "Ching" },
-        emails: [
-          { value: "pat.ching@example.test", type: "work", primary: true },
-          { value: "pat@home.example", type: "home" },
-        ],
-        [ENTERPRISE_USER_SCHEMA]: { employeeNumber: "EMP-7", department: "Ops", manager: { value: "mgr-1" } },
-      }),
-    ),
-    ORIGIN,
+const record = () =>
+  recordOf(
+    readScimUser({
+      userName: "pat@example.test",
+      displayName: "Pat Ching",
+      nickName: "Pat",
+      name: { givenName: "Pat", familyName: "Ching" },
+      emails: [
+        { value: "pat.ching@example.test", type: "work", primary: true },
+        { value: "pat@home.example", type: "home" },
+      ],
+      [ENTERPRISE_USER_SCHEMA]: { employeeNumber: "EMP-7", department: "Ops", manager: { value: "mgr-1" } },
+    }),
   );
+const current = () => {
+  const stored = record();
+  return patchableScimUser(stored, renderScimUser(stored, ORIGIN));
+};
 
 const patch = (...operations: unknown[]) => applyPatch(current(), { schemas: [PATCH_OP_SCHEMA], Operations: operations });
 const patchedWrite = (...operations: unknown[]) => readScimUser(patch(...operations));
@@ -165,5 +166,39 @@ describe("applyPatch", () => {
     );
     const unchanged = renderScimUser(recordOf(readScimUser(patch({ op: "replace", path: "title", value: "T" }))), ORIGIN);
     expect(unchanged.title).toBe("T");
+  });
+});
+
+describe("activeOnly", () => {
+  const ops = (...operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations: operations });
+  const id = record().user.id;
+
+  it("reads the active that Okta's and Entra's deactivations set, and a reactivation", () => {
+    expect(activeOnly(ops({ op: "replace", value: { active: false } }), id)).toBe(false);
+    expect(activeOnly(ops({ op: "Replace", path: "active", value: "False" }), id)).toBe(false);
+    expect(activeOnly(ops({ op: "add", path: "ACTIVE", value: true }), id)).toBe(true);
+    expect(activeOnly(ops({ op: "replace", path: "active", value: true }, { op: "replace", path: "active", value: false }), id)).toBe(false);
+    expect(activeOnly(ops({ op: "replace", value: { active: false, id } }), id)).toBe(false);
+  });
+
+  it("is undefined for a PATCH that does anything else, so that it is applied whole", () => {
+    expect(activeOnly(ops({ op: "replace", value: { active: false, displayName: "Pat" } }), id)).toBeUndefined();
+    expect(activeOnly(ops({ op: "replace", path: "active", value: false }, { op: "replace", path: "title", value: "x" }), id)).toBeUndefined();
+    expect(activeOnly(ops({ op: "remove", path: "active" }), id)).toBeUndefined();
+    expect(activeOnly(ops({ op: "replace", path: "active", value: "maybe" }), id)).toBeUndefined();
+    expect(activeOnly(ops({ op: "replace", path: "nickName", value: "P" }), id)).toBeUndefined();
+  });
+
+  it("refuses what applyPatch refuses, with the same error", () => {
+    for (const body of [ops({ op: "replace", value: { active: false, id: "0000" } }), { Operations: [{ op: "replace", path: "active", value: false }] }, "x"]) {
+      const error = (() => {
+        try {
+          activeOnly(body, id);
+        } catch (thrown) {
+          return thrown as Error;
+        }
+      })();
+      expect(error).toEqual(refused(body));
+    }
   });
 });

@@ -60,12 +60,12 @@ function normalizedValue(attribute: ScimAttribute, sub: ScimAttribute | undefine
 }
 
 /** Path-less add/replace: one operation per attribute of the value, so a complex attribute's unnamed sub-attributes stay (§3.5.2.1). */
-function expandValue(index: number, op: Op, value: unknown, current: ScimUserResource): Step[] {
+function expandValue(index: number, op: Op, value: unknown, userId: string | undefined): Step[] {
   if (!isObject(value)) throw scimError("invalidValue", `Operations[${index}]: without a path, value must be an object of attributes`);
   const canonical = canonicalUser(value);
   if ("meta" in canonical) throw scimError("mutability", `Operations[${index}]: meta is read-only`);
   if ("id" in canonical) {
-    if (canonical.id !== current.id) throw scimError("mutability", `Operations[${index}]: id is read-only`);
+    if (canonical.id !== userId) throw scimError("mutability", `Operations[${index}]: id is read-only`);
     delete canonical.id;
   }
   const entries: [string, unknown][] = Object.entries(canonical).flatMap(([key, child]) =>
@@ -90,17 +90,17 @@ function stepFor(index: number, op: Op, path: string, value: unknown): Step {
   return { index, operation: { op, path: target.path, value: normalizedValue(target.attribute, target.sub, value) } };
 }
 
-function stepsOf(index: number, op: Op, rawPath: string | undefined, value: unknown, current: ScimUserResource): Step[] {
+function stepsOf(index: number, op: Op, rawPath: string | undefined, value: unknown, userId: string | undefined): Step[] {
   if (rawPath === undefined) {
     if (op === "remove") throw scimError("noTarget", `Operations[${index}]: remove needs a path (RFC 7644 §3.5.2.2)`);
-    return expandValue(index, op, value, current);
+    return expandValue(index, op, value, userId);
   }
   const target: PatchTarget = resolvePatchPath(rawPath);
   if (target.kind === "ignored") return [];
   if (target.kind === "extension") {
     if (op === "remove") return [{ index, removeExtension: true }];
     if (!isObject(value)) throw scimError("invalidValue", `Operations[${index}]: ${ENTERPRISE_USER_SCHEMA} takes an object of its attributes`);
-    return expandValue(index, op, { [ENTERPRISE_USER_SCHEMA]: value }, current);
+    return expandValue(index, op, { [ENTERPRISE_USER_SCHEMA]: value }, userId);
   }
   if (op === "remove") {
     // A remove names what goes; a value beside a single-valued target (Entra's manager) adds nothing.
@@ -112,8 +112,8 @@ function stepsOf(index: number, op: Op, rawPath: string | undefined, value: unkn
   return [{ index, operation: { op, path: target.path, value: normalizedValue(target.attribute, target.sub, value) } }];
 }
 
-/** The operations of a PatchOp body, validated and normalized; nothing is applied yet. */
-export function readPatch(body: unknown, current: ScimUserResource): Step[] {
+/** The operations of a PatchOp body on the user `userId`, validated and normalized; nothing is applied yet. */
+function readPatch(body: unknown, userId: string | undefined): Step[] {
   if (!isObject(body)) throw syntax("The request body must be a PatchOp object");
   const parsed = patchSchema.safeParse({ schemas: byLowerKey(body, "schemas"), Operations: byLowerKey(body, "Operations") });
   if (!parsed.success) {
@@ -126,7 +126,7 @@ export function readPatch(body: unknown, current: ScimUserResource): Step[] {
       throw syntax(`Operations[${index}].op is add, remove or replace, not ${JSON.stringify(operation.op)}`);
     if (op !== "remove" && operation.value === undefined) throw syntax(`Operations[${index}]: ${op} needs a value`);
     const path = operation.path?.trim() || undefined;
-    return stepsOf(index, op, path, operation.value, current);
+    return stepsOf(index, op, path, operation.value, userId);
   });
 }
 
@@ -155,7 +155,7 @@ function onePrimary(before: ScimUserResource, after: JsonObject): void {
 
 /** The resource with every operation applied (a new object), or the error of the first that cannot be. */
 export function applyPatch(current: ScimUserResource, body: unknown): JsonObject {
-  const steps = readPatch(body, current);
+  const steps = readPatch(body, current.id);
   let resource = structuredClone(current) as unknown as ScimResource;
   for (const step of steps) {
     if ("removeExtension" in step) {
@@ -171,4 +171,20 @@ export function applyPatch(current: ScimUserResource, body: unknown): JsonObject
   const patched = resource as unknown as JsonObject;
   onePrimary(current, patched);
   return patched;
+}
+
+/**
+ * The `active` a PATCH sets when setting it is all the PATCH does, in any dialect readPatch reads
+ * (Okta's and Entra's deactivations, the commonest PATCH by far); undefined for any other PATCH.
+ * A PatchOp that is not valid is refused here as applyPatch refuses it.
+ */
+export function activeOnly(body: unknown, userId: string): boolean | undefined {
+  let active: boolean | undefined;
+  for (const step of readPatch(body, userId)) {
+    if ("removeExtension" in step) return undefined;
+    const { op, path, value } = step.operation;
+    if (op === "remove" || path !== "active" || typeof value !== "boolean") return undefined;
+    active = value;
+  }
+  return active;
 }

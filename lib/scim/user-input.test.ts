@@ -130,6 +130,9 @@ describe("readScimUser", () => {
     expect(readScimUser({ ...base, name: { givenName: "G", familyName: "H" } }).name).toBe("G H");
     expect(readScimUser({ ...base, name: { familyName: "H" } }).name).toBe("H");
     expect(readScimUser(base).name).toBe("Jane.Doe@Example.test");
+    // Made from the userName: a POST linking an existing user keeps the user's own name.
+    expect(readScimUser(base).nameGiven).toBe(false);
+    expect(readScimUser({ ...base, name: { familyName: "H" } }).nameGiven).toBe(true);
   });
 
   it("gives a new user a generated unique code without employeeNumber; an update keeps the user's (null)", () => {

@@ -169,6 +169,14 @@ export type ReadContext = {
   pathId?: string;
 };
 
+type NameParts = { formatted?: string; givenName?: string; familyName?: string };
+
+/** The name Roster gives the user: the displayName, else the name's formatted form or parts, else the userName. */
+export function displayNameOf(user: { displayName?: string; name?: NameParts | null; userName: string }): string {
+  const given = user.name ?? {};
+  return user.displayName ?? given.formatted ?? ([given.givenName, given.familyName].filter(Boolean).join(" ") || undefined) ?? user.userName;
+}
+
 /** A SCIM User body, validated and mapped onto Roster; 400 with the scimType a provider can act on when it cannot be. */
 export function readScimUser(body: unknown, context: ReadContext = {}): ScimUserWrite {
   if (!isObject(body)) throw new ApiError("invalid_input", "The request body must be a SCIM User object", { scimType: "invalidSyntax" });
@@ -183,7 +191,7 @@ export function readScimUser(body: unknown, context: ReadContext = {}): ScimUser
   const { primary, others } = chooseEmails(user);
   const given: Partial<NonNullable<ParsedUser["name"]>> = user.name ?? {};
   const enterprise: Partial<NonNullable<ParsedUser[typeof ENTERPRISE_USER_SCHEMA]>> = user[ENTERPRISE_USER_SCHEMA] ?? {};
-  const name = user.displayName ?? given.formatted ?? ([given.givenName, given.familyName].filter(Boolean).join(" ") || undefined) ?? user.userName;
+  const name = displayNameOf(user);
   const mobiles = chooseMobiles(user);
   const uniqueCode = enterprise.employeeNumber
     ? { value: enterprise.employeeNumber, folded: foldText(enterprise.employeeNumber) }
@@ -221,6 +229,7 @@ export function readScimUser(body: unknown, context: ReadContext = {}): ScimUser
     nameFolded: foldText(name),
     uniqueCode,
     employeeNumberGiven: enterprise.employeeNumber !== undefined,
+    nameGiven: [user.displayName, given.formatted, given.givenName, given.familyName].some(Boolean),
     department: enterprise.department ?? "",
     attributes,
     active: user.active ?? context.current?.user.active ?? true,

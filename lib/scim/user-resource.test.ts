@@ -5,6 +5,7 @@ import { ORIGIN, recordOf } from "./test-records";
 import { readScimUser } from "./user-input";
 import { etagMatches, etagOf, patchableScimUser, renderScimUser } from "./user-resource";
 import { scimUserSchema } from "./wire";
+import type { ScimUserRecord } from "@/db/queries/scim-users";
 
 const body = {
   userName: "Jane.Doe@Example.test",
@@ -76,7 +77,18 @@ describe("the ETag", () => {
   it("is the same for the same content, however the stored attributes are ordered and whatever meta says", () => {
     const first = record();
     const second = record();
-    second.identity.attributes = Object.fromEntries(Object.entries(second.identity.attributes).reverse());
+    const reversed = (value: unknown): unknown =>
+      value !== null && typeof value === "object" && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value)
+              .map(([key, child]) => [key, reversed(child)])
+              .reverse(),
+          )
+        : Array.isArray(value)
+          ? value.map(reversed)
+          : value;
+    second.identity.attributes = reversed(second.identity.attributes) as Record<string, unknown>;
+    expect(JSON.stringify(second.identity.attributes)).not.toBe(JSON.stringify(first.identity.attributes));
     second.user.updatedAt += 1_000;
     second.identity.lastSyncedAt = 0;
     expect(renderScimUser(second, "http://elsewhere").meta!.version).toBe(renderScimUser(first, ORIGIN).meta!.version);
@@ -120,11 +132,21 @@ describe("the ETag", () => {
 });
 
 describe("patchableScimUser", () => {
+  const patchable = (stored: ScimUserRecord) => patchableScimUser(stored, renderScimUser(stored, ORIGIN));
+
   it("leaves out the displayName Roster derived, so a PATCH of name parts renames; keeps one the provider gave", () => {
     const derived = recordOf(readScimUser({ ...body, displayName: undefined }));
     expect(renderScimUser(derived, ORIGIN).displayName).toBe("Jane Doe");
-    expect(patchableScimUser(derived, ORIGIN)).not.toHaveProperty("displayName");
-    expect(patchableScimUser(record(), ORIGIN).displayName).toBe("Jane Doe");
+    expect(patchable(derived)).not.toHaveProperty("displayName");
+    expect(patchable(record()).displayName).toBe("Jane Doe");
+  });
+
+  it("keeps a name the user had before the provider linked it, though the provider never sent one", () => {
+    const linked = recordOf(readScimUser({ ...body, displayName: undefined, name: undefined }));
+    linked.user.name = "Jane Q. Doe";
+    expect(patchable(linked).displayName).toBe("Jane Q. Doe");
+    const derivedFromUserName = recordOf(readScimUser({ ...body, displayName: undefined, name: undefined }));
+    expect(patchable(derivedFromUserName)).not.toHaveProperty("displayName");
   });
 });
 

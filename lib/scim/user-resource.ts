@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ScimUserRecord } from "@/db/queries/scim-users";
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
 import { joinPhone, samePhone, splitPhone } from "./phone";
+import { displayNameOf } from "./user-input";
 import { compact, readStoredAttributes, type StoredAttributes } from "./stored-attributes";
 import { USERS_PATH, type ScimUserResource } from "./wire";
 
@@ -9,21 +10,15 @@ import { USERS_PATH, type ScimUserResource } from "./wire";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** JSON with object keys sorted, so that equal content hashes equally however it was stored (jsonb reorders keys). */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, child]) => child !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** `meta.version` and the ETag header: a hash of the resource without `meta`, so any change anywhere gives a new one. */
+/**
+ * `meta.version` and the ETag header: a hash of the resource without `meta`, so any change anywhere
+ * gives a new one. Plain JSON is canonical here: the rendered keys come in one order however the
+ * attributes were stored (jsonb reorders them), from renderScimUser's literal and from zod, whose
+ * output follows its schema's order.
+ */
 export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
   const content = { ...resource, meta: undefined };
-  return `W/"${createHash("sha256").update(canonicalJson(content)).digest("base64url").slice(0, 27)}"`;
+  return `W/"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
 }
 
 /** The stored mobiles as SCIM values: as the provider wrote them while they still say the same number. */
@@ -89,12 +84,16 @@ export function renderScimUser(record: ScimUserRecord, origin: string): ScimUser
 /**
  * The resource a PATCH applies to: the rendered one, less what Roster derived rather than the
  * provider wrote. A displayName Roster made from name.givenName must not pin the name when a
- * later PATCH changes name.givenName.
+ * later PATCH changes name.givenName; a name the user had before (a user the provider linked, or
+ * renamed in Roster) is no derivation and stays, whatever the PATCH is about.
  */
-export function patchableScimUser(record: ScimUserRecord, origin: string): ScimUserResource {
-  const resource = renderScimUser(record, origin);
-  if (readStoredAttributes(record.identity.attributes).displayName === undefined) delete resource.displayName;
-  return resource;
+export function patchableScimUser(record: ScimUserRecord, resource: ScimUserResource): ScimUserResource {
+  const stored = readStoredAttributes(record.identity.attributes);
+  const derived = stored.displayName === undefined && record.user.name === displayNameOf({ name: stored.name, userName: record.identity.userName });
+  if (!derived) return resource;
+  const withoutDisplayName = { ...resource };
+  delete withoutDisplayName.displayName;
+  return withoutDisplayName;
 }
 
 /** Whether an If-Match / If-None-Match header names this ETag ("*" names any); weak comparison (RFC 9110 §8.8.3.2). */

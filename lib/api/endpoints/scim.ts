@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { detachScimUser, getScimUser, updateScimUser, type ScimUserRecord } from "@/db/queries/scim-users";
+import { detachScimUser, getScimUser, setScimUserActive, updateScimUser, type ScimUserRecord } from "@/db/queries/scim-users";
 import { readProjection } from "@/lib/scim/list-params";
-import { applyPatch } from "@/lib/scim/patch";
+import { activeOnly, applyPatch } from "@/lib/scim/patch";
 import { readScimUser } from "@/lib/scim/user-input";
 import { etagMatches, patchableScimUser, renderScimUser } from "@/lib/scim/user-resource";
 import { PATCH_OP_SCHEMA, scimBodySchema, scimUserSchema, USERS_PATH, type ScimUserResource } from "@/lib/scim/wire";
@@ -124,13 +124,16 @@ export const patchScimUserEndpoint = defineEndpoint({
     bodyExample: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: "replace", path: "active", value: false }] },
   },
   handler: async ({ db, principal, params, body, request, requestId }) => {
+    // Setting active alone needs neither the current User (unless If-Match asks for its version) nor reading one back.
+    const active = request.headers.get("if-match") === null ? activeOnly(body, params.id) : undefined;
+    if (active !== undefined)
+      return updateAnswer(await setScimUserActive(db, scopeOf(principal), params.id, active, Date.now(), requestId), params.id, request);
     const result = await updateScimUser(
       db,
       scopeOf(principal),
       params.id,
       (current) => {
-        currentChecked(request, current);
-        const patched = applyPatch(patchableScimUser(current, origin(request)), body);
+        const patched = applyPatch(patchableScimUser(current, currentChecked(request, current)), body);
         return readScimUser(patched, { current, pathId: params.id });
       },
       Date.now(),

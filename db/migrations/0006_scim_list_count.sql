@@ -1,0 +1,1 @@
+CREATE INDEX `identities_provider_username_cover_idx` ON `identities` (`identity_provider_id`,`username_key`,`tenant_id`,`user_id`) WHERE username_key is not null;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { createTestDb } from "@/test/db";
+import { makeAdminWithToken } from "@/test/factories";
+import { identityRow, scimProvider, scimWrite, T0, written } from "@/test/scim-users";
+import { createScimUser, getScimUser, setScimUserActive, updateScimUser } from "./scim-users";
+import { eventsOf, revokedAt } from "./user-status-reads";
+
+// A PATCH of `active` alone takes setScimUserActive: it must write what updateScimUser writes for it.
+
+describe("setScimUserActive", () => {
+  const db = createTestDb();
+  const scope = scimProvider(db);
+  const other = scimProvider(db, "Entra");
+
+  it("deactivates as updateScimUser does: tokens and sessions revoked, one event by the provider, the last sync moved", async () => {
+    const admin = await makeAdminWithToken(db, scope.tenantId);
+    const record = written(await createScimUser(db, scope, scimWrite({ email: admin.user.email, name: admin.user.name }), T0));
+    const result = await setScimUserActive(db, scope, record.user.id, false, T0 + 40);
+    expect(result).toEqual({ status: "updated", record: await getScimUser(db, scope, record.user.id) });
+    expect(result).toMatchObject({ record: { user: { active: false, updatedAt: T0 + 40 }, identity: { lastSyncedAt: T0 + 40 } } });
+    expect(await revokedAt(db, "personal_access_tokens", admin.admin.id)).toBe(T0 + 40);
+    expect(await revokedAt(db, "sessions", admin.admin.id)).toBe(T0 + 40);
+    expect(await eventsOf(db, admin.user.id, "user.deactivate")).toEqual([
+      expect.objectContaining({ outcome: "deactivated", actorType: "provider", actorId: scope.providerId, createdAt: T0 + 40 }),
+    ]);
+
+    const again = await setScimUserActive(db, scope, record.user.id, false, T0 + 50);
+    expect(again).toEqual({ status: "unchanged", record: await getScimUser(db, scope, record.user.id) });
+    expect((await identityRow(db, record.identity.id))?.lastSyncedAt).toBe(T0 + 50);
+    expect(await eventsOf(db, admin.user.id, "user.deactivate")).toHaveLength(1);
+
+    expect(await setScimUserActive(db, scope, record.user.id, true, T0 + 60)).toMatchObject({ status: "updated", record: { user: { active: true } } });
+    expect((await eventsOf(db, admin.user.id, "user.reactivate")).map((event) => event.actorType)).toEqual(["provider"]);
+    expect(await eventsOf(db, admin.user.id, "user.updated")).toEqual([]);
+  });
+
+  it("leaves the same user as the whole PATCH path does", async () => {
+    const make = async (userName: string) =>
+      written(
+        await createScimUser(db, scope, scimWrite({ userName, name: "Pat Doe", mobiles: [{ kind: "primary", countryCode: "+44", number: "7700900001" }] }), T0),
+      );
+    const [fast, whole] = [await make("fast"), await make("whole")];
+    await setScimUserActive(db, scope, fast.user.id, false, T0 + 10);
+    await updateScimUser(
+      db,
+      scope,
+      whole.user.id,
+      () => scimWrite({ userName: "whole", name: "Pat Doe", email: whole.user.email, mobiles: whole.mobiles, employeeNumber: null, active: false }),
+      T0 + 10,
+    );
+    const strip = (record: typeof fast | undefined) => ({
+      ...record!,
+      user: { ...record!.user, id: "", email: "", emailNormalized: "", uniqueCode: "", uniqueCodeFolded: "" },
+      identity: { ...record!.identity, id: "", userName: "" },
+    });
+    expect(strip(await getScimUser(db, scope, fast.user.id))).toEqual(strip(await getScimUser(db, scope, whole.user.id)));
+  });
+
+  it("does not find users of another provider, another tenant, or none", async () => {
+    const record = written(await createScimUser(db, scope, scimWrite(), T0));
+    expect(await setScimUserActive(db, other, record.user.id, false)).toEqual({ status: "not-found" });
+    expect(await setScimUserActive(db, { ...scope, tenantId: other.tenantId }, record.user.id, false)).toEqual({ status: "not-found" });
+    expect(await setScimUserActive(db, scope, "no-such-user", false)).toEqual({ status: "not-found" });
+    expect((await getScimUser(db, scope, record.user.id))?.user.active).toBe(true);
+  });
+});
