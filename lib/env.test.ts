@@ -11,6 +11,7 @@ describe("parseEnv", () => {
       HOST: "127.0.0.1",
       RATE_LIMIT_REQUESTS: 600,
       RATE_LIMIT_WINDOW_SECONDS: 60,
+      SESSION_IDLE_TIMEOUT_SECONDS: 1_800,
       API_MAX_BODY_BYTES: 1048576,
       TRUSTED_PROXIES: [],
       LOG_LEVEL: "info",
@@ -23,6 +24,8 @@ describe("parseEnv", () => {
   it("refuses a metrics token short enough to guess, and a log level pino lacks", () => {
     expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN="short" must be at least 16 characters/);
     expect(() => parseEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL="verbose"/);
+    expect(() => parseEnv({ SESSION_IDLE_TIMEOUT_SECONDS: "0" })).toThrow(/SESSION_IDLE_TIMEOUT_SECONDS="0"/);
+    expect(parseEnv({ SESSION_IDLE_TIMEOUT_SECONDS: "3" }).SESSION_IDLE_TIMEOUT_SECONDS).toBe(3);
   });
 
   it("reads the variables it is given", () => {

@@ -40,6 +40,8 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: hostName(),
   HOST: hostName(),
+  /** A console session not used for this long ends (OWASP ASVS 7.3.1), whatever its 8 hours say. */
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800),
   /**
    * Webhook endpoints may be on loopback and private addresses (tests, development). Off by default,
    * so that a tenant's admin cannot make Roster call into the network it runs in (lib/webhooks/address-guard.ts).

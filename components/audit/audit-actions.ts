@@ -19,7 +19,7 @@ export const ACTION_GROUPS: SelectGroup[] = [
     options: [
       under("user", "All user changes"),
       under("token", "All token changes"),
-      under("session", "All console sign-ins"),
+      under("session", "All console sign-ins and sessions"),
       under("identity", "All identity changes"),
       under("admin", "All admin changes"),
     ],
@@ -33,6 +33,7 @@ export const ACTION_GROUPS: SelectGroup[] = [
       action("token.created", "Token created"),
       action("token.revoked", "Token revoked"),
       action("session.sign_in", "Console sign-in"),
+      action("session.revoked", "Console sessions ended"),
       action("admin.created", "Admin created"),
     ],
   },

@@ -6,6 +6,8 @@ import { recordAuditEvent } from "./audit";
 
 export type SessionPrincipalRow = {
   sessionId: string;
+  /** When the session was last used (its sign-in, if never since), as last recorded: see touchSession. */
+  lastSeenAt: number;
   tenantId: string;
   tenantName: string;
   csrfToken: string;
@@ -17,31 +19,61 @@ export type SessionPrincipalRow = {
   userEmail: string;
 };
 
-const LIVE_SESSION = `select s.id as "sessionId", s.tenant_id as "tenantId", t.name as "tenantName", s.csrf_token as "csrfToken",
+const LIVE_SESSION = `select s.id as "sessionId", coalesce(s.last_seen_at, s.created_at) as "lastSeenAt", s.tenant_id as "tenantId",
+    t.name as "tenantName", s.csrf_token as "csrfToken",
     s.expires_at as "expiresAt", a.id as "adminId", a.role, u.id as "userId", u.name as "userName", u.email as "userEmail"
   from sessions s
   join admins a on a.id = s.admin_id
   join users u on u.id = a.user_id
   join tenants t on t.id = s.tenant_id
-  where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active = true`;
+  where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and coalesce(s.last_seen_at, s.created_at) > ? and u.active = true`;
 
-/** A live session (not revoked, not expired, its admin's user still active) by the hash of its cookie. */
-export function findLiveSession(db: Db, tokenHash: string, now = Date.now()): Promise<SessionPrincipalRow | undefined> {
+/**
+ * A live session (not revoked, not expired, used within `idleMs`, its admin's user still active)
+ * by the hash of its cookie.
+ */
+export function findLiveSession(db: Db, tokenHash: string, idleMs: number, now = Date.now()): Promise<SessionPrincipalRow | undefined> {
   // Read from the database on every request, never cached: a sign-out or revocation in one
   // process holds at once in every other process on the database.
-  return prepared<SessionPrincipalRow>(db, LIVE_SESSION).get(tokenHash, now);
+  return prepared<SessionPrincipalRow>(db, LIVE_SESSION).get(tokenHash, now, now - idleMs);
 }
 
-const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, last_seen_at, created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const TOUCH_SESSION = "update sessions set last_seen_at = ? where id = ? and (last_seen_at is null or last_seen_at < ?)";
 
-export async function createSession(
-  db: Db,
-  input: { tenantId: string; adminId: string; tokenHash: string; csrfToken: string; expiresAt: number },
-  now = Date.now(),
-): Promise<string> {
+/** Records that the session was used now, unless it was within `granularityMs` (one write a minute, not one per request). */
+export async function touchSession(db: Db, sessionId: string, granularityMs: number, now = Date.now()): Promise<void> {
+  await prepared(db, TOUCH_SESSION).run(now, sessionId, now - granularityMs);
+}
+
+const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, last_seen_at, user_agent, client_address,
+    created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export type NewSession = {
+  tenantId: string;
+  adminId: string;
+  tokenHash: string;
+  csrfToken: string;
+  expiresAt: number;
+  userAgent: string | null;
+  clientAddress: string | null;
+};
+
+export async function createSession(db: Db, input: NewSession, now = Date.now()): Promise<string> {
   const id = randomUUID();
-  await prepared(db, INSERT_SESSION).run(id, input.tenantId, input.adminId, input.tokenHash, input.csrfToken, input.expiresAt, now, now, now);
+  await prepared(db, INSERT_SESSION).run(
+    id,
+    input.tenantId,
+    input.adminId,
+    input.tokenHash,
+    input.csrfToken,
+    input.expiresAt,
+    now,
+    input.userAgent,
+    input.clientAddress,
+    now,
+    now,
+  );
   return id;
 }
 

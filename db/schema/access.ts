@@ -43,6 +43,9 @@ export const sessions = sqliteTable(
     expiresAt: epochMs("expires_at").notNull(),
     revokedAt: epochMs("revoked_at"),
     lastSeenAt: epochMs("last_seen_at"),
+    // What "Your sessions" shows to tell one sign-in from another: as the browser sent it, cut short.
+    userAgent: text("user_agent"),
+    clientAddress: text("client_address"),
     ...timestamps,
   },
   (t) => [uniqueIndex("sessions_token_hash_unique").on(t.tokenHash), index("sessions_admin_idx").on(t.adminId)],

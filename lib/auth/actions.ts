@@ -22,6 +22,8 @@ export const ACTION_REQUIREMENTS = {
   reactivateUser: { anyScope: [], roles: ["admin"] },
   readAuditLog: { anyScope: [], roles: ["admin", "auditor"] },
   manageOwnTokens: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
+  manageOwnSessions: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
+  endAdminSessions: { anyScope: [], roles: ["admin"] },
   // Provisioning tokens and their providers (the console's Provisioning page).
   manageProvisioning: { anyScope: [], roles: ["admin"] },
   // Webhook endpoints, their secrets and delivery logs (the console's Webhooks page).

@@ -5,6 +5,7 @@ import {
   createSession,
   findLiveSession,
   findSignInCandidates,
+  touchSession,
   recordSignInAttempt,
   type SessionPrincipalRow,
   type SignInCandidate,
@@ -13,6 +14,7 @@ import { hashPassword, verifyPassword } from "./password";
 import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
+import { serverEnv } from "@/lib/env";
 
 export const SESSION_COOKIE = "roster_session";
 export const CSRF_HEADER = "x-csrf-token";
@@ -22,25 +24,49 @@ export type ConsolePrincipal = SessionPrincipalRow;
 
 const hashCookie = (value: string) => createHash("sha256").update(value).digest("base64url");
 
+/** How long an unused session lives (SESSION_IDLE_TIMEOUT_SECONDS). */
+export const sessionIdleMs = () => serverEnv().SESSION_IDLE_TIMEOUT_SECONDS * 1000;
+
 /**
  * The session a cookie opens, read from the database on every request (no per-process cache), so
- * that a sign-out or a revocation holds at once whichever process answers the next request.
+ * that a sign-out, a revocation or an idle timeout holds at once whichever process answers the
+ * next request. Its use is recorded at most once a minute (more often under a short idle timeout).
  */
-export async function readSession(db: Db, cookieValue: string | undefined | null): Promise<ConsolePrincipal | null> {
+export async function readSession(db: Db, cookieValue: string | undefined | null, now = Date.now()): Promise<ConsolePrincipal | null> {
   if (!cookieValue || cookieValue.length > 200) return null;
-  return (await findLiveSession(db, hashCookie(cookieValue))) ?? null;
+  const idleMs = sessionIdleMs();
+  const session = await findLiveSession(db, hashCookie(cookieValue), idleMs, now);
+  if (!session) return null;
+  const granularityMs = Math.min(60_000, idleMs / 4);
+  if (now - session.lastSeenAt >= granularityMs) await touchSession(db, session.sessionId, granularityMs, now);
+  return session;
 }
 
+/** The browser and address a session was opened from, as "Your sessions" shows them. */
+export type SessionOrigin = { userAgent: string | null; clientAddress: string | null };
+
 /** Opens a console session for an admin; only a hash of the cookie value is stored. */
-export async function openSession(db: Db, admin: { tenantId: string; adminId: string }, now = Date.now()) {
+export async function openSession(db: Db, admin: { tenantId: string; adminId: string }, origin?: SessionOrigin, now = Date.now()) {
   const cookieValue = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   const expiresAt = now + SESSION_TTL_MS;
-  await createSession(db, { tenantId: admin.tenantId, adminId: admin.adminId, tokenHash: hashCookie(cookieValue), csrfToken, expiresAt }, now);
+  await createSession(
+    db,
+    {
+      tenantId: admin.tenantId,
+      adminId: admin.adminId,
+      tokenHash: hashCookie(cookieValue),
+      csrfToken,
+      expiresAt,
+      userAgent: origin?.userAgent?.slice(0, 300) ?? null,
+      clientAddress: origin?.clientAddress ?? null,
+    },
+    now,
+  );
   return { cookieValue, csrfToken, expiresAt };
 }
 
-export type SignInAttempt = { email: string; password: string; clientAddress: string };
+export type SignInAttempt = { email: string; password: string; clientAddress: string; userAgent?: string | null };
 
 export type SignInResult =
   | { ok: true; cookieValue: string; csrfToken: string; expiresAt: number }
@@ -95,7 +121,7 @@ async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInC
     if (await verifyPassword(attempt.password, candidate.passwordHash)) {
       await gate.succeeded();
       await recordSignInAttempt(db, candidate, "success", details, now);
-      return { ok: true, ...(await openSession(db, candidate, now)) };
+      return { ok: true, ...(await openSession(db, candidate, { userAgent: attempt.userAgent ?? null, clientAddress: attempt.clientAddress }, now)) };
     }
   }
   for (const candidate of candidates) await recordSignInAttempt(db, candidate, "failed", details, now);

@@ -28,7 +28,8 @@ export const SESSION_ENDPOINTS = [
     errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) => {
       if (!sameOrigin(request)) throw new ApiError("forbidden", "Sign-in must come from Roster's own page", { notices: ["csrf"] });
-      const result = await signIn(db, { ...body, clientAddress: request.clientIp });
+      const previous = await readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
+      const result = await signIn(db, { ...body, clientAddress: request.clientIp, userAgent: request.headers.get("user-agent") });
       if (!result.ok) {
         const retryAfter = "retryAfterSeconds" in result ? { headers: { "retry-after": String(result.retryAfterSeconds) } } : {};
         if (result.reason === "throttled") {
@@ -38,6 +39,8 @@ export const SESSION_ENDPOINTS = [
         if (result.reason === "busy") throw new ApiError("rate_limited", "Another sign-in from your address is in progress: try again in a moment", retryAfter);
         throw new ApiError("unauthorized", "Wrong email or password");
       }
+      // A new session id at every sign-in: the one the browser held before (anyone's) ends.
+      if (previous) await revokeSession(db, previous.sessionId);
       const cookie = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);
       return { data: { data: { expiresAt: new Date(result.expiresAt).toISOString() } }, headers: { "set-cookie": cookie } };
     },
