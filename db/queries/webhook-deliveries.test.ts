@@ -4,6 +4,7 @@ import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { prepared } from "../prepared";
 import { deactivateUser, reactivateUser, type StatusActor } from "./user-status";
 import { claimDueDeliveries, disableFailingEndpoint, ENDPOINT_DISABLED_REASON, recordAttempts, releaseLeases, type AttemptRecord } from "./webhook-deliveries";
+import { deleteWebhookEndpoint } from "./webhook-admin";
 import { createWebhookEndpoint, getWebhookEndpoint } from "./webhook-endpoints";
 import { attemptsOf, deliveriesOf } from "./webhook-reads";
 import { relayAuditEvents } from "./webhook-relay";
@@ -129,5 +130,19 @@ describe("webhook deliveries (claims, leases, attempts)", () => {
     expect(JSON.parse(events[0]!.details)).toMatchObject({ reason: ENDPOINT_DISABLED_REASON, pendingFailed: 4 });
     // Disabled: its tenant's changes no longer queue deliveries for it, and nothing is claimed.
     expect(await claimMine("h", 99_000, tenantId)).toEqual([]);
+  });
+
+  it("records the attempts of a batch whose endpoint was deleted while it was being sent: the deleted ones are dropped, the rest kept", async () => {
+    const kept = await tenantWithEvents(1);
+    const deleted = await tenantWithEvents(1);
+    const claimed = await claimDueDeliveries(db, { ...LEASE, holder: "c", now: 2_000 });
+    const of = (tenantId: string) => claimed.find((d) => d.payload.includes(tenantId));
+    const [keptDelivery, goneDelivery] = [of(kept.tenantId), of(deleted.tenantId)];
+    await deleteWebhookEndpoint(db, { tenantId: deleted.tenantId, id: deleted.endpoint.id, actor: deleted.actor });
+    await expect(recordAttempts(db, "c", [record(goneDelivery!, "delivered", 2_100), record(keptDelivery!, "delivered", 2_100)], 2_100, 0)).resolves.toEqual(
+      [],
+    );
+    expect((await attemptsOf(db, keptDelivery!.id)).map((a) => a.statusCode)).toEqual([204]);
+    expect(await attemptsOf(db, goneDelivery!.id)).toEqual([]);
   });
 });

@@ -78,13 +78,17 @@ export type AttemptRecord = {
 const UPDATE_DELIVERY = `update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = coalesce(?, next_attempt_at),
   lease_until = null, leased_by = null, last_status_code = ?, last_error = ?, last_latency_ms = ?, delivered_at = ?, updated_at = ?
   where id = ? and leased_by = ?`;
-const INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, latency_ms) values (?, ?, ?, ?, ?, ?)
+// Only for deliveries that still exist: an endpoint deleted while its batch was being sent took its
+// deliveries with it, and their attempts have nothing left to belong to.
+const INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, latency_ms)
+  select ?, ?, ?, ?, ?, ? where exists (select 1 from webhook_deliveries where id = ?)
   on conflict do nothing`;
 
 const RECORD_SQL = {
   attempts: `insert into webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, latency_ms)
     select r.id, r.attempt, r.at, r.status_code, r.error, r.latency_ms from jsonb_to_recordset(?::jsonb)
       as r(id bigint, attempt bigint, at bigint, status_code bigint, error text, latency_ms bigint, status text, next_at bigint, delivered_at bigint)
+    join webhook_deliveries d on d.id = r.id
     on conflict do nothing`,
   deliveries: `update webhook_deliveries d set status = r.status, attempts = r.attempt, next_attempt_at = coalesce(r.next_at, d.next_attempt_at),
       lease_until = null, leased_by = null, last_status_code = r.status_code, last_error = r.error, last_latency_ms = r.latency_ms,
@@ -107,7 +111,7 @@ export function recordAttempts(db: Db, holder: string, records: readonly Attempt
   return inTransaction(db, "immediate", async () => {
     if (db.dialect === "sqlite") {
       for (const r of records) {
-        await prepared(db, INSERT_ATTEMPT).run(r.deliveryId, r.attempt, r.attemptedAt, r.statusCode, r.error, r.latencyMs);
+        await prepared(db, INSERT_ATTEMPT).run(r.deliveryId, r.attempt, r.attemptedAt, r.statusCode, r.error, r.latencyMs, r.deliveryId);
         const deliveredAt = r.outcome === "delivered" ? r.attemptedAt : null;
         const status = r.outcome === "retry" ? "pending" : r.outcome;
         await prepared(db, UPDATE_DELIVERY).run(status, r.attempt, r.nextAttemptAt, r.statusCode, r.error, r.latencyMs, deliveredAt, now, r.deliveryId, holder);
