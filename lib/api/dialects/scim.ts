@@ -33,3 +33,6 @@ export const scimDialect: Dialect = {
     return response;
   },
 };
+
+/** What every /scim/v2 endpoint declares: this dialect, an identity provider's token, and the one action it may take. */
+export const SCIM_ENDPOINT = { dialect: scimDialect, auth: "provisioner", action: "provisionUsers" } as const;

@@ -17,7 +17,7 @@ import {
   type ScimUserList,
   type ScimUserResource,
 } from "@/lib/scim/wire";
-import { scimDialect } from "../dialects/scim";
+import { SCIM_ENDPOINT } from "../dialects/scim";
 import { defineEndpoint, type ProvisionerPrincipal } from "../endpoint";
 import { ApiError } from "../errors";
 
@@ -89,9 +89,7 @@ export const listScimUsersEndpoint = defineEndpoint({
   operationId: "scimListUsers",
   method: "GET",
   path: USERS_PATH,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   query: listQuery,
   response: { status: 200, description: "A ListResponse of the provider's Users", schema: scimUserListSchema },
   errors: [400],
@@ -104,9 +102,7 @@ export const searchScimUsersEndpoint = defineEndpoint({
   operationId: "scimSearchUsers",
   method: "POST",
   path: `${USERS_PATH}/.search`,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   body: scimBodySchema,
   response: { status: 200, description: "A ListResponse of the provider's Users", schema: scimUserListSchema },
   errors: [400, 413],
@@ -131,9 +127,7 @@ export const createScimUserEndpoint = defineEndpoint({
   operationId: "scimCreateUser",
   method: "POST",
   path: USERS_PATH,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   body: scimBodySchema,
   response: { status: 201, description: "The User, created or linked; Location and ETag headers", schema: scimUserSchema },
   errors: [400, 409, 413],

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { documentList, schemaDocument, schemaDocuments, serviceProviderConfig, userResourceType } from "@/lib/scim/discovery";
 import { SCIM_BASE_PATH, scimDocumentListSchema, scimDocumentSchema } from "@/lib/scim/wire";
-import { scimDialect } from "../dialects/scim";
+import { SCIM_ENDPOINT } from "../dialects/scim";
 import { defineEndpoint } from "../endpoint";
 import { ApiError } from "../errors";
 
 // SCIM discovery (RFC 7644 §4): what the service provider supports, its resource types and schemas.
 
-const common = { dialect: scimDialect, auth: "provisioner", action: "provisionUsers", method: "GET" } as const;
+const common = { ...SCIM_ENDPOINT, method: "GET" } as const;
 
 // GET /scim/v2/ServiceProviderConfig — what is supported: patch, filter, sort, ETags; not bulk or passwords
 export const scimServiceProviderConfig = defineEndpoint({

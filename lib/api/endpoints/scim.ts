@@ -6,7 +6,7 @@ import { readScimUser } from "@/lib/scim/user-input";
 import { etagMatches, patchableScimUser, renderScimUser } from "@/lib/scim/user-resource";
 import { PATCH_OP_SCHEMA, scimBodySchema, scimUserSchema, USERS_PATH, type ScimUserResource } from "@/lib/scim/wire";
 import type { ApiRequest } from "@/lib/http/types";
-import { scimDialect } from "../dialects/scim";
+import { SCIM_ENDPOINT } from "../dialects/scim";
 import { defineEndpoint } from "../endpoint";
 import { ApiError } from "../errors";
 import { USER_UUID_EXAMPLE } from "../schemas";
@@ -34,9 +34,7 @@ export const getScimUserEndpoint = defineEndpoint({
   operationId: "scimGetUser",
   method: "GET",
   path: `${USERS_PATH}/{id}`,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   params,
   query: projectionQuery,
   response: { status: 200, description: "The User; ETag header", schema: scimUserSchema },
@@ -75,9 +73,7 @@ export const replaceScimUserEndpoint = defineEndpoint({
   operationId: "scimReplaceUser",
   method: "PUT",
   path: `${USERS_PATH}/{id}`,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   params,
   body: scimBodySchema,
   response: { status: 200, description: "The User as replaced; ETag header", schema: scimUserSchema },
@@ -109,9 +105,7 @@ export const patchScimUserEndpoint = defineEndpoint({
   operationId: "scimPatchUser",
   method: "PATCH",
   path: `${USERS_PATH}/{id}`,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   params,
   body: scimBodySchema,
   response: { status: 200, description: "The User as patched; ETag header", schema: scimUserSchema },
@@ -148,9 +142,7 @@ export const deleteScimUserEndpoint = defineEndpoint({
   operationId: "scimDeleteUser",
   method: "DELETE",
   path: `${USERS_PATH}/{id}`,
-  dialect: scimDialect,
-  auth: "provisioner",
-  action: "provisionUsers",
+  ...SCIM_ENDPOINT,
   params,
   response: { status: 204, description: "Deactivated and detached: the id is 404 from now on" },
   errors: [404, 412],
