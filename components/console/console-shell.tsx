@@ -12,6 +12,7 @@ export type ShellSession = { name: string; email: string; role: "admin" | "helpd
 const NAV = [
   { href: "/users", label: "Users", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/tokens", label: "Tokens", roles: ["admin", "helpdesk", "auditor"] },
+  { href: "/sessions", label: "Sessions", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
   { href: "/leavers", label: "Leavers", roles: ["admin"] },
   { href: "/provisioning", label: "Provisioning", roles: ["admin"] },

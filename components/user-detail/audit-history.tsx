@@ -6,6 +6,7 @@ const LABELS: Record<string, string> = {
   "user.deactivate:deactivated": "Deactivated",
   "user.deactivate:already_inactive": "Deactivation requested: already inactive",
   "user.reactivate:reactivated": "Reactivated",
+  "session.revoked:revoked": "Console sessions ended",
   "user.reactivate:already_active": "Reactivation requested: already active",
   "identity.link:linked": "Identity linked",
 };

@@ -90,7 +90,7 @@ export function UserDetailView({
         <ProfileSection user={user} serverNow={loadedAt} />
         <div className={styles.column}>
           <ContactsSection contacts={detail.contacts} />
-          <AccessSection access={detail.access} />
+          <AccessSection detail={detail} endSessions={permissions.endSessions} isSelf={permissions.isSelf} onDone={announce} focusAfterSuccess={statusRef} />
         </div>
       </div>
       <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />

@@ -8,6 +8,9 @@ import { recordAuditEvent } from "./audit";
 import { deactivateUser } from "./user-status";
 import { getUserDetail } from "./user-detail";
 
+/** The idle timeout the console reads sessions with (SESSION_IDLE_TIMEOUT_SECONDS), long enough to leave these sessions open. */
+const IDLE = 30 * 60 * 1000;
+
 describe("getUserDetail", () => {
   const db = createTestDb();
   let tenant: Tenant;
@@ -60,7 +63,7 @@ describe("getUserDetail", () => {
     }
     await recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: "test.other", targetType: "user", targetId: randomUUID(), outcome: "ok" });
 
-    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true }))!;
+    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true, sessionIdleMs: IDLE }))!;
     expect(detail.user).toMatchObject({ id: user.id, email: "jane@example.test", active: true });
     expect(detail.user).toEqual(user);
     expect(detail.contacts).toEqual({
@@ -86,13 +89,13 @@ describe("getUserDetail", () => {
     for (let i = 0; i < 5; i++) {
       await recordAuditEvent(db, { tenantId: tenant.id, actorType: "system", action: `step.${i}`, targetId: user.id, outcome: "ok", createdAt: 1_000 + i });
     }
-    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true, auditLimit: 2 }))!;
+    const detail = (await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: true, auditLimit: 2, sessionIdleMs: IDLE }))!;
     expect(detail.audit?.map((e) => e.action)).toEqual(["step.4", "step.3"]);
   });
 
   it("leaves the audit history out when the caller may not read it", async () => {
     const user = await makeUser(db, tenant.id);
-    expect((await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: false }))?.audit).toBeNull();
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: user.id, includeAudit: false, sessionIdleMs: IDLE }))?.audit).toBeNull();
   });
 
   it("counts the tokens and sessions a deactivation would revoke", async () => {
@@ -102,14 +105,14 @@ describe("getUserDetail", () => {
       db,
       "insert into personal_access_tokens (id, tenant_id, admin_id, name, secret_hash, scopes, expires_at, created_at, updated_at) values (?, ?, ?, 'old', 'x', '[]', ?, 1, 1)",
     ).run(randomUUID(), tenant.id, admin.admin.id, now - 1);
-    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }, now))?.access).toEqual({
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false, sessionIdleMs: IDLE }, now))?.access).toEqual({
       adminRole: "helpdesk",
       liveTokens: 1,
       liveSessions: 1,
     });
     const actor = { type: "admin" as const, id: "a", name: "Ops", userId: "u" };
     await deactivateUser(db, { tenantId: tenant.id, userId: admin.user.id, actor });
-    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false }))?.access).toEqual({
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false, sessionIdleMs: IDLE }))?.access).toEqual({
       adminRole: "helpdesk",
       liveTokens: 0,
       liveSessions: 0,
@@ -120,9 +123,11 @@ describe("getUserDetail", () => {
     const other = await makeTenant(db);
     const stranger = await makeUser(db, other.id);
     await addContacts(stranger.id, other.id);
-    expect(await getUserDetail(db, { tenantId: tenant.id, userId: stranger.id, includeAudit: true })).toBeUndefined();
-    expect(await getUserDetail(db, { tenantId: tenant.id, userId: randomUUID(), includeAudit: true })).toBeUndefined();
-    expect((await getUserDetail(db, { tenantId: other.id, userId: stranger.id, includeAudit: true }))?.contacts.otherEmails).toHaveLength(2);
+    expect(await getUserDetail(db, { tenantId: tenant.id, userId: stranger.id, includeAudit: true, sessionIdleMs: IDLE })).toBeUndefined();
+    expect(await getUserDetail(db, { tenantId: tenant.id, userId: randomUUID(), includeAudit: true, sessionIdleMs: IDLE })).toBeUndefined();
+    expect((await getUserDetail(db, { tenantId: other.id, userId: stranger.id, includeAudit: true, sessionIdleMs: IDLE }))?.contacts.otherEmails).toHaveLength(
+      2,
+    );
     expect(await prepared(db, "select id from user_emails where user_id = ?").all(stranger.id)).toHaveLength(2);
   });
 });

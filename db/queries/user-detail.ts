@@ -3,6 +3,7 @@ import { prepared } from "../prepared";
 import type { AdminRole, AuditEvent, User } from "../schema";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 import { listIdentitiesOfUser, type IdentityView } from "./identities";
+import { LIVE } from "./session-list";
 import { mobilesOfUsers, USER_COLUMNS, userFromRow, type Mobiles, type UserRow } from "./user-directory";
 
 export const USER_AUDIT_HISTORY_LIMIT = 50;
@@ -10,7 +11,7 @@ export const USER_AUDIT_HISTORY_LIMIT = 50;
 export type UserConsoleAccess = {
   /** The user's console role, or null when they are not an admin of the tenant. */
   adminRole: AdminRole | null;
-  /** Tokens and sessions that a deactivation would revoke now (not revoked, not expired). */
+  /** Tokens (not revoked, not expired) and sessions (still opening the console) that a deactivation would end now. */
   liveTokens: number;
   liveSessions: number;
 };
@@ -28,7 +29,7 @@ const USER = `select ${USER_COLUMNS} from users where id = ? and tenant_id = ?`;
 const OTHER_EMAILS = "select email, label from user_emails where user_id = ? and tenant_id = ? order by created_at, email";
 const ADMIN = "select id, role from admins where user_id = ? and tenant_id = ?";
 const LIVE_TOKENS = "select count(*) as n from personal_access_tokens where admin_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)";
-const LIVE_SESSIONS = "select count(*) as n from sessions where admin_id = ? and revoked_at is null and expires_at > ?";
+const LIVE_SESSIONS = `select count(*) as n from sessions where admin_id = ? and ${LIVE}`;
 // Newest first; events of the same millisecond in the order they were written. SQLite's rowid is
 // that order; PostgreSQL has none, and its physical order (ctid) is it for this append-only table
 // (a row may land in the space of a rolled-back insert: only events of one millisecond could swap).
@@ -43,7 +44,7 @@ const AUDIT_HISTORY = {
  */
 export async function getUserDetail(
   db: Db,
-  params: { tenantId: string; userId: string; includeAudit: boolean; auditLimit?: number },
+  params: { tenantId: string; userId: string; includeAudit: boolean; auditLimit?: number; sessionIdleMs: number },
   now = Date.now(),
 ): Promise<UserDetail | undefined> {
   const row = await prepared<UserRow>(db, USER).get(params.userId, params.tenantId);
@@ -55,16 +56,16 @@ export async function getUserDetail(
     user,
     contacts: { primaryEmail: user.email, otherEmails, ...mobiles },
     identities: await listIdentitiesOfUser(db, params.tenantId, user.id),
-    access: await consoleAccessOfUser(db, params.tenantId, user.id, now),
+    access: await consoleAccessOfUser(db, params.tenantId, user.id, params.sessionIdleMs, now),
     audit: params.includeAudit ? await auditHistoryOfUser(db, params.tenantId, user.id, params.auditLimit ?? USER_AUDIT_HISTORY_LIMIT) : null,
   };
 }
 
-async function consoleAccessOfUser(db: Db, tenantId: string, userId: string, now: number): Promise<UserConsoleAccess> {
+async function consoleAccessOfUser(db: Db, tenantId: string, userId: string, sessionIdleMs: number, now: number): Promise<UserConsoleAccess> {
   const admin = await prepared<{ id: string; role: AdminRole }>(db, ADMIN).get(userId, tenantId);
   if (!admin) return { adminRole: null, liveTokens: 0, liveSessions: 0 };
   const liveTokens = (await prepared<{ n: number }>(db, LIVE_TOKENS).get(admin.id, now))?.n ?? 0;
-  const liveSessions = (await prepared<{ n: number }>(db, LIVE_SESSIONS).get(admin.id, now))?.n ?? 0;
+  const liveSessions = (await prepared<{ n: number }>(db, LIVE_SESSIONS).get(admin.id, now, now - sessionIdleMs))?.n ?? 0;
   return { adminRole: admin.role, liveTokens, liveSessions };
 }
 

@@ -56,21 +56,22 @@ async function auditRevoked(db: Db, signed: Signed, target: { type: string; id: 
 
 /** Ends one of the signed-in admin's sessions (the current one too: that signs out); another's or an unknown id is 404. */
 export async function endOwnSession(db: Db, signed: Signed, sessionId: string, now = Date.now()): Promise<number> {
-  if (!(await revokeSessionOf(db, signed, sessionId, now))) throw new ApiError("not_found", `No session ${sessionId} of yours is open`);
+  if (!(await revokeSessionOf(db, signed, sessionId, sessionIdleMs(), now))) throw new ApiError("not_found", `No session ${sessionId} of yours is open`);
   await auditRevoked(db, signed, { type: "admin", id: signed.adminId }, { sessions: 1, sessionId, own: true }, now);
   return 1;
 }
 
 /** Ends every session of the signed-in admin but the one asking. */
 export async function endOtherOwnSessions(db: Db, signed: Signed, now = Date.now()): Promise<number> {
-  const revoked = await revokeOtherSessionsOf(db, signed, signed.tokenId, now);
+  const revoked = await revokeOtherSessionsOf(db, signed, signed.tokenId, sessionIdleMs(), now);
   if (revoked > 0) await auditRevoked(db, signed, { type: "admin", id: signed.adminId }, { sessions: revoked, own: true, keptCurrent: true }, now);
   return revoked;
 }
 
 /** Ends every console session of a user's admin account in the tenant (an admin ending another's). */
 export async function endSessionsOfUser(db: Db, signed: Signed, userId: string, now = Date.now()): Promise<number> {
-  const revoked = await revokeSessionsOfUser(db, signed.tenantId, userId, now);
-  await auditRevoked(db, signed, { type: "user", id: userId }, { sessions: revoked, own: false }, now);
+  const revoked = await revokeSessionsOfUser(db, signed.tenantId, userId, sessionIdleMs(), now);
+  // Nothing ended (no admin, none open, or not the tenant's user): nothing to audit, as for your own.
+  if (revoked > 0) await auditRevoked(db, signed, { type: "user", id: userId }, { sessions: revoked, own: false }, now);
   return revoked;
 }

@@ -4,6 +4,7 @@ import { getUserDetail, type UserDetail } from "@/db/queries/user-detail";
 import type { AdminRole } from "@/db/schema";
 import { authorize, type PolicyPrincipal } from "@/lib/auth/policy";
 import { scopesForRole } from "@/lib/auth/scopes";
+import { sessionIdleMs } from "@/lib/auth/session";
 import type { userDetail } from "@/lib/contracts/users";
 import { toAuditEventDto } from "./audit";
 
@@ -58,18 +59,19 @@ const policyPrincipal = (session: SessionLike): PolicyPrincipal => ({
 });
 
 /** What the signed-in admin may do on one user's page, decided by the same Cedar policies as the endpoints. */
-export type UserPagePermissions = { deactivate: boolean; reactivate: boolean; readAudit: boolean; isSelf: boolean };
+export type UserPagePermissions = { deactivate: boolean; reactivate: boolean; endSessions: boolean; readAudit: boolean; isSelf: boolean };
 
 export function userPagePermissions(session: SessionLike, userId: string): UserPagePermissions {
   const principal = policyPrincipal(session);
   const tenant = { type: "Tenant" as const, id: session.tenantId, tenantId: session.tenantId };
   const user = { type: "User" as const, id: userId, tenantId: session.tenantId };
   const isSelf = userId === session.userId;
-  const allowed = (action: "deactivateUser" | "reactivateUser") =>
+  const allowed = (action: "deactivateUser" | "reactivateUser" | "endAdminSessions") =>
     authorize(principal, action, tenant).allowed && authorize(principal, action, user, { isSelf }).allowed;
   return {
     deactivate: allowed("deactivateUser"),
     reactivate: allowed("reactivateUser"),
+    endSessions: allowed("endAdminSessions"),
     readAudit: authorize(principal, "readAuditLog", tenant).allowed,
     isSelf,
   };
@@ -78,6 +80,6 @@ export function userPagePermissions(session: SessionLike, userId: string): UserP
 /** One user of the caller's tenant as the user page shows it (audit history only for roles that may read the log); undefined when unknown. */
 export async function consoleUserDetail(db: Db, session: SessionLike, userId: string) {
   const readAudit = authorize(policyPrincipal(session), "readAuditLog", { type: "Tenant", id: session.tenantId, tenantId: session.tenantId }).allowed;
-  const detail = await getUserDetail(db, { tenantId: session.tenantId, userId, includeAudit: readAudit });
+  const detail = await getUserDetail(db, { tenantId: session.tenantId, userId, includeAudit: readAudit, sessionIdleMs: sessionIdleMs() });
   return detail && toUserDetailDto(detail);
 }

@@ -21,6 +21,11 @@ export const tokenKeys = {
   list: () => [...tokenKeys.all, "list"] as const,
 };
 
+export const sessionKeys = {
+  all: ["sessions"] as const,
+  list: () => [...sessionKeys.all, "list"] as const,
+};
+
 export const provisioningKeys = {
   all: ["provisioning"] as const,
   overview: () => [...provisioningKeys.all, "overview"] as const,

@@ -1,0 +1,103 @@
+"use client";
+
+import { useRef, useState } from "react";
+import formStyles from "@/components/console/form.module.css";
+import { DataTable } from "@/components/ui/data-table";
+import { LoadError } from "@/components/ui/load-error";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { useHydrated } from "@/components/ui/use-hydrated";
+import type { ConsoleSessionDto } from "@/lib/query/sessions";
+import { browserName } from "./browser-name";
+import styles from "./sessions.module.css";
+import { SignOutOthersDialog, SignOutSessionDialog, type Announce } from "./sign-out-dialogs";
+import { useSessionList } from "./use-sessions";
+
+function SessionRow({ session, serverNow, hydrated, ...announce }: { session: ConsoleSessionDto; serverNow: number; hydrated: boolean } & Announce) {
+  const name = browserName(session);
+  const signOut = (
+    <button type="button" className={styles.signOutButton} disabled={!hydrated} aria-label={session.current ? "Sign out this session" : `Sign out ${name}`}>
+      Sign out
+    </button>
+  );
+  return (
+    <tr aria-current={session.current || undefined}>
+      <th scope="row" className={styles.browserCell}>
+        {name}
+        {session.current && <span className={styles.badge}>This session</span>}
+      </th>
+      <td data-label="Address">
+        {session.clientAddress ? <span className={styles.address}>{session.clientAddress}</span> : <span className={styles.muted}>unknown</span>}
+      </td>
+      <td data-label="Signed in">
+        <RelativeTime iso={session.createdAt} serverNow={serverNow} />
+      </td>
+      <td data-testid="last-seen" data-label="Last seen">
+        {/* The current session is in use right now; its recorded last use lags by up to a minute. */}
+        {session.current ? <span className={styles.muted}>now</span> : <RelativeTime iso={session.lastSeenAt} serverNow={serverNow} />}
+      </td>
+      <td className={styles.actionCell}>
+        <SignOutSessionDialog session={session} trigger={signOut} {...announce} />
+      </td>
+    </tr>
+  );
+}
+
+/** The signed-in admin's open sessions, each with Sign out, and Sign out all the others. */
+export function SessionList({ serverNow }: { serverNow: number }) {
+  const sessions = useSessionList();
+  const hydrated = useHydrated();
+  const [announcement, setAnnouncement] = useState("");
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  const others = sessions.data?.filter((session) => !session.current).length ?? 0;
+
+  let body;
+  if (sessions.isPending) {
+    body = <p className={styles.muted}>Loading your sessions…</p>;
+  } else if (sessions.isError) {
+    body = <LoadError what="your sessions" error={sessions.error} onRetry={() => sessions.refetch()} />;
+  } else if (sessions.data.length === 0) {
+    body = (
+      <div className={styles.stateBox}>
+        <p>No session of yours is open. Reload the page to sign in again.</p>
+      </div>
+    );
+  } else {
+    body = (
+      <DataTable
+        className={styles.table}
+        wrapClassName={styles.tableWrap}
+        columns={["Browser", "Address", "Signed in", "Last seen", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
+      >
+        {sessions.data.map((session) => (
+          <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={setAnnouncement} focusAfterSuccess={statusRef} />
+        ))}
+      </DataTable>
+    );
+  }
+
+  const othersTrigger = (
+    <button type="button" className={formStyles.secondary} disabled={!hydrated}>
+      Sign out all other sessions
+    </button>
+  );
+
+  return (
+    <>
+      <p ref={statusRef} role="status" tabIndex={-1} className={announcement ? styles.announcement : styles.visuallyHidden}>
+        {announcement}
+      </p>
+      <section aria-labelledby="session-list-title" className={styles.card}>
+        <div className={styles.listHeader}>
+          <h2 id="session-list-title" className={styles.sectionTitle}>
+            Signed-in browsers
+          </h2>
+          {sessions.isFetching && !sessions.isPending && <span className={styles.muted}>Refreshing…</span>}
+          <div className={styles.listActions}>
+            <SignOutOthersDialog others={others} trigger={others > 0 ? othersTrigger : undefined} onDone={setAnnouncement} focusAfterSuccess={statusRef} />
+          </div>
+        </div>
+        {body}
+      </section>
+    </>
+  );
+}
