@@ -21,7 +21,11 @@ export const consoleSessionContracts = {
   list: defineContract({
     method: "GET",
     path: "/api/console/sessions",
-    response: { status: 200, description: "Your sessions that still open the console, the last used first", schema: z.object({ data: z.array(consoleSession) }) },
+    response: {
+      status: 200,
+      description: "Your sessions that still open the console, the last used first",
+      schema: z.object({ data: z.array(consoleSession) }),
+    },
   }),
   revoke: defineContract({
     method: "DELETE",
