@@ -143,6 +143,8 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
   }
 }
 
+const LOAD_TRIGGERS = ["users_count_insert", "users_updated_at_insert"];
+
 async function seedPostgres(db: Db, options: SeedOptions): Promise<SeedResult> {
   const now = Date.now();
   return db.transaction(async () => {
@@ -150,14 +152,17 @@ async function seedPostgres(db: Db, options: SeedOptions): Promise<SeedResult> {
     // Rebuilding an index costs in proportion to the whole table: worth it when the load at least doubles it.
     const existing = (await prepared<{ n: number }>(db, "select count(*) as n from users").get())?.n ?? 0;
     if (options.users < Math.max(REBUILD_INDEXES_FROM, existing)) return writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
-    const suspended = await suspendPostgresIndexes(db, SEEDED_TABLES);
-    // The one trigger a load fires (db/migrations-postgres/0001): it copies every inserted row into
-    // a transition table to count them, when the count is known here.
-    await db.exec("alter table users disable trigger users_count_insert");
+    const suspended = await suspendPostgresIndexes(db, [...SEEDED_TABLES, "users_updated_at"]);
+    // The triggers a load fires (db/migrations-postgres/0001 and 0006) copy every inserted row into
+    // a transition table, to count them and to copy their update times: both are done here at once.
+    for (const trigger of LOAD_TRIGGERS) await db.exec(`alter table users disable trigger ${trigger}`);
     const result = await writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
-    await db.exec("alter table users enable trigger users_count_insert");
+    for (const trigger of LOAD_TRIGGERS) await db.exec(`alter table users enable trigger ${trigger}`);
     const written = result.usersCreated + result.fixedUsersCreated.length;
     await prepared(db, "update tenants set user_count = user_count + ? where id = ?").run(written, plan.tenant.id);
+    // Rewritten whole (the load is at least as large as what was there), before its index is rebuilt.
+    await db.exec("truncate users_updated_at");
+    await db.exec("insert into users_updated_at (user_id, tenant_id, updated_at) select id, tenant_id, updated_at from users");
     // Unique indexes and foreign keys are rebuilt and checked here: a clash fails the statement and
     // rolls the whole seed back.
     await resumePostgresIndexes(db, suspended);

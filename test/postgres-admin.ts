@@ -18,14 +18,16 @@ export async function asPostgresAdmin(adminUrl: string, sql: string): Promise<vo
  * Drops a database of ours. `with (force)` ends the connections left behind (a SIGKILLed server's,
  * a server Playwright stops after its teardown), but the role may not end an autovacuum worker that
  * has just started on it ("must be a member of the role whose process is being terminated",
- * 42501): that one finishes within moments, so try again.
+ * 42501): that one finishes (within moments on a test's database, a minute or more on a
+ * benchmark's million users just changed), so try again for up to three minutes.
  */
 export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
+  const giveUpAt = Date.now() + 180_000;
+  for (;;) {
     try {
       return await asPostgresAdmin(adminUrl, `drop database if exists ${name} with (force)`);
     } catch (error) {
-      if (attempt >= 20 || (error as { code?: string }).code !== "42501") throw error;
+      if (Date.now() >= giveUpAt || (error as { code?: string }).code !== "42501") throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

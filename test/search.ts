@@ -3,15 +3,19 @@ import { prepared } from "@/db/prepared";
 
 const COUNTS_OFF = "select count(*) as n from tenants t where t.user_count <> (select count(*) from users u where u.tenant_id = t.id)";
 
+// PostgreSQL keeps one copy: the update time (db/migrations-postgres/0006); its search keys are indexes of users itself.
+const POSTGRES_COPY_OFF = `select (select count(*) from users u left join users_updated_at a on a.user_id = u.id
+    where a.user_id is null or a.tenant_id <> u.tenant_id or a.updated_at <> u.updated_at)
+  + (select count(*) from users_updated_at a where not exists (select 1 from users u where u.id = a.user_id)) as n`;
+
 /**
  * What the triggers left out of step with the users table, 0 when they did their work: tenants
- * whose user_count is off, and on SQLite the users whose copy in users_search or users_updated_at
- * differs from the row (or is missing), plus copies of no user. PostgreSQL has no copies: its
- * search and sort keys are indexes of the users table itself.
+ * whose user_count is off, and the users whose copy (SQLite: in users_search or users_updated_at;
+ * PostgreSQL: in users_updated_at) differs from the row (or is missing), plus copies of no user.
  */
 export async function searchCopyDiffers(db: Db): Promise<number> {
   const counts = (await prepared<{ n: number }>(db, COUNTS_OFF).get())!.n;
-  if (db.dialect !== "sqlite") return counts;
+  if (db.dialect !== "sqlite") return counts + Number((await prepared<{ n: number }>(db, POSTGRES_COPY_OFF).get())!.n);
   const sqlite = sqliteClient(db);
   return (
     counts +

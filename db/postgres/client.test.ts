@@ -32,7 +32,14 @@ describe.skipIf(skipWithoutPostgres)("migratePostgres", () => {
           "select table_name, column_name, is_nullable from information_schema.columns where table_schema = 'public'",
         )
         .all();
-      const migrated = columns.map((row) => `${row.table_name}.${row.column_name}${row.is_nullable === "NO" ? " not null" : ""}`).sort();
+      const all = columns.map((row) => `${row.table_name}.${row.column_name}${row.is_nullable === "NO" ? " not null" : ""}`).sort();
+      // Beside them, the one table that triggers keep rather than the schema (0006_hot_user_updates.sql).
+      const migrated = all.filter((column) => !column.startsWith("users_updated_at."));
+      expect(all.filter((column) => column.startsWith("users_updated_at."))).toEqual([
+        "users_updated_at.tenant_id not null",
+        "users_updated_at.updated_at not null",
+        "users_updated_at.user_id not null",
+      ]);
       const derived = Object.values(postgresTables)
         .flatMap((table) => {
           const config = getTableConfig(table);

@@ -22,7 +22,7 @@ type Fragment = { sql: string; args: (string | number)[] };
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Ranges and ties compare code points, as SQLite's BINARY does, whatever PostgreSQL's collation
-// (audit_events_tenant_action_c_idx serves the action range there).
+// (audit_events_tenant_action_c_idx serves the action's equality and range there, its only index).
 const binary = (db: Db) => codePointOrder(db.dialect);
 
 function prefixRange(db: Db, prefix: string): Fragment {
@@ -34,7 +34,7 @@ function actionCondition(db: Db, action: string): Fragment | null {
   if (prefix !== null) return prefix === "" ? null : prefixRange(db, prefix);
   // "user.deactivate" also finds "user.deactivate.undo"; "user" finds every "user.*" action.
   const range = prefixRange(db, `${action}.`);
-  return { sql: `(action = ? or ${range.sql})`, args: [action, ...range.args] };
+  return { sql: `(action${binary(db)} = ? or ${range.sql})`, args: [action, ...range.args] };
 }
 
 /**

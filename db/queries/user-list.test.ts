@@ -176,7 +176,7 @@ describe("listUsers", () => {
     // The query plans are in user-list-large.test.ts: on a few users the planner rightly prefers other plans.
     const indexOf: Record<UserSortKey, string> = {
       createdAt: "users_tenant_created_at_id_idx",
-      updatedAt: "users_tenant_updated_at_id_idx",
+      updatedAt: "users_updated_at_order_idx",
       name: "users_tenant_name_folded_id_idx",
       email: "users_tenant_email_c_idx",
       uniqueCode: "users_tenant_unique_code_c_idx",
@@ -234,6 +234,7 @@ describe("listUsers", () => {
     await prepared(db, "update users set updated_at = 1 where id = ?").run(extra.id);
     const renamed = await page(db, { tenantId: tenant.id, query: foldText("renamed"), sortKey: "updatedAt", sortDirection: "asc" });
     expect(renamed.users.map((u) => u.updatedAt)).toEqual([1]);
+    expect((await page(db, { tenantId: tenant.id, sortKey: "updatedAt", sortDirection: "asc" })).users[0]!.id).toBe(extra.id);
     expect((await page(db, { tenantId: tenant.id, query: foldText("comer") })).total).toBe(0);
     expect((await page(db, { tenantId: tenant.id, query: foldText("renamed") })).users.map((u) => u.id)).toEqual([extra.id]);
     expect((await page(db, { tenantId: tenant.id })).total).toBe(13);

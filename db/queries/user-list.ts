@@ -21,7 +21,8 @@ import { MAX_LIST_DEPTH, MAX_QUERY_MATCHES, MIN_QUERY_CHARACTERS, USER_SORT_KEYS
  *   is read before the page's own.
  *
  * PostgreSQL (db/migrations-postgres/0001_search_and_counts.sql) reads each order from a b-tree
- * index in code point order (collate "C"), the id breaking ties where SQLite's rowid does, and a
+ * index in code point order (collate "C"), the id breaking ties where SQLite's rowid does (the
+ * update time from its narrow table users_updated_at, 0006_hot_user_updates.sql), and a
  * query's matches from a GIN trigram index over the tenant and the three keys: at most
  * MAX_QUERY_MATCHES + 1 of them are counted, so more than MAX_QUERY_MATCHES matches is
  * "tooBroad" there (candidates that hold the trigrams apart are rechecked on the way, not counted).
@@ -128,14 +129,19 @@ export function listStatements(dialect: Dialect, input: ListUsersInput, scope: S
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+// The update-time order's own table, under the users' column names (an index on users.updated_at
+// would make every status change of a user write an entry in each of the users' indexes).
+const UPDATE_TIMES = "(select user_id as id, tenant_id, updated_at from users_updated_at) as users";
+
 function postgresListStatements(input: ListUsersInput): Statements {
   const dir = input.sortDirection === "asc" ? "asc" : "desc";
   const order = `order by ${ORDERS[input.sortKey].postgres(dir)} limit ? offset ?`;
   const window = [input.size, (input.page - 1) * input.size];
   if (input.query === undefined) {
+    const source = input.sortKey === "updatedAt" ? UPDATE_TIMES : "users";
     return {
       count: { sql: "select user_count as total from tenants where id = ?", args: [input.tenantId] },
-      page: { sql: `select id as r from users where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
+      page: { sql: `select id as r from ${source} where tenant_id = ? ${order}`, args: [input.tenantId, ...window] },
     };
   }
   const pattern = `%${escapeLike(input.query)}%`;
