@@ -1,5 +1,6 @@
 import { z } from "zod";
 import proxyaddr from "proxy-addr";
+import { checkpointKey } from "./audit/signing";
 
 const hostName = () =>
   z
@@ -42,6 +43,32 @@ const envSchema = z.object({
   HOST: hostName(),
   /** A console session not used for this long ends (OWASP ASVS 7.3.1), whatever its 8 hours say. */
   SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800),
+  /**
+   * The Ed25519 private key (PEM, PKCS #8; `\n` may stand for line breaks) that signs the audit
+   * chain's checkpoints (docs/decisions/0020). Unset: no checkpoints, the chain alone.
+   */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.replaceAll("\\n", "\n") : undefined))
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      try {
+        checkpointKey(value);
+      } catch (error) {
+        context.addIssue({
+          code: "custom",
+          message: `must be an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519): ${(error as Error).message}`,
+        });
+      }
+    }),
+  /** How often the server signs a checkpoint of each chain that moved since its last one. */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400)
+    .default(3_600),
   /**
    * Webhook endpoints may be on loopback and private addresses (tests, development). Off by default,
    * so that a tenant's admin cannot make Roster call into the network it runs in (lib/webhooks/address-guard.ts).

@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import next from "next";
 import { checkDatabase, databaseProblem, withSetupLock, type Db, type PostgresDb } from "@/db/client";
 import { ConfigError, databaseKind, databaseLabel, parseEnv, type Env } from "@/lib/env";
+import { startCheckpointer } from "@/lib/audit/checkpoints";
+import { checkpointKey } from "@/lib/audit/signing";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { prepareDatabase } from "@/lib/setup/database";
@@ -98,9 +100,13 @@ async function main(): Promise<void> {
   // Webhook deliveries (lib/webhooks). On the job's connection: its commits would otherwise
   // checkpoint SQLite's WAL as often as the job's connection is tuned not to.
   const dispatcher = startWebhookDispatcher(jobDb, { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES });
+  // Signed checkpoints of the audit chains (docs/decisions/0020), when a key is configured.
+  const checkpointer = env.AUDIT_SIGNING_KEY
+    ? startCheckpointer(jobDb, checkpointKey(env.AUDIT_SIGNING_KEY), env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000)
+    : null;
   handleShutdown(
     servers,
-    () => Promise.all([worker.stop(), dispatcher.stop()]).then(() => undefined),
+    () => Promise.all([worker.stop(), dispatcher.stop(), checkpointer?.stop()]).then(() => undefined),
     async () => {
       if (jobDb !== db) await jobDb.close();
       await closeDb();

@@ -84,6 +84,11 @@ export class PostgresDb implements Db {
     return holder.client.query(copyFromStdin(sql));
   }
 
+  inTransaction(): boolean {
+    const holder = this.context.getStore()?.transaction;
+    return holder !== undefined && !holder.ended;
+  }
+
   // No mode: PostgreSQL writers lock the rows they change as they go (see TransactionMode).
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     const scope = this.context.getStore();

@@ -54,6 +54,10 @@ export class SqliteDb implements Db {
     return step();
   }
 
+  inTransaction(): boolean {
+    return this.holder !== null && this.context.getStore()?.transaction === this.holder;
+  }
+
   async transaction<T>(work: () => Promise<T>, mode: TransactionMode = "deferred"): Promise<T> {
     const scope = this.context.getStore();
     if (scope && scope.transaction === this.holder) return inTurn(scope, () => this.savepoint(scope.transaction, work));

@@ -36,6 +36,8 @@ export interface Db {
    * that statement in a nested transaction (a savepoint), as SQLite then behaves the same.
    */
   transaction<T>(work: () => Promise<T>, mode?: TransactionMode): Promise<T>;
+  /** Whether a statement issued here now belongs to a transaction of this handle (this async context's). */
+  inTransaction(): boolean;
   /** Runs SQL with no parameters and no result (several statements allowed): set-up and tests. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -114,6 +114,8 @@ export const {
   personalAccessTokens,
   sessions,
   auditEvents,
+  auditChainHeads,
+  auditCheckpoints,
   healthChecks,
   rateLimits,
   leaverPreviews,

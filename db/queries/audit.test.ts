@@ -4,6 +4,7 @@ import { makeTenant } from "@/test/factories";
 import { prepared } from "../prepared";
 import type { Tenant } from "../schema";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, recordAuditEvent, type AuditEventRow } from "./audit";
+import { GENESIS_HASH } from "./audit-chain";
 
 describe("recordAuditEvent", () => {
   const db = createTestDb();
@@ -37,6 +38,10 @@ describe("recordAuditEvent", () => {
         requestId: null,
         details: { n: 1 },
         createdAt: 7,
+        // The tenant's first event (db/queries/audit-chain.test.ts checks the chain).
+        chainSeq: 1,
+        prevHash: GENESIS_HASH,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
     expect(await stored("id", event.id)).toEqual([event]);

@@ -2,18 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { AuditEvent } from "../schema";
+import { appendToChains, type ChainedFields } from "./audit-chain";
 import { SUBSCRIBERS_OF_TENANT, SUBSCRIBERS_OF_TENANTS, writeWebhookEvents, type Subscriber } from "./webhook-outbox";
 
-export type NewAuditEvent = Omit<AuditEvent, "id" | "createdAt" | "actorId" | "actorName" | "targetType" | "targetId" | "requestId" | "details"> &
-  Partial<Pick<AuditEvent, "actorId" | "actorName" | "targetType" | "targetId" | "requestId" | "details" | "createdAt">>;
+export type NewAuditEvent = Pick<AuditEvent, "tenantId" | "actorType" | "action" | "outcome"> &
+  Partial<Pick<AuditEvent, "id" | "actorId" | "actorName" | "targetType" | "targetId" | "requestId" | "details" | "createdAt">>;
 
-const INSERT_AUDIT_EVENT = `insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_AUDIT_EVENT = `insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details,
+  created_at, chain_seq, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** The columns of audit_events as an AuditEvent's fields (`details` still JSON text: see auditEventFromRow). */
 export const AUDIT_EVENT_COLUMNS =
   'id, tenant_id as "tenantId", actor_type as "actorType", actor_id as "actorId", actor_name as "actorName", action, ' +
-  'target_type as "targetType", target_id as "targetId", outcome, request_id as "requestId", details, created_at as "createdAt"';
+  'target_type as "targetType", target_id as "targetId", outcome, request_id as "requestId", details, created_at as "createdAt", ' +
+  'chain_seq as "chainSeq", prev_hash as "prevHash", hash';
 
 export type AuditEventRow = Omit<AuditEvent, "details"> & { details: string | null };
 
@@ -22,9 +24,9 @@ export const auditEventFromRow = (row: AuditEventRow): AuditEvent => ({
   details: row.details === null ? null : (JSON.parse(row.details) as AuditEvent["details"]),
 });
 
-/** The event as it is stored: a new id, and null or now where the caller left a field out. */
-const auditRow = (event: NewAuditEvent): AuditEvent => ({
-  id: randomUUID(),
+/** The event as it is stored (before its place in the chain): a new id, and null or now where the caller left a field out. */
+const auditRow = (event: NewAuditEvent): ChainedFields => ({
+  id: event.id ?? randomUUID(),
   tenantId: event.tenantId,
   actorType: event.actorType,
   actorId: event.actorId ?? null,
@@ -51,38 +53,36 @@ const INSERT_AUDIT_EVENT_READING_SUBSCRIBERS = `with written as (${INSERT_AUDIT_
  * PostgreSQL in this transaction, on SQLite by the relay once it commits.
  */
 export async function recordAuditEvent(db: Db, event: NewAuditEvent): Promise<AuditEvent> {
-  const row = auditRow(event);
-  const values = [
-    row.id,
-    row.tenantId,
-    row.actorType,
-    row.actorId,
-    row.actorName,
-    row.action,
-    row.targetType,
-    row.targetId,
-    row.outcome,
-    row.requestId,
-    row.details === null ? null : JSON.stringify(row.details),
-    row.createdAt,
-  ];
-  if (db.dialect === "sqlite") {
-    await prepared(db, INSERT_AUDIT_EVENT).run(...values);
-    return row;
-  }
-  const subscribers = await prepared<Subscriber>(db, INSERT_AUDIT_EVENT_READING_SUBSCRIBERS).all(...values, row.tenantId);
-  if (subscribers.length > 0) await writeWebhookEvents(db, [row], subscribers);
-  return row;
+  return (await recordAuditEvents(db, [event]))[0]!;
 }
+
+const insertValues = (row: AuditEvent) => [
+  row.id,
+  row.tenantId,
+  row.actorType,
+  row.actorId,
+  row.actorName,
+  row.action,
+  row.targetType,
+  row.targetId,
+  row.outcome,
+  row.requestId,
+  row.details === null ? null : JSON.stringify(row.details),
+  row.createdAt,
+  row.chainSeq,
+  row.prevHash,
+  row.hash,
+];
 
 // The events as rows of a JSON array, read by jsonb_to_recordset: one statement and one parameter
 // for a whole batch, whatever its size (a multi-row VALUES list would need 12 parameters per event).
 // The events' tenants' webhook endpoints are read in the same statement, as recordAuditEvent does.
 const INSERT_AUDIT_EVENTS = `with written as (
-  insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at)
-  select id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at
+  insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at,
+    chain_seq, prev_hash, hash)
+  select id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at, chain_seq, prev_hash, hash
   from jsonb_to_recordset(?::jsonb) as e(id text, tenant_id text, actor_type text, actor_id text, actor_name text, action text, target_type text,
-    target_id text, outcome text, request_id text, details jsonb, created_at bigint)
+    target_id text, outcome text, request_id text, details jsonb, created_at bigint, chain_seq bigint, prev_hash text, hash text)
   ) ${SUBSCRIBERS_OF_TENANTS}`;
 
 /**
@@ -91,31 +91,40 @@ const INSERT_AUDIT_EVENTS = `with written as (
  * was most of a batch's time; SQLite's prepared insert per event costs microseconds, so it stays.
  */
 export async function recordAuditEvents(db: Db, events: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
-  if (db.dialect === "sqlite") {
-    const written: AuditEvent[] = [];
-    for (const event of events) written.push(await recordAuditEvent(db, event));
-    return written;
-  }
   if (events.length === 0) return [];
-  const rows = events.map(auditRow);
-  const json = JSON.stringify(
-    rows.map((row) => ({
-      id: row.id,
-      tenant_id: row.tenantId,
-      actor_type: row.actorType,
-      actor_id: row.actorId,
-      actor_name: row.actorName,
-      action: row.action,
-      target_type: row.targetType,
-      target_id: row.targetId,
-      outcome: row.outcome,
-      request_id: row.requestId,
-      details: row.details,
-      created_at: row.createdAt,
-    })),
-  );
-  const tenants = JSON.stringify([...new Set(rows.map((row) => row.tenantId))]);
-  const subscribers = await prepared<Subscriber>(db, INSERT_AUDIT_EVENTS).all(json, tenants);
+  // The chain's head stays locked from the reservation to the commit (see appendToChains).
+  if (!db.inTransaction()) return db.transaction(() => recordAuditEvents(db, events), "immediate");
+  const rows = await appendToChains(db, events.map(auditRow));
+  if (db.dialect === "sqlite") {
+    const insert = prepared(db, INSERT_AUDIT_EVENT);
+    for (const row of rows) await insert.run(...insertValues(row));
+    return rows;
+  }
+  const subscribers =
+    rows.length === 1
+      ? await prepared<Subscriber>(db, INSERT_AUDIT_EVENT_READING_SUBSCRIBERS).all(...insertValues(rows[0]!), rows[0]!.tenantId)
+      : await prepared<Subscriber>(db, INSERT_AUDIT_EVENTS).all(
+          JSON.stringify(
+            rows.map((row) => ({
+              id: row.id,
+              tenant_id: row.tenantId,
+              actor_type: row.actorType,
+              actor_id: row.actorId,
+              actor_name: row.actorName,
+              action: row.action,
+              target_type: row.targetType,
+              target_id: row.targetId,
+              outcome: row.outcome,
+              request_id: row.requestId,
+              details: row.details,
+              created_at: row.createdAt,
+              chain_seq: row.chainSeq,
+              prev_hash: row.prevHash,
+              hash: row.hash,
+            })),
+          ),
+          JSON.stringify([...new Set(rows.map((row) => row.tenantId))]),
+        );
   if (subscribers.length > 0) await writeWebhookEvents(db, rows, subscribers);
   return rows;
 }

@@ -49,3 +49,8 @@ const LIST_TENANTS = `select t.id, t.name, t.created_at as "createdAt", t.update
 export function listTenants(db: Db): Promise<TenantSummary[]> {
   return prepared<TenantSummary>(db, LIST_TENANTS).all();
 }
+
+/** Every tenant's id and name, oldest first, without counting anyone. */
+export function tenantNames(db: Db): Promise<{ id: string; name: string }[]> {
+  return prepared<{ id: string; name: string }>(db, "select id, name from tenants order by created_at, id").all();
+}

@@ -279,13 +279,18 @@ test.describe("console audit log", () => {
       "outcome",
       "request_id",
       "details",
+      "event_id",
+      "chain_seq",
+      "prev_hash",
+      "hash",
+      "hashed_content",
     ]);
     expect(records.map((r) => r[4])).toEqual(["identity.link", "token.created", "user.reactivate", "user.deactivate"]);
     const hostile = records[0]!;
     expect(hostile[2]).toBe("'=cmd|' /C calc'!A0");
     expect(hostile[9]).toBe("'@SUM(1+1)");
     expect(hostile[10]).toBe('{"note":"-2+3"}');
-    expect(records[3]).toEqual([
+    expect(records[3]!.slice(0, 11)).toEqual([
       "2024-06-01T12:00:00.000Z",
       "admin",
       "Alice Admin",
@@ -298,6 +303,13 @@ test.describe("console audit log", () => {
       "",
       `{"email":"${jane.email}"}`,
     ]);
+    // Its place in the tenant's audit chain, for scripts/verify-audit-export.mjs.
+    expect(records[3]!.slice(12, 15)).toEqual([
+      expect.stringMatching(/^\d+$/),
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+    ]);
+    expect(JSON.parse(records[3]![15]!)).toMatchObject({ id: records[3]![11], action: "user.deactivate" });
     expect(csv).not.toMatch(/^=|\r\n=/);
 
     // Headers of the download itself.

@@ -4,26 +4,15 @@ import { openDatabase, type Db } from "@/db/client";
 import { createUser } from "@/db/queries/users";
 import type { EmailKey } from "@/db/schema";
 import { parseToken, secretMatches } from "@/lib/auth/tokens";
-import { tempDatabaseFile } from "@/test/db";
+import { cliRunner } from "@/test/cli";
 import { runCli } from "./run";
+import { tempDatabaseFile } from "@/test/db";
 import { newUserFields } from "@/lib/domain/user-fields";
 
 const dbFile = tempDatabaseFile("cli");
 const env = { DATABASE_URL: `file:${dbFile}` };
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { code, stdout, stderr };
-}
-
-async function cliJson(...argv: string[]) {
-  const result = await cli(...argv, "--json");
-  const lines = result.stdout.trim().split("\n");
-  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
-  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
-}
+const { cli, cliJson } = cliRunner(env);
 
 /** Runs `read` on a connection of its own to the CLI's database file, closed afterwards. */
 async function withDb<T>(read: (db: Db) => Promise<T>): Promise<T> {

@@ -4,8 +4,8 @@ import { UsageError } from "./args";
 
 // What every command module shares: its result, its flags, who it acts as, and the tenant it names.
 
-/** What a command returns: the JSON object for --json, and the lines a person reads. */
-export type CommandResult = { json: Record<string, unknown>; text: string[] };
+/** What a command returns: the JSON object for --json, the lines a person reads, and its exit code (0 when left out). */
+export type CommandResult = { json: Record<string, unknown>; text: string[]; exitCode?: number };
 export type Flags = Record<string, string | boolean | undefined>;
 
 /** Who the audit log names for what the CLI does. */

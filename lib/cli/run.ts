@@ -14,6 +14,7 @@ import {
   tokenRevokeCommand,
   type CommandResult,
 } from "./commands";
+import { auditCheckpointCommand, auditVerifyCommand } from "./audit-commands";
 import { scimTokenCreateCommand, scimTokenListCommand, scimTokenRevokeCommand } from "./scim-commands";
 import { webhookCreateCommand, webhookListCommand } from "./webhook-commands";
 
@@ -39,6 +40,10 @@ Commands:
                                             add a webhook endpoint (all events when --events is omitted;
                                             signing secret shown once)
   webhook list --tenant ID                  list the tenant's webhook endpoints
+  audit verify [--tenant ID] [--public-key FILE]
+                                            check the audit log's hash chains and signed checkpoints
+                                            (exit 1 naming the first broken event of a broken chain)
+  audit checkpoint [--tenant ID]            sign a checkpoint of each chain now (AUDIT_SIGNING_KEY)
 
 With --json a command prints exactly one JSON object on stdout.
 The database is the one named by DATABASE_URL (default file:data/roster.db): a SQLite file,
@@ -63,6 +68,7 @@ const OPTIONS = {
   url: { type: "string" },
   events: { type: "string" },
   description: { type: "string" },
+  "public-key": { type: "string" },
 } as const;
 
 /** The options each command accepts; anything else is a usage error rather than silently ignored. */
@@ -79,6 +85,8 @@ const ALLOWED: Record<string, string[]> = {
   "scim token revoke": ["tenant", "id"],
   "webhook create": ["tenant", "url", "events", "description"],
   "webhook list": ["tenant"],
+  "audit verify": ["tenant", "public-key"],
+  "audit checkpoint": ["tenant"],
 };
 
 async function run(argv: string[], environment: EnvSource, progress: (line: string) => void, warn: (line: string) => void): Promise<CommandResult | "help"> {
@@ -94,7 +102,7 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   const command =
     first === "scim"
       ? positionals.slice(0, 3).join(" ")
-      : first === "tenant" || first === "admin" || first === "token" || first === "webhook"
+      : first === "tenant" || first === "admin" || first === "token" || first === "webhook" || first === "audit"
         ? `${first} ${second ?? ""}`.trim()
         : (first as string);
   const allowed = ALLOWED[command];
@@ -138,6 +146,10 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
         return await webhookCreateCommand(db, values, env);
       case "webhook list":
         return await webhookListCommand(db, values);
+      case "audit verify":
+        return await auditVerifyCommand(db, values, env);
+      case "audit checkpoint":
+        return await auditCheckpointCommand(db, values, env);
       default:
         return await tokenRevokeCommand(db, tokenId);
     }
@@ -164,6 +176,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(json ? `${JSON.stringify({ ok: true, help: HELP })}\n` : `${HELP}\n`);
     } else {
       io.stdout(json ? `${JSON.stringify(result.json)}\n` : `${result.text.join("\n")}\n`);
+      return result.exitCode ?? 0;
     }
     return 0;
   } catch (error) {

@@ -5,28 +5,16 @@ import { prepared } from "@/db/prepared";
 import { checkScimToken } from "@/lib/auth/scim-tokens";
 import { parseToken, secretMatches } from "@/lib/auth/tokens";
 import { SCIM_BASE_PATH } from "@/lib/scim/wire";
+import { cliRunner } from "@/test/cli";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { throwawayPostgres } from "@/test/postgres";
-import { runCli } from "./run";
 
 // The `scim token` commands against a database of this file's own, on whichever database the suite runs.
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("scim_cli") : `file:${tempDatabaseFile("scim-cli")}`;
 const env = { DATABASE_URL: url };
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { code, stdout, stderr };
-}
-
-async function cliJson(...argv: string[]) {
-  const result = await cli(...argv, "--json");
-  const lines = result.stdout.trim().split("\n");
-  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
-  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
-}
+const { cli, cliJson } = cliRunner(env);
 
 describe("roster scim token", () => {
   let db: Db;

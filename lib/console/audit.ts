@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { auditEventChunks, auditTargetIds, auditTargetLabels, countAuditEvents, listAuditEvents, type AuditLogFilters } from "@/db/queries/audit-log";
+import { chainContent } from "@/db/queries/audit-chain";
 import type { AuditEvent } from "@/db/schema";
 import { MAX_AUDIT_EXPORT_ROWS, type auditEvent, type auditPage, type AuditQuery } from "@/lib/contracts/audit";
 import { normalizeEmail } from "@/lib/domain/email";
@@ -48,7 +49,10 @@ export async function auditLogPage(db: Db, tenantId: string, query: AuditQuery):
   return { events: await withLabels(db, tenantId, events), total, page: query.page, size: query.size };
 }
 
-const CSV_COLUMNS: CsvColumn<AuditEventDto>[] = [
+/** An exported event: what the log shows, and its place in the tenant's chain with the exact text its hash covers. */
+type ExportedEvent = AuditEventDto & { chainSeq: number | null; prevHash: string | null; hash: string | null; hashed: string | null };
+
+const CSV_COLUMNS: CsvColumn<ExportedEvent>[] = [
   { header: "time", value: (e) => e.at },
   { header: "actor_type", value: (e) => e.actorType },
   { header: "actor_name", value: (e) => e.actorName },
@@ -60,13 +64,33 @@ const CSV_COLUMNS: CsvColumn<AuditEventDto>[] = [
   { header: "outcome", value: (e) => e.outcome },
   { header: "request_id", value: (e) => e.requestId },
   { header: "details", value: (e) => e.details },
+  { header: "event_id", value: (e) => e.id },
+  { header: "chain_seq", value: (e) => e.chainSeq },
+  { header: "prev_hash", value: (e) => e.prevHash },
+  { header: "hash", value: (e) => e.hash },
+  // JSON starting with "{": never escaped as a formula, so an auditor reads back exactly what was hashed.
+  { header: "hashed_content", value: (e) => e.hashed },
 ];
+
+async function exported(db: Db, tenantId: string, events: AuditEvent[]): Promise<ExportedEvent[]> {
+  return (await withLabels(db, tenantId, events)).map((dto, i) => {
+    const event = events[i]!;
+    const chained = event.chainSeq !== null && event.prevHash !== null;
+    return {
+      ...dto,
+      chainSeq: event.chainSeq,
+      prevHash: event.prevHash,
+      hash: event.hash,
+      hashed: chained ? chainContent(event.prevHash!, event.chainSeq!, event) : null,
+    };
+  });
+}
 
 /** CSV text in parts: one database chunk at a time, read only when the client takes the previous one. */
 async function* csvChunks(db: Db, tenantId: string, chunks: AsyncGenerator<AuditEvent[], void, undefined>): AsyncGenerator<string> {
   let first = true;
   for await (const events of chunks) {
-    yield toCsv(await withLabels(db, tenantId, events), CSV_COLUMNS, { header: first });
+    yield toCsv(await exported(db, tenantId, events), CSV_COLUMNS, { header: first });
     first = false;
   }
   if (first) yield toCsv([], CSV_COLUMNS);

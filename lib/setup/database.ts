@@ -1,4 +1,5 @@
 import { migrateDatabase, type Db } from "@/db/client";
+import { chainUnchainedEvents } from "@/db/queries/audit-chain-walk";
 import { usersToRefold, writeRefoldedKeys } from "@/db/queries/user-keys";
 import { foldText } from "@/lib/domain/email";
 import { migrateEmailKeys } from "./email-keys";
@@ -9,12 +10,14 @@ const REFOLD_BATCH = 1_000;
  * Brings a database to the current schema, then computes the keys that migrations cannot: SQL
  * has no Unicode case folding, so a migration queues users whose text is not ASCII and their
  * keys are folded here (docs/decisions/0013), and email keys stored by an older rule are re-keyed
- * (0009). Run before a database is served or used; `log` hears about clashes it leaves alone.
+ * (0009); audit events written before the audit chain existed join it (docs/decisions/0020). Run
+ * before a database is served or used; `log` hears about clashes it leaves alone.
  */
 export async function prepareDatabase(db: Db, log?: (line: string) => void): Promise<void> {
   await migrateDatabase(db);
   await refoldQueuedUsers(db);
   await migrateEmailKeys(db, log);
+  await chainUnchainedEvents(db);
 }
 
 /** Folds the queued users' keys in batches; returns how many users it folded. */

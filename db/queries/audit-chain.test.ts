@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
+import { makeTenant } from "@/test/factories";
+import { twoProcessDatabases } from "@/test/two-processes";
+import type { Db } from "../client";
+import { prepared } from "../prepared";
+import { recordAuditEvent, recordAuditEvents } from "./audit";
+import { chainHash, GENESIS_HASH } from "./audit-chain";
+import { chainUnchainedEvents, walkAuditChain } from "./audit-chain-walk";
+
+const event = (tenantId: string, n: number) => ({ tenantId, actorType: "system" as const, action: `test.chain.${n}`, outcome: "ok", details: { n } });
+
+async function tenantWithEvents(db: Db, count: number) {
+  const tenant = await makeTenant(db);
+  const events = await recordAuditEvents(
+    db,
+    Array.from({ length: count }, (_, n) => event(tenant.id, n)),
+  );
+  return { tenant, events };
+}
+
+describe("the audit chain", () => {
+  const db = createTestDb();
+
+  it("links each tenant's events in order, from the genesis hash, one chain per tenant", async () => {
+    const { tenant, events } = await tenantWithEvents(db, 5);
+    const other = await makeTenant(db);
+    const single = await recordAuditEvent(db, event(other.id, 0));
+    expect(events.map((e) => e.chainSeq)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[0]!.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
+    expect(events[2]!.hash).toBe(chainHash(events[1]!.hash!, 3, events[2]!));
+    expect(single).toMatchObject({ chainSeq: 1, prevHash: GENESIS_HASH });
+    expect(await walkAuditChain(db, tenant.id, [])).toEqual({ events: 5, headSeq: 5, checkpointsMatched: 0, firstBreak: null });
+  });
+
+  it("names an event edited in the database", async () => {
+    const { tenant, events } = await tenantWithEvents(db, 4);
+    await prepared(db, "update audit_events set actor_name = 'someone else' where id = ?").run(events[2]!.id);
+    expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toMatchObject({ kind: "changed", seq: 3, eventId: events[2]!.id });
+  });
+
+  it("names a deleted event's place, and a deleted newest event", async () => {
+    const { tenant, events } = await tenantWithEvents(db, 4);
+    await prepared(db, "delete from audit_events where id = ?").run(events[1]!.id);
+    const walk = await walkAuditChain(db, tenant.id, []);
+    expect(walk.firstBreak).toMatchObject({ kind: "missing", seq: 2, eventId: events[2]!.id });
+    expect(walk.firstBreak!.message).toMatch(/#2 is missing/);
+    const newest = await tenantWithEvents(db, 3);
+    await prepared(db, "delete from audit_events where id = ?").run(newest.events[2]!.id);
+    expect((await walkAuditChain(db, newest.tenant.id, [])).firstBreak).toMatchObject({ kind: "truncated", seq: 3 });
+  });
+
+  it("finds a chain rewritten consistently after a signed checkpoint", async () => {
+    const { tenant, events } = await tenantWithEvents(db, 3);
+    const checkpoint = { tenantId: tenant.id, seq: 2, hash: events[1]!.hash!, keyId: "k", signature: "s", createdAt: 1 };
+    expect((await walkAuditChain(db, tenant.id, [checkpoint])).checkpointsMatched).toBe(1);
+    // Rewrite event 2 and every hash after it, as someone with the database but not the key could.
+    let prevHash = events[0]!.hash!;
+    for (const [i, original] of events.slice(1).entries()) {
+      const edited = { ...original, actorName: i === 0 ? "forged" : original.actorName };
+      const hash = chainHash(prevHash, i + 2, edited);
+      await prepared(db, "update audit_events set actor_name = ?, prev_hash = ?, hash = ? where id = ?").run(edited.actorName, prevHash, hash, original.id);
+      prevHash = hash;
+    }
+    await prepared(db, "update audit_chain_heads set hash = ? where tenant_id = ?").run(prevHash, tenant.id);
+    expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toBeNull();
+    expect((await walkAuditChain(db, tenant.id, [checkpoint])).firstBreak).toMatchObject({ kind: "checkpoint", seq: 2 });
+  });
+
+  it("chains events written around it, oldest first, after those already chained", async () => {
+    const { tenant, events } = await tenantWithEvents(db, 2);
+    for (const [id, createdAt] of [
+      ["late-b", 20],
+      ["late-a", 10],
+    ] as const) {
+      await prepared(
+        db,
+        `insert into audit_events (id, tenant_id, actor_type, action, outcome, created_at) values (?, ?, 'system', 'test.unchained', 'ok', ?)`,
+      ).run(id, tenant.id, createdAt);
+    }
+    expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toMatchObject({ kind: "unchained", eventId: "late-a" });
+    expect(await chainUnchainedEvents(db, 1)).toBeGreaterThanOrEqual(2);
+    expect(await walkAuditChain(db, tenant.id, [])).toMatchObject({ events: 4, firstBreak: null });
+    const seqOf = async (id: string) => (await prepared<{ seq: number }>(db, "select chain_seq as seq from audit_events where id = ?").get(id))!.seq;
+    expect([await seqOf(events[1]!.id), await seqOf("late-a"), await seqOf("late-b")].map(Number)).toEqual([2, 3, 4]);
+  });
+});
+
+// Two connections in one process: on SQLite one's transaction would wait out the busy timeout
+// while holding the thread the other needs to commit, so SQLite's appends share one connection
+// (which is how one SQLite process writes); PostgreSQL's come through two pools.
+describe(`the audit chain under concurrent appends (${TEST_DIALECT})`, () => {
+  const [one, two] =
+    TEST_DIALECT === "postgres"
+      ? twoProcessDatabases("audit_chain")
+      : (() => {
+          const db = createTestDb();
+          return [db, db];
+        })();
+
+  it("stays one unbroken chain when appends to one tenant come at once", async () => {
+    const tenant = await makeTenant(one);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        n % 4 === 0
+          ? (n % 8 === 0 ? one : two).transaction(
+              () => recordAuditEvents(n % 8 === 0 ? one : two, [event(tenant.id, n), event(tenant.id, n + 100)]),
+              "immediate",
+            )
+          : recordAuditEvent(n % 2 === 0 ? one : two, event(tenant.id, n)),
+      ),
+    );
+    expect(await walkAuditChain(one, tenant.id, [])).toEqual({ events: 50, headSeq: 50, checkpointsMatched: 0, firstBreak: null });
+  });
+});
