@@ -126,4 +126,7 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   webhookRelay,
+  ssoConfigs,
+  ssoDomains,
+  oidcLogins,
 } = postgresTables;

@@ -25,6 +25,8 @@ export type FileBody = { contentType: string; fileName?: string; body: ResponseB
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values, one header each (they cannot be joined into one). */
+  cookies?: string[];
   body: ResponseBody;
 }
 

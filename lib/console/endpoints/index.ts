@@ -1,6 +1,7 @@
 import { AUDIT_ENDPOINTS } from "./audit";
 import { CONSOLE_SESSION_ENDPOINTS } from "./console-sessions";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
+import { OIDC_ENDPOINTS } from "./oidc";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
 import { TOKEN_ENDPOINTS } from "./tokens";
@@ -10,6 +11,7 @@ import { WEBHOOK_ENDPOINTS } from "./webhooks";
 /** The console's own API: session cookie, CSRF on changes, problem+json errors. */
 export const CONSOLE_ENDPOINTS = [
   ...SESSION_ENDPOINTS,
+  ...OIDC_ENDPOINTS,
   ...CONSOLE_SESSION_ENDPOINTS,
   ...USER_ENDPOINTS,
   ...TOKEN_ENDPOINTS,
