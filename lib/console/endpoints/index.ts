@@ -4,6 +4,7 @@ import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
 import { OIDC_ENDPOINTS } from "./oidc";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
+import { SIGN_IN_SETTINGS_ENDPOINTS } from "./sign-in-settings";
 import { TOKEN_ENDPOINTS } from "./tokens";
 import { USER_ENDPOINTS } from "./users";
 import { WEBHOOK_ENDPOINTS } from "./webhooks";
@@ -19,4 +20,5 @@ export const CONSOLE_ENDPOINTS = [
   ...LEAVER_CONSOLE_ENDPOINTS,
   ...PROVISIONING_ENDPOINTS,
   ...WEBHOOK_ENDPOINTS,
+  ...SIGN_IN_SETTINGS_ENDPOINTS,
 ];

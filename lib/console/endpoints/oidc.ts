@@ -8,7 +8,7 @@ import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "@/lib/au
 import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/contracts/session";
 import { oidcContracts as c, type SsoErrorCode } from "@/lib/contracts/sso";
-import type { ApiRequest } from "@/lib/http/types";
+import { browserOrigin, type ApiRequest } from "@/lib/http/types";
 import { sessionCookie } from "./session";
 
 // Single sign-on through the tenant's OpenID Connect provider (lib/auth/oidc-sign-in.ts): two
@@ -44,12 +44,13 @@ export const OIDC_ENDPOINTS = [
     ...publicConsole,
     operationId: "consoleSsoStart",
     handler: async ({ db, query, request }) => {
-      const next = safeNextPath(query.next, request.url.origin);
+      const origin = browserOrigin(request);
+      const next = safeNextPath(query.next, origin);
       // Each start writes a row: an address gets the API's budget of them.
       if ((await consumeRateLimit(`sso:${request.clientIp}`)).limited) return backToLogin("rate_limited", next);
       const email = query.email?.trim() ?? "";
       if (!z.safeParse(workEmail, email).success) return backToLogin("invalid_email", next);
-      const result = await beginOidcSignIn(db, { email, next, origin: request.url.origin });
+      const result = await beginOidcSignIn(db, { email, next, origin });
       if (!result.ok) return backToLogin(result.code, next);
       return { redirect: result.location, status: 302, cookies: [oidcCookie(result.cookieValue, OIDC_LOGIN_TTL_MS / 1000, request)] };
     },
