@@ -146,4 +146,50 @@ test.describe("console single sign-on", () => {
     await expect(page).toHaveURL(/\/login\?sso_error=unknown_domain$/);
     await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Single sign-on is not set up for that email domain/);
   });
+
+  test("the settings API: admins only, the secret never answered, bad values and early password switch-off refused", async ({ page, context, baseURL }) => {
+    const tenant = await ssoTenant();
+    const csrf = (token: string) => ({ "x-csrf-token": token });
+    const settings = "/api/console/sign-in-settings";
+    const body = { issuer: provider.issuer, clientId: provider.clientId, domains: [tenant.domain], roleMap: { "roster-admins": "admin" } };
+
+    for (const role of ["helpdesk", "auditor"] as const) {
+      const other = await context.browser()!.newContext({ baseURL });
+      const session = await signInContext(other, baseURL!, await createConsoleAdmin(tenant, role));
+      expect((await other.request.get(settings)).status(), role).toBe(403);
+      expect((await other.request.put(settings, { headers: csrf(session.csrfToken), data: { ...body, passwordsAllowed: true } })).status(), role).toBe(403);
+      await other.close();
+    }
+
+    const session = await signInContext(context, baseURL!, await createConsoleAdmin(tenant, "admin"));
+    const read = await page.request.get(settings);
+    expect(read.status()).toBe(200);
+    const text = await read.text();
+    expect(text).not.toContain(provider.clientSecret);
+    expect(JSON.parse(text).data).toMatchObject({ configured: true, clientSecretSet: true, domains: [tenant.domain] });
+
+    expect((await page.request.put(settings, { data: { ...body, passwordsAllowed: true } })).status(), "no CSRF token").toBe(403);
+    const insecure = await page.request.put(settings, {
+      headers: csrf(session.csrfToken),
+      data: { ...body, issuer: "http://idp.example", passwordsAllowed: true },
+    });
+    expect(insecure.status()).toBe(400);
+    expect((await insecure.json()).errors).toEqual({ issuer: "issuer must be an https URL (http only on localhost, for development)" });
+    const early = await page.request.put(settings, { headers: csrf(session.csrfToken), data: { ...body, passwordsAllowed: false } });
+    expect(early.status()).toBe(409);
+    expect((await early.json()).errors.passwordsAllowed).toMatch(/once someone has signed in through SSO/);
+    const saved = await page.request.put(settings, { headers: csrf(session.csrfToken), data: { ...body, passwordsAllowed: true } });
+    expect(saved.status()).toBe(200);
+    expect(await saved.text()).not.toContain(provider.clientSecret);
+  });
+
+  test("the SSO routes redirect only to Roster's own sign-in page when they cannot go on", async ({ request }) => {
+    const start = await request.get("/api/auth/oidc/start?email=pat%40no-sso-here.example&next=https%3A%2F%2Fevil.example%2F", { maxRedirects: 0 });
+    expect(start.status()).toBe(303);
+    expect(start.headers().location).toBe("/login?sso_error=unknown_domain");
+    const callback = await request.get("/api/auth/oidc/callback?code=stolen&state=guessed", { maxRedirects: 0 });
+    expect(callback.status()).toBe(303);
+    expect(callback.headers().location).toBe("/login?sso_error=no_sign_in_in_progress");
+    expect(callback.headers()["set-cookie"]).toMatch(/roster_oidc=;.*Max-Age=0/);
+  });
 });
