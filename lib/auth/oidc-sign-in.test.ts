@@ -9,6 +9,7 @@ import { adminUserFields } from "@/lib/domain/user-fields";
 import { createTestDb } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
 import { signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { checkDiscovery, oidcConfiguration } from "./oidc-client";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "./oidc-sign-in";
 import { hashPassword } from "./password";
 import { readSession } from "./session";
@@ -120,6 +121,21 @@ describe("OIDC sign-in", () => {
     expect(changed).toMatchObject({ targetId: admin.id, details: { from: "auditor", to: "admin" } });
   });
 
+  it("refuses an admin the role map no longer admits; with no role map, roles stay Roster's and only admins get in", async () => {
+    const mapped = await ssoTenant();
+    const removed = `removed@${mapped.domain}`;
+    await createAdmin(db, { tenantId: mapped.tenantId, ...adminUserFields(removed), role: "admin", passwordHash: await hashPassword("long password 2") });
+    expect((await signInThrough(removed, account(removed, ["everyone"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+
+    const unmapped = await ssoTenant({});
+    const kept = `kept@${unmapped.domain}`;
+    await createAdmin(db, { tenantId: unmapped.tenantId, ...adminUserFields(kept), role: "auditor", passwordHash: await hashPassword("long password 3") });
+    const { result } = await signInThrough(kept, account(kept, ["roster-admins"]));
+    expect(await readSession(db, (result as { cookieValue: string }).cookieValue)).toMatchObject({ role: "auditor" });
+    const stranger = `stranger@${unmapped.domain}`;
+    expect((await signInThrough(stranger, account(stranger, ["roster-admins"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+  });
+
   it("refuses a callback whose state differs, and the login cannot be retried with the right one", async () => {
     const { tenantId, domain } = await ssoTenant();
     const email = `pat@${domain}`;
@@ -211,5 +227,34 @@ describe("OIDC sign-in", () => {
 
   it("does not start for a domain no tenant lets in", async () => {
     expect(await beginOidcSignIn(db, { email: "pat@no-sso.example", next: "/users", origin: ORIGIN })).toEqual({ ok: false, code: "unknown_domain" });
+  });
+
+  it("discovers once per setting for a few minutes; a changed setting or a failure is discovered again", async () => {
+    const settings = { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret };
+    const tenantId = randomUUID();
+    const first = oidcConfiguration(tenantId, settings);
+    expect(oidcConfiguration(tenantId, { ...settings })).toBe(first);
+    expect(oidcConfiguration(tenantId, { ...settings, clientSecret: "rotated" })).not.toBe(first);
+    const later = oidcConfiguration(tenantId, settings, Date.now() + 10 * 60 * 1000);
+    expect(later).not.toBe(first);
+    await Promise.all([first, later]);
+
+    const unreachable = { ...settings, issuer: "http://127.0.0.1:9" };
+    const failed = oidcConfiguration(tenantId, unreachable);
+    await expect(failed).rejects.toThrow();
+    expect(oidcConfiguration(tenantId, unreachable)).not.toBe(failed);
+    await expect(oidcConfiguration(tenantId, unreachable)).rejects.toThrow();
+  });
+
+  it("reports what discovery found, or why it failed, in words", async () => {
+    expect(await checkDiscovery(provider.issuer)).toMatchObject({
+      ok: true,
+      issuer: provider.issuer,
+      scopesSupported: expect.arrayContaining(["openid", "groups"]),
+    });
+    const failed = await checkDiscovery("http://127.0.0.1:9");
+    expect(failed.ok).toBe(false);
+    expect(failed.detail.length).toBeGreaterThan(0);
+    expect(failed.detail).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
-import { changeAdminRole, createAdmin, findAdminByEmail } from "@/db/queries/admins";
+import { AdminExistsError, changeAdminRole, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { createOidcLogin, takeOidcLogin } from "@/db/queries/oidc-logins";
 import { recordSignInAttempt, recordSsoSignInRefusal } from "@/db/queries/sessions";
 import { findSsoSettings, findSsoSettingsForDomain, markSsoSignInWorks, type SsoSettings } from "@/db/queries/sso-configs";
@@ -146,12 +146,15 @@ async function admit(
     const user = await findUserByEmail(db, settings.tenantId, emailKey);
     if (user && !user.active) return refuse({ code: "user_inactive", details: roleDetails });
     const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 200) : email.split("@")[0]!;
-    const created = await createAdmin(
-      db,
-      { tenantId: settings.tenantId, ...newUserFields({ email, name }), role, passwordHash: NO_PASSWORD_HASH, actor: SSO_ACTOR },
-      now,
-    );
-    found = { admin: created.admin, user: created.user };
+    const fields = { tenantId: settings.tenantId, ...newUserFields({ email, name }), role, passwordHash: NO_PASSWORD_HASH, actor: SSO_ACTOR };
+    try {
+      const created = await createAdmin(db, fields, now);
+      found = { admin: created.admin, user: created.user };
+    } catch (error) {
+      // The same person's sign-in in another browser made the admin a moment ago.
+      if (!(error instanceof AdminExistsError)) throw error;
+      found = (await findAdminByEmail(db, settings.tenantId, emailKey))!;
+    }
   }
   const { admin, user } = found;
   const candidate = { adminId: admin.id, tenantId: admin.tenantId, userName: user.name };
