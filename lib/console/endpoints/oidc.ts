@@ -24,7 +24,8 @@ function oidcCookie(value: string, maxAgeSeconds: number, request: ApiRequest): 
     sameSite: "lax",
     path: "/api/auth/oidc",
     maxAge: maxAgeSeconds,
-    secure: request.url.protocol === "https:",
+    // https as the browser sees it (a proxy may terminate TLS), so the cookie is never sent in the clear.
+    secure: browserOrigin(request).startsWith("https:"),
   });
 }
 
