@@ -27,4 +27,16 @@ describe("prepareRequest", () => {
     expect(prepareRequest(request("10.9.9.9", { "x-request-id": "two words" }))).toMatch(/^[0-9a-f-]{36}$/);
     expect(prepareRequest(request("10.9.9.9", { "x-request-id": "x".repeat(129) }))).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("keeps the scheme a trusted proxy reports, and drops what anyone else claims", () => {
+    const proxied = request("10.9.9.9", { "x-forwarded-proto": "https, http", host: "roster.example" });
+    prepareRequest(proxied);
+    expect(proxied.headers["x-roster-forwarded-proto"]).toBe("https");
+    const direct = request("10.1.2.3", { "x-forwarded-proto": "https", "x-roster-forwarded-proto": "https" });
+    prepareRequest(direct);
+    expect(direct.headers["x-roster-forwarded-proto"]).toBeUndefined();
+    const odd = request("10.9.9.9", { "x-forwarded-proto": "javascript" });
+    prepareRequest(odd);
+    expect(odd.headers["x-roster-forwarded-proto"]).toBeUndefined();
+  });
 });

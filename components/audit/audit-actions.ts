@@ -35,6 +35,8 @@ export const ACTION_GROUPS: SelectGroup[] = [
       action("session.sign_in", "Console sign-in"),
       action("session.revoked", "Console sessions ended"),
       action("admin.created", "Admin created"),
+      action("admin.role_changed", "Admin role changed (single sign-on)"),
+      action("sso.updated", "Single sign-on settings changed"),
     ],
   },
   { label: "Other", options: [{ value: OTHER_ACTION, label: "Other…", hint: "type it" }] },

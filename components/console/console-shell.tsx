@@ -17,6 +17,7 @@ const NAV = [
   { href: "/leavers", label: "Leavers", roles: ["admin"] },
   { href: "/provisioning", label: "Provisioning", roles: ["admin"] },
   { href: "/webhooks", label: "Webhooks", roles: ["admin"] },
+  { href: "/settings/sign-in", label: "Sign-in", roles: ["admin"] },
   { href: "/docs/api", label: "API reference", roles: ["admin", "helpdesk", "auditor"] },
 ] as const;
 

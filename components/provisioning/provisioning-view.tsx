@@ -8,13 +8,13 @@ import { ProvisioningSecretDialog } from "./provisioning-secret-dialog";
 import { ProvisioningTokenList } from "./provisioning-token-list";
 import { ScimEndpointCard } from "./scim-endpoint-card";
 import { ScimProviderList } from "./scim-provider-list";
-import { useScimBaseUrl } from "./use-scim-base-url";
+import { useOriginUrl } from "@/components/ui/use-origin-url";
 
 /** The page for admins; `scimBasePath` is where the server serves SCIM (lib/scim). */
 export function ProvisioningView({ scimBasePath }: { scimBasePath: string }) {
   // The secret lives only here, and only until the dialog is closed.
   const [created, setCreated] = useState<CreatedProvisioningTokenDto | null>(null);
-  const baseUrl = useScimBaseUrl(scimBasePath);
+  const baseUrl = useOriginUrl(scimBasePath);
   return (
     <div className={styles.page}>
       <header className={styles.pageHeader}>

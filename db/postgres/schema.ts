@@ -128,4 +128,7 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   webhookRelay,
+  ssoConfigs,
+  ssoDomains,
+  oidcLogins,
 } = postgresTables;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
+import type { ACTOR_TYPES } from "../constants";
 import { inTransaction, prepared } from "../prepared";
 import type { Admin, AdminRole, EmailKey, User } from "../schema";
 import { recordAuditEvent } from "./audit";
@@ -7,8 +8,12 @@ import { createUser, findUserByEmail, type NewUserFields } from "./users";
 
 export class AdminExistsError extends Error {}
 
+/** Who makes or changes an admin, for the audit log: the CLI unless said otherwise. */
+export type AdminActor = { type: (typeof ACTOR_TYPES)[number]; id?: string; name: string };
+const CLI = { type: "system", name: "roster cli" } as const satisfies AdminActor;
+
 /** The user fields are those of the user to create when no user has the address yet. */
-export type CreateAdminInput = NewUserFields & { tenantId: string; role: AdminRole; passwordHash: string };
+export type CreateAdminInput = NewUserFields & { tenantId: string; role: AdminRole; passwordHash: string; actor?: AdminActor };
 
 const ADMIN_COLUMNS = `id, tenant_id as "tenantId", user_id as "userId", role, password_hash as "passwordHash", created_at as "createdAt", updated_at as "updatedAt"`;
 
@@ -36,8 +41,9 @@ export function createAdmin(db: Db, input: CreateAdminInput, now = Date.now()): 
     const admin = (await prepared<Admin>(db, INSERT_ADMIN).get(randomUUID(), input.tenantId, user.id, input.role, input.passwordHash, now, now))!;
     await recordAuditEvent(db, {
       tenantId: input.tenantId,
-      actorType: "system",
-      actorName: "roster cli",
+      actorType: (input.actor ?? CLI).type,
+      actorId: input.actor?.id ?? null,
+      actorName: (input.actor ?? CLI).name,
       action: "admin.created",
       targetType: "admin",
       targetId: admin.id,
@@ -54,4 +60,33 @@ export async function findAdminByEmail(db: Db, tenantId: string, emailNormalized
   if (!user) return undefined;
   const admin = await prepared<Admin>(db, ADMIN_OF_USER_IN_TENANT).get(user.id, tenantId);
   return admin ? { admin, user } : undefined;
+}
+
+const SET_ROLE = "update admins set role = ?, updated_at = ? where id = ? and tenant_id = ? and role <> ?";
+
+/** Changes an admin's role, audited as `admin.role_changed`; nothing happens (or is audited) when it is that role already. */
+export function changeAdminRole(
+  db: Db,
+  admin: Pick<Admin, "id" | "tenantId" | "role">,
+  role: AdminRole,
+  actor: AdminActor,
+  now = Date.now(),
+): Promise<boolean> {
+  return inTransaction(db, "immediate", async () => {
+    const { changes } = await prepared(db, SET_ROLE).run(role, now, admin.id, admin.tenantId, role);
+    if (changes === 0) return false;
+    await recordAuditEvent(db, {
+      tenantId: admin.tenantId,
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      actorName: actor.name,
+      action: "admin.role_changed",
+      targetType: "admin",
+      targetId: admin.id,
+      outcome: "success",
+      details: { from: admin.role, to: role },
+      createdAt: now,
+    });
+    return true;
+  });
 }

@@ -83,32 +83,47 @@ export async function revokeSession(db: Db, sessionId: string, now = Date.now())
   await prepared(db, REVOKE_SESSION).run(now, now, sessionId);
 }
 
-export type SignInCandidate = { adminId: string; tenantId: string; userId: string; userName: string; passwordHash: string; active: boolean };
+export type SignInCandidate = {
+  adminId: string;
+  tenantId: string;
+  userId: string;
+  userName: string;
+  passwordHash: string;
+  active: boolean;
+  /** False when the admin's tenant has switched local passwords off for single sign-on. */
+  passwordsAllowed: boolean;
+};
 
 const SIGN_IN_CANDIDATES = `select a.id as "adminId", a.tenant_id as "tenantId", u.id as "userId", u.name as "userName",
-    a.password_hash as "passwordHash", u.active
+    a.password_hash as "passwordHash", u.active, coalesce(c.passwords_allowed, true) as "passwordsAllowed"
   from admins a join users u on u.id = a.user_id
+  left join sso_configs c on c.tenant_id = a.tenant_id
   where u.email_normalized = ?
   order by a.created_at, a.id`;
 
 /** Admin accounts with this email, across tenants (an email may administer several). */
 export async function findSignInCandidates(db: Db, emailKey: EmailKey): Promise<SignInCandidate[]> {
-  const rows = await prepared<Omit<SignInCandidate, "active"> & { active: number }>(db, SIGN_IN_CANDIDATES).all(emailKey);
-  return rows.map((row) => ({ ...row, active: row.active === 1 }));
+  type Row = Omit<SignInCandidate, "active" | "passwordsAllowed"> & { active: number; passwordsAllowed: number };
+  const rows = await prepared<Row>(db, SIGN_IN_CANDIDATES).all(emailKey);
+  return rows.map((row) => ({ ...row, active: row.active === 1, passwordsAllowed: row.passwordsAllowed === 1 }));
 }
 
 export type SignInAuditOutcome = "success" | "failed" | "throttled";
 
+/** How someone signed in (or tried to): every `session.sign_in` event names it in `details.method`. */
+export type SignInMethod = "password" | "oidc";
+
 /**
  * Records a sign-in attempt on a known admin account in its tenant's audit log, named after the
- * admin so the log reads who was tried. `details` carries the client address (and, for a
- * throttled attempt, which limit refused it); attempts on unknown emails are never recorded here.
+ * admin so the log reads who was tried. `details` carries the method, the client address (and, for
+ * a throttled attempt, which limit refused it; for a refusal, the reason); attempts on unknown
+ * emails are never recorded here.
  */
 export async function recordSignInAttempt(
   db: Db,
   candidate: Pick<SignInCandidate, "adminId" | "tenantId" | "userName">,
   outcome: SignInAuditOutcome,
-  details: Record<string, unknown>,
+  details: { method: SignInMethod } & Record<string, unknown>,
   now = Date.now(),
 ): Promise<void> {
   await recordAuditEvent(db, {
@@ -121,6 +136,23 @@ export async function recordSignInAttempt(
     targetId: candidate.adminId,
     outcome,
     details,
+    createdAt: now,
+  });
+}
+
+/**
+ * An SSO sign-in refused before it reached an admin account of the tenant (a bad callback, an
+ * address the tenant does not let in, nobody the role map admits): audited in the tenant whose
+ * provider was used, with what the provider said about the person when it said anything.
+ */
+export async function recordSsoSignInRefusal(db: Db, tenantId: string, details: { reason: string } & Record<string, unknown>, now = Date.now()) {
+  await recordAuditEvent(db, {
+    tenantId,
+    actorType: "system",
+    actorName: "single sign-on",
+    action: "session.sign_in",
+    outcome: "failed",
+    details: { method: "oidc", ...details },
     createdAt: now,
   });
 }

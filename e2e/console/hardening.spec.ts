@@ -21,7 +21,7 @@ test.describe("after sign-in, `next` only leads to a page of Roster", () => {
     await page.goto("/login?next=/%5Cevil.example");
     await page.getByLabel("Email").fill(admin.email);
     await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/users$/);
 
     // A browser of its own (the first one is signed in now).
@@ -30,7 +30,7 @@ test.describe("after sign-in, `next` only leads to a page of Roster", () => {
     await other.goto("/login?next=/tokens");
     await other.getByLabel("Email").fill(admin.email);
     await other.getByLabel("Password").fill(admin.password);
-    await other.getByRole("button", { name: "Sign in" }).click();
+    await other.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(other).toHaveURL(/\/tokens$/);
     await otherContext.close();
   });

@@ -28,7 +28,7 @@ test.describe("console session lifetime", () => {
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel("Email").fill(seeded.adminEmail);
     await page.getByLabel("Password").fill(OWN_ADMIN_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/users$/);
   }
   const sessionCookie = async (page: Page) => (await page.context().cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!.value;

@@ -28,7 +28,7 @@ async function signInThroughForm(browser: Browser, baseURL: string, admin: Conso
   await page.goto("/login");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/users$/);
   return page;
 }

@@ -89,7 +89,7 @@ test("the admin's audit log names the admin on failed sign-ins and records the t
 
   const events = await auditEventsOf(admin.tenantId, "session.sign_in");
   expect(events.map((e) => [e.outcome, e.actorName])).toEqual([...Array(5).fill(["failed", "Aida Audited"]), ["throttled", "Aida Audited"]]);
-  expect(events[5]?.details).toEqual({ clientAddress: "127.0.0.4", limit: "emailAndAddress", retryAfterSeconds: 900 });
+  expect(events[5]?.details).toEqual({ method: "password", clientAddress: "127.0.0.4", limit: "emailAndAddress", retryAfterSeconds: 900 });
 });
 
 test("a client cannot pass its failures off as another address's with X-Forwarded-For when no proxy is trusted", async ({ baseURL }) => {

@@ -10,7 +10,7 @@ import { createTestTenant } from "../fixtures/db";
 async function submitSignIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test("signs in through the form and lands on Users", async ({ page }) => {
@@ -28,7 +28,7 @@ test("before its script runs, the form cannot send the password in a URL", async
   const urls: string[] = [];
   page.on("request", (request) => urls.push(request.url()));
   await page.goto("/login");
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeDisabled();
   await expect(page.locator("form")).toHaveAttribute("method", "post");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
@@ -56,7 +56,7 @@ test("after five failures this browser must wait before trying that email again,
     await submitSignIn(page, admin.email, `wrong-${attempt}`);
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password");
     // The button is back (not "Signing in…") before the next attempt.
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
   }
   await submitSignIn(page, admin.email, admin.password);
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Too many failed sign-ins: try again in 15 minutes");

@@ -40,9 +40,13 @@ export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B
   authorize(action: PolicyAction, resource: PolicyResource, context?: PolicyContext): void;
 };
 
-/** What a handler returns; `status` defaults to the endpoint's documented success status. */
-export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string> } & (
-  { data: Wire<R> } | { file: FileBody } | { empty: true }
+/**
+ * What a handler returns; `status` defaults to the endpoint's documented success status.
+ * `redirect` answers a browser's navigation with a redirect to that URL (302 unless `status` says
+ * otherwise) and no body; `cookies` are Set-Cookie values, one header each.
+ */
+export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string>; cookies?: string[] } & (
+  { data: Wire<R> } | { file: FileBody } | { empty: true } | { redirect: string }
 );
 
 export type ParameterDoc = { description: string; example?: string };

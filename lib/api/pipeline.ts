@@ -60,13 +60,14 @@ function finish(
 }
 
 function resultResponse(result: HandlerResult<z.core.$ZodType>, status: number, dialect: Dialect, context: ResponseContext): ApiResponse {
+  if ("redirect" in result) return { status, headers: { location: result.redirect }, body: null, cookies: result.cookies };
   if ("file" in result) {
     const { file } = result;
     const headers: Record<string, string> = { "content-type": file.contentType, ...file.headers };
     if (file.fileName) headers["content-disposition"] = `attachment; filename="${file.fileName}"`;
-    return { status, headers, body: file.body };
+    return { status, headers, body: file.body, cookies: result.cookies };
   }
-  return dialect.success("data" in result ? result.data : null, status, context);
+  return { ...dialect.success("data" in result ? result.data : null, status, context), cookies: result.cookies };
 }
 
 async function rateLimited(key: string): Promise<RateLimitState> {
@@ -126,7 +127,8 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       requestId: context.requestId,
       authorize: check,
     });
-    return finish(resultResponse(result, result.status ?? endpoint.response.status, dialect, context), dialect, context, rateLimit, result.headers);
+    const status = result.status ?? ("redirect" in result ? 302 : endpoint.response.status);
+    return finish(resultResponse(result, status, dialect, context), dialect, context, rateLimit, result.headers);
   } catch (error) {
     if (isApiError(error)) {
       const limitedBy = (error as ApiError & { rateLimit?: RateLimitState }).rateLimit;

@@ -28,6 +28,8 @@ export const ACTION_REQUIREMENTS = {
   manageProvisioning: { anyScope: [], roles: ["admin"] },
   // Webhook endpoints, their secrets and delivery logs (the console's Webhooks page).
   manageWebhooks: { anyScope: [], roles: ["admin"] },
+  // Single sign-on and whether passwords still work (the console's Sign-in page).
+  manageSignInSettings: { anyScope: [], roles: ["admin"] },
   // SCIM (/scim/v2): identity providers only, and nothing else for them.
   provisionUsers: { anyScope: ["scim:provision"], roles: ["provisioner"] },
 } as const satisfies Record<string, { anyScope: readonly (Scope | typeof SCIM_SCOPE)[]; roles: readonly Role[] }>;

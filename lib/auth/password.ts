@@ -13,6 +13,12 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
+/**
+ * What an admin made by single sign-on holds instead of a password hash: no password matches it
+ * (verifyPassword wants a scrypt hash). The operator can give such an admin a password later.
+ */
+export const NO_PASSWORD_HASH = "none";
+
 /** Returns a self-describing hash: `scrypt$N$r$p$salt$key` (salt and key base64url). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

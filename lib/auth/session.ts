@@ -10,7 +10,7 @@ import {
   type SessionPrincipalRow,
   type SignInCandidate,
 } from "@/db/queries/sessions";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, NO_PASSWORD_HASH, verifyPassword } from "./password";
 import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -78,6 +78,13 @@ export type SignInResult =
 // Compared against when no account matches, so an unknown email costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/** A password check that costs the same whether or not the admin has a password (SSO-made admins have none). */
+async function passwordMatches(password: string, stored: string): Promise<boolean> {
+  if (stored !== NO_PASSWORD_HASH) return verifyPassword(password, stored);
+  await verifyPassword(password, await (dummyHash ??= hashPassword("not the password")));
+  return false;
+}
+
 /**
  * Checks an email and password and opens a session. Wrong or unknown credentials get the same
  * answer, and so do throttled ones: the throttle (sign-in-throttle.ts) counts by client address
@@ -98,7 +105,7 @@ export async function signIn(db: Db, attempt: SignInAttempt, options: { throttle
         { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds },
         gate.limit === "address" ? "sign-in throttled: client address refused" : "sign-in throttled: one email from the client address refused",
       );
-      const details = { clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds };
+      const details = { method: "password", clientAddress: attempt.clientAddress, limit: gate.limit, retryAfterSeconds: gate.retryAfterSeconds } as const;
       for (const candidate of await activeCandidates()) await recordSignInAttempt(db, candidate, "throttled", details, now);
     }
     return { ok: false, reason: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
@@ -116,14 +123,21 @@ async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInC
     await verifyPassword(attempt.password, await (dummyHash ??= hashPassword("not the password")));
     return { ok: false, reason: "invalid" };
   }
-  const details = { clientAddress: attempt.clientAddress };
+  const details = { method: "password", clientAddress: attempt.clientAddress } as const;
+  // The right password of a tenant that signs in through SSO only gets the same answer as a wrong
+  // one (saying so would confirm the email is an admin's); the audit log tells the reason.
+  const passwordOff = new Set<SignInCandidate>();
   for (const candidate of candidates) {
-    if (await verifyPassword(attempt.password, candidate.passwordHash)) {
-      await gate.succeeded();
-      await recordSignInAttempt(db, candidate, "success", details, now);
-      return { ok: true, ...(await openSession(db, candidate, { userAgent: attempt.userAgent ?? null, clientAddress: attempt.clientAddress }, now)) };
+    if (!(await passwordMatches(attempt.password, candidate.passwordHash))) continue;
+    if (!candidate.passwordsAllowed) {
+      passwordOff.add(candidate);
+      continue;
     }
+    await gate.succeeded();
+    await recordSignInAttempt(db, candidate, "success", details, now);
+    return { ok: true, ...(await openSession(db, candidate, { userAgent: attempt.userAgent ?? null, clientAddress: attempt.clientAddress }, now)) };
   }
-  for (const candidate of candidates) await recordSignInAttempt(db, candidate, "failed", details, now);
+  for (const candidate of candidates)
+    await recordSignInAttempt(db, candidate, "failed", passwordOff.has(candidate) ? { ...details, reason: "password_disabled" } : details, now);
   return { ok: false, reason: "invalid" };
 }

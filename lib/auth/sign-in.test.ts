@@ -7,7 +7,7 @@ import { normalizeEmail } from "@/lib/domain/email";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { twoProcessDatabases } from "@/test/two-processes";
-import { hashPassword } from "./password";
+import { hashPassword, NO_PASSWORD_HASH } from "./password";
 import { signIn, type SignInResult } from "./session";
 import { addressKey, createSignInThrottle, SIGN_IN_LIMITS } from "./sign-in-throttle";
 import { adminUserFields } from "@/lib/domain/user-fields";
@@ -163,6 +163,28 @@ describe("sign-in throttle", () => {
   });
 });
 
+describe("passwords and single sign-on", () => {
+  it("answers the right password of a tenant that switched passwords off like a wrong one, audited as password_disabled", async () => {
+    const admin = await makeAdmin();
+    await prepared(
+      db,
+      "insert into sso_configs (tenant_id, issuer, client_id, client_secret, role_claim, role_map, passwords_allowed, first_sign_in_at, created_at, updated_at) values (?, 'https://idp.example', 'c', 's', 'groups', '{}', false, 1, 1, 1)",
+    ).run(admin.tenantId);
+    expect(outcome(await attempts()(admin.email, PASSWORD, "203.0.113.30"))).toBe("invalid");
+    const events = await signInEvents(admin.adminId);
+    expect(events.map((e) => e.details)).toEqual([{ method: "password", clientAddress: "203.0.113.30", reason: "password_disabled" }]);
+    await prepared(db, "update sso_configs set passwords_allowed = true where tenant_id = ?").run(admin.tenantId);
+    expect(outcome(await attempts()(admin.email, PASSWORD, "203.0.113.30"))).toBe("ok");
+  });
+
+  it("never signs in an admin made by SSO with a password, whatever is typed", async () => {
+    const tenant = await makeTenant(db);
+    const email = `sso-${randomUUID().slice(0, 8)}@example.test`;
+    await createAdmin(db, { tenantId: tenant.id, ...adminUserFields(email), role: "admin", passwordHash: NO_PASSWORD_HASH });
+    for (const password of [NO_PASSWORD_HASH, "not the password", ""]) expect(outcome(await attempts()(email, password, "203.0.113.31"))).toBe("invalid");
+  });
+});
+
 describe("sign-in audit", () => {
   it("names the admin on failed sign-ins and records a throttle block once, not per refused request", async () => {
     const admin = await makeAdmin();
@@ -171,8 +193,8 @@ describe("sign-in audit", () => {
     const events = await signInEvents(admin.adminId);
     expect(events.map((e) => e.outcome)).toEqual([...Array(5).fill("failed"), "throttled"]);
     for (const event of events) expect(event).toMatchObject({ tenantId: admin.tenantId, actorType: "admin", actorId: admin.adminId, actorName: admin.name });
-    expect(events[0]?.details).toEqual({ clientAddress: "203.0.113.20" });
-    expect(events[5]?.details).toEqual({ clientAddress: "203.0.113.20", limit: "emailAndAddress", retryAfterSeconds: 900 });
+    expect(events[0]?.details).toEqual({ method: "password", clientAddress: "203.0.113.20" });
+    expect(events[5]?.details).toEqual({ method: "password", clientAddress: "203.0.113.20", limit: "emailAndAddress", retryAfterSeconds: 900 });
   });
 
   it("records a successful sign-in with the admin's name", async () => {

@@ -16,6 +16,7 @@ import {
 } from "./commands";
 import { auditCheckpointCommand, auditVerifyCommand } from "./audit-commands";
 import { scimTokenCreateCommand, scimTokenListCommand, scimTokenRevokeCommand } from "./scim-commands";
+import { ssoPasswordsCommand, ssoSetCommand, ssoShowCommand } from "./sso-commands";
 import { webhookCreateCommand, webhookListCommand } from "./webhook-commands";
 
 const HELP = `Usage: npm run roster -- <command> [options] [--json]
@@ -44,6 +45,13 @@ Commands:
                                             check the audit log's hash chains and signed checkpoints
                                             (exit 1 naming the first broken event of a broken chain)
   audit checkpoint [--tenant ID]            sign a checkpoint of each chain now (AUDIT_SIGNING_KEY)
+  sso set --tenant ID --issuer URL --client-id ID --client-secret S [--domains a.example,b.example]
+          [--role-claim groups] [--role-map roster-admins=admin,roster-helpdesk=helpdesk,roster-auditors=auditor]
+                                            set up OIDC single sign-on (flags left out keep what is stored;
+                                            the secret is never printed)
+  sso show --tenant ID                      the tenant's single sign-on settings
+  sso passwords on|off --tenant ID          allow or stop password sign-in for the tenant's admins
+                                            (off only after a first SSO sign-in; on is the break-glass)
 
 With --json a command prints exactly one JSON object on stdout.
 The database is the one named by DATABASE_URL (default file:data/roster.db): a SQLite file,
@@ -69,7 +77,16 @@ const OPTIONS = {
   events: { type: "string" },
   description: { type: "string" },
   "public-key": { type: "string" },
+  issuer: { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  domains: { type: "string" },
+  "role-claim": { type: "string" },
+  "role-map": { type: "string" },
 } as const;
+
+/** The first words of two-word commands. */
+const COMMAND_GROUPS = new Set(["tenant", "admin", "token", "webhook", "sso", "audit"]);
 
 /** The options each command accepts; anything else is a usage error rather than silently ignored. */
 const ALLOWED: Record<string, string[]> = {
@@ -87,6 +104,9 @@ const ALLOWED: Record<string, string[]> = {
   "webhook list": ["tenant"],
   "audit verify": ["tenant", "public-key"],
   "audit checkpoint": ["tenant"],
+  "sso set": ["tenant", "issuer", "client-id", "client-secret", "domains", "role-claim", "role-map"],
+  "sso show": ["tenant"],
+  "sso passwords": ["tenant"],
 };
 
 async function run(argv: string[], environment: EnvSource, progress: (line: string) => void, warn: (line: string) => void): Promise<CommandResult | "help"> {
@@ -100,16 +120,13 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
   if (values.help || positionals.length === 0) return "help";
   const [first, second, ...rest] = positionals;
   const command =
-    first === "scim"
-      ? positionals.slice(0, 3).join(" ")
-      : first === "tenant" || first === "admin" || first === "token" || first === "webhook" || first === "audit"
-        ? `${first} ${second ?? ""}`.trim()
-        : (first as string);
+    first === "scim" ? positionals.slice(0, 3).join(" ") : COMMAND_GROUPS.has(first as string) ? `${first} ${second ?? ""}`.trim() : (first as string);
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`unknown command "${positionals.join(" ")}" (see: npm run roster -- --help)`);
-  const tokenId = command === "token revoke" ? rest[0] : undefined;
-  const extraPositionals =
-    command === "token revoke" ? rest.slice(1) : first === "scim" ? positionals.slice(3) : command.includes(" ") ? rest : positionals.slice(1);
+  // The one positional a command takes: a token's id, or on|off.
+  const takesValue = command === "token revoke" || command === "sso passwords";
+  const value = takesValue ? rest[0] : undefined;
+  const extraPositionals = takesValue ? rest.slice(1) : first === "scim" ? positionals.slice(3) : command.includes(" ") ? rest : positionals.slice(1);
   if (extraPositionals.length > 0) throw new UsageError(`unexpected argument "${extraPositionals[0]}" for ${command}`);
   const unexpected = Object.keys(values).filter((key) => key !== "json" && key !== "help" && !allowed.includes(key));
   if (unexpected.length > 0) throw new UsageError(`--${unexpected[0]} is not an option of ${command}`);
@@ -150,8 +167,14 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
         return await auditVerifyCommand(db, values, env);
       case "audit checkpoint":
         return await auditCheckpointCommand(db, values, env);
+      case "sso set":
+        return await ssoSetCommand(db, values);
+      case "sso show":
+        return await ssoShowCommand(db, values);
+      case "sso passwords":
+        return await ssoPasswordsCommand(db, values, value);
       default:
-        return await tokenRevokeCommand(db, tokenId);
+        return await tokenRevokeCommand(db, value);
     }
   } finally {
     await db.close();

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CLIENT_IP_HEADER, type ApiRequest, type ApiResponse } from "./types";
@@ -35,7 +35,8 @@ const LINGER_MS = 2_000;
 
 /** Writes an ApiResponse: a whole body with its length, or a stream with back-pressure. */
 export async function writeNodeResponse(req: IncomingMessage, res: ServerResponse, response: ApiResponse): Promise<void> {
-  const headers: Record<string, string> = { ...response.headers };
+  const headers: OutgoingHttpHeaders = { ...response.headers };
+  if (response.cookies?.length) headers["set-cookie"] = response.cookies;
   const { body } = response;
   const noBody = req.method === "HEAD" || response.status === 204 || response.status === 304 || body === null;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {

@@ -40,5 +40,7 @@ function webBody(body: ResponseBody): BodyInit | null {
 /** An ApiResponse as the web Response a Next.js route handler returns. */
 export function toWebResponse(response: ApiResponse): Response {
   const nullBody = response.status === 204 || response.status === 304;
-  return new Response(nullBody ? null : webBody(response.body), { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  for (const cookie of response.cookies ?? []) headers.append("set-cookie", cookie);
+  return new Response(nullBody ? null : webBody(response.body), { status: response.status, headers });
 }

@@ -31,6 +31,11 @@ export const provisioningKeys = {
   overview: () => [...provisioningKeys.all, "overview"] as const,
 };
 
+export const signInSettingsKeys = {
+  all: ["sign-in-settings"] as const,
+  detail: () => [...signInSettingsKeys.all, "detail"] as const,
+};
+
 export type WebhookDeliveryFilters = { status: WebhookDeliveryStatus | null };
 
 export const webhookKeys = {

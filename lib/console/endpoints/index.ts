@@ -1,8 +1,10 @@
 import { AUDIT_ENDPOINTS } from "./audit";
 import { CONSOLE_SESSION_ENDPOINTS } from "./console-sessions";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
+import { OIDC_ENDPOINTS } from "./oidc";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
+import { SIGN_IN_SETTINGS_ENDPOINTS } from "./sign-in-settings";
 import { TOKEN_ENDPOINTS } from "./tokens";
 import { USER_ENDPOINTS } from "./users";
 import { WEBHOOK_ENDPOINTS } from "./webhooks";
@@ -10,6 +12,7 @@ import { WEBHOOK_ENDPOINTS } from "./webhooks";
 /** The console's own API: session cookie, CSRF on changes, problem+json errors. */
 export const CONSOLE_ENDPOINTS = [
   ...SESSION_ENDPOINTS,
+  ...OIDC_ENDPOINTS,
   ...CONSOLE_SESSION_ENDPOINTS,
   ...USER_ENDPOINTS,
   ...TOKEN_ENDPOINTS,
@@ -17,4 +20,5 @@ export const CONSOLE_ENDPOINTS = [
   ...LEAVER_CONSOLE_ENDPOINTS,
   ...PROVISIONING_ENDPOINTS,
   ...WEBHOOK_ENDPOINTS,
+  ...SIGN_IN_SETTINGS_ENDPOINTS,
 ];

@@ -9,7 +9,7 @@ import type { ApiRequest } from "@/lib/http/types";
 
 const publicConsole = { dialect: consoleDialect, auth: "none" } as const;
 
-function sessionCookie(value: string, maxAgeSeconds: number, request: ApiRequest): string {
+export function sessionCookie(value: string, maxAgeSeconds: number, request: ApiRequest): string {
   return serialize(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", maxAge: maxAgeSeconds, secure: request.url.protocol === "https:" });
 }
 

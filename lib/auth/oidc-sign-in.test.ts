@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepared } from "@/db/prepared";
+import { createAdmin } from "@/db/queries/admins";
+import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "@/db/queries/audit";
+import { saveSsoSettings } from "@/db/queries/sso-configs";
+import { SSO_CALLBACK_PATH, type SsoRoleMap } from "@/lib/contracts/sso";
+import { adminUserFields } from "@/lib/domain/user-fields";
+import { createTestDb } from "@/test/db";
+import { makeTenant, makeUser } from "@/test/factories";
+import { signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { checkDiscovery, oidcConfiguration } from "./oidc-client";
+import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "./oidc-sign-in";
+import { hashPassword } from "./password";
+import { readSession } from "./session";
+
+// start → a real OpenID Connect provider (oidc-provider on loopback) → callback, by fetch with the
+// redirects followed by hand; and what an attacker would try at each step.
+
+const db = createTestDb();
+const ORIGIN = "http://127.0.0.1:3999";
+const REDIRECT_URI = `${ORIGIN}${SSO_CALLBACK_PATH}`;
+const ROLE_MAP: SsoRoleMap = { "roster-admins": "admin", "roster-helpdesk": "helpdesk", "roster-auditors": "auditor" };
+const CLIENT = { origin: { userAgent: "vitest", clientAddress: "192.0.2.7" } };
+let provider: TestOidcProvider;
+
+beforeAll(async () => {
+  provider = await startOidcProvider({ redirectUris: [REDIRECT_URI] });
+});
+afterAll(() => provider?.close());
+
+/** A tenant with SSO through the test provider for a domain of its own. */
+async function ssoTenant(roleMap: SsoRoleMap = ROLE_MAP) {
+  const tenant = await makeTenant(db);
+  const domain = `${tenant.name}.example`;
+  const saved = await saveSsoSettings(db, {
+    tenantId: tenant.id,
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    domains: [domain],
+    roleClaim: "groups",
+    roleMap,
+    passwordsAllowed: true,
+    actor: { type: "system", name: "test" },
+  });
+  expect(saved.ok).toBe(true);
+  return { tenantId: tenant.id, domain };
+}
+
+/** A person at the provider: the login they type there, and the claims it reports. */
+function account(email: string, groups: string[], extra: { emailVerified?: boolean } = {}) {
+  const login = `acct-${randomUUID()}`;
+  provider.accounts.set(login, { email, groups, name: "Pat Example", ...extra });
+  return login;
+}
+
+async function begin(email: string, next = "/users/abc?tab=audit") {
+  const started = await beginOidcSignIn(db, { email, next, origin: ORIGIN });
+  if (!started.ok) throw new Error(`start refused: ${started.code}`);
+  return started;
+}
+
+/** The whole round: start, sign in at the provider as `login`, and the callback. */
+async function signInThrough(email: string, login: string, options: { now?: number } = {}) {
+  const started = await begin(email);
+  const callbackUrl = await signInAtProvider(started.location, login, REDIRECT_URI);
+  return { started, callbackUrl, result: await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT }, options.now) };
+}
+
+async function readAuditEvents(_db: typeof db, tenantId: string, filter: { action?: string }) {
+  const rows = await prepared<AuditEventRow>(db, `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? order by created_at, id`).all(tenantId);
+  return rows.map(auditEventFromRow).filter((e) => !filter.action || e.action === filter.action);
+}
+
+const refusals = async (tenantId: string) =>
+  (await readAuditEvents(db, tenantId, { action: "session.sign_in" })).filter((e) => e.outcome === "failed").map((e) => e.details?.reason);
+
+describe("OIDC sign-in", () => {
+  it("sends the browser to the provider with PKCE S256, state, nonce and the login hint", async () => {
+    const { domain } = await ssoTenant();
+    const started = await begin(`pat@${domain}`);
+    const url = new URL(started.location);
+    expect(url.origin).toBe(provider.issuer);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      client_id: provider.clientId,
+      redirect_uri: REDIRECT_URI,
+      response_type: "code",
+      code_challenge_method: "S256",
+      login_hint: `pat@${domain}`,
+      scope: "openid email profile groups",
+    });
+    for (const name of ["state", "nonce", "code_challenge"]) expect(url.searchParams.get(name)?.length).toBeGreaterThanOrEqual(43);
+    const row = await prepared<{ browserHash: string }>(db, `select browser_hash as "browserHash" from oidc_logins where state = ?`).get(
+      url.searchParams.get("state"),
+    );
+    expect(row!.browserHash).not.toBe(started.cookieValue);
+  });
+
+  it("creates an admin with the role the groups claim maps (the highest of several) and opens a session at `next`", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `new.admin@${domain}`;
+    const { result } = await signInThrough(email, account(email, ["everyone", "roster-auditors", "roster-helpdesk"]));
+    expect(result).toMatchObject({ ok: true, nextPath: "/users/abc?tab=audit" });
+    const session = await readSession(db, (result as { cookieValue: string }).cookieValue);
+    expect(session).toMatchObject({ tenantId, role: "helpdesk", userEmail: email, userName: "Pat Example" });
+    const events = await readAuditEvents(db, tenantId, {});
+    expect(events.find((e) => e.action === "admin.created")).toMatchObject({ actorName: "single sign-on", details: { role: "helpdesk", createdUser: true } });
+    expect(events.find((e) => e.action === "session.sign_in")).toMatchObject({ outcome: "success", details: { method: "oidc", role: "helpdesk" } });
+  });
+
+  it("signs an existing admin in by verified email (any case), the role following the mapping", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `Existing@${domain}`;
+    const { admin } = await createAdmin(db, { tenantId, ...adminUserFields(email), role: "auditor", passwordHash: await hashPassword("long password 1") });
+    const { result } = await signInThrough(email.toLowerCase(), account(email.toUpperCase(), ["roster-admins"]));
+    expect(result.ok).toBe(true);
+    const session = await readSession(db, (result as { cookieValue: string }).cookieValue);
+    expect(session).toMatchObject({ adminId: admin.id, role: "admin" });
+    const changed = (await readAuditEvents(db, tenantId, { action: "admin.role_changed" }))[0];
+    expect(changed).toMatchObject({ targetId: admin.id, details: { from: "auditor", to: "admin" } });
+  });
+
+  it("refuses an admin the role map no longer admits; with no role map, roles stay Roster's and only admins get in", async () => {
+    const mapped = await ssoTenant();
+    const removed = `removed@${mapped.domain}`;
+    await createAdmin(db, { tenantId: mapped.tenantId, ...adminUserFields(removed), role: "admin", passwordHash: await hashPassword("long password 2") });
+    expect((await signInThrough(removed, account(removed, ["everyone"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+
+    const unmapped = await ssoTenant({});
+    const kept = `kept@${unmapped.domain}`;
+    await createAdmin(db, { tenantId: unmapped.tenantId, ...adminUserFields(kept), role: "auditor", passwordHash: await hashPassword("long password 3") });
+    const { result } = await signInThrough(kept, account(kept, ["roster-admins"]));
+    expect(await readSession(db, (result as { cookieValue: string }).cookieValue)).toMatchObject({ role: "auditor" });
+    const stranger = `stranger@${unmapped.domain}`;
+    expect((await signInThrough(stranger, account(stranger, ["roster-admins"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+  });
+
+  it("refuses a callback whose state differs, and the login cannot be retried with the right one", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const started = await begin(email);
+    const callbackUrl = await signInAtProvider(started.location, account(email, ["roster-admins"]), REDIRECT_URI);
+    const forged = new URL(callbackUrl);
+    forged.searchParams.set("state", "forged-state-value");
+    expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl: forged, ...CLIENT })).toEqual({ ok: false, code: "state_mismatch" });
+    expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "no_sign_in_in_progress" });
+    expect(await refusals(tenantId)).toEqual(["state_mismatch"]);
+  });
+
+  it("takes a login once: a replayed callback is refused", async () => {
+    const { domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const { started, callbackUrl, result } = await signInThrough(email, account(email, ["roster-admins"]));
+    expect(result.ok).toBe(true);
+    expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "no_sign_in_in_progress" });
+  });
+
+  it("refuses a callback from another browser (no cookie, or a cookie of its own)", async () => {
+    const { domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const victim = await begin(email);
+    const callbackUrl = await signInAtProvider(victim.location, account(email, ["roster-admins"]), REDIRECT_URI);
+    const attacker = await begin(email);
+    expect(await completeOidcSignIn(db, { cookieValue: undefined, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "no_sign_in_in_progress" });
+    expect(await completeOidcSignIn(db, { cookieValue: attacker.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "state_mismatch" });
+  });
+
+  it("refuses a login older than its ten minutes", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const { result } = await signInThrough(email, account(email, ["roster-admins"]), { now: Date.now() + OIDC_LOGIN_TTL_MS + 1000 });
+    expect(result).toEqual({ ok: false, code: "expired" });
+    expect(await refusals(tenantId)).toEqual(["expired"]);
+  });
+
+  it("refuses an ID token whose nonce is not the login's (openid-client checks it)", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const started = await begin(email);
+    const callbackUrl = await signInAtProvider(started.location, account(email, ["roster-admins"]), REDIRECT_URI);
+    await prepared(db, "update oidc_logins set nonce = ? where state = ?").run(
+      "another-nonce-for-this-login-0123456789abc",
+      callbackUrl.searchParams.get("state"),
+    );
+    expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "token_rejected" });
+    const event = (await readAuditEvents(db, tenantId, { action: "session.sign_in" }))[0];
+    expect(event).toMatchObject({ outcome: "failed", details: { method: "oidc", reason: "token_rejected" } });
+    expect(String(event!.details!.problem)).toMatch(/nonce/);
+  });
+
+  it("refuses an email the provider has not verified, and an address outside the tenant's domains", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    expect((await signInThrough(email, account(email, ["roster-admins"], { emailVerified: false }))).result).toEqual({ ok: false, code: "email_unverified" });
+    const outsider = "mallory@elsewhere.example";
+    expect((await signInThrough(email, account(outsider, ["roster-admins"]))).result).toEqual({ ok: false, code: "domain_not_allowed" });
+    expect(await refusals(tenantId)).toEqual(expect.arrayContaining(["email_unverified", "domain_not_allowed"]));
+    expect(await prepared(db, "select id from users where email = ?").get(outsider)).toBeUndefined();
+  });
+
+  it("refuses someone who is not an admin when no group maps to a role, creating nobody", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `nobody@${domain}`;
+    expect((await signInThrough(email, account(email, ["everyone"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+    expect(await prepared(db, "select id from users where tenant_id = ? and email = ?").get(tenantId, email)).toBeUndefined();
+  });
+
+  it("refuses a deactivated user, admin or not", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `leaver@${domain}`;
+    await makeUser(db, tenantId, { email, active: false });
+    expect((await signInThrough(email, account(email, ["roster-admins"]))).result).toEqual({ ok: false, code: "user_inactive" });
+  });
+
+  it("lands on /users, never on another site, when `next` leaves Roster's origin", async () => {
+    const { domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const login = account(email, ["roster-auditors"]);
+    for (const next of ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"]) {
+      const started = await begin(email, next);
+      const callbackUrl = await signInAtProvider(started.location, login, REDIRECT_URI);
+      const result = await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT });
+      expect(result, next).toMatchObject({ ok: true, nextPath: "/users" });
+    }
+  });
+
+  it("does not start for a domain no tenant lets in", async () => {
+    expect(await beginOidcSignIn(db, { email: "pat@no-sso.example", next: "/users", origin: ORIGIN })).toEqual({ ok: false, code: "unknown_domain" });
+  });
+
+  it("discovers once per setting for a few minutes; a changed setting or a failure is discovered again", async () => {
+    const settings = { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret };
+    const tenantId = randomUUID();
+    const first = oidcConfiguration(tenantId, settings);
+    expect(oidcConfiguration(tenantId, { ...settings })).toBe(first);
+    expect(oidcConfiguration(tenantId, { ...settings, clientSecret: "rotated" })).not.toBe(first);
+    const later = oidcConfiguration(tenantId, settings, Date.now() + 10 * 60 * 1000);
+    expect(later).not.toBe(first);
+    await Promise.all([first, later]);
+
+    const unreachable = { ...settings, issuer: "http://127.0.0.1:9" };
+    const failed = oidcConfiguration(tenantId, unreachable);
+    await expect(failed).rejects.toThrow();
+    expect(oidcConfiguration(tenantId, unreachable)).not.toBe(failed);
+    await expect(oidcConfiguration(tenantId, unreachable)).rejects.toThrow();
+  });
+
+  it("reports what discovery found, or why it failed, in words", async () => {
+    expect(await checkDiscovery(provider.issuer)).toMatchObject({
+      ok: true,
+      issuer: provider.issuer,
+      scopesSupported: expect.arrayContaining(["openid", "groups"]),
+    });
+    const failed = await checkDiscovery("http://127.0.0.1:9");
+    expect(failed.ok).toBe(false);
+    expect(failed.detail.length).toBeGreaterThan(0);
+    expect(failed.detail).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,80 @@
+import { parse as parseCookies, serialize } from "cookie";
+import * as z from "zod/mini";
+import { revokeSession } from "@/db/queries/sessions";
+import { consoleDialect } from "@/lib/api/dialects/console";
+import { defineEndpoint } from "@/lib/api/endpoint";
+import { consumeRateLimit } from "@/lib/api/rate-limit";
+import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "@/lib/auth/oidc-sign-in";
+import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/contracts/session";
+import { oidcContracts as c, type SsoErrorCode } from "@/lib/contracts/sso";
+import { browserOrigin, type ApiRequest } from "@/lib/http/types";
+import { sessionCookie } from "./session";
+
+// Single sign-on through the tenant's OpenID Connect provider (lib/auth/oidc-sign-in.ts): two
+// browser navigations answered with redirects, never problem+json a person would have to read.
+
+const publicConsole = { dialect: consoleDialect, auth: "none" } as const;
+/** The browser's half of a login in progress: sent only to these two paths, for as long as the login lives. */
+export const OIDC_COOKIE = "roster_oidc";
+
+function oidcCookie(value: string, maxAgeSeconds: number, request: ApiRequest): string {
+  return serialize(OIDC_COOKIE, value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/api/auth/oidc",
+    maxAge: maxAgeSeconds,
+    // https as the browser sees it (a proxy may terminate TLS), so the cookie is never sent in the clear.
+    secure: browserOrigin(request).startsWith("https:"),
+  });
+}
+
+/** Back to the sign-in page, which says why in its own words; `next` survives so a retry lands where it meant to. */
+function backToLogin(code: SsoErrorCode, next?: string) {
+  const query = new URLSearchParams({ sso_error: code });
+  if (next && next !== "/users") query.set("next", next);
+  return { redirect: `/login?${query}`, status: 303 };
+}
+
+const workEmail = z.email().check(z.maxLength(200));
+
+export const OIDC_ENDPOINTS = [
+  // Start SSO: the tenant whose SSO lets the email's domain in sends the browser to its provider
+  defineEndpoint({
+    ...c.start,
+    ...publicConsole,
+    operationId: "consoleSsoStart",
+    handler: async ({ db, query, request }) => {
+      const origin = browserOrigin(request);
+      const next = safeNextPath(query.next, origin);
+      // Each start writes a row: an address gets the API's budget of them.
+      if ((await consumeRateLimit(`sso:${request.clientIp}`)).limited) return backToLogin("rate_limited", next);
+      const email = query.email?.trim() ?? "";
+      if (!z.safeParse(workEmail, email).success) return backToLogin("invalid_email", next);
+      const result = await beginOidcSignIn(db, { email, next, origin });
+      if (!result.ok) return backToLogin(result.code, next);
+      return { redirect: result.location, status: 302, cookies: [oidcCookie(result.cookieValue, OIDC_LOGIN_TTL_MS / 1000, request)] };
+    },
+  }),
+  // The provider's redirect back: checks the login and the ID token, opens a console session
+  defineEndpoint({
+    ...c.callback,
+    ...publicConsole,
+    operationId: "consoleSsoCallback",
+    handler: async ({ db, request }) => {
+      const cookies = parseCookies(request.headers.get("cookie") ?? "");
+      const previous = await readSession(db, cookies[SESSION_COOKIE]);
+      const result = await completeOidcSignIn(db, {
+        cookieValue: cookies[OIDC_COOKIE],
+        callbackUrl: request.url,
+        origin: { userAgent: request.headers.get("user-agent"), clientAddress: request.clientIp },
+      });
+      const cleared = oidcCookie("", 0, request);
+      if (!result.ok) return { ...backToLogin(result.code), cookies: [cleared] };
+      // A new session id at every sign-in: the one the browser held before (anyone's) ends.
+      if (previous) await revokeSession(db, previous.sessionId);
+      const session = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);
+      return { redirect: result.nextPath, status: 303, cookies: [cleared, session] };
+    },
+  }),
+];
