@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
-import { makeAdminWithToken } from "@/test/factories";
-import { identityRow, scimProvider, scimWrite, T0, written } from "@/test/scim-users";
+import { prepared } from "@/db/prepared";
+import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { identityRow, scimProvider, scimWrite, T0, tenantEvents, written } from "@/test/scim-users";
 import { createScimUser, getScimUser, setScimUserActive, updateScimUser } from "./scim-users";
 import { eventsOf, revokedAt } from "./user-status-reads";
 
@@ -62,5 +63,17 @@ describe("setScimUserActive", () => {
     expect(await setScimUserActive(db, { ...scope, tenantId: other.tenantId }, record.user.id, false)).toEqual({ status: "not-found" });
     expect(await setScimUserActive(db, scope, "no-such-user", false)).toEqual({ status: "not-found" });
     expect((await getScimUser(db, scope, record.user.id))?.user.active).toBe(true);
+  });
+
+  it("writes nothing, not even the last sync, for an identity of the tenant whose user is another tenant's", async () => {
+    const stranger = await makeUser(db, (await makeTenant(db)).id);
+    const record = written(await createScimUser(db, scope, scimWrite(), T0));
+    await prepared(db, "update identities set user_id = ? where id = ?").run(stranger.id, record.identity.id);
+    const before = await tenantEvents(db, scope.tenantId);
+
+    expect(await setScimUserActive(db, scope, stranger.id, false, T0 + 70)).toEqual({ status: "not-found" });
+    expect((await identityRow(db, record.identity.id))?.lastSyncedAt).toBe(T0);
+    expect(await tenantEvents(db, scope.tenantId)).toEqual(before);
+    expect(Boolean((await prepared<{ active: unknown }>(db, "select active from users where id = ?").get(stranger.id))?.active)).toBe(true);
   });
 });

@@ -27,8 +27,12 @@ function renderPhones(mobiles: ScimUserRecord["mobiles"], given: StoredAttribute
   return mobiles.map((mobile, index) => {
     const written = given?.[index];
     const primary = mobile.kind === "primary" || undefined;
-    if (written && samePhone(splitPhone(written.value), mobile)) return { value: written.value, type: written.type, primary };
-    return { value: joinPhone(mobile), type: "mobile", primary };
+    const stored = joinPhone(mobile);
+    // Parsing the written value (the costly part of a render) only chooses between it and the stored
+    // number as a mobile; when the provider wrote exactly that, either answer is the same.
+    const sameAnswer = written?.value === stored && written.type === "mobile";
+    if (written && (sameAnswer || samePhone(splitPhone(written.value), mobile))) return { value: written.value, type: written.type, primary };
+    return { value: stored, type: "mobile", primary };
   });
 }
 
