@@ -113,9 +113,12 @@ const identityOfUser = (dialect: Db["dialect"], columns: string) =>
    order by (case when i.username_key is null then 1 else 0 end), i.id${codePointOrder(dialect)} limit 1`;
 const lockedIdentityOfUser = (dialect: Db["dialect"], lock: boolean) =>
   `${identityOfUser(dialect, IDENTITY_COLUMNS)}${lock && dialect === "postgres" ? " for update" : ""}`;
-// The identity's last sync written and the identity read back in one statement (row-locked on PostgreSQL by the update).
-const syncedIdentityOfUser = (dialect: Db["dialect"]) =>
-  `update identities set last_synced_at = ? where id = (${identityOfUser(dialect, "i.id")}) returning ${identityColumns("")}`;
+// The identity's last sync written and the identity read back in one statement (row-locked on PostgreSQL
+// by the update). SQLite finds the row by its rowid, without a second walk down the primary key's index.
+const syncedIdentityOfUser = (dialect: Db["dialect"]) => {
+  const key = dialect === "sqlite" ? "rowid" : "id";
+  return `update identities set last_synced_at = ? where ${key} = (${identityOfUser(dialect, `i.${key}`)}) returning ${identityColumns("")}`;
+};
 
 /**
  * The SCIM identity of a user in the scope; `lock` takes its row lock on PostgreSQL (writes: take

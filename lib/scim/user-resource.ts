@@ -17,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * output follows its schema's order.
  */
 export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
-  const content = { ...resource, meta: undefined };
+  const content = "meta" in resource ? { ...resource, meta: undefined } : resource;
   return `W/"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
 }
 
