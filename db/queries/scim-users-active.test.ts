@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { prepared } from "@/db/prepared";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { identityRow, scimProvider, scimWrite, T0, tenantEvents, written } from "@/test/scim-users";
+import { twoProcessDatabases } from "@/test/two-processes";
 import { createScimUser, getScimUser, setScimUserActive, updateScimUser } from "./scim-users";
 import { eventsOf, revokedAt } from "./user-status-reads";
 
@@ -75,5 +76,26 @@ describe("setScimUserActive", () => {
     expect((await identityRow(db, record.identity.id))?.lastSyncedAt).toBe(T0);
     expect(await tenantEvents(db, scope.tenantId)).toEqual(before);
     expect(Boolean((await prepared<{ active: unknown }>(db, "select active from users where id = ?").get(stranger.id))?.active)).toBe(true);
+  });
+});
+
+// Two servers on one PostgreSQL database: the fast path locks the user before its identity, as
+// updateScimUser does, so the two never wait on each other crosswise (a deadlock would be a 500).
+describe.skipIf(TEST_DIALECT !== "postgres")("setScimUserActive from two servers on one PostgreSQL database", () => {
+  const [one, two] = twoProcessDatabases("scim_active_race");
+  const scope = scimProvider(one);
+
+  it("deactivates once while PUTs of the same user run beside it, without a deadlock", async () => {
+    const record = written(await createScimUser(one, scope, scimWrite({ userName: "raced-leaver" }), T0));
+    const put = () => scimWrite({ userName: "raced-leaver", email: record.user.email, name: "Renamed", employeeNumber: null, active: false });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 3 === 0
+          ? updateScimUser(i % 2 ? one : two, scope, record.user.id, put, T0 + 10 + i)
+          : setScimUserActive(i % 2 ? one : two, scope, record.user.id, false, T0 + 10 + i),
+      ),
+    );
+    expect(results.map((result) => result.status).filter((status) => status !== "updated" && status !== "unchanged")).toEqual([]);
+    expect(await eventsOf(one, record.user.id, "user.deactivate")).toHaveLength(1);
   });
 });
