@@ -185,8 +185,12 @@ export async function writeUserSide(
 
 /** Moves the user to `active` through applyDeactivation / applyReactivation, the provider the actor (no event when it stays as it is); whether it moved. */
 export async function writeActive(db: Db, scope: ScimScope, user: User, active: boolean, options: UserWriteOptions): Promise<boolean> {
-  if (active === user.active) return false;
-  const change = { tenantId: scope.tenantId, userId: user.id, actor: providerActor(scope), requestId: options.requestId, auditNoop: false };
+  return active !== user.active && (await switchActive(db, scope, user.id, active, options)) === true;
+}
+
+/** writeActive for a user not read yet: applyDeactivation and applyReactivation read it (and lock it on PostgreSQL) themselves. */
+export async function switchActive(db: Db, scope: ScimScope, userId: string, active: boolean, options: UserWriteOptions): Promise<boolean | "not-found"> {
+  const change = { tenantId: scope.tenantId, userId, actor: providerActor(scope), requestId: options.requestId, auditNoop: false };
   const result = active ? await applyReactivation(db, change, options.now) : await applyDeactivation(db, change, options.now);
-  return result.status === "reactivated" || result.status === "deactivated";
+  return result.status === "not-found" ? "not-found" : result.status === "reactivated" || result.status === "deactivated";
 }

@@ -91,27 +91,49 @@ export type IdentityRow = {
   updatedAt: number;
 };
 
-/** The columns of IdentityRow, from `identities i`. A manually linked identity may have no username: its external id stands in. */
-export const IDENTITY_COLUMNS = `i.id, i.user_id as "userId", case when i.external_id = i.id then null else i.external_id end as "externalId",
-  coalesce(i.external_username, i.external_id) as "userName", i.username_key as "usernameKey", i.external_email as "externalEmail",
-  i.external_display_name as "externalDisplayName", i.scim_attributes as attributes, i.last_synced_at as "lastSyncedAt",
-  i.created_at as "createdAt", i.updated_at as "updatedAt"`;
+/**
+ * The columns of IdentityRow, from `identities i` (or unqualified: SQLite's RETURNING takes no table
+ * names). A manually linked identity may have no username: its external id stands in.
+ */
+const identityColumns = (
+  i: "i." | "",
+) => `${i}id, ${i}user_id as "userId", case when ${i}external_id = ${i}id then null else ${i}external_id end as "externalId",
+  coalesce(${i}external_username, ${i}external_id) as "userName", ${i}username_key as "usernameKey", ${i}external_email as "externalEmail",
+  ${i}external_display_name as "externalDisplayName", ${i}scim_attributes as attributes, ${i}last_synced_at as "lastSyncedAt",
+  ${i}created_at as "createdAt", ${i}updated_at as "updatedAt"`;
+export const IDENTITY_COLUMNS = identityColumns("i.");
 
 /** The provider's identities `i` that are attached to a user (the SCIM users); its parameters: the provider's id, the tenant's. */
 export const OF_PROVIDER = "i.identity_provider_id = ? and i.tenant_id = ? and i.user_id is not null";
 
 // A user holds one identity of a provider unless someone linked another by hand (linkIdentity):
 // then the SCIM one (with a username key) is read, the lowest id among equals.
-const identityOfUser = (dialect: Db["dialect"], lock: boolean) =>
-  `select ${IDENTITY_COLUMNS} from identities i where ${OF_PROVIDER} and i.user_id = ?
-   order by (case when i.username_key is null then 1 else 0 end), i.id${codePointOrder(dialect)} limit 1${lock && dialect === "postgres" ? " for update" : ""}`;
+const identityOfUser = (dialect: Db["dialect"], columns: string) =>
+  `select ${columns} from identities i where ${OF_PROVIDER} and i.user_id = ?
+   order by (case when i.username_key is null then 1 else 0 end), i.id${codePointOrder(dialect)} limit 1`;
+const lockedIdentityOfUser = (dialect: Db["dialect"], lock: boolean) =>
+  `${identityOfUser(dialect, IDENTITY_COLUMNS)}${lock && dialect === "postgres" ? " for update" : ""}`;
+// The identity's last sync written and the identity read back in one statement (row-locked on PostgreSQL
+// by the update). SQLite finds the row by its rowid, without a second walk down the primary key's index.
+const syncedIdentityOfUser = (dialect: Db["dialect"]) => {
+  const key = dialect === "sqlite" ? "rowid" : "id";
+  return `update identities set last_synced_at = ? where ${key} = (${identityOfUser(dialect, `i.${key}`)}) returning ${identityColumns("")}`;
+};
 
 /**
  * The SCIM identity of a user in the scope; `lock` takes its row lock on PostgreSQL (writes: take
  * the user's first, see lockUser), which SQLite's immediate transaction already holds.
  */
 export function findIdentity(db: Db, scope: ScimScope, userId: string, lock = false): Promise<IdentityRow | undefined> {
-  return prepared<IdentityRow>(db, identityOfUser(db.dialect, lock)).get(scope.providerId, scope.tenantId, userId);
+  return prepared<IdentityRow>(db, lockedIdentityOfUser(db.dialect, lock)).get(scope.providerId, scope.tenantId, userId);
+}
+
+/**
+ * findIdentity for a write that changes nothing else of the identity: its last sync moved to `now`
+ * (the identity row-locked by it on PostgreSQL, after the user, as lockUser says), the identity as it then is.
+ */
+export function syncIdentity(db: Db, scope: ScimScope, userId: string, now: number): Promise<IdentityRow | undefined> {
+  return prepared<IdentityRow>(db, syncedIdentityOfUser(db.dialect)).get(now, scope.providerId, scope.tenantId, userId);
 }
 
 const USER_OF_TENANT = `select ${USER_COLUMNS} from users where id = ? and tenant_id = ?`;

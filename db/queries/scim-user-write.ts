@@ -9,7 +9,7 @@ import {
   emailHeld,
   providerActor,
   uniqueCodeHeld,
-  writeActive,
+  switchActive,
   writeMobiles,
   writeOtherEmails,
   writeUserSide,
@@ -20,7 +20,6 @@ import {
   detachedWithUserName,
   detachIdentity,
   externalIdHolder,
-  markSynced,
   userNameHeld,
   writeIdentitySide,
 } from "./scim-user-identity";
@@ -28,6 +27,7 @@ import {
   findIdentity,
   lockUser,
   lockedRecordOf,
+  syncIdentity,
   recordsOf,
   type IdentityRow,
   type LockedRecord,
@@ -37,7 +37,7 @@ import {
   type ScimUserWrite,
 } from "./scim-user-records";
 import { createUser, USER_COLUMNS, userFromRow, type UserRow } from "./users";
-import { applyDeactivation } from "./user-status";
+import { applyDeactivation, lockUsersInOrder } from "./user-status";
 
 // POST, PUT/PATCH and DELETE of a SCIM user: each one immediate transaction, with its audit events,
 // the provider the actor of everything.
@@ -231,6 +231,7 @@ export function updateScimUser(
 /**
  * PATCH of `active` alone (Okta's and Entra's deactivation): the (de)activation and the identity's
  * last sync, as updateScimUser would write them, without reading the whole User back from a body.
+ * The fewest statements: the identity is synced and read in one, the user read once after its change.
  */
 export function setScimUserActive(
   db: Db,
@@ -241,14 +242,24 @@ export function setScimUserActive(
   requestId: string | null = null,
 ): Promise<{ status: "updated" | "unchanged"; record: ScimUserRecord } | { status: "not-found" }> {
   const c: WriteContext = { db, scope, now, requestId };
+  const notFound = { status: "not-found" as const };
   return inTransaction(db, "immediate", async () => {
-    const locked = await lockScimUser(c, userId);
-    if (!locked) return { status: "not-found" as const };
-    const activeChanged = await writeActive(db, scope, locked.user, active, c);
-    await markSynced(db, locked.identity.id, now);
-    return written(c, locked, false, activeChanged);
+    // PostgreSQL: the user first, as every writer locks them (see lockUser); SQLite's transaction holds it all.
+    await lockUsersInOrder(db, [userId]);
+    const identity = await syncIdentity(db, scope, userId, now);
+    if (!identity) return notFound;
+    const switched = await switchActive(db, scope, userId, active, c);
+    // An identity of the tenant's whose user is not the tenant's: nothing may stay written.
+    if (switched === "not-found") throw new IdentityOutsideTenant();
+    const [record] = await recordsOf(db, [identity]);
+    return { status: switched ? ("updated" as const) : ("unchanged" as const), record: record! };
+  }).catch((error: unknown) => {
+    if (error instanceof IdentityOutsideTenant) return notFound;
+    throw error;
   });
 }
+
+class IdentityOutsideTenant extends Error {}
 
 /** The record after a write: read again when more than `active` changed, else the locked one brought up to date. */
 async function written(c: WriteContext, locked: LockedRecord, changed: boolean, activeChanged: boolean) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
-import { makeAdminWithToken } from "@/test/factories";
-import { identityRow, scimProvider, scimWrite, T0, written } from "@/test/scim-users";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
+import { prepared } from "@/db/prepared";
+import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { identityRow, scimProvider, scimWrite, T0, tenantEvents, written } from "@/test/scim-users";
+import { twoProcessDatabases } from "@/test/two-processes";
 import { createScimUser, getScimUser, setScimUserActive, updateScimUser } from "./scim-users";
 import { eventsOf, revokedAt } from "./user-status-reads";
 
@@ -62,5 +64,38 @@ describe("setScimUserActive", () => {
     expect(await setScimUserActive(db, { ...scope, tenantId: other.tenantId }, record.user.id, false)).toEqual({ status: "not-found" });
     expect(await setScimUserActive(db, scope, "no-such-user", false)).toEqual({ status: "not-found" });
     expect((await getScimUser(db, scope, record.user.id))?.user.active).toBe(true);
+  });
+
+  it("writes nothing, not even the last sync, for an identity of the tenant whose user is another tenant's", async () => {
+    const stranger = await makeUser(db, (await makeTenant(db)).id);
+    const record = written(await createScimUser(db, scope, scimWrite(), T0));
+    await prepared(db, "update identities set user_id = ? where id = ?").run(stranger.id, record.identity.id);
+    const before = await tenantEvents(db, scope.tenantId);
+
+    expect(await setScimUserActive(db, scope, stranger.id, false, T0 + 70)).toEqual({ status: "not-found" });
+    expect((await identityRow(db, record.identity.id))?.lastSyncedAt).toBe(T0);
+    expect(await tenantEvents(db, scope.tenantId)).toEqual(before);
+    expect(Boolean((await prepared<{ active: unknown }>(db, "select active from users where id = ?").get(stranger.id))?.active)).toBe(true);
+  });
+});
+
+// Two servers on one PostgreSQL database: the fast path locks the user before its identity, as
+// updateScimUser does, so the two never wait on each other crosswise (a deadlock would be a 500).
+describe.skipIf(TEST_DIALECT !== "postgres")("setScimUserActive from two servers on one PostgreSQL database", () => {
+  const [one, two] = twoProcessDatabases("scim_active_race");
+  const scope = scimProvider(one);
+
+  it("deactivates once while PUTs of the same user run beside it, without a deadlock", async () => {
+    const record = written(await createScimUser(one, scope, scimWrite({ userName: "raced-leaver" }), T0));
+    const put = () => scimWrite({ userName: "raced-leaver", email: record.user.email, name: "Renamed", employeeNumber: null, active: false });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 3 === 0
+          ? updateScimUser(i % 2 ? one : two, scope, record.user.id, put, T0 + 10 + i)
+          : setScimUserActive(i % 2 ? one : two, scope, record.user.id, false, T0 + 10 + i),
+      ),
+    );
+    expect(results.map((result) => result.status).filter((status) => status !== "updated" && status !== "unchanged")).toEqual([]);
+    expect(await eventsOf(one, record.user.id, "user.deactivate")).toHaveLength(1);
   });
 });

@@ -58,6 +58,34 @@ describe("renderScimUser", () => {
     expect(renderScimUser(changed, ORIGIN).phoneNumbers).toEqual([{ value: "+44 2079460958", type: "mobile", primary: true }]);
   });
 
+  it("renders a value written in the stored form as written, whatever its type, and a stored form that is no number as it is", () => {
+    const stored = (phoneNumbers: { value: string; type?: string }[], mobiles: ScimUserRecord["mobiles"]) => {
+      const changed = record();
+      changed.identity.attributes = { ...changed.identity.attributes, phoneNumbers };
+      changed.mobiles = mobiles;
+      return renderScimUser(changed, ORIGIN).phoneNumbers;
+    };
+    const uk = { kind: "primary", countryCode: "+44", number: "2079460958" } as const;
+    expect(stored([{ value: "+44 2079460958", type: "mobile" }], [uk])).toEqual([{ value: "+44 2079460958", type: "mobile", primary: true }]);
+    expect(stored([{ value: "+44 2079460958", type: "work" }], [uk])).toEqual([{ value: "+44 2079460958", type: "work", primary: true }]);
+    expect(stored([{ value: "+44 2079460958" }], [uk])).toEqual([{ value: "+44 2079460958", primary: true }]);
+    // "+44 020…" says the same number as "+44 20…" (the trunk prefix dropped), so the provider's form stays.
+    expect(stored([{ value: "+44 020 7946 0958", type: "mobile" }], [uk])).toEqual([{ value: "+44 020 7946 0958", type: "mobile", primary: true }]);
+    const secondary = { kind: "secondary", countryCode: "", number: "ext. 12" } as const;
+    expect(
+      stored(
+        [
+          { value: "+44 2079460958", type: "mobile" },
+          { value: "ext. 12", type: "mobile" },
+        ],
+        [uk, secondary],
+      ),
+    ).toEqual([
+      { value: "+44 2079460958", type: "mobile", primary: true },
+      { value: "ext. 12", type: "mobile" },
+    ]);
+  });
+
   it("leaves out what is absent, and tolerates stored attributes of an unexpected shape", () => {
     const bare = recordOf(readScimUser({ userName: "bare@example.test" }));
     bare.identity.attributes = { name: "not an object", title: 7 };

@@ -17,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * output follows its schema's order.
  */
 export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
-  const content = { ...resource, meta: undefined };
+  const content = "meta" in resource ? { ...resource, meta: undefined } : resource;
   return `W/"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
 }
 
@@ -27,8 +27,12 @@ function renderPhones(mobiles: ScimUserRecord["mobiles"], given: StoredAttribute
   return mobiles.map((mobile, index) => {
     const written = given?.[index];
     const primary = mobile.kind === "primary" || undefined;
-    if (written && samePhone(splitPhone(written.value), mobile)) return { value: written.value, type: written.type, primary };
-    return { value: joinPhone(mobile), type: "mobile", primary };
+    const stored = joinPhone(mobile);
+    // Parsing the written value (the costly part of a render) only chooses between it and the stored
+    // number as a mobile; when the provider wrote exactly that, either answer is the same.
+    const sameAnswer = written?.value === stored && written.type === "mobile";
+    if (written && (sameAnswer || samePhone(splitPhone(written.value), mobile))) return { value: written.value, type: written.type, primary };
+    return { value: stored, type: "mobile", primary };
   });
 }
 
