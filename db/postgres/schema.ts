@@ -126,4 +126,8 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   webhookRelay,
+  mfaFactors,
+  mfaRecoveryCodes,
+  pendingSignIns,
+  mfaChallenges,
 } = postgresTables;

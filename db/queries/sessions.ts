@@ -97,7 +97,7 @@ export async function findSignInCandidates(db: Db, emailKey: EmailKey): Promise<
   return rows.map((row) => ({ ...row, active: row.active === 1 }));
 }
 
-export type SignInAuditOutcome = "success" | "failed" | "throttled";
+export type SignInAuditOutcome = "success" | "failed" | "throttled" | "second_factor_required";
 
 /**
  * Records a sign-in attempt on a known admin account in its tenant's audit log, named after the

@@ -8,3 +8,4 @@ export * from "./service";
 export * from "./leavers";
 export * from "./provisioning";
 export * from "./webhooks";
+export * from "./mfa";

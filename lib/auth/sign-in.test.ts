@@ -171,14 +171,16 @@ describe("sign-in audit", () => {
     const events = await signInEvents(admin.adminId);
     expect(events.map((e) => e.outcome)).toEqual([...Array(5).fill("failed"), "throttled"]);
     for (const event of events) expect(event).toMatchObject({ tenantId: admin.tenantId, actorType: "admin", actorId: admin.adminId, actorName: admin.name });
-    expect(events[0]?.details).toEqual({ clientAddress: "203.0.113.20" });
+    expect(events[0]?.details).toEqual({ clientAddress: "203.0.113.20", method: "password" });
     expect(events[5]?.details).toEqual({ clientAddress: "203.0.113.20", limit: "emailAndAddress", retryAfterSeconds: 900 });
   });
 
   it("records a successful sign-in with the admin's name", async () => {
     const admin = await makeAdmin();
     expect(outcome(await attempts()(admin.email, PASSWORD, "203.0.113.21"))).toBe("ok");
-    expect(await signInEvents(admin.adminId)).toMatchObject([{ outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21" } }]);
+    expect(await signInEvents(admin.adminId)).toMatchObject([
+      { outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21", method: "password" } },
+    ]);
   });
 
   it("writes nothing to any tenant's log for unknown emails", async () => {

@@ -1,6 +1,8 @@
 import { AUDIT_ENDPOINTS } from "./audit";
 import { CONSOLE_SESSION_ENDPOINTS } from "./console-sessions";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
+import { MFA_ENDPOINTS } from "./mfa";
+import { MFA_SIGN_IN_ENDPOINTS } from "./mfa-sign-in";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
 import { TOKEN_ENDPOINTS } from "./tokens";
@@ -10,7 +12,9 @@ import { WEBHOOK_ENDPOINTS } from "./webhooks";
 /** The console's own API: session cookie, CSRF on changes, problem+json errors. */
 export const CONSOLE_ENDPOINTS = [
   ...SESSION_ENDPOINTS,
+  ...MFA_SIGN_IN_ENDPOINTS,
   ...CONSOLE_SESSION_ENDPOINTS,
+  ...MFA_ENDPOINTS,
   ...USER_ENDPOINTS,
   ...TOKEN_ENDPOINTS,
   ...AUDIT_ENDPOINTS,
