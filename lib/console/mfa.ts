@@ -5,6 +5,9 @@ import { getTenant, setTenantRequireMfa } from "@/db/queries/tenants";
 import type { MfaFactor } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { newRecoveryCodes } from "@/lib/auth/mfa/recovery-codes";
+import { authorize } from "@/lib/auth/policy";
+import { scopesForRole } from "@/lib/auth/scopes";
+import type { ConsolePrincipal } from "@/lib/auth/session";
 import type { mfaFactor, mfaOverview } from "@/lib/contracts/mfa";
 
 // The Security page: an admin's own second factors and recovery codes, and the tenant's MFA policy
@@ -50,4 +53,16 @@ export async function regenerateOwnRecoveryCodes(db: Db, admin: SignedInAdmin): 
 export async function setMfaPolicy(db: Db, admin: SignedInAdmin, requireMfa: boolean) {
   if (!(await setTenantRequireMfa(db, admin.tenantId, requireMfa, { ...admin.actor, type: "admin" }))) throw new ApiError("not_found", "No such tenant");
   return mfaOverviewOf(db, admin);
+}
+
+/** The overview for a page's session (the Security page's first render), with what its role may change. */
+export function mfaOverviewForSession(db: Db, session: ConsolePrincipal) {
+  const principal = { tokenId: session.sessionId, tenantId: session.tenantId, role: session.role, scopes: scopesForRole(session.role) };
+  const tenant = { type: "Tenant" as const, id: session.tenantId, tenantId: session.tenantId };
+  return mfaOverviewOf(db, {
+    tenantId: session.tenantId,
+    adminId: session.adminId,
+    actor: { type: "admin", id: session.adminId, name: session.userName },
+    mayChangePolicy: authorize(principal, "manageSignInPolicy", tenant).allowed,
+  });
 }

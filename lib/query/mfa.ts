@@ -1,0 +1,29 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { z } from "zod";
+import { consoleFetch } from "@/lib/console/fetch";
+import { mfaContracts, type mfaOverview } from "@/lib/contracts/mfa";
+import { mfaSignInContracts } from "@/lib/contracts/mfa-sign-in";
+import { mfaKeys } from "./keys";
+
+export type MfaOverviewDto = z.infer<typeof mfaOverview>;
+
+/** The signed-in admin's second factors, recovery codes left, and the tenant's MFA policy. */
+export function mfaOverviewQuery() {
+  return queryOptions({
+    queryKey: mfaKeys.overview(),
+    queryFn: async ({ signal }) => (await consoleFetch(mfaContracts.overview, { signal })).data,
+  });
+}
+
+export const startTotpRequest = async () => (await consoleFetch(mfaContracts.startTotp, {})).data;
+export const confirmTotpRequest = async (body: { code: string; label: string }) => (await consoleFetch(mfaContracts.confirmTotp, { body })).data;
+export const removeFactorRequest = async (id: string) => (await consoleFetch(mfaContracts.removeFactor, { params: { id } })).data;
+export const regenerateRecoveryCodesRequest = async () => (await consoleFetch(mfaContracts.regenerateRecoveryCodes, {})).data.recoveryCodes;
+export const setMfaPolicyRequest = async (requireMfa: boolean) => (await consoleFetch(mfaContracts.setPolicy, { body: { requireMfa } })).data;
+
+// The sign-in's second step (before any session): no CSRF token yet, the pending cookie instead.
+export const signInTotpRequest = async (code: string) => (await consoleFetch(mfaSignInContracts.totp, { body: { code } })).data;
+export const signInRecoveryCodeRequest = async (code: string) => (await consoleFetch(mfaSignInContracts.recoveryCode, { body: { code } })).data;
+export const signInStartTotpEnrolmentRequest = async () => (await consoleFetch(mfaSignInContracts.startTotpEnrolment, {})).data;
+export const signInConfirmTotpEnrolmentRequest = async (body: { code: string; label: string }) =>
+  (await consoleFetch(mfaSignInContracts.confirmTotpEnrolment, { body })).data;
