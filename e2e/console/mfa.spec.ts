@@ -5,6 +5,7 @@ import { PENDING_SIGN_IN_COOKIE } from "@/lib/auth/mfa/pending-sign-in";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { contractHref } from "@/lib/contracts/contract";
 import { mfaContracts } from "@/lib/contracts/mfa";
+import { sessionContracts } from "@/lib/contracts/session";
 import { userContracts } from "@/lib/contracts/users";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb } from "../fixtures/db";
@@ -44,7 +45,7 @@ test("under the policy a password alone opens nothing; the first sign-in enrols 
   expect(cookies.map((cookie) => cookie.name)).toContain(PENDING_SIGN_IN_COOKIE);
   expect(await sessionCookies(page)).toEqual([]);
   const pendingCookie = cookies.find((cookie) => cookie.name === PENDING_SIGN_IN_COOKIE)!;
-  expect(pendingCookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/api/console/session" });
+  expect(pendingCookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: sessionContracts.signIn.path });
   const asConsole = { headers: { cookie: `${SESSION_COOKIE}=${pendingCookie.value}; ${PENDING_SIGN_IN_COOKIE}=${pendingCookie.value}` } };
   expect((await page.request.get(contractHref(userContracts.list), asConsole)).status()).toBe(401);
   expect((await page.request.get(mfaContracts.overview.path, asConsole)).status()).toBe(401);

@@ -4,6 +4,7 @@ import { listFactors } from "@/db/queries/mfa-factors";
 import { createPendingSignIn, findLivePendingSignIn, type PendingSignIn } from "@/db/queries/pending-sign-ins";
 import { recordSignInAttempt, type SignInCandidate } from "@/db/queries/sessions";
 import { getTenant } from "@/db/queries/tenants";
+import { sessionContracts } from "@/lib/contracts/session";
 import { secondFactorStep } from "./requirement";
 
 // The step between a correct password and a session (docs/decisions/0020). The browser holds a
@@ -12,7 +13,7 @@ import { secondFactorStep } from "./requirement";
 
 export const PENDING_SIGN_IN_COOKIE = "roster_sign_in";
 /** The console's sign-in endpoints live under this path, and the cookie is sent to them only. */
-export const PENDING_SIGN_IN_COOKIE_PATH = "/api/console/session";
+export const PENDING_SIGN_IN_COOKIE_PATH = sessionContracts.signIn.path;
 export const PENDING_SIGN_IN_TTL_MS = 5 * 60 * 1000;
 /** Wrong second factors one pending sign-in allows; then the password must be typed again. */
 export const PENDING_SIGN_IN_MAX_ATTEMPTS = 5;
