@@ -6,6 +6,7 @@ import { LoadError } from "@/components/ui/load-error";
 import pageStyles from "@/components/ui/page.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { confirmTotpRequest, startTotpRequest } from "@/lib/query/mfa";
+import { AddPasskey } from "./add-passkey";
 import { FactorList } from "./factor-list";
 import styles from "./mfa.module.css";
 import { MfaPolicyCard } from "./mfa-policy-card";
@@ -13,10 +14,16 @@ import { RecoveryCodesNotice } from "./recovery-codes-notice";
 import { TotpEnrolmentForm } from "./totp-enrolment-form";
 import { useMfaOverview, useRefreshMfa, useRegenerateRecoveryCodes } from "./use-mfa";
 
-function AddAuthenticator({ onCodes }: { onCodes: (codes: string[]) => void }) {
+function AddFactor({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
   const refresh = useRefreshMfa();
+  const onAdded = ({ factor, recoveryCodes }: { factor: { label: string }; recoveryCodes: string[] | null }) => {
+    setAdding(false);
+    setAdded(factor.label);
+    if (recoveryCodes) onCodes(recoveryCodes);
+    refresh();
+  };
   if (!adding) {
     return (
       <div className={styles.step}>
@@ -25,25 +32,14 @@ function AddAuthenticator({ onCodes }: { onCodes: (codes: string[]) => void }) {
             {added} added.
           </p>
         )}
+        <AddPasskey onAdded={onAdded} />
         <button type="button" className={formStyles.secondary} onClick={() => setAdding(true)}>
           Add an authenticator app
         </button>
       </div>
     );
   }
-  return (
-    <TotpEnrolmentForm
-      start={startTotpRequest}
-      confirm={confirmTotpRequest}
-      submitLabel="Verify and add"
-      onConfirmed={({ factor, recoveryCodes }) => {
-        setAdding(false);
-        setAdded(factor.label);
-        if (recoveryCodes) onCodes(recoveryCodes);
-        refresh();
-      }}
-    />
-  );
+  return <TotpEnrolmentForm start={startTotpRequest} confirm={confirmTotpRequest} submitLabel="Verify and add" onConfirmed={onAdded} />;
 }
 
 function RecoveryCodes({
@@ -102,7 +98,7 @@ export function SecurityView({ serverNow }: { serverNow: number }) {
               Second factors
             </h2>
             <FactorList overview={overview.data} serverNow={serverNow} />
-            <AddAuthenticator onCodes={setCodes} />
+            <AddFactor onCodes={setCodes} />
           </section>
           <section className={pageStyles.card} aria-labelledby="recovery-title">
             <h2 id="recovery-title" className={pageStyles.sectionTitle}>

@@ -4,7 +4,13 @@ import { useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { safeNextPath, type SECOND_FACTOR_METHODS } from "@/lib/contracts/session";
-import { signInConfirmTotpEnrolmentRequest, signInRecoveryCodeRequest, signInStartTotpEnrolmentRequest, signInTotpRequest } from "@/lib/query/mfa";
+import {
+  signInConfirmTotpEnrolmentRequest,
+  signInPasskeyRequest,
+  signInRecoveryCodeRequest,
+  signInStartTotpEnrolmentRequest,
+  signInTotpRequest,
+} from "@/lib/query/mfa";
 import { CodeField } from "./code-field";
 import styles from "./mfa.module.css";
 import { RecoveryCodesNotice } from "./recovery-codes-notice";
@@ -43,9 +49,26 @@ export function SecondFactorStep({ methods, next, onRestart }: { methods: Method
     }
   }
 
+  async function answerWithPasskey() {
+    setPending(true);
+    setError(null);
+    try {
+      await signInPasskeyRequest();
+      goNext(next);
+    } catch (caught) {
+      setError(caught instanceof Error && caught.name === "NotAllowedError" ? "The passkey prompt was cancelled or timed out" : errorMessage(caught));
+      setPending(false);
+    }
+  }
+
   const other = method === "totp" ? "recovery_code" : "totp";
   return (
     <div className={styles.step}>
+      {methods.includes("passkey") && (
+        <button type="button" className={formStyles.primary} disabled={pending} onClick={() => void answerWithPasskey()}>
+          Use your passkey
+        </button>
+      )}
       <p>{method === "totp" ? "Enter the 6-digit code from your authenticator app." : "Enter one of your recovery codes. Each works once."}</p>
       <form method="post" onSubmit={onSubmit} className={formStyles.form} noValidate key={method}>
         <CodeField label={method === "totp" ? "Authentication code" : "Recovery code"} kind={method === "totp" ? "totp" : "recovery"} />

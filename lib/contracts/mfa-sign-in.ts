@@ -17,6 +17,13 @@ export const totpEnrolmentStart = z.object({
   qrDataUrl: z.string(),
 });
 
+/**
+ * A WebAuthn ceremony's options (PublicKeyCredentialCreationOptionsJSON or …RequestOptionsJSON), passed
+ * as they are to @simplewebauthn/browser; and the browser's answer, which @simplewebauthn/server verifies in full.
+ */
+export const webAuthnOptions = z.object({ challenge: z.string() });
+export const webAuthnResponse = z.looseObject({ id: z.string().check(z.maxLength(1024)), type: z.literal("public-key"), response: z.looseObject({}) });
+
 const signedIn = z.object({
   data: z.object({
     expiresAt: z.string(),
@@ -37,6 +44,21 @@ export const mfaSignInContracts = {
     path: "/api/console/session/recovery-code",
     body: z.object({ code: totpCode }),
     response: { status: 200, description: "The recovery code was unused and is now spent: the session cookie is set", schema: signedIn },
+  }),
+  passkeyOptions: defineContract({
+    method: "POST",
+    path: "/api/console/session/passkey-options",
+    response: {
+      status: 200,
+      description: "A single-use WebAuthn challenge for the account's passkeys",
+      schema: z.object({ data: z.looseObject(webAuthnOptions.shape) }),
+    },
+  }),
+  passkey: defineContract({
+    method: "POST",
+    path: "/api/console/session/passkey",
+    body: z.object({ response: webAuthnResponse }),
+    response: { status: 200, description: "The passkey answered the challenge: the session cookie is set", schema: signedIn },
   }),
   startTotpEnrolment: defineContract({
     method: "POST",

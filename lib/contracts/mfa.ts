@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { MFA_FACTOR_KINDS } from "@/db/constants";
 import { isoTime, uuid } from "./common";
 import { defineContract } from "./contract";
-import { factorLabel, totpCode, totpEnrolmentStart } from "./mfa-sign-in";
+import { factorLabel, totpCode, totpEnrolmentStart, webAuthnOptions, webAuthnResponse } from "./mfa-sign-in";
 
 /** A second factor as the Security page lists it: never its secret or public key. */
 export const mfaFactor = z.object({
@@ -41,6 +41,25 @@ export const mfaContracts = {
     response: {
       status: 201,
       description: "The authenticator app is enrolled; with your first factor, the recovery codes (shown once)",
+      schema: z.object({ data: z.object({ factor: mfaFactor, recoveryCodes: z.nullable(z.array(z.string())) }) }),
+    },
+  }),
+  startPasskey: defineContract({
+    method: "POST",
+    path: "/api/console/mfa/passkey-registration",
+    response: {
+      status: 200,
+      description: "WebAuthn registration options with a single-use challenge",
+      schema: z.object({ data: z.looseObject(webAuthnOptions.shape) }),
+    },
+  }),
+  confirmPasskey: defineContract({
+    method: "POST",
+    path: "/api/console/mfa/passkey-registration/confirm",
+    body: z.object({ response: webAuthnResponse, label: factorLabel }),
+    response: {
+      status: 201,
+      description: "The passkey is enrolled; with your first factor, the recovery codes (shown once)",
       schema: z.object({ data: z.object({ factor: mfaFactor, recoveryCodes: z.nullable(z.array(z.string())) }) }),
     },
   }),

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { consoleFetch } from "@/lib/console/fetch";
 import { mfaContracts, type mfaOverview } from "@/lib/contracts/mfa";
 import { mfaSignInContracts } from "@/lib/contracts/mfa-sign-in";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { mfaKeys } from "./keys";
 
 export type MfaOverviewDto = z.infer<typeof mfaOverview>;
@@ -27,3 +28,20 @@ export const signInRecoveryCodeRequest = async (code: string) => (await consoleF
 export const signInStartTotpEnrolmentRequest = async () => (await consoleFetch(mfaSignInContracts.startTotpEnrolment, {})).data;
 export const signInConfirmTotpEnrolmentRequest = async (body: { code: string; label: string }) =>
   (await consoleFetch(mfaSignInContracts.confirmTotpEnrolment, { body })).data;
+
+// Passkeys: the server's options go to the browser's WebAuthn API as they came (@simplewebauthn/browser checks them).
+export async function addPasskeyRequest(label: string) {
+  const { startRegistration } = await import("@simplewebauthn/browser");
+  const options = (await consoleFetch(mfaContracts.startPasskey, {})).data as unknown as PublicKeyCredentialCreationOptionsJSON;
+  const response = await startRegistration({ optionsJSON: options });
+  return (
+    await consoleFetch(mfaContracts.confirmPasskey, { body: { response: { ...response, type: "public-key", response: { ...response.response } }, label } })
+  ).data;
+}
+
+export async function signInPasskeyRequest() {
+  const { startAuthentication } = await import("@simplewebauthn/browser");
+  const options = (await consoleFetch(mfaSignInContracts.passkeyOptions, {})).data as unknown as PublicKeyCredentialRequestOptionsJSON;
+  const response = await startAuthentication({ optionsJSON: options });
+  return (await consoleFetch(mfaSignInContracts.passkey, { body: { response: { ...response, type: "public-key", response: { ...response.response } } } })).data;
+}

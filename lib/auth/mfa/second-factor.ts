@@ -15,12 +15,13 @@ export type OpenedSession = { cookieValue: string; csrfToken: string; expiresAt:
 export type SecondFactorFailure = { ok: false; reason: "invalid" | "replayed" | "expired" | "throttled"; retryAfterSeconds?: number };
 export type SecondFactorOutcome = ({ ok: true } & OpenedSession) | SecondFactorFailure;
 
-type Context = { origin: SessionOrigin; throttle?: SecondFactorThrottle; now?: number };
+export type SecondFactorContext = { origin: SessionOrigin; throttle?: SecondFactorThrottle; now?: number };
+type Context = SecondFactorContext;
 
 const auditOf = (pending: PendingSignIn) => ({ adminId: pending.adminId, tenantId: pending.tenantId, userName: pending.userName });
 
 /** Refuses when the admin's second factor is blocked for now; otherwise runs `check`. */
-async function guarded(db: Db, pending: PendingSignIn, method: SecondFactorMethod, ctx: Context, check: () => Promise<SecondFactorOutcome>) {
+export async function guardedSecondFactor(db: Db, pending: PendingSignIn, method: SecondFactorMethod, ctx: Context, check: () => Promise<SecondFactorOutcome>) {
   const throttle = ctx.throttle ?? secondFactorThrottle(db);
   const blockedFor = await throttle.blockedFor(pending.adminId);
   if (blockedFor !== null) {
@@ -53,7 +54,7 @@ export async function finishSignIn(db: Db, pending: PendingSignIn, method: Secon
 }
 
 export function signInWithTotp(db: Db, pending: PendingSignIn, code: string, ctx: Context): Promise<SecondFactorOutcome> {
-  return guarded(db, pending, "totp", ctx, async () => {
+  return guardedSecondFactor(db, pending, "totp", ctx, async () => {
     const now = ctx.now ?? Date.now();
     const apps = (await listFactors(db, pending.adminId)).filter((f) => f.kind === "totp" && f.totpSecret);
     let replayed = false;
@@ -68,7 +69,7 @@ export function signInWithTotp(db: Db, pending: PendingSignIn, code: string, ctx
 }
 
 export function signInWithRecoveryCode(db: Db, pending: PendingSignIn, code: string, ctx: Context): Promise<SecondFactorOutcome> {
-  return guarded(db, pending, "recovery_code", ctx, async () => {
+  return guardedSecondFactor(db, pending, "recovery_code", ctx, async () => {
     const now = ctx.now ?? Date.now();
     if (!(await useRecoveryCode(db, pending.adminId, hashRecoveryCode(code), now))) return failSecondFactor(db, pending, "recovery_code", "invalid", ctx);
     return finishSignIn(db, pending, "recovery_code", ctx);

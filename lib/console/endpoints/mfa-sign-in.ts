@@ -6,6 +6,8 @@ import { ApiError } from "@/lib/api/errors";
 import { PENDING_SIGN_IN_COOKIE, readPendingSignIn, type SecondFactorStart } from "@/lib/auth/mfa/pending-sign-in";
 import { failSecondFactor, finishSignIn, signInWithRecoveryCode, signInWithTotp, type SecondFactorOutcome } from "@/lib/auth/mfa/second-factor";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-enrolment";
+import { relyingPartyOf, signInWithPasskey, startPasskeySignIn } from "@/lib/auth/mfa/passkeys";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Db } from "@/db/client";
 import { mfaSignInContracts as c } from "@/lib/contracts/mfa-sign-in";
 import type { ApiRequest } from "@/lib/http/types";
@@ -74,6 +76,25 @@ export const MFA_SIGN_IN_ENDPOINTS = [
     errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) =>
       answer(await signInWithRecoveryCode(db, await pendingOf(db, request), body.code, { origin: originOf(request) }), request),
+  }),
+  // Second factor: a passkey's challenge
+  defineEndpoint({
+    ...c.passkeyOptions,
+    ...publicConsole,
+    operationId: "consoleSignInPasskeyOptions",
+    errors: [401, 403],
+    handler: async ({ db, request }) => ({ data: { data: { ...(await startPasskeySignIn(db, await pendingOf(db, request), relyingPartyOf(request.url))) } } }),
+  }),
+  // Second factor: the passkey's answer to that challenge
+  defineEndpoint({
+    ...c.passkey,
+    ...publicConsole,
+    operationId: "consoleSignInPasskey",
+    errors: [400, 401, 403, 429],
+    handler: async ({ db, body, request }) => {
+      const ctx = { origin: originOf(request), rp: relyingPartyOf(request.url) };
+      return answer(await signInWithPasskey(db, await pendingOf(db, request), body.response as unknown as AuthenticationResponseJSON, ctx), request);
+    },
   }),
   // Enrolment of a first factor during sign-in (MFA required, none enrolled yet): a new authenticator secret
   defineEndpoint({

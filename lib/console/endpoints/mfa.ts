@@ -2,7 +2,9 @@ import { consoleDialect } from "@/lib/api/dialects/console";
 import { defineEndpoint, type Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { authorize } from "@/lib/auth/policy";
+import { confirmPasskeyRegistration, relyingPartyOf, startPasskeyRegistration } from "@/lib/auth/mfa/passkeys";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-enrolment";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { mfaContracts as c } from "@/lib/contracts/mfa";
 import { mfaOverviewOf, regenerateOwnRecoveryCodes, removeOwnFactor, setMfaPolicy, toFactorDto, type SignedInAdmin } from "../mfa";
 
@@ -48,6 +50,30 @@ export const MFA_ENDPOINTS = [
         throw new ApiError("invalid_input", "Wrong code: check the app shows Roster's entry and the device's clock is right", {
           details: { code: "wrong code" },
         });
+      return { data: { data: { factor: toFactorDto(result.factor), recoveryCodes: result.recoveryCodes } } };
+    },
+  }),
+  // Start adding a passkey: WebAuthn registration options
+  defineEndpoint({
+    ...c.startPasskey,
+    ...own,
+    operationId: "consoleMfaStartPasskey",
+    handler: async ({ db, principal, request }) => ({
+      data: { data: { ...(await startPasskeyRegistration(db, { tenantId: principal.tenantId, adminId: principal.adminId! }, relyingPartyOf(request.url))) } },
+    }),
+  }),
+  // Save the passkey the browser made
+  defineEndpoint({
+    ...c.confirmPasskey,
+    ...own,
+    operationId: "consoleMfaConfirmPasskey",
+    errors: [400, 409],
+    handler: async ({ db, principal, requestId, body, request }) => {
+      const admin = signedIn(principal, requestId);
+      const input = { response: body.response as unknown as RegistrationResponseJSON, label: body.label || "Passkey" };
+      const result = await confirmPasskeyRegistration(db, admin, input, relyingPartyOf(request.url), admin.actor);
+      if (!result.ok && result.reason === "no_ceremony") throw new ApiError("conflict", "Start again: the passkey request expired or was replaced");
+      if (!result.ok) throw new ApiError("invalid_input", "The passkey could not be verified: try again");
       return { data: { data: { factor: toFactorDto(result.factor), recoveryCodes: result.recoveryCodes } } };
     },
   }),
