@@ -75,7 +75,7 @@ async function createAdmins(count: number): Promise<Admin[]> {
   const db = openDatabase(dbFile);
   try {
     await migrateDatabase(db);
-    const { tenant } = await ensureTenant(db, "bench-sign-in");
+    const { tenant } = await ensureTenant(db, "bench-sign-in", Date.now(), { requireMfa: false });
     const made: Admin[] = [];
     for (let i = 0; i < count; i++) {
       const email = `admin-${i}@bench-sign-in.example`;

@@ -17,3 +17,8 @@ export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
 export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;
 /** Counts the console's user list answers exactly up to; also the deepest row a page may start at. */
 export const USER_LIST_COUNT_CAP = 10_000;
+
+/** A second factor an admin enrols: a WebAuthn credential (passkey) or an RFC 6238 authenticator app. */
+export const MFA_FACTOR_KINDS = ["passkey", "totp"] as const;
+/** How a sign-in was completed, as the audit log records it. */
+export const SIGN_IN_METHODS = ["password", "passkey", "totp", "recovery_code", "oidc"] as const;

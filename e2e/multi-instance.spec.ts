@@ -31,6 +31,8 @@ let b: OwnServer;
 const extra: OwnServer[] = [];
 
 test.beforeAll(async () => {
+  // Five CLI runs (migrate, seed, admin, MFA policy, token) and two server starts: more than the default 30 s on a busy machine.
+  test.setTimeout(120_000);
   database = await ownDatabase("multi-instance");
   // The seed makes some users inactive: 1.3 × ROWS leaves enough active ones for the leaver file.
   seeded = await seedOwnTenant(database.url, Math.ceil(ROWS * 1.3), "multi");

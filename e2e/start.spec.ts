@@ -33,6 +33,7 @@ test.describe("npm start", () => {
     await expect.poll(() => output, { timeout: 90_000 }).toContain("Roster is running at");
     expect(output).toContain(`http://127.0.0.1:${port} (production, ${ON_POSTGRES ? "PostgreSQL" : "SQLite"} database `);
     expect(output).toMatch(/Sign in as admin@acme\.example with password [A-Za-z0-9_-]{20}/);
+    const password = /with password ([A-Za-z0-9_-]{20})/.exec(output)![1]!;
 
     const health = await request.get(`http://127.0.0.1:${port}/api/health`);
     expect(health.status()).toBe(200);
@@ -40,5 +41,12 @@ test.describe("npm start", () => {
       status: "ok",
       database: ON_POSTGRES ? { status: "ok", dialect: "postgres" } : { status: "ok", dialect: "sqlite", journalMode: "wal" },
     });
+
+    // The demo tenant requires MFA (docs/decisions/0022): the demo admin's first sign-in asks for a factor, and opens no session yet.
+    const signIn = await request.post(`http://127.0.0.1:${port}/api/console/session`, { data: { email: "admin@acme.example", password } });
+    expect(signIn.status()).toBe(200);
+    expect((await signIn.json()) as unknown).toMatchObject({ data: { status: "enrol_factor" } });
+    expect(signIn.headers()["set-cookie"]).toMatch(/^roster_sign_in=/);
+    expect(signIn.headers()["set-cookie"]).not.toContain("roster_session=");
   });
 });

@@ -13,6 +13,7 @@ const NAV = [
   { href: "/users", label: "Users", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/tokens", label: "Tokens", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/sessions", label: "Sessions", roles: ["admin", "helpdesk", "auditor"] },
+  { href: "/security", label: "Security", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
   { href: "/leavers", label: "Leavers", roles: ["admin"] },
   { href: "/provisioning", label: "Provisioning", roles: ["admin"] },

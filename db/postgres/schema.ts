@@ -131,4 +131,8 @@ export const {
   ssoConfigs,
   ssoDomains,
   oidcLogins,
+  mfaFactors,
+  mfaRecoveryCodes,
+  pendingSignIns,
+  mfaChallenges,
 } = postgresTables;

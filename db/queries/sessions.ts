@@ -108,10 +108,10 @@ export async function findSignInCandidates(db: Db, emailKey: EmailKey): Promise<
   return rows.map((row) => ({ ...row, active: row.active === 1, passwordsAllowed: row.passwordsAllowed === 1 }));
 }
 
-export type SignInAuditOutcome = "success" | "failed" | "throttled";
+export type SignInAuditOutcome = "success" | "failed" | "throttled" | "second_factor_required";
 
 /** How someone signed in (or tried to): every `session.sign_in` event names it in `details.method`. */
-export type SignInMethod = "password" | "oidc";
+export type SignInMethod = "password" | "oidc" | "totp" | "recovery_code" | "passkey";
 
 /**
  * Records a sign-in attempt on a known admin account in its tenant's audit log, named after the

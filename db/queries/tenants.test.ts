@@ -10,7 +10,8 @@ describe("tenants", () => {
     const results = await Promise.all([1, 2, 3].map(() => ensureTenant(db, "acme", 5_000)));
     expect(results.filter((result) => result.created)).toHaveLength(1);
     expect(new Set(results.map((result) => result.tenant.id)).size).toBe(1);
-    expect(results[0]!.tenant).toMatchObject({ name: "acme", userCount: 0, createdAt: 5_000, updatedAt: 5_000 });
+    // A new tenant requires MFA of its admins (docs/decisions/0022) unless its creator says otherwise.
+    expect(results[0]!.tenant).toMatchObject({ name: "acme", userCount: 0, requireMfa: true, createdAt: 5_000, updatedAt: 5_000 });
     expect([...results[0]!.tenant.searchTag]).toHaveLength(3);
     expect(await getTenant(db, results[0]!.tenant.id)).toEqual(results[0]!.tenant);
     expect(await getTenant(db, "no-such-tenant")).toBeUndefined();
@@ -19,15 +20,15 @@ describe("tenants", () => {
   it("lists tenants oldest first with their users and active users", async () => {
     const before = await countTenants(db);
     const { tenant: older } = await ensureTenant(db, "older", 1);
-    const { tenant: empty } = await ensureTenant(db, "empty", 2);
+    const { tenant: empty } = await ensureTenant(db, "empty", 2, { requireMfa: false });
     await makeUser(db, older.id);
     await makeUser(db, older.id);
     await makeUser(db, older.id, { active: false });
     expect(await countTenants(db)).toBe(before + 2);
     const listed = await listTenants(db);
     expect(listed.slice(0, 2)).toEqual([
-      { id: older.id, name: "older", createdAt: 1, updatedAt: 1, userCount: 3, activeUserCount: 2 },
-      { id: empty.id, name: "empty", createdAt: 2, updatedAt: 2, userCount: 0, activeUserCount: 0 },
+      { id: older.id, name: "older", requireMfa: true, createdAt: 1, updatedAt: 1, userCount: 3, activeUserCount: 2 },
+      { id: empty.id, name: "empty", requireMfa: false, createdAt: 2, updatedAt: 2, userCount: 0, activeUserCount: 0 },
     ]);
   });
 });

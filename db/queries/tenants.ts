@@ -1,23 +1,39 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { Db } from "../client";
-import { prepared } from "../prepared";
+import { inTransaction, prepared } from "../prepared";
 import type { Tenant } from "../schema";
+import { recordAuditEvent } from "./audit";
 
-const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", created_at as "createdAt", updated_at as "updatedAt"`;
+const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa", created_at as "createdAt",
+  updated_at as "updatedAt"`;
+
+type TenantRow = Omit<Tenant, "requireMfa"> & { requireMfa: number | boolean };
+const tenantFromRow = (row: TenantRow | undefined): Tenant | undefined => row && { ...row, requireMfa: Boolean(row.requireMfa) };
 
 // `do nothing` rather than a read first: two processes creating the same tenant at once both
 // end up with the one row, instead of one of them failing on the unique name.
-const INSERT_TENANT = `insert into tenants (id, name, user_count, search_tag, created_at, updated_at) values (?, ?, 0, ?, ?, ?)
+const INSERT_TENANT = `insert into tenants (id, name, user_count, search_tag, require_mfa, created_at, updated_at) values (?, ?, 0, ?, ?, ?, ?)
   on conflict (name) do nothing returning ${TENANT_COLUMNS}`;
 const TENANT_BY_NAME = `select ${TENANT_COLUMNS} from tenants where name = ?`;
 const TENANT_BY_ID = `select ${TENANT_COLUMNS} from tenants where id = ?`;
 
-export async function ensureTenant(db: Db, name: string, now = Date.now()): Promise<{ tenant: Tenant; created: boolean }> {
-  const existing = await prepared<Tenant>(db, TENANT_BY_NAME).get(name);
+/**
+ * The tenant named `name`, created when missing. A new tenant requires MFA of its admins unless
+ * `requireMfa: false` says otherwise (test factories); an existing one keeps its setting.
+ */
+export async function ensureTenant(
+  db: Db,
+  name: string,
+  now = Date.now(),
+  options: { requireMfa?: boolean } = {},
+): Promise<{ tenant: Tenant; created: boolean }> {
+  const byName = async () => tenantFromRow(await prepared<TenantRow>(db, TENANT_BY_NAME).get(name));
+  const existing = await byName();
   if (existing) return { tenant: existing, created: false };
-  const tenant = await prepared<Tenant>(db, INSERT_TENANT).get(randomUUID(), name, newSearchTag(), now, now);
+  const requireMfa = options.requireMfa ?? true;
+  const tenant = tenantFromRow(await prepared<TenantRow>(db, INSERT_TENANT).get(randomUUID(), name, newSearchTag(), requireMfa ? 1 : 0, now, now));
   if (tenant) return { tenant, created: true };
-  return { tenant: (await prepared<Tenant>(db, TENANT_BY_NAME).get(name))!, created: false };
+  return { tenant: (await byName())!, created: false };
 }
 
 // Supplementary Private Use Area-A: no folded name, address or code holds these in practice, and
@@ -29,8 +45,8 @@ function newSearchTag(): string {
   return String.fromCodePoint(TAG_FIRST + randomInt(TAG_CODES), TAG_FIRST + randomInt(TAG_CODES), TAG_FIRST + randomInt(TAG_CODES));
 }
 
-export function getTenant(db: Db, id: string): Promise<Tenant | undefined> {
-  return prepared<Tenant>(db, TENANT_BY_ID).get(id);
+export async function getTenant(db: Db, id: string): Promise<Tenant | undefined> {
+  return tenantFromRow(await prepared<TenantRow>(db, TENANT_BY_ID).get(id));
 }
 
 export async function countTenants(db: Db): Promise<number> {
@@ -40,14 +56,46 @@ export async function countTenants(db: Db): Promise<number> {
 export type TenantSummary = Omit<Tenant, "searchTag"> & { activeUserCount: number };
 
 // Grouped by the key alone: both databases let the other tenant columns through, as they depend on it.
-const LIST_TENANTS = `select t.id, t.name, t.created_at as "createdAt", t.updated_at as "updatedAt",
+const LIST_TENANTS = `select t.id, t.name, t.require_mfa as "requireMfa", t.created_at as "createdAt", t.updated_at as "updatedAt",
     count(u.id) as "userCount", count(case when u.active then 1 end) as "activeUserCount"
   from tenants t left join users u on u.tenant_id = t.id
   group by t.id
   order by t.created_at, t.id`;
 
-export function listTenants(db: Db): Promise<TenantSummary[]> {
-  return prepared<TenantSummary>(db, LIST_TENANTS).all();
+export async function listTenants(db: Db): Promise<TenantSummary[]> {
+  const rows = await prepared<Omit<TenantSummary, "requireMfa"> & { requireMfa: number | boolean }>(db, LIST_TENANTS).all();
+  return rows.map((row) => ({ ...row, requireMfa: Boolean(row.requireMfa) }));
+}
+
+const SET_REQUIRE_MFA = `update tenants set require_mfa = ?, updated_at = ? where id = ?`;
+
+export type PolicyActor = { type: "admin" | "system"; id?: string; name: string; requestId?: string | null };
+
+/**
+ * Sets the tenant's "MFA required for admins" policy and audits a change (tenant.mfa_policy_changed,
+ * from and to) in the same transaction; setting it to what it is changes and records nothing.
+ */
+export async function setTenantRequireMfa(db: Db, tenantId: string, requireMfa: boolean, actor: PolicyActor, now = Date.now()) {
+  return inTransaction(db, "immediate", async () => {
+    const tenant = tenantFromRow(await prepared<TenantRow>(db, `${TENANT_BY_ID}${db.dialect === "postgres" ? " for update" : ""}`).get(tenantId));
+    if (!tenant) return null;
+    if (tenant.requireMfa === requireMfa) return { tenant, changed: false };
+    await prepared(db, SET_REQUIRE_MFA).run(requireMfa ? 1 : 0, now, tenantId);
+    await recordAuditEvent(db, {
+      tenantId,
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      actorName: actor.name,
+      action: "tenant.mfa_policy_changed",
+      targetType: "tenant",
+      targetId: tenantId,
+      outcome: "success",
+      requestId: actor.requestId ?? null,
+      details: { from: tenant.requireMfa, to: requireMfa },
+      createdAt: now,
+    });
+    return { tenant: { ...tenant, requireMfa, updatedAt: now }, changed: true };
+  });
 }
 
 /** Every tenant's id and name, oldest first, without counting anyone. */

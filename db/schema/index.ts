@@ -9,3 +9,4 @@ export * from "./leavers";
 export * from "./provisioning";
 export * from "./webhooks";
 export * from "./sign-in";
+export * from "./mfa";

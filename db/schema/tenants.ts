@@ -12,6 +12,9 @@ export const tenants = sqliteTable(
     // Three private-use characters, one trigram: the tenant's token in the users_search index,
     // so that a query's candidates are the tenant's own rows (docs/decisions/0013).
     searchTag: text("search_tag").notNull(),
+    // "MFA required for admins" (docs/decisions/0022). False for rows that predate it, so an upgrade
+    // locks no one out; ensureTenant writes true for every tenant created since.
+    requireMfa: integer("require_mfa", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],

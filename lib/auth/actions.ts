@@ -24,6 +24,9 @@ export const ACTION_REQUIREMENTS = {
   manageOwnTokens: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
   manageOwnSessions: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
   endAdminSessions: { anyScope: [], roles: ["admin"] },
+  // Second factors: everyone enrols and removes their own; the tenant's MFA policy is for admins.
+  manageOwnFactors: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
+  manageSignInPolicy: { anyScope: [], roles: ["admin"] },
   // Provisioning tokens and their providers (the console's Provisioning page).
   manageProvisioning: { anyScope: [], roles: ["admin"] },
   // Webhook endpoints, their secrets and delivery logs (the console's Webhooks page).

@@ -10,6 +10,7 @@ import {
   type SessionPrincipalRow,
   type SignInCandidate,
 } from "@/db/queries/sessions";
+import { beginSecondFactor, type SecondFactorStart } from "./mfa/pending-sign-in";
 import { hashPassword, NO_PASSWORD_HASH, verifyPassword } from "./password";
 import { signInThrottle, type SignInThrottle, type ThrottleAdmission } from "./sign-in-throttle";
 import { logger } from "@/lib/observability/log";
@@ -70,6 +71,8 @@ export type SignInAttempt = { email: string; password: string; clientAddress: st
 
 export type SignInResult =
   | { ok: true; cookieValue: string; csrfToken: string; expiresAt: number }
+  /** The password was right, and a second factor (or the enrolment of one) must follow: no session yet. */
+  | { ok: true; secondFactor: SecondFactorStart }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   /** Another attempt from this address is still being checked. */
@@ -134,8 +137,12 @@ async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInC
       continue;
     }
     await gate.succeeded();
+    const origin = { userAgent: attempt.userAgent ?? null, clientAddress: attempt.clientAddress };
+    // Under the tenant's MFA policy, or with a factor enrolled, the password opens only the second step.
+    const secondFactor = await beginSecondFactor(db, candidate, origin, now);
+    if (secondFactor) return { ok: true, secondFactor };
     await recordSignInAttempt(db, candidate, "success", details, now);
-    return { ok: true, ...(await openSession(db, candidate, { userAgent: attempt.userAgent ?? null, clientAddress: attempt.clientAddress }, now)) };
+    return { ok: true, ...(await openSession(db, candidate, origin, now)) };
   }
   for (const candidate of candidates)
     await recordSignInAttempt(db, candidate, "failed", passwordOff.has(candidate) ? { ...details, reason: "password_disabled" } : details, now);

@@ -200,7 +200,9 @@ describe("sign-in audit", () => {
   it("records a successful sign-in with the admin's name", async () => {
     const admin = await makeAdmin();
     expect(outcome(await attempts()(admin.email, PASSWORD, "203.0.113.21"))).toBe("ok");
-    expect(await signInEvents(admin.adminId)).toMatchObject([{ outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21" } }]);
+    expect(await signInEvents(admin.adminId)).toMatchObject([
+      { outcome: "success", actorName: admin.name, details: { clientAddress: "203.0.113.21", method: "password" } },
+    ]);
   });
 
   it("writes nothing to any tenant's log for unknown emails", async () => {

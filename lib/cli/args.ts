@@ -82,6 +82,14 @@ export const scimTokenCreateArgs = z.object({
     .default("CLI token"),
 });
 
+export const tenantSetArgs = z.object({
+  tenant: uuid("--tenant"),
+  "require-mfa": z
+    .string(required("--require-mfa"))
+    .refine((value) => value === "true" || value === "false", "--require-mfa must be true or false")
+    .transform((value) => value === "true"),
+});
+
 export const scimTokenListArgs = z.object({ tenant: uuid("--tenant") });
 
 export const scimTokenRevokeArgs = z.object({ tenant: uuid("--tenant"), id: uuid("--id") });

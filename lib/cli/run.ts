@@ -17,6 +17,7 @@ import {
 import { auditCheckpointCommand, auditVerifyCommand } from "./audit-commands";
 import { scimTokenCreateCommand, scimTokenListCommand, scimTokenRevokeCommand } from "./scim-commands";
 import { ssoPasswordsCommand, ssoSetCommand, ssoShowCommand } from "./sso-commands";
+import { tenantSetCommand } from "./tenant-commands";
 import { webhookCreateCommand, webhookListCommand } from "./webhook-commands";
 
 const HELP = `Usage: npm run roster -- <command> [options] [--json]
@@ -27,6 +28,8 @@ Commands:
   seed [--users N] [--seed S] [--tenant NAME]
                                             add N generated users (default 2,000, at most 1,000,000)
   tenant list                               list tenants with their user counts
+  tenant set --tenant ID --require-mfa true|false
+                                            set the tenant's "MFA required for admins" policy (audited)
   admin create --tenant ID --email E --role admin|helpdesk|auditor [--password P]
                                             make a person an admin (password generated when omitted)
   token create --tenant ID --admin EMAIL --scopes a,b [--name N] [--expires-in 30d]
@@ -83,6 +86,7 @@ const OPTIONS = {
   domains: { type: "string" },
   "role-claim": { type: "string" },
   "role-map": { type: "string" },
+  "require-mfa": { type: "string" },
 } as const;
 
 /** The first words of two-word commands. */
@@ -94,6 +98,7 @@ const ALLOWED: Record<string, string[]> = {
   backup: ["to"],
   seed: ["users", "seed", "tenant"],
   "tenant list": [],
+  "tenant set": ["tenant", "require-mfa"],
   "admin create": ["tenant", "email", "role", "password"],
   "token create": ["tenant", "admin", "scopes", "name", "expires-in"],
   "token revoke": [],
@@ -149,6 +154,8 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
         return await seedCommand(db, values, progress);
       case "tenant list":
         return await tenantListCommand(db);
+      case "tenant set":
+        return await tenantSetCommand(db, values);
       case "admin create":
         return await adminCreateCommand(db, values);
       case "token create":

@@ -57,6 +57,9 @@ export async function readConsoleAnswer<S extends z.core.$ZodType | undefined>(
   return parsed.data as never;
 }
 
+// The sign-in and its second step answer 401 for a wrong password or code: the form shows it, no redirect.
+const SIGN_IN_PATH = /\/api\/console\/session(\/|$)/;
+
 /**
  * Calls a console endpoint by its contract (lib/contracts): the path with its parameters, the
  * query string, a JSON body and the CSRF token on changes; the answer is parsed with the
@@ -74,7 +77,7 @@ export async function consoleFetch<C extends Contract>(contract: C, input: Contr
     body: input.body === undefined ? undefined : JSON.stringify(input.body),
     credentials: "same-origin",
   });
-  return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !contract.path.endsWith("/session") }) as Promise<
+  return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !SIGN_IN_PATH.test(contract.path) }) as Promise<
     ContractOutput<C>
   >;
 }

@@ -6,12 +6,27 @@ export const signInRequest = z.object({
   password: z.string({ error: "password is required" }).check(z.minLength(1, "password is required"), z.maxLength(200)),
 });
 
+export const SECOND_FACTOR_METHODS = ["totp", "recovery_code", "passkey"] as const;
+
+/** What a correct password leads to: a session, or a second factor (or its enrolment) first. */
+export const signInStep = z.union([
+  z.object({ status: z.literal("signed_in"), expiresAt: z.string() }),
+  z.object({ status: z.literal("second_factor"), methods: z.array(z.enum(SECOND_FACTOR_METHODS)), expiresAt: z.string() }),
+  z.object({ status: z.literal("enrol_factor"), expiresAt: z.string() }),
+]);
+
 export const sessionContracts = {
   signIn: defineContract({
     method: "POST",
     path: "/api/console/session",
     body: signInRequest,
-    response: { status: 200, description: "Signed in; the session cookie is set", schema: z.object({ data: z.object({ expiresAt: z.string() }) }) },
+    response: {
+      status: 200,
+      description:
+        "The password was right. `signed_in`: the session cookie is set. `second_factor` or `enrol_factor` (the tenant requires MFA, or the " +
+        "admin enrolled a factor): no session yet, but a sign-in cookie valid for a few minutes that only the second-factor endpoints take",
+      schema: z.object({ data: signInStep }),
+    },
   }),
   signOut: defineContract({
     method: "DELETE",

@@ -63,3 +63,8 @@ export const leaverKeys = {
   job: (id: string) => [...leaverKeys.jobs(), "detail", id] as const,
   results: (id: string, filters: LeaverResultFilters) => [...leaverKeys.job(id), "results", filters] as const,
 };
+
+export const mfaKeys = {
+  all: ["mfa"] as const,
+  overview: () => [...mfaKeys.all, "overview"] as const,
+};

@@ -2,6 +2,8 @@ import { AUDIT_ENDPOINTS } from "./audit";
 import { CONSOLE_SESSION_ENDPOINTS } from "./console-sessions";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
 import { OIDC_ENDPOINTS } from "./oidc";
+import { MFA_ENDPOINTS } from "./mfa";
+import { MFA_SIGN_IN_ENDPOINTS } from "./mfa-sign-in";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
 import { SIGN_IN_SETTINGS_ENDPOINTS } from "./sign-in-settings";
@@ -13,7 +15,9 @@ import { WEBHOOK_ENDPOINTS } from "./webhooks";
 export const CONSOLE_ENDPOINTS = [
   ...SESSION_ENDPOINTS,
   ...OIDC_ENDPOINTS,
+  ...MFA_SIGN_IN_ENDPOINTS,
   ...CONSOLE_SESSION_ENDPOINTS,
+  ...MFA_ENDPOINTS,
   ...USER_ENDPOINTS,
   ...TOKEN_ENDPOINTS,
   ...AUDIT_ENDPOINTS,

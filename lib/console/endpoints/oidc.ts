@@ -9,7 +9,7 @@ import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/contracts/session";
 import { oidcContracts as c, type SsoErrorCode } from "@/lib/contracts/sso";
 import { browserOrigin, type ApiRequest } from "@/lib/http/types";
-import { sessionCookie } from "./session";
+import { sessionCookie } from "./session-cookies";
 
 // Single sign-on through the tenant's OpenID Connect provider (lib/auth/oidc-sign-in.ts): two
 // browser navigations answered with redirects, never problem+json a person would have to read.

@@ -1,23 +1,14 @@
-import { parse as parseCookies, serialize } from "cookie";
+import { parse as parseCookies } from "cookie";
 import { revokeSession } from "@/db/queries/sessions";
 import { consoleDialect } from "@/lib/api/dialects/console";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { readSession, SESSION_COOKIE, signIn } from "@/lib/auth/session";
 import { sessionContracts as c } from "@/lib/contracts/session";
-import type { ApiRequest } from "@/lib/http/types";
+import { secondFactorStarted } from "./mfa-sign-in";
+import { sameOrigin, sessionCookie } from "./session-cookies";
 
 const publicConsole = { dialect: consoleDialect, auth: "none" } as const;
-
-export function sessionCookie(value: string, maxAgeSeconds: number, request: ApiRequest): string {
-  return serialize(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", maxAge: maxAgeSeconds, secure: request.url.protocol === "https:" });
-}
-
-/** A sign-in form posted from another site is refused (login CSRF); same-origin requests carry our Origin. */
-function sameOrigin(request: ApiRequest): boolean {
-  const origin = request.headers.get("origin");
-  return origin === null || origin === request.url.origin || origin === `${request.url.protocol}//${request.headers.get("host")}`;
-}
 
 export const SESSION_ENDPOINTS = [
   // Sign in with email and password; sets the httpOnly session cookie
@@ -41,8 +32,9 @@ export const SESSION_ENDPOINTS = [
       }
       // A new session id at every sign-in: the one the browser held before (anyone's) ends.
       if (previous) await revokeSession(db, previous.sessionId);
+      if ("secondFactor" in result) return secondFactorStarted(result.secondFactor, request);
       const cookie = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);
-      return { data: { data: { expiresAt: new Date(result.expiresAt).toISOString() } }, headers: { "set-cookie": cookie } };
+      return { data: { data: { status: "signed_in" as const, expiresAt: new Date(result.expiresAt).toISOString() } }, headers: { "set-cookie": cookie } };
     },
   }),
   // Sign out: revokes the session and clears the cookie

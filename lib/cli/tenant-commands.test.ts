@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabaseUrl, type Db } from "@/db/client";
+import { prepared } from "@/db/prepared";
+import { getTenant } from "@/db/queries/tenants";
+import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
+import { makeTenant } from "@/test/factories";
+import { throwawayPostgres } from "@/test/postgres";
+import { runCli } from "./run";
+
+// `tenant set --require-mfa` against a database of this file's own, on whichever database the suite runs.
+const url = TEST_DIALECT === "postgres" ? throwawayPostgres("tenant_cli") : `file:${tempDatabaseFile("tenant-cli")}`;
+const env = { DATABASE_URL: url };
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
+  return { code, stdout, stderr };
+}
+
+async function cliJson(...argv: string[]) {
+  const result = await cli(...argv, "--json");
+  const lines = result.stdout.trim().split("\n");
+  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
+  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
+}
+
+describe("roster tenant set --require-mfa", () => {
+  let db: Db;
+  let tenantId = "";
+  beforeAll(async () => {
+    expect((await cliJson("migrate")).code).toBe(0);
+    db = openDatabaseUrl(url, { max: 1 });
+    tenantId = (await makeTenant(db, undefined, { requireMfa: true })).id;
+  });
+  afterAll(() => db?.close());
+
+  const policyEvents = () =>
+    prepared<{ actorType: string; actorName: string; details: string }>(
+      db,
+      `select actor_type as "actorType", actor_name as "actorName", details from audit_events where action = 'tenant.mfa_policy_changed' and tenant_id = ?
+       order by created_at`,
+    ).all(tenantId);
+
+  it("turns the policy off and on, auditing each change with the CLI as actor; the same value again changes nothing", async () => {
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--require-mfa", "false")).json).toEqual({
+      ok: true,
+      tenantId,
+      requireMfa: false,
+      changed: true,
+    });
+    expect((await getTenant(db, tenantId))?.requireMfa).toBe(false);
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--require-mfa", "false")).json).toMatchObject({ changed: false });
+    const text = await cli("tenant", "set", "--tenant", tenantId, "--require-mfa", "true");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("MFA is now required");
+    const events = await policyEvents();
+    expect(events.map((e) => ({ ...e, details: JSON.parse(e.details) as unknown }))).toEqual([
+      { actorType: "system", actorName: "roster cli", details: { from: true, to: false } },
+      { actorType: "system", actorName: "roster cli", details: { from: false, to: true } },
+    ]);
+  });
+
+  it("refuses bad arguments with exit code 2 and writes nothing", async () => {
+    const before = (await policyEvents()).length;
+    for (const argv of [
+      ["--tenant", tenantId, "--require-mfa", "yes"],
+      ["--tenant", tenantId],
+      ["--require-mfa", "false"],
+      ["--tenant", "00000000-0000-4000-8000-000000000000", "--require-mfa", "false"],
+      ["--tenant", tenantId, "--require-mfa", "false", "--name", "x"],
+    ]) {
+      const result = await cliJson("tenant", "set", ...argv);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.json.ok).toBe(false);
+    }
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--require-mfa", "yes")).json.error).toMatch(/--require-mfa must be true or false/);
+    expect((await policyEvents()).length).toBe(before);
+    expect((await getTenant(db, tenantId))?.requireMfa).toBe(true);
+  });
+
+  it("lists the policy with the tenants", async () => {
+    const { json } = await cliJson("tenant", "list");
+    expect((json.tenants as { id: string; requireMfa: boolean }[]).find((t) => t.id === tenantId)).toMatchObject({ requireMfa: true });
+  });
+});

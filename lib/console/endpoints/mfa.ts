@@ -1,0 +1,108 @@
+import { consoleDialect } from "@/lib/api/dialects/console";
+import { defineEndpoint, type Principal } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { authorize } from "@/lib/auth/policy";
+import { confirmPasskeyRegistration, relyingPartyOf, startPasskeyRegistration } from "@/lib/auth/mfa/passkeys";
+import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-enrolment";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { mfaContracts as c } from "@/lib/contracts/mfa";
+import { mfaOverviewOf, regenerateOwnRecoveryCodes, removeOwnFactor, setMfaPolicy, toFactorDto, type SignedInAdmin } from "../mfa";
+
+// Every role manages its own second factors (manageOwnFactors); the tenant's policy is manageSignInPolicy.
+const own = { dialect: consoleDialect, auth: "session", action: "manageOwnFactors" } as const;
+
+function signedIn(principal: Principal, requestId: string): SignedInAdmin {
+  const tenant = { type: "Tenant" as const, id: principal.tenantId, tenantId: principal.tenantId };
+  return {
+    tenantId: principal.tenantId,
+    adminId: principal.adminId!,
+    actor: { type: "admin", id: principal.actor.id, name: principal.actor.name, requestId },
+    mayChangePolicy: authorize(principal, "manageSignInPolicy", tenant).allowed,
+  };
+}
+
+export const MFA_ENDPOINTS = [
+  // Your second factors, recovery codes left, and the tenant's MFA policy
+  defineEndpoint({
+    ...c.overview,
+    ...own,
+    operationId: "consoleMfaOverview",
+    handler: async ({ db, principal, requestId }) => ({ data: { data: await mfaOverviewOf(db, signedIn(principal, requestId)) } }),
+  }),
+  // Start adding an authenticator app: a secret and its QR code
+  defineEndpoint({
+    ...c.startTotp,
+    ...own,
+    operationId: "consoleMfaStartTotp",
+    handler: async ({ db, principal }) => ({ data: { data: await startTotpEnrolment(db, { tenantId: principal.tenantId, adminId: principal.adminId! }) } }),
+  }),
+  // Confirm the authenticator app with a code from it
+  defineEndpoint({
+    ...c.confirmTotp,
+    ...own,
+    operationId: "consoleMfaConfirmTotp",
+    errors: [400, 409],
+    handler: async ({ db, principal, requestId, body }) => {
+      const admin = signedIn(principal, requestId);
+      const result = await confirmTotpEnrolment(db, admin, { code: body.code, label: body.label || "Authenticator app" }, admin.actor);
+      if (!result.ok && result.reason === "no_enrolment") throw new ApiError("conflict", "Start again: the secret expired or was replaced");
+      if (!result.ok)
+        throw new ApiError("invalid_input", "Wrong code: check the app shows Roster's entry and the device's clock is right", {
+          details: { code: "wrong code" },
+        });
+      return { data: { data: { factor: toFactorDto(result.factor), recoveryCodes: result.recoveryCodes } } };
+    },
+  }),
+  // Start adding a passkey: WebAuthn registration options
+  defineEndpoint({
+    ...c.startPasskey,
+    ...own,
+    operationId: "consoleMfaStartPasskey",
+    handler: async ({ db, principal, request }) => ({
+      data: { data: { ...(await startPasskeyRegistration(db, { tenantId: principal.tenantId, adminId: principal.adminId! }, relyingPartyOf(request.url))) } },
+    }),
+  }),
+  // Save the passkey the browser made
+  defineEndpoint({
+    ...c.confirmPasskey,
+    ...own,
+    operationId: "consoleMfaConfirmPasskey",
+    errors: [400, 409],
+    handler: async ({ db, principal, requestId, body, request }) => {
+      const admin = signedIn(principal, requestId);
+      const input = { response: body.response as unknown as RegistrationResponseJSON, label: body.label || "Passkey" };
+      const result = await confirmPasskeyRegistration(db, admin, input, relyingPartyOf(request.url), admin.actor);
+      if (!result.ok && result.reason === "no_ceremony") throw new ApiError("conflict", "Start again: the passkey request expired or was replaced");
+      if (!result.ok) throw new ApiError("invalid_input", "The passkey could not be verified: try again");
+      return { data: { data: { factor: toFactorDto(result.factor), recoveryCodes: result.recoveryCodes } } };
+    },
+  }),
+  // Remove one of your factors
+  defineEndpoint({
+    ...c.removeFactor,
+    ...own,
+    operationId: "consoleMfaRemoveFactor",
+    errors: [400, 404, 409],
+    handler: async ({ db, principal, requestId, params }) => ({ data: { data: await removeOwnFactor(db, signedIn(principal, requestId), params.id) } }),
+  }),
+  // New recovery codes (the old ones stop working)
+  defineEndpoint({
+    ...c.regenerateRecoveryCodes,
+    ...own,
+    operationId: "consoleMfaRegenerateRecoveryCodes",
+    errors: [409],
+    handler: async ({ db, principal, requestId }) => ({
+      data: { data: { recoveryCodes: await regenerateOwnRecoveryCodes(db, signedIn(principal, requestId)) } },
+    }),
+  }),
+  // The tenant's "MFA required for admins" policy (admins only; audited)
+  defineEndpoint({
+    ...c.setPolicy,
+    dialect: consoleDialect,
+    auth: "session",
+    action: "manageSignInPolicy",
+    operationId: "consoleMfaSetPolicy",
+    errors: [400],
+    handler: async ({ db, principal, requestId, body }) => ({ data: { data: await setMfaPolicy(db, signedIn(principal, requestId), body.requireMfa) } }),
+  }),
+];
