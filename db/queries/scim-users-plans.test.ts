@@ -82,8 +82,13 @@ describe("listScimUsers' lookups", () => {
             expect(plan, name).not.toMatch(/SEARCH i USING INDEX \w+ \(identity_provider_id=\?\)/);
             for (const index of indexes) expect(plan, name).toMatch(index);
           }
-          // A userName prefix matches thousands: counted off one index, paged in index order.
-          if (name === "userName sw") expect(sqlitePlan(db, count), name).toMatch(/^SEARCH i USING COVERING INDEX identities_provider_username_cover_idx/);
+          // A userName prefix is a range of the key's index: the covering one, or (SQLite's choice for
+          // some random samples' statistics, seen once in CI-like runs) the unique one. Paged in index order.
+          if (name === "userName sw") {
+            expect(sqlitePlan(db, count), name).toMatch(
+              /^SEARCH i USING (COVERING INDEX identities_provider_username_cover_idx|INDEX identities_provider_username_unique) \(identity_provider_id=\? AND username_key>\? AND username_key<\?\)/,
+            );
+          }
           if (name.startsWith("userName")) expect(sqlitePlan(db, page), name).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
         }
       }

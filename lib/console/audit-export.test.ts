@@ -39,6 +39,8 @@ describe("the audit CSV export, checked offline", () => {
         action: `test.export.${n}`,
         outcome: "ok",
         details: { n, note: "a,b" },
+        // A second apart: the export lists the newest first, and the tests below find rows by that order.
+        createdAt: Date.UTC(2026, 0, 1) + n * 1_000,
       });
     }
     csv = await exportText(tenant.id);
@@ -74,7 +76,8 @@ describe("the audit CSV export, checked offline", () => {
     const rows = csv.split("\r\n");
     const third = rows.find((row) => row.includes("test.export.2"))!;
     const hashes = third.match(/,([0-9a-f]{64}),([0-9a-f]{64}),/)!;
-    // The third event claims another predecessor: its own hash (recomputed by no one) then fails first.
-    expect(checkExport(csv.replace(hashes[1]!, "f".repeat(64))).stderr).toMatch(/BROKEN: event \S+ \(#3\)/);
+    // The third event's prev_hash column names another predecessor than the one its hash covers.
+    const forged = csv.replace(third, third.replace(hashes[1]!, "f".repeat(64)));
+    expect(checkExport(forged).stderr).toMatch(/BROKEN: event \S+ \(#3\): its prevHash is not the one its hash covers/);
   });
 });
