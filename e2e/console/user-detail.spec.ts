@@ -213,11 +213,14 @@ test.describe("user page", () => {
     await markWindow(page);
     await expect(section(page, "Audit history")).toContainText("Nothing has been recorded");
 
-    // Keyboard only: focus the button, open with Enter, type, submit with Enter.
-    await page.getByRole("button", { name: "Deactivate" }).focus();
-    await page.keyboard.press("Enter");
+    // Keyboard only: focus the button, open with Enter, type, submit with Enter. The server's HTML
+    // shows the button before React hydrates it: an Enter pressed before then opens nothing, so retry.
     const dialog = page.getByRole("alertdialog", { name: `Deactivate ${leaverName}?` });
-    await expect(dialog).toBeVisible();
+    await expect(async () => {
+      await page.getByRole("button", { name: "Deactivate" }).focus();
+      await page.keyboard.press("Enter");
+      await expect(dialog).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await expect(dialog).toContainText(
       `This will sign ${leaverName} out of Roster: their 1 personal access token and 1 console session are revoked; they can't sign in until reactivated.`,
     );
