@@ -2,28 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabaseUrl, type Db } from "@/db/client";
 import { prepared } from "@/db/prepared";
 import { getTenant } from "@/db/queries/tenants";
+import { cliRunner } from "@/test/cli";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { throwawayPostgres } from "@/test/postgres";
-import { runCli } from "./run";
 
 // `tenant set --require-mfa` against a database of this file's own, on whichever database the suite runs.
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("tenant_cli") : `file:${tempDatabaseFile("tenant-cli")}`;
 const env = { DATABASE_URL: url };
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { code, stdout, stderr };
-}
-
-async function cliJson(...argv: string[]) {
-  const result = await cli(...argv, "--json");
-  const lines = result.stdout.trim().split("\n");
-  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
-  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
-}
+const { cli, cliJson } = cliRunner(env);
 
 describe("roster tenant set --require-mfa", () => {
   let db: Db;
