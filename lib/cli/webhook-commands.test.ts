@@ -5,8 +5,8 @@ import { getWebhookEndpoint } from "@/db/queries/webhook-endpoints";
 import { WEBHOOK_EVENT_TYPES } from "@/db/schema/webhook-constants";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
+import { cliRunner } from "@/test/cli";
 import { throwawayPostgres } from "@/test/postgres";
-import { runCli } from "./run";
 
 // The `webhook` commands against a database of this file's own, on whichever database the suite runs.
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("webhook_cli") : `file:${tempDatabaseFile("webhook-cli")}`;
@@ -14,33 +14,21 @@ const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 // A public address written out: no DNS lookup, so the address guard's verdict does not depend on the network.
 const PUBLIC_URL = "https://93.184.216.34/hooks/roster";
 
-async function cli(argv: string[], extraEnv: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { DATABASE_URL: url, ...extraEnv } });
-  return { code, stdout, stderr };
-}
-
-async function cliJson(argv: string[], extraEnv: Record<string, string> = {}) {
-  const result = await cli([...argv, "--json"], extraEnv);
-  const lines = result.stdout.trim().split("\n");
-  expect(lines, "exactly one JSON object on stdout").toHaveLength(1);
-  return { ...result, json: JSON.parse(lines[0]!) as Record<string, unknown> & { ok: boolean } };
-}
+const { cli, cliJson } = cliRunner({ DATABASE_URL: url });
 
 describe("roster webhook", () => {
   let db: Db;
   let tenantId = "";
 
   beforeAll(async () => {
-    expect((await cliJson(["migrate"])).code).toBe(0);
+    expect((await cliJson("migrate")).code).toBe(0);
     db = openDatabaseUrl(url, { max: 1 });
     tenantId = (await makeTenant(db)).id;
   });
   afterAll(() => db?.close());
 
   const endpointCount = async () => (await prepared<{ n: number }>(db, `select count(*) as n from webhook_endpoints`).get())!.n;
-  const create = (...extra: string[]) => cliJson(["webhook", "create", "--tenant", tenantId, ...extra]);
+  const create = (...extra: string[]) => cliJson("webhook", "create", "--tenant", tenantId, ...extra);
 
   it("creates an endpoint for every event type and prints its id and secret, the secret it signs with", async () => {
     const { code, json, stderr } = await create("--url", PUBLIC_URL);
@@ -63,7 +51,7 @@ describe("roster webhook", () => {
     expect(json).toMatchObject({ ok: true, events: ["user.deactivated", "token.revoked"] });
     expect(await getWebhookEndpoint(db, tenantId, json.id as string)).toMatchObject({ events: ["user.deactivated", "token.revoked"], description: "SIEM" });
 
-    const text = await cli(["webhook", "create", "--tenant", tenantId, "--url", PUBLIC_URL, "--events", "user.created"]);
+    const text = await cli("webhook", "create", "--tenant", tenantId, "--url", PUBLIC_URL, "--events", "user.created");
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Signing secret \(shown once, store it now\): whsec_\S+/);
     expect(text.stdout).toContain("Events: user.created");
@@ -81,24 +69,23 @@ describe("roster webhook", () => {
     }
     expect(await endpointCount()).toBe(before);
 
-    const allowed = await cliJson(["webhook", "create", "--tenant", tenantId, "--url", "http://127.0.0.1:8080/hooks"], {
-      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
-    });
+    const allowPrivate = cliRunner({ DATABASE_URL: url, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" });
+    const allowed = await allowPrivate.cliJson("webhook", "create", "--tenant", tenantId, "--url", "http://127.0.0.1:8080/hooks");
     expect(allowed).toMatchObject({ code: 0, json: { ok: true, url: "http://127.0.0.1:8080/hooks" } });
   });
 
   it("lists the tenant's endpoints with their delivery counts, never their secrets", async () => {
-    const listed = await cliJson(["webhook", "list", "--tenant", tenantId]);
+    const listed = await cliJson("webhook", "list", "--tenant", tenantId);
     expect(listed.code).toBe(0);
     const endpoints = listed.json.endpoints as { url: string; events: string[] | null; stats: Record<string, unknown> }[];
     expect(endpoints).toHaveLength(await endpointCount());
     expect(endpoints[0]).toMatchObject({ url: "http://127.0.0.1:8080/hooks", events: null, stats: { pending: 0, failed: 0, lastDeliveredAt: null } });
     expect(JSON.stringify(listed.json)).not.toMatch(/whsec_|secret/);
-    const text = await cli(["webhook", "list", "--tenant", tenantId]);
+    const text = await cli("webhook", "list", "--tenant", tenantId);
     expect(text.stdout).toMatch(/^\S+ {2}enabled {3}http:\/\/127\.0\.0\.1:8080\/hooks {2}events: all {2}pending 0, failed 0, last delivered never$/m);
 
     const empty = (await makeTenant(db)).id;
-    expect((await cli(["webhook", "list", "--tenant", empty])).stdout).toMatch(/has no webhook endpoints/);
+    expect((await cli("webhook", "list", "--tenant", empty)).stdout).toMatch(/has no webhook endpoints/);
   });
 
   it.each([
@@ -123,12 +110,12 @@ describe("roster webhook", () => {
   ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
     const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
     const before = await endpointCount();
-    const text = await cli(args);
+    const text = await cli(...args);
     expect(text.code).toBe(2);
     expect(text.stdout).toBe("");
     expect(text.stderr.trim().split("\n")).toHaveLength(1);
     expect(text.stderr).toMatch(message);
-    const json = await cliJson(args);
+    const json = await cliJson(...args);
     expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
     expect(await endpointCount()).toBe(before);
   });
