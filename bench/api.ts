@@ -20,19 +20,17 @@
  * alike; a ratio is the median of the per-round ratios. The server's CPU time per request
  * (from /proc) is printed beside each throughput: it hardly depends on other processes' load.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareApiFixture, type ApiFixture } from "./lib/api-fixture";
 import { postgresOption, runDatabase, sqliteDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { runLoad, type RequestSpec } from "./lib/load";
 import { cpuSeconds, freePort, listeningPid, memoryMb, startProcess, waitForHttp, type Managed } from "./lib/processes";
-import { buildNext, rosterCli } from "./lib/roster";
+import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { interleaved, medianRatio, probe, type Load, type Series } from "./lib/series";
 import { printTable, verdict } from "./lib/table";
 import { deactivatePlatformUser, lookupUserIds } from "@/lib/api/endpoints/mendix";
-import { health } from "@/lib/api/endpoints/service";
 import { contractPath } from "@/lib/contracts/contract";
 
 const { values } = parseArgs({
@@ -98,29 +96,10 @@ const COLUMNS: [keyof Row, string][] = [
 
 type Server = { database: BenchDatabase; fixture: ApiFixture; port: number; pid: number; managed: Managed };
 
-/** The production server on a database; with `profile`, node with tsx's loader and --cpu-prof (one process). */
+/** The production server on a database (with `profile`, under --cpu-prof: see startRoster). */
 async function startServer(database: BenchDatabase, fixture: ApiFixture, profile?: string): Promise<Server> {
-  const port = await freePort();
-  const serverEnv: NodeJS.ProcessEnv = {
-    ...envFor(database),
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    ROSTER_DIST_DIR: DIST_DIR,
-    ROSTER_BENCH_ROUTES: "1",
-    RATE_LIMIT_REQUESTS,
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  // --cpu-prof is refused in NODE_OPTIONS, so a profiled server is node with tsx's loader (one process).
-  const [command, args] = profile
-    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profile)}`, "--import", "tsx", "server/start.ts"]]
-    : ["npm", ["start"]];
-  if (profile) fs.mkdirSync(profile, { recursive: true });
-  const started = performance.now();
-  const managed = startProcess(`roster (${database.label})`, command, args, serverEnv, values.verbose);
-  await waitForHttp(managed, port, health.path, 180_000);
-  const pid = listeningPid(managed, port);
-  log(`server (${database.label}): up on 127.0.0.1:${port} in ${seconds(started)} (pid ${pid}, RSS ${memoryMb(pid).rss.toFixed(0)} MB)`);
+  const env = { ...envFor(database), ROSTER_BENCH_ROUTES: "1", RATE_LIMIT_REQUESTS };
+  const { port, pid, managed } = await startRoster(`roster (${database.label})`, { env, distDir: DIST_DIR, profile, echo: values.verbose });
   return { database, fixture, port, pid, managed };
 }
 

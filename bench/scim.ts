@@ -7,6 +7,7 @@
  *     Mendix deactivation (deactivatePlatformUser) in the same interleaved rounds: ≥ 0.8 ×.
  *
  *   npm run bench:scim [-- --users 1000000] [--skip-build] [--duration 10] [--rounds 5] [--connections 16] [--postgres [URL]]
+ *                      [--profile DIR]   (V8 CPU profile of the Roster server, written to DIR)
  *
  * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
  */
@@ -14,8 +15,8 @@ import { parseArgs } from "node:util";
 import { prepareApiFixture } from "./lib/api-fixture";
 import { postgresOption, runDatabase, withOptionalValues } from "./lib/database";
 import { runLoad, type LoadResult, type RequestSpec } from "./lib/load";
-import { freePort, listeningPid, memoryMb, startProcess, waitForHttp } from "./lib/processes";
-import { buildNext, rosterCli } from "./lib/roster";
+import { memoryMb } from "./lib/processes";
+import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { interleaved, medianRatio, probe, type Load, type Series } from "./lib/series";
 import { percentile } from "./lib/stats";
@@ -23,7 +24,6 @@ import { printTable, verdict } from "./lib/table";
 import { openDatabaseUrl } from "@/db/client";
 import { deactivatePlatformUser } from "@/lib/api/endpoints/mendix";
 import { listScimUsersEndpoint, patchScimUserEndpoint } from "@/lib/api/endpoints/scim";
-import { health } from "@/lib/api/endpoints/service";
 import { contractPath } from "@/lib/contracts/contract";
 
 const { values } = parseArgs({
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     connections: { type: "string", default: "16" },
     queries: { type: "string", default: "2000" },
+    profile: { type: "string" },
     ...postgresOption,
   },
   args: withOptionalValues(process.argv.slice(2)),
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   const fixture = await prepareApiFixture({ database, users: USERS, scopes: "mx:user-deactivation:write", cli });
   const scim = cli(["scim", "token", "create", "--tenant", fixture.tenantId, "--provider", "Bench IdP"]) as { token: string; providerId: string };
 
-  let started = performance.now();
+  const started = performance.now();
   const db = openDatabaseUrl(database.url);
   const now = Date.now();
   const provisioned = (await db.statement(provision(db.dialect)).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
@@ -95,19 +96,12 @@ async function main(): Promise<void> {
   log(`provision: ${provisioned.toLocaleString("en-US")} users linked to the SCIM provider in ${seconds(started)}`);
 
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });
-  const port = await freePort();
-  started = performance.now();
-  const server = startProcess(`roster (${database.label})`, "npm", ["start"], {
-    ...env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    ROSTER_DIST_DIR: DIST_DIR,
-    RATE_LIMIT_REQUESTS: "10000000",
+  const server = await startRoster(`roster (${database.label})`, {
+    env: { ...env, RATE_LIMIT_REQUESTS: "10000000" },
+    distDir: DIST_DIR,
+    profile: values.profile,
   });
-  await waitForHttp(server, port, health.path, 180_000);
-  const pid = listeningPid(server, port);
-  log(`server (${database.label}): up on 127.0.0.1:${port} in ${seconds(started)}`);
+  const { port, pid } = server;
 
   const headers = scimHeaders(scim.token);
   const addresses = fixture.emails.slice(0, QUERIES);
@@ -153,7 +147,7 @@ async function main(): Promise<void> {
   const scimSeries = measured.get("scim") as Series;
   const mendixSeries = measured.get("mendix") as Series;
   const memory = memoryMb(pid);
-  await server.stop();
+  await server.managed.stop();
   await database.drop();
 
   const ms = (value: number) => `${value.toFixed(2)} ms`;

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { freePort, listeningPid, memoryMb, startProcess, waitForHttp, type Managed } from "./processes";
 import { log, seconds } from "./run";
+import { health } from "@/lib/api/endpoints/service";
 
 // The two ways a benchmark drives Roster from outside: its CLI and its production build.
 
@@ -49,4 +51,37 @@ export function buildNext(options: { distDir: string; reuse: boolean; env: NodeJ
     throw new Error(`next build failed:\n${failed.stdout ?? ""}${failed.stderr ?? ""}`);
   }
   log(`build: done in ${seconds(started)}`);
+}
+
+export type RosterServer = { port: number; pid: number; managed: Managed };
+
+/**
+ * The production server (`npm start`: the esbuild bundle on the `next build` in `distDir`) on
+ * 127.0.0.1 and a free port, once /api/health answers. With `profile`, node runs server/start.ts
+ * through tsx's loader with --cpu-prof instead (refused in NODE_OPTIONS; one process, whose
+ * profile is written to that folder when it stops).
+ */
+export async function startRoster(
+  label: string,
+  options: { env: NodeJS.ProcessEnv; distDir: string; profile?: string; echo?: boolean },
+): Promise<RosterServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...options.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ROSTER_DIST_DIR: options.distDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const [command, args] = options.profile
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.profile)}`, "--import", "tsx", "server/start.ts"]]
+    : ["npm", ["start"]];
+  if (options.profile) fs.mkdirSync(options.profile, { recursive: true });
+  const started = performance.now();
+  const managed = startProcess(label, command, args, env, options.echo);
+  await waitForHttp(managed, port, health.path, 180_000);
+  const pid = listeningPid(managed, port);
+  log(`${label}: up on 127.0.0.1:${port} in ${seconds(started)} (pid ${pid}, RSS ${memoryMb(pid).rss.toFixed(0)} MB)`);
+  return { port, pid, managed };
 }
