@@ -6,7 +6,8 @@ import { LoadError } from "@/components/ui/load-error";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ProvisioningTokenDto } from "@/lib/query/provisioning";
 import styles from "./provisioning.module.css";
-import { RevokeProvisioningTokenDialog } from "./revoke-provisioning-token-dialog";
+import { Announcement, useAnnouncer } from "@/components/ui/announcement";
+import { RevokeDialog } from "@/components/ui/revoke-dialog";
 import { useProvisioningOverview, useRevokeProvisioningToken } from "./use-provisioning";
 
 const STATUS_TEXT: Record<ProvisioningTokenDto["status"], string> = { active: "Active", revoked: "Revoked" };
@@ -29,6 +30,7 @@ export function ProvisioningTokenList() {
   const overview = useProvisioningOverview();
   const revoke = useRevokeProvisioningToken();
   const [confirming, setConfirming] = useState<ProvisioningTokenDto | null>(null);
+  const { message, announce, focusRef } = useAnnouncer();
 
   let body;
   if (overview.isPending) {
@@ -84,7 +86,17 @@ export function ProvisioningTokenList() {
         {overview.isFetching && !overview.isPending && <span className={styles.muted}>Refreshing…</span>}
       </div>
       {body}
-      <RevokeProvisioningTokenDialog token={confirming} onRevoke={(token) => revoke.mutateAsync(token.id)} onClose={() => setConfirming(null)} />
+      <Announcement message={message} focusRef={focusRef} />
+      <RevokeDialog
+        item={confirming}
+        description={(token) =>
+          `${token?.providerName ?? "The identity provider"} stops provisioning with this token at once: its next request is refused, and users it would have created, changed or deactivated stay as they are. This cannot be undone: to connect the provider again, create a new token and paste it into the provider.`
+        }
+        onRevoke={(token) => revoke.mutateAsync(token.id)}
+        onClose={() => setConfirming(null)}
+        onDone={announce}
+        focusAfterSuccess={focusRef}
+      />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
-import { useRef, useState } from "react";
 import formStyles from "@/components/console/form.module.css";
+import { Announcement, useAnnouncer } from "@/components/ui/announcement";
 import { DataTable } from "@/components/ui/data-table";
 import { LoadError } from "@/components/ui/load-error";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -46,8 +46,7 @@ function SessionRow({ session, serverNow, hydrated, ...announce }: { session: Co
 export function SessionList({ serverNow }: { serverNow: number }) {
   const sessions = useSessionList();
   const hydrated = useHydrated();
-  const [announcement, setAnnouncement] = useState("");
-  const statusRef = useRef<HTMLParagraphElement>(null);
+  const { message, announce, focusRef } = useAnnouncer();
   const others = sessions.data?.filter((session) => !session.current).length ?? 0;
 
   let body;
@@ -69,7 +68,7 @@ export function SessionList({ serverNow }: { serverNow: number }) {
         columns={["Browser", "Address", "Signed in", "Last seen", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
       >
         {sessions.data.map((session) => (
-          <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={setAnnouncement} focusAfterSuccess={statusRef} />
+          <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={announce} focusAfterSuccess={focusRef} />
         ))}
       </DataTable>
     );
@@ -83,9 +82,7 @@ export function SessionList({ serverNow }: { serverNow: number }) {
 
   return (
     <>
-      <p ref={statusRef} role="status" tabIndex={-1} className={announcement ? styles.announcement : styles.visuallyHidden}>
-        {announcement}
-      </p>
+      <Announcement message={message} focusRef={focusRef} />
       <section aria-labelledby="session-list-title" className={styles.card}>
         <div className={styles.listHeader}>
           <h2 id="session-list-title" className={styles.sectionTitle}>
@@ -93,7 +90,7 @@ export function SessionList({ serverNow }: { serverNow: number }) {
           </h2>
           {sessions.isFetching && !sessions.isPending && <span className={styles.muted}>Refreshing…</span>}
           <div className={styles.listActions}>
-            <SignOutOthersDialog others={others} trigger={others > 0 ? othersTrigger : undefined} onDone={setAnnouncement} focusAfterSuccess={statusRef} />
+            <SignOutOthersDialog others={others} trigger={others > 0 ? othersTrigger : undefined} onDone={announce} focusAfterSuccess={focusRef} />
           </div>
         </div>
         {body}

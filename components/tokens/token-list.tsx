@@ -5,7 +5,8 @@ import { DataTable } from "@/components/ui/data-table";
 import { LoadError } from "@/components/ui/load-error";
 import type { TokenDto } from "@/lib/query/tokens";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { RevokeTokenDialog } from "./revoke-token-dialog";
+import { Announcement, useAnnouncer } from "@/components/ui/announcement";
+import { RevokeDialog } from "@/components/ui/revoke-dialog";
 import { scopeLabel } from "./scope-labels";
 import styles from "./tokens.module.css";
 import { useRevokeToken, useTokenList } from "./use-tokens";
@@ -32,6 +33,7 @@ export function TokenList() {
   const tokens = useTokenList();
   const revoke = useRevokeToken();
   const [confirming, setConfirming] = useState<TokenDto | null>(null);
+  const { message, announce, focusRef } = useAnnouncer();
 
   let body;
   if (tokens.isPending) {
@@ -95,7 +97,17 @@ export function TokenList() {
         {tokens.isFetching && !tokens.isPending && <span className={styles.muted}>Refreshing…</span>}
       </div>
       {body}
-      <RevokeTokenDialog token={confirming} onRevoke={(token) => revoke.mutateAsync(token.id)} onClose={() => setConfirming(null)} />
+      <Announcement message={message} focusRef={focusRef} />
+      <RevokeDialog
+        item={confirming}
+        description={() =>
+          "Every script or integration using this token stops working at once. This cannot be undone: to grant access again, create a new token."
+        }
+        onRevoke={(token) => revoke.mutateAsync(token.id)}
+        onClose={() => setConfirming(null)}
+        onDone={announce}
+        focusAfterSuccess={focusRef}
+      />
     </section>
   );
 }

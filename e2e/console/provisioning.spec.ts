@@ -134,6 +134,8 @@ test.describe("console provisioning", () => {
     await expect(confirm).toBeHidden();
     await expect(row).toContainText("Revoked");
     await expect(row.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
+    // The row's button is gone: focus lands on the page's word of what happened, not on the body.
+    await expect(page.getByRole("status").filter({ hasText: "Token “Okta production” revoked." })).toBeFocused();
     await expect(oktaProvider.getByRole("cell").last()).toHaveText("1");
     expect(await scimStatus(request, scimBaseUrl, secret)).toBe(401);
     const revoked = (await auditEventsOf(tenant.tenantId, "scim_token.revoked")).find((event) => event.targetId === token.id);

@@ -126,6 +126,8 @@ test.describe("console tokens", () => {
     await expect(confirm).toBeHidden();
     await expect(row).toContainText("Revoked");
     await expect(row.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
+    // The row's button is gone: focus lands on the page's word of what happened, not on the body.
+    await expect(page.getByRole("status").filter({ hasText: "Token “Deploy bot” revoked." })).toBeFocused();
 
     const refused = await request.get("/api/v1/users?size=1", { headers: os1Headers(created.token, tenant.tenantId) });
     expect(refused.status()).toBe(401);

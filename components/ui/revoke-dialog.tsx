@@ -1,0 +1,45 @@
+"use client";
+
+import { useState, type ReactNode, type RefObject } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+
+/**
+ * Asks before revoking a named credential (open while `item` is set); a failed revocation is shown
+ * inside. After a success the page says so and focus lands on that message: the row's Revoke
+ * button is gone by then.
+ */
+export function RevokeDialog<T extends { name: string }>({
+  item,
+  description,
+  onRevoke,
+  onClose,
+  onDone,
+  focusAfterSuccess,
+}: {
+  item: T | null;
+  /** What revoking stops, for the item (shown while the dialog closes, after `item` is null). */
+  description: (item: T | null) => ReactNode;
+  onRevoke: (item: T) => Promise<unknown>;
+  onClose: () => void;
+  /** Told what was revoked, once the dialog has closed. */
+  onDone: (message: string) => void;
+  focusAfterSuccess: RefObject<HTMLElement | null>;
+}) {
+  // The name stays in the dialog while it closes, after `item` is already null.
+  const [shown, setShown] = useState(item);
+  if (item && item !== shown) setShown(item);
+  return (
+    <ConfirmDialog
+      open={item !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={`Revoke “${shown?.name ?? ""}”?`}
+      description={description(shown)}
+      confirmLabel="Revoke token"
+      pendingLabel="Revoking…"
+      tone="danger"
+      onConfirm={() => (item ? onRevoke(item) : Promise.resolve())}
+      onSuccess={() => onDone(`Token “${shown?.name ?? ""}” revoked.`)}
+      focusAfterSuccess={focusAfterSuccess}
+    />
+  );
+}
