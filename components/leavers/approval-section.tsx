@@ -72,7 +72,6 @@ function DecisionDialog({ job, decision, onClose }: { job: LeaverJobDto; decisio
   const users = plural(job.approval?.counted_rows ?? 0, "user");
 
   async function decide() {
-    if (!approving && !note.trim()) throw new Error("Say why in the note: a rejection needs one.");
     const updated = await decideLeaverJobRequest(job.id, decision, note.trim());
     queryClient.setQueryData(leaverKeys.job(job.id), updated);
     await queryClient.invalidateQueries({ queryKey: leaverKeys.jobList() });
@@ -94,6 +93,7 @@ function DecisionDialog({ job, decision, onClose }: { job: LeaverJobDto; decisio
       tone={approving ? "normal" : "danger"}
       onConfirm={decide}
       initialFocus={noteRef}
+      confirmDisabled={!approving && !note.trim()}
     >
       <label className={formStyles.field}>
         {approving ? "Note (optional)" : "Why? (required)"}
@@ -106,7 +106,9 @@ function DecisionDialog({ job, decision, onClose }: { job: LeaverJobDto; decisio
           required={!approving}
         />
       </label>
-      <p className={styles.small}>The note is kept with the job and in the audit log.</p>
+      <p className={styles.small}>
+        {approving ? "" : "A rejection says why; the button is enabled once it does. "}The note is kept with the job and in the audit log.
+      </p>
     </ConfirmDialog>
   );
 }

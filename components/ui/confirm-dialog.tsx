@@ -36,6 +36,8 @@ export type ConfirmDialogProps<T = unknown> = {
    * placed as the dialog closes, where Radix would otherwise return focus, so nothing pulls it away.
    */
   focusAfterSuccess?: RefObject<HTMLElement | null>;
+  /** Holds the confirm button disabled, e.g. until a required field of `children` is filled (say so in the field). */
+  confirmDisabled?: boolean;
   /** What to focus when the dialog opens, instead of Cancel: a field of `children` to fill first (e.g. a note). */
   initialFocus?: RefObject<HTMLElement | null>;
 };
@@ -75,6 +77,7 @@ function ConfirmContent<T>({
   afterSuccess = "close",
   focusAfterSuccess,
   initialFocus,
+  confirmDisabled = false,
   close,
 }: Omit<ConfirmDialogProps<T>, "open" | "onOpenChange" | "trigger"> & { close: () => void }) {
   const [typed, setTyped] = useState("");
@@ -83,7 +86,7 @@ function ConfirmContent<T>({
   const inputId = useId();
   const hintId = useId();
   const busy = status.state === "pending" || status.state === "succeeded";
-  const matches = !typedConfirmation || sameText(typed, typedConfirmation.text);
+  const matches = (!typedConfirmation || sameText(typed, typedConfirmation.text)) && !confirmDisabled;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
