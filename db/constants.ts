@@ -10,8 +10,24 @@ export const SCIM_SCOPE = "scim:provision";
 
 export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
 export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;
-export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled"] as const;
-export const LEAVER_OUTCOMES = ["deactivated", "reactivated", "already_inactive", "already_active", "not_found", "invalid", "skipped", "error"] as const;
+export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled", "awaiting_approval", "rejected", "expired"] as const;
+export const LEAVER_OUTCOMES = [
+  "deactivated",
+  "reactivated",
+  "already_inactive",
+  "already_active",
+  "not_found",
+  "invalid",
+  "skipped",
+  "error",
+  "changed_since_preview",
+] as const;
+
+/** A bulk job's second admin (docs/decisions/0025): how a request ends, how long it waits, the note's bound, the new tenant's threshold. */
+export const LEAVER_APPROVAL_DECISIONS = ["approved", "rejected", "expired"] as const;
+export const LEAVER_APPROVAL_TTL_MS = 72 * 60 * 60 * 1000;
+export const LEAVER_APPROVAL_NOTE_MAX = 500;
+export const DEFAULT_APPROVAL_THRESHOLD = 100;
 
 export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
 export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;

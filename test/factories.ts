@@ -16,9 +16,16 @@ const TEST_PASSWORD_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAA
 const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, created_at, updated_at)
   values (?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** A tenant without the MFA policy (tests that sign in by password alone), unless `requireMfa` asks for it. */
-export async function makeTenant(db: Db, name = `tenant-${randomUUID().slice(0, 8)}`, options: { requireMfa?: boolean } = {}) {
-  return (await ensureTenant(db, name, Date.now(), { requireMfa: options.requireMfa ?? false })).tenant;
+/**
+ * A tenant without the MFA policy (tests that sign in by password alone) and without the bulk
+ * jobs' approval threshold (tests that run jobs at once), unless `requireMfa` or `approvalThreshold` asks for them.
+ */
+export async function makeTenant(
+  db: Db,
+  name = `tenant-${randomUUID().slice(0, 8)}`,
+  options: { requireMfa?: boolean; approvalThreshold?: number | null } = {},
+) {
+  return (await ensureTenant(db, name, Date.now(), { requireMfa: options.requireMfa ?? false, approvalThreshold: options.approvalThreshold ?? null })).tenant;
 }
 
 export function makeUser(db: Db, tenantId: string, overrides: { email?: string; active?: boolean } = {}) {

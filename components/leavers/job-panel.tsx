@@ -6,8 +6,9 @@ import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { cancelLeaverJobRequest, isRunning, leaverJobQuery } from "@/lib/query/leavers";
+import { cancelLeaverJobRequest, isAwaitingApproval, isRunning, leaverJobQuery } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
+import { ApprovalSection } from "./approval-section";
 import { JobProgress } from "./job-progress";
 import { KIND_LABELS, STATUS_LABELS } from "./labels";
 import { JobResults } from "./job-results";
@@ -16,7 +17,8 @@ import { Loading, LoadError } from "./table-parts";
 import { useFinishedJobInList } from "./use-finished-job-in-list";
 import styles from "./leavers.module.css";
 
-const statusTone = (status: string) => (status === "completed" ? styles.good : status === "cancelled" ? styles.bad : styles.neutral);
+const statusTone = (status: string) =>
+  status === "completed" ? styles.good : ["cancelled", "rejected", "expired"].includes(status) ? styles.bad : styles.neutral;
 
 export function JobPanel({ jobId }: { jobId: string }) {
   const queryClient = useQueryClient();
@@ -34,7 +36,9 @@ export function JobPanel({ jobId }: { jobId: string }) {
   if (query.isError) return <LoadError what="the job" error={query.error} onRetry={() => query.refetch()} />;
 
   const job = query.data;
-  const undoable = job.kind === "deactivate" && !running && !job.undone_by_job_id;
+  const awaiting = isAwaitingApproval(job);
+  // Only a job that ran (all or part) can be undone: not one rejected, expired or still awaiting.
+  const undoable = job.kind === "deactivate" && (job.status === "completed" || job.status === "cancelled") && !job.undone_by_job_id;
   return (
     <>
       <section className={styles.card} aria-labelledby="job-title">
@@ -61,14 +65,15 @@ export function JobPanel({ jobId }: { jobId: string }) {
             </>
           )}
         </p>
-        <JobProgress job={job} />
+        <ApprovalSection job={job} />
+        {!awaiting && <JobProgress job={job} />}
         {cancel.isError && (
           <p role="alert" className={formStyles.error}>
             {errorMessage(cancel.error)}
           </p>
         )}
         <div className={styles.actions}>
-          {running && (
+          {(running || awaiting) && (
             <button type="button" className={formStyles.secondary} disabled={cancel.isPending} onClick={() => cancel.mutate()}>
               {cancel.isPending ? "Cancelling…" : "Cancel job"}
             </button>
@@ -81,7 +86,7 @@ export function JobPanel({ jobId }: { jobId: string }) {
           )}
         </div>
       </section>
-      {!running && <JobResults job={job} />}
+      {!running && !awaiting && <JobResults job={job} />}
       {undoable && <UndoDialog open={undoing} onOpenChange={setUndoing} job={job} />}
     </>
   );

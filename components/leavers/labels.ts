@@ -19,10 +19,19 @@ export const OUTCOME_LABELS: Record<string, string> = {
   invalid: "Invalid",
   skipped: "Skipped",
   error: "Error",
+  changed_since_preview: "Changed since preview",
   pending: "Pending",
 };
 
-export const STATUS_LABELS: Record<string, string> = { queued: "Queued", running: "Running", completed: "Completed", cancelled: "Cancelled" };
+export const STATUS_LABELS: Record<string, string> = {
+  queued: "Queued",
+  running: "Running",
+  completed: "Completed",
+  cancelled: "Cancelled",
+  awaiting_approval: "Awaiting approval",
+  rejected: "Rejected",
+  expired: "Expired",
+};
 export const KIND_LABELS: Record<string, string> = { deactivate: "Deactivation", reactivate: "Undo (reactivation)" };
 
 const number = new Intl.NumberFormat("en-US");

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
+import { ApprovalThresholdCard } from "./approval-threshold-card";
 import { JobPanel } from "./job-panel";
 import { PreviewPanel } from "./preview-panel";
 import { RecentJobs } from "./recent-jobs";
@@ -37,6 +38,7 @@ export function LeaversView({ csrfToken }: { csrfToken: string }) {
         <UploadForm csrfToken={csrfToken} />
       )}
       <RecentJobs currentJobId={jobId} />
+      <ApprovalThresholdCard />
     </div>
   );
 }

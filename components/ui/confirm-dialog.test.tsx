@@ -1,6 +1,6 @@
 import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { ConsoleApiError } from "@/lib/console/fetch";
 import { ConfirmDialog, type ConfirmDialogProps } from "./confirm-dialog";
@@ -144,5 +144,30 @@ describe("ConfirmDialog", () => {
     expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
     expect(document.activeElement).toBe(screen.getByRole("button", { name: "Open" }));
     expect(onConfirm).not.toHaveBeenCalled();
+  });
+
+  it("opens on a field of its own when asked, and keeps confirm disabled until that field is filled", async () => {
+    const onConfirm = vi.fn(() => Promise.resolve());
+    function WithNote() {
+      const [note, setNote] = useState("");
+      const ref = useRef<HTMLInputElement>(null);
+      return (
+        <Harness onConfirm={onConfirm} initialFocus={ref} confirmDisabled={!note.trim()}>
+          <label>
+            Why?
+            <input ref={ref} value={note} onChange={(event) => setNote(event.target.value)} />
+          </label>
+        </Harness>
+      );
+    }
+    const user = userEvent.setup();
+    render(<WithNote />);
+    await user.click(screen.getByRole("button", { name: "Open" }));
+    expect(document.activeElement).toBe(screen.getByLabelText("Why?"));
+    expect(screen.getByRole("button", { name: "Deactivate" })).toBeDisabled();
+    await user.keyboard("{Enter}");
+    expect(onConfirm).not.toHaveBeenCalled();
+    await user.keyboard("on leave{Enter}");
+    expect(onConfirm).toHaveBeenCalledTimes(1);
   });
 });

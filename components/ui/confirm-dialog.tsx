@@ -36,6 +36,10 @@ export type ConfirmDialogProps<T = unknown> = {
    * placed as the dialog closes, where Radix would otherwise return focus, so nothing pulls it away.
    */
   focusAfterSuccess?: RefObject<HTMLElement | null>;
+  /** Holds the confirm button disabled, e.g. until a required field of `children` is filled (say so in the field). */
+  confirmDisabled?: boolean;
+  /** What to focus when the dialog opens, instead of Cancel: a field of `children` to fill first (e.g. a note). */
+  initialFocus?: RefObject<HTMLElement | null>;
 };
 
 export const sameText = (typed: string, expected: string) => foldText(typed.trim()) === foldText(expected.trim());
@@ -72,6 +76,8 @@ function ConfirmContent<T>({
   onSuccess,
   afterSuccess = "close",
   focusAfterSuccess,
+  initialFocus,
+  confirmDisabled = false,
   close,
 }: Omit<ConfirmDialogProps<T>, "open" | "onOpenChange" | "trigger"> & { close: () => void }) {
   const [typed, setTyped] = useState("");
@@ -80,7 +86,7 @@ function ConfirmContent<T>({
   const inputId = useId();
   const hintId = useId();
   const busy = status.state === "pending" || status.state === "succeeded";
-  const matches = !typedConfirmation || sameText(typed, typedConfirmation.text);
+  const matches = (!typedConfirmation || sameText(typed, typedConfirmation.text)) && !confirmDisabled;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -105,9 +111,10 @@ function ConfirmContent<T>({
       className={styles.content}
       onOpenAutoFocus={(event) => {
         // Radix focuses Cancel, the safe choice; with a field to fill, the field is the next step.
-        if (!typedConfirmation) return;
+        const field = typedConfirmation ? inputRef.current : initialFocus?.current;
+        if (!field) return;
         event.preventDefault();
-        inputRef.current?.focus();
+        field.focus();
       }}
       onEscapeKeyDown={(event) => busy && event.preventDefault()}
       onCloseAutoFocus={(event) => {

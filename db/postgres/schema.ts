@@ -122,6 +122,7 @@ export const {
   leaverPreviewRows,
   leaverJobs,
   leaverJobRows,
+  leaverJobApprovals,
   scimTokens,
   webhookEndpoints,
   webhookEvents,

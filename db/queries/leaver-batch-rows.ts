@@ -2,7 +2,8 @@ import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
 import { jobActor } from "./leaver-jobs";
-import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, type DeactivationResult, type ReactivationResult } from "./user-status";
+import { deactivationOutcome, settlePreviewedInactive } from "./leaver-row-changes";
+import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, type ReactivationResult } from "./user-status";
 
 // What a leaver job's batch does to its rows (the batch step itself is ./leaver-batch.ts): all
 // rows at once, through the set-based applyDeactivations / applyReactivations, or one row alone,
@@ -23,9 +24,6 @@ const USER_GONE: RowEffect = { outcome: "not_found", reason: "the user no longer
 /** A deactivation row that changes no user (no user, or the job's own admin): its outcome, decided by the preview's class. */
 const skippedRow = (row: PendingRow): RowEffect | undefined =>
   !row.userId ? (SKIP_REASONS[row.class] ?? { outcome: "not_found", reason: null }) : row.class === "self" ? SKIP_REASONS.self : undefined;
-
-const deactivationEffect = (result: DeactivationResult): RowEffect =>
-  result.status === "not-found" ? USER_GONE : { outcome: result.status === "already-inactive" ? "already_inactive" : "deactivated", reason: null };
 
 const reactivationEffect = (result: ReactivationResult): RowEffect => {
   if (result.status === "not-found") return USER_GONE;
@@ -63,11 +61,12 @@ const undoneAt = (times: Map<number, number | null>, row: PendingRow) => times.g
 export async function applyRows(db: Db, job: LeaverJob, rows: readonly PendingRow[], now: number): Promise<RowEffect[]> {
   if (job.kind === "deactivate") {
     const effects = rows.map(skippedRow);
+    await settlePreviewedInactive(db, rows, effects);
     const changing = rows.filter((_, i) => !effects[i]);
     const users = changing.map((row) => ({ userId: row.userId!, auditDetails: deactivationDetails(job, row) }));
     const results = await applyDeactivations(db, { ...change(job), users }, now);
     let next = 0;
-    return effects.map((effect) => effect ?? deactivationEffect(results[next++]!));
+    return effects.map((effect) => effect ?? deactivationOutcome(changing[next]!, results[next++]!));
   }
   const times = await originalTimes(db, job, rows);
   const auditDetails = { jobId: job.id, undoOf: job.undoOfJobId };
@@ -82,10 +81,11 @@ export async function applyRows(db: Db, job: LeaverJob, rows: readonly PendingRo
 /** One row's effects alone (a batch redone row by row, each in its savepoint): the same as applyRows gives it. */
 export async function applyRow(db: Db, job: LeaverJob, row: PendingRow, now: number): Promise<RowEffect> {
   if (job.kind === "deactivate") {
-    const skipped = skippedRow(row);
-    if (skipped) return skipped;
+    const effects = [skippedRow(row)];
+    await settlePreviewedInactive(db, [row], effects);
+    if (effects[0]) return effects[0];
     const input = { ...change(job), userId: row.userId!, auditDetails: deactivationDetails(job, row), auditNoop: false };
-    return deactivationEffect(await applyDeactivation(db, input, now));
+    return deactivationOutcome(row, await applyDeactivation(db, input, now));
   }
   if (!row.userId) return USER_GONE;
   const onlyIfDeactivatedAt = undoneAt(await originalTimes(db, job, [row]), row);

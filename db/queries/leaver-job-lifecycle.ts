@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { LeaverJob } from "../schema";
+import { approvalThresholdExceeded, requestLeaverJobApproval } from "./leaver-approvals";
 import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
 import { addOutcomeCounts, lockLeaverJob, readLeaverJob, recordJobEvent } from "./leaver-jobs";
 
@@ -15,11 +16,12 @@ async function insertJob(
   await prepared(
     db,
     `insert into leaver_jobs (id, tenant_id, kind, status, preview_id, undo_of_job_id, file_sha256, actor_type, actor_id, actor_name, actor_user_id, request_id, total_rows, created_at, updated_at)
-     values (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     job.id,
     job.tenantId,
     job.kind,
+    job.status,
     job.previewId,
     job.undoOfJobId,
     job.fileSha256,
@@ -36,13 +38,9 @@ async function insertJob(
 
 type JobRequest = { tenantId: string; actor: LeaverActor; requestId: string | null };
 
-/** A queued job's `job.created` audit event, in the transaction that creates it. */
-function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Record<string, unknown>, now: number): Promise<void> {
-  return recordJobEvent(
-    db,
-    { tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId, outcome: "queued", requestId: input.requestId, details },
-    now,
-  );
+/** A new job's `job.created` audit event (outcome: its status), in the transaction that creates it. */
+function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Record<string, unknown>, now: number, outcome = "queued"): Promise<void> {
+  return recordJobEvent(db, { tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId, outcome, requestId: input.requestId, details }, now);
 }
 
 export type ConfirmResult =
@@ -51,6 +49,8 @@ export type ConfirmResult =
 /**
  * Turns a preview into a queued job holding a copy of every row, with its `job.created` audit
  * event, in one immediate transaction. A preview is confirmed at most once, by the admin who uploaded it.
+ * When more of its rows would be deactivated than the tenant's approval threshold allows, the job
+ * waits for a second admin instead (awaiting_approval; ./leaver-approvals.ts).
  */
 export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): Promise<ConfirmResult> {
   return inTransaction(db, "immediate", async (): Promise<ConfirmResult> => {
@@ -63,11 +63,14 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     const { preview } = found;
     if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
     const id = randomUUID();
+    const countedRows = preview.counts.will_deactivate ?? 0;
+    const threshold = await approvalThresholdExceeded(db, input.tenantId, countedRows);
+    const status = threshold === null ? "queued" : "awaiting_approval";
     await insertJob(db, {
       id,
       tenantId: input.tenantId,
       kind: "deactivate",
-      status: "queued",
+      status,
       previewId: preview.id,
       undoOfJobId: null,
       fileSha256: preview.fileSha256,
@@ -96,7 +99,9 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
         counts: preview.counts,
       },
       now,
+      status,
     );
+    if (threshold !== null) await requestLeaverJobApproval(db, { ...input, jobId: id, threshold, countedRows }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }
@@ -149,7 +154,7 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
 export type CancelResult = { status: "cancelled"; job: LeaverJob } | { status: "not-found" } | { status: "finished"; job: LeaverJob };
 
 /**
- * Cancels a queued or running job: every row not yet processed becomes "skipped", in one
+ * Cancels a queued, running or awaiting job: every row not yet processed becomes "skipped", in one
  * transaction; batches are transactions too, so the worker stops before its next batch.
  */
 export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<CancelResult> {
@@ -158,7 +163,8 @@ export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, n
     // rows and counts are then kept, not skipped or overwritten.
     const job = await lockLeaverJob(db, input.jobId);
     if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
-    if (job.status !== "queued" && job.status !== "running") return { status: "finished", job };
+    // A job awaiting approval may be withdrawn too; its request then simply stays undecided.
+    if (job.status !== "queued" && job.status !== "running" && job.status !== "awaiting_approval") return { status: "finished", job };
     const { changes: skipped } = await prepared(
       db,
       `update leaver_job_rows set outcome = 'skipped', outcome_reason = 'job cancelled', processed_at = ? where job_id = ? and outcome is null`,

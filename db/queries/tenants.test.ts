@@ -20,15 +20,15 @@ describe("tenants", () => {
   it("lists tenants oldest first with their users and active users", async () => {
     const before = await countTenants(db);
     const { tenant: older } = await ensureTenant(db, "older", 1);
-    const { tenant: empty } = await ensureTenant(db, "empty", 2, { requireMfa: false });
+    const { tenant: empty } = await ensureTenant(db, "empty", 2, { requireMfa: false, approvalThreshold: null });
     await makeUser(db, older.id);
     await makeUser(db, older.id);
     await makeUser(db, older.id, { active: false });
     expect(await countTenants(db)).toBe(before + 2);
     const listed = await listTenants(db);
     expect(listed.slice(0, 2)).toEqual([
-      { id: older.id, name: "older", requireMfa: true, createdAt: 1, updatedAt: 1, userCount: 3, activeUserCount: 2 },
-      { id: empty.id, name: "empty", requireMfa: false, createdAt: 2, updatedAt: 2, userCount: 0, activeUserCount: 0 },
+      { id: older.id, name: "older", requireMfa: true, approvalThreshold: 100, createdAt: 1, updatedAt: 1, userCount: 3, activeUserCount: 2 },
+      { id: empty.id, name: "empty", requireMfa: false, approvalThreshold: null, createdAt: 2, updatedAt: 2, userCount: 0, activeUserCount: 0 },
     ]);
   });
 });

@@ -1,37 +1,41 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { Db } from "../client";
+import { DEFAULT_APPROVAL_THRESHOLD } from "../constants";
 import { inTransaction, prepared } from "../prepared";
 import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 
-const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa", created_at as "createdAt",
-  updated_at as "updatedAt"`;
+const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa",
+  approval_threshold as "approvalThreshold", created_at as "createdAt", updated_at as "updatedAt"`;
 
 type TenantRow = Omit<Tenant, "requireMfa"> & { requireMfa: number | boolean };
 const tenantFromRow = (row: TenantRow | undefined): Tenant | undefined => row && { ...row, requireMfa: Boolean(row.requireMfa) };
 
 // `do nothing` rather than a read first: two processes creating the same tenant at once both
 // end up with the one row, instead of one of them failing on the unique name.
-const INSERT_TENANT = `insert into tenants (id, name, user_count, search_tag, require_mfa, created_at, updated_at) values (?, ?, 0, ?, ?, ?, ?)
+const INSERT_TENANT = `insert into tenants (id, name, user_count, search_tag, require_mfa, approval_threshold, created_at, updated_at) values (?, ?, 0, ?, ?, ?, ?, ?)
   on conflict (name) do nothing returning ${TENANT_COLUMNS}`;
 const TENANT_BY_NAME = `select ${TENANT_COLUMNS} from tenants where name = ?`;
 const TENANT_BY_ID = `select ${TENANT_COLUMNS} from tenants where id = ?`;
 
 /**
  * The tenant named `name`, created when missing. A new tenant requires MFA of its admins unless
- * `requireMfa: false` says otherwise (test factories); an existing one keeps its setting.
+ * `requireMfa: false` says otherwise (test factories), and a second admin for bulk leaver jobs
+ * above DEFAULT_APPROVAL_THRESHOLD rows unless `approvalThreshold` says otherwise (null: off);
+ * an existing one keeps its settings.
  */
 export async function ensureTenant(
   db: Db,
   name: string,
   now = Date.now(),
-  options: { requireMfa?: boolean } = {},
+  options: { requireMfa?: boolean; approvalThreshold?: number | null } = {},
 ): Promise<{ tenant: Tenant; created: boolean }> {
   const byName = async () => tenantFromRow(await prepared<TenantRow>(db, TENANT_BY_NAME).get(name));
   const existing = await byName();
   if (existing) return { tenant: existing, created: false };
   const requireMfa = options.requireMfa ?? true;
-  const tenant = tenantFromRow(await prepared<TenantRow>(db, INSERT_TENANT).get(randomUUID(), name, newSearchTag(), requireMfa ? 1 : 0, now, now));
+  const threshold = options.approvalThreshold === undefined ? DEFAULT_APPROVAL_THRESHOLD : options.approvalThreshold;
+  const tenant = tenantFromRow(await prepared<TenantRow>(db, INSERT_TENANT).get(randomUUID(), name, newSearchTag(), requireMfa ? 1 : 0, threshold, now, now));
   if (tenant) return { tenant, created: true };
   return { tenant: (await byName())!, created: false };
 }
@@ -56,7 +60,7 @@ export async function countTenants(db: Db): Promise<number> {
 export type TenantSummary = Omit<Tenant, "searchTag"> & { activeUserCount: number };
 
 // Grouped by the key alone: both databases let the other tenant columns through, as they depend on it.
-const LIST_TENANTS = `select t.id, t.name, t.require_mfa as "requireMfa", t.created_at as "createdAt", t.updated_at as "updatedAt",
+const LIST_TENANTS = `select t.id, t.name, t.require_mfa as "requireMfa", t.approval_threshold as "approvalThreshold", t.created_at as "createdAt", t.updated_at as "updatedAt",
     count(u.id) as "userCount", count(case when u.active then 1 end) as "activeUserCount"
   from tenants t left join users u on u.tenant_id = t.id
   group by t.id
@@ -67,35 +71,49 @@ export async function listTenants(db: Db): Promise<TenantSummary[]> {
   return rows.map((row) => ({ ...row, requireMfa: Boolean(row.requireMfa) }));
 }
 
-const SET_REQUIRE_MFA = `update tenants set require_mfa = ?, updated_at = ? where id = ?`;
-
 export type PolicyActor = { type: "admin" | "system"; id?: string; name: string; requestId?: string | null };
 
+/** A tenant setting an admin or the CLI changes: its column (a constant, never input) and its audit action. */
+type TenantSetting<K extends keyof Tenant> = { key: K; column: "require_mfa" | "approval_threshold"; action: string };
+
 /**
- * Sets the tenant's "MFA required for admins" policy and audits a change (tenant.mfa_policy_changed,
- * from and to) in the same transaction; setting it to what it is changes and records nothing.
+ * Sets one of the tenant's settings and audits a change (`setting.action`, from and to) in the
+ * same transaction, the tenant locked on PostgreSQL meanwhile; setting it to what it is changes and records nothing.
  */
-export async function setTenantRequireMfa(db: Db, tenantId: string, requireMfa: boolean, actor: PolicyActor, now = Date.now()) {
+export async function changeTenantSetting<K extends keyof Tenant>(
+  db: Db,
+  tenantId: string,
+  setting: TenantSetting<K>,
+  value: Tenant[K],
+  actor: PolicyActor,
+  now = Date.now(),
+) {
   return inTransaction(db, "immediate", async () => {
     const tenant = tenantFromRow(await prepared<TenantRow>(db, `${TENANT_BY_ID}${db.dialect === "postgres" ? " for update" : ""}`).get(tenantId));
     if (!tenant) return null;
-    if (tenant.requireMfa === requireMfa) return { tenant, changed: false };
-    await prepared(db, SET_REQUIRE_MFA).run(requireMfa ? 1 : 0, now, tenantId);
+    if (tenant[setting.key] === value) return { tenant, changed: false };
+    const stored = typeof value === "boolean" ? (value ? 1 : 0) : (value as number | string | null);
+    await prepared(db, `update tenants set ${setting.column} = ?, updated_at = ? where id = ?`).run(stored, now, tenantId);
     await recordAuditEvent(db, {
       tenantId,
       actorType: actor.type,
       actorId: actor.id ?? null,
       actorName: actor.name,
-      action: "tenant.mfa_policy_changed",
+      action: setting.action,
       targetType: "tenant",
       targetId: tenantId,
       outcome: "success",
       requestId: actor.requestId ?? null,
-      details: { from: tenant.requireMfa, to: requireMfa },
+      details: { from: tenant[setting.key], to: value },
       createdAt: now,
     });
-    return { tenant: { ...tenant, requireMfa, updatedAt: now }, changed: true };
+    return { tenant: { ...tenant, [setting.key]: value, updatedAt: now }, changed: true };
   });
+}
+
+/** Sets the tenant's "MFA required for admins" policy (audited as tenant.mfa_policy_changed). */
+export function setTenantRequireMfa(db: Db, tenantId: string, requireMfa: boolean, actor: PolicyActor, now = Date.now()) {
+  return changeTenantSetting(db, tenantId, { key: "requireMfa", column: "require_mfa", action: "tenant.mfa_policy_changed" }, requireMfa, actor, now);
 }
 
 /** Every tenant's id and name, oldest first, without counting anyone. */

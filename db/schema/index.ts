@@ -6,6 +6,7 @@ export * from "./access";
 export * from "./audit";
 export * from "./service";
 export * from "./leavers";
+export * from "./leaver-approvals";
 export * from "./provisioning";
 export * from "./webhooks";
 export * from "./sign-in";

@@ -15,6 +15,9 @@ export const tenants = sqliteTable(
     // "MFA required for admins" (docs/decisions/0022). False for rows that predate it, so an upgrade
     // locks no one out; ensureTenant writes true for every tenant created since.
     requireMfa: integer("require_mfa", { mode: "boolean" }).notNull().default(false),
+    // "Bulk jobs above N rows need a second admin" (docs/decisions/0025); null: off. 100 for every
+    // tenant, those that predate it included: the issue names it as the safe default.
+    approvalThreshold: integer("approval_threshold").default(100),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],

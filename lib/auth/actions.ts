@@ -18,6 +18,9 @@ export const ACTION_REQUIREMENTS = {
   linkIdentity: { anyScope: ["identities:write"], roles: ["admin"] },
   bulkDeactivateUsers: { anyScope: ["mx:user-deactivation:write"], roles: ["admin"] },
   readLeaverJobs: { anyScope: ["mx:user-deactivation:write", "users:read"], roles: ["admin", "auditor"] },
+  // A second admin's decision on a bulk job awaiting approval (never the job's creator: the domain checks that).
+  approveLeaverJob: { anyScope: ["mx:user-deactivation:write"], roles: ["admin"] },
+  rejectLeaverJob: { anyScope: ["mx:user-deactivation:write"], roles: ["admin"] },
   // Console-only actions: sessions carry their role's scopes, so only the role decides.
   reactivateUser: { anyScope: [], roles: ["admin"] },
   readAuditLog: { anyScope: [], roles: ["admin", "auditor"] },
@@ -27,6 +30,8 @@ export const ACTION_REQUIREMENTS = {
   // Second factors: everyone enrols and removes their own; the tenant's MFA policy is for admins.
   manageOwnFactors: { anyScope: [], roles: ["admin", "helpdesk", "auditor"] },
   manageSignInPolicy: { anyScope: [], roles: ["admin"] },
+  // The tenant's approval threshold for bulk leaver jobs (the console's Leavers page).
+  manageLeaverApproval: { anyScope: [], roles: ["admin"] },
   // Provisioning tokens and their providers (the console's Provisioning page).
   manageProvisioning: { anyScope: [], roles: ["admin"] },
   // Webhook endpoints, their secrets and delivery logs (the console's Webhooks page).

@@ -82,13 +82,25 @@ export const scimTokenCreateArgs = z.object({
     .default("CLI token"),
 });
 
-export const tenantSetArgs = z.object({
-  tenant: uuid("--tenant"),
-  "require-mfa": z
-    .string(required("--require-mfa"))
-    .refine((value) => value === "true" || value === "false", "--require-mfa must be true or false")
-    .transform((value) => value === "true"),
-});
+export const tenantSetArgs = z
+  .object({
+    tenant: uuid("--tenant"),
+    "require-mfa": z
+      .string()
+      .refine((value) => value === "true" || value === "false", "--require-mfa must be true or false")
+      .transform((value) => value === "true")
+      .optional(),
+    // A whole number of rows (at least 1), or "off" (docs/decisions/0025).
+    "approval-threshold": z
+      .string()
+      .refine(
+        (value) => value === "off" || (/^\d{1,7}$/.test(value) && Number(value) >= 1),
+        "--approval-threshold must be a whole number of at least 1, or off",
+      )
+      .transform((value) => (value === "off" ? null : Number(value)))
+      .optional(),
+  })
+  .refine((args) => args["require-mfa"] !== undefined || args["approval-threshold"] !== undefined, "give --require-mfa or --approval-threshold (or both)");
 
 export const scimTokenListArgs = z.object({ tenant: uuid("--tenant") });
 

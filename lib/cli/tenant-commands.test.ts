@@ -67,6 +67,39 @@ describe("roster tenant set --require-mfa", () => {
     expect((await getTenant(db, tenantId))?.requireMfa).toBe(true);
   });
 
+  it("sets the approval threshold and turns it off (audited from/to), alone or with --require-mfa, and refuses bad values", async () => {
+    const thresholdEvents = async () =>
+      (
+        await prepared<{ details: string }>(
+          db,
+          `select details from audit_events where action = 'tenant.approval_threshold_changed' and tenant_id = ? order by created_at, id`,
+        ).all(tenantId)
+      ).map((e) => JSON.parse(e.details) as unknown);
+    expect((await getTenant(db, tenantId))?.approvalThreshold).toBe(null);
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--approval-threshold", "250")).json).toEqual({
+      ok: true,
+      tenantId,
+      approvalThreshold: 250,
+      changed: true,
+    });
+    expect((await getTenant(db, tenantId))?.approvalThreshold).toBe(250);
+    const text = await cli("tenant", "set", "--tenant", tenantId, "--approval-threshold", "off", "--require-mfa", "true");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("no longer need a second admin");
+    expect((await getTenant(db, tenantId))?.approvalThreshold).toBe(null);
+    expect(await thresholdEvents()).toEqual([
+      { from: null, to: 250 },
+      { from: 250, to: null },
+    ]);
+    for (const bad of ["0", "-3", "1.5", "lots", ""]) {
+      const result = await cliJson("tenant", "set", "--tenant", tenantId, "--approval-threshold", bad);
+      expect(result.code, bad).toBe(2);
+      // "-3" is refused as an option rather than taken as the value.
+      if (bad !== "-3") expect(result.json.error).toMatch(/--approval-threshold must be a whole number of at least 1, or off/);
+    }
+    expect((await thresholdEvents()).length).toBe(2);
+  });
+
   it("lists the policy with the tenants", async () => {
     const { json } = await cliJson("tenant", "list");
     expect((json.tenants as { id: string; requireMfa: boolean }[]).find((t) => t.id === tenantId)).toMatchObject({ requireMfa: true });

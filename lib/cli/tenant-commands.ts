@@ -1,21 +1,40 @@
 import type { Db } from "@/db/client";
+import { setTenantApprovalThreshold } from "@/db/queries/tenant-approval";
 import { setTenantRequireMfa } from "@/db/queries/tenants";
 import { parseArgsWith, tenantSetArgs } from "./args";
 import { CLI_ACTOR, requireTenant, type CommandResult, type Flags } from "./command";
 
-// `tenant set`: the tenant's settings an operator changes from a shell (docs/decisions/0022).
+// `tenant set`: the tenant's settings an operator changes from a shell (docs/decisions/0022, 0025).
+
+const thresholdText = (threshold: number | null) => (threshold === null ? "off" : `${threshold} rows`);
 
 export async function tenantSetCommand(db: Db, flags: Flags): Promise<CommandResult> {
   const args = parseArgsWith(tenantSetArgs, flags);
   const tenant = await requireTenant(db, args.tenant);
+  const json: Record<string, unknown> = { ok: true, tenantId: tenant.id };
+  const text: string[] = [];
+  let changed = false;
   const requireMfa = args["require-mfa"];
-  const result = (await setTenantRequireMfa(db, tenant.id, requireMfa, CLI_ACTOR))!;
-  return {
-    json: { ok: true, tenantId: tenant.id, requireMfa, changed: result.changed },
-    text: [
+  if (requireMfa !== undefined) {
+    const result = (await setTenantRequireMfa(db, tenant.id, requireMfa, CLI_ACTOR))!;
+    changed ||= result.changed;
+    json.requireMfa = requireMfa;
+    text.push(
       result.changed
         ? `Tenant ${tenant.name}: MFA is now ${requireMfa ? "required" : "no longer required"} for its admins.`
         : `Tenant ${tenant.name}: MFA was already ${requireMfa ? "required" : "not required"}; nothing changed.`,
-    ],
-  };
+    );
+  }
+  const threshold = args["approval-threshold"];
+  if (threshold !== undefined) {
+    const result = (await setTenantApprovalThreshold(db, tenant.id, threshold, CLI_ACTOR))!;
+    changed ||= result.changed;
+    json.approvalThreshold = threshold;
+    text.push(
+      result.changed
+        ? `Tenant ${tenant.name}: ${threshold === null ? "bulk leaver jobs no longer need a second admin" : `bulk leaver jobs need a second admin above ${threshold} rows`}.`
+        : `Tenant ${tenant.name}: the approval threshold was already ${thresholdText(threshold)}; nothing changed.`,
+    );
+  }
+  return { json: { ...json, changed }, text };
 }

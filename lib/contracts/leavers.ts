@@ -1,5 +1,13 @@
 import * as z from "zod/mini";
-import { ACTOR_TYPES, LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES } from "@/db/constants";
+import {
+  ACTOR_TYPES,
+  LEAVER_APPROVAL_DECISIONS,
+  LEAVER_APPROVAL_NOTE_MAX,
+  LEAVER_CLASSES,
+  LEAVER_JOB_KINDS,
+  LEAVER_JOB_STATUSES,
+  LEAVER_OUTCOMES,
+} from "@/db/constants";
 import { int, isoTime, uuid } from "./common";
 import { defineContract } from "./contract";
 
@@ -35,6 +43,16 @@ export const confirmLeaverJobRequest = z.pipe(
   z.transform((body: { previewId?: string; preview_id?: string }) => ({ previewId: (body.previewId ?? body.preview_id) as string })),
 );
 
+const note = z.string().check(z.trim(), z.maxLength(LEAVER_APPROVAL_NOTE_MAX, `note is at most ${LEAVER_APPROVAL_NOTE_MAX} characters`));
+/** A second admin's approval: a note is optional. */
+export const approveLeaverJobRequest = z.object({ note: z.optional(z.nullable(note)) });
+/** A rejection says why. */
+export const rejectLeaverJobRequest = z.object({
+  note: z
+    .string({ error: "note is required" })
+    .check(z.trim(), z.minLength(1, "note is required"), z.maxLength(LEAVER_APPROVAL_NOTE_MAX, `note is at most ${LEAVER_APPROVAL_NOTE_MAX} characters`)),
+});
+
 // ---- responses ----------------------------------------------------------------------------------
 const time = isoTime;
 const actor = z.object({ type: z.enum(ACTOR_TYPES), id: z.string(), name: z.string() });
@@ -68,6 +86,18 @@ export const leaverPreview = z.object({
 });
 export const previewResponse = z.object({ data: leaverPreview, meta: pageMeta });
 
+export const jobApproval = z.object({
+  threshold: int(),
+  counted_rows: int().register(z.globalRegistry, { description: "rows the preview classified will_deactivate: what the threshold was measured against" }),
+  requested_at: time,
+  expires_at: time,
+  decision: z.nullable(z.enum(LEAVER_APPROVAL_DECISIONS)),
+  decided_by: z.nullable(z.object({ type: z.enum(ACTOR_TYPES), id: z.nullable(z.string()), name: z.string() })),
+  decided_at: z.nullable(time),
+  note: z.nullable(z.string()),
+  can_decide: z.boolean().register(z.globalRegistry, { description: "whether you may approve or reject it now (never the job's creator)" }),
+});
+
 export const leaverJob = z.object({
   id: z.string(),
   kind: z.enum(LEAVER_JOB_KINDS),
@@ -87,6 +117,9 @@ export const leaverJob = z.object({
   counts: z.optional(z.record(z.string(), int())).register(z.globalRegistry, { description: "rows per outcome; `pending` for rows not processed yet" }),
   created_by: actor,
   created_at: time,
+  approval: z.nullable(jobApproval).register(z.globalRegistry, {
+    description: "the second admin's approval this job needed (its rows to deactivate were above the tenant's threshold); null when it needed none",
+  }),
   started_at: z.nullable(time),
   finished_at: z.nullable(time),
 });
@@ -162,6 +195,20 @@ export function leaverContracts<const Base extends string>(base: Base) {
       path: `${base}/{id}/cancel`,
       params: idParams,
       response: { status: 200, description: "The job, cancelled", schema: jobResponse },
+    }),
+    approve: defineContract({
+      method: "POST",
+      path: `${base}/{id}/approve`,
+      params: idParams,
+      body: approveLeaverJobRequest,
+      response: { status: 200, description: "The job, approved and queued", schema: jobResponse },
+    }),
+    reject: defineContract({
+      method: "POST",
+      path: `${base}/{id}/reject`,
+      params: idParams,
+      body: rejectLeaverJobRequest,
+      response: { status: 200, description: "The job, rejected", schema: jobResponse },
     }),
     undo: defineContract({
       method: "POST",

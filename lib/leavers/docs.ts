@@ -39,7 +39,7 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "confirmLeaverPreview",
     summary: "Confirm a preview: start a leaver job",
     description:
-      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403).",
+      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403). When more rows would be deactivated (class will_deactivate) than the tenant's approval threshold (100 by default), the job is created as `awaiting_approval` instead: another admin approves or rejects it within 72 hours (see approve and reject).",
     bodyExample: { previewId: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" },
   },
   listJobs: { operationId: "listLeaverJobs", summary: "Recent leaver jobs", description: "Your tenant's 50 most recent leaver and undo jobs, newest first." },
@@ -53,7 +53,7 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "getLeaverJobResults",
     summary: "Per-row results of a leaver job",
     description:
-      "Each row's outcome (deactivated, already_inactive, not_found, invalid, skipped, error; reactivated or already_active for an undo job) and reason, in file order. Rows not processed yet have outcome null.",
+      "Each row's outcome (deactivated, already_inactive, not_found, invalid, skipped, error, changed_since_preview; reactivated or already_active for an undo job) and reason, in file order. Rows not processed yet have outcome null. `changed_since_preview`: the user is no longer what the preview (and its approval) said — deactivated, reactivated or deleted since — and was left alone; the reason names both classes.",
     parameters: { ...idDoc("job"), outcome: { description: "Only rows with this outcome." }, ...paging },
   },
   resultsCsv: {
@@ -67,6 +67,22 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     summary: "Cancel a leaver job",
     description: "Stops the job before its next batch; rows not processed yet become `skipped`. A finished job is a 409.",
     parameters: idDoc("job"),
+  },
+  approve: {
+    operationId: "approveLeaverJob",
+    summary: "Approve a leaver job awaiting approval",
+    description:
+      "A second admin's approval of a job above the tenant's threshold: the job is queued and runs the rows that were previewed. Never by the admin who created the job, nor with one of their tokens (403). A job no longer awaiting approval — decided by someone else, cancelled or expired after 72 hours — is a 409. The note (optional, at most 500 characters) is kept with the job and in the audit log.",
+    parameters: idDoc("job"),
+    bodyExample: { note: "Checked against the HR export of 2 March" },
+  },
+  reject: {
+    operationId: "rejectLeaverJob",
+    summary: "Reject a leaver job awaiting approval",
+    description:
+      "A second admin's rejection, with a note saying why (required, at most 500 characters): the job ends as `rejected` and its rows become `skipped`; nothing changes. Same rules as approve: not by its creator (403), only while it awaits approval (409).",
+    parameters: idDoc("job"),
+    bodyExample: { note: "Three of these people are on parental leave, not leaving" },
   },
   undo: {
     operationId: "undoLeaverJob",

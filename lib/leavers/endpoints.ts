@@ -1,5 +1,6 @@
 import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "@/db/queries/leaver-job-lifecycle";
-import { getLeaverJob, listLeaverJobRows, listLeaverJobs } from "@/db/queries/leaver-jobs";
+import { getLeaverJob, listLeaverJobRows, listLeaverJobs, type LeaverJobView } from "@/db/queries/leaver-jobs";
+import type { LeaverJob } from "@/db/schema";
 import { getLeaverPreview, listLeaverPreviewPage, type LeaverActor } from "@/db/queries/leaver-previews";
 import type { Db } from "@/db/client";
 import type { Dialect } from "@/lib/api/dialects/types";
@@ -9,12 +10,16 @@ import { readUpload } from "@/lib/api/upload";
 import { MAX_LEAVER_FILE_BYTES, type LeaverContracts } from "@/lib/contracts/leavers";
 import { LeaverFileError } from "./parse-csv";
 import { previewLeaverFile, sameFileRun } from "./preview";
-import { jobRowView, jobView, previewCsv, previewRowView, previewView, resultsCsv } from "./views";
+import { decideJob, viewJobs } from "./approval";
+import { jobRowView, previewCsv, previewRowView, previewView, resultsCsv } from "./views";
 import { LEAVER_DOCS } from "./docs";
 
 const actorOf = (principal: Principal): LeaverActor => ({ ...principal.actor, userId: principal.userId });
 const pageMeta = (page: number, pageSize: number, total: number) => ({ page, page_size: pageSize, total, total_pages: Math.ceil(total / pageSize) });
-const queuedJobView = (job: Parameters<typeof jobView>[0]) => jobView({ ...job, counts: { pending: job.totalRows } });
+/** One job as `principal` sees it, with its approval. */
+const oneJob = async (db: Db, principal: Principal, job: LeaverJobView) =>
+  (await viewJobs(db, principal, [job], async () => [(await getLeaverJob(db, principal.tenantId, job.id))!]))[0]!;
+const newJobView = (db: Db, principal: Principal, job: LeaverJob) => oneJob(db, principal, { ...job, counts: { pending: job.totalRows } });
 
 async function jobOr404(db: Db, principal: Principal, id: string) {
   const job = await getLeaverJob(db, principal.tenantId, id);
@@ -108,7 +113,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
               details: { previewId: `already confirmed as job ${result.jobId}` },
             });
           default:
-            return { data: { data: queuedJobView(result.job) } };
+            return { data: { data: await newJobView(db, principal, result.job) } };
         }
       },
     }),
@@ -116,14 +121,17 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.listJobs,
       ...read,
       ...op("listJobs"),
-      handler: async ({ db, principal }) => ({ data: { data: (await listLeaverJobs(db, principal.tenantId)).map((job) => jobView(job)) } }),
+      handler: async ({ db, principal }) => {
+        const list = () => listLeaverJobs(db, principal.tenantId);
+        return { data: { data: await viewJobs(db, principal, await list(), list) } };
+      },
     }),
     defineEndpoint({
       ...c.getJob,
       ...read,
       ...op("getJob"),
       errors: [400, 404],
-      handler: async ({ db, principal, params }) => ({ data: { data: jobView(await jobOr404(db, principal, params.id)) } }),
+      handler: async ({ db, principal, params }) => ({ data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } }),
     }),
     defineEndpoint({
       ...c.results,
@@ -154,7 +162,29 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
         if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
         if (result.status === "finished")
           throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
-        return { data: { data: jobView(await jobOr404(db, principal, params.id)) } };
+        return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
+      },
+    }),
+    defineEndpoint({
+      ...c.approve,
+      ...base,
+      action: "approveLeaverJob",
+      ...op("approve"),
+      errors: [400, 403, 404, 409],
+      handler: async ({ db, principal, params, body, requestId }) => {
+        await decideJob(db, principal, { jobId: params.id, decision: "approved", note: body.note || null, requestId });
+        return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
+      },
+    }),
+    defineEndpoint({
+      ...c.reject,
+      ...base,
+      action: "rejectLeaverJob",
+      ...op("reject"),
+      errors: [400, 403, 404, 409],
+      handler: async ({ db, principal, params, body, requestId }) => {
+        await decideJob(db, principal, { jobId: params.id, decision: "rejected", note: body.note, requestId });
+        return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
       },
     }),
     defineEndpoint({
@@ -174,7 +204,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
           case "already-undone":
             throw new ApiError("conflict", `The job was already undone by job ${result.jobId}`);
           default:
-            return { data: { data: queuedJobView(result.job) } };
+            return { data: { data: await newJobView(db, principal, result.job) } };
         }
       },
     }),

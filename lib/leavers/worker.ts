@@ -1,10 +1,13 @@
 import type { Db } from "@/db/client";
+import { expireDueLeaverApprovals } from "@/db/queries/leaver-approvals";
 import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 
 export const LEAVER_BATCH_SIZE = 500;
 export const LEAVER_POLL_MS = 200;
+/** How often an idle worker expires approval requests past their 72 hours (readers also expire those they come across). */
+export const APPROVAL_SWEEP_MS = 60_000;
 
 /** `stop` waits for the batch in progress to finish (it commits or rolls back whole) and runs no other. */
 export type LeaverWorker = { stop(): Promise<void> };
@@ -28,6 +31,7 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let inProgress: Promise<void> = Promise.resolve();
+  let nextSweep = 0;
 
   const schedule = (delay: number) => {
     if (stopped) return;
@@ -41,7 +45,13 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
     if (stopped) return;
     try {
       const jobId = await nextRunnableLeaverJobId(db);
-      if (!jobId) return schedule(pollMs);
+      if (!jobId) {
+        if (Date.now() >= nextSweep) {
+          nextSweep = Date.now() + APPROVAL_SWEEP_MS;
+          await expireDueLeaverApprovals(db);
+        }
+        return schedule(pollMs);
+      }
       countRows(await processLeaverJobBatch(db, jobId, batchSize));
       schedule(0);
     } catch (error) {

@@ -62,6 +62,7 @@ export const leaverKeys = {
   jobList: () => [...leaverKeys.jobs(), "list"] as const,
   job: (id: string) => [...leaverKeys.jobs(), "detail", id] as const,
   results: (id: string, filters: LeaverResultFilters) => [...leaverKeys.job(id), "results", filters] as const,
+  approvalSetting: () => [...leaverKeys.all, "approval-setting"] as const,
 };
 
 export const mfaKeys = {

@@ -2,6 +2,7 @@ import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import type { z } from "zod";
 import { consoleFetch, currentCsrfToken, readConsoleAnswer } from "@/lib/console/fetch";
 import { contractHref, contractPath } from "@/lib/contracts/contract";
+import { leaverApprovalContracts as approvalContracts } from "@/lib/contracts/leaver-approval";
 import { consoleLeavers as c, type jobRow, type leaverJob, type leaverPreview, type previewResponse, type resultsResponse } from "@/lib/contracts/leavers";
 import { leaverKeys, type LeaverPreviewFilters, type LeaverResultFilters } from "./keys";
 
@@ -33,11 +34,15 @@ export function leaverPreviewQuery(id: string, filters: LeaverPreviewFilters) {
 
 export const isRunning = (job: Pick<LeaverJobDto, "status"> | undefined) => job?.status === "queued" || job?.status === "running";
 
+export const isAwaitingApproval = (job: Pick<LeaverJobDto, "status"> | undefined) => job?.status === "awaiting_approval";
+/** How often a job awaiting a second admin is polled: its creator's page follows the decision. */
+export const APPROVAL_POLL_MS = 3_000;
+
 export function leaverJobQuery(id: string) {
   return queryOptions({
     queryKey: leaverKeys.job(id),
     queryFn: async ({ signal }) => (await consoleFetch(c.getJob, { params: { id }, signal })).data,
-    refetchInterval: (query) => (isRunning(query.state.data) ? LEAVER_POLL_MS : false),
+    refetchInterval: (query) => (isRunning(query.state.data) ? LEAVER_POLL_MS : isAwaitingApproval(query.state.data) ? APPROVAL_POLL_MS : false),
   });
 }
 
@@ -90,3 +95,18 @@ export async function cancelLeaverJobRequest(id: string): Promise<LeaverJobDto> 
 export async function undoLeaverJobRequest(id: string): Promise<LeaverJobDto> {
   return (await consoleFetch(c.undo, { params: { id } })).data;
 }
+
+/** A second admin's decision on a job awaiting approval (a rejection needs its note). */
+export async function decideLeaverJobRequest(id: string, decision: "approve" | "reject", note: string): Promise<LeaverJobDto> {
+  return (await consoleFetch(c[decision], { params: { id }, body: { note } })).data;
+}
+
+/** The tenant's approval threshold for bulk jobs, and whether the signed-in admin may change it. */
+export function approvalSettingQuery() {
+  return queryOptions({
+    queryKey: leaverKeys.approvalSetting(),
+    queryFn: async ({ signal }) => (await consoleFetch(approvalContracts.get, { signal })).data,
+  });
+}
+
+export const setApprovalThresholdRequest = async (threshold: number | null) => (await consoleFetch(approvalContracts.set, { body: { threshold } })).data;

@@ -1,5 +1,6 @@
 import { AUDIT_ENDPOINTS } from "./audit";
 import { CONSOLE_SESSION_ENDPOINTS } from "./console-sessions";
+import { LEAVER_APPROVAL_ENDPOINTS } from "./leaver-approval";
 import { LEAVER_CONSOLE_ENDPOINTS } from "./leavers";
 import { OIDC_ENDPOINTS } from "./oidc";
 import { MFA_ENDPOINTS } from "./mfa";
@@ -22,6 +23,7 @@ export const CONSOLE_ENDPOINTS = [
   ...TOKEN_ENDPOINTS,
   ...AUDIT_ENDPOINTS,
   ...LEAVER_CONSOLE_ENDPOINTS,
+  ...LEAVER_APPROVAL_ENDPOINTS,
   ...PROVISIONING_ENDPOINTS,
   ...WEBHOOK_ENDPOINTS,
   ...SIGN_IN_SETTINGS_ENDPOINTS,

@@ -1,0 +1,38 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ACTOR_TYPES, LEAVER_APPROVAL_DECISIONS } from "../constants";
+import { epochMs, timestamps } from "./columns";
+import { leaverJobs } from "./leavers";
+import { tenantId } from "./tenants";
+
+// Four-eyes approval of bulk leaver jobs (docs/decisions/0025): one row per job that had to wait
+// for a second admin. Its own table rather than columns on leaver_jobs: most jobs never need one,
+// and the job row the worker reads and rewrites every batch stays as it was.
+
+export type LeaverApprovalDecision = (typeof LEAVER_APPROVAL_DECISIONS)[number];
+
+export const leaverJobApprovals = sqliteTable(
+  "leaver_job_approvals",
+  {
+    jobId: text("job_id")
+      .primaryKey()
+      .references(() => leaverJobs.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
+    // The creator's admin account (the job's actor may be one of their tokens): never its approver.
+    requestedByAdminId: text("requested_by_admin_id"),
+    // The tenant's threshold when the job was confirmed, and the rows it was measured against.
+    threshold: integer("threshold").notNull(),
+    countedRows: integer("counted_rows").notNull(),
+    requestedAt: epochMs("requested_at").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    decision: text("decision", { enum: LEAVER_APPROVAL_DECISIONS }),
+    decidedByType: text("decided_by_type", { enum: ACTOR_TYPES }),
+    decidedByAdminId: text("decided_by_admin_id"),
+    decidedByName: text("decided_by_name"),
+    decidedAt: epochMs("decided_at"),
+    note: text("note"),
+    ...timestamps,
+  },
+  (t) => [index("leaver_job_approvals_open_idx").on(t.decision, t.expiresAt), index("leaver_job_approvals_tenant_idx").on(t.tenantId)],
+);
+
+export type LeaverJobApproval = typeof leaverJobApprovals.$inferSelect;
