@@ -1,13 +1,11 @@
 "use client";
 
-import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { LoadError } from "@/components/ui/load-error";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ProvisioningTokenDto } from "@/lib/query/provisioning";
 import styles from "./provisioning.module.css";
-import { Announcement, useAnnouncer } from "@/components/ui/announcement";
-import { RevokeDialog } from "@/components/ui/revoke-dialog";
+import { useRevocation } from "@/components/ui/revoke-dialog";
 import { useProvisioningOverview, useRevokeProvisioningToken } from "./use-provisioning";
 
 const STATUS_TEXT: Record<ProvisioningTokenDto["status"], string> = { active: "Active", revoked: "Revoked" };
@@ -29,8 +27,11 @@ function Status({ token }: { token: ProvisioningTokenDto }) {
 export function ProvisioningTokenList() {
   const overview = useProvisioningOverview();
   const revoke = useRevokeProvisioningToken();
-  const [confirming, setConfirming] = useState<ProvisioningTokenDto | null>(null);
-  const { message, announce, focusRef } = useAnnouncer();
+  const revocation = useRevocation<ProvisioningTokenDto>(
+    (id) => revoke.mutateAsync(id),
+    (token) =>
+      `${token?.providerName ?? "The identity provider"} stops provisioning with this token at once: its next request is refused, and users it would have created, changed or deactivated stay as they are. This cannot be undone: to connect the provider again, create a new token and paste it into the provider.`,
+  );
 
   let body;
   if (overview.isPending) {
@@ -66,7 +67,7 @@ export function ProvisioningTokenList() {
             </td>
             <td className={styles.actionCell}>
               {token.status === "active" && (
-                <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
+                <button type="button" className={styles.revokeButton} onClick={() => revocation.ask(token)} aria-label={`Revoke ${token.name}`}>
                   Revoke
                 </button>
               )}
@@ -86,17 +87,7 @@ export function ProvisioningTokenList() {
         {overview.isFetching && !overview.isPending && <span className={styles.muted}>Refreshing…</span>}
       </div>
       {body}
-      <Announcement message={message} focusRef={focusRef} />
-      <RevokeDialog
-        item={confirming}
-        description={(token) =>
-          `${token?.providerName ?? "The identity provider"} stops provisioning with this token at once: its next request is refused, and users it would have created, changed or deactivated stay as they are. This cannot be undone: to connect the provider again, create a new token and paste it into the provider.`
-        }
-        onRevoke={(token) => revoke.mutateAsync(token.id)}
-        onClose={() => setConfirming(null)}
-        onDone={announce}
-        focusAfterSuccess={focusRef}
-      />
+      {revocation.dialog}
     </section>
   );
 }

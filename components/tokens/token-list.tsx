@@ -1,12 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { LoadError } from "@/components/ui/load-error";
 import type { TokenDto } from "@/lib/query/tokens";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { Announcement, useAnnouncer } from "@/components/ui/announcement";
-import { RevokeDialog } from "@/components/ui/revoke-dialog";
+import { useRevocation } from "@/components/ui/revoke-dialog";
 import { scopeLabel } from "./scope-labels";
 import styles from "./tokens.module.css";
 import { useRevokeToken, useTokenList } from "./use-tokens";
@@ -32,8 +30,10 @@ function Expiry({ token }: { token: TokenDto }) {
 export function TokenList() {
   const tokens = useTokenList();
   const revoke = useRevokeToken();
-  const [confirming, setConfirming] = useState<TokenDto | null>(null);
-  const { message, announce, focusRef } = useAnnouncer();
+  const revocation = useRevocation<TokenDto>(
+    (id) => revoke.mutateAsync(id),
+    () => "Every script or integration using this token stops working at once. This cannot be undone: to grant access again, create a new token.",
+  );
 
   let body;
   if (tokens.isPending) {
@@ -77,7 +77,7 @@ export function TokenList() {
             </td>
             <td className={styles.actionCell}>
               {token.status === "active" && (
-                <button type="button" className={styles.revokeButton} onClick={() => setConfirming(token)} aria-label={`Revoke ${token.name}`}>
+                <button type="button" className={styles.revokeButton} onClick={() => revocation.ask(token)} aria-label={`Revoke ${token.name}`}>
                   Revoke
                 </button>
               )}
@@ -97,17 +97,7 @@ export function TokenList() {
         {tokens.isFetching && !tokens.isPending && <span className={styles.muted}>Refreshing…</span>}
       </div>
       {body}
-      <Announcement message={message} focusRef={focusRef} />
-      <RevokeDialog
-        item={confirming}
-        description={() =>
-          "Every script or integration using this token stops working at once. This cannot be undone: to grant access again, create a new token."
-        }
-        onRevoke={(token) => revoke.mutateAsync(token.id)}
-        onClose={() => setConfirming(null)}
-        onDone={announce}
-        focusAfterSuccess={focusRef}
-      />
+      {revocation.dialog}
     </section>
   );
 }

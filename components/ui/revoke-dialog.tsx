@@ -2,13 +2,16 @@
 
 import { useState, type ReactNode, type RefObject } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Announcement, useAnnouncer } from "./announcement";
+
+type Named = { id: string; name: string };
 
 /**
  * Asks before revoking a named credential (open while `item` is set); a failed revocation is shown
  * inside. After a success the page says so and focus lands on that message: the row's Revoke
  * button is gone by then.
  */
-export function RevokeDialog<T extends { name: string }>({
+export function RevokeDialog<T extends Named>({
   item,
   description,
   onRevoke,
@@ -42,4 +45,27 @@ export function RevokeDialog<T extends { name: string }>({
       focusAfterSuccess={focusAfterSuccess}
     />
   );
+}
+
+/**
+ * A token list's revocation: `ask(item)` opens the confirmation; `dialog` is the confirmation and
+ * the announcement of its outcome, placed once in the list.
+ */
+export function useRevocation<T extends Named>(revoke: (id: string) => Promise<unknown>, description: (item: T | null) => ReactNode) {
+  const [confirming, setConfirming] = useState<T | null>(null);
+  const { message, announce, focusRef } = useAnnouncer();
+  const dialog = (
+    <>
+      <Announcement message={message} focusRef={focusRef} />
+      <RevokeDialog
+        item={confirming}
+        description={description}
+        onRevoke={(item) => revoke(item.id)}
+        onClose={() => setConfirming(null)}
+        onDone={announce}
+        focusAfterSuccess={focusRef}
+      />
+    </>
+  );
+  return { ask: setConfirming, dialog };
 }
