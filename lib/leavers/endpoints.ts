@@ -32,6 +32,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
   const base = { dialect, auth } as const;
   const write = { ...base, action: "bulkDeactivateUsers" } as const;
   const read = { ...base, action: "readLeaverJobs" } as const;
+  // Starting or undoing a job needs a recent authentication in the console (docs/decisions/0023); a token has none to renew.
+  const stepUp = auth === "session" ? ({ stepUp: true } as const) : {};
   const op = (name: keyof LeaverContracts) => {
     const { operationId, ...docs } = LEAVER_DOCS[name];
     return { operationId: options.operationPrefix ? `${options.operationPrefix}${operationId[0]!.toUpperCase()}${operationId.slice(1)}` : operationId, docs };
@@ -95,6 +97,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.confirm,
       ...write,
       ...op("confirm"),
+      ...stepUp,
       errors: [400, 404, 409, 413],
       handler: async ({ db, principal, body, requestId }) => {
         const result = await confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
@@ -161,6 +164,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.undo,
       ...write,
       ...op("undo"),
+      ...stepUp,
       errors: [400, 404, 409],
       handler: async ({ db, principal, params, requestId }) => {
         const result = await createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
