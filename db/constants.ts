@@ -36,5 +36,5 @@ export const USER_LIST_COUNT_CAP = 10_000;
 
 /** A second factor an admin enrols: a WebAuthn credential (passkey) or an RFC 6238 authenticator app. */
 export const MFA_FACTOR_KINDS = ["passkey", "totp"] as const;
-/** How a sign-in was completed, as the audit log records it. */
+/** How a sign-in (or a step-up) was completed, as the audit log and sessions.auth_method record it. */
 export const SIGN_IN_METHODS = ["password", "passkey", "totp", "recovery_code", "oidc"] as const;

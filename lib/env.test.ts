@@ -12,6 +12,7 @@ describe("parseEnv", () => {
       RATE_LIMIT_REQUESTS: 600,
       RATE_LIMIT_WINDOW_SECONDS: 60,
       SESSION_IDLE_TIMEOUT_SECONDS: 1_800,
+      STEP_UP_MAX_AGE_SECONDS: 300,
       API_MAX_BODY_BYTES: 1048576,
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: 3600,
       TRUSTED_PROXIES: [],
@@ -27,6 +28,9 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL="verbose"/);
     expect(() => parseEnv({ SESSION_IDLE_TIMEOUT_SECONDS: "0" })).toThrow(/SESSION_IDLE_TIMEOUT_SECONDS="0"/);
     expect(parseEnv({ SESSION_IDLE_TIMEOUT_SECONDS: "3" }).SESSION_IDLE_TIMEOUT_SECONDS).toBe(3);
+    expect(() => parseEnv({ STEP_UP_MAX_AGE_SECONDS: "five minutes" })).toThrow(/STEP_UP_MAX_AGE_SECONDS="five minutes"/);
+    expect(() => parseEnv({ STEP_UP_MAX_AGE_SECONDS: "0" })).toThrow(/STEP_UP_MAX_AGE_SECONDS="0"/);
+    expect(parseEnv({ STEP_UP_MAX_AGE_SECONDS: "60" }).STEP_UP_MAX_AGE_SECONDS).toBe(60);
   });
 
   it("reads the variables it is given", () => {

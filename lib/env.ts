@@ -44,6 +44,11 @@ const envSchema = z.object({
   /** A console session not used for this long ends (OWASP ASVS 7.3.1), whatever its 8 hours say. */
   SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800),
   /**
+   * Destructive console actions need an authentication (sign-in or step-up) at most this old
+   * (OWASP ASVS 7.5.3; docs/decisions/0023); an older one makes the console ask for a step-up first.
+   */
+  STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
    * The Ed25519 private key (PEM, PKCS #8; `\n` may stand for line breaks) that signs the audit
    * chain's checkpoints (docs/decisions/0020). Unset: no checkpoints, the chain alone.
    */

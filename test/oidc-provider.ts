@@ -63,6 +63,21 @@ export async function startOidcProvider(options: { redirectUris: string[]; clien
   };
 }
 
+/** The SSO settings (as saveSsoSettings takes them) of a tenant whose admins of `domain` sign in through this provider. */
+export function settingsThrough(provider: TestOidcProvider, tenantId: string, domain: string, roleMap: Record<string, "admin" | "helpdesk" | "auditor"> = {}) {
+  return {
+    tenantId,
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    domains: [domain],
+    roleClaim: "groups",
+    roleMap,
+    passwordsAllowed: true,
+    actor: { type: "system" as const, name: "test" },
+  };
+}
+
 /** Cookies of one origin, as a browser would send them (paths ignored: the provider's own are all sent back). */
 class CookieJar {
   private readonly cookies = new Map<string, string>();

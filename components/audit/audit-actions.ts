@@ -33,6 +33,7 @@ export const ACTION_GROUPS: SelectGroup[] = [
       action("token.created", "Token created"),
       action("token.revoked", "Token revoked"),
       action("session.sign_in", "Console sign-in"),
+      action("session.stepped_up", "Console step-up (confirmed it's them)"),
       action("session.revoked", "Console sessions ended"),
       action("admin.created", "Admin created"),
       action("admin.role_changed", "Admin role changed (single sign-on)"),

@@ -1,9 +1,7 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-import formStyles from "@/components/console/form.module.css";
-import { errorMessage } from "@/components/ui/error-text";
-import { safeNextPath, type SECOND_FACTOR_METHODS } from "@/lib/contracts/session";
+import { useState } from "react";
+import { safeNextPath } from "@/lib/contracts/session";
 import {
   signInConfirmTotpEnrolmentRequest,
   signInPasskeyRequest,
@@ -11,15 +9,14 @@ import {
   signInStartTotpEnrolmentRequest,
   signInTotpRequest,
 } from "@/lib/query/mfa";
-import { CodeField } from "./code-field";
 import styles from "./mfa.module.css";
 import { RecoveryCodesNotice } from "./recovery-codes-notice";
+import { SecondFactorForm, type SecondFactorAnswers, type SecondFactorMethod } from "./second-factor-form";
 import { TotpEnrolmentForm } from "./totp-enrolment-form";
 
 // The sign-in's second step, after a correct password (docs/decisions/0022): a code, or the
 // enrolment of a first factor when the organisation requires one and the admin has none.
 
-type Method = (typeof SECOND_FACTOR_METHODS)[number];
 const goNext = (next: string) => window.location.assign(safeNextPath(next, window.location.origin));
 
 function StartOver({ onRestart }: { onRestart: () => void }) {
@@ -30,71 +27,13 @@ function StartOver({ onRestart }: { onRestart: () => void }) {
   );
 }
 
-export function SecondFactorStep({ methods, next, onRestart }: { methods: Method[]; next: string; onRestart: () => void }) {
-  const [method, setMethod] = useState<"totp" | "recovery_code">(methods.includes("totp") ? "totp" : "recovery_code");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+const SIGN_IN_ANSWERS: SecondFactorAnswers = { totp: signInTotpRequest, recoveryCode: signInRecoveryCodeRequest, passkey: signInPasskeyRequest };
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const code = String(new FormData(event.currentTarget).get("code") ?? "");
-    setPending(true);
-    setError(null);
-    try {
-      await (method === "totp" ? signInTotpRequest(code) : signInRecoveryCodeRequest(code));
-      goNext(next);
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setPending(false);
-    }
-  }
-
-  async function answerWithPasskey() {
-    setPending(true);
-    setError(null);
-    try {
-      await signInPasskeyRequest();
-      goNext(next);
-    } catch (caught) {
-      setError(caught instanceof Error && caught.name === "NotAllowedError" ? "The passkey prompt was cancelled or timed out" : errorMessage(caught));
-      setPending(false);
-    }
-  }
-
-  const other = method === "totp" ? "recovery_code" : "totp";
+export function SecondFactorStep({ methods, next, onRestart }: { methods: SecondFactorMethod[]; next: string; onRestart: () => void }) {
   return (
-    <div className={styles.step}>
-      {methods.includes("passkey") && (
-        <button type="button" className={formStyles.primary} disabled={pending} onClick={() => void answerWithPasskey()}>
-          Use your passkey
-        </button>
-      )}
-      <p>{method === "totp" ? "Enter the 6-digit code from your authenticator app." : "Enter one of your recovery codes. Each works once."}</p>
-      <form method="post" onSubmit={onSubmit} className={formStyles.form} noValidate key={method}>
-        <CodeField label={method === "totp" ? "Authentication code" : "Recovery code"} kind={method === "totp" ? "totp" : "recovery"} />
-        {error && (
-          <p role="alert" className={formStyles.error}>
-            {error}
-          </p>
-        )}
-        <button type="submit" className={formStyles.primary} disabled={pending}>
-          {pending ? "Verifying…" : "Verify"}
-        </button>
-      </form>
-      {methods.includes(other) && (
-        <button
-          type="button"
-          className={styles.linkButton}
-          onClick={() => {
-            setMethod(other);
-            setError(null);
-          }}
-        >
-          {other === "recovery_code" ? "Use a recovery code instead" : "Use your authenticator app instead"}
-        </button>
-      )}
+    <SecondFactorForm methods={methods} answers={SIGN_IN_ANSWERS} onDone={() => goNext(next)}>
       <StartOver onRestart={onRestart} />
-    </div>
+    </SecondFactorForm>
   );
 }
 

@@ -1,5 +1,7 @@
 "use client";
 
+import { MfaPolicyCard } from "@/components/mfa/mfa-policy-card";
+import { useMfaOverview } from "@/components/mfa/use-mfa";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RedirectUriCard } from "./redirect-uri-card";
 import { SsoSettingsForm } from "./sso-settings-form";
@@ -9,6 +11,7 @@ import { useSignInSettings } from "./use-sign-in-settings";
 /** The page for admins: how the tenant's admins sign in. */
 export function SignInSettingsView() {
   const settings = useSignInSettings().data;
+  const mfa = useMfaOverview().data;
   return (
     <div className={styles.page}>
       <header className={styles.pageHeader}>
@@ -32,6 +35,14 @@ export function SignInSettingsView() {
             <dt>Passwords</dt>
             <dd data-testid="sso-passwords">{settings.passwordsAllowed ? "Allowed" : "Off: admins sign in through SSO only"}</dd>
           </dl>
+        </section>
+      )}
+      {mfa && (
+        <section aria-labelledby="mfa-policy-title" className={`${styles.card} ${styles.stack}`}>
+          <h2 id="mfa-policy-title" className={styles.sectionTitle}>
+            Multi-factor authentication
+          </h2>
+          <MfaPolicyCard policy={mfa.policy} />
         </section>
       )}
       {settings && <SsoSettingsForm settings={settings} />}

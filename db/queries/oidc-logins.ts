@@ -9,11 +9,12 @@ import type { OidcLogin } from "../schema";
 export type NewOidcLogin = Omit<OidcLogin, "id" | "usedAt" | "createdAt" | "updatedAt">;
 
 const LOGIN_COLUMNS = `id, tenant_id as "tenantId", browser_hash as "browserHash", state, nonce, code_verifier as "codeVerifier",
-  redirect_uri as "redirectUri", next_path as "nextPath", expires_at as "expiresAt", used_at as "usedAt", created_at as "createdAt",
+  redirect_uri as "redirectUri", next_path as "nextPath", step_up_session_id as "stepUpSessionId", expires_at as "expiresAt", used_at as "usedAt", created_at as "createdAt",
   updated_at as "updatedAt"`;
 
-const INSERT_LOGIN = `insert into oidc_logins (id, tenant_id, browser_hash, state, nonce, code_verifier, redirect_uri, next_path, expires_at, created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_LOGIN = `insert into oidc_logins (id, tenant_id, browser_hash, state, nonce, code_verifier, redirect_uri, next_path, step_up_session_id,
+    expires_at, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 // Rows a day past their expiry tell nobody anything; the expiry index keeps this a range delete.
 const DELETE_STALE = "delete from oidc_logins where expires_at < ?";
 
@@ -28,6 +29,7 @@ export async function createOidcLogin(db: Db, login: NewOidcLogin, now = Date.no
     login.codeVerifier,
     login.redirectUri,
     login.nextPath,
+    login.stepUpSessionId,
     login.expiresAt,
     now,
     now,

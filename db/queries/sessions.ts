@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
-import { prepared } from "../prepared";
+import { inTransaction, prepared } from "../prepared";
+import type { SIGN_IN_METHODS } from "../constants";
 import type { AdminRole, EmailKey } from "../schema";
 import { recordAuditEvent } from "./audit";
 
@@ -17,10 +18,13 @@ export type SessionPrincipalRow = {
   userId: string;
   userName: string;
   userEmail: string;
+  /** When and how the holder last authenticated (sign-in or step-up); null for sessions older than the column. */
+  authenticatedAt: number | null;
+  authMethod: SignInMethod | null;
 };
 
 const LIVE_SESSION = `select s.id as "sessionId", coalesce(s.last_seen_at, s.created_at) as "lastSeenAt", s.tenant_id as "tenantId",
-    t.name as "tenantName", s.csrf_token as "csrfToken",
+    t.name as "tenantName", s.csrf_token as "csrfToken", s.authenticated_at as "authenticatedAt", s.auth_method as "authMethod",
     s.expires_at as "expiresAt", a.id as "adminId", a.role, u.id as "userId", u.name as "userName", u.email as "userEmail"
   from sessions s
   join admins a on a.id = s.admin_id
@@ -46,8 +50,8 @@ export async function touchSession(db: Db, sessionId: string, granularityMs: num
 }
 
 const INSERT_SESSION = `insert into sessions (id, tenant_id, admin_id, token_hash, csrf_token, expires_at, last_seen_at, user_agent, client_address,
-    created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    authenticated_at, auth_method, created_at, updated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export type NewSession = {
   tenantId: string;
@@ -57,6 +61,8 @@ export type NewSession = {
   expiresAt: number;
   userAgent: string | null;
   clientAddress: string | null;
+  /** How the admin signed in; the session is authenticated as of its creation. */
+  authMethod: SignInMethod;
 };
 
 export async function createSession(db: Db, input: NewSession, now = Date.now()): Promise<string> {
@@ -72,9 +78,65 @@ export async function createSession(db: Db, input: NewSession, now = Date.now())
     input.userAgent,
     input.clientAddress,
     now,
+    input.authMethod,
+    now,
     now,
   );
   return id;
+}
+
+// Conditional on the hash the caller read: of two step-ups racing on one session, one rotates it.
+const ROTATE_SESSION = `update sessions set token_hash = ?, csrf_token = ?, authenticated_at = ?, auth_method = ?, last_seen_at = ?, updated_at = ?
+  where id = ? and token_hash = ? and revoked_at is null
+  returning expires_at as "expiresAt"`;
+
+export type SessionRotation = { sessionId: string; oldTokenHash: string; tokenHash: string; csrfToken: string; authMethod: SignInMethod };
+
+/**
+ * A step-up: the session gets a new cookie hash and CSRF token (the old cookie opens nothing
+ * from now on) and is authenticated as of `now`; its audit event is written in the same
+ * transaction. Answers the session's (unchanged) expiry; null when it was rotated or revoked meanwhile.
+ */
+export async function rotateSession(db: Db, rotation: SessionRotation, audit: StepUpAudit, now = Date.now()): Promise<number | null> {
+  return inTransaction(db, "immediate", async () => {
+    const row = await prepared<{ expiresAt: number }>(db, ROTATE_SESSION).get(
+      rotation.tokenHash,
+      rotation.csrfToken,
+      now,
+      rotation.authMethod,
+      now,
+      now,
+      rotation.sessionId,
+      rotation.oldTokenHash,
+    );
+    if (!row) return null;
+    await recordStepUp(db, audit, "success", { method: rotation.authMethod, clientAddress: audit.clientAddress, sessionId: rotation.sessionId }, now);
+    return Number(row.expiresAt);
+  });
+}
+
+export type StepUpAudit = { adminId: string; tenantId: string; userName: string; clientAddress: string | null };
+
+/** A step-up's outcome in the tenant's audit log (`session.stepped_up`), in the style of `session.sign_in`. */
+export async function recordStepUp(
+  db: Db,
+  admin: StepUpAudit,
+  outcome: "success" | "failed" | "throttled",
+  details: { method: SignInMethod } & Record<string, unknown>,
+  now = Date.now(),
+): Promise<void> {
+  await recordAuditEvent(db, {
+    tenantId: admin.tenantId,
+    actorType: "admin",
+    actorId: admin.adminId,
+    actorName: admin.userName,
+    action: "session.stepped_up",
+    targetType: "admin",
+    targetId: admin.adminId,
+    outcome,
+    details,
+    createdAt: now,
+  });
 }
 
 const REVOKE_SESSION = `update sessions set revoked_at = ?, updated_at = ? where id = ? and revoked_at is null`;
@@ -111,7 +173,7 @@ export async function findSignInCandidates(db: Db, emailKey: EmailKey): Promise<
 export type SignInAuditOutcome = "success" | "failed" | "throttled" | "second_factor_required";
 
 /** How someone signed in (or tried to): every `session.sign_in` event names it in `details.method`. */
-export type SignInMethod = "password" | "oidc" | "totp" | "recovery_code" | "passkey";
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 /**
  * Records a sign-in attempt on a known admin account in its tenant's audit log, named after the

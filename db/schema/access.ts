@@ -1,5 +1,5 @@
 import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ADMIN_ROLES } from "../constants";
+import { ADMIN_ROLES, SIGN_IN_METHODS } from "../constants";
 import { epochMs, json, timestamps } from "./columns";
 import { users } from "./directory";
 import { tenantId } from "./tenants";
@@ -43,6 +43,10 @@ export const sessions = sqliteTable(
     expiresAt: epochMs("expires_at").notNull(),
     revokedAt: epochMs("revoked_at"),
     lastSeenAt: epochMs("last_seen_at"),
+    // When and how its holder last proved who they are (sign-in, step-up): step-up compares it
+    // with STEP_UP_MAX_AGE_SECONDS (docs/decisions/0023). Null (sessions from before): never fresh.
+    authenticatedAt: epochMs("authenticated_at"),
+    authMethod: text("auth_method", { enum: SIGN_IN_METHODS }),
     // What "Your sessions" shows to tell one sign-in from another: as the browser sent it, cut short.
     userAgent: text("user_agent"),
     clientAddress: text("client_address"),

@@ -54,6 +54,8 @@ export const oidcLogins = sqliteTable(
     codeVerifier: text("code_verifier").notNull(),
     redirectUri: text("redirect_uri").notNull(),
     nextPath: text("next_path").notNull(),
+    // A step-up's re-authentication (docs/decisions/0023): the session it is for; null for a sign-in.
+    stepUpSessionId: text("step_up_session_id"),
     expiresAt: epochMs("expires_at").notNull(),
     usedAt: epochMs("used_at"),
     ...timestamps,

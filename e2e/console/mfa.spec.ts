@@ -7,7 +7,7 @@ import { contractHref } from "@/lib/contracts/contract";
 import { mfaContracts } from "@/lib/contracts/mfa";
 import { sessionContracts } from "@/lib/contracts/session";
 import { userContracts } from "@/lib/contracts/users";
-import { createConsoleAdmin, signInContext } from "../fixtures/console";
+import { addVirtualAuthenticator, createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb } from "../fixtures/db";
 
 // MFA for console accounts (docs/decisions/0022): under the tenant's policy a password alone never
@@ -106,11 +106,7 @@ test("a passkey added on the Security page answers the sign-in's second step (Ch
   // WebAuthn refuses IP addresses as relying party ids; Chromium treats localhost as a secure context.
   const origin = baseURL!.replace("127.0.0.1", "localhost");
   const admin = await createConsoleAdmin(await createTestTenant("mfa-passkey", { requireMfa: true }));
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
+  await addVirtualAuthenticator(page);
   await signInContext(page.context(), origin, admin);
   await page.goto(`${origin}/security`);
   await page.getByLabel("Passkey name (optional)").fill("Laptop");

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { saveSsoSettings } from "@/db/queries/sso-configs";
 import { SSO_CALLBACK_PATH } from "@/lib/contracts/sso";
-import { startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { settingsThrough, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb } from "../fixtures/db";
 import { auditEventsOf } from "../fixtures/rows";
@@ -21,18 +21,7 @@ test.afterAll(() => provider?.close());
 async function ssoTenant() {
   const tenant = await createTestTenant("sso");
   const domain = `${tenant.tenantName}.example`;
-  const saved = await saveSsoSettings(e2eDb(), {
-    tenantId: tenant.tenantId,
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    domains: [domain],
-    roleClaim: "groups",
-    roleMap: { ...ROLE_MAP },
-    passwordsAllowed: true,
-    actor: { type: "system", name: "e2e" },
-  });
-  expect(saved.ok).toBe(true);
+  expect((await saveSsoSettings(e2eDb(), settingsThrough(provider, tenant.tenantId, domain, { ...ROLE_MAP }))).ok).toBe(true);
   return { ...tenant, domain };
 }
 

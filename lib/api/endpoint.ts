@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
+import type { SignInMethod } from "@/db/queries/sessions";
 import type { TokenPrincipal } from "@/lib/auth/authenticate-token";
 import type { ProvisionerIdentity } from "@/lib/auth/scim-tokens";
 import type { PolicyAction, PolicyContext, PolicyResource } from "@/lib/auth/policy";
@@ -16,7 +17,11 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type Auth = "token" | "session" | "provisioner" | "none";
 
 /** Who is calling: a token (API) or an admin's console session, with what the policies need. */
-export type Principal = TokenPrincipal & { actor: { type: "token" | "admin"; id: string; name: string } };
+export type Principal = TokenPrincipal & {
+  actor: { type: "token" | "admin"; id: string; name: string };
+  /** A console session's last authentication (sign-in or step-up): what the step-up gate judges. Tokens have none. */
+  authentication?: { at: number | null; method: SignInMethod | null };
+};
 
 /** An identity provider provisioning users through SCIM; it acts as itself, never as an admin. */
 export type ProvisionerPrincipal = ProvisionerIdentity & { actor: { type: "provider"; id: string; name: string } };
@@ -72,6 +77,12 @@ export type Endpoint<A extends Auth = Auth, P extends Schema = Schema, Q extends
   auth: A;
   /** The policy action checked against the caller's tenant before the handler runs (required unless auth is "none"). */
   action?: PolicyAction;
+  /**
+   * A console session must have authenticated within STEP_UP_MAX_AGE_SECONDS (docs/decisions/0023),
+   * or the call is refused with the `step-up-required` problem the console's dialog answers. Tokens
+   * are not asked: they are the automation path, and making one needs a step-up.
+   */
+  stepUp?: true;
   params?: P;
   query?: Q;
   /** A JSON body, parsed before the handler runs. */

@@ -3,6 +3,7 @@ export type ApiErrorKind =
   | "invalid_input"
   | "unauthorized"
   | "forbidden"
+  | "step_up_required"
   | "tenant_mismatch"
   | "not_found"
   | "method_not_allowed"
@@ -19,6 +20,7 @@ export const STATUS_BY_KIND: Record<ApiErrorKind, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  step_up_required: 403,
   tenant_mismatch: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -8,7 +8,7 @@ import { logger } from "@/lib/observability/log";
 import type { Dialect, ResponseContext } from "./dialects/types";
 import type { AnyEndpoint, HandlerResult, Principal, ProvisionerPrincipal } from "./endpoint";
 import { ApiError, isApiError } from "./errors";
-import { checkTenantHeader, denial, provisionerPrincipal, sessionPrincipal, tokenPrincipal } from "./principal";
+import { checkTenantHeader, denial, provisionerPrincipal, requireRecentAuthentication, sessionPrincipal, tokenPrincipal } from "./principal";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { parseJsonBody, readBodyBytes } from "./request-body";
 
@@ -108,6 +108,8 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       if (endpoint.auth === "token") checkTenantHeader(request, dialect, principal as Principal);
       if (!endpoint.action) throw new Error(`${endpoint.operationId} has no policy action`);
       check(endpoint.action, { type: "Tenant", id: principal.tenantId, tenantId: principal.tenantId });
+      // After the policies: a role that may not act at all is told so, not asked to step up.
+      if (endpoint.stepUp && endpoint.auth === "session") requireRecentAuthentication(principal as Principal);
     }
 
     const params = parseWith(endpoint.params, rawParams, "path");

@@ -8,6 +8,7 @@ import { checkScimToken } from "@/lib/auth/scim-tokens";
 import type { PolicyAction } from "@/lib/auth/policy";
 import { scopesForRole } from "@/lib/auth/scopes";
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { isStale } from "@/lib/auth/step-up-gate";
 import type { ApiRequest } from "@/lib/http/types";
 import type { Dialect } from "./dialects/types";
 import type { Principal, ProvisionerPrincipal } from "./endpoint";
@@ -101,7 +102,14 @@ export async function sessionPrincipal(db: Db, request: ApiRequest): Promise<Pri
     userId: session.userId,
     userName: session.userName,
     actor: { type: "admin", id: session.adminId, name: session.userName },
+    authentication: { at: session.authenticatedAt, method: session.authMethod },
   };
+}
+
+/** The step-up gate's refusal: a 403 whose problem `type` the console's fetch recognises and answers with its dialog. */
+export function requireRecentAuthentication(principal: Principal, now = Date.now()): void {
+  if (!principal.authentication || !isStale(principal.authentication.at, now)) return;
+  throw new ApiError("step_up_required", "Confirm it's you: this action needs a recent sign-in or step-up", { notices: ["step-up"] });
 }
 
 /** The 403 for a policy denial, worded for what decided it. */

@@ -8,7 +8,7 @@ import { SSO_CALLBACK_PATH, type SsoRoleMap } from "@/lib/contracts/sso";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { createTestDb } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
-import { signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { settingsThrough, signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
 import { checkDiscovery, oidcConfiguration } from "./oidc-client";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "./oidc-sign-in";
 import { hashPassword } from "./password";
@@ -33,17 +33,7 @@ afterAll(() => provider?.close());
 async function ssoTenant(roleMap: SsoRoleMap = ROLE_MAP) {
   const tenant = await makeTenant(db);
   const domain = `${tenant.name}.example`;
-  const saved = await saveSsoSettings(db, {
-    tenantId: tenant.id,
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    domains: [domain],
-    roleClaim: "groups",
-    roleMap,
-    passwordsAllowed: true,
-    actor: { type: "system", name: "test" },
-  });
+  const saved = await saveSsoSettings(db, settingsThrough(provider, tenant.id, domain, roleMap));
   expect(saved.ok).toBe(true);
   return { tenantId: tenant.id, domain };
 }

@@ -15,6 +15,7 @@ import { client, describeProviderError, oidcConfiguration, signInScopes } from "
 import { NO_PASSWORD_HASH } from "./password";
 import { openSession, type SessionOrigin } from "./session";
 import { claimValues, mappedRole } from "./sso-roles";
+import { confirmOidcStepUp } from "./step-up-oidc";
 
 // Sign-in through a tenant's OpenID Connect provider: the authorization code flow with PKCE, state
 // and nonce (docs/decisions/0021). The login in progress lives in the database, bound to the
@@ -30,12 +31,21 @@ export const emailDomain = (email: string) => email.trim().toLowerCase().split("
 
 export type BeginResult = { ok: true; location: string; cookieValue: string } | { ok: false; code: SsoErrorCode };
 
+/** A step-up's re-authentication (docs/decisions/0023): the session it is for, and how recent the provider's authentication must be. */
+export type OidcStepUp = { sessionId: string; tenantId: string; maxAgeSeconds: number };
+
 /**
- * Finds the tenant whose SSO lets this address's domain in, records the login, and answers where
- * to send the browser. `next` is kept only as a path on `origin` (anything else becomes /users).
+ * Finds the tenant whose SSO lets this address's domain in (for a step-up: the session's tenant),
+ * records the login, and answers where to send the browser. `next` is kept only as a path on
+ * `origin` (anything else becomes /users). A step-up asks the provider for a fresh authentication
+ * (`prompt=login`, `max_age`).
  */
-export async function beginOidcSignIn(db: Db, input: { email: string; next: unknown; origin: string }, now = Date.now()): Promise<BeginResult> {
-  const settings = await findSsoSettingsForDomain(db, emailDomain(input.email));
+export async function beginOidcSignIn(
+  db: Db,
+  input: { email: string; next: unknown; origin: string; stepUp?: OidcStepUp },
+  now = Date.now(),
+): Promise<BeginResult> {
+  const settings = input.stepUp ? await findSsoSettings(db, input.stepUp.tenantId) : await findSsoSettingsForDomain(db, emailDomain(input.email));
   if (!settings) return { ok: false, code: "unknown_domain" };
   let configuration: client.Configuration;
   try {
@@ -53,6 +63,7 @@ export async function beginOidcSignIn(db: Db, input: { email: string; next: unkn
     codeVerifier: client.randomPKCECodeVerifier(),
     redirectUri: `${input.origin}${SSO_CALLBACK_PATH}`,
     nextPath: safeNextPath(input.next, input.origin),
+    stepUpSessionId: input.stepUp?.sessionId ?? null,
     expiresAt: now + OIDC_LOGIN_TTL_MS,
   };
   await createOidcLogin(db, login, now);
@@ -64,11 +75,14 @@ export async function beginOidcSignIn(db: Db, input: { email: string; next: unkn
     code_challenge: await client.calculatePKCECodeChallenge(login.codeVerifier),
     code_challenge_method: "S256",
     login_hint: input.email.trim(),
+    ...(input.stepUp && { prompt: "login", max_age: String(input.stepUp.maxAgeSeconds) }),
   });
   return { ok: true, location: url.href, cookieValue };
 }
 
-export type CompleteResult = { ok: true; cookieValue: string; csrfToken: string; expiresAt: number; nextPath: string } | { ok: false; code: SsoErrorCode };
+/** `stepUp`: the login was a step-up's re-authentication, whose answers go back to the step-up page, not /login. */
+export type CompleteResult =
+  { ok: true; cookieValue: string; csrfToken: string; expiresAt: number; nextPath: string; stepUp?: true } | { ok: false; code: SsoErrorCode; stepUp?: true };
 
 type Refusal = { code: SsoErrorCode; details?: Record<string, unknown> };
 
@@ -79,7 +93,7 @@ type Refusal = { code: SsoErrorCode; details?: Record<string, unknown> };
  */
 export async function completeOidcSignIn(
   db: Db,
-  input: { cookieValue: string | undefined; callbackUrl: URL; origin: SessionOrigin },
+  input: { cookieValue: string | undefined; callbackUrl: URL; origin: SessionOrigin; sessionCookieValue?: string; stepUpMaxAgeSeconds?: number },
   now = Date.now(),
 ): Promise<CompleteResult> {
   const login = input.cookieValue && input.cookieValue.length <= 200 ? await takeOidcLogin(db, hash(input.cookieValue), now) : undefined;
@@ -87,9 +101,10 @@ export async function completeOidcSignIn(
     logger().info({ clientAddress: input.origin.clientAddress }, "SSO callback without a sign-in in progress");
     return { ok: false, code: "no_sign_in_in_progress" };
   }
+  const stepUp = login.stepUpSessionId ? ({ stepUp: true } as const) : {};
   const refuse = async ({ code, details }: Refusal): Promise<CompleteResult> => {
-    await recordSsoSignInRefusal(db, login.tenantId, { reason: code, clientAddress: input.origin.clientAddress, ...details }, now);
-    return { ok: false, code };
+    await recordSsoSignInRefusal(db, login.tenantId, { reason: code, clientAddress: input.origin.clientAddress, ...stepUp, ...details }, now);
+    return { ok: false, code, ...stepUp };
   };
   if (login.expiresAt <= now) return refuse({ code: "expired" });
   const params = input.callbackUrl.searchParams;
@@ -109,11 +124,14 @@ export async function completeOidcSignIn(
       expectedState: login.state,
       expectedNonce: login.nonce,
       idTokenExpected: true,
+      // A step-up's ID token must carry an auth_time at most this old (openid-client checks it).
+      ...(login.stepUpSessionId && { maxAge: input.stepUpMaxAgeSeconds ?? 300 }),
     });
     claims = { ...tokens.claims() };
   } catch (error) {
     return refuse({ code: "token_rejected", details: { problem: describeProviderError(error) } });
   }
+  if (login.stepUpSessionId) return confirmOidcStepUp(db, login, claims, { ...input.origin, sessionCookieValue: input.sessionCookieValue }, now);
   return admit(db, settings, claims, input.origin, login.nextPath, refuse, now);
 }
 
@@ -166,6 +184,6 @@ async function admit(
   if (role !== null && role !== admin.role) await changeAdminRole(db, admin, role as AdminRole, SSO_ACTOR, now);
   await recordSignInAttempt(db, candidate, "success", details, now);
   await markSsoSignInWorks(db, settings.tenantId, now);
-  const session = await openSession(db, { tenantId: admin.tenantId, adminId: admin.id }, origin, now);
+  const session = await openSession(db, { tenantId: admin.tenantId, adminId: admin.id }, origin, now, "oidc");
   return { ok: true, ...session, nextPath };
 }

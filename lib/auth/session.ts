@@ -9,6 +9,7 @@ import {
   recordSignInAttempt,
   type SessionPrincipalRow,
   type SignInCandidate,
+  type SignInMethod,
 } from "@/db/queries/sessions";
 import { beginSecondFactor, type SecondFactorStart } from "./mfa/pending-sign-in";
 import { hashPassword, NO_PASSWORD_HASH, verifyPassword } from "./password";
@@ -23,7 +24,7 @@ export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 export type ConsolePrincipal = SessionPrincipalRow;
 
-const hashCookie = (value: string) => createHash("sha256").update(value).digest("base64url");
+export const hashCookie = (value: string) => createHash("sha256").update(value).digest("base64url");
 
 /** How long an unused session lives (SESSION_IDLE_TIMEOUT_SECONDS). */
 export const sessionIdleMs = () => serverEnv().SESSION_IDLE_TIMEOUT_SECONDS * 1000;
@@ -46,10 +47,21 @@ export async function readSession(db: Db, cookieValue: string | undefined | null
 /** The browser and address a session was opened from, as "Your sessions" shows them. */
 export type SessionOrigin = { userAgent: string | null; clientAddress: string | null };
 
-/** Opens a console session for an admin; only a hash of the cookie value is stored. */
-export async function openSession(db: Db, admin: { tenantId: string; adminId: string }, origin?: SessionOrigin, now = Date.now()) {
-  const cookieValue = randomBytes(32).toString("base64url");
-  const csrfToken = randomBytes(24).toString("base64url");
+/** A new cookie value and CSRF token: at every sign-in, and again at every step-up (docs/decisions/0023). */
+export const newSessionSecrets = () => ({ cookieValue: randomBytes(32).toString("base64url"), csrfToken: randomBytes(24).toString("base64url") });
+
+/**
+ * Opens a console session for an admin, authenticated now by `method` (what step-up's age counts
+ * from); only a hash of the cookie value is stored.
+ */
+export async function openSession(
+  db: Db,
+  admin: { tenantId: string; adminId: string },
+  origin?: SessionOrigin,
+  now = Date.now(),
+  method: SignInMethod = "password",
+) {
+  const { cookieValue, csrfToken } = newSessionSecrets();
   const expiresAt = now + SESSION_TTL_MS;
   await createSession(
     db,
@@ -61,6 +73,7 @@ export async function openSession(db: Db, admin: { tenantId: string; adminId: st
       expiresAt,
       userAgent: origin?.userAgent?.slice(0, 300) ?? null,
       clientAddress: origin?.clientAddress ?? null,
+      authMethod: method,
     },
     now,
   );
@@ -142,7 +155,7 @@ async function checkPassword(db: Db, attempt: SignInAttempt, candidates: SignInC
     const secondFactor = await beginSecondFactor(db, candidate, origin, now);
     if (secondFactor) return { ok: true, secondFactor };
     await recordSignInAttempt(db, candidate, "success", details, now);
-    return { ok: true, ...(await openSession(db, candidate, origin, now)) };
+    return { ok: true, ...(await openSession(db, candidate, origin, now, "password")) };
   }
   for (const candidate of candidates)
     await recordSignInAttempt(db, candidate, "failed", passwordOff.has(candidate) ? { ...details, reason: "password_disabled" } : details, now);

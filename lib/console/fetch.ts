@@ -2,6 +2,7 @@
 
 import * as z from "zod/mini";
 import { contractHref, type Contract, type ContractInput, type ContractOutput } from "@/lib/contracts/contract";
+import { STEP_UP_PROBLEM_TYPE } from "@/lib/contracts/step-up";
 
 /** An error the console API answered (RFC 9457 problem details): `message` is its detail, `details` its field problems. */
 export class ConsoleApiError extends Error {
@@ -21,6 +22,25 @@ export function setCsrfToken(token: string) {
   csrfToken = token;
 }
 export const currentCsrfToken = () => csrfToken;
+
+/**
+ * Asks the person to step up (the console's dialog, docs/decisions/0023); true once they did, and
+ * the session's new CSRF token is set. Registered by the console's providers; none on /login.
+ */
+export type StepUpHandler = () => Promise<boolean>;
+let stepUpHandler: StepUpHandler | null = null;
+export function setStepUpHandler(handler: StepUpHandler | null) {
+  stepUpHandler = handler;
+}
+
+async function asksForStepUp(response: Response): Promise<boolean> {
+  if (response.status !== 403) return false;
+  const problem: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  return typeof problem === "object" && problem !== null && (problem as { type?: unknown }).type === STEP_UP_PROBLEM_TYPE;
+}
 
 type Problem = { detail?: string; title?: string; code?: string; errors?: Record<string, string> };
 
@@ -63,20 +83,25 @@ const SIGN_IN_PATH = /\/api\/console\/session(\/|$)/;
 /**
  * Calls a console endpoint by its contract (lib/contracts): the path with its parameters, the
  * query string, a JSON body and the CSRF token on changes; the answer is parsed with the
- * contract's zod schema, so a component gets exactly the type the server declared.
+ * contract's zod schema, so a component gets exactly the type the server declared. A refusal
+ * that asks for a step-up opens the step-up dialog and, once the person stepped up, sends the
+ * same request again (with the new CSRF token): the caller sees only the second answer.
  */
 export async function consoleFetch<C extends Contract>(contract: C, input: ContractInput<C> & { signal?: AbortSignal }): Promise<ContractOutput<C>> {
   const url = contractHref(contract, input.params as Record<string, string> | undefined, input.query as Record<string, string | number> | undefined);
-  const response = await fetch(url, {
-    method: contract.method,
-    signal: input.signal,
-    headers: {
-      ...(input.body !== undefined && { "content-type": "application/json" }),
-      ...(contract.method !== "GET" && { "x-csrf-token": csrfToken }),
-    },
-    body: input.body === undefined ? undefined : JSON.stringify(input.body),
-    credentials: "same-origin",
-  });
+  const send = () =>
+    fetch(url, {
+      method: contract.method,
+      signal: input.signal,
+      headers: {
+        ...(input.body !== undefined && { "content-type": "application/json" }),
+        ...(contract.method !== "GET" && { "x-csrf-token": csrfToken }),
+      },
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      credentials: "same-origin",
+    });
+  let response = await send();
+  if (stepUpHandler && (await asksForStepUp(response)) && (await stepUpHandler())) response = await send();
   return readConsoleAnswer(response, contract.response.schema, { redirectOn401: contract.method === "GET" || !SIGN_IN_PATH.test(contract.path) }) as Promise<
     ContractOutput<C>
   >;

@@ -24,6 +24,13 @@ export const totpEnrolmentStart = z.object({
 export const webAuthnOptions = z.object({ challenge: z.string() });
 export const webAuthnResponse = z.looseObject({ id: z.string().check(z.maxLength(1024)), type: z.literal("public-key"), response: z.looseObject({}) });
 
+/** A single-use WebAuthn challenge for the account's passkeys (the sign-in's second step, a step-up). */
+export const webAuthnChallenge = {
+  status: 200,
+  description: "A single-use WebAuthn challenge for the account's passkeys",
+  schema: z.object({ data: z.looseObject(webAuthnOptions.shape) }),
+};
+
 const signedIn = z.object({
   data: z.object({
     expiresAt: z.string(),
@@ -45,15 +52,7 @@ export const mfaSignInContracts = {
     body: z.object({ code: totpCode }),
     response: { status: 200, description: "The recovery code was unused and is now spent: the session cookie is set", schema: signedIn },
   }),
-  passkeyOptions: defineContract({
-    method: "POST",
-    path: "/api/console/session/passkey-options",
-    response: {
-      status: 200,
-      description: "A single-use WebAuthn challenge for the account's passkeys",
-      schema: z.object({ data: z.looseObject(webAuthnOptions.shape) }),
-    },
-  }),
+  passkeyOptions: defineContract({ method: "POST", path: "/api/console/session/passkey-options", response: webAuthnChallenge }),
   passkey: defineContract({
     method: "POST",
     path: "/api/console/session/passkey",

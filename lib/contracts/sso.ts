@@ -8,6 +8,8 @@ import { defineContract } from "./contract";
 
 export const SSO_START_PATH = "/api/auth/oidc/start";
 export const SSO_CALLBACK_PATH = "/api/auth/oidc/callback";
+/** Where a step-up's re-authentication lands (in the window it opened), with `sso_error` when it failed. */
+export const STEP_UP_DONE_PATH = "/step-up/done";
 export const DEFAULT_ROLE_CLAIM = "groups";
 export const SSO_DOMAINS_MAX = 50;
 export const SSO_ROLE_MAP_MAX = 50;
@@ -180,6 +182,9 @@ export const SSO_ERROR_MESSAGES = {
   domain_not_allowed: "Your email domain may not sign in to this organization's Roster.",
   no_mapped_role: "Your account has no Roster role: ask your Roster admin to add you to a group that grants one.",
   user_inactive: "Your account is deactivated.",
+  // A step-up's re-authentication (docs/decisions/0023).
+  step_up_session_ended: "Your console session ended meanwhile: sign in again.",
+  step_up_other_person: "Your sign-in provider signed in someone else: sign in there as yourself to confirm it's you.",
 } as const;
 
 export type SsoErrorCode = keyof typeof SSO_ERROR_MESSAGES;
@@ -194,8 +199,13 @@ export const oidcContracts = {
   start: defineContract({
     method: "GET",
     path: SSO_START_PATH,
-    query: z.object({ email: optionalParam, next: optionalParam }),
-    response: { status: 302, description: "To the tenant's OpenID Connect provider; back to /login with sso_error when SSO cannot start" },
+    query: z.object({ email: optionalParam, next: optionalParam, step_up: optionalParam }),
+    response: {
+      status: 302,
+      description:
+        "To the tenant's OpenID Connect provider; back to /login with sso_error when SSO cannot start. With `step_up=1` and a console " +
+        "session: a step-up's re-authentication (prompt=login, max_age), answered on /step-up/done",
+    },
   }),
   callback: defineContract({
     method: "GET",

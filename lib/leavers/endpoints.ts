@@ -37,6 +37,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
   const base = { dialect, auth } as const;
   const write = { ...base, action: "bulkDeactivateUsers" } as const;
   const read = { ...base, action: "readLeaverJobs" } as const;
+  // Starting (confirming or approving) or undoing a job needs a recent authentication in the console (docs/decisions/0023); a token has none to renew.
+  const stepUp = auth === "session" ? ({ stepUp: true } as const) : {};
   const op = (name: keyof LeaverContracts) => {
     const { operationId, ...docs } = LEAVER_DOCS[name];
     return { operationId: options.operationPrefix ? `${options.operationPrefix}${operationId[0]!.toUpperCase()}${operationId.slice(1)}` : operationId, docs };
@@ -100,6 +102,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.confirm,
       ...write,
       ...op("confirm"),
+      ...stepUp,
       errors: [400, 404, 409, 413],
       handler: async ({ db, principal, body, requestId }) => {
         const result = await confirmLeaverPreview(db, { tenantId: principal.tenantId, previewId: body.previewId, actor: actorOf(principal), requestId });
@@ -170,6 +173,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...base,
       action: "approveLeaverJob",
       ...op("approve"),
+      // Approving starts the job, as confirming does.
+      ...stepUp,
       errors: [400, 403, 404, 409],
       handler: async ({ db, principal, params, body, requestId }) => {
         await decideJob(db, principal, { jobId: params.id, decision: "approved", note: body.note || null, requestId });
@@ -191,6 +196,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.undo,
       ...write,
       ...op("undo"),
+      ...stepUp,
       errors: [400, 404, 409],
       handler: async ({ db, principal, params, requestId }) => {
         const result = await createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });

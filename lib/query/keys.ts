@@ -69,3 +69,8 @@ export const mfaKeys = {
   all: ["mfa"] as const,
   overview: () => [...mfaKeys.all, "overview"] as const,
 };
+
+export const stepUpKeys = {
+  all: ["step-up"] as const,
+  status: () => [...stepUpKeys.all, "status"] as const,
+};

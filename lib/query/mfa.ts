@@ -2,7 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { z } from "zod";
 import { consoleFetch } from "@/lib/console/fetch";
 import { mfaContracts, type mfaOverview } from "@/lib/contracts/mfa";
-import { mfaSignInContracts } from "@/lib/contracts/mfa-sign-in";
+import { mfaSignInContracts, type webAuthnResponse } from "@/lib/contracts/mfa-sign-in";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { mfaKeys } from "./keys";
 
@@ -39,9 +39,18 @@ export async function addPasskeyRequest(label: string) {
   ).data;
 }
 
-export async function signInPasskeyRequest() {
+/** A passkey assertion: the server's challenge to the browser's WebAuthn API, and its answer back (sign-in and step-up). */
+export async function answerPasskeyChallenge<R>(challenge: () => Promise<{ data: unknown }>, answer: (response: WebAuthnAnswer) => Promise<R>): Promise<R> {
   const { startAuthentication } = await import("@simplewebauthn/browser");
-  const options = (await consoleFetch(mfaSignInContracts.passkeyOptions, {})).data as unknown as PublicKeyCredentialRequestOptionsJSON;
+  const options = (await challenge()).data as PublicKeyCredentialRequestOptionsJSON;
   const response = await startAuthentication({ optionsJSON: options });
-  return (await consoleFetch(mfaSignInContracts.passkey, { body: { response: { ...response, type: "public-key", response: { ...response.response } } } })).data;
+  return answer({ ...response, type: "public-key", response: { ...response.response } });
 }
+
+type WebAuthnAnswer = z.input<typeof webAuthnResponse>;
+
+export const signInPasskeyRequest = () =>
+  answerPasskeyChallenge(
+    () => consoleFetch(mfaSignInContracts.passkeyOptions, {}),
+    async (response) => (await consoleFetch(mfaSignInContracts.passkey, { body: { response } })).data,
+  );

@@ -5,6 +5,7 @@ const TITLES: Record<ApiErrorKind, string> = {
   invalid_input: "Invalid input",
   unauthorized: "Not signed in",
   forbidden: "Forbidden",
+  step_up_required: "Confirm it's you",
   tenant_mismatch: "Forbidden",
   not_found: "Not found",
   method_not_allowed: "Method not allowed",

@@ -5,6 +5,8 @@ const CODES: Record<ApiError["kind"], string> = {
   invalid_input: "invalid_input",
   unauthorized: "unauthorized",
   forbidden: "forbidden",
+  // Console sessions only (never a token): listed so that every kind has its wire code.
+  step_up_required: "forbidden",
   tenant_mismatch: "tenant_mismatch",
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",

@@ -8,6 +8,7 @@ const ERROR_CODES: Record<ApiError["kind"], string> = {
   payload_too_large: "INVALID_REQUEST",
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
+  step_up_required: "FORBIDDEN",
   tenant_mismatch: "FORBIDDEN",
   not_found: "NOT_FOUND",
   method_not_allowed: "METHOD_NOT_ALLOWED",

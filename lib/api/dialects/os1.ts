@@ -6,6 +6,7 @@ const CODES: Record<ApiError["kind"], string> = {
   invalid_input: "BAD_REQUEST",
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
+  step_up_required: "FORBIDDEN",
   tenant_mismatch: "TENANT_MISMATCH",
   not_found: "NOT_FOUND",
   method_not_allowed: "METHOD_NOT_ALLOWED",

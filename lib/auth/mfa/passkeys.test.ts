@@ -9,7 +9,7 @@ import { makeTenant } from "@/test/factories";
 import { signIn } from "../session";
 import { createSignInThrottle, SIGN_IN_LIMITS } from "../sign-in-throttle";
 import { hashPassword } from "../password";
-import { confirmPasskeyRegistration, relyingPartyOf, signInWithPasskey, startPasskeyRegistration, startPasskeySignIn } from "./passkeys";
+import { confirmPasskeyRegistration, relyingPartyOf, signInWithPasskey, startPasskeyRegistration, startPasskeyAssertion } from "./passkeys";
 import { readPendingSignIn } from "./pending-sign-in";
 import { createSecondFactorThrottle, SECOND_FACTOR_LIMIT } from "./second-factor-throttle";
 
@@ -66,7 +66,7 @@ describe("passkeys", () => {
     expect(started.secondFactor.methods).toEqual(["passkey", "recovery_code"]);
     const pending = (await readPendingSignIn(db, started.secondFactor.cookieValue))!;
 
-    const options = await startPasskeySignIn(db, pending, rp);
+    const options = await startPasskeyAssertion(db, pending, rp);
     expect(options.allowCredentials?.map((c) => c.id)).toEqual(["mine-1"]);
     const forged = {
       id: "mine-1",

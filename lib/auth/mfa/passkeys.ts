@@ -13,7 +13,7 @@ import { accountLabelOf, addFactor, listFactors, recordPasskeyUse, type FactorAc
 import type { PendingSignIn } from "@/db/queries/pending-sign-ins";
 import type { MfaFactor } from "@/db/schema";
 import { newRecoveryCodes } from "./recovery-codes";
-import { failSecondFactor, finishSignIn, guardedSecondFactor, type SecondFactorContext, type SecondFactorOutcome } from "./second-factor";
+import { guardedSecondFactor, settleSecondFactor, type FactorCheck, type SecondFactorContext, type SecondFactorOutcome } from "./second-factor";
 
 // Passkeys (WebAuthn) through @simplewebauthn/server: registration from the Security page, and
 // assertion as a sign-in's second factor (docs/decisions/0022). Each ceremony's challenge is kept
@@ -89,9 +89,9 @@ export async function confirmPasskeyRegistration(
   return { ok: true, factor, recoveryCodes: recovery?.codes ?? null };
 }
 
-/** The options for the pending sign-in's passkey assertion: the account's passkeys only. */
-export async function startPasskeySignIn(db: Db, pending: PendingSignIn, rp: RelyingParty, now = Date.now()) {
-  const passkeys = await passkeysOf(db, pending.adminId);
+/** The options for a passkey assertion (a sign-in's second step, or a step-up): the account's passkeys only. */
+export async function startPasskeyAssertion(db: Db, admin: { tenantId: string; adminId: string }, rp: RelyingParty, now = Date.now()) {
+  const passkeys = await passkeysOf(db, admin.adminId);
   const options = await generateAuthenticationOptions({
     rpID: rp.rpID,
     allowCredentials: passkeys.map((f) => ({ id: f.credentialId!, transports: asTransports(f) })),
@@ -99,10 +99,44 @@ export async function startPasskeySignIn(db: Db, pending: PendingSignIn, rp: Rel
   });
   await putChallenge(
     db,
-    { tenantId: pending.tenantId, adminId: pending.adminId, purpose: "passkey_authentication", value: options.challenge, expiresAt: now + CEREMONY_TTL_MS },
+    { tenantId: admin.tenantId, adminId: admin.adminId, purpose: "passkey_authentication", value: options.challenge, expiresAt: now + CEREMONY_TTL_MS },
     now,
   );
   return options;
+}
+
+/** The browser's answer to the admin's last assertion challenge (taken: good once), checked against the admin's passkeys. */
+export async function checkPasskeyAssertion(
+  db: Db,
+  adminId: string,
+  response: AuthenticationResponseJSON,
+  rp: RelyingParty,
+  now: number,
+): Promise<FactorCheck> {
+  const challenge = await takeChallenge(db, adminId, "passkey_authentication", now);
+  const factor = (await passkeysOf(db, adminId)).find((f) => f.credentialId === response.id);
+  if (!challenge || !factor) return "invalid";
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      credential: {
+        id: factor.credentialId!,
+        publicKey: Buffer.from(factor.publicKey!, "base64url"),
+        counter: factor.signCount ?? 0,
+        transports: asTransports(factor),
+      },
+      requireUserVerification: false,
+    });
+  } catch {
+    return "invalid";
+  }
+  if (!verification.verified) return "invalid";
+  await recordPasskeyUse(db, factor.id, verification.authenticationInfo.newCounter, now);
+  return "ok";
 }
 
 export function signInWithPasskey(
@@ -111,31 +145,7 @@ export function signInWithPasskey(
   response: AuthenticationResponseJSON,
   ctx: SecondFactorContext & { rp: RelyingParty },
 ): Promise<SecondFactorOutcome> {
-  return guardedSecondFactor(db, pending, "passkey", ctx, async () => {
-    const now = ctx.now ?? Date.now();
-    const challenge = await takeChallenge(db, pending.adminId, "passkey_authentication", now);
-    const factor = (await passkeysOf(db, pending.adminId)).find((f) => f.credentialId === response.id);
-    if (!challenge || !factor) return failSecondFactor(db, pending, "passkey", "invalid", ctx);
-    let verification;
-    try {
-      verification = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: challenge,
-        expectedOrigin: ctx.rp.origin,
-        expectedRPID: ctx.rp.rpID,
-        credential: {
-          id: factor.credentialId!,
-          publicKey: Buffer.from(factor.publicKey!, "base64url"),
-          counter: factor.signCount ?? 0,
-          transports: asTransports(factor),
-        },
-        requireUserVerification: false,
-      });
-    } catch {
-      return failSecondFactor(db, pending, "passkey", "invalid", ctx);
-    }
-    if (!verification.verified) return failSecondFactor(db, pending, "passkey", "invalid", ctx);
-    await recordPasskeyUse(db, factor.id, verification.authenticationInfo.newCounter, now);
-    return finishSignIn(db, pending, "passkey", ctx);
-  });
+  return guardedSecondFactor(db, pending, "passkey", ctx, async () =>
+    settleSecondFactor(db, pending, "passkey", await checkPasskeyAssertion(db, pending.adminId, response, ctx.rp, ctx.now ?? Date.now()), ctx),
+  );
 }

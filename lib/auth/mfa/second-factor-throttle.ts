@@ -43,6 +43,25 @@ export function createSecondFactorThrottle(
   };
 }
 
+/**
+ * Runs `check` unless the admin's second factor is blocked for now (then `blocked` answers); a
+ * wrong or replayed answer counts against the admin, a right one clears the count. Sign-in's
+ * second step and step-up share it, so they share the admin's budget of wrong codes.
+ */
+export async function throttledSecondFactor<T extends { ok: boolean; reason?: string }>(
+  throttle: SecondFactorThrottle,
+  adminId: string,
+  check: () => Promise<T>,
+  blocked: (retryAfterSeconds: number) => Promise<T>,
+): Promise<T> {
+  const blockedFor = await throttle.blockedFor(adminId);
+  if (blockedFor !== null) return blocked(blockedFor);
+  const outcome = await check();
+  if (outcome.ok) await throttle.succeeded(adminId);
+  else if (outcome.reason === "invalid" || outcome.reason === "replayed") await throttle.failed(adminId);
+  return outcome;
+}
+
 const globalForThrottle = globalThis as unknown as { rosterSecondFactorThrottles?: WeakMap<Db, SecondFactorThrottle> };
 
 /** One per database handle and process, on globalThis as signInThrottle's (its counters are in the database). */

@@ -8,6 +8,7 @@ import { MFA_SIGN_IN_ENDPOINTS } from "./mfa-sign-in";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
 import { SESSION_ENDPOINTS } from "./session";
 import { SIGN_IN_SETTINGS_ENDPOINTS } from "./sign-in-settings";
+import { STEP_UP_ENDPOINTS } from "./step-up";
 import { TOKEN_ENDPOINTS } from "./tokens";
 import { USER_ENDPOINTS } from "./users";
 import { WEBHOOK_ENDPOINTS } from "./webhooks";
@@ -18,6 +19,7 @@ export const CONSOLE_ENDPOINTS = [
   ...OIDC_ENDPOINTS,
   ...MFA_SIGN_IN_ENDPOINTS,
   ...CONSOLE_SESSION_ENDPOINTS,
+  ...STEP_UP_ENDPOINTS,
   ...MFA_ENDPOINTS,
   ...USER_ENDPOINTS,
   ...TOKEN_ENDPOINTS,

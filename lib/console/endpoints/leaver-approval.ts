@@ -33,6 +33,8 @@ export const LEAVER_APPROVAL_ENDPOINTS = [
     auth: "session",
     action: "manageLeaverApproval",
     operationId: "consoleSetLeaverApprovalThreshold",
+    // A safeguard's setting, as the MFA policy is: lowering it needs a recent authentication.
+    stepUp: true,
     errors: [400],
     handler: async ({ db, principal, requestId, body }) => {
       await setTenantApprovalThreshold(db, principal.tenantId, body.threshold, {

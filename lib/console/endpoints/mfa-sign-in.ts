@@ -6,7 +6,7 @@ import { ApiError } from "@/lib/api/errors";
 import { PENDING_SIGN_IN_COOKIE, readPendingSignIn, type SecondFactorStart } from "@/lib/auth/mfa/pending-sign-in";
 import { failSecondFactor, finishSignIn, signInWithRecoveryCode, signInWithTotp, type SecondFactorOutcome } from "@/lib/auth/mfa/second-factor";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-enrolment";
-import { relyingPartyOf, signInWithPasskey, startPasskeySignIn } from "@/lib/auth/mfa/passkeys";
+import { relyingPartyOf, signInWithPasskey, startPasskeyAssertion } from "@/lib/auth/mfa/passkeys";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Db } from "@/db/client";
 import { mfaSignInContracts as c } from "@/lib/contracts/mfa-sign-in";
@@ -83,7 +83,9 @@ export const MFA_SIGN_IN_ENDPOINTS = [
     ...publicConsole,
     operationId: "consoleSignInPasskeyOptions",
     errors: [401, 403],
-    handler: async ({ db, request }) => ({ data: { data: { ...(await startPasskeySignIn(db, await pendingOf(db, request), relyingPartyOf(request.url))) } } }),
+    handler: async ({ db, request }) => ({
+      data: { data: { ...(await startPasskeyAssertion(db, await pendingOf(db, request), relyingPartyOf(request.url))) } },
+    }),
   }),
   // Second factor: the passkey's answer to that challenge
   defineEndpoint({

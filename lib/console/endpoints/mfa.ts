@@ -102,6 +102,7 @@ export const MFA_ENDPOINTS = [
     auth: "session",
     action: "manageSignInPolicy",
     operationId: "consoleMfaSetPolicy",
+    stepUp: true,
     errors: [400],
     handler: async ({ db, principal, requestId, body }) => ({ data: { data: await setMfaPolicy(db, signedIn(principal, requestId), body.requireMfa) } }),
   }),

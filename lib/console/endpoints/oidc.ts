@@ -7,7 +7,9 @@ import { consumeRateLimit } from "@/lib/api/rate-limit";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "@/lib/auth/oidc-sign-in";
 import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/contracts/session";
-import { oidcContracts as c, type SsoErrorCode } from "@/lib/contracts/sso";
+import { oidcContracts as c, STEP_UP_DONE_PATH, type SsoErrorCode } from "@/lib/contracts/sso";
+import type { Db } from "@/db/client";
+import { serverEnv } from "@/lib/env";
 import { browserOrigin, type ApiRequest } from "@/lib/http/types";
 import { sessionCookie } from "./session-cookies";
 
@@ -38,6 +40,19 @@ function backToLogin(code: SsoErrorCode, next?: string) {
 
 const workEmail = z.email().check(z.maxLength(200));
 
+/** The step-up window's last page, which tells the console page that opened it (docs/decisions/0023). */
+const stepUpDone = (code?: SsoErrorCode) => ({ redirect: code ? `${STEP_UP_DONE_PATH}?sso_error=${code}` : STEP_UP_DONE_PATH, status: 303 });
+
+/** A signed-in admin re-authenticating at the tenant's provider for a step-up: the session's own tenant and email. */
+async function startStepUp(db: Db, request: ApiRequest, origin: string) {
+  const session = await readSession(db, parseCookies(request.headers.get("cookie") ?? "")[SESSION_COOKIE]);
+  if (!session) return stepUpDone("step_up_session_ended");
+  const stepUp = { sessionId: session.sessionId, tenantId: session.tenantId, maxAgeSeconds: serverEnv().STEP_UP_MAX_AGE_SECONDS };
+  const result = await beginOidcSignIn(db, { email: session.userEmail, next: STEP_UP_DONE_PATH, origin, stepUp });
+  if (!result.ok) return stepUpDone(result.code);
+  return { redirect: result.location, status: 302, cookies: [oidcCookie(result.cookieValue, OIDC_LOGIN_TTL_MS / 1000, request)] };
+}
+
 export const OIDC_ENDPOINTS = [
   // Start SSO: the tenant whose SSO lets the email's domain in sends the browser to its provider
   defineEndpoint({
@@ -48,7 +63,8 @@ export const OIDC_ENDPOINTS = [
       const origin = browserOrigin(request);
       const next = safeNextPath(query.next, origin);
       // Each start writes a row: an address gets the API's budget of them.
-      if ((await consumeRateLimit(`sso:${request.clientIp}`)).limited) return backToLogin("rate_limited", next);
+      if ((await consumeRateLimit(`sso:${request.clientIp}`)).limited) return query.step_up ? stepUpDone("rate_limited") : backToLogin("rate_limited", next);
+      if (query.step_up) return startStepUp(db, request, origin);
       const email = query.email?.trim() ?? "";
       if (!z.safeParse(workEmail, email).success) return backToLogin("invalid_email", next);
       const result = await beginOidcSignIn(db, { email, next, origin });
@@ -68,11 +84,14 @@ export const OIDC_ENDPOINTS = [
         cookieValue: cookies[OIDC_COOKIE],
         callbackUrl: request.url,
         origin: { userAgent: request.headers.get("user-agent"), clientAddress: request.clientIp },
+        sessionCookieValue: cookies[SESSION_COOKIE],
+        stepUpMaxAgeSeconds: serverEnv().STEP_UP_MAX_AGE_SECONDS,
       });
       const cleared = oidcCookie("", 0, request);
-      if (!result.ok) return { ...backToLogin(result.code), cookies: [cleared] };
-      // A new session id at every sign-in: the one the browser held before (anyone's) ends.
-      if (previous) await revokeSession(db, previous.sessionId);
+      if (!result.ok) return { ...(result.stepUp ? stepUpDone(result.code) : backToLogin(result.code)), cookies: [cleared] };
+      // A new session id at every sign-in: the one the browser held before (anyone's) ends. A
+      // step-up rotated that session's id itself.
+      if (previous && !result.stepUp) await revokeSession(db, previous.sessionId);
       const session = sessionCookie(result.cookieValue, Math.floor((result.expiresAt - Date.now()) / 1000), request);
       return { redirect: result.nextPath, status: 303, cookies: [cleared, session] };
     },

@@ -21,6 +21,7 @@ export const PROVISIONING_ENDPOINTS = [
     ...c.create,
     ...admins,
     operationId: "consoleCreateProvisioningToken",
+    stepUp: true,
     errors: [400, 409],
     handler: async ({ db, principal, body }) => {
       const result = await issueProvisioningToken(db, {

@@ -21,6 +21,7 @@ export const SIGN_IN_SETTINGS_ENDPOINTS = [
     ...c.save,
     ...admins,
     operationId: "consoleSaveSignInSettings",
+    stepUp: true,
     errors: [400, 409],
     handler: async ({ db, principal, body, requestId }) => {
       const actor = { type: "admin", id: principal.actor.id, name: principal.actor.name } as const;

@@ -22,6 +22,7 @@ export const TOKEN_ENDPOINTS = [
     ...c.create,
     ...own,
     operationId: "consoleCreateToken",
+    stepUp: true,
     errors: [400],
     handler: async ({ db, principal, body }) => ({ data: { data: await createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
   }),

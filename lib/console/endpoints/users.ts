@@ -77,6 +77,7 @@ export const USER_ENDPOINTS = [
     ...c.deactivate,
     ...session,
     operationId: "consoleDeactivateUser",
+    stepUp: true,
     action: "deactivateUser",
     errors: [400, 404],
     handler: async ({ db, principal, params, body, requestId, authorize }) => {
@@ -99,6 +100,7 @@ export const USER_ENDPOINTS = [
     ...c.reactivate,
     ...session,
     operationId: "consoleReactivateUser",
+    stepUp: true,
     action: "reactivateUser",
     errors: [400, 404],
     handler: async ({ db, principal, params, requestId, authorize }) => {

@@ -42,6 +42,7 @@ export const WEBHOOK_ENDPOINTS = [
     ...c.create,
     ...admins,
     operationId: "consoleCreateWebhook",
+    stepUp: true,
     errors: [400],
     handler: async ({ db, principal, body, requestId }) => {
       const result = await createCheckedWebhookEndpoint(db, { tenantId: principal.tenantId, ...body, actor: adminActor(principal), requestId });
@@ -97,6 +98,7 @@ export const WEBHOOK_ENDPOINTS = [
     ...c.rotateSecret,
     ...admins,
     operationId: "consoleRotateWebhookSecret",
+    stepUp: true,
     errors: [400, 404],
     handler: async ({ db, principal, params, requestId }) => {
       const context = { tenantId: principal.tenantId, id: params.id, actor: adminActor(principal), requestId, secret: newWebhookSecret() };
