@@ -8,10 +8,34 @@ export const ACTOR_TYPES = ["admin", "token", "system", "provider"] as const;
 /** The scope of a provisioning (SCIM) token: the only one it carries, and one no personal access token can. */
 export const SCIM_SCOPE = "scim:provision";
 
-export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
+export const LEAVER_CLASSES = [
+  "will_deactivate",
+  "already_inactive",
+  "not_found",
+  "invalid_email",
+  "duplicate",
+  "self",
+  "scheduled",
+  "invalid_effective_at",
+] as const;
 export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;
 export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled"] as const;
-export const LEAVER_OUTCOMES = ["deactivated", "reactivated", "already_inactive", "already_active", "not_found", "invalid", "skipped", "error"] as const;
+export const LEAVER_OUTCOMES = [
+  "deactivated",
+  "reactivated",
+  "already_inactive",
+  "already_active",
+  "not_found",
+  "invalid",
+  "skipped",
+  "error",
+  "scheduled",
+] as const;
+
+/** A scheduled deactivation's life (docs/decisions/0024): only "scheduled" is live; the others are final. */
+export const SCHEDULE_STATUSES = ["scheduled", "cancelled", "executed", "failed", "skipped"] as const;
+/** Where a schedule came from: the console's single deactivation, or a row of a bulk leaver job (console or API). */
+export const SCHEDULE_SOURCES = ["console", "job"] as const;
 
 export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
 export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;

@@ -122,6 +122,7 @@ export const {
   leaverPreviewRows,
   leaverJobs,
   leaverJobRows,
+  scheduledDeactivations,
   scimTokens,
   webhookEndpoints,
   webhookEvents,

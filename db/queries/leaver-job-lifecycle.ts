@@ -4,6 +4,7 @@ import { inTransaction, prepared } from "../prepared";
 import type { LeaverJob } from "../schema";
 import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
 import { addOutcomeCounts, lockLeaverJob, readLeaverJob, recordJobEvent } from "./leaver-jobs";
+import { cancelJobSchedules } from "./scheduled-deactivations";
 
 // What starts and stops leaver jobs: confirming a preview, queueing an undo, cancelling. Reading
 // jobs is in ./leaver-jobs.ts, the worker's batch step in ./leaver-batch.ts.
@@ -81,7 +82,8 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     });
     await prepared(
       db,
-      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`,
+      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id, effective_at)
+       select ?, row_number, email, reason, ticket, class, user_id, effective_at from leaver_preview_rows where preview_id = ?`,
     ).run(id, preview.id);
     await recordJobCreated(
       db,
@@ -108,7 +110,7 @@ export type UndoResult =
   | { status: "not-undoable" }
   | { status: "already-undone"; jobId: string };
 
-/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated. */
+/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated, and cancels its pending schedules. */
 export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<UndoResult> {
   return inTransaction(db, "immediate", async (): Promise<UndoResult> => {
     // Locked: a second undo at once waits, then finds this one ("already-undone").
@@ -141,7 +143,9 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`,
     ).run(id, job.id);
     await prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total }, now);
+    // Its rows still scheduled are cancelled with it (docs/decisions/0024); those already run are not reversed here.
+    const cancelledSchedules = await cancelJobSchedules(db, { ...input, jobId: job.id, undoJobId: id }, now);
+    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }

@@ -4,7 +4,7 @@ import { inTransaction, prepared } from "../prepared";
 import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 
-const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa", created_at as "createdAt",
+const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa", time_zone as "timeZone", created_at as "createdAt",
   updated_at as "updatedAt"`;
 
 type TenantRow = Omit<Tenant, "requireMfa"> & { requireMfa: number | boolean };

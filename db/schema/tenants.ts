@@ -15,6 +15,8 @@ export const tenants = sqliteTable(
     // "MFA required for admins" (docs/decisions/0022). False for rows that predate it, so an upgrade
     // locks no one out; ensureTenant writes true for every tenant created since.
     requireMfa: integer("require_mfa", { mode: "boolean" }).notNull().default(false),
+    // IANA zone in which a leaver file's date-only effective_at ends (docs/decisions/0024).
+    timeZone: text("time_zone").notNull().default("UTC"),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],
