@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ADMIN_ROLES } from "@/db/constants";
 import { MAX_SEED_USERS } from "@/db/seed";
 import { SCOPES, isScope } from "@/lib/auth/scopes";
+import { isTimeZone } from "@/lib/scheduled/effective-at";
 import { DEFAULT_SCIM_PROVIDER_NAME, PROVIDER_NAME_MAX, PROVISIONING_TOKEN_NAME_MAX } from "@/lib/contracts/provisioning";
 
 /** Thrown for anything the operator typed wrong; printed as one line, exit code 2. */
@@ -82,13 +83,20 @@ export const scimTokenCreateArgs = z.object({
     .default("CLI token"),
 });
 
-export const tenantSetArgs = z.object({
-  tenant: uuid("--tenant"),
-  "require-mfa": z
-    .string(required("--require-mfa"))
-    .refine((value) => value === "true" || value === "false", "--require-mfa must be true or false")
-    .transform((value) => value === "true"),
-});
+export const tenantSetArgs = z
+  .object({
+    tenant: uuid("--tenant"),
+    "require-mfa": z
+      .string()
+      .refine((value) => value === "true" || value === "false", "--require-mfa must be true or false")
+      .transform((value) => value === "true")
+      .optional(),
+    "time-zone": z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `--time-zone ${String(issue.input)} is not an IANA time zone (e.g. Europe/Berlin)` })
+      .optional(),
+  })
+  .refine((args) => args["require-mfa"] !== undefined || args["time-zone"] !== undefined, "--require-mfa or --time-zone is required");
 
 export const scimTokenListArgs = z.object({ tenant: uuid("--tenant") });
 

@@ -28,8 +28,9 @@ Commands:
   seed [--users N] [--seed S] [--tenant NAME]
                                             add N generated users (default 2,000, at most 1,000,000)
   tenant list                               list tenants with their user counts
-  tenant set --tenant ID --require-mfa true|false
-                                            set the tenant's "MFA required for admins" policy (audited)
+  tenant set --tenant ID [--require-mfa true|false] [--time-zone ZONE]
+                                            set the tenant's "MFA required for admins" policy and the IANA
+                                            time zone a leaver file's effective_at dates end in (audited)
   admin create --tenant ID --email E --role admin|helpdesk|auditor [--password P]
                                             make a person an admin (password generated when omitted)
   token create --tenant ID --admin EMAIL --scopes a,b [--name N] [--expires-in 30d]
@@ -87,6 +88,7 @@ const OPTIONS = {
   "role-claim": { type: "string" },
   "role-map": { type: "string" },
   "require-mfa": { type: "string" },
+  "time-zone": { type: "string" },
 } as const;
 
 /** The first words of two-word commands. */
@@ -98,7 +100,7 @@ const ALLOWED: Record<string, string[]> = {
   backup: ["to"],
   seed: ["users", "seed", "tenant"],
   "tenant list": [],
-  "tenant set": ["tenant", "require-mfa"],
+  "tenant set": ["tenant", "require-mfa", "time-zone"],
   "admin create": ["tenant", "email", "role", "password"],
   "token create": ["tenant", "admin", "scopes", "name", "expires-in"],
   "token revoke": [],

@@ -68,3 +68,9 @@ export const mfaKeys = {
   all: ["mfa"] as const,
   overview: () => [...mfaKeys.all, "overview"] as const,
 };
+
+export const scheduledKeys = {
+  all: ["scheduled-deactivations"] as const,
+  list: () => [...scheduledKeys.all, "list"] as const,
+  timeZone: () => [...scheduledKeys.all, "time-zone"] as const,
+};
