@@ -30,7 +30,8 @@ export function ScheduledView({ mayCancel }: { mayCancel: boolean }) {
   const [message, setMessage] = useState("");
   const cancel = useMutation({
     mutationFn: (schedule: ScheduleDto) => cancelScheduleRequest(schedule.id),
-    onSuccess: (schedule) => {
+    // The list's row names the user (the answer is the schedule alone).
+    onSuccess: (_, schedule) => {
       setMessage(`Cancelled the scheduled deactivation of ${schedule.email ?? schedule.userId}.`);
       void queryClient.invalidateQueries({ queryKey: scheduledKeys.list() });
       void queryClient.invalidateQueries({ queryKey: userKeys.detail(schedule.userId) });
