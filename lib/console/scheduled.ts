@@ -17,7 +17,7 @@ import { isTimeZone, parseEffectiveAt } from "@/lib/scheduled/effective-at";
 
 // What the console's scheduled-deactivation endpoints and the user page share (docs/decisions/0024).
 
-type ScheduleDto = z.input<typeof scheduledDeactivation>;
+export type ScheduleDto = z.input<typeof scheduledDeactivation>;
 
 export function toScheduleDto(s: ScheduledDeactivation & Partial<Pick<ScheduleListItem, "email" | "name">>): ScheduleDto {
   return {

@@ -79,3 +79,39 @@ export const scheduledContracts = {
     response: { status: 200, description: "The time zone as saved", schema: z.object({ data: timeZoneSetting }) },
   }),
 };
+
+// ---- the leaver API's view (JITSudo dialect: snake_case) ----------------------------------------
+export const apiScheduledDeactivation = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  email: z.nullable(z.string()),
+  effective_at: isoTime,
+  status: z.enum(SCHEDULE_STATUSES),
+  source: z.enum(SCHEDULE_SOURCES),
+  job_id: z.nullable(z.string()),
+  row: z.nullable(z.number()),
+  reason: z.nullable(z.string()),
+  ticket: z.nullable(z.string()),
+  created_by: z.string(),
+  created_at: isoTime,
+  outcome: z.nullable(z.string()),
+});
+
+export const apiScheduledContracts = {
+  list: defineContract({
+    method: "GET",
+    path: "/v1/scheduled-deactivations",
+    query: scheduleListQuery,
+    response: {
+      status: 200,
+      description: "One page of live schedules, soonest first; `next` is the cursor of the next page (null on the last)",
+      schema: z.object({ data: z.array(apiScheduledDeactivation), next: z.nullable(z.string()) }),
+    },
+  }),
+  cancel: defineContract({
+    method: "POST",
+    path: "/v1/scheduled-deactivations/{id}/cancel",
+    params: idParams,
+    response: { status: 200, description: "The schedule, cancelled", schema: z.object({ data: apiScheduledDeactivation }) },
+  }),
+};
