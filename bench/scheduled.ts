@@ -15,6 +15,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { openDatabaseUrl } from "@/db/client";
+import { configureJobConnection } from "@/db/queries/leaver-batch";
 import { seedScheduledDeactivations } from "@/db/queries/scheduled-bulk";
 import { startScheduledExecutor } from "@/lib/scheduled/executor";
 import { postgresOption, runDatabase, withOptionalValues } from "./lib/database";
@@ -62,6 +63,8 @@ async function main() {
 
   // The executor on its own connection, started before the due time, as a running server has it.
   const executorDb = openDatabaseUrl(database.url);
+  // Tuned as the server's job connection is (startLeaverWorker configures the one they share).
+  configureJobConnection(executorDb);
   const executor = startScheduledExecutor(executorDb);
   bench.onCleanup(async () => {
     await executor.stop();

@@ -59,7 +59,9 @@ async function deactivateAll(db: Db, due: readonly ScheduledDeactivation[], now:
   const groups = new Map<string, number[]>();
   due.forEach((s, i) => {
     const key = `${s.tenantId}\u0000${s.actorType}\u0000${s.actorId}\u0000${s.actorUserId}\u0000${s.actorName}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
   });
   const finals: Final[] = new Array<Final>(due.length);
   for (const indexes of groups.values()) {
@@ -95,7 +97,9 @@ async function markFinal(db: Db, due: readonly ScheduledDeactivation[], finals: 
   const byFinal = new Map<string, string[]>();
   due.forEach((s, i) => {
     const key = JSON.stringify(finals[i]);
-    byFinal.set(key, [...(byFinal.get(key) ?? []), s.id]);
+    const ids = byFinal.get(key);
+    if (ids) ids.push(s.id);
+    else byFinal.set(key, [s.id]);
   });
   for (const [key, ids] of byFinal) {
     const final = JSON.parse(key) as Final;
