@@ -8,7 +8,16 @@ export const ACTOR_TYPES = ["admin", "token", "system", "provider"] as const;
 /** The scope of a provisioning (SCIM) token: the only one it carries, and one no personal access token can. */
 export const SCIM_SCOPE = "scim:provision";
 
-export const LEAVER_CLASSES = ["will_deactivate", "already_inactive", "not_found", "invalid_email", "duplicate", "self"] as const;
+export const LEAVER_CLASSES = [
+  "will_deactivate",
+  "already_inactive",
+  "not_found",
+  "invalid_email",
+  "duplicate",
+  "self",
+  "scheduled",
+  "invalid_effective_at",
+] as const;
 export const LEAVER_JOB_KINDS = ["deactivate", "reactivate"] as const;
 export const LEAVER_JOB_STATUSES = ["queued", "running", "completed", "cancelled", "awaiting_approval", "rejected", "expired"] as const;
 export const LEAVER_OUTCOMES = [
@@ -21,6 +30,7 @@ export const LEAVER_OUTCOMES = [
   "skipped",
   "error",
   "changed_since_preview",
+  "scheduled",
 ] as const;
 
 /** A bulk job's second admin (docs/decisions/0025): how a request ends, how long it waits, the note's bound, the new tenant's threshold. */
@@ -28,6 +38,11 @@ export const LEAVER_APPROVAL_DECISIONS = ["approved", "rejected", "expired"] as 
 export const LEAVER_APPROVAL_TTL_MS = 72 * 60 * 60 * 1000;
 export const LEAVER_APPROVAL_NOTE_MAX = 500;
 export const DEFAULT_APPROVAL_THRESHOLD = 100;
+
+/** A scheduled deactivation's life (docs/decisions/0024): only "scheduled" is live; the others are final. */
+export const SCHEDULE_STATUSES = ["scheduled", "cancelled", "executed", "failed", "skipped"] as const;
+/** Where a schedule came from: the console's single deactivation, or a row of a bulk leaver job (console or API). */
+export const SCHEDULE_SOURCES = ["console", "job"] as const;
 
 export const USER_LIST_SORTS = ["email", "name", "createdAt"] as const;
 export const USER_LIST_STATUSES = ["all", "active", "inactive"] as const;

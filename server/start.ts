@@ -8,6 +8,7 @@ import { ConfigError, databaseKind, databaseLabel, parseEnv, type Env } from "@/
 import { startCheckpointer } from "@/lib/audit/checkpoints";
 import { checkpointKey } from "@/lib/audit/signing";
 import { startLeaverWorker } from "@/lib/leavers/worker";
+import { startScheduledExecutor } from "@/lib/scheduled/executor";
 import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { prepareDatabase } from "@/lib/setup/database";
 import { demoAdminEmail, seedDemoIfEmpty, type DemoLogin } from "@/lib/setup/demo";
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
   const jobDb = db.dialect === "sqlite" ? openConfiguredDatabase(env) : db;
   if (db.dialect === "postgres") observeDatabasePool((db as PostgresDb).pool);
   const worker = startLeaverWorker(jobDb);
+  // Scheduled deactivations, on the same connection, run when due (docs/decisions/0024).
+  const executor = startScheduledExecutor(jobDb);
   // Webhook deliveries (lib/webhooks). On the job's connection: its commits would otherwise
   // checkpoint SQLite's WAL as often as the job's connection is tuned not to.
   const dispatcher = startWebhookDispatcher(jobDb, { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES });
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
     : null;
   handleShutdown(
     servers,
-    () => Promise.all([worker.stop(), dispatcher.stop(), checkpointer?.stop()]).then(() => undefined),
+    () => Promise.all([worker.stop(), executor.stop(), dispatcher.stop(), checkpointer?.stop()]).then(() => undefined),
     async () => {
       if (jobDb !== db) await jobDb.close();
       await closeDb();

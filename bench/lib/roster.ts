@@ -57,7 +57,7 @@ export type RosterServer = { port: number; pid: number; managed: Managed };
 
 /**
  * The production server (`npm start`: the esbuild bundle on the `next build` in `distDir`) on
- * 127.0.0.1 and a free port, once /api/health answers. With `profile`, node runs server/start.ts
+ * 127.0.0.1 and a free port, once its health endpoint answers. With `profile`, node runs server/start.ts
  * through tsx's loader with --cpu-prof instead (refused in NODE_OPTIONS; one process, whose
  * profile is written to that folder when it stops).
  */

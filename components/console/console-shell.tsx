@@ -16,6 +16,7 @@ const NAV = [
   { href: "/security", label: "Security", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/audit", label: "Audit log", roles: ["admin", "auditor"] },
   { href: "/leavers", label: "Leavers", roles: ["admin"] },
+  { href: "/scheduled", label: "Scheduled", roles: ["admin", "helpdesk", "auditor"] },
   { href: "/provisioning", label: "Provisioning", roles: ["admin"] },
   { href: "/webhooks", label: "Webhooks", roles: ["admin"] },
   { href: "/settings/sign-in", label: "Sign-in", roles: ["admin"] },

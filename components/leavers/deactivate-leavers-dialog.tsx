@@ -16,7 +16,8 @@ export function DeactivateLeaversDialog({
   preview: Pick<LeaverPreviewDto, "id" | "counts" | "total_rows">;
 }) {
   const count = preview.counts.will_deactivate ?? 0;
-  const others = preview.total_rows - count;
+  const scheduled = preview.counts.scheduled ?? 0;
+  const others = preview.total_rows - count - scheduled;
 
   return (
     <StartJobDialog
@@ -31,10 +32,19 @@ export function DeactivateLeaversDialog({
       stale={leaverKeys.all}
     >
       <ul>
+        {scheduled > 0 && (
+          <li>
+            {plural(scheduled, "user")} with a future effective_at {scheduled === 1 ? "is" : "are"} scheduled instead, each deactivated at its time (listed
+            under Scheduled, where they can be cancelled).
+          </li>
+        )}
         <li>
           The other {plural(others, "row")} of the file {others === 1 ? "changes" : "change"} nothing.
         </li>
-        <li>The run is recorded in the audit log, and can be undone afterwards (reactivating exactly these users; revoked tokens stay revoked).</li>
+        <li>
+          The run is recorded in the audit log, and can be undone afterwards (reactivating exactly these users, and cancelling its schedules not yet run;
+          revoked tokens stay revoked).
+        </li>
       </ul>
     </StartJobDialog>
   );

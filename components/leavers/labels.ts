@@ -7,6 +7,8 @@ export const CLASS_LABELS: Record<string, string> = {
   invalid_email: "Invalid email",
   duplicate: "Duplicate",
   self: "Yourself",
+  scheduled: "Scheduled",
+  invalid_effective_at: "Invalid effective date",
 };
 export const CLASS_ORDER = Object.keys(CLASS_LABELS);
 
@@ -20,6 +22,7 @@ export const OUTCOME_LABELS: Record<string, string> = {
   skipped: "Skipped",
   error: "Error",
   changed_since_preview: "Changed since preview",
+  scheduled: "Scheduled",
   pending: "Pending",
 };
 

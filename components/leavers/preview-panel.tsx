@@ -24,6 +24,8 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
 
   const { data: preview, meta } = query.data;
   const willDeactivate = preview.counts.will_deactivate ?? 0;
+  // Rows with a future effective_at: the job schedules them (docs/decisions/0024).
+  const scheduled = preview.counts.scheduled ?? 0;
   return (
     <section className={styles.card} aria-labelledby="preview-title">
       <div className={styles.sectionHeader}>
@@ -54,14 +56,15 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
             </Link>
           </p>
         ) : (
-          <button type="button" className={formStyles.danger} disabled={willDeactivate === 0} onClick={() => setConfirming(true)}>
+          <button type="button" className={formStyles.danger} disabled={willDeactivate + scheduled === 0} onClick={() => setConfirming(true)}>
             Deactivate {plural(willDeactivate, "user")}
+            {scheduled > 0 && `, schedule ${plural(scheduled, "user")}`}
           </button>
         )}
         <a href={previewCsvHref(preview.id)} download className={styles.link}>
           Download preview CSV
         </a>
-        {willDeactivate === 0 && !preview.job_id && <span className={styles.muted}>No row of this file would deactivate anyone.</span>}
+        {willDeactivate + scheduled === 0 && !preview.job_id && <span className={styles.muted}>No row of this file would deactivate anyone.</span>}
       </div>
 
       <FilterChips
@@ -88,6 +91,13 @@ export function PreviewPanel({ previewId }: { previewId: string }) {
               <td>
                 <span className={`${styles.badge} ${classTone(row.class)}`}>{CLASS_LABELS[row.class] ?? row.class}</span>
                 {row.duplicate_of !== null && <span className={`${styles.muted} ${styles.small}`}> of row {fmt(row.duplicate_of)}</span>}
+                {row.class === "scheduled" && row.effective_at && (
+                  <span className={`${styles.muted} ${styles.small}`}>
+                    {" "}
+                    for <RelativeTime iso={row.effective_at} mode="datetime" />
+                  </span>
+                )}
+                {row.effective_at_problem && <div className={`${styles.muted} ${styles.small}`}>{row.effective_at_problem}</div>}
               </td>
             </tr>
           ))}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { auditKeys, userKeys } from "@/lib/query/keys";
+import { auditKeys, scheduledKeys, userKeys } from "@/lib/query/keys";
+import { cancelScheduleRequest } from "@/lib/query/scheduled";
 import { postDeactivate, postReactivate } from "@/lib/query/user-detail";
 
 /**
@@ -12,12 +13,13 @@ import { postDeactivate, postReactivate } from "@/lib/query/user-detail";
 function markOthersStale(queryClient: QueryClient) {
   void queryClient.invalidateQueries({ queryKey: userKeys.lists() });
   void queryClient.invalidateQueries({ queryKey: auditKeys.all });
+  void queryClient.invalidateQueries({ queryKey: scheduledKeys.all });
 }
 
 export function useDeactivateUser(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (confirmEmail: string) => postDeactivate(queryClient, id, confirmEmail),
+    mutationFn: ({ confirmEmail, effectiveAt }: { confirmEmail: string; effectiveAt?: string }) => postDeactivate(queryClient, id, confirmEmail, effectiveAt),
     onSuccess: () => markOthersStale(queryClient),
   });
 }
@@ -27,5 +29,17 @@ export function useReactivateUser(id: string) {
   return useMutation({
     mutationFn: () => postReactivate(queryClient, id),
     onSuccess: () => markOthersStale(queryClient),
+  });
+}
+
+/** Cancels the user's scheduled deactivation; the page then reads the user again (its badge goes). */
+export function useCancelSchedule(userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (scheduleId: string) => cancelScheduleRequest(scheduleId),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: userKeys.detail(userId) });
+      markOthersStale(queryClient);
+    },
   });
 }

@@ -11,6 +11,7 @@ import { AuditHistory } from "./audit-history";
 import { ContactsSection } from "./contacts-section";
 import { IdentitiesTable } from "./identities-table";
 import { ProfileSection } from "./profile-section";
+import { ScheduledBadge } from "./scheduled-badge";
 import { DeactivateDialog, ReactivateDialog } from "./status-dialogs";
 import { useUserDetail } from "./use-user-detail";
 import styles from "./user-detail.module.css";
@@ -64,6 +65,7 @@ export function UserDetailView({
           <p className={styles.subtitle}>
             <span className={styles.mono}>{user.email}</span>
           </p>
+          <ScheduledBadge detail={detail} mayCancel={permissions.deactivate} onDone={announce} />
         </div>
         <div className={styles.actions}>
           {permissions.deactivate && <DeactivateDialog detail={detail} showTrigger={user.active} onDone={announce} focusAfterSuccess={statusRef} />}

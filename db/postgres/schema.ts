@@ -123,6 +123,7 @@ export const {
   leaverJobs,
   leaverJobRows,
   leaverJobApprovals,
+  scheduledDeactivations,
   scimTokens,
   webhookEndpoints,
   webhookEvents,

@@ -1,6 +1,7 @@
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
+import { isFutureRow, scheduleFutureRows, scheduleRow } from "./leaver-batch-schedules";
 import { jobActor } from "./leaver-jobs";
 import { deactivationOutcome, settlePreviewedInactive } from "./leaver-row-changes";
 import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, type ReactivationResult } from "./user-status";
@@ -10,7 +11,15 @@ import { applyDeactivation, applyDeactivations, applyReactivation, applyReactiva
 // through the single-user functions, when the batch is redone row by row after a failure. Both
 // give a row the same outcome, effects and audit event.
 
-export type PendingRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null; class: LeaverClass; userId: string | null };
+export type PendingRow = {
+  rowNumber: number;
+  email: string;
+  reason: string | null;
+  ticket: string | null;
+  class: LeaverClass;
+  userId: string | null;
+  effectiveAt?: number | null;
+};
 export type RowEffect = { outcome: LeaverOutcome; reason: string | null };
 
 const SKIP_REASONS: Partial<Record<LeaverClass, RowEffect>> = {
@@ -18,6 +27,7 @@ const SKIP_REASONS: Partial<Record<LeaverClass, RowEffect>> = {
   invalid_email: { outcome: "invalid", reason: "not a valid email address" },
   duplicate: { outcome: "skipped", reason: "duplicate of an earlier row" },
   self: { outcome: "skipped", reason: "you cannot deactivate yourself" },
+  invalid_effective_at: { outcome: "invalid", reason: "effective_at is not a valid date or date-time" },
 };
 const USER_GONE: RowEffect = { outcome: "not_found", reason: "the user no longer exists" };
 
@@ -62,6 +72,7 @@ export async function applyRows(db: Db, job: LeaverJob, rows: readonly PendingRo
   if (job.kind === "deactivate") {
     const effects = rows.map(skippedRow);
     await settlePreviewedInactive(db, rows, effects);
+    await scheduleFutureRows(db, job, rows, effects, now);
     const changing = rows.filter((_, i) => !effects[i]);
     const users = changing.map((row) => ({ userId: row.userId!, auditDetails: deactivationDetails(job, row) }));
     const results = await applyDeactivations(db, { ...change(job), users }, now);
@@ -84,6 +95,7 @@ export async function applyRow(db: Db, job: LeaverJob, row: PendingRow, now: num
     const effects = [skippedRow(row)];
     await settlePreviewedInactive(db, [row], effects);
     if (effects[0]) return effects[0];
+    if (isFutureRow(row, now)) return scheduleRow(db, job, row, now);
     const input = { ...change(job), userId: row.userId!, auditDetails: deactivationDetails(job, row), auditNoop: false };
     return deactivationOutcome(row, await applyDeactivation(db, input, now));
   }

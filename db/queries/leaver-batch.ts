@@ -27,7 +27,7 @@ export async function nextRunnableLeaverJobId(db: Db): Promise<string | undefine
   return row?.id;
 }
 
-const PENDING_ROWS = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId"
+const PENDING_ROWS = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", effective_at as "effectiveAt"
   from leaver_job_rows where job_id = ? and outcome is null`;
 const PENDING_ROWS_SQL: Record<Db["dialect"], string> = {
   sqlite: `${PENDING_ROWS} order by row_number limit ?`,

@@ -5,6 +5,7 @@ import type { LeaverJob } from "../schema";
 import { approvalThresholdExceeded, requestLeaverJobApproval } from "./leaver-approvals";
 import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
 import { addOutcomeCounts, lockLeaverJob, readLeaverJob, recordJobEvent } from "./leaver-jobs";
+import { cancelJobSchedules } from "./scheduled-deactivations";
 
 // What starts and stops leaver jobs: confirming a preview, queueing an undo, cancelling. Reading
 // jobs is in ./leaver-jobs.ts, the worker's batch step in ./leaver-batch.ts.
@@ -63,7 +64,8 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     const { preview } = found;
     if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
     const id = randomUUID();
-    const countedRows = preview.counts.will_deactivate ?? 0;
+    // Scheduled rows are deactivations too, only later: a file of future dates is no way around the second admin.
+    const countedRows = (preview.counts.will_deactivate ?? 0) + (preview.counts.scheduled ?? 0);
     const threshold = await approvalThresholdExceeded(db, input.tenantId, countedRows);
     const status = threshold === null ? "queued" : "awaiting_approval";
     await insertJob(db, {
@@ -84,7 +86,8 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     });
     await prepared(
       db,
-      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_preview_rows where preview_id = ?`,
+      `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id, effective_at)
+       select ?, row_number, email, reason, ticket, class, user_id, effective_at from leaver_preview_rows where preview_id = ?`,
     ).run(id, preview.id);
     await recordJobCreated(
       db,
@@ -113,7 +116,7 @@ export type UndoResult =
   | { status: "not-undoable" }
   | { status: "already-undone"; jobId: string };
 
-/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated. */
+/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated, and cancels its pending schedules. */
 export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<UndoResult> {
   return inTransaction(db, "immediate", async (): Promise<UndoResult> => {
     // Locked: a second undo at once waits, then finds this one ("already-undone").
@@ -146,7 +149,9 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id) select ?, row_number, email, reason, ticket, class, user_id from leaver_job_rows where job_id = ? and outcome = 'deactivated'`,
     ).run(id, job.id);
     await prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total }, now);
+    // Its rows still scheduled are cancelled with it (docs/decisions/0024); those already run are not reversed here.
+    const cancelledSchedules = await cancelJobSchedules(db, { ...input, jobId: job.id, undoJobId: id }, now);
+    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }

@@ -142,7 +142,7 @@ export function listLeaverJobRows(
   jobId: string,
   options: { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number },
 ): Promise<JobRowView[]> {
-  const sql = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", outcome, outcome_reason as "outcomeReason", processed_at as "processedAt"
+  const sql = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", effective_at as "effectiveAt", outcome, outcome_reason as "outcomeReason", processed_at as "processedAt"
     from leaver_job_rows where job_id = ? and row_number > ? ${options.outcome ? "and outcome = ?" : ""} order by row_number limit ? offset ?`;
   return prepared<JobRowView>(db, sql).all(jobId, options.afterRow ?? 0, ...(options.outcome ? [options.outcome] : []), options.limit, options.offset ?? 0);
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 /** A stored preview whose row n has the class classOf(n). */
 function storePreview(total: number, classOf: (rowNumber: number) => LeaverClass) {
-  const counts = { will_deactivate: 0, already_inactive: 0, not_found: 0, invalid_email: 0, duplicate: 0, self: 0 };
+  const counts = { will_deactivate: 0, already_inactive: 0, not_found: 0, invalid_email: 0, duplicate: 0, self: 0, scheduled: 0, invalid_effective_at: 0 };
   return createLeaverPreview(db, { tenantId, actor, fileName: null, sha256: "0".repeat(64) }, async (write) => {
     const rows: NewPreviewRow[] = [];
     for (let n = 1; n <= total; n += 1) {
@@ -38,7 +38,7 @@ function storePreview(total: number, classOf: (rowNumber: number) => LeaverClass
   });
 }
 
-// Rows 1-12 of a file, one class each; the expected review order by row number.
+// Rows 1-14 of a file, one class each; the expected review order by row number.
 const SMALL: LeaverClass[] = [
   "will_deactivate",
   "duplicate",
@@ -52,8 +52,10 @@ const SMALL: LeaverClass[] = [
   "not_found",
   "will_deactivate",
   "already_inactive",
+  "scheduled",
+  "invalid_effective_at",
 ];
-const REVIEWED = [3, 8, 6, 10, 5, 2, 9, 7, 12, 1, 4, 11];
+const REVIEWED = [3, 8, 14, 6, 10, 5, 2, 9, 7, 12, 13, 1, 4, 11];
 
 describe("leaver preview rows", () => {
   let small: LeaverPreview;
@@ -72,18 +74,24 @@ describe("leaver preview rows", () => {
         class: "duplicate",
         userId: null,
         duplicateOf: n - 1 || null,
+        // Stored for every row; the text only where it explains the class (none here).
+        effectiveAt: n % 4 ? null : Date.UTC(2026, 11, n % 28),
+        effectiveAtText: null,
       };
     });
     const preview = await createLeaverPreview(db, { tenantId, actor, fileName: "x.csv", sha256: "1".repeat(64) }, async (write) => {
       await write(rows.slice(0, 150));
       await write(rows.slice(150));
-      return { totalRows: rows.length, counts: { will_deactivate: 0, already_inactive: 0, not_found: 0, invalid_email: 0, duplicate: 203, self: 0 } };
+      return {
+        totalRows: rows.length,
+        counts: { will_deactivate: 0, already_inactive: 0, not_found: 0, invalid_email: 0, duplicate: 203, self: 0, scheduled: 0, invalid_effective_at: 0 },
+      };
     });
     expect(preview).toMatchObject({ totalRows: 203, fileName: "x.csv", counts: { duplicate: 203 } });
     expect(await listLeaverPreviewRows(db, preview.id, { limit: 1_000 })).toEqual(rows);
   });
 
-  it("come problems first without a class: invalid, not found, self, duplicate, already inactive, then will deactivate", async () => {
+  it("come problems first without a class: invalid, not found, self, duplicate, already inactive, scheduled, then will deactivate", async () => {
     const rows = await listLeaverPreviewPage(db, small, { offset: 0, limit: 100 });
     expect(rows.map((r) => r.rowNumber)).toEqual(REVIEWED);
     expect([...new Set(rows.map((r) => r.class))]).toEqual(PREVIEW_REVIEW_ORDER);

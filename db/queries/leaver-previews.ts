@@ -9,27 +9,57 @@ import type { StatusActor } from "./user-status";
 
 export type LeaverActor = StatusActor;
 /** A row of a leaver file as classified: what previews and jobs keep of it. */
-export type ClassifiedFileRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null; class: LeaverClass; userId: string | null };
-export type NewPreviewRow = ClassifiedFileRow & { duplicateOf: number | null };
+export type ClassifiedFileRow = {
+  rowNumber: number;
+  email: string;
+  reason: string | null;
+  ticket: string | null;
+  class: LeaverClass;
+  userId: string | null;
+  /** The row's effective_at as an instant; null or absent: now. */
+  effectiveAt?: number | null;
+};
+export type NewPreviewRow = ClassifiedFileRow & { duplicateOf: number | null; effectiveAtText?: string | null };
 export type PreviewRowView = NewPreviewRow;
 
 /**
  * The order a person reviews a preview in when no class is picked: the rows that need a look
  * first, those that will simply be deactivated last; by row number within a class.
  */
-export const PREVIEW_REVIEW_ORDER: readonly LeaverClass[] = ["invalid_email", "not_found", "self", "duplicate", "already_inactive", "will_deactivate"];
+export const PREVIEW_REVIEW_ORDER: readonly LeaverClass[] = [
+  "invalid_email",
+  "invalid_effective_at",
+  "not_found",
+  "self",
+  "duplicate",
+  "already_inactive",
+  "scheduled",
+  "will_deactivate",
+];
 
-// Rows per multi-row insert: 8 columns each, under every SQLite build's limit of 999 parameters.
-// A 100,000-row file is then 1,000 statements, not 100,000 round trips to PostgreSQL.
-const ROWS_PER_INSERT = 100;
-const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?)";
+// Rows per multi-row insert: 10 columns each, under every SQLite build's limit of 999 parameters.
+// A 100,000-row file is then ~1,100 statements, not 100,000 round trips to PostgreSQL.
+const ROWS_PER_INSERT = 90;
+const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const insertRowsSql = (rows: number) =>
-  `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of) values ${Array(rows).fill(ROW_VALUES).join(", ")}`;
+  `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of, effective_at, effective_at_text) values ${Array(rows).fill(ROW_VALUES).join(", ")}`;
 const INSERT_ROWS = insertRowsSql(ROWS_PER_INSERT);
 const INSERT_ROW = insertRowsSql(1);
 
 async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPreviewRow[]): Promise<void> {
-  const valuesOf = (row: NewPreviewRow) => [previewId, row.rowNumber, row.email, row.reason, row.ticket, row.class, row.userId, row.duplicateOf];
+  const valuesOf = (row: NewPreviewRow) => [
+    previewId,
+    row.rowNumber,
+    row.email,
+    row.reason,
+    row.ticket,
+    row.class,
+    row.userId,
+    row.duplicateOf,
+    row.effectiveAt ?? null,
+    // Kept only where it explains the class: a refused value.
+    row.class === "invalid_effective_at" ? (row.effectiveAtText ?? null) : null,
+  ];
   let start = 0;
   for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT)
     await prepared(db, INSERT_ROWS).run(...rows.slice(start, start + ROWS_PER_INSERT).flatMap(valuesOf));
@@ -103,7 +133,8 @@ export async function getLeaverPreview(db: Db, tenantId: string, previewId: stri
   };
 }
 
-const ROW_COLUMNS = `row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", duplicate_of as "duplicateOf"`;
+const ROW_COLUMNS = `row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", duplicate_of as "duplicateOf",
+  effective_at as "effectiveAt", effective_at_text as "effectiveAtText"`;
 
 /** Rows of a preview in file order, optionally of one class; keyset-paged by row number (the CSV download). */
 export function listLeaverPreviewRows(

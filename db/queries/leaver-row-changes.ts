@@ -10,7 +10,7 @@ import type { DeactivationResult } from "./user-status";
 type Row = { class: LeaverClass; userId: string | null };
 type Effect = { outcome: LeaverOutcome; reason: string | null };
 
-const changed = (previewed: LeaverClass, now: string): Effect => ({ outcome: "changed_since_preview", reason: `previewed as ${previewed}; now ${now}` });
+export const changed = (previewed: LeaverClass, now: string): Effect => ({ outcome: "changed_since_preview", reason: `previewed as ${previewed}; now ${now}` });
 
 /** A deactivation's result for a row previewed as will_deactivate: deactivated, or what changed since. */
 export function deactivationOutcome(row: Row, result: DeactivationResult): Effect {

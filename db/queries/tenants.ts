@@ -6,7 +6,7 @@ import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 
 const TENANT_COLUMNS = `id, name, user_count as "userCount", search_tag as "searchTag", require_mfa as "requireMfa",
-  approval_threshold as "approvalThreshold", created_at as "createdAt", updated_at as "updatedAt"`;
+  approval_threshold as "approvalThreshold", time_zone as "timeZone", created_at as "createdAt", updated_at as "updatedAt"`;
 
 type TenantRow = Omit<Tenant, "requireMfa"> & { requireMfa: number | boolean };
 const tenantFromRow = (row: TenantRow | undefined): Tenant | undefined => row && { ...row, requireMfa: Boolean(row.requireMfa) };
@@ -74,7 +74,7 @@ export async function listTenants(db: Db): Promise<TenantSummary[]> {
 export type PolicyActor = { type: "admin" | "system"; id?: string; name: string; requestId?: string | null };
 
 /** A tenant setting an admin or the CLI changes: its column (a constant, never input) and its audit action. */
-type TenantSetting<K extends keyof Tenant> = { key: K; column: "require_mfa" | "approval_threshold"; action: string };
+type TenantSetting<K extends keyof Tenant> = { key: K; column: "require_mfa" | "approval_threshold" | "time_zone"; action: string };
 
 /**
  * Sets one of the tenant's settings and audits a change (`setting.action`, from and to) in the

@@ -11,3 +11,4 @@ export * from "./provisioning";
 export * from "./webhooks";
 export * from "./sign-in";
 export * from "./mfa";
+export * from "./scheduled";

@@ -27,6 +27,8 @@ const fileRow = () => ({
   ticket: text("ticket"),
   class: text("class", { enum: LEAVER_CLASSES }).notNull(),
   userId: text("user_id"),
+  // The file's effective_at, resolved to an instant (docs/decisions/0024); null: now.
+  effectiveAt: epochMs("effective_at"),
 });
 
 /** An uploaded leaver file, classified row by row; nothing changes until a job is confirmed from it. */
@@ -52,6 +54,8 @@ export const leaverPreviewRows = sqliteTable(
     ...fileRow(),
     // For a duplicate: the row it repeats.
     duplicateOf: integer("duplicate_of"),
+    // The effective_at cell as written, for an invalid one (the preview says why it was refused).
+    effectiveAtText: text("effective_at_text"),
   },
   (t) => [primaryKey({ columns: [t.previewId, t.rowNumber] }), index("leaver_preview_rows_class_idx").on(t.previewId, t.class, t.rowNumber)],
 );

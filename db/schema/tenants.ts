@@ -18,6 +18,8 @@ export const tenants = sqliteTable(
     // "Bulk jobs above N rows need a second admin" (docs/decisions/0025); null: off. 100 for every
     // tenant, those that predate it included: the issue names it as the safe default.
     approvalThreshold: integer("approval_threshold").default(100),
+    // IANA zone in which a leaver file's date-only effective_at ends (docs/decisions/0024).
+    timeZone: text("time_zone").notNull().default("UTC"),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_name_unique").on(t.name), uniqueIndex("tenants_search_tag_unique").on(t.searchTag)],

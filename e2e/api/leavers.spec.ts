@@ -76,7 +76,16 @@ test.describe("bulk leavers API", () => {
       };
     };
     expect(preview.data).toMatchObject({ status: "pending", total_rows: 11, same_file_recently_run: false });
-    expect(preview.data.counts).toEqual({ will_deactivate: 5, already_inactive: 1, not_found: 1, invalid_email: 1, duplicate: 2, self: 1 });
+    expect(preview.data.counts).toEqual({
+      will_deactivate: 5,
+      already_inactive: 1,
+      not_found: 1,
+      invalid_email: 1,
+      duplicate: 2,
+      self: 1,
+      scheduled: 0,
+      invalid_effective_at: 0,
+    });
     // Problem rows first, by row number within a class.
     const reviewOrder = [
       [8, "invalid_email"],
@@ -101,7 +110,7 @@ test.describe("bulk leavers API", () => {
     expect(previewCsv.status()).toBe(200);
     expect(previewCsv.headers()["content-type"]).toMatch(/^text\/csv/);
     const previewText = await previewCsv.text();
-    expect(previewText.split("\r\n")[0]).toBe("row,email,reason,ticket,class,user_id,duplicate_of");
+    expect(previewText.split("\r\n")[0]).toBe("row,email,reason,ticket,class,user_id,duplicate_of,effective_at,effective_at_problem");
     expect(previewText).toContain(`"'=HYPERLINK(""http://evil"")"`);
 
     const confirmed = await request.post("/v1/leaver-jobs", { headers, data: { previewId: preview.data.id } });

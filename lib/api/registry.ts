@@ -6,6 +6,7 @@ import { IDENTITY_ENDPOINTS } from "./endpoints/identities";
 import { LEAVER_API_ENDPOINTS } from "./endpoints/leavers";
 import { MENDIX_ENDPOINTS } from "./endpoints/mendix";
 import { OS1_ENDPOINTS } from "./endpoints/os1-users";
+import { SCHEDULED_API_ENDPOINTS } from "./endpoints/scheduled";
 import { SCIM_ENDPOINTS } from "./endpoints/scim";
 import { SERVICE_ENDPOINTS } from "./endpoints/service";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi/build";
@@ -17,6 +18,7 @@ const API_ENDPOINTS: AnyEndpoint[] = [
   ...IDENTITY_ENDPOINTS,
   ...OS1_ENDPOINTS,
   ...LEAVER_API_ENDPOINTS,
+  ...SCHEDULED_API_ENDPOINTS,
   ...SCIM_ENDPOINTS,
   ...SERVICE_ENDPOINTS,
 ];

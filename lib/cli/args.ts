@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ADMIN_ROLES } from "@/db/constants";
 import { MAX_SEED_USERS } from "@/db/seed";
 import { SCOPES, isScope } from "@/lib/auth/scopes";
+import { isTimeZone } from "@/lib/scheduled/effective-at";
 import { DEFAULT_SCIM_PROVIDER_NAME, PROVIDER_NAME_MAX, PROVISIONING_TOKEN_NAME_MAX } from "@/lib/contracts/provisioning";
 
 /** Thrown for anything the operator typed wrong; printed as one line, exit code 2. */
@@ -99,8 +100,15 @@ export const tenantSetArgs = z
       )
       .transform((value) => (value === "off" ? null : Number(value)))
       .optional(),
+    "time-zone": z
+      .string()
+      .refine(isTimeZone, { error: (issue) => `--time-zone ${String(issue.input)} is not an IANA time zone (e.g. Europe/Berlin)` })
+      .optional(),
   })
-  .refine((args) => args["require-mfa"] !== undefined || args["approval-threshold"] !== undefined, "give --require-mfa or --approval-threshold (or both)");
+  .refine(
+    (args) => args["require-mfa"] !== undefined || args["approval-threshold"] !== undefined || args["time-zone"] !== undefined,
+    "give --require-mfa, --approval-threshold or --time-zone (one or more)",
+  );
 
 export const scimTokenListArgs = z.object({ tenant: uuid("--tenant") });
 

@@ -28,9 +28,10 @@ Commands:
   seed [--users N] [--seed S] [--tenant NAME]
                                             add N generated users (default 2,000, at most 1,000,000)
   tenant list                               list tenants with their user counts
-  tenant set --tenant ID [--require-mfa true|false] [--approval-threshold N|off]
-                                            set the tenant's "MFA required for admins" policy, or
-                                            "bulk jobs above N rows need a second admin" (audited)
+  tenant set --tenant ID [--require-mfa true|false] [--approval-threshold N|off] [--time-zone ZONE]
+                                            set the tenant's "MFA required for admins" policy, "bulk jobs
+                                            above N rows need a second admin", and the IANA time zone a
+                                            leaver file's effective_at dates end in (audited)
   admin create --tenant ID --email E --role admin|helpdesk|auditor [--password P]
                                             make a person an admin (password generated when omitted)
   token create --tenant ID --admin EMAIL --scopes a,b [--name N] [--expires-in 30d]
@@ -89,6 +90,7 @@ const OPTIONS = {
   "role-map": { type: "string" },
   "require-mfa": { type: "string" },
   "approval-threshold": { type: "string" },
+  "time-zone": { type: "string" },
 } as const;
 
 /** The first words of two-word commands. */
@@ -100,7 +102,7 @@ const ALLOWED: Record<string, string[]> = {
   backup: ["to"],
   seed: ["users", "seed", "tenant"],
   "tenant list": [],
-  "tenant set": ["tenant", "require-mfa", "approval-threshold"],
+  "tenant set": ["tenant", "require-mfa", "approval-threshold", "time-zone"],
   "admin create": ["tenant", "email", "role", "password"],
   "token create": ["tenant", "admin", "scopes", "name", "expires-in"],
   "token revoke": [],

@@ -100,6 +100,24 @@ describe("roster tenant set --require-mfa", () => {
     expect((await thresholdEvents()).length).toBe(2);
   });
 
+  it("sets the time zone a leaver file's dates end in, audited, and refuses an unknown zone", async () => {
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--time-zone", "Europe/Berlin")).json).toEqual({
+      ok: true,
+      tenantId,
+      timeZone: "Europe/Berlin",
+      changed: true,
+    });
+    expect((await getTenant(db, tenantId))?.timeZone).toBe("Europe/Berlin");
+    expect((await cliJson("tenant", "set", "--tenant", tenantId, "--time-zone", "Europe/Berlin")).json).toMatchObject({ changed: false });
+    const bad = await cliJson("tenant", "set", "--tenant", tenantId, "--time-zone", "Mars/Olympus");
+    expect([bad.code, bad.json.error]).toEqual([2, expect.stringContaining("--time-zone Mars/Olympus is not an IANA time zone")]);
+    expect((await getTenant(db, tenantId))?.timeZone).toBe("Europe/Berlin");
+    const events = await prepared<{ details: string }>(db, `select details from audit_events where action = 'tenant.time_zone_changed' and tenant_id = ?`).all(
+      tenantId,
+    );
+    expect(events.map((e) => JSON.parse(e.details) as unknown)).toEqual([{ from: "UTC", to: "Europe/Berlin" }]);
+  });
+
   it("lists the policy with the tenants", async () => {
     const { json } = await cliJson("tenant", "list");
     expect((json.tenants as { id: string; requireMfa: boolean }[]).find((t) => t.id === tenantId)).toMatchObject({ requireMfa: true });

@@ -7,11 +7,12 @@ import { scopesForRole } from "@/lib/auth/scopes";
 import { sessionIdleMs } from "@/lib/auth/session";
 import type { userDetail } from "@/lib/contracts/users";
 import { toAuditEventDto } from "./audit";
+import { liveScheduleDto } from "./scheduled";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The console's wire form of a user page: ISO timestamps, only the fields the page shows. */
-export function toUserDetailDto(detail: UserDetail): z.input<typeof userDetail> {
+export function toUserDetailDto(detail: UserDetail, scheduled: z.input<typeof userDetail>["scheduledDeactivation"] = null): z.input<typeof userDetail> {
   const { user } = detail;
   return {
     user: {
@@ -47,6 +48,7 @@ export function toUserDetailDto(detail: UserDetail): z.input<typeof userDetail> 
     access: detail.access,
     // Every event of this history targets this user.
     audit: detail.audit?.map((event) => toAuditEventDto(event, user.email)) ?? null,
+    scheduledDeactivation: scheduled,
   };
 }
 
@@ -81,5 +83,5 @@ export function userPagePermissions(session: SessionLike, userId: string): UserP
 export async function consoleUserDetail(db: Db, session: SessionLike, userId: string) {
   const readAudit = authorize(policyPrincipal(session), "readAuditLog", { type: "Tenant", id: session.tenantId, tenantId: session.tenantId }).allowed;
   const detail = await getUserDetail(db, { tenantId: session.tenantId, userId, includeAudit: readAudit, sessionIdleMs: sessionIdleMs() });
-  return detail && toUserDetailDto(detail);
+  return detail && toUserDetailDto(detail, await liveScheduleDto(db, session.tenantId, userId));
 }

@@ -66,6 +66,10 @@ export const previewRow = z.object({
   class: leaverClass,
   user_id: z.nullable(z.string()),
   duplicate_of: z.nullable(int()),
+  effective_at: z
+    .nullable(time)
+    .register(z.globalRegistry, { description: "The row's effective_at as an instant (a date ends at 23:59:59.999 in the tenant's time zone); null: now" }),
+  effective_at_problem: z.nullable(z.string()).register(z.globalRegistry, { description: "Why effective_at was refused (class invalid_effective_at)" }),
 });
 
 export const leaverPreview = z.object({
@@ -133,6 +137,7 @@ export const jobRow = z.object({
   ticket: z.nullable(z.string()),
   class: leaverClass,
   user_id: z.nullable(z.string()),
+  effective_at: z.nullable(time),
   outcome: z.nullable(leaverOutcome),
   outcome_reason: z.nullable(z.string()),
   processed_at: z.nullable(time),

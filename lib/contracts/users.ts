@@ -3,6 +3,7 @@ import { ADMIN_ROLES, LINKED_BY, USER_LIST_COUNT_CAP, USER_LIST_SORTS, USER_LIST
 import { auditEvent } from "./audit";
 import { int, uuid } from "./common";
 import { defineContract } from "./contract";
+import { effectiveAtField, scheduledDeactivation } from "./scheduled";
 
 export const MAX_RESOLVE_EMAILS = 1_000;
 export const MAX_USER_PAGE_SIZE = 100;
@@ -116,16 +117,25 @@ export const userDetail = z.object({
   access: z.object({ adminRole: z.nullable(z.enum(ADMIN_ROLES)), liveTokens: int(), liveSessions: int() }),
   /** Newest first, at most 50; null when the signed-in admin's role may not read the audit log. */
   audit: z.nullable(z.array(auditEvent)),
+  /** The user's live scheduled deactivation (the page's "Scheduled for …" badge), if any. */
+  scheduledDeactivation: z.nullable(scheduledDeactivation),
 });
 
 export const deactivateRequest = z.object({
   confirmEmail: z
     .string({ error: "confirmEmail is required: type the user's email to confirm" })
     .check(z.trim(), z.minLength(1, "confirmEmail is required: type the user's email to confirm"), z.maxLength(320, "confirmEmail is at most 320 characters")),
+  effectiveAt: effectiveAtField,
 });
 
 const statusChange = <T extends z.ZodMiniType>(outcome: T) => z.object({ data: z.object({ outcome, detail: userDetail }) });
-export const deactivateOutcome = z.object({ status: z.enum(["deactivated", "already-inactive"]), tokensRevoked: int(), sessionsRevoked: int() });
+export const deactivateOutcome = z.object({
+  status: z.enum(["deactivated", "already-inactive", "scheduled"]),
+  tokensRevoked: int(),
+  sessionsRevoked: int(),
+  /** For `scheduled`: the schedule (its id, its instant). */
+  schedule: z.optional(scheduledDeactivation),
+});
 export const reactivateOutcome = z.object({ status: z.enum(["reactivated", "already-active"]) });
 
 const idParams = z.object({ id: uuid("user id") });

@@ -19,27 +19,27 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "createLeaverPreview",
     summary: "Upload a leaver file for preview",
     description:
-      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason` and `ticket`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. Every row is classified (will_deactivate, already_inactive, not_found, invalid_email, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
+      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason`, `ticket` and `effective_at`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. `effective_at` is when the row's deactivation takes effect: an ISO date (`2026-12-31`, which ends at 23:59:59.999 in the tenant's time zone, `roster tenant set --time-zone`), or an ISO date-time with an offset (`2026-12-31T18:00+01:00`, `…Z`); empty or in the past means now. Every row is classified (will_deactivate, scheduled — a future effective_at —, already_inactive, not_found, invalid_email, invalid_effective_at — with `effective_at_problem` saying why —, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
     parameters: { filename: { description: "A name for the file, kept with the preview (for a text/csv body)." } },
   },
   getPreview: {
     operationId: "getLeaverPreview",
     summary: "A leaver preview, one page of rows",
     description:
-      "The preview, its counts, the same-file warning, and one page of its rows: of one class by row number, or, without `class`, problem rows first — invalid_email, not_found, self, duplicate, already_inactive, then will_deactivate, by row number within each (the CSV download keeps file order).",
+      "The preview, its counts, the same-file warning, and one page of its rows: of one class by row number, or, without `class`, problem rows first — invalid_email, invalid_effective_at, not_found, self, duplicate, already_inactive, scheduled, then will_deactivate, by row number within each (the CSV download keeps file order).",
     parameters: { ...idDoc("preview"), class: { description: "Only rows of this class." }, ...paging },
   },
   previewRowsCsv: {
     operationId: "downloadLeaverPreview",
     summary: "Download a leaver preview as CSV",
-    description: `Columns row, email, reason, ticket, class, user_id, duplicate_of. ${csvNote}`,
+    description: `Columns row, email, reason, ticket, class, user_id, duplicate_of, effective_at, effective_at_problem. ${csvNote}`,
     parameters: { ...idDoc("preview"), class: { description: "Only rows of this class." } },
   },
   confirm: {
     operationId: "confirmLeaverPreview",
     summary: "Confirm a preview: start a leaver job",
     description:
-      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403). When more rows would be deactivated (class will_deactivate) than the tenant's approval threshold (100 by default), the job is created as `awaiting_approval` instead: another admin approves or rejects it within 72 hours (see approve and reject).",
+      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A row whose effective_at is still ahead when its batch runs becomes a scheduled deactivation (outcome `scheduled`), which the server runs within a minute of its time; one that has come due meanwhile is deactivated at once. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403). When more rows would be deactivated (classes will_deactivate and scheduled) than the tenant's approval threshold (100 by default), the job is created as `awaiting_approval` instead: another admin approves or rejects it within 72 hours (see approve and reject).",
     bodyExample: { previewId: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" },
   },
   listJobs: { operationId: "listLeaverJobs", summary: "Recent leaver jobs", description: "Your tenant's 50 most recent leaver and undo jobs, newest first." },
@@ -53,13 +53,13 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "getLeaverJobResults",
     summary: "Per-row results of a leaver job",
     description:
-      "Each row's outcome (deactivated, already_inactive, not_found, invalid, skipped, error, changed_since_preview; reactivated or already_active for an undo job) and reason, in file order. Rows not processed yet have outcome null. `changed_since_preview`: the user is no longer what the preview (and its approval) said — deactivated, reactivated or deleted since — and was left alone; the reason names both classes.",
+      "Each row's outcome (deactivated, scheduled — its reason names the time and the schedule —, already_inactive, not_found, invalid, skipped, error, changed_since_preview; reactivated or already_active for an undo job) and reason, in file order. Rows not processed yet have outcome null. `changed_since_preview`: the user is no longer what the preview (and its approval) said — deactivated, reactivated or deleted since — and was left alone; the reason names both classes.",
     parameters: { ...idDoc("job"), outcome: { description: "Only rows with this outcome." }, ...paging },
   },
   resultsCsv: {
     operationId: "downloadLeaverJobResults",
     summary: "Download a leaver job's results as CSV",
-    description: `Columns row, email, reason, ticket, class, outcome, outcome_reason, user_id, processed_at. ${csvNote}`,
+    description: `Columns row, email, reason, ticket, class, outcome, outcome_reason, user_id, processed_at, effective_at. ${csvNote}`,
     parameters: { ...idDoc("job"), outcome: { description: "Only rows with this outcome." } },
   },
   cancel: {
@@ -88,7 +88,7 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "undoLeaverJob",
     summary: "Undo a finished leaver job",
     description:
-      "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since). A job is undone once; a running job or an undo job cannot be undone (409).",
+      "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since), and cancels the job's scheduled deactivations that have not run yet (those that ran are not reversed). A job is undone once; a running job or an undo job cannot be undone (409).",
     parameters: idDoc("job"),
   },
 };

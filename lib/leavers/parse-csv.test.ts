@@ -18,8 +18,8 @@ describe("parseLeaverCsv", () => {
   it("reads email, reason and ticket by header name in any case and order", async () => {
     const file = await parse("Ticket,EMAIL,Reason\nT-1, a@x.test ,contract ended\nT-2,b@x.test,\n");
     expect(file.rows).toEqual([
-      { rowNumber: 1, email: "a@x.test", reason: "contract ended", ticket: "T-1" },
-      { rowNumber: 2, email: "b@x.test", reason: null, ticket: "T-2" },
+      { rowNumber: 1, email: "a@x.test", reason: "contract ended", ticket: "T-1", effectiveAtText: null },
+      { rowNumber: 2, email: "b@x.test", reason: null, ticket: "T-2", effectiveAtText: null },
     ]);
     expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -104,7 +104,7 @@ describe("parseLeaverCsv", () => {
     });
     expect(file).toMatchObject({ rows: [], rowCount: 25, delimiter: ";" });
     expect(seen).toEqual(whole.rows);
-    expect(seen[24]).toEqual({ rowNumber: 25, email: "u24@x.test", reason: "left;\nfor good 24", ticket: null });
+    expect(seen[24]).toEqual({ rowNumber: 25, email: "u24@x.test", reason: "left;\nfor good 24", ticket: null, effectiveAtText: null });
   });
 
   it("stops at a chunk whose work fails, with that failure", async () => {

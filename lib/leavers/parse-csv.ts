@@ -3,7 +3,14 @@ import Papa from "papaparse";
 
 import { MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers";
 
-export type LeaverFileRow = { rowNumber: number; email: string; reason: string | null; ticket: string | null };
+export type LeaverFileRow = {
+  rowNumber: number;
+  email: string;
+  reason: string | null;
+  ticket: string | null;
+  /** The effective_at cell as written (null: empty or no such column); classify resolves it. */
+  effectiveAtText: string | null;
+};
 export type ParsedLeaverFile = { rows: LeaverFileRow[]; rowCount: number; sha256: string; delimiter: string };
 export type ParseOptions = {
   /**
@@ -35,8 +42,8 @@ const clean = (value: unknown): string | null => {
 };
 
 /**
- * Parses a leaver file: a header row naming an `email` column (any case) and optionally `reason`
- * and `ticket`, comma- or semicolon-separated, quoted fields allowed, blank lines skipped. The
+ * Parses a leaver file: a header row naming an `email` column (any case) and optionally `reason`,
+ * `ticket` and `effective_at`, comma- or semicolon-separated, quoted fields allowed, blank lines skipped. The
  * limits are checked while PapaParse steps through the records, so an oversized file stops early.
  * With `onRows`, PapaParse pauses at each full chunk until the chunk's (database) work is done.
  */
@@ -56,7 +63,7 @@ export async function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = 
     return chunk;
   };
   // An object, not loose variables: TypeScript does not see assignments made inside the step callback.
-  const state: { header: { email: number; reason: number; ticket: number } | null; failure: unknown; delimiter: string } = {
+  const state: { header: { email: number; reason: number; ticket: number; effectiveAt: number } | null; failure: unknown; delimiter: string } = {
     header: null,
     failure: null,
     delimiter: ",",
@@ -84,7 +91,7 @@ export async function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = 
             parser.abort();
             return;
           }
-          state.header = { email, reason: names.indexOf("reason"), ticket: names.indexOf("ticket") };
+          state.header = { email, reason: names.indexOf("reason"), ticket: names.indexOf("ticket"), effectiveAt: names.indexOf("effective_at") };
           return;
         }
         if (rowCount >= MAX_LEAVER_ROWS) {
@@ -99,6 +106,7 @@ export async function parseLeaverCsv(bytes: Uint8Array, options: ParseOptions = 
           email: (record[header.email] ?? "").trim(),
           reason: header.reason >= 0 ? clean(record[header.reason]) : null,
           ticket: header.ticket >= 0 ? clean(record[header.ticket]) : null,
+          effectiveAtText: header.effectiveAt >= 0 ? clean(record[header.effectiveAt]) : null,
         });
         const onRows = options.onRows;
         if (!onRows || rows.length < chunkRows) return;

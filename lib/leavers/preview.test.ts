@@ -39,7 +39,16 @@ describe("previewLeaverFile", () => {
     ].join("\n");
     const { preview, sameFileRun } = await previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: "leavers.csv", bytes: bytes(csv) });
     expect(sameFileRun).toBeNull();
-    expect(preview.counts).toEqual({ will_deactivate: 1, already_inactive: 1, not_found: 2, invalid_email: 2, duplicate: 1, self: 1 });
+    expect(preview.counts).toEqual({
+      will_deactivate: 1,
+      already_inactive: 1,
+      not_found: 2,
+      invalid_email: 2,
+      duplicate: 1,
+      self: 1,
+      scheduled: 0,
+      invalid_effective_at: 0,
+    });
     expect(preview.totalRows).toBe(8);
     const rows = await listLeaverPreviewRows(db, preview.id, { limit: 100 });
     expect(rows.map((r) => r.class)).toEqual([

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
 import { createLeaverPreview, findRecentRunOfFile, type LeaverActor } from "@/db/queries/leaver-previews";
+import { getTenant } from "@/db/queries/tenants";
 import { findUsersByEmails } from "@/db/queries/user-lookup";
 import type { LeaverPreview } from "@/db/schema";
 import { createLeaverClassifier, emailsToLookUp } from "./classify";
@@ -21,7 +22,8 @@ export async function previewLeaverFile(
   now = Date.now(),
 ): Promise<{ preview: LeaverPreview; sameFileRun: SameFileWarning | null }> {
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
-  const classifier = createLeaverClassifier(input.actor.userId);
+  const timeZone = (await getTenant(db, input.tenantId))?.timeZone ?? "UTC";
+  const classifier = createLeaverClassifier(input.actor.userId, { now, timeZone });
   const preview = await createLeaverPreview(
     db,
     { tenantId: input.tenantId, actor: input.actor, fileName: input.fileName, sha256 },

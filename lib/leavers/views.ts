@@ -5,6 +5,7 @@ import { listLeaverJobRows, type JobRowView, type LeaverJobView } from "@/db/que
 import { listLeaverPreviewRows, type PreviewRowView } from "@/db/queries/leaver-previews";
 import type { LeaverClass, LeaverJob, LeaverOutcome, LeaverPreview } from "@/db/schema";
 import type { FileBody } from "@/lib/http/types";
+import { parseEffectiveAt } from "@/lib/scheduled/effective-at";
 import type { SameFileWarning } from "./preview";
 
 // The wire form of previews, jobs and rows (snake_case, ISO times, as the JITSudo dialect writes).
@@ -36,9 +37,16 @@ const fileRowView = (row: PreviewRowView | JobRowView) => ({
   ticket: row.ticket,
   class: row.class,
   user_id: row.userId,
+  effective_at: iso(row.effectiveAt ?? null),
 });
 
-export const previewRowView = (row: PreviewRowView) => ({ ...fileRowView(row), duplicate_of: row.duplicateOf });
+/** Why an effective_at was refused (the zone does not change whether a value parses). */
+const effectiveAtProblem = (row: PreviewRowView) => {
+  const parsed = row.class === "invalid_effective_at" ? parseEffectiveAt(row.effectiveAtText, "UTC") : null;
+  return parsed && !parsed.ok ? parsed.problem : null;
+};
+
+export const previewRowView = (row: PreviewRowView) => ({ ...fileRowView(row), duplicate_of: row.duplicateOf, effective_at_problem: effectiveAtProblem(row) });
 
 export function jobView(job: LeaverJob & Partial<Pick<LeaverJobView, "counts">>, now = Date.now()) {
   const running = job.status === "running" && job.startedAt !== null;
@@ -106,18 +114,29 @@ const CSV = "text/csv; charset=utf-8";
 
 export function previewCsv(db: Db, previewId: string, cls?: LeaverClass): FileBody {
   const body = csvPages(
-    ["row", "email", "reason", "ticket", "class", "user_id", "duplicate_of"],
+    ["row", "email", "reason", "ticket", "class", "user_id", "duplicate_of", "effective_at", "effective_at_problem"],
     (afterRow) => listLeaverPreviewRows(db, previewId, { class: cls, afterRow, limit: PAGE }),
-    (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.userId, r.duplicateOf],
+    (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.userId, r.duplicateOf, iso(r.effectiveAt ?? null), effectiveAtProblem(r)],
   );
   return { contentType: CSV, fileName: `leaver-preview-${previewId}.csv`, body };
 }
 
 export function resultsCsv(db: Db, jobId: string, outcome?: LeaverOutcome): FileBody {
   const body = csvPages(
-    ["row", "email", "reason", "ticket", "class", "outcome", "outcome_reason", "user_id", "processed_at"],
+    ["row", "email", "reason", "ticket", "class", "outcome", "outcome_reason", "user_id", "processed_at", "effective_at"],
     (afterRow) => listLeaverJobRows(db, jobId, { outcome, afterRow, limit: PAGE }),
-    (r) => [r.rowNumber, r.email, r.reason, r.ticket, r.class, r.outcome ?? "pending", r.outcomeReason, r.userId, iso(r.processedAt)],
+    (r) => [
+      r.rowNumber,
+      r.email,
+      r.reason,
+      r.ticket,
+      r.class,
+      r.outcome ?? "pending",
+      r.outcomeReason,
+      r.userId,
+      iso(r.processedAt),
+      iso(r.effectiveAt ?? null),
+    ],
   );
   return { contentType: CSV, fileName: `leaver-job-${jobId}-results.csv`, body };
 }

@@ -74,3 +74,9 @@ export const stepUpKeys = {
   all: ["step-up"] as const,
   status: () => [...stepUpKeys.all, "status"] as const,
 };
+
+export const scheduledKeys = {
+  all: ["scheduled-deactivations"] as const,
+  list: () => [...scheduledKeys.all, "list"] as const,
+  timeZone: () => [...scheduledKeys.all, "time-zone"] as const,
+};

@@ -31,8 +31,9 @@ function keep(queryClient: QueryClient, id: string, detail: UserDetailDto) {
   queryClient.setQueryData(userKeys.detail(id), detail);
 }
 
-export async function postDeactivate(queryClient: QueryClient, id: string, confirmEmail: string): Promise<DeactivateResultDto> {
-  const { data } = await consoleFetch(userContracts.deactivate, { params: { id }, body: { confirmEmail } });
+/** Deactivates now, or with a future `effectiveAt` (ISO with offset) schedules it. */
+export async function postDeactivate(queryClient: QueryClient, id: string, confirmEmail: string, effectiveAt?: string): Promise<DeactivateResultDto> {
+  const { data } = await consoleFetch(userContracts.deactivate, { params: { id }, body: { confirmEmail, ...(effectiveAt ? { effectiveAt } : {}) } });
   keep(queryClient, id, data.detail);
   return data.outcome;
 }

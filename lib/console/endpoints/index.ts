@@ -6,6 +6,7 @@ import { OIDC_ENDPOINTS } from "./oidc";
 import { MFA_ENDPOINTS } from "./mfa";
 import { MFA_SIGN_IN_ENDPOINTS } from "./mfa-sign-in";
 import { PROVISIONING_ENDPOINTS } from "./provisioning";
+import { SCHEDULED_ENDPOINTS } from "./scheduled";
 import { SESSION_ENDPOINTS } from "./session";
 import { SIGN_IN_SETTINGS_ENDPOINTS } from "./sign-in-settings";
 import { STEP_UP_ENDPOINTS } from "./step-up";
@@ -26,6 +27,7 @@ export const CONSOLE_ENDPOINTS = [
   ...AUDIT_ENDPOINTS,
   ...LEAVER_CONSOLE_ENDPOINTS,
   ...LEAVER_APPROVAL_ENDPOINTS,
+  ...SCHEDULED_ENDPOINTS,
   ...PROVISIONING_ENDPOINTS,
   ...WEBHOOK_ENDPOINTS,
   ...SIGN_IN_SETTINGS_ENDPOINTS,

@@ -5,6 +5,7 @@ import { defineEndpoint, type Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { MAX_RESOLVE_EMAILS, userContracts as c } from "@/lib/contracts/users";
 import { normalizeEmail } from "@/lib/domain/email";
+import { futureInstant, scheduleFromConsole, toScheduleDto } from "../scheduled";
 import { consoleUserDetail } from "../user-detail";
 import { cachedDepartments, consoleUserPage, resolvePastedEmails } from "../users";
 
@@ -72,7 +73,7 @@ export const USER_ENDPOINTS = [
     errors: [400, 404],
     handler: async ({ db, principal, params }) => ({ data: { data: await userDetailOr404(db, principal, params.id) } }),
   }),
-  // Deactivate, once the admin typed the user's email; revokes their tokens and sessions
+  // Deactivate, once the admin typed the user's email; revokes their tokens and sessions. With a future effectiveAt: schedule it
   defineEndpoint({
     ...c.deactivate,
     ...session,
@@ -88,6 +89,23 @@ export const USER_ENDPOINTS = [
         throw new ApiError("invalid_input", "The email you typed does not match this user's email; nothing was changed", {
           details: { confirmEmail: "does not match the user's email" },
         });
+      }
+      // A future effectiveAt schedules it instead (docs/decisions/0024); a past one means now.
+      const at = await futureInstant(db, principal.tenantId, body.effectiveAt);
+      if (at !== null) {
+        const scheduled = await scheduleFromConsole(db, {
+          tenantId: principal.tenantId,
+          userId: user.id,
+          effectiveAt: at,
+          actor: actorOf(principal),
+          requestId,
+        });
+        if (scheduled.status === "not-found") throw notFound(params.id);
+        const outcome =
+          scheduled.status === "scheduled"
+            ? { status: "scheduled" as const, tokensRevoked: 0, sessionsRevoked: 0, schedule: toScheduleDto(scheduled.schedule) }
+            : { status: "already-inactive" as const, tokensRevoked: 0, sessionsRevoked: 0 };
+        return { data: { data: { outcome, detail: await userDetailOr404(db, principal, user.id) } } };
       }
       const result = await deactivateUser(db, { tenantId: principal.tenantId, userId: user.id, actor: actorOf(principal), requestId });
       if (result.status === "not-found") throw notFound(params.id);
