@@ -29,8 +29,8 @@ async function setup(threshold: number | null) {
   return { tenant, creator: await admin(tenant.id, "Carla Creator"), second: await admin(tenant.id, "Sam Second") };
 }
 
-async function confirmEmails(tenantId: string, actor: LeaverActor, emails: string[], now = Date.now()) {
-  const file = await parseLeaverCsv(new TextEncoder().encode(`email\n${emails.join("\n")}\n`));
+async function confirmEmails(tenantId: string, actor: LeaverActor, emails: string[], now = Date.now(), effectiveAt = "") {
+  const file = await parseLeaverCsv(new TextEncoder().encode(`email,effective_at\n${emails.map((email) => `${email},${effectiveAt}`).join("\n")}\n`));
   const users = await findUsersByEmails(db, tenantId, emailsToLookUp(file.rows));
   const { rows, counts } = classifyLeaverRows(file.rows, users, actor.userId);
   const preview = await createLeaverPreview(db, { tenantId, actor, fileName: "f.csv", sha256: file.sha256 }, async (write) => {
@@ -69,6 +69,15 @@ describe("leaver job approval", () => {
     // The worker leaves it alone: a batch of it changes nothing.
     expect(await runLeaverJob(db, above.id)).toBe(1);
     expect((await getLeaverJob(db, tenant.id, above.id))?.status).toBe("awaiting_approval");
+  });
+
+  it("counts rows scheduled for later as deactivations: a file of future dates waits for a second admin too", async () => {
+    const { tenant, creator } = await setup(3);
+    const users = await usersOf(tenant.id, 4);
+    const later = new Date(Date.now() + 7 * 24 * 3600_000).toISOString();
+    const job = await confirmEmails(tenant.id, creator.actor, emailsOf(users), Date.now(), later);
+    expect(job.status).toBe("awaiting_approval");
+    expect((await getLeaverJobApprovals(db, [job.id])).get(job.id)).toMatchObject({ threshold: 3, countedRows: 4 });
   });
 
   it("runs every job at once with the threshold off", async () => {
