@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
@@ -8,13 +9,55 @@ import Provider from "oidc-provider";
 
 export type TestAccount = { email: string; emailVerified?: boolean; groups?: string[]; name?: string };
 
+/**
+ * How the next ID tokens are spoilt on their way out of the token endpoint, as a hostile or broken
+ * provider would: the claims changed and signed again with the provider's own key, or sent unsigned
+ * (`alg: none`), or signed by a key the provider does not publish.
+ */
+export type IdTokenTamper = { claims?: (claims: Record<string, unknown>) => Record<string, unknown>; signing?: "provider" | "none" | "foreign" };
+
 export type TestOidcProvider = {
   issuer: string;
   clientId: string;
   clientSecret: string;
   accounts: Map<string, TestAccount>;
+  /** Set to spoil the ID tokens the provider answers from now on; null answers them as issued. */
+  tamper: IdTokenTamper | null;
   close(): Promise<void>;
 };
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** The provider's signing key, made here so that a test can sign what the provider would not. */
+function signingKey(kid: string) {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { privateKey, jwk: { ...privateKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256" } };
+}
+
+function reissue(idToken: string, tamper: IdTokenTamper, keys: { provider: ReturnType<typeof signingKey>; foreign: ReturnType<typeof signingKey> }) {
+  const claims = JSON.parse(Buffer.from(idToken.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+  const payload = base64url(tamper.claims ? tamper.claims(claims) : claims);
+  if (tamper.signing === "none") return `${base64url({ alg: "none", typ: "JWT" })}.${payload}.`;
+  const key = tamper.signing === "foreign" ? keys.foreign : keys.provider;
+  // The provider's kid on the foreign key too: the signature alone must give it away.
+  const signingInput = `${base64url({ alg: "RS256", typ: "JWT", kid: keys.provider.jwk.kid })}.${payload}`;
+  return `${signingInput}.${sign("sha256", Buffer.from(signingInput), key.privateKey).toString("base64url")}`;
+}
+
+/** Rewrites the token endpoint's JSON answer on its way out (headers are not sent before `end`). */
+function spoilTokenAnswer(res: http.ServerResponse, spoil: (idToken: string) => string) {
+  const chunks: Buffer[] = [];
+  const end = res.end.bind(res);
+  res.write = ((chunk: string | Uint8Array) => (chunks.push(Buffer.from(chunk)), true)) as typeof res.write;
+  res.end = ((chunk?: string | Uint8Array) => {
+    if (chunk && typeof chunk !== "function") chunks.push(Buffer.from(chunk));
+    const answer = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id_token?: string };
+    if (answer.id_token) answer.id_token = spoil(answer.id_token);
+    const body = Buffer.from(JSON.stringify(answer));
+    res.setHeader("content-length", body.length);
+    return end(body);
+  }) as typeof res.end;
+}
 
 export async function startOidcProvider(options: { redirectUris: string[]; clientId?: string; clientSecret?: string }): Promise<TestOidcProvider> {
   const server = http.createServer();
@@ -23,7 +66,9 @@ export async function startOidcProvider(options: { redirectUris: string[]; clien
   const clientId = options.clientId ?? `roster-${Math.random().toString(36).slice(2, 10)}`;
   const clientSecret = options.clientSecret ?? `secret-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const accounts = new Map<string, TestAccount>();
+  const keys = { provider: signingKey("test-provider-key"), foreign: signingKey("test-foreign-key") };
   const provider = new Provider(issuer, {
+    jwks: { keys: [keys.provider.jwk] },
     clients: [
       {
         client_id: clientId,
@@ -53,14 +98,20 @@ export async function startOidcProvider(options: { redirectUris: string[]; clien
   });
   // Development keys and interactions: oidc-provider says so once on stderr; nothing to act on in a test.
   const handle = provider.callback();
-  server.on("request", (req, res) => void handle(req, res));
-  return {
+  const state: TestOidcProvider = {
     issuer,
     clientId,
     clientSecret,
     accounts,
+    tamper: null,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  server.on("request", (req, res) => {
+    const tamper = state.tamper;
+    if (tamper && req.method === "POST" && req.url?.startsWith("/token")) spoilTokenAnswer(res, (idToken) => reissue(idToken, tamper, keys));
+    void handle(req, res);
+  });
+  return state;
 }
 
 /** The SSO settings (as saveSsoSettings takes them) of a tenant whose admins of `domain` sign in through this provider. */

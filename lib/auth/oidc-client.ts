@@ -17,11 +17,17 @@ type Cached = { key: string; at: number; configuration: Promise<client.Configura
 // One per process (globalThis: the server's bundle and Next's each load this module); per tenant.
 const cache = ((globalThis as { rosterOidcConfigurations?: Map<string, Cached> }).rosterOidcConfigurations ??= new Map());
 
-/** http is allowed for providers on this machine only (tests, development), never elsewhere. */
+/**
+ * The ID token's signature is checked against the provider's JWKS: openid-client skips it for a
+ * token fetched from the token endpoint over TLS unless asked (enableNonRepudiationChecks), and
+ * an ID token signed by any key was taken (the unit test's foreign-key case). http is allowed for
+ * providers on this machine only (tests, development), never elsewhere.
+ */
 function discoveryOptions(issuer: URL): client.DiscoveryRequestOptions {
+  const insecureAllowed = issuer.protocol === "http:" && isLoopbackHost(issuer.hostname);
   return {
     timeout: PROVIDER_TIMEOUT_SECONDS,
-    ...(issuer.protocol === "http:" && isLoopbackHost(issuer.hostname) ? { execute: [client.allowInsecureRequests] } : {}),
+    execute: insecureAllowed ? [client.enableNonRepudiationChecks, client.allowInsecureRequests] : [client.enableNonRepudiationChecks],
   };
 }
 

@@ -179,6 +179,45 @@ describe("OIDC sign-in", () => {
     expect(String(event!.details!.problem)).toMatch(/nonce/);
   });
 
+  // What a hostile or broken provider answers at its token endpoint (test/oidc-provider.ts spoils it on the way out).
+  it.each([
+    ["for another client (aud)", { claims: (c: Record<string, unknown>) => ({ ...c, aud: "someone-else" }) }, /aud/],
+    [
+      "expired",
+      { claims: (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 1800 }) },
+      /exp/,
+    ],
+    ["unsigned (alg none)", { signing: "none" as const }, /alg|signature|none/i],
+    ["signed by a key the provider does not publish", { signing: "foreign" as const }, /signature/i],
+  ])("refuses an ID token %s, opening no session", async (_what, tamper, problem) => {
+    const { tenantId, domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const started = await begin(email);
+    const callbackUrl = await signInAtProvider(started.location, account(email, ["roster-admins"]), REDIRECT_URI);
+    provider.tamper = tamper;
+    try {
+      expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "token_rejected" });
+    } finally {
+      provider.tamper = null;
+    }
+    const event = (await readAuditEvents(db, tenantId, { action: "session.sign_in" }))[0];
+    expect(event).toMatchObject({ outcome: "failed", details: { method: "oidc", reason: "token_rejected" } });
+    expect(String(event!.details!.problem)).toMatch(problem);
+  });
+
+  it("takes the same ID token, spoilt by nothing but signed again by the provider's key, as a sign-in (the tampering harness changes only what it is told)", async () => {
+    const { domain } = await ssoTenant();
+    const email = `pat@${domain}`;
+    const started = await begin(email);
+    const callbackUrl = await signInAtProvider(started.location, account(email, ["roster-admins"]), REDIRECT_URI);
+    provider.tamper = { signing: "provider" };
+    try {
+      expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toMatchObject({ ok: true });
+    } finally {
+      provider.tamper = null;
+    }
+  });
+
   it("refuses an email the provider has not verified, and an address outside the tenant's domains", async () => {
     const { tenantId, domain } = await ssoTenant();
     const email = `pat@${domain}`;
