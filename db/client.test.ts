@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTcpProxy } from "@/e2e/fixtures/tcp-proxy";
 import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
 import { throwawayPostgres } from "@/test/postgres";
 import {
@@ -62,6 +63,25 @@ describe("checkDatabase", () => {
     const nowhere = new PostgresDb("postgres://roster:secret@127.0.0.1:1/roster", { max: 1 });
     expect(await checkDatabase(nowhere)).toEqual({ ok: false, error: "the database server refuses connections" });
     await nowhere.close();
+  });
+
+  it.skipIf(TEST_DIALECT !== "postgres")("names a server that went away while pooled connections sat idle, and is ok again once it is back", async () => {
+    const direct = new URL(url);
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(url);
+    viaProxy.port = String(proxy.port);
+    const pooled = new PostgresDb(viaProxy.toString(), { max: 4 });
+    try {
+      // Four connections at once, then idle in the pool when the server goes away.
+      await Promise.all([1, 2, 3, 4].map(() => pooled.statement("select pg_sleep(0.05) as slept").get()));
+      await proxy.cut();
+      expect(await checkDatabase(pooled)).toEqual({ ok: false, error: "the database server refuses connections" });
+      await proxy.restore();
+      expect(await checkDatabase(pooled)).toEqual({ ok: true, dialect: "postgres" });
+    } finally {
+      await pooled.close();
+      await proxy.cut();
+    }
   });
 
   // A full disk, for real: a 1 MB tmpfs filled to the last byte. Mounting needs root (as CI runs).

@@ -132,13 +132,18 @@ const PROBLEMS: Record<string, string> = {
 /** A SQLite database's journal mode is part of the answer: WAL is what concurrent readers rely on. */
 export type DatabaseCheck = { ok: true; dialect: "sqlite"; journalMode: string } | { ok: true; dialect: "postgres" } | { ok: false; error: string };
 
+// More than a pool's connections (db/driver/postgres.ts: 10 unless told): each try below can only
+// meet a dead connection that the tries before it have not.
+const DEAD_CONNECTION_TRIES = 12;
+
 export async function checkDatabase(db: Db, now = Date.now()): Promise<DatabaseCheck> {
-  const first = await probeDatabase(db, now);
   // A pooled PostgreSQL connection that died while idle (the server went away) fails its next query
-  // with "Connection terminated" and leaves the pool: one more try asks the server itself, which
-  // then refuses the connection, or answers again.
-  if (!first.ok && db.dialect === "postgres" && /connection terminated/i.test(first.error)) return probeDatabase(db, now);
-  return first;
+  // with "Connection terminated" and leaves the pool; every idle one does so in turn. Tried again
+  // until one asks the server itself, which then refuses the connection, or answers again.
+  let check = await probeDatabase(db, now);
+  for (let tries = 1; tries < DEAD_CONNECTION_TRIES && !check.ok && db.dialect === "postgres" && /connection terminated/i.test(check.error); tries++)
+    check = await probeDatabase(db, now);
+  return check;
 }
 
 async function probeDatabase(db: Db, now: number): Promise<DatabaseCheck> {
