@@ -16,7 +16,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { openDatabaseUrl } from "@/db/client";
 import { configureJobConnection } from "@/db/queries/leaver-batch";
-import { seedScheduledDeactivations } from "@/db/queries/scheduled-bulk";
+import { scheduleFixture, seedScheduledDeactivations } from "@/db/queries/scheduled-bulk";
 import { startScheduledExecutor } from "@/lib/scheduled/executor";
 import { postgresOption, runDatabase, withOptionalValues } from "./lib/database";
 import { rosterCli } from "./lib/roster";
@@ -49,12 +49,7 @@ async function main() {
 
   const db = openDatabaseUrl(database.url);
   bench.onCleanup(() => db.close());
-  const admin = (await db.statement<{ id: string; userId: string }>(`select id, user_id as "userId" from admins where tenant_id = ?`).get(tenantId))!;
-  const userIds = (
-    await db
-      .statement<{ id: string }>("select id from users where tenant_id = ? and active = true and id not in (select user_id from admins) order by id limit ?")
-      .all(tenantId, ROWS)
-  ).map((row) => row.id);
+  const { admin, userIds } = await scheduleFixture(db, tenantId, ROWS);
   if (userIds.length < ROWS) throw new Error(`only ${userIds.length} active users for ${ROWS} schedules: raise --users`);
   // The next whole minute, at least 15 s away, so that the schedules are written before it.
   const dueAt = Math.ceil((Date.now() + 15_000) / 60_000) * 60_000;

@@ -3,6 +3,7 @@ import { prepared } from "../prepared";
 import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
 import { isFutureRow, scheduleFutureRows, scheduleRow } from "./leaver-batch-schedules";
 import { jobActor } from "./leaver-jobs";
+import type { ClassifiedFileRow } from "./leaver-previews";
 import { deactivationOutcome, settlePreviewedInactive } from "./leaver-row-changes";
 import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, type ReactivationResult } from "./user-status";
 
@@ -11,15 +12,8 @@ import { applyDeactivation, applyDeactivations, applyReactivation, applyReactiva
 // through the single-user functions, when the batch is redone row by row after a failure. Both
 // give a row the same outcome, effects and audit event.
 
-export type PendingRow = {
-  rowNumber: number;
-  email: string;
-  reason: string | null;
-  ticket: string | null;
-  class: LeaverClass;
-  userId: string | null;
-  effectiveAt?: number | null;
-};
+/** A job row still to process: the row as its preview classified it. */
+export type PendingRow = ClassifiedFileRow;
 export type RowEffect = { outcome: LeaverOutcome; reason: string | null };
 
 const SKIP_REASONS: Partial<Record<LeaverClass, RowEffect>> = {

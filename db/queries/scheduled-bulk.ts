@@ -28,3 +28,17 @@ export async function seedScheduledDeactivations(
     }
   });
 }
+
+/** A seeded tenant's first admin and up to `count` of its active users who are not admins: whom a bulk schedule acts as and on. */
+export async function scheduleFixture(db: Db, tenantId: string, count: number): Promise<{ admin: { id: string; userId: string }; userIds: string[] }> {
+  const admin = await prepared<{ id: string; userId: string }>(
+    db,
+    `select id, user_id as "userId" from admins where tenant_id = ? order by created_at, id limit 1`,
+  ).get(tenantId);
+  if (!admin) throw new Error(`tenant ${tenantId} has no admin`);
+  const users = await prepared<{ id: string }>(
+    db,
+    "select id from users where tenant_id = ? and active = true and id not in (select user_id from admins) order by id limit ?",
+  ).all(tenantId, count);
+  return { admin, userIds: users.map((row) => row.id) };
+}

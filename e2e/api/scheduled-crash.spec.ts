@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import type { Param } from "@/db/driver/types";
-import { seedScheduledDeactivations } from "@/db/queries/scheduled-bulk";
+import { scheduleFixture, seedScheduledDeactivations } from "@/db/queries/scheduled-bulk";
 import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServer } from "../fixtures/server";
 
 // Scheduled deactivations survive a crash (issue 12, part 1): the production server runs 20,000
@@ -27,12 +27,7 @@ test("schedules killed with SIGKILL mid-run are finished after a restart, each e
   const { tenantId } = await seedOwnTenant(database.url, Math.ceil(ROWS * 1.2), "sched");
   const db = database.db();
   const one = async (sql: string, ...params: Param[]) => Number((await db.statement<{ n: number }>(sql).get(...params))!.n);
-  const admin = (await db.statement<{ id: string; userId: string }>(`select id, user_id as "userId" from admins where tenant_id = ?`).get(tenantId))!;
-  const userIds = (
-    await db
-      .statement<{ id: string }>("select id from users where tenant_id = ? and active = true and id not in (select user_id from admins) order by id limit ?")
-      .all(tenantId, ROWS)
-  ).map((row) => row.id);
+  const { admin, userIds } = await scheduleFixture(db, tenantId, ROWS);
   expect(userIds).toHaveLength(ROWS);
   // Due a few seconds from now: the server starts first and then finds them all due at once.
   const dueAt = Date.now() + 3_000;
