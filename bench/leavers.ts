@@ -10,6 +10,7 @@
  *   - the server's peak RSS during the job (VmHWM of the listening process), target ≤ 400 MB.
  *
  *   npm run bench:leavers [-- --users 1000000] [--rows 100000] [--skip-build] [--postgres [URL]]
+ *                         [--profile DIR]   (V8 CPU profile of the Roster server, written to DIR)
  *
  * --postgres runs the seed, the CLI and the server on a throwaway PostgreSQL database (bench/lib/database.ts).
  *
@@ -19,12 +20,11 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
-import { freePort, listeningPid, memoryMb, startProcess, waitForHttp } from "./lib/processes";
-import { buildNext, rosterCli } from "./lib/roster";
+import { memoryMb } from "./lib/processes";
+import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts } from "./lib/run";
 import { openDatabaseUrl } from "@/db/client";
 import { apiLeavers } from "@/lib/api/endpoints/leavers";
-import { health } from "@/lib/api/endpoints/service";
 import { contractPath } from "@/lib/contracts/contract";
 
 const { values } = parseArgs({
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     users: { type: "string", default: "1000000" },
     rows: { type: "string", default: "100000" },
     "skip-build": { type: "boolean", default: false },
+    profile: { type: "string" },
     ...postgresOption,
   },
   args: withOptionalValues(process.argv.slice(2)),
@@ -167,8 +168,6 @@ async function main(): Promise<void> {
   env.DATABASE_URL = database.url;
   log(`database (${database.label}): ${database.where}`);
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });
-  const port = await freePort();
-  env.PORT = String(port);
   cli(["migrate"]);
   let started = performance.now();
   const seeded = cli(["seed", "--users", String(USERS), "--tenant", "bench-leavers"]) as { tenantId: string };
@@ -184,9 +183,7 @@ async function main(): Promise<void> {
   const copy = await database.copy("plain");
   bench.onCleanup(() => copy.drop(), { afterProcesses: true });
 
-  const server = startProcess("roster", "npm", ["start"], { ...env, HOST: "127.0.0.1" });
-  await waitForHttp(server, port, health.path, 120_000);
-  const pid = listeningPid(server, port);
+  const { port, pid, managed: server } = await startRoster("roster", { env, distDir: DIST_DIR, profile: values.profile });
   const rssIdle = memoryMb(pid).rss;
   const base = `http://127.0.0.1:${port}`;
   const headers = { "X-API-Key": token, "X-Tenant-ID": tenantId };

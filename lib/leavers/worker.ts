@@ -4,7 +4,11 @@ import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch,
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 
-export const LEAVER_BATCH_SIZE = 500;
+// Rows per batch transaction. SQLite's batch holds the one write lock, so it stays short (API
+// deactivations wait behind it); PostgreSQL locks only the batch's rows, and there each batch pays
+// a dozen round trips, a commit and set-based statements whose setup does not grow with the rows:
+// 1,000-row batches made a 90,000-row job ~20% cheaper against the plain script (bench:leavers).
+export const LEAVER_BATCH_SIZE: Record<Db["dialect"], number> = { sqlite: 500, postgres: 1000 };
 export const LEAVER_POLL_MS = 200;
 /** How often an idle worker expires approval requests past their 72 hours (readers also expire those they come across). */
 export const APPROVAL_SWEEP_MS = 60_000;
@@ -25,7 +29,7 @@ function countRows(result: BatchResult): void {
  */
 export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?: number; log?: (line: string) => void } = {}): LeaverWorker {
   const pollMs = options.pollMs ?? LEAVER_POLL_MS;
-  const batchSize = options.batchSize ?? LEAVER_BATCH_SIZE;
+  const batchSize = options.batchSize ?? LEAVER_BATCH_SIZE[db.dialect];
   const log = options.log ?? ((line: string) => logger().warn(line));
   configureJobConnection(db);
   let stopped = false;
@@ -73,7 +77,7 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
 }
 
 /** Runs one job to its end, batch after batch (tests, CLI, benchmarks); resolves to the number of batches. */
-export async function runLeaverJob(db: Db, jobId: string, batchSize = LEAVER_BATCH_SIZE): Promise<number> {
+export async function runLeaverJob(db: Db, jobId: string, batchSize = LEAVER_BATCH_SIZE[db.dialect]): Promise<number> {
   let batches = 0;
   for (;;) {
     const result = await processLeaverJobBatch(db, jobId, batchSize);
