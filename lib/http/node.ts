@@ -40,10 +40,11 @@ export async function writeNodeResponse(req: IncomingMessage, res: ServerRespons
   const { body } = response;
   const noBody = req.method === "HEAD" || response.status === 204 || response.status === 304 || body === null;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
-    const bytes = body === null ? null : typeof body === "string" ? Buffer.from(body) : body;
-    if (bytes && response.status !== 204) headers["content-length"] = String(bytes.byteLength);
+    // A string body stays a string: node:http then sends head and body in one write (a Buffer goes beside the head in a writev).
+    const length = body === null ? null : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    if (length !== null && response.status !== 204) headers["content-length"] = String(length);
     res.writeHead(response.status, headers);
-    res.end(noBody ? undefined : bytes);
+    res.end(noBody ? undefined : body);
     return;
   }
   res.writeHead(response.status, headers);
