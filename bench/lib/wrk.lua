@@ -21,6 +21,8 @@ function init(args)
   sent = 0
 end
 
+-- wrk calls request() once before the run to check it, and never sends that one: a "once" run
+-- skips its first line, which wastes a user but never repeats one.
 function request()
   sent = sent + 1
   if sent <= #requests then
