@@ -22,6 +22,7 @@ import { openDatabase, sqliteClient } from "@/db/client";
 import { listUsers, MAX_LIST_DEPTH, searchScope, USER_SORT_KEYS, type ListUsersInput } from "@/db/queries/user-list";
 import { foldText } from "@/lib/domain/email";
 import { prepareDatabase } from "@/lib/setup/database";
+import { loadAverage, loadAverageLine } from "./lib/run";
 import { median } from "./lib/stats";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "1000000" }, db: { type: "string" }, runs: { type: "string", default: "5" } } });
@@ -112,6 +113,7 @@ function requests(): Request[] {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadAverage();
   if (!values.db) seed();
   const db = openDatabase(dbFile);
   try {
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nstatements seen: ${statementTimes.size}; slowest single statement: ${slowest.ms.toFixed(2)} ms (${slowest.label})`);
     console.log(`ratio to the ${TARGET_MS} ms target: ${(slowest.ms / TARGET_MS).toFixed(2)} (must be < 1) — ${slowest.ms < TARGET_MS ? "PASS" : "FAIL"}`);
+    console.log(loadAverageLine(loadBefore));
   } finally {
     await db.close();
     fs.rmSync(dir, { recursive: true, force: true });

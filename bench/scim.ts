@@ -6,9 +6,11 @@
  *   - SCIM PATCH deactivations (`{"op":"replace","value":{"active":false}}`, distinct users) against the
  *     Mendix deactivation (deactivatePlatformUser) in the same interleaved rounds: ≥ 0.8 ×.
  *
- *   npm run bench:scim [-- --users 1000000] [--skip-build] [--duration 10] [--rounds 5] [--connections 16] [--postgres [URL]]
+ *   npm run bench:scim [-- --users 1000000] [--skip-build] [--duration 25] [--rounds 5] [--warmup 10] [--connections 16] [--postgres [URL]]
  *                      [--profile DIR]   (V8 CPU profile of the Roster server, written to DIR)
  *
+ * The deactivations are loaded by wrk (bench/lib/wrk.ts), each kind warmed up for --warmup seconds
+ * first; the sequential queries by the Node client (bench/lib/load.ts), one connection.
  * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
  */
 import { parseArgs } from "node:util";
@@ -21,6 +23,7 @@ import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { interleaved, medianRatio, probe, type Load, type Series } from "./lib/series";
 import { percentile } from "./lib/stats";
 import { printTable, verdict } from "./lib/table";
+import { wrkVersion } from "./lib/wrk";
 import { openDatabaseUrl } from "@/db/client";
 import { deactivatePlatformUser } from "@/lib/api/endpoints/mendix";
 import { listScimUsersEndpoint, patchScimUserEndpoint } from "@/lib/api/endpoints/scim";
@@ -30,7 +33,8 @@ const { values } = parseArgs({
   options: {
     users: { type: "string", default: "1000000" },
     "skip-build": { type: "boolean", default: false },
-    duration: { type: "string", default: "10" },
+    duration: { type: "string", default: "25" },
+    warmup: { type: "string", default: "10" },
     rounds: { type: "string", default: "5" },
     connections: { type: "string", default: "16" },
     queries: { type: "string", default: "2000" },
@@ -41,12 +45,20 @@ const { values } = parseArgs({
 });
 const USERS = Number(values.users);
 const DURATION_MS = Number(values.duration) * 1000;
+const WARMUP_SECONDS = Number(values.warmup);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const QUERIES = Number(values.queries);
 const DIST_DIR = process.env.ROSTER_DIST_DIR || ".next-bench";
 const TARGETS = { eqP95Ms: 10, swP95Ms: 20, patchRatio: 0.8 };
-requireCounts("scim", { "--users": USERS, "--duration": DURATION_MS, "--rounds": ROUNDS, "--connections": CONNECTIONS, "--queries": QUERIES });
+requireCounts("scim", {
+  "--users": USERS,
+  "--duration": DURATION_MS,
+  "--warmup": WARMUP_SECONDS,
+  "--rounds": ROUNDS,
+  "--connections": CONNECTIONS,
+  "--queries": QUERIES,
+});
 
 const bench = benchRun("scim");
 
@@ -120,18 +132,17 @@ async function main(): Promise<void> {
   );
   const mendixBody = Buffer.from(JSON.stringify({ active: false }));
   const mendixHeaders = { authorization: `MxToken ${fixture.token}`, "content-type": "application/json" };
-  let scimNext = 0;
-  let mendixNext = 0;
-  const scimPatch = (): RequestSpec | null => {
-    const id = scimIds[scimNext++];
+  const scimPatch = (i: number): RequestSpec | null => {
+    const id = scimIds[i];
     return id ? { method: "PATCH", path: contractPath(patchScimUserEndpoint, { id }), headers, body: patchBody } : null;
   };
-  const mendixPatch = (): RequestSpec | null => {
-    const id = mendixIds[mendixNext++];
+  const mendixPatch = (i: number): RequestSpec | null => {
+    const id = mendixIds[i];
     return id ? { method: "PATCH", path: contractPath(deactivatePlatformUser, { uuid: id }), headers: mendixHeaders, body: mendixBody } : null;
   };
-  await probe("SCIM PATCH deactivation", port, scimPatch()!, 200);
-  await probe("Mendix PATCH deactivation", port, mendixPatch()!, 204);
+  // The probes take the pools' last users: the loads start at their first.
+  await probe("SCIM PATCH deactivation", port, scimPatch(scimIds.length - 1)!, 200);
+  await probe("Mendix PATCH deactivation", port, mendixPatch(mendixIds.length - 1)!, 204);
 
   log(`warm-up, then ${QUERIES.toLocaleString("en-US")} sequential queries of each kind:`);
   await sequential(port, eqSpecs.slice(0, 200));
@@ -139,11 +150,15 @@ async function main(): Promise<void> {
   const eq = await sequential(port, eqSpecs);
   const sw = await sequential(port, swSpecs);
   const loads: Load[] = [
-    { name: "scim", port, pid, next: scimPatch, expectStatus: 200 },
-    { name: "mendix", port, pid, next: mendixPatch, expectStatus: 204 },
+    { name: "scim", port, pid, next: scimPatch, once: true },
+    { name: "mendix", port, pid, next: mendixPatch, once: true },
   ];
-  log(`deactivations: ${ROUNDS} interleaved rounds of ${DURATION_MS / ROUNDS / 1000} s each, ${CONNECTIONS} connections`);
-  const measured = await interleaved(loads, { rounds: ROUNDS, durationMs: DURATION_MS, connections: CONNECTIONS });
+  const roundSeconds = Math.max(1, Math.round(DURATION_MS / ROUNDS / 1000));
+  log(
+    `deactivations: warm-up ${WARMUP_SECONDS} s each, then ${ROUNDS} interleaved rounds of ${roundSeconds} s each, ${CONNECTIONS} connections (${wrkVersion()})`,
+  );
+  await interleaved(loads, { rounds: 1, roundSeconds: WARMUP_SECONDS, connections: CONNECTIONS });
+  const measured = await interleaved(loads, { rounds: ROUNDS, roundSeconds, connections: CONNECTIONS });
   const scimSeries = measured.get("scim") as Series;
   const mendixSeries = measured.get("mendix") as Series;
   const memory = memoryMb(pid);
@@ -192,7 +207,4 @@ async function main(): Promise<void> {
   for (const series of [scimSeries, mendixSeries]) if (series.firstError) log(`${series.name}: first error ${series.firstError}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+void bench.run(main);

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchDatabase, postgresOption, withOptionalValues } from "./lib/database";
+import { loadAverage, loadAverageLine } from "./lib/run";
 
 const { values } = parseArgs({
   options: { users: { type: "string", default: "1000000" }, ...postgresOption },
@@ -20,6 +21,7 @@ const users = Number(values.users);
 const TARGET_SECONDS = { sqlite: 60, postgres: 90 };
 
 async function main() {
+  const loadBefore = loadAverage();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-bench-seed-"));
   const target = await benchDatabase("seed", dir, values.postgres);
   const seconds = TARGET_SECONDS[target.dialect];
@@ -31,12 +33,11 @@ async function main() {
     const wall = (performance.now() - started) / 1000;
     const result = JSON.parse(output) as { seconds: number; usersCreated: number; identitiesCreated: number };
     const size = await target.size();
-    const [load] = os.loadavg();
     console.log(`seed (${target.label}): ${result.usersCreated.toLocaleString("en-US")} users, ${result.identitiesCreated.toLocaleString("en-US")} identities`);
     console.log(`seed time (inside the command): ${result.seconds.toFixed(1)} s`);
     console.log(`wall time (whole CLI process):  ${wall.toFixed(1)} s`);
     console.log(`database size: ${(size / 1e9).toFixed(2)} GB`);
-    console.log(`machine load average (1 min) at the end: ${load!.toFixed(1)} on ${os.cpus().length} cores`);
+    console.log(`${loadAverageLine(loadBefore)}, on ${os.cpus().length} cores`);
     console.log(`ratio to the ${seconds} s target: ${(wall / seconds).toFixed(2)} (must be < 1)`);
   } finally {
     await target.drop();

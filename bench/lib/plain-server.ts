@@ -1,11 +1,14 @@
 /**
- * The machine's limit for the email → UUID lookup: a plain node:http server doing the same
- * indexed query as the API on the same database (read-only), without auth, rate limit, policy
- * or validation: better-sqlite3 on a SQLite file, or a node-postgres pool (as many connections
- * as the server's default, DATABASE_POOL_MAX 10) with a named prepared statement on PostgreSQL.
+ * The machine's limit for the API's requests: a plain node:http server doing the same indexed
+ * queries as the API on the same database, without auth, rate limit, policy, audit or
+ * validation: better-sqlite3 on a SQLite file, or a node-postgres pool (as many connections as the
+ * server's default, DATABASE_POOL_MAX 10) with named prepared statements on PostgreSQL.
  * Started by bench/api.ts as its own process:
  *   PLAIN_DB=<file or postgres://…> PLAIN_TENANT=<id> PORT=<port> tsx bench/lib/plain-server.ts
- * Any POST is a lookup of `{"emailAddresses":[{"emailAddress":"..."}]}`; GET /health answers ok.
+ *   POST <any path>            a lookup of `{"emailAddresses":[{"emailAddress":"..."}]}` (Mendix)
+ *   GET /api/v1/users/<uuid>   the user's row as JSON (OS1 GetUser by id)
+ *   PATCH <path ending /uuid>  sets the user inactive and its update time: 204 (a deactivation)
+ *   GET /health                ok
  */
 import http from "node:http";
 import Database from "better-sqlite3";
@@ -20,22 +23,72 @@ if (!file || !tenantId || !Number.isInteger(port)) {
 }
 
 const LOOKUP = "select id from users where tenant_id = $1 and email_normalized = $2";
+const BY_ID = "select * from users where tenant_id = $1 and id = $2";
+const DEACTIVATE = "update users set active = false, updated_at = $3 where tenant_id = $1 and id = $2";
 
-function sqliteLookup(path: string): (email: string) => Promise<string | undefined> {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+type Queries = {
+  lookup(email: string): Promise<string | undefined>;
+  byId(id: string): Promise<Record<string, unknown> | undefined>;
+  deactivate(id: string): Promise<void>;
+};
+
+function sqliteQueries(path: string): Queries {
+  const db = new Database(path, { fileMustExist: true });
   db.pragma("busy_timeout = 5000");
-  const statement = db.prepare(LOOKUP.replace(/\$\d/g, "?")).pluck();
-  return (email) => Promise.resolve(statement.get(tenantId, email) as string | undefined);
+  const prepare = (sql: string) => db.prepare(sql.replace(/\$\d/g, "?"));
+  const [lookup, byId, deactivate] = [prepare(LOOKUP).pluck(), prepare(BY_ID), prepare(DEACTIVATE)];
+  return {
+    lookup: (email) => Promise.resolve(lookup.get(tenantId, email) as string | undefined),
+    byId: (id) => Promise.resolve(byId.get(tenantId, id) as Record<string, unknown> | undefined),
+    deactivate: (id) => Promise.resolve(void deactivate.run(tenantId, id, Date.now())),
+  };
 }
 
-function postgresLookup(url: string): (email: string) => Promise<string | undefined> {
+function postgresQueries(url: string): Queries {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  return async (email) => (await pool.query<{ id: string }>({ name: "plain_lookup", text: LOOKUP, values: [tenantId, email] })).rows[0]?.id;
+  const rows = async (name: string, text: string, values: unknown[]) => (await pool.query<Record<string, unknown>>({ name, text, values })).rows;
+  return {
+    lookup: async (email) => (await rows("plain_lookup", LOOKUP, [tenantId, email]))[0]?.id as string | undefined,
+    byId: async (id) => (await rows("plain_by_id", BY_ID, [tenantId, id]))[0],
+    deactivate: async (id) => void (await rows("plain_deactivate", DEACTIVATE, [tenantId, id, Date.now()])),
+  };
 }
 
-const lookup = /^postgres(ql)?:\/\//.test(file) ? postgresLookup(file) : sqliteLookup(file);
+const queries = /^postgres(ql)?:\/\//.test(file) ? postgresQueries(file) : sqliteQueries(file);
 
 type Body = { emailAddresses?: { emailAddress?: unknown }[] };
+
+async function lookup(res: http.ServerResponse, text: string): Promise<void> {
+  let body: Body;
+  try {
+    body = JSON.parse(text) as Body;
+  } catch {
+    res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid JSON"}');
+    return;
+  }
+  const identifiers: { emailAddress: string; uuid: string }[] = [];
+  const missing: { emailAddress: string }[] = [];
+  for (const item of body.emailAddresses ?? []) {
+    const emailAddress = String(item.emailAddress);
+    const uuid = await queries.lookup(emailAddress.trim().toLowerCase());
+    if (uuid) identifiers.push({ emailAddress, uuid });
+    else missing.push({ emailAddress });
+  }
+  const payload = JSON.stringify({ identifiers, error: missing.length ? { message: "not found", emailAddresses: missing } : {} });
+  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(payload);
+}
+
+async function answer(req: http.IncomingMessage, res: http.ServerResponse, text: string): Promise<void> {
+  const id = (req.url ?? "").split("?")[0]?.split("/").pop() ?? "";
+  if (req.method === "POST") return lookup(res, text);
+  if (req.method === "PATCH") {
+    await queries.deactivate(id);
+    res.writeHead(204).end();
+    return;
+  }
+  const user = await queries.byId(id);
+  res.writeHead(user ? 200 : 404, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ data: user ?? null }));
+}
 
 const server = http.createServer((req, res) => {
   if (req.method === "GET" && req.url === "/health") {
@@ -45,27 +98,8 @@ const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
-    answer().catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)));
+    answer(req, res, Buffer.concat(chunks).toString("utf8")).catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)));
   });
-  const answer = async () => {
-    let body: Body;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Body;
-    } catch {
-      res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid JSON"}');
-      return;
-    }
-    const identifiers: { emailAddress: string; uuid: string }[] = [];
-    const missing: { emailAddress: string }[] = [];
-    for (const item of body.emailAddresses ?? []) {
-      const emailAddress = String(item.emailAddress);
-      const uuid = await lookup(emailAddress.trim().toLowerCase());
-      if (uuid) identifiers.push({ emailAddress, uuid });
-      else missing.push({ emailAddress });
-    }
-    const payload = JSON.stringify({ identifiers, error: missing.length ? { message: "not found", emailAddresses: missing } : {} });
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(payload);
-  };
 });
 
 server.listen(port, "127.0.0.1", () => console.log(`plain-server listening on 127.0.0.1:${port}`));

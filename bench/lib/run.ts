@@ -6,14 +6,20 @@ import { stopAll } from "./processes";
 /** Progress lines go to stderr, so that stdout holds only the report. */
 export const log = (line: string) => console.error(line);
 
-/** "12.3 s" since a performance.now() reading. */
-/** Node, CPUs and load: the line every report opens with, so figures are read against the machine that made them. */
-export const machine = () =>
-  `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+/** The 1, 5 and 15 minute load averages. */
+export const loadAverage = () =>
+  os
     .loadavg()
     .map((value) => value.toFixed(2))
-    .join(" ")}`;
+    .join(" ");
 
+/** Node, CPUs and load: the line every report opens with, so figures are read against the machine that made them. */
+export const machine = () => `node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`;
+
+/** A report's last line: other work during a run shows as a load average that rose or stayed high. */
+export const loadAverageLine = (before: string) => `load average (1, 5, 15 min): ${before} before the run, ${loadAverage()} after`;
+
+/** "12.3 s" since a performance.now() reading. */
 export const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 /** Exits with status 2 and a message unless each option is a whole number from 1 to `max`. */
@@ -63,8 +69,11 @@ export function benchRun(bench: string): BenchRun {
     dir,
     onCleanup: (close, options) => void (options?.afterProcesses ? lastClosers : closers).push(close),
     async run(main) {
+      const before = loadAverage();
+      log(`bench:${bench}: load average ${before} before the run`);
       try {
         await main();
+        console.log(loadAverageLine(before));
       } catch (error) {
         // After Ctrl-C the run fails as its servers go away: that is no crash worth reporting.
         if (!interrupted) console.error(`bench:${bench} failed:`, error instanceof Error ? error.message : error);
