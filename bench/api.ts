@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     ratioRow(`deactivations (PATCH, distinct users) (${label})`, get("deactivations"), get("plain deactivations"), "plain", TARGETS.deactivationRatio),
     recordRow(`plain node:http + ${plainKind} lookups`, get("plain lookups")),
     recordRow(`plain GetUser (select * by id)`, get("plain GetUser")),
-    recordRow(`plain deactivations (one update)`, get("plain deactivations")),
+    recordRow(`plain deactivations (its writes, one transaction)`, get("plain deactivations")),
     ...batchRows,
     rssRow(`server RSS after the run (${label})`, memory, TARGETS.rssMb),
   ];

@@ -7,7 +7,8 @@
  *   PLAIN_DB=<file or postgres://…> PLAIN_TENANT=<id> PORT=<port> tsx bench/lib/plain-server.ts
  *   POST <any path>            a lookup of `{"emailAddresses":[{"emailAddress":"..."}]}` (Mendix)
  *   GET /api/v1/users/<uuid>   the user's row as JSON (OS1 GetUser by id)
- *   PATCH <path ending /uuid>  sets the user inactive and its update time: 204 (a deactivation)
+ *   PATCH <path ending /uuid>  a deactivation's writes in one transaction: the user row, its tokens and
+ *                              console sessions revoked, one audit event (no hash chain): 204
  *   GET /health                ok
  */
 import http from "node:http";
@@ -24,7 +25,21 @@ if (!file || !tenantId || !Number.isInteger(port)) {
 
 const LOOKUP = "select id from users where tenant_id = $1 and email_normalized = $2";
 const BY_ID = "select * from users where tenant_id = $1 and id = $2";
-const DEACTIVATE = "update users set active = false, updated_at = $3 where tenant_id = $1 and id = $2";
+// The writes of a deactivation (db/queries/user-status.ts applyDeactivation), so that the ratio compares
+// the same work: written every time, also when the user is inactive already (the pool repeats users).
+const DEACTIVATE_USER = `update users set active = false, state = 'inactive:deactivated', deactivated_at = $3, deactivated_by = $4,
+  updated_at = $3, updated_by = $4 where tenant_id = $1 and id = $2`;
+const REVOKE = (table: string, user: string, now: string) =>
+  `update ${table} set revoked_at = ${now}, updated_at = ${now} where admin_id in (select id from admins where user_id = ${user}) and revoked_at is null`;
+const AUDIT = `insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, details, created_at)
+  values ($1, $2, 'token', 'plain', 'plain', 'user.deactivate', 'user', $3, 'deactivated', $4, $5)`;
+const ACTOR = JSON.stringify({ id: "plain", name: "plain" });
+// PostgreSQL: the same writes as one statement, its own transaction.
+const DEACTIVATE_PG = `with switched as (${DEACTIVATE_USER} returning id, email),
+  tokens as (${REVOKE("personal_access_tokens", "$2", "$3")}),
+  sessions as (${REVOKE("sessions", "$2", "$3")})
+  insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, details, created_at)
+  select gen_random_uuid()::text, $1, 'token', 'plain', 'plain', 'user.deactivate', 'user', id, 'deactivated', jsonb_build_object('email', email), $3 from switched`;
 
 type Queries = {
   lookup(email: string): Promise<string | undefined>;
@@ -35,12 +50,26 @@ type Queries = {
 function sqliteQueries(path: string): Queries {
   const db = new Database(path, { fileMustExist: true });
   db.pragma("busy_timeout = 5000");
-  const prepare = (sql: string) => db.prepare(sql.replace(/\$\d/g, "?"));
-  const [lookup, byId, deactivate] = [prepare(LOOKUP).pluck(), prepare(BY_ID), prepare(DEACTIVATE)];
+  // PostgreSQL's $1… as better-sqlite3's named parameters, which (unlike "?") may repeat and come in any order.
+  const prepare = (sql: string) => db.prepare(sql.replace(/\$(\d)/g, "@p$1"));
+  const bind = (...values: unknown[]) => Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
+  const [lookup, byId, user] = [prepare(LOOKUP).pluck(), prepare(BY_ID), prepare(DEACTIVATE_USER)];
+  const [tokens, sessions, audit, email] = [
+    prepare(REVOKE("personal_access_tokens", "$1", "$2")),
+    prepare(REVOKE("sessions", "$1", "$2")),
+    prepare(AUDIT),
+    prepare("select email from users where id = $1").pluck(),
+  ];
+  const deactivate = db.transaction((id: string, now: number) => {
+    user.run(bind(tenantId, id, now, ACTOR));
+    tokens.run(bind(id, now));
+    sessions.run(bind(id, now));
+    audit.run(bind(crypto.randomUUID(), tenantId, id, JSON.stringify({ email: email.get(bind(id)) }), now));
+  });
   return {
-    lookup: (email) => Promise.resolve(lookup.get(tenantId, email) as string | undefined),
-    byId: (id) => Promise.resolve(byId.get(tenantId, id) as Record<string, unknown> | undefined),
-    deactivate: (id) => Promise.resolve(void deactivate.run(tenantId, id, Date.now())),
+    lookup: (email) => Promise.resolve(lookup.get(bind(tenantId, email)) as string | undefined),
+    byId: (id) => Promise.resolve(byId.get(bind(tenantId, id)) as Record<string, unknown> | undefined),
+    deactivate: (id) => Promise.resolve(void deactivate.immediate(id, Date.now())),
   };
 }
 
@@ -50,7 +79,7 @@ function postgresQueries(url: string): Queries {
   return {
     lookup: async (email) => (await rows("plain_lookup", LOOKUP, [tenantId, email]))[0]?.id as string | undefined,
     byId: async (id) => (await rows("plain_by_id", BY_ID, [tenantId, id]))[0],
-    deactivate: async (id) => void (await rows("plain_deactivate", DEACTIVATE, [tenantId, id, Date.now()])),
+    deactivate: async (id) => void (await rows("plain_deactivate", DEACTIVATE_PG, [tenantId, id, Date.now(), ACTOR])),
   };
 }
 
