@@ -57,6 +57,13 @@ async function finishJob(db: Db, job: LeaverJob, counts: LeaverJob["outcomeCount
   }
 }
 
+// Rows per batch transaction. SQLite's batch holds the one write lock, so it stays short (API
+// deactivations wait behind it); PostgreSQL locks only the batch's rows, and there each batch pays
+// a dozen round trips, a commit and statements whose set-up does not grow with its rows: a
+// 90,000-row job on 1,000,000 users took 25.7 s with 1,000-row batches against 27.7 s with 500
+// (bench:leavers, quiet machine).
+export const LEAVER_BATCH_SIZE: Record<Db["dialect"], number> = { sqlite: 500, postgres: 1000 };
+
 /** What one batch did: `counts` holds this batch's outcomes only (the job's running totals are on the job). */
 export type BatchResult = { done: boolean; processed: number; kind?: LeaverJob["kind"]; counts?: Partial<Record<LeaverOutcome, number>> };
 
@@ -75,7 +82,7 @@ const isTransient = (error: unknown) => error instanceof Error && "code" in erro
  * applyRows); when one of them throws, the batch rolls back and is run again with each row alone,
  * in a savepoint, the failing rows recorded as "error" with the reason and the others kept.
  */
-export async function processLeaverJobBatch(db: Db, jobId: string, batchSize = 500, now = Date.now()): Promise<BatchResult> {
+export async function processLeaverJobBatch(db: Db, jobId: string, batchSize = LEAVER_BATCH_SIZE[db.dialect], now = Date.now()): Promise<BatchResult> {
   try {
     return await inTransaction(db, "immediate", () => runBatch(db, jobId, batchSize, now, false));
   } catch (error) {

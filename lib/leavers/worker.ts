@@ -1,14 +1,9 @@
 import type { Db } from "@/db/client";
 import { expireDueLeaverApprovals } from "@/db/queries/leaver-approvals";
-import { configureJobConnection, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
+import { configureJobConnection, LEAVER_BATCH_SIZE, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 
-// Rows per batch transaction. SQLite's batch holds the one write lock, so it stays short (API
-// deactivations wait behind it); PostgreSQL locks only the batch's rows, and there each batch pays
-// a dozen round trips, a commit and set-based statements whose setup does not grow with the rows:
-// 1,000-row batches made a 90,000-row job ~20% cheaper against the plain script (bench:leavers).
-export const LEAVER_BATCH_SIZE: Record<Db["dialect"], number> = { sqlite: 500, postgres: 1000 };
 export const LEAVER_POLL_MS = 200;
 /** How often an idle worker expires approval requests past their 72 hours (readers also expire those they come across). */
 export const APPROVAL_SWEEP_MS = 60_000;
