@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const { port, pid } = server;
   const plainPort = plain.loads[0]!.port;
 
-  // Each kind of request answers as it should before it is measured; wrk only tells 2xx from the rest.
+  // Each kind of request answers as it should before it is measured; wrk only tells a status of 400 or above from the rest.
   await probe("bare route", port, requests.bare(0), 200, (text) => text.includes('"ok":true'));
   for (const [name, at] of [
     ["", port],

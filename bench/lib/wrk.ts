@@ -32,9 +32,9 @@ export function wrkVersion(): string {
 }
 
 export type WrkResult = {
-  /** Answers with a 2xx status; every request kind is probed for its exact answer before it is loaded. */
+  /** Answers with a status below 400 (wrk counts only 400 and above as errors); every request kind is probed for its exact answer before it is loaded. */
   ok: number;
-  /** Non-2xx answers, connection errors and timeouts. */
+  /** Answers of 400 or above, connection errors and timeouts. */
   errors: number;
   /** Requests wrk handed to a connection, answered or not: a "once" run spent that many of its lines. */
   sent: number;
@@ -99,7 +99,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     const seconds = r.durationUs! / 1e6;
     const firstError =
       r.status! || socketErrors
-        ? `${first.method} ${first.path}…: ${r.status} non-2xx answers, ${r.connect} connect, ${r.read} read, ${r.write} write errors, ${r.timeout} timeouts`
+        ? `${first.method} ${first.path}…: ${r.status} answers of 400 or above, ${r.connect} connect, ${r.read} read, ${r.write} write errors, ${r.timeout} timeouts`
         : null;
     return {
       ok,
