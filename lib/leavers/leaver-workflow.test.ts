@@ -88,12 +88,16 @@ describe(`a leaver file with effective dates, approved by a second admin (${TEST
     });
 
     // Each scheduled user: still active a second before its time, inactive from its time on.
-    for (const key of ["inTwoHours", "today", "inThreeDays"] as const) {
+    // Walked in order of time: after 22:00 in the zone, "in two hours" falls after the end of today.
+    const dueTimes = (["inTwoHours", "today", "inThreeDays"] as const).map((key) => {
       const due = parseEffectiveAt(effectiveAt[key], ZONE);
       if (!due.ok || due.at === null) throw new Error(`${key}: ${JSON.stringify(due)}`);
-      await runDueScheduledDeactivations(db, due.at - 1_000);
+      return { key, at: due.at };
+    });
+    for (const { key, at } of dueTimes.sort((a, b) => a.at - b.at)) {
+      await runDueScheduledDeactivations(db, at - 1_000);
       expect(await isActive(users[key]!.id), `${key} before its time`).toBe(true);
-      await runDueScheduledDeactivations(db, due.at);
+      await runDueScheduledDeactivations(db, at);
       expect(await isActive(users[key]!.id), `${key} at its time`).toBe(false);
     }
     const deactivations = await prepared<{ targetId: string }>(
