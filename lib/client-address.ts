@@ -25,10 +25,20 @@ function configuredTrust(): ProxyTrust {
  * IPv4-mapped IPv6 addresses are written as IPv4, so one client has one spelling.
  */
 export function clientAddress(req: Pick<IncomingMessage, "headers" | "socket">, trust: ProxyTrust = configuredTrust()): string {
-  if (!req.socket?.remoteAddress) return "unknown";
-  const address = proxyaddr(req as IncomingMessage, trust);
-  return ipaddr.isValid(address) ? ipaddr.process(address).toString() : address;
+  const peer = req.socket?.remoteAddress;
+  if (!peer) return "unknown";
+  // A peer that is no trusted proxy is the client (proxy-addr's answer too): its spelling is
+  // worked out once per connection, where keep-alive clients send many requests.
+  if (!trust(peer, 0)) {
+    let address = peerAddresses.get(req.socket);
+    if (address === undefined) peerAddresses.set(req.socket, (address = normalized(peer)));
+    return address;
+  }
+  return normalized(proxyaddr(req as IncomingMessage, trust));
 }
+
+const peerAddresses = new WeakMap<object, string>();
+const normalized = (address: string) => (ipaddr.isValid(address) ? ipaddr.process(address).toString() : address);
 
 /** Whether the socket's peer is one of the proxies the operator trusts. */
 export function isFromTrustedProxy(req: Pick<IncomingMessage, "socket">, trust: ProxyTrust = configuredTrust()): boolean {

@@ -44,6 +44,18 @@ function queryObject(url: URL): Record<string, string> {
   return query;
 }
 
+/** What an answer may echo of its request; the URL is parsed only when asked for (OS1's envelope), not on every request. */
+function responseContext(dialect: Dialect, request: ApiRequest): ResponseContext {
+  return {
+    requestId: requestIdFor(dialect, request),
+    method: request.method,
+    get url() {
+      return request.url;
+    },
+    bodyText: null,
+  };
+}
+
 /** Rate-limit headers, the dialect's own headers, the request id and no-store on every answer of an endpoint. */
 function finish(
   response: ApiResponse,
@@ -83,7 +95,7 @@ async function rateLimited(key: string): Promise<RateLimitState> {
  */
 export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, rawParams: Record<string, string>): Promise<ApiResponse> {
   const { dialect } = endpoint;
-  const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: request.url, bodyText: null };
+  const context = responseContext(dialect, request);
   let rateLimit: RateLimitState | null = null;
   try {
     const db = getDb();
@@ -113,7 +125,7 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
     }
 
     const params = parseWith(endpoint.params, rawParams, "path");
-    const query = parseWith(endpoint.query, queryObject(request.url), "query");
+    const query = endpoint.query ? parseWith(endpoint.query, queryObject(request.url), "query") : undefined;
     let body: unknown;
     if (endpoint.body) {
       context.bodyText = (await readBodyBytes(request, serverEnv().API_MAX_BODY_BYTES)).toString("utf8");
@@ -147,7 +159,7 @@ export async function answerUnrouted(
   dialect: Dialect,
   problem: { kind: "method-not-allowed"; allow: string[] } | { kind: "malformed" } | { kind: "not-found" },
 ): Promise<ApiResponse> {
-  const context: ResponseContext = { requestId: requestIdFor(dialect, request), method: request.method, url: request.url, bodyText: null };
+  const context = responseContext(dialect, request);
   const rateLimit = await consumeRateLimit(`ip:${request.clientIp}`);
   const error = rateLimit.limited
     ? new ApiError("rate_limited", "API rate limit exceeded; retry later")

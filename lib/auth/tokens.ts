@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 
 /**
  * A token reads `<kind>_<token id as 32 hex>_<43-character secret>`: `rpat` for an admin's
@@ -24,7 +24,7 @@ export function issueToken(kind: TokenKind = "personal"): IssuedToken {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("base64url");
+  return hash("sha256", secret, "base64url");
 }
 
 export function parseToken(token: string, kind: TokenKind = "personal"): { id: string; secret: string } | null {
@@ -36,7 +36,8 @@ export function parseToken(token: string, kind: TokenKind = "personal"): { id: s
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {
-  const actual = Buffer.from(hashSecret(secret), "base64url");
+  // Runs on every API request: the one-shot hash, compared as bytes, costs about half a Hash object and a round trip through base64url.
+  const actual = hash("sha256", secret, "buffer");
   const expected = Buffer.from(storedHash, "base64url");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -1,8 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiResponse } from "./types";
-import { writeNodeResponse } from "./node";
+import { fromNodeRequest, writeNodeResponse } from "./node";
 
 // writeNodeResponse sends a string body as a string (one write with the head): its length must
 // still be counted in bytes, not characters.
@@ -54,5 +54,55 @@ describe("writeNodeResponse", () => {
     expect(empty.status).toBe(204);
     expect(empty.headers["content-length"]).toBeUndefined();
     expect(empty.body.length).toBe(0);
+  });
+});
+
+describe("fromNodeRequest's body", () => {
+  // Each answer: the body as read, whether it was read without the stream iterator, whether the request ended.
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      let iterated = false;
+      const iterator = req.iterator.bind(req);
+      req.iterator = (options) => ((iterated = true), iterator(options));
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of fromNodeRequest(req).body()) chunks.push(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+      res.end(`${iterated ? "iterated" : "whole"} ${req.readableEnded ? "ended" : "open"} ${Buffer.concat(chunks).toString("utf8")}\n`);
+    })();
+  });
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const request = (body: string) => `POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+  it("takes a body that came whole in one read, reads a late one to its end, and keeps the connection for the next", async () => {
+    const socket = net.connect(port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (data: Buffer) => (received += data.toString("utf8")));
+    const answers = (count: number) =>
+      new Promise<string[]>((resolve) => {
+        const check = () => {
+          const bodies = received
+            .split("\r\n\r\n")
+            .slice(1)
+            .map((part) => part.split("\n")[0]!);
+          if (bodies.length >= count && bodies.every((body) => body.length > 0)) resolve(bodies);
+          else setTimeout(check, 5);
+        };
+        check();
+      });
+    // Two requests in one write, each with its body; then one whose body comes 50 ms after its head.
+    socket.write(request('{"emails":["zoë@example.com"]}') + request("second"));
+    expect(await answers(2)).toEqual(['whole ended {"emails":["zoë@example.com"]}', "whole ended second"]);
+    socket.write(request("late body").slice(0, -4));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.write("body");
+    expect((await answers(3))[2]).toBe("iterated ended late body");
+    socket.destroy();
   });
 });

@@ -21,8 +21,26 @@ export function fromNodeRequest(req: IncomingMessage): ApiRequest {
     },
     clientIp: String(req.headers[CLIENT_IP_HEADER] ?? req.socket.remoteAddress ?? "unknown"),
     // Stopping early (a body over its limit) must not destroy the socket: the answer still has to go out.
-    body: () => req.iterator({ destroyOnReturn: false }),
+    body: () => (arrivedWhole(req) ? bufferedBody(req) : req.iterator({ destroyOnReturn: false })),
   };
+}
+
+/**
+ * A small body that came with its headers has arrived whole before the handler asks for it (the
+ * parser read it into the stream's buffer): one read takes it, where a stream iterator cost ~15 µs
+ * of listeners and promises on every lookup.
+ */
+function arrivedWhole(req: IncomingMessage): boolean {
+  const declared = Number(req.headers["content-length"]);
+  // `complete` turns true only after the parser's next step: the buffer holding every declared byte is the sign.
+  return declared > 0 && req.readableLength === declared && !req.readableFlowing && !req.readableEnded;
+}
+
+async function* bufferedBody(req: IncomingMessage): AsyncGenerator<Uint8Array> {
+  const chunk: unknown = req.read();
+  // Flowing, with nothing left to deliver: the request still ends ('end', 'close') as one read to the end would.
+  req.resume();
+  if (chunk instanceof Uint8Array) yield chunk;
 }
 
 /**

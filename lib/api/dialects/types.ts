@@ -42,11 +42,19 @@ export interface Dialect {
   successSchema?(data: z.core.$ZodType): z.core.$ZodType;
 }
 
+// One compiled pattern per scheme (a handful): compiling it ran on every API request.
+const authorizationPatterns = new Map<string, RegExp>();
+const authorizationPattern = (scheme: string): RegExp => {
+  let pattern = authorizationPatterns.get(scheme);
+  if (!pattern) authorizationPatterns.set(scheme, (pattern = new RegExp(`^${scheme}\\s+(\\S+)\\s*$`, "i")));
+  return pattern;
+};
+
 /** `Authorization: <scheme> <token>` → token, with the reason when it cannot be read. */
 export function readAuthorization(headers: HeaderReader, scheme: string): Credentials {
   const value = headers.get("authorization");
   if (value === null || value.trim() === "") return { token: null, problem: "missing" };
-  const match = new RegExp(`^${scheme}\\s+(\\S+)\\s*$`, "i").exec(value.trim());
+  const match = authorizationPattern(scheme).exec(value.trim());
   if (!match) return { token: null, problem: "malformed" };
   return { token: match[1] as string, problem: null };
 }
