@@ -2,7 +2,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiResponse } from "./types";
-import { fromNodeRequest, writeNodeResponse } from "./node";
+import { closeAfterUnreadBody, fromNodeRequest, writeNodeResponse } from "./node";
 
 // writeNodeResponse sends a string body as a string (one write with the head): its length must
 // still be counted in bytes, not characters.
@@ -104,5 +104,56 @@ describe("fromNodeRequest's body", () => {
     socket.write("body");
     expect((await answers(3))[2]).toBe("iterated ended late body");
     socket.destroy();
+  });
+});
+
+describe("closeAfterUnreadBody", () => {
+  // Roster's handlers reach the body in the microtasks after the parser's body callback, before it
+  // completes the message: the answer's "finish" then comes first. Such a request, and one whose
+  // unread body ends within the linger, must leave nothing on its keep-alive socket.
+  const closeListeners: number[] = [];
+  const server = http.createServer((req, res) => {
+    closeAfterUnreadBody(req, res);
+    res.once("close", () => setImmediate(() => closeListeners.push(req.socket.listenerCount("close"))));
+    void (async () => {
+      if (req.url === "/refuse") {
+        res.end("refused\n");
+        return;
+      }
+      await new Promise((resolve) => req.once("readable", resolve));
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of fromNodeRequest(req).body()) chunks.push(chunk);
+      res.end(`${Buffer.concat(chunks).length}\n`);
+    })();
+  });
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("adds no listener to a keep-alive socket per request", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string, body: string) =>
+      new Promise<string>((resolve, reject) => {
+        http
+          .request({ port, method: "POST", path, agent, headers: { "content-length": Buffer.byteLength(body) } }, (res) => {
+            let text = "";
+            res.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+            res.on("end", () => resolve(text));
+          })
+          .on("error", reject)
+          .end(body);
+      });
+    const body = '{"emails":["a@example.com"]}';
+    for (let i = 0; i < 15; i++) {
+      const refused = i % 3 === 2;
+      expect(await post(refused ? "/refuse" : "/", body)).toBe(refused ? "refused\n" : `${body.length}\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    agent.destroy();
+    expect(closeListeners).toHaveLength(15);
+    expect(Math.max(...closeListeners)).toBe(closeListeners[0]);
   });
 });

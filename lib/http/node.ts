@@ -36,7 +36,15 @@ function arrivedWhole(req: IncomingMessage): boolean {
   return declared > 0 && req.readableLength === declared && !req.readableFlowing && !req.readableEnded;
 }
 
-async function* bufferedBody(req: IncomingMessage): AsyncGenerator<Uint8Array> {
+// Marks a request whose declared body was read whole: its parser has not yet called the message
+// complete (that comes after the microtasks that read it, and after the answer's "finish"), but no
+// byte of it is still to arrive. A property of the request, not module state, since the server's
+// bundle and Next's may each load this module.
+const TAKEN_WHOLE = Symbol.for("roster.bodyTakenWhole");
+type Marked = IncomingMessage & { [TAKEN_WHOLE]?: true };
+
+async function* bufferedBody(req: Marked): AsyncGenerator<Uint8Array> {
+  req[TAKEN_WHOLE] = true;
   const chunk: unknown = req.read();
   // Flowing, with nothing left to deliver: the request still ends ('end', 'close') as one read to the end would.
   req.resume();
@@ -79,14 +87,20 @@ export async function writeNodeResponse(req: IncomingMessage, res: ServerRespons
  * connection as good as any (clients reuse it), one still coming after it has the connection
  * closed. `connection: close` would make node:http close the socket as soon as the answer is out.
  */
-export function closeAfterUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+export function closeAfterUnreadBody(req: Marked, res: ServerResponse): void {
   res.once("finish", () => {
-    if (req.complete) return;
+    if (req.complete || req[TAKEN_WHOLE]) return;
     const socket = req.socket;
+    // Both listeners go when either fires: a keep-alive socket must not collect one per request.
+    const stop = () => {
+      clearTimeout(timer);
+      req.removeListener("end", stop);
+      socket.removeListener("close", stop);
+    };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    req.once("end", () => clearTimeout(timer));
-    socket.once("close", () => clearTimeout(timer));
+    req.once("end", stop);
+    socket.once("close", stop);
     req.resume();
   });
 }
