@@ -13,6 +13,10 @@ const nextConfig = {
   // import() whose name the bundler cannot see (bundled, it throws "Cannot find module as
   // expression is too dynamic"), though we use a store of our own (lib/auth/rate-limiter-store.ts).
   serverExternalPackages: ["better-sqlite3", "@cedar-policy/cedar-wasm", "rate-limiter-flexible"],
+  // The console's pages and routes load on their first request instead of at start: the server
+  // answers the vendor APIs without Next.js (server/api-dispatch.ts), and an instance that only
+  // serves automation would otherwise hold every page's modules (issue 13's RSS target).
+  experimental: { preloadEntriesOnStart: false },
   // No page of the console may be framed by another site (clickjacking a "Deactivate" button).
   async headers() {
     return [
