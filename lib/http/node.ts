@@ -38,8 +38,7 @@ function arrivedWhole(req: IncomingMessage): boolean {
 
 // Marks a request whose declared body was read whole: its parser has not yet called the message
 // complete (that comes after the microtasks that read it, and after the answer's "finish"), but no
-// byte of it is still to arrive. A property of the request, not module state, since the server's
-// bundle and Next's may each load this module.
+// byte of it is still to arrive. The mark travels with the request object and goes with it.
 const TAKEN_WHOLE = Symbol.for("roster.bodyTakenWhole");
 type Marked = IncomingMessage & { [TAKEN_WHOLE]?: true };
 
