@@ -4,38 +4,47 @@ import type { EmailKey } from "../schema";
 
 export type UserByEmail = { id: string; active: boolean };
 
-type Row = { email: EmailKey; id: string; active: number };
+// What each lookup reads. The API's address → id comes from users_tenant_email_id_idx alone; a
+// leaver file also needs the active flag, from the table.
+const COLUMNS = { ids: "email_normalized as email, id", withStatus: "email_normalized as email, id, active" } as const;
+type Columns = keyof typeof COLUMNS;
+type Row = { email: EmailKey; id: string; active?: number };
 
 // Keys per statement: a 1,000-address API lookup is one statement; a leaver file's chunks are split.
 const MAX_KEYS = 1_024;
-// The statement text per padded list length, built once: the lookup API's hot path.
-const sqlBySize = new Map<number, string>();
+// The statement text per column set and padded list length, built once: the lookup API's hot path.
+const sqlByShape = new Map<string, string>();
 
-/** Runs the lookup on the (tenant_id, email_normalized) unique index, chunk by chunk. */
-async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], onRow: (row: Row) => void): Promise<void> {
+/** The lookup's statement for `size` keys (padded by inList). */
+export function lookupSql(columns: Columns, size: number): string {
+  const shape = `${columns}:${size}`;
+  let sql = sqlByShape.get(shape);
+  if (!sql) {
+    sql = `select ${COLUMNS[columns]} from users where tenant_id = ? and email_normalized in ${inList(Array.from({ length: size }, () => "")).sql}`;
+    sqlByShape.set(shape, sql);
+  }
+  return sql;
+}
+
+/** Runs the lookup on the tenant's email key, chunk by chunk. */
+async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], columns: Columns, onRow: (row: Row) => void): Promise<void> {
   const keys = emails.length > 1 ? [...new Set(emails)] : emails;
   for (let start = 0; start < keys.length; start += MAX_KEYS) {
     const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
-    let sql = sqlBySize.get(list.values.length);
-    if (!sql)
-      sqlBySize.set(
-        list.values.length,
-        (sql = `select email_normalized as email, id, active from users where tenant_id = ? and email_normalized in ${list.sql}`),
-      );
-    for (const row of await prepared<Row>(db, sql).all(tenantId, ...list.values)) onRow(row);
+    for (const row of await prepared<Row>(db, lookupSql(columns, list.values.length)).all(tenantId, ...list.values)) onRow(row);
   }
 }
 
 /** Email key → the tenant's user (id and active flag): for leaver files. */
 export async function findUsersByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Promise<Map<EmailKey, UserByEmail>> {
   const found = new Map<EmailKey, UserByEmail>();
-  await lookUp(db, tenantId, emails, (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
+  await lookUp(db, tenantId, emails, "withStatus", (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
   return found;
 }
 
 /** Email key → user id within one tenant: the hot path of the lookup API (most calls ask for one address). */
 export async function findUserIdsByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Promise<Map<EmailKey, string>> {
   const found = new Map<EmailKey, string>();
-  await lookUp(db, tenantId, emails, (row) => found.set(row.email, row.id));
+  await lookUp(db, tenantId, emails, "ids", (row) => found.set(row.email, row.id));
   return found;
 }

@@ -37,6 +37,9 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_tenant_email_unique").on(t.tenantId, t.emailNormalized),
+    // The lookup API's answer (address → id) from the index alone: a 1,000-address lookup on
+    // 1,000,000 users reads no table page, a quarter of its CPU (ADR 0008).
+    index("users_tenant_email_id_idx").on(t.tenantId, t.emailNormalized, t.id),
     uniqueIndex("users_tenant_unique_code_unique").on(t.tenantId, t.uniqueCode),
     index("users_tenant_user_code_idx").on(t.tenantId, t.userCode),
     index("users_tenant_aaa_id_idx").on(t.tenantId, t.aaaId),

@@ -1,0 +1,1 @@
+CREATE INDEX `users_tenant_email_id_idx` ON `users` (`tenant_id`,`email_normalized`,`id`);
