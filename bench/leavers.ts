@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { v7 as timeOrderedUuid } from "uuid";
 import { postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { memoryMb } from "./lib/processes";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
@@ -117,7 +118,8 @@ function plainSqlite(file: string, tenantId: string, emails: string[]): { second
         tokens.run(now, now, admin.id);
         sessions.run(now, now, admin.id);
       }
-      audit.run(crypto.randomUUID(), tenantId, user.id, JSON.stringify({ email: user.email }), now);
+      // Time-ordered ids, as Roster's audit events have (db/queries/audit.ts): the same index writes.
+      audit.run(timeOrderedUuid(), tenantId, user.id, JSON.stringify({ email: user.email }), now);
       deactivated += 1;
     }
   })();

@@ -3,7 +3,7 @@ import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { prepared } from "../prepared";
 import type { Tenant } from "../schema";
-import { AUDIT_EVENT_COLUMNS, auditEventFromRow, recordAuditEvent, type AuditEventRow } from "./audit";
+import { AUDIT_EVENT_COLUMNS, auditEventFromRow, recordAuditEvent, recordAuditEvents, type AuditEventRow } from "./audit";
 import { GENESIS_HASH } from "./audit-chain";
 
 describe("recordAuditEvent", () => {
@@ -55,5 +55,20 @@ describe("recordAuditEvent", () => {
       }, "immediate"),
     ).rejects.toThrow("the change failed");
     expect(await stored("action", "test.rolled-back")).toEqual([]);
+  });
+
+  it("gives new events time-ordered ids (UUIDv7), each after the one before", async () => {
+    const one = { tenantId: tenant.id, actorType: "system", action: "test.ordered", outcome: "ok" } as const;
+    const singles = [];
+    for (let i = 0; i < 20; i++) singles.push((await recordAuditEvent(db, one)).id);
+    const batch = (
+      await recordAuditEvents(
+        db,
+        Array.from({ length: 30 }, () => one),
+      )
+    ).map((event) => event.id);
+    const ids = [...singles, ...batch];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
   });
 });

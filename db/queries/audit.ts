@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as timeOrderedUuid } from "uuid";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { AuditEvent } from "../schema";
@@ -24,9 +24,13 @@ export const auditEventFromRow = (row: AuditEventRow): AuditEvent => ({
   details: row.details === null ? null : (JSON.parse(row.details) as AuditEvent["details"]),
 });
 
-/** The event as it is stored (before its place in the chain): a new id, and null or now where the caller left a field out. */
+/**
+ * The event as it is stored (before its place in the chain): a new id, and null or now where the caller left a field out.
+ * The id is a UUIDv7, whose leading timestamp puts each new event at the end of the primary key's index: with random
+ * (v4) ids every event of a 90,000-row leaver job wrote a page of that index somewhere else.
+ */
 const auditRow = (event: NewAuditEvent): ChainedFields => ({
-  id: event.id ?? randomUUID(),
+  id: event.id ?? timeOrderedUuid(),
   tenantId: event.tenantId,
   actorType: event.actorType,
   actorId: event.actorId ?? null,
