@@ -92,13 +92,30 @@ export async function applyDeactivation(db: Db, input: DeactivationInput, now: n
     if (input.auditNoop !== false) await audit(db, input, "user.deactivate", "already_inactive", { email: user.email }, now);
     return { status: "already-inactive" };
   }
-  const by = actorRef(input.actor);
-  await prepared(db, SQL.deactivate).run(now, by, now, by, user.id);
-  const tokensRevoked = (await prepared(db, SQL.revokeTokens).run(now, now, user.id)).changes;
-  const sessionsRevoked = (await prepared(db, SQL.revokeSessions).run(now, now, user.id)).changes;
-  await audit(db, input, "user.deactivate", "deactivated", { email: user.email, tokensRevoked, sessionsRevoked, ...input.auditDetails }, now);
-  return { status: "deactivated", tokensRevoked, sessionsRevoked };
+  const result = await switchOff(db, input, user.id, now, true);
+  await recordAuditEvent(db, deactivatedEvent(input, user, result, input.auditDetails, now));
+  return result;
 }
+
+/**
+ * The writes of deactivating a user found active: the user row, and the tokens and console sessions
+ * it holds as an admin unless the caller knows it is no admin (`mayHoldAdmin` false: it holds none).
+ */
+async function switchOff(db: Db, input: ChangeOf, userId: string, now: number, mayHoldAdmin: boolean) {
+  const by = actorRef(input.actor);
+  await prepared(db, SQL.deactivate).run(now, by, now, by, userId);
+  const tokensRevoked = mayHoldAdmin ? (await prepared(db, SQL.revokeTokens).run(now, now, userId)).changes : 0;
+  const sessionsRevoked = mayHoldAdmin ? (await prepared(db, SQL.revokeSessions).run(now, now, userId)).changes : 0;
+  return { status: "deactivated" as const, tokensRevoked, sessionsRevoked };
+}
+
+const deactivatedEvent = (
+  input: ChangeOf,
+  user: { id: string; email: string },
+  { tokensRevoked, sessionsRevoked }: { tokensRevoked: number; sessionsRevoked: number },
+  auditDetails: Record<string, unknown> | undefined,
+  now: number,
+) => auditEvent(input, user.id, "user.deactivate", "deactivated", { email: user.email, tokensRevoked, sessionsRevoked, ...auditDetails }, now);
 
 /**
  * The effects of switching a deactivated user back on, with one audit event, inside the caller's
@@ -180,7 +197,7 @@ async function lockUsers(db: Db, input: BulkStatusChange): Promise<Map<string, L
  * on PostgreSQL; one by one on SQLite, where a statement costs microseconds, not a round trip.
  */
 export async function applyDeactivations(db: Db, input: BulkStatusChange, now: number): Promise<DeactivationResult[]> {
-  if (db.dialect === "sqlite") return inOrder(input, (change) => applyDeactivation(db, { ...input, ...change, auditNoop: false }, now));
+  if (db.dialect === "sqlite") return deactivateEachOnSqlite(db, input, now);
   const users = await lockUsers(db, input);
   const switched = new Map<string, { status: "deactivated"; tokensRevoked: number; sessionsRevoked: number }>();
   const results = input.users.map(({ userId }): DeactivationResult => {
@@ -259,4 +276,32 @@ export function reactivateUser(
   now = Date.now(),
 ): Promise<Exclude<ReactivationResult, { status: "deactivated-again" }>> {
   return inTransaction(db, "immediate", () => applyReactivation(db, input, now)) as Promise<Exclude<ReactivationResult, { status: "deactivated-again" }>>;
+}
+
+const ADMINS_AMONG = (list: string) => `select user_id as "userId" from admins where user_id in ${list}`;
+
+/**
+ * SQLite's batch: the users one at a time, as applyDeactivation changes each (a statement costs
+ * microseconds there, not a round trip), with what a batch can share done once: its admins read
+ * together (only they hold tokens and console sessions, so the revocations run for them alone), and
+ * its audit events appended to the chain together (one reservation of the head, not one per event).
+ */
+async function deactivateEachOnSqlite(db: Db, input: BulkStatusChange, now: number): Promise<DeactivationResult[]> {
+  const admins = new Set<string>();
+  const ids = [...new Set(input.users.map((user) => user.userId))];
+  for (let start = 0; start < ids.length; start += 500) {
+    const list = inList(ids.slice(start, start + 500));
+    for (const row of await prepared<{ userId: string }>(db, ADMINS_AMONG(list.sql)).all(...list.values)) admins.add(row.userId);
+  }
+  const events: NewAuditEvent[] = [];
+  const results = await inOrder(input, async (change): Promise<DeactivationResult> => {
+    const user = await findUser(db, { ...input, ...change });
+    if (!user) return { status: "not-found" };
+    if (!user.active) return { status: "already-inactive" };
+    const result = await switchOff(db, input, user.id, now, admins.has(user.id));
+    events.push(deactivatedEvent(input, user, result, change.auditDetails, now));
+    return result;
+  });
+  await recordAuditEvents(db, events);
+  return results;
 }
