@@ -39,6 +39,17 @@ export async function searchCopyDiffers(db: Db): Promise<number> {
 
 type PlanNode = { "Node Type": string; "Scan Direction"?: string; "Index Name"?: string; "Relation Name"?: string; Plans?: PlanNode[] };
 
+/** SQLite's plan of a statement, its steps' details joined by " | " (compared against the plans the tests expect). */
+export function sqlitePlan(db: Db, statement: { sql: string; args: readonly unknown[] }): string {
+  return (
+    sqliteClient(db)
+      .prepare(`explain query plan ${statement.sql}`)
+      .all(...statement.args) as { detail: string }[]
+  )
+    .map((row) => row.detail)
+    .join(" | ");
+}
+
 /**
  * PostgreSQL's plan of a statement (`explain (format json)`), one "<node type> [Backward] <index or
  * table>" per node, depth first. `indexesOnly` prices sequential scans and sorts out of the planner's

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
-import { postgresPlan } from "@/test/search";
-import { sqliteClient, type Db } from "../client";
+import { postgresPlan, sqlitePlan } from "@/test/search";
+import type { Db } from "../client";
 import type { Tenant, User } from "../schema";
 import { createUser } from "./users";
 import { USER_LIST_COUNT_CAP as COUNT_CAP } from "../constants";
@@ -11,16 +11,6 @@ import { normalizeEmail } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
 
 const DAY = 86_400_000;
-
-function plan(db: Db, query: { sql: string; args: unknown[] }): string {
-  return (
-    sqliteClient(db)
-      .prepare(`explain query plan ${query.sql}`)
-      .all(...query.args) as { detail: string }[]
-  )
-    .map((row) => row.detail)
-    .join(" | ");
-}
 
 /** Inserts users fast (one transaction) with predictable emails, names, departments and creation times. */
 function addUsers(
@@ -138,15 +128,18 @@ describe("listConsoleUsers", () => {
 
   it.skipIf(TEST_DIALECT !== "sqlite")("walks the (tenant_id, email_normalized) index for a prefix search: never a scan", async () => {
     for (const sort of ["email", "name", "createdAt"] as const) {
-      const detail = plan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali"), status: "active", department: "Sales", sort }));
+      const detail = sqlitePlan(
+        db,
+        userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali"), status: "active", department: "Sales", sort }),
+      );
       expect(detail).toMatch(/SEARCH users USING INDEX users_tenant_email_unique \(tenant_id=\? AND email_normalized>\? AND email_normalized<\?\)/);
       expect(detail).not.toMatch(/SCAN users/);
     }
     // Email order needs no sort at all; without a search the created_at index gives that order.
-    expect(plan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali") }))).not.toMatch(/TEMP B-TREE/);
-    expect(plan(db, userListQuery("sqlite", { tenantId: tenant.id, status: "inactive" }))).not.toMatch(/TEMP B-TREE|SCAN users/);
-    expect(plan(db, userListQuery("sqlite", { tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).toMatch(/USING INDEX users_tenant_created_at_idx/);
-    expect(plan(db, userListQuery("sqlite", { tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).not.toMatch(/TEMP B-TREE/);
+    expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali") }))).not.toMatch(/TEMP B-TREE/);
+    expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, status: "inactive" }))).not.toMatch(/TEMP B-TREE|SCAN users/);
+    expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).toMatch(/USING INDEX users_tenant_created_at_idx/);
+    expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, sort: "createdAt", dir: "desc" }))).not.toMatch(/TEMP B-TREE/);
   });
 });
 

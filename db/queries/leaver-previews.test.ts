@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant } from "@/test/factories";
-import { sqliteClient } from "../client";
+import { sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import type { LeaverClass, LeaverPreview } from "../schema";
 import {
@@ -113,9 +113,7 @@ describe("leaver preview rows", () => {
   });
 
   it.skipIf(TEST_DIALECT !== "sqlite")("are read by walking the class index, never sorted (SQLite)", () => {
-    const plan = (sqliteClient(db).prepare(`explain query plan ${CLASS_PAGE_SQL.sqlite}`).all(small.id, "not_found", 100, 99_900) as { detail: string }[])
-      .map((r) => r.detail)
-      .join(" | ");
+    const plan = sqlitePlan(db, { sql: CLASS_PAGE_SQL.sqlite, args: [small.id, "not_found", 100, 99_900] });
     expect(plan).toBe("SEARCH leaver_preview_rows USING INDEX leaver_preview_rows_class_idx (preview_id=? AND class=?)");
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { searchKeys } from "@/lib/domain/email";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
-import { postgresPlan } from "@/test/search";
-import { sqliteClient, type Db } from "../client";
+import { postgresPlan, sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import { seedTenant } from "../seed";
 import { listScimUsers, scimListStatements, type ScimCondition, type ScimScope } from "./scim-users";
@@ -110,13 +109,3 @@ describe("listScimUsers' lookups", () => {
     }
   });
 });
-
-function sqlitePlan(db: Db, statement: { sql: string; args: unknown[] }): string {
-  return (
-    sqliteClient(db)
-      .prepare(`explain query plan ${statement.sql}`)
-      .all(...statement.args) as { detail: string }[]
-  )
-    .map((row) => row.detail)
-    .join(" | ");
-}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
-import { postgresPlan, searchCopyDiffers } from "@/test/search";
+import { postgresPlan, searchCopyDiffers, sqlitePlan } from "@/test/search";
 import { foldText } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
 import { sqliteClient, type Db } from "../client";
@@ -9,16 +9,6 @@ import { prepared } from "../prepared";
 import type { Tenant, User } from "../schema";
 import { listStatements, listUsers, MAX_QUERY_MATCHES, searchScope, trigramQuery, USER_SORT_KEYS, type ListUsersInput, type UserSortKey } from "./user-list";
 import { createUser } from "./users";
-
-function plan(db: Db, statement: { sql: string; args: unknown[] }): string {
-  return (
-    sqliteClient(db)
-      .prepare(`explain query plan ${statement.sql}`)
-      .all(...statement.args) as { detail: string }[]
-  )
-    .map((row) => row.detail)
-    .join(" | ");
-}
 
 async function page(db: Db, input: Partial<ListUsersInput> & { tenantId: string }) {
   const result = await listUsers(db, { page: 1, size: 100, sortKey: "createdAt", sortDirection: "desc", ...input });
@@ -165,9 +155,9 @@ describe("listUsers", () => {
           { tenantId: tenant.id, page: 100, size: 100, sortKey, sortDirection },
           { tag: tenant.searchTag, dominant: false },
         );
-        const detail = plan(db, pageStatement);
+        const detail = sqlitePlan(db, pageStatement);
         expect(detail, `${sortKey} ${sortDirection}`).toMatch(/^SEARCH users USING COVERING INDEX users_tenant_\w+ \(tenant_id=\?\)$/);
-        expect(plan(db, count)).toMatch(/^SEARCH tenants USING INDEX sqlite_autoindex_tenants_1 \(id=\?\)$/);
+        expect(sqlitePlan(db, count)).toMatch(/^SEARCH tenants USING INDEX sqlite_autoindex_tenants_1 \(id=\?\)$/);
       }
     }
   });
@@ -205,12 +195,12 @@ describe("listUsers", () => {
         const input: ListUsersInput = { tenantId: tenant.id, page: 1, size: 20, query: foldText("émile"), sortKey, sortDirection: "asc" };
         const { candidates, page: pageStatement, count } = listStatements("sqlite", input, { tag: tenant.searchTag, dominant: false });
         const fromIndex = "CO-ROUTINE \\(subquery-\\d+\\) \\| SCAN users_search VIRTUAL TABLE INDEX 0:M\\d+ \\| SCAN \\(subquery-\\d+\\)";
-        expect(plan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
-        expect(plan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
+        expect(sqlitePlan(db, candidates!)).toMatch(new RegExp(`^${fromIndex}$`));
+        expect(sqlitePlan(db, count)).toMatch(new RegExp(`^${fromIndex}$`));
         // The update time comes from its narrow table, one primary-key lookup per candidate.
         const updatedAt =
           sortKey === "updatedAt" ? " \\| CORRELATED SCALAR SUBQUERY \\d+ \\| SEARCH users_updated_at USING INTEGER PRIMARY KEY \\(rowid=\\?\\)" : "";
-        expect(plan(db, pageStatement)).toMatch(
+        expect(sqlitePlan(db, pageStatement)).toMatch(
           new RegExp(
             `^CO-ROUTINE \\(subquery-\\d+\\) \\| ${fromIndex.replace("M\\d+", `M\\d+${updatedAt}`)} \\| SCAN \\(subquery-\\d+\\) \\| USE TEMP B-TREE FOR ORDER BY$`,
           ),

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
-import { postgresPlan } from "@/test/search";
+import { postgresPlan, sqlitePlan } from "@/test/search";
 import { normalizeEmail } from "@/lib/domain/email";
-import { sqliteClient } from "../client";
 import type { Tenant, User } from "../schema";
 import { findUserIdsByEmails, findUsersByEmails, lookupSql } from "./user-lookup";
 
@@ -41,8 +40,7 @@ describe("user lookup by email key", () => {
   });
 
   it.runIf(TEST_DIALECT === "sqlite")("answers the address → id lookup from an index alone (SQLite)", () => {
-    const planOf = (sql: string) =>
-      (sqliteClient(db).prepare(`explain query plan ${sql}`).all(tenant.id, "a", "b", "c", "d") as { detail: string }[]).map((row) => row.detail).join(" | ");
+    const planOf = (sql: string) => sqlitePlan(db, { sql, args: [tenant.id, "a", "b", "c", "d"] });
     expect(planOf(lookupSql("ids", 4))).toBe("SEARCH users USING COVERING INDEX users_tenant_email_id_idx (tenant_id=? AND email_normalized=?)");
     // The leaver file's lookup also reads the active flag, from the table.
     expect(planOf(lookupSql("withStatus", 4))).toMatch(/^SEARCH users USING INDEX users_tenant_email_\w+ \(tenant_id=\? AND email_normalized=\?\)$/);
