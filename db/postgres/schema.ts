@@ -117,6 +117,7 @@ export const {
   auditChainHeads,
   auditCheckpoints,
   healthChecks,
+  maintenanceMarks,
   rateLimits,
   leaverPreviews,
   leaverPreviewRows,

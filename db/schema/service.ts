@@ -25,3 +25,13 @@ export const healthChecks = sqliteTable("health_checks", {
   id: integer("id").primaryKey(),
   checkedAt: epochMs("checked_at").notNull(),
 });
+
+/**
+ * Start-up work done once per version of its rule rather than at every start: the version a step
+ * last brought every row up to (the email keys: lib/setup/email-keys.ts, docs/decisions/0009).
+ */
+export const maintenanceMarks = sqliteTable("maintenance_marks", {
+  name: text("name").primaryKey(),
+  version: text("version").notNull(),
+  updatedAt: epochMs("updated_at").notNull(),
+});

@@ -191,6 +191,8 @@ describe("roster CLI", () => {
     try {
       const add = async (email: string) =>
         (await createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: email.toLowerCase() as EmailKey })).id;
+      // Keys by the first round's rule in a database an older Roster wrote, which no step has marked.
+      await db.statement("delete from maintenance_marks").run();
       const fullWidth = await add("ＫＩＭ@initech.example");
       const clash = { other: await add("strasse@initech.example"), id: await add("Straße@initech.example") };
       const json = await cliJson("migrate");

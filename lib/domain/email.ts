@@ -15,6 +15,12 @@ export function normalizeEmail(email: string): EmailKey {
   return fold(email.trim()) as EmailKey;
 }
 
+/**
+ * normalizeEmail's rule: a new number for every change to what it does, so that keys stored by an
+ * older rule are re-keyed once (lib/setup/email-keys.ts); lib/domain/email.test.ts pins its outputs.
+ */
+export const EMAIL_KEY_RULE_VERSION = 2;
+
 /** The same folding for any text that is searched case-insensitively (names, codes). */
 export function foldText(text: string): TextKey {
   return fold(text) as TextKey;

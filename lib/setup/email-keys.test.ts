@@ -1,26 +1,38 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prepared } from "@/db/prepared";
 import { createUser } from "@/db/queries/users";
+import type { Db } from "@/db/client";
 import type { EmailKey, Tenant } from "@/db/schema";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
-import { migrateEmailKeys } from "./email-keys";
+import { readMaintenanceMark } from "@/db/queries/maintenance-marks";
+import { emailKeyRule, migrateEmailKeys } from "./email-keys";
 import { newUserFields } from "@/lib/domain/user-fields";
 
 // Keys as the first round wrote them: trimmed and lower-cased.
 const oldKey = (email: string) => email.trim().toLowerCase() as EmailKey;
 
+function withOldKeys(db: Db) {
+  return {
+    addUser: (tenantId: string, email: string) => createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: oldKey(email) }),
+    keyOf: async (id: string) => (await prepared<{ key: string }>(db, "select email_normalized as key from users where id = ?").get(id))!.key,
+  };
+}
+
 describe("migrateEmailKeys", () => {
   const db = createTestDb();
+  const { addUser, keyOf } = withOldKeys(db);
   let tenant: Tenant;
   let other: Tenant;
   beforeAll(async () => {
     tenant = await makeTenant(db);
     other = await makeTenant(db);
   });
-  const addUser = (tenantId: string, email: string) => createUser(db, { tenantId, ...newUserFields({ email, name: email }), emailNormalized: oldKey(email) });
-  const keyOf = async (id: string) => (await prepared<{ key: string }>(db, "select email_normalized as key from users where id = ?").get(id))!.key;
+  // The keys below are written as the first round did, in a database no step has marked yet.
+  beforeEach(async () => {
+    await prepared(db, "delete from maintenance_marks").run();
+  });
 
   it("re-keys non-ASCII addresses, leaves ASCII keys alone, and reports a clash naming both users", async () => {
     const fullWidth = await addUser(tenant.id, "ＫＡＴＥ@Example.test");
@@ -49,7 +61,11 @@ describe("migrateEmailKeys", () => {
     expect((await prepared<{ key: string }>(db, "select email_normalized as key from user_emails where id = ?").get(otherAddressId))?.key).toBe(
       "pat.home@example.test",
     );
-    expect(result).toEqual({ rekeyed: 3, conflicts: [{ table: "users", rowId: strasseAgain.id, userId: strasseAgain.id, otherUserId: strasse.id }] });
+    expect(result).toEqual({
+      rekeyed: 3,
+      conflicts: [{ table: "users", rowId: strasseAgain.id, userId: strasseAgain.id, otherUserId: strasse.id }],
+      skipped: false,
+    });
     expect(lines.filter((line) => line.includes(strasseAgain.id))).toEqual([expect.stringContaining(strasse.id)]);
 
     // Again: nothing left to write; the clash is reported again until someone resolves it.
@@ -57,8 +73,10 @@ describe("migrateEmailKeys", () => {
     expect(await migrateEmailKeys(db, (line) => again.push(line))).toMatchObject({
       rekeyed: 0,
       conflicts: [{ userId: strasseAgain.id, otherUserId: strasse.id }],
+      skipped: false,
     });
     expect(again).toHaveLength(1);
+    expect(await readMaintenanceMark(db, "email-keys")).toBeNull();
   });
 
   it("leaves an address alone whose new key another user's address already has", async () => {
@@ -70,5 +88,33 @@ describe("migrateEmailKeys", () => {
     expect(await keyOf(first.id)).toBe("élodie@example.test");
     expect(await keyOf(second.id)).toBe(oldKey("E\u0301lodie@example.test"));
     expect(result.conflicts).toContainEqual({ table: "users", rowId: second.id, userId: second.id, otherUserId: first.id });
+  });
+});
+
+describe("migrateEmailKeys on a database whose keys are all the rule's", () => {
+  const db = createTestDb();
+  const { addUser, keyOf } = withOldKeys(db);
+
+  it("marks it and reads no address again until the rule or the engine's Unicode changes", async () => {
+    // A new database has no keys of another rule: its set-up marked it.
+    expect(await readMaintenanceMark(db, "email-keys")).toBe(emailKeyRule());
+    // As a database an older Roster wrote: keys by the first round's rule, and no mark.
+    await prepared(db, "delete from maintenance_marks").run();
+    const tenant = await makeTenant(db);
+    const first = await addUser(tenant.id, "ＡＮＡ@example.test");
+    expect(await migrateEmailKeys(db, () => {})).toEqual({ rekeyed: 1, conflicts: [], skipped: false });
+    expect(await keyOf(first.id)).toBe("ana@example.test");
+    expect(await readMaintenanceMark(db, "email-keys")).toBe(emailKeyRule());
+
+    // A key no writer of this rule makes: left alone while the mark says every key is the rule's.
+    const second = await addUser(tenant.id, "ＢＥＮ@example.test");
+    expect(await migrateEmailKeys(db, () => {})).toEqual({ rekeyed: 0, conflicts: [], skipped: true });
+    expect(await keyOf(second.id)).toBe(oldKey("ＢＥＮ@example.test"));
+
+    const upgraded = emailKeyRule("99.0");
+    expect(upgraded).not.toBe(emailKeyRule());
+    expect(await migrateEmailKeys(db, () => {}, upgraded)).toEqual({ rekeyed: 1, conflicts: [], skipped: false });
+    expect(await keyOf(second.id)).toBe("ben@example.test");
+    expect(await readMaintenanceMark(db, "email-keys")).toBe(upgraded);
   });
 });

@@ -1,14 +1,30 @@
 import type { Db } from "@/db/client";
 import { rekeyNonAsciiEmails, type EmailRekeyResult } from "@/db/queries/email-keys";
-import { normalizeEmail } from "@/lib/domain/email";
+import { readMaintenanceMark, writeMaintenanceMark } from "@/db/queries/maintenance-marks";
+import { EMAIL_KEY_RULE_VERSION, normalizeEmail } from "@/lib/domain/email";
+
+const MARK = "email-keys";
 
 /**
- * Start-up and `roster migrate` step: keys stored before normalizeEmail replaced toLowerCase()
- * are re-keyed (docs/decisions/0009). Only addresses that are not pure ASCII can change. An
- * address whose new key another user already has is left as it is, one log line naming both
- * users, at every start until someone resolves it.
+ * The keys normalizeEmail makes in this process: its rule, and the Unicode version of the case
+ * mappings and NFKC it takes from the engine, which a Node upgrade can move.
  */
-export async function migrateEmailKeys(db: Db, log: (line: string) => void = (line) => console.error(line)): Promise<EmailRekeyResult> {
+export const emailKeyRule = (unicode = process.versions.unicode) => `rule ${EMAIL_KEY_RULE_VERSION}, Unicode ${unicode}`;
+
+/**
+ * Start-up and `roster migrate` step: keys stored by another rule (toLowerCase() before
+ * normalizeEmail, docs/decisions/0009, or another Unicode version) are re-keyed. Only addresses
+ * that are not pure ASCII can change. Reading every address takes seconds on a million users, so
+ * a database is marked once all its keys are this process's (`rule`) and then not read again. An
+ * address whose new key another user already has is left as it is, one log line naming both users,
+ * and the database stays unmarked: the clash is logged at every start until someone resolves it.
+ */
+export async function migrateEmailKeys(
+  db: Db,
+  log: (line: string) => void = (line) => console.error(line),
+  rule = emailKeyRule(),
+): Promise<EmailRekeyResult & { skipped: boolean }> {
+  if ((await readMaintenanceMark(db, MARK)) === rule) return { rekeyed: 0, conflicts: [], skipped: true };
   const result = await rekeyNonAsciiEmails(db, normalizeEmail);
   for (const conflict of result.conflicts) {
     const where = conflict.table === "users" ? "primary address" : `other address ${conflict.rowId}`;
@@ -17,5 +33,7 @@ export async function migrateEmailKeys(db: Db, log: (line: string) => void = (li
     );
   }
   if (result.rekeyed > 0) log(`roster: re-keyed ${result.rekeyed} email address${result.rekeyed === 1 ? "" : "es"} by the current email rule`);
-  return result;
+  // Keys written from here on are this rule's (every writer keys by normalizeEmail).
+  if (result.conflicts.length === 0) await writeMaintenanceMark(db, MARK, rule);
+  return { ...result, skipped: false };
 }
