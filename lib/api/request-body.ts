@@ -1,5 +1,5 @@
 import type { ApiRequest } from "@/lib/http/types";
-import { ApiError } from "./errors";
+import { ApiError, isApiError } from "./errors";
 
 /**
  * Reads a request body, counting bytes as they arrive and refusing more than `maxBytes` without
@@ -11,10 +11,17 @@ export async function readBodyBytes(request: ApiRequest, maxBytes: number): Prom
   if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body()) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw bodyTooLarge(maxBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.body()) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw bodyTooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (isApiError(error)) throw error;
+    // The body's stream fails only on the client's side (it hung up: "aborted"; it broke the
+    // framing): a 400 like any bad body, not a server failure logged as one.
+    throw new ApiError("invalid_input", `The request body did not arrive whole (${error instanceof Error ? error.message : "stream failed"})`);
   }
   return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks);
 }

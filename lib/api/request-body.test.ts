@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { ApiRequest } from "@/lib/http/types";
+import { readBodyBytes } from "./request-body";
+
+function requestWith(headers: Record<string, string>, body: () => AsyncIterable<Uint8Array>): ApiRequest {
+  return { method: "POST", url: new URL("http://127.0.0.1/x"), headers: { get: (name) => headers[name] ?? null }, clientIp: "127.0.0.1", body };
+}
+
+const chunks = (...parts: string[]) =>
+  async function* () {
+    for (const part of parts) yield Buffer.from(part);
+  };
+
+describe("readBodyBytes", () => {
+  it("joins the chunks of a body within the limit", async () => {
+    expect((await readBodyBytes(requestWith({}, chunks('{"a":', "1}")), 10)).toString()).toBe('{"a":1}');
+  });
+
+  it("refuses a declared length over the limit before reading, and a chunked body once it passes the limit", async () => {
+    let read = false;
+    const declared = requestWith({ "content-length": "11" }, async function* () {
+      read = true;
+      yield Buffer.from("x");
+    });
+    await expect(readBodyBytes(declared, 10)).rejects.toMatchObject({ kind: "payload_too_large", status: 413 });
+    expect(read).toBe(false);
+    await expect(readBodyBytes(requestWith({}, chunks("123456", "78901")), 10)).rejects.toMatchObject({ kind: "payload_too_large" });
+  });
+
+  it("answers a body whose client hung up midway as a bad request, not a server failure", async () => {
+    const aborted = requestWith({ "content-length": "100" }, async function* () {
+      yield Buffer.from('{"userName":');
+      throw Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+    });
+    await expect(readBodyBytes(aborted, 1000)).rejects.toMatchObject({
+      kind: "invalid_input",
+      status: 400,
+      message: "The request body did not arrive whole (aborted)",
+    });
+  });
+});
