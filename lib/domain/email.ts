@@ -16,10 +16,11 @@ export function normalizeEmail(email: string): EmailKey {
 }
 
 /**
- * normalizeEmail's rule: a new number for every change to what it does, so that keys stored by an
- * older rule are re-keyed once (lib/setup/email-keys.ts); lib/domain/email.test.ts pins its outputs.
+ * The rule of normalizeEmail and foldText (one folding): a new number for every change to what it
+ * does, so that keys stored by an older rule are recomputed once (lib/setup/key-rule.ts);
+ * lib/domain/email.test.ts pins its outputs.
  */
-export const EMAIL_KEY_RULE_VERSION = 2;
+export const KEY_RULE_VERSION = 2;
 
 /** The same folding for any text that is searched case-insensitively (names, codes). */
 export function foldText(text: string): TextKey {

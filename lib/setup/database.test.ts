@@ -4,13 +4,15 @@ import path from "node:path";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, sqliteClient } from "@/db/client";
+import { openDatabase, sqliteClient, type Db } from "@/db/client";
 import { ensureTenant } from "@/db/queries/tenants";
 import { listUsers } from "@/db/queries/user-list";
 import { foldText } from "@/lib/domain/email";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { searchCopyDiffers } from "@/test/search";
-import { prepareDatabase, refoldQueuedUsers } from "./database";
+import { readMaintenanceMark } from "@/db/queries/maintenance-marks";
+import { prepareDatabase, refoldQueuedUsers, refoldTextKeys } from "./database";
+import { keyRule } from "./key-rule";
 
 const MIGRATIONS = path.join(process.cwd(), "db", "migrations");
 
@@ -80,19 +82,22 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("prepareDatabase on a SQLite database
   });
 });
 
+/** Inserts `people` into the tenant with the folded keys `folded`, as written before foldText ran on them. */
+async function insertPeople(db: Db, tenantId: string, folded: string): Promise<string[]> {
+  const insert = db.statement(
+    "insert into users (id, tenant_id, email, email_normalized, name, name_folded, state, unique_code, unique_code_folded, properties, created_at, updated_at) " +
+      "values (?, ?, ?, ?, ?, ?, 'active:available', ?, ?, '{}', 1, 1)",
+  );
+  for (const p of people) await insert.run(`${tenantId}-${p.id}`, tenantId, p.email, p.email, p.name, folded, p.code, folded);
+  return people.map((p) => `${tenantId}-${p.id}`);
+}
+
 describe("refoldQueuedUsers", () => {
   const db = createTestDb();
 
   it("folds the queued users' keys with foldText, which SQL cannot, and takes them off the queue", async () => {
     const { tenant } = await ensureTenant(db, "Queued");
-    const insert = db.statement(
-      "insert into users (id, tenant_id, email, email_normalized, name, name_folded, state, unique_code, unique_code_folded, properties, created_at, updated_at) " +
-        "values (?, ?, ?, ?, ?, '', 'active:available', ?, '', '{}', 1, 1)",
-    );
-    for (const p of people) {
-      await insert.run(`${tenant.id}-${p.id}`, tenant.id, p.email, p.email, p.name, p.code);
-      await db.statement("insert into users_to_refold (user_id) values (?)").run(`${tenant.id}-${p.id}`);
-    }
+    for (const id of await insertPeople(db, tenant.id, "")) await db.statement("insert into users_to_refold (user_id) values (?)").run(id);
     expect(await refoldQueuedUsers(db)).toBe(3);
     const rows = await db
       .statement<{ name: string; code: string }>("select name_folded as name, unique_code_folded as code from users where tenant_id = ? order by id")
@@ -100,5 +105,34 @@ describe("refoldQueuedUsers", () => {
     expect(rows).toEqual(people.map((p) => ({ name: foldText(p.name), code: foldText(p.code) })));
     expect(await db.statement("select count(*) as n from users_to_refold").get()).toEqual({ n: 0 });
     expect(await refoldQueuedUsers(db)).toBe(0);
+  });
+});
+
+describe("refoldTextKeys", () => {
+  const db = createTestDb();
+
+  it("refolds every user whose text is not ASCII once the rule or the engine's Unicode changes, and only then", async () => {
+    const { tenant } = await ensureTenant(db, "Unicode");
+    // Keys as another rule might have folded them; the ASCII user's key is odd on purpose: no rule changes ASCII keys.
+    await insertPeople(db, tenant.id, "stale");
+    const keys = () =>
+      db
+        .statement<{ name: string; code: string }>("select name_folded as name, unique_code_folded as code from users where tenant_id = ? order by id")
+        .all(tenant.id);
+
+    // The set-up marked the new database with this process's rule: nothing is read again.
+    expect(await readMaintenanceMark(db, "text-keys")).toBe(keyRule());
+    expect(await refoldTextKeys(db)).toBe(0);
+    expect((await keys()).map((row) => row.name)).toEqual(["stale", "stale", "stale"]);
+
+    const upgraded = keyRule("99.0");
+    expect(await refoldTextKeys(db, upgraded)).toBe(2);
+    expect(await keys()).toEqual([
+      { name: foldText("ÉMILE Zoë"), code: foldText("ÜBER-1") },
+      { name: "stale", code: "stale" },
+      { name: foldText("Jörg Weiß"), code: foldText("EMP-3") },
+    ]);
+    expect(await readMaintenanceMark(db, "text-keys")).toBe(upgraded);
+    expect(await refoldTextKeys(db, upgraded)).toBe(0);
   });
 });

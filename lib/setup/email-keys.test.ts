@@ -7,7 +7,8 @@ import type { EmailKey, Tenant } from "@/db/schema";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { readMaintenanceMark } from "@/db/queries/maintenance-marks";
-import { emailKeyRule, migrateEmailKeys } from "./email-keys";
+import { migrateEmailKeys } from "./email-keys";
+import { keyRule } from "./key-rule";
 import { newUserFields } from "@/lib/domain/user-fields";
 
 // Keys as the first round wrote them: trimmed and lower-cased.
@@ -97,22 +98,22 @@ describe("migrateEmailKeys on a database whose keys are all the rule's", () => {
 
   it("marks it and reads no address again until the rule or the engine's Unicode changes", async () => {
     // A new database has no keys of another rule: its set-up marked it.
-    expect(await readMaintenanceMark(db, "email-keys")).toBe(emailKeyRule());
+    expect(await readMaintenanceMark(db, "email-keys")).toBe(keyRule());
     // As a database an older Roster wrote: keys by the first round's rule, and no mark.
     await prepared(db, "delete from maintenance_marks").run();
     const tenant = await makeTenant(db);
     const first = await addUser(tenant.id, "ＡＮＡ@example.test");
     expect(await migrateEmailKeys(db, () => {})).toEqual({ rekeyed: 1, conflicts: [], skipped: false });
     expect(await keyOf(first.id)).toBe("ana@example.test");
-    expect(await readMaintenanceMark(db, "email-keys")).toBe(emailKeyRule());
+    expect(await readMaintenanceMark(db, "email-keys")).toBe(keyRule());
 
     // A key no writer of this rule makes: left alone while the mark says every key is the rule's.
     const second = await addUser(tenant.id, "ＢＥＮ@example.test");
     expect(await migrateEmailKeys(db, () => {})).toEqual({ rekeyed: 0, conflicts: [], skipped: true });
     expect(await keyOf(second.id)).toBe(oldKey("ＢＥＮ@example.test"));
 
-    const upgraded = emailKeyRule("99.0");
-    expect(upgraded).not.toBe(emailKeyRule());
+    const upgraded = keyRule("99.0");
+    expect(upgraded).not.toBe(keyRule());
     expect(await migrateEmailKeys(db, () => {}, upgraded)).toEqual({ rekeyed: 1, conflicts: [], skipped: false });
     expect(await keyOf(second.id)).toBe("ben@example.test");
     expect(await readMaintenanceMark(db, "email-keys")).toBe(upgraded);

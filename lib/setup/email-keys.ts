@@ -1,28 +1,23 @@
 import type { Db } from "@/db/client";
 import { rekeyNonAsciiEmails, type EmailRekeyResult } from "@/db/queries/email-keys";
 import { readMaintenanceMark, writeMaintenanceMark } from "@/db/queries/maintenance-marks";
-import { EMAIL_KEY_RULE_VERSION, normalizeEmail } from "@/lib/domain/email";
+import { normalizeEmail } from "@/lib/domain/email";
+import { keyRule } from "./key-rule";
 
 const MARK = "email-keys";
-
-/**
- * The keys normalizeEmail makes in this process: its rule, and the Unicode version of the case
- * mappings and NFKC it takes from the engine, which a Node upgrade can move.
- */
-export const emailKeyRule = (unicode = process.versions.unicode) => `rule ${EMAIL_KEY_RULE_VERSION}, Unicode ${unicode}`;
 
 /**
  * Start-up and `roster migrate` step: keys stored by another rule (toLowerCase() before
  * normalizeEmail, docs/decisions/0009, or another Unicode version) are re-keyed. Only addresses
  * that are not pure ASCII can change. Reading every address takes seconds on a million users, so
- * a database is marked once all its keys are this process's (`rule`) and then not read again. An
+ * a database is marked once all its keys are this process's (`rule`, see keyRule) and then not read again. An
  * address whose new key another user already has is left as it is, one log line naming both users,
  * and the database stays unmarked: the clash is logged at every start until someone resolves it.
  */
 export async function migrateEmailKeys(
   db: Db,
   log: (line: string) => void = (line) => console.error(line),
-  rule = emailKeyRule(),
+  rule = keyRule(),
 ): Promise<EmailRekeyResult & { skipped: boolean }> {
   if ((await readMaintenanceMark(db, MARK)) === rule) return { rekeyed: 0, conflicts: [], skipped: true };
   const result = await rekeyNonAsciiEmails(db, normalizeEmail);
