@@ -7,7 +7,8 @@ import { copyLine, CopyRows } from "./bulk-load";
 import { sqliteClient, type Db } from "./client";
 import { prepared } from "./prepared";
 import { listUsers } from "./queries/user-list";
-import { createUser, USER_COLUMNS, userFromRow, type UserRow } from "./queries/users";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./queries/user-directory";
+import { createUser } from "./queries/users";
 import type { User } from "./schema";
 import { seedTenant, type SeedResult } from "./seed";
 

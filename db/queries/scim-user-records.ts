@@ -1,7 +1,7 @@
 import type { Db } from "../client";
 import { codePointOrder, inList, prepared } from "../prepared";
 import type { EmailKey, TextKey, User } from "../schema";
-import { USER_COLUMNS, userFromRow, type UserRow } from "./users";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
 
 // What an identity provider sees through SCIM (docs/decisions/0017): the shapes db/queries/scim-users.ts
 // exports, and reading them back: an identity of the provider, its user, the user's other addresses and mobiles.

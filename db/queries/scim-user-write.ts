@@ -36,7 +36,8 @@ import {
   type ScimUserRecord,
   type ScimUserWrite,
 } from "./scim-user-records";
-import { createUser, USER_COLUMNS, userFromRow, type UserRow } from "./users";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
+import { createUser } from "./users";
 import { applyDeactivation, lockUsersInOrder } from "./user-status";
 
 // POST, PUT/PATCH and DELETE of a SCIM user: each one immediate transaction, with its audit events,

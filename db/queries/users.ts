@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
-import type { ActorRef, EmailKey, TextKey, User, UserProperties } from "../schema";
+import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
+import type { EmailKey, TextKey, User, UserProperties } from "../schema";
 
 export const EMPTY_PROPERTIES: UserProperties = {
   workLocations: [],
@@ -31,35 +32,6 @@ export type CreateUserInput = NewUserFields & {
   properties?: Partial<UserProperties>;
   createdBy?: { id: string; name: string };
 };
-
-/** Every column of users, named as `User` names them. */
-export const USER_COLUMNS = `id, tenant_id as "tenantId", email, email_normalized as "emailNormalized", name, name_folded as "nameFolded",
-  active, state, unique_code as "uniqueCode", unique_code_folded as "uniqueCodeFolded", user_code as "userCode", aaa_id as "aaaId",
-  participant_type as "participantType", category, sub_category as "subCategory", template_id as "templateId", properties,
-  created_by as "createdBy", updated_by as "updatedBy", deactivated_at as "deactivatedAt", deactivated_by as "deactivatedBy",
-  created_at as "createdAt", updated_at as "updatedAt"`;
-
-/** A users row as both databases read it back: the flag as 1/0, the JSON columns as text. */
-export type UserRow = Omit<User, "active" | "properties" | "createdBy" | "updatedBy" | "deactivatedBy"> & {
-  active: number;
-  properties: string;
-  createdBy: string | null;
-  updatedBy: string | null;
-  deactivatedBy: string | null;
-};
-
-const actorOf = (text: string | null) => (text === null ? null : (JSON.parse(text) as ActorRef));
-
-export function userFromRow(row: UserRow): User {
-  return {
-    ...row,
-    active: row.active === 1,
-    properties: JSON.parse(row.properties) as UserProperties,
-    createdBy: actorOf(row.createdBy),
-    updatedBy: actorOf(row.updatedBy),
-    deactivatedBy: actorOf(row.deactivatedBy),
-  };
-}
 
 const INSERT_USER = `insert into users (id, tenant_id, email, email_normalized, name, name_folded, active, state, unique_code,
     unique_code_folded, participant_type, properties, created_by, updated_by, created_at, updated_at)

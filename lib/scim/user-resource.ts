@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ScimUserRecord } from "@/db/queries/scim-users";
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
 import { joinPhone, samePhone, splitPhone } from "./phone";
@@ -8,7 +8,13 @@ import { USERS_PATH, type ScimUserResource } from "./wire";
 
 // A Roster user as its identity provider sees it (ADR 0017's mapping, read direction).
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// One Date, set for each time: a list renders two times per user, and in the server process every
+// `new Date()` goes through Next.js's wrapper of the constructor (node-environment-extensions/date.js).
+const clock = new Date(0);
+const iso = (ms: number) => {
+  clock.setTime(ms);
+  return clock.toISOString();
+};
 
 /**
  * `meta.version` and the ETag header: a hash of the resource without `meta`, so any change anywhere
@@ -18,7 +24,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
   const content = "meta" in resource ? { ...resource, meta: undefined } : resource;
-  return `W/"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
+  return `W/"${hash("sha256", JSON.stringify(content), "base64url").slice(0, 27)}"`;
 }
 
 /** The stored mobiles as SCIM values: as the provider wrote them while they still say the same number. */
