@@ -46,6 +46,13 @@ const placeholders = (size: number) => (placeholderLists[size] ??= `(${Array(siz
  */
 export const codePointOrder = (dialect: Db["dialect"]) => (dialect === "postgres" ? ' collate "C"' : "");
 
+/**
+ * A condition true for text that is not pure ASCII: its bytes and characters differ exactly then
+ * (both databases store UTF-8). Keys of ASCII text are the same under every folding rule.
+ */
+export const notAscii = (dialect: Db["dialect"], column: string) =>
+  dialect === "postgres" ? `octet_length(${column}) <> char_length(${column})` : `length(cast(${column} as blob)) <> length(${column})`;
+
 /** The smallest string greater than every string starting with `prefix`: a prefix match as an index range. */
 export function prefixUpperBound(prefix: string): string {
   const last = prefix.charCodeAt(prefix.length - 1);

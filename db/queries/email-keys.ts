@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inTransaction, prepared } from "../prepared";
+import { inTransaction, notAscii, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 
 export type EmailRekeyConflict = { table: "users" | "user_emails"; rowId: string; userId: string; otherUserId: string };
@@ -7,22 +7,13 @@ export type EmailRekeyResult = { rekeyed: number; conflicts: EmailRekeyConflict[
 
 const CHUNK = 1_000;
 
-// Bytes and characters differ exactly for text that is not pure ASCII (both store UTF-8). SQLite
-// reads in rowid chunks (its table order); PostgreSQL has no rowid and reads in primary key order.
-const NON_ASCII_ROWS = {
-  sqlite: {
-    users: `select rowid as cursor, id, id as "userId", tenant_id as "tenantId", email, email_normalized as key from users
-            where rowid > ? and length(cast(email as blob)) <> length(email) order by rowid limit ${CHUNK}`,
-    user_emails: `select rowid as cursor, id, user_id as "userId", tenant_id as "tenantId", email, email_normalized as key from user_emails
-                  where rowid > ? and length(cast(email as blob)) <> length(email) order by rowid limit ${CHUNK}`,
-  },
-  postgres: {
-    users: `select id as cursor, id, id as "userId", tenant_id as "tenantId", email, email_normalized as key from users
-            where id > ? and octet_length(email) <> char_length(email) order by id limit ${CHUNK}`,
-    user_emails: `select id as cursor, id, user_id as "userId", tenant_id as "tenantId", email, email_normalized as key from user_emails
-                  where id > ? and octet_length(email) <> char_length(email) order by id limit ${CHUNK}`,
-  },
-} as const;
+// SQLite reads in rowid chunks (its table order); PostgreSQL has no rowid and reads in primary key order.
+const nonAsciiRows = (dialect: Db["dialect"], table: "users" | "user_emails") => {
+  const cursor = dialect === "sqlite" ? "rowid" : "id";
+  const userId = table === "users" ? "id" : "user_id";
+  return `select ${cursor} as cursor, id, ${userId} as "userId", tenant_id as "tenantId", email, email_normalized as key from ${table}
+    where ${cursor} > ? and ${notAscii(dialect, "email")} order by ${cursor} limit ${CHUNK}`;
+};
 const FIRST_CURSOR = { sqlite: 0, postgres: "" } as const;
 
 const OTHER_OWNER_OF_KEY = `select id as "userId" from users where tenant_id = @tenantId and email_normalized = @key and id <> @userId
@@ -44,7 +35,7 @@ export function rekeyNonAsciiEmails(db: Db, keyOf: (email: string) => EmailKey):
       // Read in chunks, each after the last row of the one before: what a chunk's rows change
       // cannot move a row into or out of a later chunk.
       for (let after: number | string = FIRST_CURSOR[db.dialect]; ;) {
-        const rows = await prepared<StoredAddress>(db, NON_ASCII_ROWS[db.dialect][table]).all(after);
+        const rows = await prepared<StoredAddress>(db, nonAsciiRows(db.dialect, table)).all(after);
         for (const row of rows) {
           const key = keyOf(row.email);
           if (key === row.key) continue;

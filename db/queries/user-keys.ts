@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inTransaction, prepared } from "../prepared";
+import { inTransaction, notAscii, prepared } from "../prepared";
 import type { TextKey } from "../schema";
 
 export type UserToRefold = { id: string; name: string; uniqueCode: string };
@@ -11,19 +11,13 @@ export function usersToRefold(db: Db, limit: number): Promise<UserToRefold[]> {
   );
 }
 
-// Keys of ASCII text are lower-casing alone under every rule; only other text can fold differently.
-const QUEUE_NON_ASCII = {
-  sqlite: `insert into users_to_refold (user_id) select id from users
-           where length(cast(name as blob)) <> length(name) or length(cast(unique_code as blob)) <> length(unique_code)
-           on conflict (user_id) do nothing`,
-  postgres: `insert into users_to_refold (user_id) select id from users
-             where octet_length(name) <> char_length(name) or octet_length(unique_code) <> char_length(unique_code)
-             on conflict (user_id) do nothing`,
-} as const;
+const queueNonAscii = (dialect: Db["dialect"]) =>
+  `insert into users_to_refold (user_id) select id from users where ${notAscii(dialect, "name")} or ${notAscii(dialect, "unique_code")}
+   on conflict (user_id) do nothing`;
 
 /** Queues every user whose name or code is not pure ASCII for foldText (keys folded by another rule); returns how many were queued. */
 export async function queueUsersWithNonAsciiText(db: Db): Promise<number> {
-  return (await prepared(db, QUEUE_NON_ASCII[db.dialect]).run()).changes;
+  return (await prepared(db, queueNonAscii(db.dialect)).run()).changes;
 }
 
 /** Stores recomputed keys and takes the users off the queue, in one transaction. */

@@ -10,9 +10,10 @@ const MARK = "email-keys";
  * Start-up and `roster migrate` step: keys stored by another rule (toLowerCase() before
  * normalizeEmail, docs/decisions/0009, or another Unicode version) are re-keyed. Only addresses
  * that are not pure ASCII can change. Reading every address takes seconds on a million users, so
- * a database is marked once all its keys are this process's (`rule`, see keyRule) and then not read again. An
- * address whose new key another user already has is left as it is, one log line naming both users,
- * and the database stays unmarked: the clash is logged at every start until someone resolves it.
+ * a database is marked once all its keys are this process's (`rule`, see keyRule) and then not
+ * read again. An address whose new key another user already has is left as it is, one log line
+ * naming both users, and the database stays unmarked: the clash is logged at every start until
+ * someone resolves it.
  */
 export async function migrateEmailKeys(
   db: Db,
