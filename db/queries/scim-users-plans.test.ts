@@ -95,7 +95,9 @@ describe("listScimUsers' lookups", () => {
   });
 
   it.runIf(TEST_DIALECT === "postgres")("on PostgreSQL, with the statistics autovacuum keeps", async () => {
-    await db.exec("analyze");
+    // Autovacuum keeps the visibility map as well as the statistics: without it an index-only scan
+    // is priced as reading the table too, and the plan depended on whether autovacuum had come by.
+    await db.exec("vacuum analyze");
     for (const [name, filter, indexes] of lookups()) {
       for (const sortBy of [undefined, "userName"] as const) {
         const { count, page } = scimListStatements("postgres", scope, { filter, sortBy, offset: 0, limit: 100 });
