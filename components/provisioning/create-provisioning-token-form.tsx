@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { FormSubmit } from "@/components/console/form-submit";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { SelectField } from "@/components/ui/select-field";
@@ -104,16 +105,7 @@ export function CreateProvisioningTokenForm({ onCreated }: { onCreated: (token: 
         A token belongs to one identity provider and provisions only the users that provider created or linked.
         {!existing && " The provider is created with its first token."}
       </p>
-      {problem && (
-        <p role="alert" className={formStyles.error}>
-          {problem}
-        </p>
-      )}
-      <div>
-        <button type="submit" className={formStyles.primary} disabled={!hydrated || create.isPending}>
-          {create.isPending ? "Creating…" : "Create token"}
-        </button>
-      </div>
+      <FormSubmit problem={problem} hydrated={hydrated} pending={create.isPending} label="Create token" pendingLabel="Creating…" />
     </form>
   );
 }

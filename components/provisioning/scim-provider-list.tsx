@@ -1,6 +1,7 @@
 "use client";
 
 import { DataTable } from "@/components/ui/data-table";
+import { ListHeader } from "@/components/ui/list-card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import styles from "./provisioning.module.css";
 import { useProvisioningOverview } from "./use-provisioning";
@@ -13,11 +14,7 @@ export function ScimProviderList() {
   const { providers, tokens } = overview.data;
   return (
     <section aria-labelledby="scim-providers-title" className={styles.card}>
-      <div className={styles.listHeader}>
-        <h2 id="scim-providers-title" className={styles.sectionTitle}>
-          SCIM identity providers
-        </h2>
-      </div>
+      <ListHeader titleId="scim-providers-title" title="SCIM identity providers" query={overview} />
       {providers.length === 0 ? (
         <div className={styles.stateBox}>
           <p>No SCIM identity provider yet: the first token you create adds one.</p>

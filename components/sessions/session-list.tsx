@@ -3,7 +3,7 @@
 import formStyles from "@/components/console/form.module.css";
 import { Announcement, useAnnouncer } from "@/components/ui/announcement";
 import { DataTable } from "@/components/ui/data-table";
-import { LoadError } from "@/components/ui/load-error";
+import { ListBody, ListHeader } from "@/components/ui/list-card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ConsoleSessionDto } from "@/lib/query/sessions";
@@ -49,31 +49,6 @@ export function SessionList({ serverNow }: { serverNow: number }) {
   const { message, announce, focusRef } = useAnnouncer();
   const others = sessions.data?.filter((session) => !session.current).length ?? 0;
 
-  let body;
-  if (sessions.isPending) {
-    body = <p className={styles.muted}>Loading your sessions…</p>;
-  } else if (sessions.isError) {
-    body = <LoadError what="your sessions" error={sessions.error} onRetry={() => sessions.refetch()} />;
-  } else if (sessions.data.length === 0) {
-    body = (
-      <div className={styles.stateBox}>
-        <p>No session of yours is open. Reload the page to sign in again.</p>
-      </div>
-    );
-  } else {
-    body = (
-      <DataTable
-        className={styles.table}
-        wrapClassName={styles.tableWrap}
-        columns={["Browser", "Address", "Signed in", "Last seen", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
-      >
-        {sessions.data.map((session) => (
-          <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={announce} focusAfterSuccess={focusRef} />
-        ))}
-      </DataTable>
-    );
-  }
-
   const othersTrigger = (
     <button type="button" className={formStyles.secondary} disabled={!hydrated}>
       Sign out all other sessions
@@ -84,16 +59,24 @@ export function SessionList({ serverNow }: { serverNow: number }) {
     <>
       <Announcement message={message} focusRef={focusRef} />
       <section aria-labelledby="session-list-title" className={styles.card}>
-        <div className={styles.listHeader}>
-          <h2 id="session-list-title" className={styles.sectionTitle}>
-            Signed-in browsers
-          </h2>
-          {sessions.isFetching && !sessions.isPending && <span className={styles.muted}>Refreshing…</span>}
+        <ListHeader titleId="session-list-title" title="Signed-in browsers" query={sessions}>
           <div className={styles.listActions}>
             <SignOutOthersDialog others={others} trigger={others > 0 ? othersTrigger : undefined} onDone={announce} focusAfterSuccess={focusRef} />
           </div>
-        </div>
-        {body}
+        </ListHeader>
+        <ListBody query={sessions} items={sessions.data} what="your sessions" empty="No session of yours is open. Reload the page to sign in again.">
+          {(items) => (
+            <DataTable
+              className={styles.table}
+              wrapClassName={styles.tableWrap}
+              columns={["Browser", "Address", "Signed in", "Last seen", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
+            >
+              {items.map((session) => (
+                <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={announce} focusAfterSuccess={focusRef} />
+              ))}
+            </DataTable>
+          )}
+        </ListBody>
       </section>
     </>
   );

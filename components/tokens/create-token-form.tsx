@@ -2,6 +2,7 @@
 
 import { Checkbox } from "radix-ui";
 import { useId, useState, type FormEvent } from "react";
+import { FormSubmit } from "@/components/console/form-submit";
 import formStyles from "@/components/console/form.module.css";
 import type { Scope, TokenExpiry } from "@/lib/contracts/tokens";
 import { errorMessage } from "@/components/ui/error-text";
@@ -96,16 +97,7 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
           </p>
         )}
       </fieldset>
-      {problem && (
-        <p role="alert" className={formStyles.error}>
-          {problem}
-        </p>
-      )}
-      <div>
-        <button type="submit" className={formStyles.primary} disabled={!hydrated || create.isPending}>
-          {create.isPending ? "Creating…" : "Create token"}
-        </button>
-      </div>
+      <FormSubmit problem={problem} hydrated={hydrated} pending={create.isPending} label="Create token" pendingLabel="Creating…" />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useState, type ReactNode, type RefObject } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Announcement, useAnnouncer } from "./announcement";
+import listStyles from "./list-table.module.css";
 
 type Named = { id: string; name: string };
 
@@ -48,8 +49,9 @@ export function RevokeDialog<T extends Named>({
 }
 
 /**
- * A token list's revocation: `ask(item)` opens the confirmation; `dialog` is the confirmation and
- * the announcement of its outcome, placed once in the list.
+ * A token list's revocation: `actionCell(item, active)` is a row's last cell, with Revoke while the
+ * item is active, which asks for confirmation; `dialog` is the confirmation and the
+ * announcement of its outcome, placed once in the list.
  */
 export function useRevocation<T extends Named>(revoke: (id: string) => Promise<unknown>, description: (item: T | null) => ReactNode) {
   const [confirming, setConfirming] = useState<T | null>(null);
@@ -67,5 +69,14 @@ export function useRevocation<T extends Named>(revoke: (id: string) => Promise<u
       />
     </>
   );
-  return { ask: setConfirming, dialog };
+  const actionCell = (item: T, active: boolean) => (
+    <td className={listStyles.actionCell}>
+      {active && (
+        <button type="button" className={listStyles.revokeButton} onClick={() => setConfirming(item)} aria-label={`Revoke ${item.name}`}>
+          Revoke
+        </button>
+      )}
+    </td>
+  );
+  return { actionCell, dialog };
 }

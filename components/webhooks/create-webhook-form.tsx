@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { FormSubmit } from "@/components/console/form-submit";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -72,16 +73,7 @@ export function CreateWebhookForm({ onCreated }: { onCreated: (endpoint: Webhook
         </label>
       </div>
       <EventPicker value={events} onChange={setEvents} />
-      {problem && (
-        <p role="alert" className={formStyles.error}>
-          {problem}
-        </p>
-      )}
-      <div>
-        <button type="submit" className={formStyles.primary} disabled={!hydrated || create.isPending}>
-          {create.isPending ? "Adding…" : "Add endpoint"}
-        </button>
-      </div>
+      <FormSubmit problem={problem} hydrated={hydrated} pending={create.isPending} label="Add endpoint" pendingLabel="Adding…" />
     </form>
   );
 }

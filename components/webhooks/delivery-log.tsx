@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
-import { LoadError } from "@/components/ui/load-error";
+import { ListBody, ListHeader } from "@/components/ui/list-card";
 import { plural } from "@/components/ui/plural";
 import { SelectField } from "@/components/ui/select-field";
 import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from "@/db/schema/webhook-constants";
@@ -27,50 +27,10 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
   const log = useDeliveryLog(endpointId, { status });
   const redeliver = useRedeliver(endpointId);
   const redeliverFailed = useRedeliverFailed(endpointId);
-  const deliveries = log.data?.pages.flatMap((page) => page.deliveries) ?? [];
-
-  let body;
-  if (log.isPending) {
-    body = <p className={styles.muted}>Loading the delivery log…</p>;
-  } else if (log.isError) {
-    body = <LoadError what="the delivery log" error={log.error} onRetry={() => log.refetch()} />;
-  } else if (deliveries.length === 0) {
-    body = (
-      <div className={styles.stateBox}>
-        <p>{status ? `No ${status} deliveries.` : "Nothing sent yet. Events appear here as they happen; “Send test event” sends one now."}</p>
-      </div>
-    );
-  } else {
-    body = (
-      <>
-        <DataTable
-          className={styles.table}
-          wrapClassName={styles.tableWrap}
-          label="Deliveries"
-          columns={["Event", "Status", "Attempts", "Response", "Latency", "When", "Error", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
-        >
-          {deliveries.map((delivery) => (
-            <DeliveryRow key={delivery.id} delivery={delivery} onRedeliver={(d) => redeliver.mutateAsync(d.id)} />
-          ))}
-        </DataTable>
-        {log.hasNextPage && (
-          <div className={styles.more}>
-            <button type="button" className={formStyles.secondary} onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
-              {log.isFetchingNextPage ? "Loading…" : "Show older deliveries"}
-            </button>
-          </div>
-        )}
-      </>
-    );
-  }
 
   return (
     <section aria-labelledby={`${id}-title`} className={styles.card}>
-      <div className={styles.listHeader}>
-        <h2 id={`${id}-title`} className={styles.sectionTitle}>
-          Delivery log
-        </h2>
-        {log.isFetching && !log.isPending && !log.isFetchingNextPage && <span className={styles.muted}>Refreshing…</span>}
+      <ListHeader titleId={`${id}-title`} title="Delivery log" query={log}>
         <span className={styles.spacer} />
         <button type="button" className={styles.smallButton} onClick={() => log.refetch()}>
           Refresh
@@ -78,7 +38,7 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
         <button type="button" className={styles.smallButton} onClick={() => setRedeliveringFailed(true)}>
           Redeliver failed…
         </button>
-      </div>
+      </ListHeader>
       <div className={styles.filters}>
         <SelectField
           id={`${id}-status`}
@@ -91,7 +51,43 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
       <p role="status" className={styles.muted}>
         {notice}
       </p>
-      {body}
+      <ListBody
+        query={log}
+        items={log.data?.pages.flatMap((page) => page.deliveries)}
+        what="the delivery log"
+        empty={status ? `No ${status} deliveries.` : "Nothing sent yet. Events appear here as they happen; “Send test event” sends one now."}
+      >
+        {(deliveries) => (
+          <>
+            <DataTable
+              className={styles.table}
+              wrapClassName={styles.tableWrap}
+              label="Deliveries"
+              columns={[
+                "Event",
+                "Status",
+                "Attempts",
+                "Response",
+                "Latency",
+                "When",
+                "Error",
+                { label: <span className={styles.visuallyHidden}>Actions</span> },
+              ]}
+            >
+              {deliveries.map((delivery) => (
+                <DeliveryRow key={delivery.id} delivery={delivery} onRedeliver={(d) => redeliver.mutateAsync(d.id)} />
+              ))}
+            </DataTable>
+            {log.hasNextPage && (
+              <div className={styles.more}>
+                <button type="button" className={formStyles.secondary} onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+                  {log.isFetchingNextPage ? "Loading…" : "Show older deliveries"}
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </ListBody>
       <RedeliverFailedDialog
         open={redeliveringFailed}
         onOpenChange={setRedeliveringFailed}
