@@ -54,6 +54,21 @@ const multiValue = (what: string, types: string[], valueField?: ScimField) => [
   attribute("primary", "boolean", `Whether this is the primary ${what}; at most one is.`),
 ];
 
+/**
+ * The parts of `name`, and the core User's texts Roster has no column for and keeps as the provider
+ * wrote them (identities.scim_attributes, lib/scim/stored-attributes.ts): the wire schema, the body
+ * reader, the stored form and the render name them through these lists, in this order.
+ */
+export const NAME_PARTS = ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"] as const;
+export const STORED_TEXTS = ["nickName", "title", "userType", "preferredLanguage", "locale", "timezone"] as const;
+
+/** An object with one field per name, in the names' order: a zod shape's fields, or values picked from another object. */
+export function fieldsOf<K extends string, V>(names: readonly K[], value: (name: K) => V): Record<K, V> {
+  const fields = {} as Record<K, V>;
+  for (const name of names) fields[name] = value(name);
+  return fields;
+}
+
 /** The core User schema's attributes that Roster keeps (RFC 7643 §4.1). */
 export const CORE_USER_ATTRIBUTES: ScimAttribute[] = [
   text("userName", "Unique per identity provider, compared case-insensitively.", { required: true, uniqueness: "server", field: "userName" }),

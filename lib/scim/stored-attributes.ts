@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldsOf, NAME_PARTS, STORED_TEXTS } from "./attributes";
 
 /**
  * What identities.scim_attributes holds: the attributes Roster has no column for, as the provider
@@ -9,18 +10,12 @@ import { z } from "zod";
  */
 const text = z.string().optional().catch(undefined);
 
-const NAME_PARTS = ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"] as const;
-const nameSchema = z.object(Object.fromEntries(NAME_PARTS.map((part) => [part, text])) as Record<(typeof NAME_PARTS)[number], typeof text>);
+const nameSchema = z.object(fieldsOf(NAME_PARTS, () => text));
 
 export const storedAttributesSchema = z.object({
   name: nameSchema.optional().catch(undefined),
   displayName: text,
-  nickName: text,
-  title: text,
-  userType: text,
-  preferredLanguage: text,
-  locale: text,
-  timezone: text,
+  ...fieldsOf(STORED_TEXTS, () => text),
   primaryEmailType: text,
   phoneNumbers: z
     .array(z.object({ value: z.string(), type: z.string().optional() }))

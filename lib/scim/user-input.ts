@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { emailFields, foldText } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
 import { isPlausibleEmail } from "@/lib/leavers/classify";
-import { ENTERPRISE_USER_SCHEMA, scimBoolean, userNameKey } from "./attributes";
+import { ENTERPRISE_USER_SCHEMA, fieldsOf, NAME_PARTS, scimBoolean, STORED_TEXTS, userNameKey } from "./attributes";
 import { canonicalUser, isObject } from "./canonical";
 import { splitPhone } from "./phone";
 import { compact, type StoredAttributes } from "./stored-attributes";
@@ -65,16 +65,7 @@ const phoneSchema = z.object(
   { error: "each phone number must be an object with a value" },
 );
 
-const nameSchema = z
-  .object({
-    formatted: text("name.formatted"),
-    familyName: text("name.familyName"),
-    givenName: text("name.givenName"),
-    middleName: text("name.middleName"),
-    honorificPrefix: text("name.honorificPrefix"),
-    honorificSuffix: text("name.honorificSuffix"),
-  })
-  .nullish();
+const nameSchema = z.object(fieldsOf(NAME_PARTS, (part) => text(`name.${part}`))).nullish();
 
 const managerSchema = z
   .union(
@@ -111,12 +102,7 @@ const userSchema = z.object({
   externalId: text("externalId", MAX_USER_NAME),
   name: nameSchema,
   displayName: text("displayName"),
-  nickName: text("nickName"),
-  title: text("title"),
-  userType: text("userType"),
-  preferredLanguage: text("preferredLanguage"),
-  locale: text("locale"),
-  timezone: text("timezone"),
+  ...fieldsOf(STORED_TEXTS, (name) => text(name)),
   active: boolean("active"),
   emails: list(emailSchema, "emails"),
   phoneNumbers: list(phoneSchema, "phoneNumbers"),
@@ -202,12 +188,7 @@ export function readScimUser(body: unknown, context: ReadContext = {}): ScimUser
   const attributes: StoredAttributes = compact({
     name: user.name ?? undefined,
     displayName: user.displayName,
-    nickName: user.nickName,
-    title: user.title,
-    userType: user.userType,
-    preferredLanguage: user.preferredLanguage,
-    locale: user.locale,
-    timezone: user.timezone,
+    ...fieldsOf(STORED_TEXTS, (name) => user[name]),
     primaryEmailType: primary.type,
     phoneNumbers: mobiles.length ? mobiles.map((phone) => ({ value: phone.value, type: phone.type })) : undefined,
     enterprise: {

@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import type { ScimUserRecord } from "@/db/queries/scim-users";
-import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
+import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, fieldsOf, STORED_TEXTS } from "./attributes";
 import { joinPhone, samePhone, splitPhone } from "./phone";
 import { displayNameOf } from "./user-input";
 import { compact, readStoredAttributes, type StoredAttributes } from "./stored-attributes";
@@ -57,12 +57,7 @@ export function renderScimUser(record: ScimUserRecord, origin: string): ScimUser
     userName: identity.userName,
     name: stored.name,
     displayName: user.name,
-    nickName: stored.nickName,
-    title: stored.title,
-    userType: stored.userType,
-    preferredLanguage: stored.preferredLanguage,
-    locale: stored.locale,
-    timezone: stored.timezone,
+    ...fieldsOf(STORED_TEXTS, (name) => stored[name]),
     active: user.active,
     emails: [
       { value: user.email, type: stored.primaryEmailType ?? "work", primary: true },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCIM_ERROR_SCHEMA } from "@/lib/api/dialects/scim";
-import { ENTERPRISE_USER_SCHEMA } from "./attributes";
+import { ENTERPRISE_USER_SCHEMA, fieldsOf, NAME_PARTS, STORED_TEXTS } from "./attributes";
 
 // The shapes /scim/v2 answers with, for the handlers' types and the OpenAPI document
 // (lib/api/openapi registers the ones with an id). Most attributes are optional: `attributes=` and
@@ -23,14 +23,9 @@ export const scimUserSchema = z
     id: z.string(),
     externalId: text,
     userName: text,
-    name: z.object({ formatted: text, familyName: text, givenName: text, middleName: text, honorificPrefix: text, honorificSuffix: text }).optional(),
+    name: z.object(fieldsOf(NAME_PARTS, () => text)).optional(),
     displayName: text,
-    nickName: text,
-    title: text,
-    userType: text,
-    preferredLanguage: text,
-    locale: text,
-    timezone: text,
+    ...fieldsOf(STORED_TEXTS, () => text),
     active: z.boolean().optional(),
     emails: z.array(multiValue).optional(),
     phoneNumbers: z.array(multiValue).optional(),
