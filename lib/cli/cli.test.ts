@@ -12,7 +12,7 @@ import { newUserFields } from "@/lib/domain/user-fields";
 const dbFile = tempDatabaseFile("cli");
 const env = { DATABASE_URL: `file:${dbFile}` };
 
-const { cli, cliJson } = cliRunner(env);
+const { cli, cliJson, expectRefused } = cliRunner(env);
 
 /** Runs `read` on a connection of its own to the CLI's database file, closed afterwards. */
 async function withDb<T>(read: (db: Db) => Promise<T>): Promise<T> {
@@ -172,19 +172,13 @@ describe("roster CLI", () => {
     [["token", "create", "--tenant", "@TENANT", "--admin", "john.doe@domain.tld", "--scopes", "users:read"], /is not an admin of tenant/],
     [["token", "revoke", "00000000-0000-4000-8000-000000000000"], /no token with id/],
     [["token", "revoke"], /token revoke needs the token id/],
-  ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
-    const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
-    const before = await counts();
-    const text = await cli(...args);
-    expect(text.code).toBe(2);
-    expect(text.stdout).toBe("");
-    expect(text.stderr.trim().split("\n")).toHaveLength(1);
-    expect(text.stderr).toMatch(message);
-    const json = await cliJson(...args);
-    expect(json.code).toBe(2);
-    expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
-    expect(await counts()).toEqual(before);
-  });
+  ])("refuses %j with one line, exit 2 and no change", (argv, message) =>
+    expectRefused(
+      argv.map((a) => (a === "@TENANT" ? tenantId : a)),
+      message,
+      counts,
+    ),
+  );
 
   it("migrate re-keys stored email addresses and reports a clash on stderr, naming both users", async () => {
     const db = openDatabase(dbFile);

@@ -14,7 +14,7 @@ import { throwawayPostgres } from "@/test/postgres";
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("scim_cli") : `file:${tempDatabaseFile("scim-cli")}`;
 const env = { DATABASE_URL: url };
 
-const { cli, cliJson } = cliRunner(env);
+const { cli, cliJson, expectRefused } = cliRunner(env);
 
 describe("roster scim token", () => {
   let db: Db;
@@ -130,17 +130,11 @@ describe("roster scim token", () => {
     [["scim", "token", "list"], /--tenant is required/],
     [["scim", "token", "revoke", "--tenant", "@TENANT"], /--id is required/],
     [["scim", "token", "revoke", "--tenant", "@TENANT", "--id", "00000000-0000-4000-8000-000000000000"], /has no provisioning token/],
-  ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
-    const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
-    const before = await counts();
-    const text = await cli(...args);
-    expect(text.code).toBe(2);
-    expect(text.stdout).toBe("");
-    expect(text.stderr.trim().split("\n")).toHaveLength(1);
-    expect(text.stderr).toMatch(message);
-    const json = await cliJson(...args);
-    expect(json.code).toBe(2);
-    expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
-    expect(await counts()).toEqual(before);
-  });
+  ])("refuses %j with one line, exit 2 and no change", (argv, message) =>
+    expectRefused(
+      argv.map((a) => (a === "@TENANT" ? tenantId : a)),
+      message,
+      counts,
+    ),
+  );
 });

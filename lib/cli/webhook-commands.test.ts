@@ -14,7 +14,7 @@ const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 // A public address written out: no DNS lookup, so the address guard's verdict does not depend on the network.
 const PUBLIC_URL = "https://93.184.216.34/hooks/roster";
 
-const { cli, cliJson } = cliRunner({ DATABASE_URL: url });
+const { cli, cliJson, expectRefused } = cliRunner({ DATABASE_URL: url });
 
 describe("roster webhook", () => {
   let db: Db;
@@ -107,18 +107,13 @@ describe("roster webhook", () => {
     [["webhook", "create", "extra", "--tenant", "@TENANT", "--url", PUBLIC_URL], /unexpected argument "extra"/],
     [["webhook", "list"], /--tenant is required/],
     [["webhook"], /unknown command "webhook"/],
-  ])("refuses %j with one line, exit 2 and no change", async (argv, message) => {
-    const args = argv.map((a) => (a === "@TENANT" ? tenantId : a));
-    const before = await endpointCount();
-    const text = await cli(...args);
-    expect(text.code).toBe(2);
-    expect(text.stdout).toBe("");
-    expect(text.stderr.trim().split("\n")).toHaveLength(1);
-    expect(text.stderr).toMatch(message);
-    const json = await cliJson(...args);
-    expect(json.json).toEqual({ ok: false, error: expect.stringMatching(message) });
-    expect(await endpointCount()).toBe(before);
-  });
+  ])("refuses %j with one line, exit 2 and no change", (argv, message) =>
+    expectRefused(
+      argv.map((a) => (a === "@TENANT" ? tenantId : a)),
+      message,
+      endpointCount,
+    ),
+  );
 
   it("names every valid event type when one is unknown", async () => {
     const refused = await create("--url", PUBLIC_URL, "--events", "user.exploded");
