@@ -200,6 +200,29 @@ function indexedLookup(condition: ScimCondition, fields: ScimField[]): condition
   return (condition.op === "eq" || condition.op === "sw") && fields.includes(condition.field) && condition.value !== "";
 }
 
+const LOOKUP_FIELDS: ScimField[] = ["userName", "externalId", "id", "email"];
+/** Whether an index finds the rows the condition may hold for: an eq or sw lookup, an `or` of such, an `and` with one. */
+const narrowedByIndex = (c: ScimCondition): boolean =>
+  indexedLookup(c, LOOKUP_FIELDS) ||
+  (c.op === "or" && c.conditions.length > 0 && c.conditions.every(narrowedByIndex)) ||
+  (c.op === "and" && c.conditions.some(narrowedByIndex));
+/** Whether the index alone decides it: a lookup, or an `or` of lookups. */
+const decidedByIndex = (c: ScimCondition): boolean =>
+  indexedLookup(c, LOOKUP_FIELDS) || (c.op === "or" && c.conditions.length > 0 && c.conditions.every(decidedByIndex));
+
+/**
+ * The users a list must read one by one to answer: every one of the provider's when the filter has no
+ * conjunct an index narrows it by, else those its narrowed conjuncts find; `complete` when that is the
+ * whole filter (no condition left to test row by row).
+ */
+export function candidatesOf(condition: ScimCondition | undefined): { narrowing: ScimCondition | undefined; complete: boolean } {
+  if (!condition) return { narrowing: undefined, complete: true };
+  const conjuncts = conjunctsOf(condition);
+  const narrowed = conjuncts.filter(narrowedByIndex);
+  const narrowing = narrowed.length === 0 ? undefined : narrowed.length === 1 ? narrowed[0] : { op: "and" as const, conditions: narrowed };
+  return { narrowing, complete: conjuncts.every(decidedByIndex) };
+}
+
 /** The fields held by the identity itself; the others are read from `users u`. */
 const IDENTITY_FIELDS: ReadonlySet<ScimField> = new Set(["id", "userName", "externalId", "givenName", "familyName"]);
 

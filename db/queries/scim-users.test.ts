@@ -202,6 +202,30 @@ describe("listScimUsers", () => {
     expect(await names(undefined, { sortBy: "active" })).toEqual(["bob", ...(await names({ op: "eq", field: "active", value: true }, { sortBy: "id" }))]);
   });
 
+  it("refuses a list that would read more candidates one by one than it may, never one an index decides", async () => {
+    const list = async (max: number, query: Partial<ScimListQuery> = {}) => {
+      const listed = await listScimUsers(db, scope, { offset: 0, limit: 50, ...query }, max);
+      return "tooMany" in listed ? "tooMany" : listed.total;
+    };
+    const active: ScimCondition = { op: "eq", field: "active", value: true };
+    const alice: ScimCondition = { op: "eq", field: "userName", value: "alice" };
+    const aliceOrBob: ScimCondition = { op: "or", conditions: [alice, { op: "eq", field: "userName", value: "bob" }] };
+    // Paging in the default order, and lookups the index decides alone, read no candidates one by one.
+    expect(await list(1)).toBe(4);
+    expect(await list(1, { filter: aliceOrBob })).toBe(2);
+    // A sort, or a condition tested row by row, reads all of the provider's four users: allowed up to the bound.
+    expect(await list(3, { sortBy: "displayName" })).toBe("tooMany");
+    expect(await list(4, { sortBy: "displayName" })).toBe(4);
+    expect(await list(3, { filter: active })).toBe("tooMany");
+    expect(await list(4, { filter: active })).toBe(3);
+    expect(await list(3, { filter: { op: "not", condition: aliceOrBob } })).toBe("tooMany");
+    // An indexed lookup narrows the candidates to what it finds.
+    expect(await list(1, { filter: alice, sortBy: "displayName" })).toBe(1);
+    expect(await list(1, { filter: { op: "and", conditions: [active, alice] } })).toBe(1);
+    expect(await list(1, { filter: { op: "and", conditions: [active, aliceOrBob] } })).toBe("tooMany");
+    expect(await list(2, { filter: { op: "and", conditions: [active, aliceOrBob] } })).toBe(1);
+  });
+
   it("reads each page's records whole, as getScimUser does", async () => {
     const { records } = await listScimUsers(db, scope, { sortBy: "userName", offset: 0, limit: 4 });
     for (const record of records) expect(await getScimUser(db, scope, record.user.id)).toEqual(record);

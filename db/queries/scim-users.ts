@@ -1,7 +1,7 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
 import { prepared } from "../prepared";
-import { conditionReadsUsers, filterSql, orderSql, sortReadsUsers, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
+import { candidatesOf, conditionReadsUsers, filterSql, orderSql, sortReadsUsers, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
 import {
   findIdentity,
   IDENTITY_COLUMNS,
@@ -19,31 +19,55 @@ import {
 export type { ScimComparison, ScimCondition, ScimConflict, ScimField, ScimListQuery, ScimScope, ScimUserRecord, ScimUserWrite } from "./scim-user-records";
 export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } from "./scim-user-write";
 
-/** The statements of a list: how many match, and the page's identities in order. Exported for the plan tests. */
-export function scimListStatements(dialect: Dialect, scope: ScimScope, query: ScimListQuery): { count: SqlFragment; page: SqlFragment } {
-  const filter = query.filter ? filterSql(dialect, scope, query.filter) : undefined;
-  const index = dialect === "sqlite" ? sqliteIdentitiesIndex(query.filter) : undefined;
-  const identities = `identities i${index ? ` indexed by ${index}` : ""}`;
-  const where = `where ${OF_PROVIDER}${filter ? ` and ${filter.sql}` : ""}`;
-  const filterReadsUsers = query.filter !== undefined && conditionReadsUsers(query.filter);
-  const from = (readsUsers: boolean) => `from ${identities}${readsUsers ? " join users u on u.id = i.user_id" : ""} ${where}`;
-  const args = [scope.providerId, scope.tenantId, ...(filter?.args ?? [])];
+/**
+ * The statements of a list: how many match, the page's identities in order, and — when a sortBy or a
+ * filter no index decides makes the list read its candidates one by one — how many candidates there
+ * are, counted no further than `limit`. Exported for the plan tests.
+ */
+export function scimListStatements(
+  dialect: Dialect,
+  scope: ScimScope,
+  query: ScimListQuery,
+  limit = Number.POSITIVE_INFINITY,
+): { count: SqlFragment; page: SqlFragment; candidates?: SqlFragment } {
+  const statement = (condition: ScimListQuery["filter"]) => {
+    const filter = condition ? filterSql(dialect, scope, condition) : undefined;
+    const index = dialect === "sqlite" ? sqliteIdentitiesIndex(condition) : undefined;
+    const identities = `identities i${index ? ` indexed by ${index}` : ""}`;
+    const where = `where ${OF_PROVIDER}${filter ? ` and ${filter.sql}` : ""}`;
+    const filterReadsUsers = condition !== undefined && conditionReadsUsers(condition);
+    const from = (readsUsers: boolean) => `from ${identities}${readsUsers || filterReadsUsers ? " join users u on u.id = i.user_id" : ""} ${where}`;
+    return { from, args: [scope.providerId, scope.tenantId, ...(filter?.args ?? [])] };
+  };
+  const { from, args } = statement(query.filter);
+  const { narrowing, complete } = candidatesOf(query.filter);
+  const bounded = Number.isFinite(limit) && (query.sortBy !== undefined || !complete) ? statement(narrowing) : undefined;
   return {
-    count: { sql: `select count(*) as total ${from(filterReadsUsers)}`, args },
+    count: { sql: `select count(*) as total ${from(false)}`, args },
     page: {
-      sql: `select ${IDENTITY_COLUMNS} ${from(filterReadsUsers || sortReadsUsers(query.sortBy))} ${orderSql(dialect, query.sortBy, query.descending, query.filter)} limit ? offset ?`,
+      sql: `select ${IDENTITY_COLUMNS} ${from(sortReadsUsers(query.sortBy))} ${orderSql(dialect, query.sortBy, query.descending, query.filter)} limit ? offset ?`,
       args: [...args, query.limit, query.offset],
     },
+    ...(bounded && {
+      candidates: { sql: `select count(*) as total from (select 1 ${bounded.from(false)} limit ?) candidates`, args: [...bounded.args, limit + 1] },
+    }),
   };
 }
+
+export type ScimListPage = { total: number; records: ScimUserRecord[] };
 
 /**
  * One page of the provider's users that match the filter, in the asked order, with how many match
  * in all. The page's users, addresses and mobiles are read in one statement each. A filter
  * comparison its field does not have (a time compared with co) is a RangeError: lib/scim refuses it first.
+ * A list that would read more than `maxCandidates` users one by one (to sort them, or to test a
+ * condition no index decides) is not read: `tooMany` says so.
  */
-export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery): Promise<{ total: number; records: ScimUserRecord[] }> {
-  const { count, page } = scimListStatements(db.dialect, scope, query);
+export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery): Promise<ScimListPage>;
+export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates: number): Promise<ScimListPage | { tooMany: true }>;
+export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates?: number): Promise<ScimListPage | { tooMany: true }> {
+  const { count, page, candidates } = scimListStatements(db.dialect, scope, query, maxCandidates);
+  if (candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total > maxCandidates!) return { tooMany: true };
   const { total } = (await prepared<{ total: number }>(db, count.sql).get(...count.args))!;
   if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
   return { total, records: await recordsOf(db, await prepared<IdentityRow>(db, page.sql).all(...page.args)) };

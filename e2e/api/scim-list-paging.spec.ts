@@ -1,4 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { prepared } from "@/db/prepared";
+import { e2eDb } from "../fixtures/db";
 import {
   createScimSetup,
   createUser,
@@ -201,4 +203,41 @@ test.describe("SCIM list: sorting and projection", () => {
     expect(page.Resources!.map((user) => user.name)).toEqual([{ familyName: "Nguyen" }, { familyName: "Miller" }, { familyName: "Garcia" }]);
     for (const user of page.Resources!) expect(user).not.toHaveProperty("userName");
   });
+});
+
+// Attacker's side (ADR 0017, Limits): a list that would sort, or test row by row, more users than
+// MAX_CANDIDATES holds the server's thread for seconds on a large provider; it is refused instead.
+test("a provider of more than 50,000 users: sortBy and row-by-row filters are refused as tooMany; lookups and paging answer", async ({ request }) => {
+  const setup = await createScimSetup("too-many");
+  const scim = scimClient(request, setup);
+  const user = await createUser(scim, userBody(setup));
+  // 50,001 more identities of the provider (all linked to one user: what counts is how many a list reads).
+  await prepared(
+    e2eDb(),
+    `with recursive n(i) as (select 1 union all select i + 1 from n where i < 50001)
+     insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, linked_by, username_key, created_at, updated_at)
+     select cast(? as text) || '-' || i, ?, ?, ?, 'bulk-' || i, 'bulk-' || i, 'scim', 'bulk-' || i, 0, 0 from n`,
+  ).run(setup.providerId, setup.tenant.tenantId, user.id, setup.providerId);
+
+  const refusedLists: Record<string, string>[] = [
+    { sortBy: "name.familyName" },
+    { sortBy: "userName", filter: 'userName sw "bulk-"' },
+    { filter: "active eq true" },
+    { filter: 'emails.value co "nothing"' },
+    { filter: 'userName sw "bulk-" and active eq true' },
+  ];
+  for (const params of refusedLists) {
+    const refused = await scimClient(request, setup).get(usersPath(), { params });
+    await expectScimError(refused, 400, "tooMany");
+    expect((await refused.json()).detail, JSON.stringify(params)).toContain("50,000 users");
+  }
+  // A POST /.search is the same list.
+  await expectScimError(await scim.post(`${usersPath()}/.search`, { schemas: [SCIM.searchRequest], sortBy: "displayName" }), 400, "tooMany");
+
+  expect((await list(request, setup, { filter: 'userName eq "bulk-7"' })).totalResults).toBe(1);
+  const prefix = await list(request, setup, { filter: 'userName sw "bulk-1234"', sortBy: "userName", sortOrder: "descending" });
+  expect(prefix.totalResults).toBe(11);
+  expect(prefix.Resources!.map((resource) => resource.userName).slice(0, 2)).toEqual(["bulk-12349", "bulk-12348"]);
+  const deep = await list(request, setup, { startIndex: 50_001, count: 5 });
+  expect({ total: deep.totalResults, items: deep.itemsPerPage }).toEqual({ total: 50_002, items: 2 });
 });

@@ -8,6 +8,20 @@ import type { Projection } from "./projection";
 /** A page when the client names no count, and the most one page holds (ServiceProviderConfig's filter.maxResults). */
 export const DEFAULT_COUNT = 100;
 export const MAX_COUNT = 200;
+/**
+ * The most users a list reads one by one: to sort them (sortBy), or to test a condition no index
+ * decides (anything but eq and sw on userName, externalId, id and emails.value). Beyond it the list
+ * is refused as tooMany (RFC 7644 §3.12): each request holds the server's one thread (ADR 0017).
+ */
+export const MAX_CANDIDATES = 50_000;
+
+/** The refusal of a list that would read more than MAX_CANDIDATES users one by one. */
+export const tooManyCandidates = () =>
+  new ApiError(
+    "invalid_input",
+    `The list would read more than ${MAX_CANDIDATES.toLocaleString("en-US")} users one by one to sort or filter them. Narrow the filter with eq or sw on userName, externalId, id or emails.value, or leave out sortBy (lists come in userName order).`,
+    { scimType: "tooMany" },
+  );
 
 const invalidValue = (message: string, details?: Record<string, string>) => new ApiError("invalid_input", message, { scimType: "invalidValue", details });
 
