@@ -3,6 +3,7 @@
 import formStyles from "@/components/console/form.module.css";
 import { LoadError } from "@/components/ui/load-error";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { MAX_AUDIT_EXPORT_ROWS } from "@/lib/contracts/audit";
 import { auditExportHref } from "@/lib/query/audit";
 import { AuditFilterForm } from "./audit-filter-form";
 import { AuditPagination } from "./audit-pagination";
@@ -10,8 +11,6 @@ import { AuditTable } from "./audit-table";
 import { EMPTY_AUDIT_FILTERS, hasFilters } from "./audit-url";
 import styles from "./audit.module.css";
 import { useAuditFilters, useAuditLog } from "./use-audit-log";
-
-const EXPORT_LIMIT = 100_000;
 
 export function AuditView() {
   const hydrated = useHydrated();
@@ -44,7 +43,7 @@ export function AuditView() {
     results = (
       <>
         <AuditTable events={log.data.events} busy={log.isPlaceholderData} />
-        <AuditPagination filters={filters} total={log.data.total} size={log.data.size} />
+        <AuditPagination filters={filters} total={log.data.total} size={log.data.size} oldestAt={log.data.events.at(-1)?.at} />
       </>
     );
   }
@@ -71,9 +70,9 @@ export function AuditView() {
         />
       </section>
       <section className={styles.card} aria-label="Events">
-        {total !== undefined && total > EXPORT_LIMIT && (
+        {total !== undefined && total > MAX_AUDIT_EXPORT_ROWS && (
           <p className={styles.muted}>
-            The export holds the newest {EXPORT_LIMIT.toLocaleString("en-US")} of these events; narrow the filters to export the rest.
+            The export holds the newest {MAX_AUDIT_EXPORT_ROWS.toLocaleString("en-US")} of these events; narrow the filters to export the rest.
           </p>
         )}
         {results}
