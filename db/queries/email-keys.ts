@@ -32,10 +32,11 @@ export function rekeyNonAsciiEmails(db: Db, keyOf: (email: string) => EmailKey):
     const result: EmailRekeyResult = { rekeyed: 0, conflicts: [] };
     for (const table of ["users", "user_emails"] as const) {
       const update = prepared(db, `update ${table} set email_normalized = ? where id = ?`);
+      const read = prepared<StoredAddress>(db, nonAsciiRows(db.dialect, table));
       // Read in chunks, each after the last row of the one before: what a chunk's rows change
       // cannot move a row into or out of a later chunk.
       for (let after: number | string = FIRST_CURSOR[db.dialect]; ;) {
-        const rows = await prepared<StoredAddress>(db, nonAsciiRows(db.dialect, table)).all(after);
+        const rows = await read.all(after);
         for (const row of rows) {
           const key = keyOf(row.email);
           if (key === row.key) continue;

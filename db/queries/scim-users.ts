@@ -22,14 +22,15 @@ export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } fro
 /**
  * The statements of a list: how many match, the page's identities in order, and — when a sortBy or a
  * filter no index decides makes the list read its candidates one by one — how many candidates there
- * are, counted no further than `limit`. Exported for the plan tests.
+ * are, counted no further than `maxCandidates` + 1. `candidatesAreMatches`: the index decides the
+ * whole filter, so that count is the count of matches too. Exported for the plan tests.
  */
 export function scimListStatements(
   dialect: Dialect,
   scope: ScimScope,
   query: ScimListQuery,
-  limit = Number.POSITIVE_INFINITY,
-): { count: SqlFragment; page: SqlFragment; candidates?: SqlFragment } {
+  maxCandidates?: number,
+): { count: SqlFragment; page: SqlFragment; candidates?: SqlFragment; candidatesAreMatches: boolean } {
   const statement = (condition: ScimListQuery["filter"]) => {
     const filter = condition ? filterSql(dialect, scope, condition) : undefined;
     const index = dialect === "sqlite" ? sqliteIdentitiesIndex(condition) : undefined;
@@ -41,7 +42,7 @@ export function scimListStatements(
   };
   const { from, args } = statement(query.filter);
   const { narrowing, complete } = candidatesOf(query.filter);
-  const bounded = Number.isFinite(limit) && (query.sortBy !== undefined || !complete) ? statement(narrowing) : undefined;
+  const bounded = maxCandidates !== undefined && (query.sortBy !== undefined || !complete) ? statement(narrowing) : undefined;
   return {
     count: { sql: `select count(*) as total ${from(false)}`, args },
     page: {
@@ -49,8 +50,9 @@ export function scimListStatements(
       args: [...args, query.limit, query.offset],
     },
     ...(bounded && {
-      candidates: { sql: `select count(*) as total from (select 1 ${bounded.from(false)} limit ?) candidates`, args: [...bounded.args, limit + 1] },
+      candidates: { sql: `select count(*) as total from (select 1 ${bounded.from(false)} limit ?) candidates`, args: [...bounded.args, maxCandidates! + 1] },
     }),
+    candidatesAreMatches: complete,
   };
 }
 
@@ -66,9 +68,11 @@ export type ScimListPage = { total: number; records: ScimUserRecord[] };
 export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery): Promise<ScimListPage>;
 export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates: number): Promise<ScimListPage | { tooMany: true }>;
 export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates?: number): Promise<ScimListPage | { tooMany: true }> {
-  const { count, page, candidates } = scimListStatements(db.dialect, scope, query, maxCandidates);
-  if (candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total > maxCandidates!) return { tooMany: true };
-  const { total } = (await prepared<{ total: number }>(db, count.sql).get(...count.args))!;
+  const { count, page, candidates, candidatesAreMatches } = scimListStatements(db.dialect, scope, query, maxCandidates);
+  const counted = candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total;
+  if (counted !== undefined && counted > maxCandidates!) return { tooMany: true };
+  // A sorted list whose filter the index decides: its candidates were its matches, counted already.
+  const total = counted !== undefined && candidatesAreMatches ? counted : (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
   if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
   return { total, records: await recordsOf(db, await prepared<IdentityRow>(db, page.sql).all(...page.args)) };
 }
