@@ -196,19 +196,20 @@ export function filterSql(dialect: Dialect, scope: ScimScope, condition: ScimCon
 
 /** The conditions a row must meet all of: the condition, or the children of its top-level ands. */
 const conjunctsOf = (condition: ScimCondition): ScimCondition[] => (condition.op === "and" ? condition.conditions.flatMap(conjunctsOf) : [condition]);
-function indexedLookup(condition: ScimCondition, fields: ScimField[]): condition is ScimComparison {
+function indexedLookup(condition: ScimCondition, fields: readonly ScimField[]): condition is ScimComparison {
   return (condition.op === "eq" || condition.op === "sw") && fields.includes(condition.field) && condition.value !== "";
 }
 
-const LOOKUP_FIELDS: ScimField[] = ["userName", "externalId", "id", "email"];
+/** The fields whose eq and sw (with a value) an index answers. */
+export const INDEXED_LOOKUP_FIELDS: readonly ScimField[] = ["userName", "externalId", "id", "email"];
 /** Whether an index finds the rows the condition may hold for: an eq or sw lookup, an `or` of such, an `and` with one. */
 const narrowedByIndex = (c: ScimCondition): boolean =>
-  indexedLookup(c, LOOKUP_FIELDS) ||
+  indexedLookup(c, INDEXED_LOOKUP_FIELDS) ||
   (c.op === "or" && c.conditions.length > 0 && c.conditions.every(narrowedByIndex)) ||
   (c.op === "and" && c.conditions.some(narrowedByIndex));
 /** Whether the index alone decides it: a lookup, or an `or` of lookups. */
 const decidedByIndex = (c: ScimCondition): boolean =>
-  indexedLookup(c, LOOKUP_FIELDS) || (c.op === "or" && c.conditions.length > 0 && c.conditions.every(decidedByIndex));
+  indexedLookup(c, INDEXED_LOOKUP_FIELDS) || (c.op === "or" && c.conditions.length > 0 && c.conditions.every(decidedByIndex));
 
 /**
  * The users a list must read one by one to answer: every one of the provider's when the filter has no

@@ -18,6 +18,7 @@ import {
 
 export type { ScimComparison, ScimCondition, ScimConflict, ScimField, ScimListQuery, ScimScope, ScimUserRecord, ScimUserWrite } from "./scim-user-records";
 export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } from "./scim-user-write";
+export { INDEXED_LOOKUP_FIELDS } from "./scim-user-filter";
 
 /**
  * The statements of a list: how many match, the page's identities in order, and — when a sortBy or a

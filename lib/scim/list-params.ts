@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ScimListQuery } from "@/db/queries/scim-users";
+import { INDEXED_LOOKUP_FIELDS, type ScimListQuery } from "@/db/queries/scim-users";
 import { ApiError } from "@/lib/api/errors";
 import { FILTERABLE_PATHS, fieldOf } from "./attributes";
 import { compileFilter } from "./filter";
@@ -10,16 +10,19 @@ export const DEFAULT_COUNT = 100;
 export const MAX_COUNT = 200;
 /**
  * The most users a list reads one by one: to sort them (sortBy), or to test a condition no index
- * decides (anything but eq and sw on userName, externalId, id and emails.value). Beyond it the list
- * is refused as tooMany (RFC 7644 §3.12): each request holds the server's one thread (ADR 0017).
+ * decides (anything but INDEXED_LOOKUPS). Beyond it the list is refused as tooMany (RFC 7644 §3.12):
+ * each request holds the server's one thread (ADR 0017).
  */
 export const MAX_CANDIDATES = 50_000;
+
+/** The lookups an index answers, for messages: the paths of the fields db/queries reads by index. */
+export const INDEXED_LOOKUPS = `eq and sw on ${FILTERABLE_PATHS.filter((path) => INDEXED_LOOKUP_FIELDS.includes(fieldOf(path)!.field)).join(", ")}`;
 
 /** The refusal of a list that would read more than MAX_CANDIDATES users one by one. */
 export const tooManyCandidates = () =>
   new ApiError(
     "invalid_input",
-    `The list would read more than ${MAX_CANDIDATES.toLocaleString("en-US")} users one by one to sort or filter them. Narrow the filter with eq or sw on userName, externalId, id or emails.value, or leave out sortBy (lists come in userName order).`,
+    `The list would read more than ${MAX_CANDIDATES.toLocaleString("en-US")} users one by one to sort or filter them. Narrow the filter with ${INDEXED_LOOKUPS}, or leave out sortBy (lists come in userName order).`,
     { scimType: "tooMany" },
   );
 

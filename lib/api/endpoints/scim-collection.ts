@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { createScimUser, listScimUsers, type ScimConflict, type ScimScope } from "@/db/queries/scim-users";
 import type { ApiRequest } from "@/lib/http/types";
 import { FILTERABLE_PATHS } from "@/lib/scim/attributes";
-import { DEFAULT_COUNT, MAX_CANDIDATES, MAX_COUNT, readListParams, tooManyCandidates, type ListParams } from "@/lib/scim/list-params";
+import { DEFAULT_COUNT, INDEXED_LOOKUPS, MAX_CANDIDATES, MAX_COUNT, readListParams, tooManyCandidates, type ListParams } from "@/lib/scim/list-params";
 import { projectResource, type Projection } from "@/lib/scim/projection";
 import { readScimUser } from "@/lib/scim/user-input";
 import { renderScimUser } from "@/lib/scim/user-resource";
@@ -62,13 +62,13 @@ const listQuery = projectionQuery.extend({
 });
 const listDocs = {
   filter: {
-    description: `RFC 7644 §3.4.2.2 filter on ${FILTERABLE_PATHS.join(", ")}. Conditions other than eq and sw on userName, externalId, id and emails.value are tested on at most ${MAX_CANDIDATES.toLocaleString("en-US")} candidates (else 400 tooMany).`,
+    description: `RFC 7644 §3.4.2.2 filter on ${FILTERABLE_PATHS.join(", ")}. Conditions other than ${INDEXED_LOOKUPS} are tested on at most ${MAX_CANDIDATES.toLocaleString("en-US")} candidates (else 400 tooMany).`,
     example: 'userName eq "jane.doe@domain.tld"',
   },
   startIndex: { description: "1-based index of the first result (below 1 counts as 1).", example: "1" },
   count: { description: `Results per page: ${DEFAULT_COUNT} when absent, at most ${MAX_COUNT}; 0 gives totalResults alone.`, example: String(DEFAULT_COUNT) },
   sortBy: {
-    description: `An attribute the filter can name; on at most ${MAX_CANDIDATES.toLocaleString("en-US")} matches of the filter's eq and sw lookups (else 400 tooMany).`,
+    description: `An attribute the filter can name; on at most ${MAX_CANDIDATES.toLocaleString("en-US")} matches of the filter's ${INDEXED_LOOKUPS} (else 400 tooMany).`,
     example: "userName",
   },
   sortOrder: { description: "ascending (default) or descending." },
