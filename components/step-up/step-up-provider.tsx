@@ -1,8 +1,13 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { setStepUpHandler } from "@/lib/console/fetch";
-import { StepUpDialog } from "./step-up-dialog";
+
+// The dialog (its factor forms, the SSO window, their contracts) loads the first time an action
+// asks for a step-up, not with every console page: most visits never see it. Kept mounted after
+// that, so that Radix can close it as it opened it.
+const StepUpDialog = dynamic(() => import("./step-up-dialog").then((module) => module.StepUpDialog), { ssr: false });
 
 /**
  * Lets every console request ask for a step-up (lib/console/fetch.ts): one dialog for the whole
@@ -11,10 +16,12 @@ import { StepUpDialog } from "./step-up-dialog";
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [resolver, setResolver] = useState<((steppedUp: boolean) => void) | null>(null);
+  const [asked, setAsked] = useState(false);
   const pending = useRef<Promise<boolean> | null>(null);
 
   useEffect(() => {
     setStepUpHandler(() => {
+      setAsked(true);
       pending.current ??= new Promise<boolean>((resolve) => setResolver(() => resolve)).finally(() => {
         pending.current = null;
       });
@@ -34,7 +41,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <>
       {children}
-      <StepUpDialog open={resolver !== null} onFinished={finish} />
+      {asked && <StepUpDialog open={resolver !== null} onFinished={finish} />}
     </>
   );
 }
