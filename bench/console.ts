@@ -22,7 +22,7 @@ import { listConsoleUsers, listDepartments, type UserListParams } from "@/db/que
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { findChromium } from "../scripts/chromium.mjs";
 import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
-import { existingDatabase, postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
+import { existingDatabase, postgresOption, runDatabase, settleAfterLoad, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 import { percentile } from "./lib/stats";
@@ -80,6 +80,7 @@ async function prepareDatabase(db: Db): Promise<Fixture> {
     log(`seed (${database.label}): ${USERS.toLocaleString("en-US")} users into ${database.where} ...`);
     tenantId = String(cli(["seed", "--users", String(USERS)]).tenantId);
     log(`seed: done in ${seconds(started)} (tenant ${tenantId})`);
+    await settleAfterLoad(database, ["users"]);
   }
   const admin = cli(["admin", "create", "--tenant", tenantId, "--email", `bench.console.${Date.now()}@bench.example`, "--role", "helpdesk"]);
   // What someone types: the first letters of an address, then more, up to the whole address.

@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { prepareApiFixture } from "./lib/api-fixture";
-import { postgresOption, runDatabase, withOptionalValues } from "./lib/database";
+import { postgresOption, runDatabase, settleAfterLoad, withOptionalValues } from "./lib/database";
 import { runLoad, type LoadResult, type RequestSpec } from "./lib/load";
 import { memoryMb } from "./lib/processes";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
@@ -103,8 +103,8 @@ async function main(): Promise<void> {
   const db = openDatabaseUrl(database.url);
   const now = Date.now();
   const provisioned = (await db.statement(provision(db.dialect)).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
-  if (db.dialect === "postgres") await db.exec("analyze identities");
   await db.close();
+  await settleAfterLoad(database, ["identities"]);
   log(`provision: ${provisioned.toLocaleString("en-US")} users linked to the SCIM provider in ${seconds(started)}`);
 
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });

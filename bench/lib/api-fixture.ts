@@ -1,5 +1,5 @@
 import { openDatabaseUrl } from "@/db/client";
-import type { BenchDatabase } from "./database";
+import { settleAfterLoad, type BenchDatabase } from "./database";
 import { log, seconds } from "./run";
 
 // The API bench's data: a seeded tenant, its admin's token, and what the load will ask for.
@@ -23,6 +23,7 @@ export async function prepareApiFixture({
   const seeded = cli(["seed", "--users", String(USERS)]);
   const tenantId = String(seeded.tenantId);
   log(`seed (${database.label}): done in ${seconds(started)} (tenant ${tenantId})`);
+  await settleAfterLoad(database, ["users"]);
 
   const adminEmail = "bench.admin@bench.example";
   const admin = cli(["admin", "create", "--tenant", tenantId, "--email", adminEmail, "--role", "admin"]);
