@@ -104,8 +104,8 @@ async function main(): Promise<void> {
   const now = Date.now();
   const provisioned = (await db.statement(provision(db.dialect)).run(scim.providerId, now, now, now, fixture.tenantId)).changes;
   await db.close();
-  await settleAfterLoad(database, ["identities"]);
   log(`provision: ${provisioned.toLocaleString("en-US")} users linked to the SCIM provider in ${seconds(started)}`);
+  await settleAfterLoad(database, ["identities"]);
 
   buildNext({ distDir: DIST_DIR, reuse: values["skip-build"], env });
   const server = await startRoster(`roster (${database.label})`, {

@@ -48,6 +48,7 @@ export function postgresServer(given: string): string {
   return server;
 }
 
+/** One statement on its own connection: to a server, or (as a connection string) to one of its databases. */
 async function onServer<T extends pg.QueryResultRow>(server: string, sql: string): Promise<pg.QueryResult<T>> {
   const client = new pg.Client({ connectionString: server });
   await client.connect();
@@ -150,12 +151,6 @@ export async function runDatabase(run: BenchRun, bench: string, postgres: string
 export async function settleAfterLoad(database: BenchDatabase, tables: readonly string[]): Promise<void> {
   if (database.dialect !== "postgres") return;
   const started = performance.now();
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    await client.query(`vacuum (analyze) ${tables.join(", ")}`);
-  } finally {
-    await client.end();
-  }
+  await onServer(database.url, `vacuum (analyze) ${tables.join(", ")}`);
   log(`settle (${database.label}): vacuum (analyze) ${tables.join(", ")} in ${seconds(started)}`);
 }
