@@ -39,14 +39,35 @@ export function randomInt(random: Random, min: number, max: number): number {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
-/** A lowercase UUID v4 drawn from the seeded generator. */
-export function randomUuid(random: Random): string {
-  const bytes = new Array<number>(16);
-  for (let i = 0; i < 16; i++) bytes[i] = Math.floor(random() * 256);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+function formatUuid(bytes: number[]): string {
   const h = bytes.map((byte) => HEX[byte]);
   return `${h[0]}${h[1]}${h[2]}${h[3]}-${h[4]}${h[5]}-${h[6]}${h[7]}-${h[8]}${h[9]}-${h[10]}${h[11]}${h[12]}${h[13]}${h[14]}${h[15]}`;
+}
+
+/** A UUID's 16 bytes drawn from the seeded generator, with the version and variant bits set. */
+function drawUuidBytes(random: Random, version: number): number[] {
+  const bytes = new Array<number>(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Math.floor(random() * 256);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | (version << 4);
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  return bytes;
+}
+
+/** A lowercase UUID v4 drawn from the seeded generator. */
+export function randomUuid(random: Random): string {
+  return formatUuid(drawUuidBytes(random, 4));
+}
+
+/**
+ * A lowercase UUID in version 7's layout whose 48-bit time field holds `order` (below 2^48)
+ * instead of a time, the rest drawn from the seeded generator: ids that sort in the order they
+ * were made. A seed's inserts then append to the primary key instead of landing on random pages
+ * (docs/decisions/0002). The same draws as randomUuid, so the rest of a generated user is unchanged.
+ */
+export function orderedUuid(random: Random, order: number): string {
+  const bytes = drawUuidBytes(random, 7);
+  for (let i = 5, rest = order; i >= 0; i--, rest = Math.floor(rest / 256)) bytes[i] = rest % 256;
+  return formatUuid(bytes);
 }
 
 export const FIRST_NAMES = [
@@ -216,7 +237,8 @@ export function generateUser(seed: number, index: number, domain: string, now: n
   const email = `${asciiSlug(first)}.${asciiSlug(last)}.${index + 1}@${domain}`;
   const employmentType = random() < 0.8 ? "full-time" : pick(random, EMPLOYMENT_TYPES);
   return {
-    id: randomUuid(random),
+    // In the order of the users' indexes; the vendor-doc users' negative ones fit no time field.
+    id: index >= 0 ? orderedUuid(random, index) : randomUuid(random),
     email,
     name: `${first} ${last}`,
     active: random() >= 0.08,

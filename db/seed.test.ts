@@ -66,6 +66,16 @@ describe("seedTenant", () => {
     expect(new Set(tenantUsers.map((u) => u.id)).size).toBe(502);
   });
 
+  it("gives generated users and their identities ids in the order it writes them (appended to the keys, ADR 0002)", async () => {
+    const generated = tenantUsers.filter((u) => u.uniqueCode.startsWith("EMP")).sort((a, b) => a.uniqueCode.localeCompare(b.uniqueCode));
+    const ids = generated.map((u) => u.id);
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(ids).toEqual([...ids].sort());
+    const identities = await prepared<{ id: string }>(db, "select id from identities where tenant_id = ?").all(result.tenantId);
+    expect(identities.length).toBeGreaterThan(500);
+    expect(identities.filter((row) => row.id[14] !== "7")).toEqual([]);
+  });
+
   it("gives every user a primary mobile and some a secondary one", async () => {
     expect(await count(db, "select count(*) as n from user_mobiles where kind = 'primary'")).toBe(502);
     const secondaries = await count(db, "select count(*) as n from user_mobiles where kind = 'secondary'");

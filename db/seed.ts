@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { v7 as timeOrderedUuid } from "uuid";
 import { CopyRows, indexNewUsers, resumePostgresIndexes, SqliteRows, suspendPostgresIndexes, suspendTriggers, switchToRollbackJournal } from "./bulk-load";
 import type { Columns, Row, RowSink } from "./bulk-load";
 import { sqliteClient, type Db } from "./client";
@@ -117,13 +118,17 @@ export function seedTenant(db: Db, options: SeedOptions): Promise<SeedResult> {
   return db.dialect === "postgres" ? seedPostgres(db, options) : seedSqlite(db, options);
 }
 
+const SEED_CACHE_KB = 256 * 1024;
+
 async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
   const sqlite = sqliteClient(db);
   const now = Date.now();
   const bulk = options.users >= REBUILD_INDEXES_FROM;
-  // A large page cache keeps the randomly keyed indexes in memory while a big seed writes them.
+  // Enough page cache for the few indexes a big seed keeps while it writes (its tables' keys and
+  // unique columns). With 3 GB, the whole new file stayed in it until the commit: 1,000,000 users
+  // took 2.8 GB of RSS and no less time than with 256 MB (0.6 GB).
   const previousCacheSize = sqlite.pragma("cache_size", { simple: true });
-  sqlite.pragma("cache_size = -3145728");
+  sqlite.pragma(`cache_size = -${SEED_CACHE_KB}`);
   const restoreJournal = bulk ? switchToRollbackJournal(sqlite) : () => {};
   try {
     return await db.transaction(async () => {
@@ -208,7 +213,7 @@ async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: S
     writeContacts(rows, fixedUser, tenantId, keys);
     const [local] = fixed.email.split("@");
     // prettier-ignore
-    rows.add("identities", [randomUUID(), tenantId, fixedUser.id, plan.providerIds[0]!, `oidc|${fixed.code.toLowerCase()}`, local!, fixed.email, fixed.name, "auto", now, now, now]);
+    rows.add("identities", [timeOrderedUuid(), tenantId, fixedUser.id, plan.providerIds[0]!, `oidc|${fixed.code.toLowerCase()}`, local!, fixed.email, fixed.name, "auto", now, now, now]);
     identities++;
     fixedUsersCreated.push(fixed.email);
   }
@@ -219,8 +224,9 @@ async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: S
     rows.add("users", userRow(user, tenantId, now, keys));
     writeContacts(rows, user, tenantId, keys);
     for (const identity of generateIdentities(user, salt, index, now)) {
+      // Time-ordered ids (as the users' are ordered): appended to the primary key, not scattered over it.
       rows.add("identities", [
-        randomUUID(),
+        timeOrderedUuid(),
         tenantId,
         user.id,
         plan.providerIds[identity.providerIndex]!,
@@ -255,7 +261,7 @@ function writeContacts(rows: RowSink<SeededTable>, user: GeneratedUser, tenantId
     rows.add("user_mobiles", [tenantId, user.id, "secondary", user.secondaryMobile.countryCode, user.secondaryMobile.number, user.createdAt, user.createdAt]);
   }
   if (user.otherEmail) {
-    rows.add("user_emails", [randomUUID(), tenantId, user.id, user.otherEmail, keys.email(user.otherEmail), "personal", user.createdAt, user.createdAt]);
+    rows.add("user_emails", [timeOrderedUuid(), tenantId, user.id, user.otherEmail, keys.email(user.otherEmail), "personal", user.createdAt, user.createdAt]);
   }
 }
 
