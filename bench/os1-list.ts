@@ -12,7 +12,6 @@
  * fresh database is seeded through the CLI in a temporary folder and removed afterwards.
  * `select` and `additionalInfo` only shape the JSON: they run the same statements as the rest.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +21,7 @@ import { openDatabase, sqliteClient } from "@/db/client";
 import { listUsers, MAX_LIST_DEPTH, searchScope, USER_SORT_KEYS, type ListUsersInput } from "@/db/queries/user-list";
 import { foldText } from "@/lib/domain/email";
 import { prepareDatabase } from "@/lib/setup/database";
+import { rosterCli } from "./lib/roster";
 import { loadAverage, loadAverageLine } from "./lib/run";
 import { median } from "./lib/stats";
 
@@ -69,7 +69,7 @@ function seed(): void {
     ["--users", String(USERS)],
     ["--users", String(neighbours), "--tenant", "Neighbours"],
   ]) {
-    execFileSync("npx", ["tsx", "lib/cli/main.ts", "seed", ...args, "--json"], { env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+    rosterCli(env, ["seed", ...args]);
   }
   log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

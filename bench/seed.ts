@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchDatabase, postgresOption, withOptionalValues } from "./lib/database";
+import { ROSTER_COMMAND, rosterCli } from "./lib/roster";
 import { loadAverage, loadAverageLine } from "./lib/run";
 
 const { values } = parseArgs({
@@ -24,7 +25,7 @@ const GNU_TIME = "/usr/bin/time";
 
 /** The seed command, under GNU time when there is one: its last stderr line is then the peak RSS (KB) of the biggest process. */
 function runSeed(env: NodeJS.ProcessEnv): { output: string; peakRssMb: number | null } {
-  const command = ["npx", "tsx", "lib/cli/main.ts", "seed", "--users", String(users), "--json"];
+  const command = [...ROSTER_COMMAND, "seed", "--users", String(users), "--json"];
   if (!fs.existsSync(GNU_TIME)) return { output: execFileSync(command[0]!, command.slice(1), { env, encoding: "utf8", maxBuffer: 1 << 20 }), peakRssMb: null };
   const run = spawnSync(GNU_TIME, ["-f", "%M", ...command], { env, encoding: "utf8", maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`seed failed (${run.status}): ${run.stdout}${run.stderr}`);
@@ -39,7 +40,7 @@ async function main() {
   const targets = TARGETS[target.dialect];
   const env = { ...process.env, DATABASE_URL: target.url };
   try {
-    execFileSync("npx", ["tsx", "lib/cli/main.ts", "migrate", "--json"], { env, stdio: "pipe" });
+    rosterCli(env, ["migrate"]);
     const started = performance.now();
     const { output, peakRssMb } = runSeed(env);
     const wall = (performance.now() - started) / 1000;

@@ -7,12 +7,16 @@ import { health } from "@/lib/api/endpoints/service";
 
 // The two ways a benchmark drives Roster from outside: its CLI and its production build.
 
+/** The command line of `roster` in this checkout (its CLI, lib/cli/main.ts). */
+export const ROSTER_COMMAND = ["npx", "tsx", "lib/cli/main.ts"] as const;
+
 /** Runs `roster <args> --json` (lib/cli/main.ts) on the environment's database; its JSON answer, or a throw with what it printed. */
 export function rosterCli(env: NodeJS.ProcessEnv, args: string[]): Record<string, unknown> {
   const command = `roster ${args.slice(0, 2).join(" ")}`;
   let output: string;
   try {
-    output = execFileSync("npx", ["tsx", "lib/cli/main.ts", ...args, "--json"], {
+    const [program, ...prefix] = ROSTER_COMMAND;
+    output = execFileSync(program, [...prefix, ...args, "--json"], {
       env,
       encoding: "utf8",
       maxBuffer: 1 << 24,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { parseUserFilters, userFiltersParams, type UserFilters } from "@/lib/query/users";
 
 /** The query string in the URL while Next.js's router still shows an older one. */
@@ -25,10 +25,17 @@ export function useUserFilters(): [UserFilters, (patch: Partial<UserFilters>, mo
   if (ahead && ahead.routerSearch !== routerSearch) setAhead(null);
   const search = ahead?.routerSearch === routerSearch ? ahead.search : routerSearch;
 
+  // Read through a ref, so that setFilters keeps its identity while the router moves (the search
+  // box's debounce restarts whenever it changes).
+  const routerSearchNow = useRef(routerSearch);
+  useLayoutEffect(() => {
+    routerSearchNow.current = routerSearch;
+  }, [routerSearch]);
   const showUrl = useCallback(() => {
     const urlSearch = new URLSearchParams(window.location.search).toString();
-    setAhead(urlSearch === routerSearch ? null : { routerSearch, search: urlSearch });
-  }, [routerSearch]);
+    const base = routerSearchNow.current;
+    setAhead(urlSearch === base ? null : { routerSearch: base, search: urlSearch });
+  }, []);
   useEffect(() => {
     window.addEventListener("popstate", showUrl);
     return () => window.removeEventListener("popstate", showUrl);
