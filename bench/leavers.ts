@@ -5,8 +5,9 @@
  *   - confirmed job to completion (confirm → status completed, polled every 100 ms), target ≤ 6 s
  *     (issue 13; ≤ 20 s on PostgreSQL);
  *   - ratio of the job's time to a plain script doing the same updates (users, tokens, sessions,
- *     audit events) in one transaction on a copy of the same database, target ≤ 1.3: better-sqlite3
- *     row by row; on PostgreSQL node-postgres with one set-based statement (for the record);
+ *     audit events, row outcomes) in one transaction on a copy of the same database, target ≤ 1.3:
+ *     better-sqlite3 row by row, in the job's order; on PostgreSQL node-postgres with one set-based
+ *     statement (for the record);
  *   - the server's peak RSS during the job (VmHWM of the listening process), target ≤ 400 MB.
  *
  *   npm run bench:leavers [-- --users 1000000] [--rows 100000] [--skip-build] [--postgres [URL]]
@@ -90,12 +91,17 @@ async function leaverFile(tenantId: string): Promise<{ csv: string; emails: stri
   }
 }
 
-/** The same effects as a leaver job, written by hand in one transaction: the floor to compare with. */
+/**
+ * The same effects as a leaver job, written by hand in one transaction: the floor to compare with.
+ * The users are found first and changed in their storage order (rowid), as the job takes them
+ * (docs/decisions/0027), and each row's outcome is written to a table of its own.
+ */
 function plainSqlite(file: string, tenantId: string, emails: string[]): { seconds: number; deactivated: number } {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  const find = db.prepare("select id, active, email from users where tenant_id = ? and email_normalized = ?");
+  db.exec("create table plain_outcomes (row_number integer primary key, outcome text not null, processed_at integer not null)");
+  const find = db.prepare("select rowid, id, active, email from users where tenant_id = ? and email_normalized = ?");
   const deactivate = db.prepare(
     "update users set active = 0, state = 'inactive:deactivated', deactivated_at = ?, deactivated_by = ?, updated_at = ?, updated_by = ? where id = ?",
   );
@@ -105,14 +111,20 @@ function plainSqlite(file: string, tenantId: string, emails: string[]): { second
   const audit = db.prepare(
     "insert into audit_events (id, tenant_id, actor_type, actor_id, actor_name, action, target_type, target_id, outcome, request_id, details, created_at) values (?, ?, 'token', 'bench', 'bench', 'user.deactivate', 'user', ?, 'deactivated', null, ?, ?)",
   );
+  const outcome = db.prepare("insert into plain_outcomes (row_number, outcome, processed_at) values (?, ?, ?)");
+  type Found = { rowid: number; id: string; active: number; email: string };
   const started = performance.now();
   let deactivated = 0;
   db.transaction(() => {
     const now = Date.now();
     const actor = JSON.stringify({ id: "bench", name: "bench" });
-    for (const email of emails) {
-      const user = find.get(tenantId, email.trim().toLowerCase()) as { id: string; active: number; email: string } | undefined;
-      if (!user || !user.active) continue;
+    const rows = emails.map((email, i) => ({ row: i + 1, user: find.get(tenantId, email.trim().toLowerCase()) as Found | undefined }));
+    rows.sort((a, b) => (a.user?.rowid ?? 0) - (b.user?.rowid ?? 0));
+    for (const { row, user } of rows) {
+      if (!user || !user.active) {
+        outcome.run(row, user ? "already_inactive" : "not_found", now);
+        continue;
+      }
       deactivate.run(now, actor, now, actor, user.id);
       for (const admin of admins.all(user.id) as { id: string }[]) {
         tokens.run(now, now, admin.id);
@@ -120,6 +132,7 @@ function plainSqlite(file: string, tenantId: string, emails: string[]): { second
       }
       // Time-ordered ids, as Roster's audit events have (db/queries/audit.ts): the same index writes.
       audit.run(timeOrderedUuid(), tenantId, user.id, JSON.stringify({ email: user.email }), now);
+      outcome.run(row, "deactivated", now);
       deactivated += 1;
     }
   })();
@@ -243,7 +256,7 @@ async function main(): Promise<void> {
   line("preview (upload → classified, stored)", `${previewSeconds.toFixed(2)} s`, targets.previewS, " s", previewSeconds);
   line("job (confirm → completed)", `${jobSeconds.toFixed(2)} s`, targets.jobS, " s", jobSeconds);
   line(
-    `plain ${postgres ? "node-postgres, set-based" : "better-sqlite3, row by row"}, 1 transaction (${plain.deactivated.toLocaleString("en-US")})`,
+    `plain ${postgres ? "node-postgres, set-based" : "better-sqlite3, row by row, job's order"}, 1 transaction (${plain.deactivated.toLocaleString("en-US")})`,
     `${plain.seconds.toFixed(2)} s`,
     null,
     "",

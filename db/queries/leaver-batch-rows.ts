@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { prepared } from "../prepared";
+import { inList, prepared } from "../prepared";
 import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
 import { isFutureRow, scheduleFutureRows, scheduleRow } from "./leaver-batch-schedules";
 import { jobActor } from "./leaver-jobs";
@@ -44,24 +44,21 @@ const deactivationDetails = (job: LeaverJob, row: PendingRow) => ({
 });
 
 // An undo row keeps its original's row number: the original's processed_at is the time of the
-// deactivation it may reverse. One range read serves a batch (its rows are consecutive pending ones).
-const ORIGINAL_TIMES = `select row_number as "rowNumber", processed_at as "processedAt" from leaver_job_rows
-  where job_id = ? and outcome = 'deactivated' and row_number between ? and ?`;
+// deactivation it may reverse. One read by primary key serves a batch.
+const ORIGINAL_TIMES = (list: string) => `select row_number as "rowNumber", processed_at as "processedAt" from leaver_job_rows
+  where job_id = ? and outcome = 'deactivated' and row_number in ${list}`;
 
 async function originalTimes(db: Db, job: LeaverJob, rows: readonly PendingRow[]): Promise<Map<number, number | null>> {
   if (rows.length === 0) return new Map();
-  const found = await prepared<{ rowNumber: number; processedAt: number | null }>(db, ORIGINAL_TIMES).all(
-    job.undoOfJobId,
-    rows[0]!.rowNumber,
-    rows.at(-1)!.rowNumber,
-  );
+  const list = inList(rows.map((row) => row.rowNumber));
+  const found = await prepared<{ rowNumber: number; processedAt: number | null }>(db, ORIGINAL_TIMES(list.sql)).all(job.undoOfJobId, ...list.values);
   return new Map(found.map((row) => [row.rowNumber, row.processedAt]));
 }
 
 // A row without its original's time (none should exist) matches no deactivation.
 const undoneAt = (times: Map<number, number | null>, row: PendingRow) => times.get(row.rowNumber) ?? Number.NaN;
 
-/** The effects of a batch's rows (in row number order), all at once, in the batch's transaction. */
+/** The effects of a batch's rows (in the order given), all at once, in the batch's transaction. */
 export async function applyRows(db: Db, job: LeaverJob, rows: readonly PendingRow[], now: number): Promise<RowEffect[]> {
   if (job.kind === "deactivate") {
     const effects = rows.map(skippedRow);

@@ -29,15 +29,15 @@ export async function nextRunnableLeaverJobId(db: Db): Promise<string | undefine
 
 const PENDING_ROWS = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", effective_at as "effectiveAt"
   from leaver_job_rows where job_id = ? and outcome is null`;
+// In process order (see PROCESS_ORDER in ./leaver-job-lifecycle.ts), off the partial index of
+// pending rows: on SQLite a batch's users then share pages of the users table and of the tables
+// keyed by its rowid, where file order put each on a page of its own for the batch's commit to
+// write (docs/decisions/0027). On PostgreSQL, the job row's lock already makes batches of one job
+// take turns; skipping locked rows also keeps a batch off rows that anything else holds, rather
+// than processing them a second time.
 const PENDING_ROWS_SQL: Record<Db["dialect"], string> = {
-  sqlite: `${PENDING_ROWS} order by row_number limit ?`,
-  // "order by outcome, row_number" (outcome is null throughout) is the order of the (job_id,
-  // outcome, row_number) index: PostgreSQL reads the batch's rows off it and stops. Ordered by
-  // row_number alone, it sorted every pending row of the job for each batch (IS NULL is no
-  // equality to the planner), a job's time growing with the square of its rows.
-  // The job row's lock already makes batches of one job take turns; skipping locked rows also
-  // keeps a batch off rows that anything else holds, rather than processing them a second time.
-  postgres: `${PENDING_ROWS} order by outcome, row_number limit ? for update skip locked`,
+  sqlite: `${PENDING_ROWS} order by process_order limit ?`,
+  postgres: `${PENDING_ROWS} order by process_order limit ? for update skip locked`,
 };
 
 async function finishJob(db: Db, job: LeaverJob, counts: LeaverJob["outcomeCounts"], now: number): Promise<void> {

@@ -89,8 +89,10 @@ describe("leaver jobs", () => {
     expect(job).toMatchObject({ status: "queued", totalRows: 28, processedRows: 0 });
     expect(await activeOf(db, leavers[0]!.id)).toBe(true);
 
-    expect(await processLeaverJobBatch(db, job.id, 10)).toEqual({ done: false, processed: 10, kind: "deactivate", counts: { deactivated: 10 } });
-    expect(await getLeaverJob(db, tenant.id, job.id)).toMatchObject({ status: "running", processedRows: 10, counts: { deactivated: 10, pending: 18 } });
+    const first = await processLeaverJobBatch(db, job.id, 10);
+    expect(first).toMatchObject({ done: false, processed: 10, kind: "deactivate" });
+    expect(Object.values(first.counts!).reduce((sum, n) => sum + n, 0)).toBe(10);
+    expect(await getLeaverJob(db, tenant.id, job.id)).toMatchObject({ status: "running", processedRows: 10, counts: { ...first.counts, pending: 18 } });
     expect(await runLeaverJob(db, job.id, 10)).toBe(2);
 
     const done = (await getLeaverJob(db, tenant.id, job.id))!;
@@ -114,6 +116,24 @@ describe("leaver jobs", () => {
     expect(await outcomesOfRows(db, job.id)).toEqual(done.counts);
     // Another run of a finished job changes nothing.
     expect(await processLeaverJobBatch(db, job.id, 10)).toEqual({ done: true, processed: 0 });
+  });
+
+  it("takes rows in the users' storage order on SQLite (rows without a user first), in file order on PostgreSQL", async () => {
+    const { tenant, actor } = await setup();
+    // Created one after another: their order in the users table.
+    const storage = [];
+    for (const name of ["order-a", "order-b", "order-c"]) storage.push(await makeUser(db, tenant.id, { email: `${name}@example.test` }));
+    const file = [storage[2]!, storage[0]!, storage[1]!];
+    const job = await confirmFile(db, tenant.id, actor, csvOf([...file.map((u) => u.email), "nobody@example.test"]));
+    const taken: string[] = [];
+    for (let batch = 0; batch < 4; batch++) {
+      await processLeaverJobBatch(db, job.id, 1);
+      const rows = await listLeaverJobRows(db, job.id, { limit: 10 });
+      const now = rows.filter((row) => row.outcome !== null).map((row) => row.email);
+      taken.push(now.find((email) => !taken.includes(email))!);
+    }
+    const expected = db.dialect === "sqlite" ? ["nobody@example.test", ...storage.map((u) => u.email)] : [...file.map((u) => u.email), "nobody@example.test"];
+    expect(taken).toEqual(expected);
   });
 
   it("never processes a row twice: a batch that fails rolls back entirely and is redone", async () => {

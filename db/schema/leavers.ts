@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ACTOR_TYPES, LEAVER_CLASSES, LEAVER_JOB_KINDS, LEAVER_JOB_STATUSES, LEAVER_OUTCOMES } from "../constants";
 import { epochMs, json, partOf, timestamps } from "./columns";
@@ -99,8 +100,21 @@ export const leaverJobRows = sqliteTable(
     outcome: text("outcome", { enum: LEAVER_OUTCOMES }),
     outcomeReason: text("outcome_reason"),
     processedAt: epochMs("processed_at"),
+    // The order the worker takes pending rows in: on SQLite the user's rowid, so that a batch's
+    // users lie near one another in the tables keyed by it (docs/decisions/0027); else the row number.
+    processOrder: integer("process_order").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.jobId, t.rowNumber] }), index("leaver_job_rows_outcome_idx").on(t.jobId, t.outcome, t.rowNumber)],
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.rowNumber] }),
+    // Partial, each holding a row either before or after its outcome: recording an outcome deletes
+    // an entry from the first (next to the batch's others) and adds one to the second, not both to each.
+    index("leaver_job_rows_pending_idx")
+      .on(t.jobId, t.processOrder)
+      .where(sql`outcome is null`),
+    index("leaver_job_rows_outcome_idx")
+      .on(t.jobId, t.outcome, t.rowNumber)
+      .where(sql`outcome is not null`),
+  ],
 );
 
 export type LeaverPreview = typeof leaverPreviews.$inferSelect;

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { expireDueLeaverApprovals } from "@/db/queries/leaver-approvals";
+import { startWalCheckpointer, type WalCheckpointer } from "@/db/wal-checkpointer";
 import { configureJobConnection, LEAVER_BATCH_SIZE, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -28,29 +29,47 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
   const log = options.log ?? ((line: string) => logger().warn(line));
   configureJobConnection(db);
   let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
+  let cancel: (() => void) | null = null;
   let inProgress: Promise<void> = Promise.resolve();
   let nextSweep = 0;
+  // While a job runs, a thread copies the WAL its batches write (db/wal-checkpointer.ts); idle
+  // servers hold no thread (its V8 heap is ~10 MB of RSS).
+  let checkpointer: WalCheckpointer | null = null;
+  const stopCheckpointer = async () => {
+    const running = checkpointer;
+    checkpointer = null;
+    await running?.stop();
+  };
 
   const schedule = (delay: number) => {
     if (stopped) return;
-    timer = setTimeout(() => void (inProgress = tick()), delay);
-    // The worker alone must not keep the process alive.
-    timer.unref();
+    const run = () => void (inProgress = tick());
+    // The worker alone must not keep the process alive (unref). The next batch comes right after
+    // the I/O that waits now (the API keeps answering), without a timer's 1 ms floor: 200 of
+    // those were ~0.2 s of a 100,000-row job.
+    if (delay === 0) {
+      const immediate = setImmediate(run).unref();
+      cancel = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(run, delay).unref();
+      cancel = () => clearTimeout(timeout);
+    }
   };
 
   async function tick(): Promise<void> {
-    timer = null;
+    cancel = null;
     if (stopped) return;
     try {
       const jobId = await nextRunnableLeaverJobId(db);
       if (!jobId) {
+        await stopCheckpointer();
         if (Date.now() >= nextSweep) {
           nextSweep = Date.now() + APPROVAL_SWEEP_MS;
           await expireDueLeaverApprovals(db);
         }
         return schedule(pollMs);
       }
+      checkpointer ??= startWalCheckpointer(db, { warn: log });
       countRows(await processLeaverJobBatch(db, jobId, batchSize));
       schedule(0);
     } catch (error) {
@@ -64,9 +83,10 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
   return {
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      cancel?.();
       // tick never rejects: it logs its failures.
       await inProgress;
+      await stopCheckpointer();
     },
   };
 }

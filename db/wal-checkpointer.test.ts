@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
+import { openDatabase, sqliteClient, type SqliteDb } from "./client";
+import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
+
+// What the thread does is seen in the database file: a commit writes its pages to the WAL, and
+// only a checkpoint copies them into the file, which then grows.
+const fileSize = (file: string) => fs.statSync(file).size;
+
+/** Commits ~8 MB of new pages, in 20 transactions. */
+function write(db: SqliteDb): void {
+  const client = sqliteClient(db);
+  client.exec("create table if not exists filler (n integer primary key, body blob)");
+  const insert = client.prepare("insert into filler (body) values (randomblob(4000))");
+  for (let t = 0; t < 20; t++) client.transaction(() => Array.from({ length: 100 }, () => insert.run()))();
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
+  const open: { db: SqliteDb; checkpointer: WalCheckpointer | null }[] = [];
+  afterEach(async () => {
+    for (const { db, checkpointer } of open.splice(0)) {
+      await checkpointer?.stop();
+      await db.close();
+    }
+  });
+
+  function start(name: string, withThread: boolean) {
+    const file = tempDatabaseFile(name);
+    const db = openDatabase(file);
+    // The connection's own checkpoints off: whatever reaches the file, the thread copied.
+    sqliteClient(db).pragma("wal_autocheckpoint = 0");
+    const warnings: string[] = [];
+    const checkpointer = withThread ? startWalCheckpointer(db, { busyMs: 5, idleMs: 20, warn: (line) => warnings.push(line) }) : null;
+    open.push({ db, checkpointer });
+    return { file, db, checkpointer, warnings };
+  }
+
+  it("copies the WAL into the database file on its own thread", async () => {
+    const { file, db, warnings } = start("wal-thread", true);
+    const before = fileSize(file);
+    write(db);
+    expect(await until(() => fileSize(file) > before + 7_000_000, 5000)).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it("is what copies it: without the thread, the same writes stay in the WAL", async () => {
+    const { file, db } = start("wal-none", false);
+    const before = fileSize(file);
+    write(db);
+    expect(await until(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
+  });
+
+  it("copies nothing more once stopped", async () => {
+    const { file, db, checkpointer, warnings } = start("wal-stop", true);
+    await checkpointer!.stop();
+    const before = fileSize(file);
+    write(db);
+    expect(await until(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it("starts no thread for an in-memory database", () => {
+    const db = openDatabase(":memory:");
+    expect(startWalCheckpointer(db)).toBeNull();
+    void db.close();
+  });
+});
