@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
 import { openDatabase, sqliteClient, type SqliteDb } from "./client";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
@@ -67,6 +67,19 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
     write(db);
     expect(await until(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
     expect(warnings).toEqual([]);
+  });
+
+  it("says so and starts none when the thread cannot start (the connections' checkpoints go on)", () => {
+    const db = openDatabase(tempDatabaseFile("wal-no-driver"));
+    const warnings: string[] = [];
+    const cwd = vi.spyOn(process, "cwd").mockReturnValue("/nonexistent");
+    try {
+      expect(startWalCheckpointer(db, { warn: (line) => warnings.push(line) })).toBeNull();
+    } finally {
+      cwd.mockRestore();
+      void db.close();
+    }
+    expect(warnings).toEqual([expect.stringContaining("WAL checkpointer not started")]);
   });
 
   it("starts no thread for an in-memory database", () => {

@@ -45,18 +45,24 @@ parentPort.on("message", () => {
 
 /**
  * Starts checkpointing the WAL of the SQLite file behind `db` on a worker thread; null for
- * PostgreSQL or an in-memory database.
+ * PostgreSQL, an in-memory database, or when the thread cannot start (said through `warn`).
  */
 export function startWalCheckpointer(db: Db, options: { busyMs?: number; idleMs?: number; warn?: (line: string) => void } = {}): WalCheckpointer | null {
   if (db.dialect !== "sqlite") return null;
   const file = sqliteClient(db).name;
   if (file === ":memory:" || file === "") return null;
-  const driver = createRequire(path.join(process.cwd(), "package.json")).resolve("better-sqlite3");
-  const workerData = { file, driver, busyMs: options.busyMs ?? 5, idleMs: options.idleMs ?? 50 };
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+  const warn = options.warn ?? console.warn;
+  let worker: Worker;
+  try {
+    const driver = createRequire(path.join(process.cwd(), "package.json")).resolve("better-sqlite3");
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, busyMs: options.busyMs ?? 5, idleMs: options.idleMs ?? 50 } });
+  } catch (error) {
+    // The thread only saves time: without it the connections' own checkpoints do the work.
+    warn(`WAL checkpointer not started: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
   // The thread alone must not keep the process alive.
   worker.unref();
-  const warn = options.warn ?? console.warn;
   let stopping = false;
   worker.on("message", (message: { failed?: string }) => warn(`WAL checkpoint failed: ${message.failed}`));
   worker.on("error", (error) => warn(`WAL checkpointer stopped: ${error.message}`));

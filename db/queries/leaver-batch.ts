@@ -32,7 +32,10 @@ const PENDING_ROWS = `select row_number as "rowNumber", email, reason, ticket, c
 // In process order (see PROCESS_ORDER in ./leaver-job-lifecycle.ts), off the partial index of
 // pending rows: on SQLite a batch's users then share pages of the users table and of the tables
 // keyed by its rowid, where file order put each on a page of its own for the batch's commit to
-// write (docs/decisions/0027). On PostgreSQL, the job row's lock already makes batches of one job
+// write (docs/decisions/0027). The index's condition is the query's "outcome is null", so both
+// databases read the batch off it in order and stop (PostgreSQL, ordering by a column after an
+// IS NULL test of a full index, once sorted every pending row for each batch, a job's time
+// growing with the square of its rows). On PostgreSQL, the job row's lock already makes batches of one job
 // take turns; skipping locked rows also keeps a batch off rows that anything else holds, rather
 // than processing them a second time.
 const PENDING_ROWS_SQL: Record<Db["dialect"], string> = {
