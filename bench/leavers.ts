@@ -223,14 +223,16 @@ async function main(): Promise<void> {
     body: JSON.stringify({ previewId: preview.id }),
   });
   if (confirmed.status !== 202) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
+  const confirmSeconds = since(started);
   const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
   let peakRss = rssBefore;
-  let job: { status: string; counts: Record<string, number> } = { status: "queued", counts: {} };
+  type JobView = { status: string; counts: Record<string, number>; created_at: string; started_at: string | null; finished_at: string | null };
+  let job: JobView = { status: "queued", counts: {}, created_at: "", started_at: null, finished_at: null };
   while (job.status !== "completed") {
     await new Promise((resolve) => setTimeout(resolve, 100));
     peakRss = Math.max(peakRss, memoryMb(pid).rss);
     const response = await fetch(`${base}${contractPath(apiLeavers.getJob, { id: jobId })}`, { headers });
-    job = ((await response.json()) as { data: typeof job }).data;
+    job = ((await response.json()) as { data: JobView }).data;
     if (since(started) > 300) throw new Error("the job did not complete in 300 s");
   }
   const jobSeconds = since(started);
@@ -255,6 +257,10 @@ async function main(): Promise<void> {
   );
   line("preview (upload → classified, stored)", `${previewSeconds.toFixed(2)} s`, targets.previewS, " s", previewSeconds);
   line("job (confirm → completed)", `${jobSeconds.toFixed(2)} s`, targets.jobS, " s", jobSeconds);
+  // Where the job's time went, by the server's clock (created, first batch, last batch).
+  const at = (iso: string | null) => (iso ? Date.parse(iso) : Number.NaN);
+  const phases = `${confirmSeconds.toFixed(2)} / ${((at(job.started_at) - at(job.created_at)) / 1000).toFixed(2)} / ${((at(job.finished_at) - at(job.started_at)) / 1000).toFixed(2)} s`;
+  line("  confirm request / created → first batch / batches", phases, null, "", 0);
   line(
     `plain ${postgres ? "node-postgres, set-based" : "better-sqlite3, row by row, job's order"}, 1 transaction (${plain.deactivated.toLocaleString("en-US")})`,
     `${plain.seconds.toFixed(2)} s`,

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
+import { holdsWithin } from "@/test/until";
 import { openDatabase, sqliteClient, type SqliteDb } from "./client";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 
@@ -14,15 +15,6 @@ function write(db: SqliteDb): void {
   client.exec("create table if not exists filler (n integer primary key, body blob)");
   const insert = client.prepare("insert into filler (body) values (randomblob(4000))");
   for (let t = 0; t < 20; t++) client.transaction(() => Array.from({ length: 100 }, () => insert.run()))();
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
 }
 
 describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
@@ -49,7 +41,7 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
     const { file, db, warnings } = start("wal-thread", true);
     const before = fileSize(file);
     write(db);
-    expect(await until(() => fileSize(file) > before + 7_000_000, 5000)).toBe(true);
+    expect(await holdsWithin(() => fileSize(file) > before + 7_000_000, 5000)).toBe(true);
     expect(warnings).toEqual([]);
   });
 
@@ -57,7 +49,7 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
     const { file, db } = start("wal-none", false);
     const before = fileSize(file);
     write(db);
-    expect(await until(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
+    expect(await holdsWithin(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
   });
 
   it("copies nothing more once stopped", async () => {
@@ -65,7 +57,7 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
     await checkpointer!.stop();
     const before = fileSize(file);
     write(db);
-    expect(await until(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
+    expect(await holdsWithin(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
     expect(warnings).toEqual([]);
   });
 

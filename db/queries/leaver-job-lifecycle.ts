@@ -44,17 +44,6 @@ function recordJobCreated(db: Db, input: JobRequest, jobId: string, details: Rec
   return recordJobEvent(db, { tenantId: input.tenantId, actor: input.actor, action: "job.created", jobId, outcome, requestId: input.requestId, details }, now);
 }
 
-/**
- * The order in which the worker takes a new job's rows (leaver_job_rows.process_order). On SQLite
- * the user's rowid, the order of the users table and of the tables keyed by it (users_updated_at,
- * users_search); rows without a user come first. The rows are written in that order too, so that
- * recording their outcomes writes neighbouring rows. PostgreSQL keeps no such order: the row number.
- */
-const PROCESS_ORDER: Record<Db["dialect"], string> = {
-  sqlite: "coalesce((select rowid from users where users.id = leaver_preview_rows.user_id), 0)",
-  postgres: "row_number",
-};
-
 export type ConfirmResult =
   { status: "created"; job: LeaverJob } | { status: "not-found" } | { status: "not-owner" } | { status: "already-confirmed"; jobId: string };
 
@@ -98,7 +87,7 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     await prepared(
       db,
       `insert into leaver_job_rows (job_id, row_number, email, reason, ticket, class, user_id, effective_at, process_order)
-       select ?, row_number, email, reason, ticket, class, user_id, effective_at, ${PROCESS_ORDER[db.dialect]} as process_order
+       select ?, row_number, email, reason, ticket, class, user_id, effective_at, process_order
        from leaver_preview_rows where preview_id = ? order by process_order`,
     ).run(id, preview.id);
     await recordJobCreated(

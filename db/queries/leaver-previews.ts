@@ -19,7 +19,12 @@ export type ClassifiedFileRow = {
   /** The row's effective_at as an instant; null or absent: now. */
   effectiveAt?: number | null;
 };
-export type NewPreviewRow = ClassifiedFileRow & { duplicateOf: number | null; effectiveAtText?: string | null };
+export type NewPreviewRow = ClassifiedFileRow & {
+  duplicateOf: number | null;
+  effectiveAtText?: string | null;
+  /** The user's rowid on SQLite, as the lookup read it (absent on PostgreSQL). */
+  storageOrder?: number | null;
+};
 export type PreviewRowView = NewPreviewRow;
 
 /**
@@ -37,14 +42,22 @@ export const PREVIEW_REVIEW_ORDER: readonly LeaverClass[] = [
   "will_deactivate",
 ];
 
-// Rows per multi-row insert: 10 columns each, under every SQLite build's limit of 999 parameters.
+// Rows per multi-row insert: 11 columns each, under every SQLite build's limit of 999 parameters.
 // A 100,000-row file is then ~1,100 statements, not 100,000 round trips to PostgreSQL.
 const ROWS_PER_INSERT = 90;
-const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const insertRowsSql = (rows: number) =>
-  `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of, effective_at, effective_at_text) values ${Array(rows).fill(ROW_VALUES).join(", ")}`;
+  `insert into leaver_preview_rows (preview_id, row_number, email, reason, ticket, class, user_id, duplicate_of, effective_at, effective_at_text, process_order) values ${Array(rows).fill(ROW_VALUES).join(", ")}`;
 const INSERT_ROWS = insertRowsSql(ROWS_PER_INSERT);
 const INSERT_ROW = insertRowsSql(1);
+
+/**
+ * The order in which a job confirmed from the preview takes the row (leaver_job_rows.process_order,
+ * copied at confirmation). On SQLite the user's rowid, the order of the users table and of the
+ * tables keyed by it (users_updated_at, users_search); rows without a user come first.
+ * PostgreSQL keeps no such order: the row number (docs/decisions/0027).
+ */
+const processOrder = (dialect: Db["dialect"], row: NewPreviewRow) => (dialect === "sqlite" ? (row.userId ? (row.storageOrder ?? 0) : 0) : row.rowNumber);
 
 async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPreviewRow[]): Promise<void> {
   const valuesOf = (row: NewPreviewRow) => [
@@ -59,6 +72,7 @@ async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPr
     row.effectiveAt ?? null,
     // Kept only where it explains the class: a refused value.
     row.class === "invalid_effective_at" ? (row.effectiveAtText ?? null) : null,
+    processOrder(db.dialect, row),
   ];
   let start = 0;
   for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT)

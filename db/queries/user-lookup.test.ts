@@ -3,6 +3,7 @@ import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
 import { postgresPlan, sqlitePlan } from "@/test/search";
 import { normalizeEmail } from "@/lib/domain/email";
+import { prepared } from "../prepared";
 import type { Tenant, User } from "../schema";
 import { findUserIdsByEmails, findUsersByEmails, lookupSql } from "./user-lookup";
 
@@ -26,9 +27,12 @@ describe("user lookup by email key", () => {
     const ids = await findUserIdsByEmails(db, tenant.id, keys);
     expect(Object.fromEntries(ids)).toEqual({ "ada.active@lookup.test": active.id, "ian.inactive@lookup.test": inactive.id });
     const withStatus = await findUsersByEmails(db, tenant.id, keys);
-    expect(Object.fromEntries(withStatus)).toEqual({
-      "ada.active@lookup.test": { id: active.id, active: true },
-      "ian.inactive@lookup.test": { id: inactive.id, active: false },
+    // On SQLite also where each is stored, its rowid (the order a leaver job takes its rows in).
+    const stored = async (user: User) =>
+      TEST_DIALECT === "sqlite" ? { storageOrder: (await prepared<{ n: number }>(db, "select rowid as n from users where id = ?").get(user.id))!.n } : {};
+    expect(Object.fromEntries(withStatus)).toStrictEqual({
+      "ada.active@lookup.test": { id: active.id, active: true, ...(await stored(active)) },
+      "ian.inactive@lookup.test": { id: inactive.id, active: false, ...(await stored(inactive)) },
     });
   });
 

@@ -2,13 +2,21 @@ import type { Db } from "../client";
 import { inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 
-export type UserByEmail = { id: string; active: boolean };
+/**
+ * A user a leaver file names. On SQLite also its rowid, the order the users table keeps it in,
+ * which a leaver job processes its rows in (docs/decisions/0027).
+ */
+export type UserByEmail = { id: string; active: boolean; storageOrder?: number };
 
 // What each lookup reads. The API's address → id comes from users_tenant_email_id_idx alone; a
-// leaver file also needs the active flag, from the table.
-const COLUMNS = { ids: "email_normalized as email, id", withStatus: "email_normalized as email, id, active" } as const;
+// leaver file also needs the active flag, from the table, where SQLite's rowid comes for free.
+const COLUMNS = {
+  ids: "email_normalized as email, id",
+  withStatus: "email_normalized as email, id, active",
+  withStorageOrder: `email_normalized as email, id, active, rowid as "storageOrder"`,
+} as const;
 type Columns = keyof typeof COLUMNS;
-type Row = { email: EmailKey; id: string; active?: number };
+type Row = { email: EmailKey; id: string; active?: number; storageOrder?: number };
 
 // Keys per statement: a 1,000-address API lookup is one statement; a leaver file's chunks are split.
 const MAX_KEYS = 1_024;
@@ -35,10 +43,13 @@ async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], col
   }
 }
 
-/** Email key → the tenant's user (id and active flag): for leaver files. */
+/** Email key → the tenant's user (id, active flag, and on SQLite its storage order): for leaver files. */
 export async function findUsersByEmails(db: Db, tenantId: string, emails: readonly EmailKey[]): Promise<Map<EmailKey, UserByEmail>> {
   const found = new Map<EmailKey, UserByEmail>();
-  await lookUp(db, tenantId, emails, "withStatus", (row) => found.set(row.email, { id: row.id, active: row.active === 1 }));
+  const columns = db.dialect === "sqlite" ? "withStorageOrder" : "withStatus";
+  await lookUp(db, tenantId, emails, columns, ({ email, id, active, storageOrder }) =>
+    found.set(email, { id, active: active === 1, ...(storageOrder === undefined ? {} : { storageOrder }) }),
+  );
   return found;
 }
 

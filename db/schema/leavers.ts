@@ -57,6 +57,9 @@ export const leaverPreviewRows = sqliteTable(
     duplicateOf: integer("duplicate_of"),
     // The effective_at cell as written, for an invalid one (the preview says why it was refused).
     effectiveAtText: text("effective_at_text"),
+    // The job's process order for the row (leaver_job_rows.process_order), known from the lookup
+    // that classified it: confirming copies it instead of finding each user again.
+    processOrder: integer("process_order").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.previewId, t.rowNumber] }), index("leaver_preview_rows_class_idx").on(t.previewId, t.class, t.rowNumber)],
 );

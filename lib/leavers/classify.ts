@@ -3,11 +3,18 @@ import { normalizeEmail } from "@/lib/domain/email";
 import { parseEffectiveAt } from "@/lib/scheduled/effective-at";
 import type { LeaverFileRow } from "./parse-csv";
 
-export type ClassifiedRow = LeaverFileRow & { class: LeaverClass; userId: string | null; duplicateOf: number | null; effectiveAt: number | null };
+export type ClassifiedRow = LeaverFileRow & {
+  class: LeaverClass;
+  userId: string | null;
+  /** The user's place in storage where the database tells it (SQLite's rowid; docs/decisions/0027). */
+  storageOrder: number | null;
+  duplicateOf: number | null;
+  effectiveAt: number | null;
+};
 /** When the file is read (a past effective_at means now) and the zone its dates end in. */
 export type ClassifyTime = { now: number; timeZone: string };
 export type LeaverCounts = Record<LeaverClass, number>;
-export type UserState = { id: string; active: boolean };
+export type UserState = { id: string; active: boolean; storageOrder?: number };
 
 // Deliberately plain: one @, no spaces, a dot in the domain. The directory decides the rest.
 const EMAIL_PATTERN = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
@@ -58,6 +65,7 @@ export function createLeaverClassifier(selfUserId: string, time: ClassifyTime = 
         counts[cls] += 1;
         row.class = cls;
         row.userId = cls === "duplicate" ? null : (user?.id ?? null);
+        row.storageOrder = row.userId === null ? null : (user?.storageOrder ?? null);
         row.duplicateOf = duplicateOf;
         row.effectiveAt = effective.ok ? effective.at : null;
       }

@@ -13,6 +13,7 @@ import { previewLeaverFile, sameFileRun } from "./preview";
 import { decideJob, viewJobs } from "./approval";
 import { jobRowView, previewCsv, previewRowView, previewView, resultsCsv } from "./views";
 import { LEAVER_DOCS } from "./docs";
+import { announceRunnableLeaverJob } from "./wake";
 
 const actorOf = (principal: Principal): LeaverActor => ({ ...principal.actor, userId: principal.userId });
 const pageMeta = (page: number, pageSize: number, total: number) => ({ page, page_size: pageSize, total, total_pages: Math.ceil(total / pageSize) });
@@ -116,6 +117,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
               details: { previewId: `already confirmed as job ${result.jobId}` },
             });
           default:
+            if (result.job.status === "queued") announceRunnableLeaverJob();
             return { data: { data: await newJobView(db, principal, result.job) } };
         }
       },
@@ -178,6 +180,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       errors: [400, 403, 404, 409],
       handler: async ({ db, principal, params, body, requestId }) => {
         await decideJob(db, principal, { jobId: params.id, decision: "approved", note: body.note || null, requestId });
+        announceRunnableLeaverJob();
         return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
       },
     }),
@@ -210,6 +213,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
           case "already-undone":
             throw new ApiError("conflict", `The job was already undone by job ${result.jobId}`);
           default:
+            announceRunnableLeaverJob();
             return { data: { data: await newJobView(db, principal, result.job) } };
         }
       },

@@ -3,6 +3,7 @@ import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverJob, type LeaverActor } from "@/db/queries/leaver-jobs";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { until } from "@/test/until";
 import { previewLeaverFile } from "./preview";
 import { startLeaverWorker } from "./worker";
 
@@ -14,14 +15,6 @@ vi.mock("@/db/wal-checkpointer", () => ({
     return threads.cannotStart ? null : { stop: async () => void threads.events.push("stop") };
   },
 }));
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("the leaver worker's WAL checkpointer", () => {
   const db = createTestDb();

@@ -7,16 +7,10 @@ import { metrics } from "@/lib/observability/metrics";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { twoProcessDatabases } from "@/test/two-processes";
+import { holdsWithin, until } from "@/test/until";
 import { previewLeaverFile } from "./preview";
+import { announceRunnableLeaverJob } from "./wake";
 import { startLeaverWorker } from "./worker";
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A tenant with an admin, and a function that previews and confirms a file of emails as that admin. */
 async function tenantWithQueue(db: Db) {
@@ -75,6 +69,29 @@ describe("startLeaverWorker", () => {
     expect(stopped.processedRows % 4).toBe(0);
     const inactive = await prepared<{ n: number }>(db, "select count(*) as n from users where tenant_id = ? and active = false").get(tenant.id);
     expect(inactive!.n).toBe(stopped.processedRows);
+  });
+});
+
+// A database of its own: no job left over by the tests above for the worker to find first.
+describe("startLeaverWorker, told of a job", () => {
+  const db = createTestDb();
+
+  it("starts the job at once when it is announced, not at its next poll", async () => {
+    const { tenant, queue } = await tenantWithQueue(db);
+    const user = await makeUser(db, tenant.id);
+    // It finds nothing at first, then waits its (here, minute-long) poll.
+    const worker = startLeaverWorker(db, { pollMs: 60_000, log: () => undefined });
+    const completed = async () => (await getLeaverJob(db, tenant.id, job))?.status === "completed";
+    let job = "";
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      job = await queue([user.email]);
+      expect(await holdsWithin(completed, 500)).toBe(false);
+      announceRunnableLeaverJob();
+      await until(completed, 5_000);
+    } finally {
+      await worker.stop();
+    }
   });
 });
 

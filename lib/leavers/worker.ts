@@ -4,6 +4,7 @@ import { startWalCheckpointer, type WalCheckpointer } from "@/db/wal-checkpointe
 import { configureJobConnection, LEAVER_BATCH_SIZE, nextRunnableLeaverJobId, processLeaverJobBatch, type BatchResult } from "@/db/queries/leaver-batch";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
+import { onRunnableLeaverJob } from "./wake";
 
 export const LEAVER_POLL_MS = 200;
 const NO_THREAD: WalCheckpointer = { stop: async () => undefined };
@@ -31,6 +32,10 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
   configureJobConnection(db);
   let stopped = false;
   let cancel: (() => void) | null = null;
+  // Whether the worker waits for its next poll, having found no job, and whether a job was
+  // announced while a tick ran (which may have looked before that job was committed).
+  let idle = false;
+  let announced = false;
   let inProgress: Promise<void> = Promise.resolve();
   let nextSweep = 0;
   // While a job runs, a thread copies the WAL its batches write (db/wal-checkpointer.ts); idle
@@ -43,8 +48,9 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
     await running?.stop();
   };
 
-  const schedule = (delay: number) => {
+  const schedule = (delay: number, options: { idle?: boolean } = {}) => {
     if (stopped) return;
+    idle = options.idle ?? false;
     const run = () => void (inProgress = tick());
     // The worker alone must not keep the process alive (unref). The next batch comes right after
     // the I/O that waits now (the API keeps answering), without a timer's 1 ms floor (with 0 ms
@@ -60,6 +66,8 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
 
   async function tick(): Promise<void> {
     cancel = null;
+    idle = false;
+    announced = false;
     if (stopped) return;
     try {
       const jobId = await nextRunnableLeaverJobId(db);
@@ -69,7 +77,7 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
           nextSweep = Date.now() + APPROVAL_SWEEP_MS;
           await expireDueLeaverApprovals(db);
         }
-        return schedule(pollMs);
+        return announced ? schedule(0) : schedule(pollMs, { idle: true });
       }
       checkpointer ??= startWalCheckpointer(db, { warn: log }) ?? NO_THREAD;
       countRows(await processLeaverJobBatch(db, jobId, batchSize));
@@ -81,10 +89,17 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
     }
   }
 
+  // A job confirmed in this process starts now rather than up to a poll later (./wake.ts).
+  const stopListening = onRunnableLeaverJob(() => {
+    if (!idle) return void (announced = true);
+    cancel?.();
+    schedule(0);
+  });
   schedule(0);
   return {
     async stop() {
       stopped = true;
+      stopListening();
       cancel?.();
       // tick never rejects: it logs its failures.
       await inProgress;

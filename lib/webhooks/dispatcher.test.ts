@@ -7,18 +7,11 @@ import { attemptsOf, deliveriesOf } from "@/db/queries/webhook-reads";
 import { relayAuditEvents } from "@/db/queries/webhook-relay";
 import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { until } from "@/test/until";
 import { DISABLE_AFTER_FAILING_MS } from "./backoff";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./dispatcher";
 import { createCheckedWebhookEndpoint } from "./endpoints";
 import { startTestReceiver, type TestReceiver } from "./test-receiver";
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** The order of a user's requests must never go back to an earlier event, nor move past one not yet delivered. */
 function inOrderPerUser(receiver: TestReceiver, order: Map<string, number>): boolean {
