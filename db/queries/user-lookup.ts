@@ -1,4 +1,5 @@
 import type { Db } from "../client";
+import type { Dialect } from "../driver/types";
 import { inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 
@@ -20,15 +21,26 @@ type Row = { email: EmailKey; id: string; active?: number; storageOrder?: number
 
 // Keys per statement: a 1,000-address API lookup is one statement; a leaver file's chunks are split.
 const MAX_KEYS = 1_024;
-// The statement text per column set and padded list length, built once: the lookup API's hot path.
+// The statement text per dialect, column set and padded list length, built once: the lookup API's hot path.
 const sqlByShape = new Map<string, string>();
 
+// SQLite is held to the covering index for address → id: left to choose, its planner takes the
+// unique (tenant_id, email_normalized) index for a single key (equality on a unique index: at most
+// one row) and reads the user's row for its id, an extra random page on 1,000,000 users (7-10 µs a
+// key covered against 9.5-15.7 µs). The other lookups read the row anyway.
+const USERS_FOR: Record<Columns, Record<Dialect, string>> = {
+  ids: { sqlite: "users indexed by users_tenant_email_id_idx", postgres: "users" },
+  withStatus: { sqlite: "users", postgres: "users" },
+  withStorageOrder: { sqlite: "users", postgres: "users" },
+};
+
 /** The lookup's statement for `size` keys (padded by inList). */
-export function lookupSql(columns: Columns, size: number): string {
-  const shape = `${columns}:${size}`;
+export function lookupSql(dialect: Dialect, columns: Columns, size: number): string {
+  const shape = `${dialect}:${columns}:${size}`;
   let sql = sqlByShape.get(shape);
   if (!sql) {
-    sql = `select ${COLUMNS[columns]} from users where tenant_id = ? and email_normalized in ${inList(Array.from({ length: size }, () => "")).sql}`;
+    const keys = inList(Array.from({ length: size }, () => "")).sql;
+    sql = `select ${COLUMNS[columns]} from ${USERS_FOR[columns][dialect]} where tenant_id = ? and email_normalized in ${keys}`;
     sqlByShape.set(shape, sql);
   }
   return sql;
@@ -39,7 +51,7 @@ async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], col
   const keys = emails.length > 1 ? [...new Set(emails)] : emails;
   for (let start = 0; start < keys.length; start += MAX_KEYS) {
     const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
-    for (const row of await prepared<Row>(db, lookupSql(columns, list.values.length)).all(tenantId, ...list.values)) onRow(row);
+    for (const row of await prepared<Row>(db, lookupSql(db.dialect, columns, list.values.length)).all(tenantId, ...list.values)) onRow(row);
   }
 }
 
