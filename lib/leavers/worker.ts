@@ -48,9 +48,9 @@ export function startLeaverWorker(db: Db, options: { pollMs?: number; batchSize?
     await running?.stop();
   };
 
-  const schedule = (delay: number, options: { idle?: boolean } = {}) => {
+  const schedule = (delay: number, wait: { idle?: boolean } = {}) => {
     if (stopped) return;
-    idle = options.idle ?? false;
+    idle = wait.idle ?? false;
     const run = () => void (inProgress = tick());
     // The worker alone must not keep the process alive (unref). The next batch comes right after
     // the I/O that waits now (the API keeps answering), without a timer's 1 ms floor (with 0 ms
