@@ -22,7 +22,7 @@ export type ClassifiedFileRow = {
 export type NewPreviewRow = ClassifiedFileRow & {
   duplicateOf: number | null;
   effectiveAtText?: string | null;
-  /** The user's rowid on SQLite, as the lookup read it (absent on PostgreSQL). */
+  /** The row's user's rowid on SQLite, as the lookup read it (absent on PostgreSQL, and without a user). */
   storageOrder?: number | null;
 };
 export type PreviewRowView = NewPreviewRow;
@@ -57,7 +57,7 @@ const INSERT_ROW = insertRowsSql(1);
  * tables keyed by it (users_updated_at, users_search); rows without a user come first.
  * PostgreSQL keeps no such order: the row number (docs/decisions/0027).
  */
-const processOrder = (dialect: Db["dialect"], row: NewPreviewRow) => (dialect === "sqlite" ? (row.userId ? (row.storageOrder ?? 0) : 0) : row.rowNumber);
+const processOrder = (dialect: Db["dialect"], row: NewPreviewRow) => (dialect === "sqlite" ? (row.storageOrder ?? 0) : row.rowNumber);
 
 async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPreviewRow[]): Promise<void> {
   const valuesOf = (row: NewPreviewRow) => [

@@ -65,7 +65,7 @@ export function createLeaverClassifier(selfUserId: string, time: ClassifyTime = 
         counts[cls] += 1;
         row.class = cls;
         row.userId = cls === "duplicate" ? null : (user?.id ?? null);
-        row.storageOrder = row.userId === null ? null : (user?.storageOrder ?? null);
+        row.storageOrder = user?.storageOrder ?? null;
         row.duplicateOf = duplicateOf;
         row.effectiveAt = effective.ok ? effective.at : null;
       }
