@@ -24,10 +24,10 @@ const MAX_KEYS = 1_024;
 // The statement text per dialect, column set and padded list length, built once: the lookup API's hot path.
 const sqlByShape = new Map<string, string>();
 
-// SQLite is held to the covering index for address → id: left to choose, its planner takes the
-// unique (tenant_id, email_normalized) index for a single key (equality on a unique index: at most
-// one row) and reads the user's row for its id, an extra random page on 1,000,000 users (7-10 µs a
-// key covered against 9.5-15.7 µs). The other lookups read the row anyway.
+// SQLite is held to the covering index for address → id: left to choose, its planner took the
+// unique (tenant_id, email_normalized) index for a single key (the covering one for four) and read
+// the user's row for its id, an extra random page on 1,000,000 users (7-10 µs a key covered against
+// 9.5-15.7 µs). The other lookups read the row anyway.
 const COVERED_ON_SQLITE = "users indexed by users_tenant_email_id_idx";
 
 /** The lookup's statement for `size` keys (padded by inList). */
