@@ -93,6 +93,8 @@ async function sequential(port: number, specs: RequestSpec[]): Promise<LoadResul
 }
 
 async function main(): Promise<void> {
+  // Before the seed's minutes, not after them: the deactivations need wrk.
+  const client = wrkVersion();
   const database = await runDatabase(bench, "scim", values.postgres);
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url };
   const cli = (args: string[]) => rosterCli(env, args);
@@ -154,9 +156,7 @@ async function main(): Promise<void> {
     { name: "mendix", port, pid, next: mendixPatch, once: true },
   ];
   const roundSeconds = Math.max(1, Math.round(DURATION_MS / ROUNDS / 1000));
-  log(
-    `deactivations: warm-up ${WARMUP_SECONDS} s each, then ${ROUNDS} interleaved rounds of ${roundSeconds} s each, ${CONNECTIONS} connections (${wrkVersion()})`,
-  );
+  log(`deactivations: warm-up ${WARMUP_SECONDS} s each, then ${ROUNDS} interleaved rounds of ${roundSeconds} s each, ${CONNECTIONS} connections (${client})`);
   await interleaved(loads, { rounds: 1, roundSeconds: WARMUP_SECONDS, connections: CONNECTIONS });
   const measured = await interleaved(loads, { rounds: ROUNDS, roundSeconds, connections: CONNECTIONS });
   const scimSeries = measured.get("scim") as Series;

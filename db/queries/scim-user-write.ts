@@ -28,7 +28,7 @@ import {
   lockUser,
   lockedRecordOf,
   syncIdentity,
-  recordsOf,
+  recordOf,
   type IdentityRow,
   type LockedRecord,
   type ScimConflict,
@@ -80,7 +80,7 @@ function audit(c: WriteContext, userId: string, action: string, outcome: string,
 
 async function readRecord(db: Db, scope: ScimScope, userId: string): Promise<ScimUserRecord> {
   const identity = await findIdentity(db, scope, userId);
-  return (await recordsOf(db, [identity!]))[0]!;
+  return (await recordOf(db, identity!))!;
 }
 
 /**
@@ -252,7 +252,7 @@ export function setScimUserActive(
     const switched = await switchActive(db, scope, userId, active, c);
     // An identity of the tenant's whose user is not the tenant's: nothing may stay written.
     if (switched === "not-found") throw new IdentityOutsideTenant();
-    const [record] = await recordsOf(db, [identity]);
+    const record = await recordOf(db, identity);
     return { status: switched ? ("updated" as const) : ("unchanged" as const), record: record! };
   }).catch((error: unknown) => {
     if (error instanceof IdentityOutsideTenant) return notFound;

@@ -19,7 +19,11 @@ const PEOPLE: (WriteInput & { userName: string; at: number })[] = [
     externalId: "ext-a",
     email: "alice@acme.test",
     name: "Alice Archer",
-    otherEmails: [{ email: "a.home@mail.test", label: "home" }],
+    // Written together, out of order: a read orders them by address.
+    otherEmails: [
+      { email: "b.other@mail.test", label: "other" },
+      { email: "a.home@mail.test", label: "home" },
+    ],
     mobiles: [
       { kind: "secondary", countryCode: "+44", number: "2" },
       { kind: "primary", countryCode: "+44", number: "1" },
@@ -230,7 +234,10 @@ describe("listScimUsers", () => {
     const { records } = await listScimUsers(db, scope, { sortBy: "userName", offset: 0, limit: 4 });
     for (const record of records) expect(await getScimUser(db, scope, record.user.id)).toEqual(record);
     expect(records[0]).toMatchObject({
-      otherEmails: [{ email: "a.home@mail.test", label: "home" }],
+      otherEmails: [
+        { email: "a.home@mail.test", label: "home" },
+        { email: "b.other@mail.test", label: "other" },
+      ],
       mobiles: [
         { kind: "primary", number: "1" },
         { kind: "secondary", number: "2" },

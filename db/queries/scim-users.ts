@@ -6,6 +6,7 @@ import {
   findIdentity,
   IDENTITY_COLUMNS,
   OF_PROVIDER,
+  recordOf,
   recordsOf,
   type IdentityRow,
   type ScimListQuery,
@@ -81,5 +82,5 @@ export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQue
 /** The provider's user with this id; undefined for a user the provider is not linked to (or another tenant's). */
 export async function getScimUser(db: Db, scope: ScimScope, userId: string): Promise<ScimUserRecord | undefined> {
   const identity = await findIdentity(db, scope, userId);
-  return identity && (await recordsOf(db, [identity]))[0];
+  return identity && recordOf(db, identity);
 }
