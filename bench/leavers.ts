@@ -13,6 +13,9 @@
  *   npm run bench:leavers [-- --users 1000000] [--rows 100000] [--skip-build] [--postgres [URL]]
  *                         [--profile DIR]   (V8 CPU profile of the Roster server, written to DIR)
  *
+ * On SQLite the report says how much of each database file the page cache held when its timing
+ * began (bench/lib/page-cache.ts): this machine pages out file cache idle for a minute.
+ *
  * --postgres runs the seed, the CLI and the server on a throwaway PostgreSQL database (bench/lib/database.ts).
  *
  * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
@@ -22,6 +25,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { v7 as timeOrderedUuid } from "uuid";
 import { postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
+import { pageCacheResidency } from "./lib/page-cache";
 import { memoryMb } from "./lib/processes";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts } from "./lib/run";
@@ -203,6 +207,9 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const headers = { "X-API-Key": token, "X-Tenant-ID": tenantId };
 
+  // SQLite: the file's share in the page cache as each timing begins.
+  const cacheOf = (db: BenchDatabase) => (db.dialect === "sqlite" ? pageCacheResidency(db.url.slice("file:".length)) : null);
+  const cacheAtPreview = cacheOf(database);
   started = performance.now();
   const uploaded = await fetch(`${base}${contractPath(apiLeavers.createPreview)}`, {
     method: "POST",
@@ -214,6 +221,7 @@ async function main(): Promise<void> {
   const preview = ((await uploaded.json()) as { data: { id: string; counts: Record<string, number> } }).data;
   log(`preview counts: ${JSON.stringify(preview.counts)}`);
 
+  const cacheAtJob = cacheOf(database);
   const rssBefore = memoryMb(pid).rss;
   const hwmAfterPreview = memoryMb(pid).peak;
   started = performance.now();
@@ -240,6 +248,7 @@ async function main(): Promise<void> {
   await server.stop();
 
   const postgres = database.dialect === "postgres";
+  const cacheAtPlain = cacheOf(copy);
   const plain = postgres ? await plainPostgres(copy.url, tenantId, file.emails) : plainSqlite(copy.url.slice("file:".length), tenantId, file.emails);
   await copy.drop();
   const ratio = jobSeconds / plain.seconds;
@@ -269,6 +278,8 @@ async function main(): Promise<void> {
     0,
   );
   line("ratio job / plain", ratio.toFixed(2), targets.ratio, "", ratio);
+  if (cacheAtPreview !== null)
+    console.log(`  database in the page cache at the preview / job / plain script: ${cacheAtPreview} / ${cacheAtJob} / ${cacheAtPlain}`);
   line("server RSS during the job (sampled peak)", `${peakRss.toFixed(0)} MB`, targets.rssMb, " MB", peakRss);
   line("server RSS idle, before the upload", `${rssIdle.toFixed(0)} MB`, null, "", 0);
   line("server RSS after the preview / its peak", `${rssBefore.toFixed(0)} / ${hwmAfterPreview.toFixed(0)} MB`, null, "", 0);
