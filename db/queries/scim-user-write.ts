@@ -38,7 +38,7 @@ import {
 } from "./scim-user-records";
 import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
 import { createUser } from "./users";
-import { applyDeactivation, lockUsersInOrder } from "./user-status";
+import { applyDeactivation } from "./user-status";
 
 // POST, PUT/PATCH and DELETE of a SCIM user: each one immediate transaction, with its audit events,
 // the provider the actor of everything.
@@ -232,7 +232,8 @@ export function updateScimUser(
 /**
  * PATCH of `active` alone (Okta's and Entra's deactivation): the (de)activation and the identity's
  * last sync, as updateScimUser would write them, without reading the whole User back from a body.
- * The fewest statements: the identity is synced and read in one, the user read once after its change.
+ * The fewest statements: the switch reads (and on PostgreSQL locks) the user itself, as every writer
+ * locks the user before its identity; the identity is synced and read in one; the record in one.
  */
 export function setScimUserActive(
   db: Db,
@@ -245,22 +246,21 @@ export function setScimUserActive(
   const c: WriteContext = { db, scope, now, requestId };
   const notFound = { status: "not-found" as const };
   return inTransaction(db, "immediate", async () => {
-    // PostgreSQL: the user first, as every writer locks them (see lockUser); SQLite's transaction holds it all.
-    await lockUsersInOrder(db, [userId]);
-    const identity = await syncIdentity(db, scope, userId, now);
-    if (!identity) return notFound;
     const switched = await switchActive(db, scope, userId, active, c);
-    // An identity of the tenant's whose user is not the tenant's: nothing may stay written.
-    if (switched === "not-found") throw new IdentityOutsideTenant();
+    // Not a user of the tenant: nothing was written.
+    if (switched === "not-found") return notFound;
+    const identity = await syncIdentity(db, scope, userId, now);
+    // A user of the tenant that this provider does not provision: the switch must not stay.
+    if (!identity) throw new NotProvisioned();
     const record = await recordOf(db, identity);
     return { status: switched ? ("updated" as const) : ("unchanged" as const), record: record! };
   }).catch((error: unknown) => {
-    if (error instanceof IdentityOutsideTenant) return notFound;
+    if (error instanceof NotProvisioned) return notFound;
     throw error;
   });
 }
 
-class IdentityOutsideTenant extends Error {}
+class NotProvisioned extends Error {}
 
 /** The record after a write: read again when more than `active` changed, else the locked one brought up to date. */
 async function written(c: WriteContext, locked: LockedRecord, changed: boolean, activeChanged: boolean) {

@@ -13,6 +13,7 @@ describe("setScimUserActive", () => {
   const db = createTestDb();
   const scope = scimProvider(db);
   const other = scimProvider(db, "Entra");
+  const sibling = scimProvider(db, "OneLogin", () => scope.tenantId);
 
   it("deactivates as updateScimUser does: tokens and sessions revoked, one event by the provider, the last sync moved", async () => {
     const admin = await makeAdminWithToken(db, scope.tenantId);
@@ -64,6 +65,16 @@ describe("setScimUserActive", () => {
     expect(await setScimUserActive(db, { ...scope, tenantId: other.tenantId }, record.user.id, false)).toEqual({ status: "not-found" });
     expect(await setScimUserActive(db, scope, "no-such-user", false)).toEqual({ status: "not-found" });
     expect((await getScimUser(db, scope, record.user.id))?.user.active).toBe(true);
+  });
+
+  it("leaves a user of the tenant alone, events and all, when another of its providers asks", async () => {
+    const record = written(await createScimUser(db, scope, scimWrite({ userName: "not-theirs" }), T0));
+    const before = await tenantEvents(db, scope.tenantId);
+
+    expect(await setScimUserActive(db, sibling, record.user.id, false, T0 + 60)).toEqual({ status: "not-found" });
+    expect((await getScimUser(db, scope, record.user.id))?.user.active).toBe(true);
+    expect((await identityRow(db, record.identity.id))?.lastSyncedAt).toBe(T0);
+    expect(await tenantEvents(db, scope.tenantId)).toEqual(before);
   });
 
   it("writes nothing, not even the last sync, for an identity of the tenant whose user is another tenant's", async () => {
