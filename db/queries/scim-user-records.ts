@@ -152,12 +152,13 @@ export type EmailRow = { id: string; userId: string; email: string; label: strin
 export type MobileRow = { userId: string; kind: "primary" | "secondary"; countryCode: string; number: string };
 
 // "Oldest first": addresses written together are ordered by their key, so that a read never reorders them.
-const emailsOf = (dialect: Db["dialect"], list: string) =>
-  `select id, user_id as "userId", email, label from user_emails where user_id in ${list}
-   order by created_at, email_normalized${codePointOrder(dialect)}, id${codePointOrder(dialect)}`;
+const emailOrder = (dialect: Db["dialect"]) => `created_at, email_normalized${codePointOrder(dialect)}, id${codePointOrder(dialect)}`;
 // 'primary' sorts before 'secondary' under every collation.
+const MOBILE_ORDER = "kind";
+const emailsOf = (dialect: Db["dialect"], list: string) =>
+  `select id, user_id as "userId", email, label from user_emails where user_id in ${list} order by ${emailOrder(dialect)}`;
 const mobilesOf = (list: string) =>
-  `select user_id as "userId", kind, country_code as "countryCode", number from user_mobiles where user_id in ${list} order by kind`;
+  `select user_id as "userId", kind, country_code as "countryCode", number from user_mobiles where user_id in ${list} order by ${MOBILE_ORDER}`;
 
 export async function emailsOfUsers(db: Db, userIds: readonly string[]): Promise<EmailRow[]> {
   const list = inList(userIds);
@@ -211,16 +212,15 @@ export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Pro
 }
 
 // One user's record in one statement: its addresses and mobiles aggregated as JSON text, in the
-// orders emailsOf and mobilesOf read them. A single-user read (GET, and every write's answer) pays
-// for one statement instead of three.
+// orders the lists read them in (emailOrder, MOBILE_ORDER). A single-user read (GET, and every
+// write's answer) pays for one statement instead of three.
 const aggregated = {
   sqlite: (columns: string, order: string) => `json_group_array(json_array(${columns}) order by ${order})`,
   postgres: (columns: string, order: string) => `coalesce(json_agg(json_build_array(${columns}) order by ${order}), '[]')::text`,
 } as const;
 const recordOfUser = (dialect: Db["dialect"]) => `select ${USER_COLUMNS},
-  (select ${aggregated[dialect]("email, label", `created_at, email_normalized${codePointOrder(dialect)}, id${codePointOrder(dialect)}`)}
-    from user_emails where user_id = users.id) as "otherEmails",
-  (select ${aggregated[dialect]("kind, country_code, number", "kind")} from user_mobiles where user_id = users.id) as mobiles
+  (select ${aggregated[dialect]("email, label", emailOrder(dialect))} from user_emails where user_id = users.id) as "otherEmails",
+  (select ${aggregated[dialect]("kind, country_code, number", MOBILE_ORDER)} from user_mobiles where user_id = users.id) as mobiles
   from users where id = ?`;
 const RECORD_OF_USER = { sqlite: recordOfUser("sqlite"), postgres: recordOfUser("postgres") } as const;
 
