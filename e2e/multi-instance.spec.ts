@@ -17,7 +17,9 @@ import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServ
 // ROSTER_TEST_DATABASE=postgres one PostgreSQL database (e2e/fixtures/own-database.ts); every
 // check reads the database itself.
 
-const ROWS = Number(process.env.MULTI_INSTANCE_ROWS ?? 20_000);
+// Long enough that the job is still running when the test has found its instance and killed it: with
+// 20,000 rows it once finished first on a slow CI day (the jobs start the moment they are confirmed).
+const ROWS = Number(process.env.MULTI_INSTANCE_ROWS ?? 50_000);
 const LIMIT = 200;
 const METRICS_TOKEN = "multi-instance-metrics-token";
 // As deploy/nginx.conf expects: the proxy (loopback here) is trusted.
