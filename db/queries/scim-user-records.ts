@@ -192,7 +192,10 @@ export const identityOfRow = (row: IdentityRow): ScimUserRecord["identity"] => (
   updatedAt: row.updatedAt,
 });
 
-const recordFrom = (user: User, identity: IdentityRow, emails: readonly EmailRow[] = [], mobiles: readonly MobileRow[] = []): ScimUserRecord => ({
+type RecordEmail = Pick<EmailRow, "email" | "label">;
+type RecordMobile = Omit<MobileRow, "userId">;
+
+const recordFrom = (user: User, identity: IdentityRow, emails: readonly RecordEmail[] = [], mobiles: readonly RecordMobile[] = []): ScimUserRecord => ({
   user,
   identity: identityOfRow(identity),
   otherEmails: emails.map(({ email, label }) => ({ email, label })),
@@ -215,12 +218,13 @@ export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Pro
 // orders the lists read them in (emailOrder, MOBILE_ORDER). A single-user read (GET, and every
 // write's answer) pays for one statement instead of three.
 const aggregated = {
-  sqlite: (columns: string, order: string) => `json_group_array(json_array(${columns}) order by ${order})`,
-  postgres: (columns: string, order: string) => `coalesce(json_agg(json_build_array(${columns}) order by ${order}), '[]')::text`,
+  sqlite: (fields: string, order: string) => `json_group_array(json_object(${fields}) order by ${order})`,
+  postgres: (fields: string, order: string) => `coalesce(json_agg(json_build_object(${fields}) order by ${order}), '[]')::text`,
 } as const;
 const recordOfUser = (dialect: Db["dialect"]) => `select ${USER_COLUMNS},
-  (select ${aggregated[dialect]("email, label", emailOrder(dialect))} from user_emails where user_id = users.id) as "otherEmails",
-  (select ${aggregated[dialect]("kind, country_code, number", MOBILE_ORDER)} from user_mobiles where user_id = users.id) as mobiles
+  (select ${aggregated[dialect]("'email', email, 'label', label", emailOrder(dialect))} from user_emails where user_id = users.id) as "otherEmails",
+  (select ${aggregated[dialect]("'kind', kind, 'countryCode', country_code, 'number', number", MOBILE_ORDER)}
+    from user_mobiles where user_id = users.id) as mobiles
   from users where id = ?`;
 const RECORD_OF_USER = { sqlite: recordOfUser("sqlite"), postgres: recordOfUser("postgres") } as const;
 
@@ -231,12 +235,7 @@ export async function recordOf(db: Db, identity: IdentityRow): Promise<ScimUserR
   const row = await prepared<RecordRow>(db, RECORD_OF_USER[db.dialect]).get(identity.userId);
   if (!row) return undefined;
   const { otherEmails, mobiles, ...user } = row;
-  return {
-    user: userFromRow(user),
-    identity: identityOfRow(identity),
-    otherEmails: (JSON.parse(otherEmails) as [string, string][]).map(([email, label]) => ({ email, label })),
-    mobiles: (JSON.parse(mobiles) as [MobileRow["kind"], string, string][]).map(([kind, countryCode, number]) => ({ kind, countryCode, number })),
-  };
+  return recordFrom(userFromRow(user), identity, JSON.parse(otherEmails) as RecordEmail[], JSON.parse(mobiles) as RecordMobile[]);
 }
 
 /** A user's record, its user and identity already read (and locked); the rows too, which a write compares against. */
