@@ -36,8 +36,8 @@ describe("db/ has one way to", () => {
 
   it("prepare and cache a statement: the SQLite driver, behind prepared() (the seed's one-off bulk loader aside)", () => {
     // node-postgres prepares by statement name (db/driver/postgres.ts); better-sqlite3's
-    // statements are prepared and cached by SqliteDb alone, and by its reader threads on theirs.
-    expect(filesMatching(/\.prepare\(|new WeakMap/)).toEqual(["db/bulk-load.ts", "db/driver/reader-threads.ts", "db/driver/sqlite.ts", "db/seed.ts"]);
+    // statements are prepared and cached by SqliteDb alone.
+    expect(filesMatching(/\.prepare\(|new WeakMap/)).toEqual(["db/bulk-load.ts", "db/driver/sqlite.ts", "db/seed.ts"]);
   });
 
   it("reach better-sqlite3's connection: sqliteClient() in db/client.ts", () => {

@@ -1,6 +1,7 @@
+import { createRequire } from "node:module";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { sqliteClient, type Db } from "./client";
-import { betterSqlite3Path } from "./driver/reader-threads";
 
 /**
  * Copies a SQLite database's WAL back into the database file on a thread of its own, on the
@@ -53,10 +54,8 @@ export function startWalCheckpointer(db: Db, options: { busyMs?: number; idleMs?
   const warn = options.warn ?? console.warn;
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { file, driver: betterSqlite3Path(), busyMs: options.busyMs ?? 5, idleMs: options.idleMs ?? 50 },
-    });
+    const driver = createRequire(path.join(process.cwd(), "package.json")).resolve("better-sqlite3");
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, busyMs: options.busyMs ?? 5, idleMs: options.idleMs ?? 50 } });
   } catch (error) {
     // The thread only saves time: without it the connections' own checkpoints do the work.
     warn(`WAL checkpointer not started: ${error instanceof Error ? error.message : String(error)}`);

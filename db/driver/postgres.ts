@@ -72,10 +72,6 @@ export class PostgresDb implements Db {
     return statement as Statement<Row>;
   }
 
-  heavyRead<Row = unknown>(sql: string, ...params: Param[]): Promise<Row[]> {
-    return this.statement<Row>(sql).all(...params);
-  }
-
   query<Row>(config: pg.QueryConfig): Promise<pg.QueryResult<Row & pg.QueryResultRow>> {
     const holder = this.context.getStore()?.transaction;
     return holder && !holder.ended ? holder.client.query(config) : this.pool.query(config);

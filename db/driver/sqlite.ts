@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import Database from "better-sqlite3";
-import { ReaderThreads } from "./reader-threads";
 import { inTurn, scopeOf, type Scope } from "./scope";
 import type { Db, Param, Statement, TransactionMode } from "./types";
 
@@ -9,10 +8,6 @@ type Holder = { depth: number };
 // Above this many distinct statements the oldest is dropped. Every statement text in db/ is one of
 // a bounded set (IN lists are padded to a few sizes, see `inList`), so this only bounds mistakes.
 const MAX_STATEMENTS = 500;
-// Heavy reads' threads (docs/decisions/0028): one a core of this machine's two, each with a small
-// page cache of its own (the file's pages are in the kernel's cache; RSS is held to 250 MB).
-const READER_THREADS = 2;
-const READER_CACHE_KB = 2_048;
 
 /**
  * better-sqlite3 behind the async `Db`. The connection is synchronous and holds one transaction:
@@ -28,12 +23,7 @@ export class SqliteDb implements Db {
   private holder: Holder | null = null;
   private released: Promise<void> = Promise.resolve();
 
-  private readonly readers: ReaderThreads | null;
-
-  constructor(readonly client: Database.Database) {
-    const inMemory = client.memory || client.name === "" || client.name === ":memory:";
-    this.readers = inMemory ? null : new ReaderThreads(client.name, { threads: READER_THREADS, cacheKb: READER_CACHE_KB });
-  }
+  constructor(readonly client: Database.Database) {}
 
   statement<Row = unknown>(sql: string): Statement<Row> {
     let statement = this.statements.get(sql);
@@ -107,26 +97,12 @@ export class SqliteDb implements Db {
     }
   }
 
-  async heavyRead<Row = unknown>(sql: string, ...params: Param[]): Promise<Row[]> {
-    const here = () => this.statement<Row>(sql).all(...params);
-    // Inside a transaction the read must see its writes: only this connection does.
-    const elsewhere = this.inTransaction() ? null : this.readers?.all<Row>(sql, params);
-    if (!elsewhere) return here();
-    try {
-      return await elsewhere;
-    } catch (error) {
-      if ((error as { readerThreadFailure?: boolean }).readerThreadFailure) return here();
-      throw error;
-    }
-  }
-
   exec(sql: string): Promise<void> {
     return this.use(() => void this.client.exec(sql));
   }
 
   async close(): Promise<void> {
     while (this.holder !== null) await this.released;
-    await this.readers?.close();
     if (this.client.open) this.client.close();
   }
 }

@@ -36,13 +36,6 @@ export interface Db {
    * that statement in a nested transaction (a savepoint), as SQLite then behaves the same.
    */
   transaction<T>(work: () => Promise<T>, mode?: TransactionMode): Promise<T>;
-  /**
-   * A read-only statement heavy enough to hold the event loop for milliseconds (a 1,000-address
-   * lookup), which may run on another connection meanwhile: on SQLite a reader thread's, reading
-   * what was committed when it starts (so within a transaction of this handle it runs here,
-   * docs/decisions/0028); on PostgreSQL every statement already runs in the database's processes.
-   */
-  heavyRead<Row = unknown>(sql: string, ...params: Param[]): Promise<Row[]>;
   /** Whether a statement issued here now belongs to a transaction of this handle (this async context's). */
   inTransaction(): boolean;
   /** Runs SQL with no parameters and no result (several statements allowed): set-up and tests. */

@@ -43,21 +43,12 @@ export function lookupSql(dialect: Dialect, columns: Columns, size: number): str
   return sql;
 }
 
-// From this many keys on, the address → id lookup is a heavy read (Db.heavyRead): on SQLite a
-// 1,000-key statement is ~1,000 random index probes, milliseconds the serving thread would wait.
-const HEAVY_KEYS = 64;
-
 /** Runs the lookup on the tenant's email key, chunk by chunk. */
 async function lookUp(db: Db, tenantId: string, emails: readonly EmailKey[], columns: Columns, onRow: (row: Row) => void): Promise<void> {
   const keys = emails.length > 1 ? [...new Set(emails)] : emails;
   for (let start = 0; start < keys.length; start += MAX_KEYS) {
     const list = inList(keys.length <= MAX_KEYS ? keys : keys.slice(start, start + MAX_KEYS));
-    const sql = lookupSql(db.dialect, columns, list.values.length);
-    const rows =
-      columns === "ids" && list.values.length >= HEAVY_KEYS
-        ? db.heavyRead<Row>(sql, tenantId, ...list.values)
-        : prepared<Row>(db, sql).all(tenantId, ...list.values);
-    for (const row of await rows) onRow(row);
+    for (const row of await prepared<Row>(db, lookupSql(db.dialect, columns, list.values.length)).all(tenantId, ...list.values)) onRow(row);
   }
 }
 
