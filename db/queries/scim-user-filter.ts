@@ -288,10 +288,13 @@ const requiresValue = (filter: ScimCondition | undefined, field: ScimField) =>
  * filter leaves no absent values, the ORDER BY does not ask about them, for the same reason.
  */
 export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descending = false, filter?: ScimCondition): string {
-  const byId = `i.user_id${codePointOrder(dialect)}`;
-  if (sortBy === undefined) return `order by i.username_key${codePointOrder(dialect)}, ${byId}`;
+  // No two of a provider's identities share a userName key (identities_provider_username_unique):
+  // where the filter leaves none without one, the key alone is a total order. PostgreSQL can then
+  // page from the key's index in order, where the tie-breaker made it sort every match first.
+  const tieBreak = (field: ScimField) => (field === "userName" && requiresValue(filter, field) ? "" : `, i.user_id${codePointOrder(dialect)}`);
+  if (sortBy === undefined) return `order by i.username_key${codePointOrder(dialect)}${tieBreak("userName")}`;
   const { key, nullable } = SORT_KEYS[sortBy];
   const direction = descending ? "desc" : "asc";
   const absent = nullable && !requiresValue(filter, sortBy) ? `(case when ${key(dialect)} is null then 1 else 0 end) ${direction}, ` : "";
-  return `order by ${absent}${key(dialect)} ${direction}, ${byId}`;
+  return `order by ${absent}${key(dialect)} ${direction}${tieBreak(sortBy)}`;
 }

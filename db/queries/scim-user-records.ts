@@ -202,11 +202,18 @@ const recordFrom = (user: User, identity: IdentityRow, emails: readonly RecordEm
   mobiles: mobiles.map(({ kind, countryCode, number }) => ({ kind, countryCode, number })),
 });
 
-/** The records of these identities, in their order: one statement each for the users, their addresses and their mobiles. */
+/**
+ * The records of these identities, in their order: one statement each for the users, their
+ * addresses and their mobiles, at once (on PostgreSQL, on three pooled connections outside a transaction).
+ */
 export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Promise<ScimUserRecord[]> {
   if (identities.length === 0) return [];
   const userIds = identities.map((identity) => identity.userId);
-  const [users, emails, mobiles] = [await usersById(db, userIds), grouped(await emailsOfUsers(db, userIds)), grouped(await mobilesOfUsers(db, userIds))];
+  const [users, emails, mobiles] = await Promise.all([
+    usersById(db, userIds),
+    emailsOfUsers(db, userIds).then(grouped),
+    mobilesOfUsers(db, userIds).then(grouped),
+  ]);
   // A user deleted between the identities' read and this one (outside a transaction) is left out.
   return identities.flatMap((identity) => {
     const user = users.get(identity.userId);

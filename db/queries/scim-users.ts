@@ -74,9 +74,13 @@ export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQue
   const counted = candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total;
   if (counted !== undefined && counted > maxCandidates!) return { tooMany: true };
   // A sorted list whose filter the index decides: its candidates were its matches, counted already.
-  const total = counted !== undefined && candidatesAreMatches ? counted : (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
-  if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
-  return { total, records: await recordsOf(db, await prepared<IdentityRow>(db, page.sql).all(...page.args)) };
+  const total = async () =>
+    counted !== undefined && candidatesAreMatches ? counted : (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
+  if (query.limit <= 0) return { total: await total(), records: [] };
+  // The count and the page do not wait on each other: on PostgreSQL they run on two pooled
+  // connections at once (a prefix's count reads thousands of index entries), on SQLite in turn.
+  const [matches, identities] = await Promise.all([total(), prepared<IdentityRow>(db, page.sql).all(...page.args)]);
+  return { total: matches, records: await recordsOf(db, identities) };
 }
 
 /** The provider's user with this id; undefined for a user the provider is not linked to (or another tenant's). */
