@@ -282,15 +282,16 @@ const requiresValue = (filter: ScimCondition | undefined, field: ScimField) =>
 
 /**
  * The ORDER BY of a list: by the field (absent values last ascending and first descending, as RFC
- * 7644 §3.4.2.3 says), ties by the user's id in code point order. Without a sortBy, by the userName
- * key as it is indexed (nulls, the hand-linked identities, where each database puts them), so that
- * a page of a userName prefix is read from the index instead of sorting every match. Where the
- * filter leaves no absent values, the ORDER BY does not ask about them, for the same reason.
+ * 7644 §3.4.2.3 says), ties by the user's id in code point order where there can be ties. Without a
+ * sortBy, by the userName key as it is indexed (nulls, the hand-linked identities, where each
+ * database puts them), so that a page of a userName prefix is read from the index instead of sorting
+ * every match. Where the filter leaves no absent values, the ORDER BY does not ask about them, nor
+ * (for the userName key, unique per provider) about ties, for the same reason.
  */
 export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descending = false, filter?: ScimCondition): string {
   // No two of a provider's identities share a userName key (identities_provider_username_unique):
-  // where the filter leaves none without one, the key alone is a total order. PostgreSQL can then
-  // page from the key's index in order, where the tie-breaker made it sort every match first.
+  // where the filter leaves none without one, the key alone is a total order. PostgreSQL took the
+  // tie-breaker as an order its index does not give, and sorted every match first.
   const tieBreak = (field: ScimField) => (field === "userName" && requiresValue(filter, field) ? "" : `, i.user_id${codePointOrder(dialect)}`);
   if (sortBy === undefined) return `order by i.username_key${codePointOrder(dialect)}${tieBreak("userName")}`;
   const { key, nullable } = SORT_KEYS[sortBy];

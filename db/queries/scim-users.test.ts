@@ -185,6 +185,21 @@ describe("listScimUsers", () => {
     expect(await names()).toEqual(["alice", "bob", "Carol.C", "dave"]);
   });
 
+  it("answers a startIndex past the end from the count alone, and reads a first page with it", async () => {
+    const run: string[] = [];
+    const watched = new Proxy(db, {
+      get: (target, key) =>
+        key === "statement"
+          ? (sql: string) => (run.push(sql.startsWith("select count(*)") ? "count" : "page"), target.statement(sql))
+          : Reflect.get(target, key),
+    });
+    expect(await listScimUsers(watched, scope, { offset: 1_000_000, limit: 100 })).toEqual({ total: 4, records: [] });
+    expect(run).toEqual(["count"]);
+    run.length = 0;
+    expect((await listScimUsers(watched, scope, { offset: 0, limit: 2 })).records).toHaveLength(2);
+    expect(run.slice(0, 2).sort()).toEqual(["count", "page"]);
+  });
+
   it.each([
     ["userName", false, ["alice", "bob", "Carol.C", "dave"]],
     ["userName", true, ["dave", "Carol.C", "bob", "alice"]],

@@ -76,11 +76,19 @@ export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQue
   // A sorted list whose filter the index decides: its candidates were its matches, counted already.
   const total = async () =>
     counted !== undefined && candidatesAreMatches ? counted : (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
+  const pageRows = () => prepared<IdentityRow>(db, page.sql).all(...page.args);
   if (query.limit <= 0) return { total: await total(), records: [] };
-  // The count and the page do not wait on each other: on PostgreSQL they run on two pooled
-  // connections at once (a prefix's count reads thousands of index entries), on SQLite in turn.
-  const [matches, identities] = await Promise.all([total(), prepared<IdentityRow>(db, page.sql).all(...page.args)]);
-  return { total: matches, records: await recordsOf(db, identities) };
+  // A first page does not wait for the count: on PostgreSQL the two run on two pooled connections
+  // at once (a prefix's count reads thousands of index entries). It is empty only when nothing
+  // matches, which costs its statement nothing. A later page waits, so that a startIndex past the
+  // end reads no rows at all.
+  if (query.offset === 0) {
+    const [matches, identities] = await Promise.all([total(), pageRows()]);
+    return { total: matches, records: await recordsOf(db, identities) };
+  }
+  const matches = await total();
+  if (query.offset >= matches) return { total: matches, records: [] };
+  return { total: matches, records: await recordsOf(db, await pageRows()) };
 }
 
 /** The provider's user with this id; undefined for a user the provider is not linked to (or another tenant's). */
