@@ -80,8 +80,8 @@ export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQue
   if (query.limit <= 0) return { total: await total(), records: [] };
   // A first page does not wait for the count: on PostgreSQL the two run on two pooled connections
   // at once (a prefix's count reads thousands of index entries). It is empty only when nothing
-  // matches, which costs its statement nothing. A later page waits, so that a startIndex past the
-  // end reads no rows at all.
+  // matches; its statement then reads no more than the count did (an empty index range, or the
+  // candidates maxCandidates allows). A later page waits, so that a startIndex past the end reads no rows at all.
   if (query.offset === 0) {
     const [matches, identities] = await Promise.all([total(), pageRows()]);
     return { total: matches, records: await recordsOf(db, identities) };
