@@ -17,8 +17,8 @@ import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServ
 // ROSTER_TEST_DATABASE=postgres one PostgreSQL database (e2e/fixtures/own-database.ts); every
 // check reads the database itself.
 
-// Long enough that the job is still running when the test has found its instance and killed it: with
-// 20,000 rows it once finished first on a slow CI day (the jobs start the moment they are confirmed).
+// A job of many batches (500 rows each on SQLite, 1,000 on PostgreSQL), so that the kill, a few
+// milliseconds after its first batch committed, lands with most of it still to run.
 const ROWS = Number(process.env.MULTI_INSTANCE_ROWS ?? 50_000);
 const LIMIT = 200;
 const METRICS_TOKEN = "multi-instance-metrics-token";
@@ -189,32 +189,33 @@ test(`a ${ROWS.toLocaleString("en-US")}-row job survives SIGKILL of an instance 
   });
   expect(uploaded.status).toBe(201);
   const previewId = ((await uploaded.json()) as { data: { id: string } }).data.id;
-  const confirmed = await fetch(`${a.baseUrl}${apiLeavers.confirm.path}`, {
-    method: "POST",
-    headers: { ...headers, "content-type": "application/json" },
-    body: JSON.stringify({ previewId }),
-  });
-  expect(confirmed.status).toBe(202);
-  const jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
+  // Only a's worker can run the job until a is killed: b is stopped (SIGSTOP) from before the job
+  // is confirmed until after the kill, so the instance killed is the one running it, and the kill
+  // comes a few milliseconds after the job's first batch committed, whatever the machine's speed.
+  // Progress is read from the database, not from a's metrics: on a fast machine the whole job once
+  // finished while a metrics request waited behind its batches.
+  const [running, survivor] = [a, b];
+  let jobId = "";
   const progress = () => sql<{ status: string; processed: number }>("select status, processed_rows as processed from leaver_jobs where id = ?", jobId);
   const count = async (query: string) => (await sql<{ n: number }>(query, jobId)).n;
-
-  // Whichever instance's worker has processed rows of it is running it: that one is killed.
-  let running: OwnServer | undefined;
-  await expect
-    .poll(
-      async () => {
-        for (const server of [a, b]) if ((await rowsProcessedBy(server)) > 0) running = server;
-        return running !== undefined;
-      },
-      { timeout: 60_000, intervals: [10] },
-    )
-    .toBe(true);
-  await running!.stop("SIGKILL");
-  const atKill = await progress();
+  let atKill: { status: string; processed: number } | undefined;
+  survivor.child.kill("SIGSTOP");
+  try {
+    const confirmed = await fetch(`${running.baseUrl}${apiLeavers.confirm.path}`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ previewId }),
+    });
+    expect(confirmed.status).toBe(202);
+    jobId = ((await confirmed.json()) as { data: { id: string } }).data.id;
+    await expect.poll(async () => (await progress()).processed, { timeout: 60_000, intervals: [2] }).toBeGreaterThan(0);
+    await running.stop("SIGKILL");
+    atKill = await progress();
+  } finally {
+    survivor.child.kill("SIGCONT");
+  }
   expect(atKill.status, "the job had not finished when its instance was killed").toBe("running");
   expect(atKill.processed, "the job had not finished when its instance was killed").toBeLessThan(ROWS);
-  const survivor = running === a ? b : a;
 
   await expect.poll(async () => (await progress()).status, { timeout: 120_000, intervals: [250] }).toBe("completed");
   // Every row's outcome set once: each row has one, and it is the first (deactivated, not "already inactive").
@@ -233,7 +234,12 @@ test(`a ${ROWS.toLocaleString("en-US")}-row job survives SIGKILL of an instance 
   ).toBe(ROWS);
   expect(await count("select count(*) as n from audit_events where target_id = ? and action = 'job.completed'")).toBe(1);
   expect(await rowsProcessedBy(survivor)).toBeGreaterThan(0);
-  test.info().annotations.push({ type: "database", description: ON_POSTGRES ? "PostgreSQL" : "SQLite" });
+  test
+    .info()
+    .annotations.push(
+      { type: "database", description: ON_POSTGRES ? "PostgreSQL" : "SQLite" },
+      { type: "killed after", description: `${atKill.processed.toLocaleString("en-US")} of ${ROWS.toLocaleString("en-US")} rows` },
+    );
 });
 
 test("behind deploy/nginx.conf: requests spread over both instances with nginx's request id, and go on when one is killed", async () => {
