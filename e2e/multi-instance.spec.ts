@@ -17,8 +17,8 @@ import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServ
 // ROSTER_TEST_DATABASE=postgres one PostgreSQL database (e2e/fixtures/own-database.ts); every
 // check reads the database itself.
 
-// A job of many batches (500 rows each on SQLite, 1,000 on PostgreSQL), so that the kill, a few
-// milliseconds after its first batch committed, lands with most of it still to run.
+// A job of many batches (LEAVER_BATCH_SIZE rows each), so that the kill, a few milliseconds after
+// its first batch committed, lands with most of it still to run.
 const ROWS = Number(process.env.MULTI_INSTANCE_ROWS ?? 50_000);
 const LIMIT = 200;
 const METRICS_TOKEN = "multi-instance-metrics-token";

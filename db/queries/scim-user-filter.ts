@@ -293,7 +293,7 @@ export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descen
   // where the filter leaves none without one, the key alone is a total order. PostgreSQL took the
   // tie-breaker as an order its index does not give, and sorted every match first.
   const tieBreak = (field: ScimField) => (field === "userName" && requiresValue(filter, field) ? "" : `, i.user_id${codePointOrder(dialect)}`);
-  if (sortBy === undefined) return `order by i.username_key${codePointOrder(dialect)}${tieBreak("userName")}`;
+  if (sortBy === undefined) return `order by ${SORT_KEYS.userName.key(dialect)}${tieBreak("userName")}`;
   const { key, nullable } = SORT_KEYS[sortBy];
   const direction = descending ? "desc" : "asc";
   const absent = nullable && !requiresValue(filter, sortBy) ? `(case when ${key(dialect)} is null then 1 else 0 end) ${direction}, ` : "";
