@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 
 // How much of a SQLite file the kernel's page cache holds. This machine pages out file cache it
-// sees idle for about a minute (a DAMON scheme, see the README's Performance section), so a big
+// sees idle for about a minute (a DAMON scheme, see docs/performance.md), so a big
 // database seeded minutes earlier can be partly on disk again, and random reads of it slower.
 
 const GB = 1024 ** 3;
