@@ -41,7 +41,7 @@ export default defineConfig({
   ],
   webServer: {
     // Exactly what `npm start` runs: the compiled server with its heap limit. On PostgreSQL the run's
-    // database is created first (the global teardown drops it).
+    // database is created first (scripts/on-postgres.mjs drops it once the run has exited).
     command: ON_POSTGRES ? "node node_modules/.bin/tsx e2e/fixtures/create-e2e-database.ts && npm start" : "npm start",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,

@@ -1,6 +1,9 @@
-import { dropE2eDatabase } from "./fixtures/e2e-database";
+import { dropE2eSqliteFile } from "./fixtures/e2e-database";
 
-/** Removes the run's database (SQLite file or PostgreSQL database) once every spec is done. */
-export default async function globalTeardown() {
-  await dropE2eDatabase();
+/**
+ * Removes the run's SQLite file once every spec is done. A PostgreSQL run's database outlives this
+ * teardown (Playwright stops the web server after it): scripts/on-postgres.mjs drops it.
+ */
+export default function globalTeardown() {
+  dropE2eSqliteFile();
 }

@@ -14,8 +14,8 @@ if (!url) {
   process.exit(0);
 }
 const [command, ...args] = process.argv.slice(2);
-const result = spawnSync("npx", [command, ...args], {
-  stdio: "inherit",
-  env: { ...process.env, ROSTER_TEST_DATABASE: "postgres", ROSTER_TEST_POSTGRES_URL: url },
-});
+const env = { ...process.env, ROSTER_TEST_DATABASE: "postgres", ROSTER_TEST_POSTGRES_URL: url };
+const result = spawnSync("npx", [command, ...args], { stdio: "inherit", env });
+// A Playwright run's database is dropped here, after its web server has stopped (e2e/global-teardown.ts says why).
+if (command === "playwright") spawnSync(process.execPath, ["node_modules/.bin/tsx", "e2e/fixtures/drop-finished-e2e-databases.ts"], { stdio: "inherit", env });
 process.exit(result.status ?? 1);
