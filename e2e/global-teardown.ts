@@ -1,9 +1,10 @@
-import { dropE2eSqliteFile } from "./fixtures/e2e-database";
+import { removeE2eSqliteFiles } from "./fixtures/e2e-database";
 
 /**
- * Removes the run's SQLite file once every spec is done. A PostgreSQL run's database outlives this
- * teardown (Playwright stops the web server after it): scripts/on-postgres.mjs drops it.
+ * Removes the run's SQLite file, and those that killed runs left, once every spec is done. A
+ * PostgreSQL run's database outlives this teardown (Playwright stops the web server after it):
+ * scripts/on-postgres.mjs drops it.
  */
 export default function globalTeardown() {
-  dropE2eSqliteFile();
+  removeE2eSqliteFiles();
 }
