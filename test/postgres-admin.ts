@@ -3,15 +3,20 @@ import pg from "pg";
 // Creating and dropping throwaway databases as a role that may create them: shared by vitest's
 // helpers (test/postgres.ts) and the Playwright fixtures (e2e/fixtures/), so no vitest import here.
 
-/** Runs one statement on its own connection as `adminUrl`'s role (create/drop database cannot run in a pool's transaction). */
-export async function asPostgresAdmin(adminUrl: string, sql: string): Promise<void> {
+/** Runs `work` on a connection of its own as `adminUrl`'s role (create/drop database cannot run in a pool's transaction). */
+export async function withPostgresAdmin(adminUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs one statement as `adminUrl`'s role (see withPostgresAdmin). */
+export function asPostgresAdmin(adminUrl: string, sql: string): Promise<void> {
+  return withPostgresAdmin(adminUrl, async (client) => void (await client.query(sql)));
 }
 
 /**
