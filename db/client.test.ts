@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTcpProxy } from "@/e2e/fixtures/tcp-proxy";
 import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
+import { SETUP_LOCK_SUFFIX } from "./sqlite-files";
 import { throwawayPostgres } from "@/test/postgres";
 import {
   backupDatabase,
@@ -132,7 +133,8 @@ describe("withSetupLock", () => {
       .get())!.n;
 
   it("holds the database's setup lock while the work runs, and lets go of it after, also when the work fails", async () => {
-    const held = () => (TEST_DIALECT === "postgres" ? advisoryLocks() : Promise.resolve(fs.existsSync(`${url.slice("file:".length)}.setup-lock`) ? 1 : 0));
+    const held = () =>
+      TEST_DIALECT === "postgres" ? advisoryLocks() : Promise.resolve(fs.existsSync(`${url.slice("file:".length)}${SETUP_LOCK_SUFFIX}`) ? 1 : 0);
     expect(await withSetupLock(db, async () => held())).toBe(1);
     await expect(withSetupLock(db, () => Promise.reject(new Error("failed")))).rejects.toThrow("failed");
     if (TEST_DIALECT === "postgres") expect(await advisoryLocks()).toBe(0);

@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { PostgresDb, type PostgresOptions } from "./driver/postgres";
 import { SqliteDb } from "./driver/sqlite";
+import { SETUP_LOCK_SUFFIX } from "./sqlite-files";
 import type { Db } from "./driver/types";
 import { migratePostgres, pendingPostgresMigrations, withPostgresSetupLock } from "./postgres/client";
 
@@ -54,7 +55,7 @@ export async function withSetupLock<T>(db: Db, work: () => Promise<T>, warn: (li
   if (filePath === ":memory:") return work();
   let lock: Database.Database | null = null;
   try {
-    lock = new Database(`${filePath}.setup-lock`);
+    lock = new Database(`${filePath}${SETUP_LOCK_SUFFIX}`);
     // Long enough for another instance's first start: migrations and the demo seed.
     lock.pragma("busy_timeout = 300000");
     lock.exec("BEGIN IMMEDIATE");
@@ -64,7 +65,7 @@ export async function withSetupLock<T>(db: Db, work: () => Promise<T>, warn: (li
     if (!code.startsWith("SQLITE_READONLY") && !code.startsWith("SQLITE_CANTOPEN")) throw error;
     // Someone else's lock file, or a read-only folder: go on without taking turns (the database's
     // own checks name what is wrong with it, if anything).
-    warn(`roster: cannot take the setup lock ${filePath}.setup-lock (${code}); setting up without it`);
+    warn(`roster: cannot take the setup lock ${filePath}${SETUP_LOCK_SUFFIX} (${code}); setting up without it`);
     return work();
   }
   try {

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { log, seconds, type BenchRun } from "./run";
+import { SQLITE_FILE_SUFFIXES, SQLITE_JOURNAL_SUFFIXES } from "@/db/sqlite-files";
 import { dropPostgresDatabase } from "@/test/postgres-admin";
 
 // The database a benchmark runs on: a SQLite file in its scratch folder (the default), or with
@@ -77,11 +78,11 @@ export function sqliteDatabase(file: string, keep = false): BenchDatabase {
     async copy(suffix) {
       const target = path.join(path.dirname(file), `${path.basename(file, ".db")}-${suffix}.db`);
       fs.copyFileSync(file, target);
-      for (const extra of ["-wal", "-shm"]) if (fs.existsSync(file + extra)) fs.copyFileSync(file + extra, target + extra);
+      for (const extra of SQLITE_JOURNAL_SUFFIXES) if (fs.existsSync(file + extra)) fs.copyFileSync(file + extra, target + extra);
       return sqliteDatabase(target);
     },
     drop() {
-      if (!keep && !dropped) for (const extra of ["", "-wal", "-shm", ".setup-lock"]) fs.rmSync(file + extra, { force: true });
+      if (!keep && !dropped) for (const extra of SQLITE_FILE_SUFFIXES) fs.rmSync(file + extra, { force: true });
       dropped = true;
       return Promise.resolve();
     },
