@@ -49,6 +49,8 @@ const WARMUP_SECONDS = Number(values.warmup);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const QUERIES = Number(values.queries);
+// Requests for each of the unfiltered list's pages measured (the first, the last).
+const LIST_PAGES = 20;
 const DIST_DIR = process.env.ROSTER_DIST_DIR || ".next-bench";
 const TARGETS = { eqP95Ms: 10, swP95Ms: 20, patchRatio: 0.8 };
 requireCounts("scim", {
@@ -124,6 +126,13 @@ async function main(): Promise<void> {
   const found = (text: string) => (JSON.parse(text) as { totalResults: number }).totalResults >= 1;
   await probe("userName eq", port, eqSpecs[0]!, 200, (text) => (JSON.parse(text) as { totalResults: number }).totalResults === 1);
   await probe("userName sw", port, swSpecs[0]!, 200, found);
+  // Okta's import pages through the unfiltered list: its first page and its last, with their totals.
+  const pageSpec = (startIndex: number): RequestSpec => ({ method: "GET", path: `${listScimUsersEndpoint.path}?startIndex=${startIndex}&count=100`, headers });
+  const firstPages = Array.from({ length: LIST_PAGES }, () => pageSpec(1));
+  const lastStart = Math.max(1, provisioned - 99);
+  const lastPages = Array.from({ length: LIST_PAGES }, () => pageSpec(lastStart));
+  const wholeList = (text: string) => (JSON.parse(text) as { totalResults: number }).totalResults === provisioned;
+  await probe("unfiltered list, last page", port, lastPages[0]!, 200, wholeList);
 
   // Half of the pool for each kind of deactivation; the Mendix token's owner is never among them.
   const half = Math.floor(fixture.deactivationIds.length / 2);
@@ -151,6 +160,8 @@ async function main(): Promise<void> {
   await sequential(port, swSpecs.slice(0, 200));
   const eq = await sequential(port, eqSpecs);
   const sw = await sequential(port, swSpecs);
+  const firstPage = await sequential(port, firstPages);
+  const lastPage = await sequential(port, lastPages);
   const loads: Load[] = [
     { name: "scim", port, pid, next: scimPatch, once: true },
     { name: "mendix", port, pid, next: mendixPatch, once: true },
@@ -175,6 +186,12 @@ async function main(): Promise<void> {
       result: verdict(p95 <= limit, result.errors),
     };
   };
+  const pageRow = (figure: string, result: LoadResult) => ({
+    figure,
+    measured: `p50 ${ms(result.p50)}, max ${ms(Math.max(...result.latenciesMs))}`,
+    target: "for the record",
+    result: result.errors > 0 ? verdict(false, result.errors) : "-",
+  });
   const ratio = medianRatio(scimSeries, mendixSeries);
   const label = database.label;
   console.log("");
@@ -190,6 +207,8 @@ async function main(): Promise<void> {
     [
       latencyRow(`userName eq, ${eq.ok} sequential (${label})`, eq, TARGETS.eqP95Ms),
       latencyRow(`userName sw (6 characters, page of ≤ 100), ${sw.ok} sequential (${label})`, sw, TARGETS.swP95Ms),
+      pageRow(`unfiltered list, first page of 100, ${firstPage.ok} sequential (${label})`, firstPage),
+      pageRow(`unfiltered list, last page (startIndex ${lastStart.toLocaleString("en-US")}), ${lastPage.ok} sequential (${label})`, lastPage),
       {
         figure: `SCIM PATCH deactivations / Mendix PATCH (${label})`,
         measured: `${scimSeries.rps.toFixed(0)} / ${mendixSeries.rps.toFixed(0)} req/s, CPU ${scimSeries.cpuPerRequestUs.toFixed(0)} / ${mendixSeries.cpuPerRequestUs.toFixed(0)} µs`,

@@ -135,11 +135,12 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
       const plan = await planSeed(db, options, now);
       const lastRowidBefore = (sqlite.prepare("select coalesce(max(rowid), 0) as n from users").get() as { n: number }).n;
       const restore = suspendTriggers(sqlite, SEEDED_TABLES, { indexes: bulk });
-      const result = await writeUsers(new SqliteRows(sqlite, COLUMNS), plan, options, now);
+      const { result, attachedByProvider } = await writeUsers(new SqliteRows(sqlite, COLUMNS), plan, options, now);
       // Recreated from their own definitions, unique ones included: a duplicate fails the
       // statement and rolls the whole seed back.
       restore();
       indexNewUsers(sqlite, plan.tenant.id, lastRowidBefore);
+      await addAttachedIdentities(db, plan.tenant.id, attachedByProvider);
       return result;
     }, "immediate");
   } finally {
@@ -148,7 +149,13 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
   }
 }
 
-const LOAD_TRIGGERS = ["users_count_insert", "users_updated_at_insert"];
+// The triggers a load fires (db/migrations-postgres/0001, 0006 and 0017) copy every inserted row into
+// a transition table, to count them and to copy their update times: both are done here at once.
+const LOAD_TRIGGERS = [
+  ["users", "users_count_insert"],
+  ["users", "users_updated_at_insert"],
+  ["identities", "identities_attached_insert"],
+] as const;
 
 async function seedPostgres(db: Db, options: SeedOptions): Promise<SeedResult> {
   const now = Date.now();
@@ -156,15 +163,14 @@ async function seedPostgres(db: Db, options: SeedOptions): Promise<SeedResult> {
     const plan = await planSeed(db, options, now);
     // Rebuilding an index costs in proportion to the whole table: worth it when the load at least doubles it.
     const existing = (await prepared<{ n: number }>(db, "select count(*) as n from users").get())?.n ?? 0;
-    if (options.users < Math.max(REBUILD_INDEXES_FROM, existing)) return writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
+    if (options.users < Math.max(REBUILD_INDEXES_FROM, existing)) return (await writeUsers(new CopyRows(db, COLUMNS), plan, options, now)).result;
     const suspended = await suspendPostgresIndexes(db, [...SEEDED_TABLES, "users_updated_at"]);
-    // The triggers a load fires (db/migrations-postgres/0001 and 0006) copy every inserted row into
-    // a transition table, to count them and to copy their update times: both are done here at once.
-    for (const trigger of LOAD_TRIGGERS) await db.exec(`alter table users disable trigger ${trigger}`);
-    const result = await writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
-    for (const trigger of LOAD_TRIGGERS) await db.exec(`alter table users enable trigger ${trigger}`);
+    for (const [table, trigger] of LOAD_TRIGGERS) await db.exec(`alter table ${table} disable trigger ${trigger}`);
+    const { result, attachedByProvider } = await writeUsers(new CopyRows(db, COLUMNS), plan, options, now);
+    for (const [table, trigger] of LOAD_TRIGGERS) await db.exec(`alter table ${table} enable trigger ${trigger}`);
     const written = result.usersCreated + result.fixedUsersCreated.length;
     await prepared(db, "update tenants set user_count = user_count + ? where id = ?").run(written, plan.tenant.id);
+    await addAttachedIdentities(db, plan.tenant.id, attachedByProvider);
     // Rewritten whole (the load is at least as large as what was there), before its index is rebuilt.
     await db.exec("truncate users_updated_at");
     await db.exec("insert into users_updated_at (user_id, tenant_id, updated_at) select id, tenant_id, updated_at from users");
@@ -189,13 +195,37 @@ async function planSeed(db: Db, options: SeedOptions, now: number): Promise<Seed
   return { tenant, created, providerIds, missingFixedUsers, start: generated?.n ?? 0 };
 }
 
-/** Writes the plan's fixed users and `options.users` generated ones, with contacts and identities, to `rows`. */
-async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: SeedOptions, now: number): Promise<SeedResult> {
+/**
+ * What the suspended identities trigger would have counted (identity_providers.attached_identities):
+ * counted while the rows were made, as a recount would read every identity of the tenant again.
+ */
+async function addAttachedIdentities(db: Db, tenantId: string, attachedByProvider: Map<string, number>): Promise<void> {
+  for (const [providerId, attached] of attachedByProvider) {
+    await prepared(db, "update identity_providers set attached_identities = attached_identities + ? where id = ? and tenant_id = ?").run(
+      attached,
+      providerId,
+      tenantId,
+    );
+  }
+}
+
+/**
+ * Writes the plan's fixed users and `options.users` generated ones, with contacts and identities, to
+ * `rows`; also says how many of the identities (all attached to their user) each provider got.
+ */
+async function writeUsers(
+  rows: RowSink<SeededTable>,
+  plan: SeedPlan,
+  options: SeedOptions,
+  now: number,
+): Promise<{ result: SeedResult; attachedByProvider: Map<string, number> }> {
   const tenantId = plan.tenant.id;
   const salt = options.seed ^ hashString(options.tenantName);
   const domain = tenantDomain(options.tenantName);
   const keys = generatedUserKeys(options.keys);
   let identities = 0;
+  const attachedByProvider = new Map<string, number>();
+  const attach = (providerId: string) => attachedByProvider.set(providerId, (attachedByProvider.get(providerId) ?? 0) + 1);
 
   const fixedUsersCreated: string[] = [];
   for (const fixed of plan.missingFixedUsers) {
@@ -214,6 +244,7 @@ async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: S
     const [local] = fixed.email.split("@");
     // prettier-ignore
     rows.add("identities", [timeOrderedUuid(), tenantId, fixedUser.id, plan.providerIds[0]!, `oidc|${fixed.code.toLowerCase()}`, local!, fixed.email, fixed.name, "auto", now, now, now]);
+    attach(plan.providerIds[0]!);
     identities++;
     fixedUsersCreated.push(fixed.email);
   }
@@ -239,13 +270,14 @@ async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: S
         user.createdAt,
         user.createdAt,
       ]);
+      attach(plan.providerIds[identity.providerIndex]!);
       identities++;
     }
     if ((i + 1) % SLICE === 0) await rows.pause(i + 1);
     if ((i + 1) % 50_000 === 0) options.onProgress?.(i + 1);
   }
   await rows.finish();
-  return {
+  const result = {
     tenantId,
     tenantName: plan.tenant.name,
     createdTenant: plan.created,
@@ -253,6 +285,7 @@ async function writeUsers(rows: RowSink<SeededTable>, plan: SeedPlan, options: S
     fixedUsersCreated,
     identitiesCreated: identities,
   };
+  return { result, attachedByProvider };
 }
 
 function writeContacts(rows: RowSink<SeededTable>, user: GeneratedUser, tenantId: string, keys: GeneratedUserKeys): void {

@@ -1,6 +1,6 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
-import { prepared } from "../prepared";
+import { codePointOrder, prepared } from "../prepared";
 import { candidatesOf, conditionReadsUsers, filterSql, orderSql, sortReadsUsers, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
 import {
   findIdentity,
@@ -21,18 +21,48 @@ export type { ScimComparison, ScimCondition, ScimConflict, ScimField, ScimListQu
 export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } from "./scim-user-write";
 export { INDEXED_LOOKUP_FIELDS } from "./scim-user-filter";
 
+// An unfiltered list's total, and how many of its identities have a userName key: kept by the
+// identities' triggers (migration 0018_scim_list_total). Counted, it read every identity of the
+// provider: 0.4 s a page for a million on SQLite.
+const providerCounts = (scope: ScimScope): SqlFragment => ({
+  sql: "select attached_identities as total, keyed_identities as keyed from identity_providers where id = ? and tenant_id = ?",
+  args: [scope.providerId, scope.tenantId],
+});
+
+/**
+ * The page of an unfiltered list whose identities all have a userName key (a provider that only SCIM
+ * linked users to), in the key's order as the general page: the keys come from their covering
+ * index, which a deep startIndex steps through without reading a row (0.1 s to the millionth on
+ * SQLite, against 1.4 s over the rows), then each identity by its key.
+ */
+function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): SqlFragment {
+  const key = `username_key${codePointOrder(dialect)}`;
+  const index = dialect === "sqlite" ? " indexed by identities_provider_username_cover_idx" : "";
+  const keys =
+    `select username_key from identities${index} where identity_provider_id = ? and username_key is not null and tenant_id = ? ` +
+    `and user_id is not null order by ${key} limit ? offset ?`;
+  return {
+    sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.username_key in (${keys}) order by i.${key}`,
+    args: [scope.providerId, scope.providerId, scope.tenantId, query.limit, query.offset],
+  };
+}
+
+type ListStatements = {
+  count: SqlFragment;
+  page: SqlFragment;
+  /** An unfiltered, unsorted list's page when its `count` says every identity is keyed. */
+  keyedPage?: SqlFragment;
+  candidates?: SqlFragment;
+  candidatesAreMatches: boolean;
+};
+
 /**
  * The statements of a list: how many match, the page's identities in order, and — when a sortBy or a
  * filter no index decides makes the list read its candidates one by one — how many candidates there
  * are, counted no further than `maxCandidates` + 1. `candidatesAreMatches`: the index decides the
  * whole filter, so that count is the count of matches too. Exported for the plan tests.
  */
-export function scimListStatements(
-  dialect: Dialect,
-  scope: ScimScope,
-  query: ScimListQuery,
-  maxCandidates?: number,
-): { count: SqlFragment; page: SqlFragment; candidates?: SqlFragment; candidatesAreMatches: boolean } {
+export function scimListStatements(dialect: Dialect, scope: ScimScope, query: ScimListQuery, maxCandidates?: number): ListStatements {
   const statement = (condition: ScimListQuery["filter"]) => {
     const filter = condition ? filterSql(dialect, scope, condition) : undefined;
     const index = dialect === "sqlite" ? sqliteIdentitiesIndex(condition) : undefined;
@@ -45,12 +75,14 @@ export function scimListStatements(
   const { from, args } = statement(query.filter);
   const { narrowing, complete } = candidatesOf(query.filter);
   const bounded = maxCandidates !== undefined && (query.sortBy !== undefined || !complete) ? statement(narrowing) : undefined;
+  const unfiltered = query.filter === undefined;
   return {
-    count: { sql: `select count(*) as total ${from(false)}`, args },
+    count: unfiltered ? providerCounts(scope) : { sql: `select count(*) as total ${from(false)}`, args },
     page: {
       sql: `select ${IDENTITY_COLUMNS} ${from(sortReadsUsers(query.sortBy))} ${orderSql(dialect, query.sortBy, query.descending, query.filter)} limit ? offset ?`,
       args: [...args, query.limit, query.offset],
     },
+    ...(unfiltered && query.sortBy === undefined && { keyedPage: keyedPage(dialect, scope, query) }),
     ...(bounded && {
       candidates: { sql: `select count(*) as total from (select 1 ${bounded.from(false)} limit ?) candidates`, args: [...bounded.args, maxCandidates! + 1] },
     }),
@@ -70,25 +102,27 @@ export type ScimListPage = { total: number; records: ScimUserRecord[] };
 export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery): Promise<ScimListPage>;
 export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates: number): Promise<ScimListPage | { tooMany: true }>;
 export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates?: number): Promise<ScimListPage | { tooMany: true }> {
-  const { count, page, candidates, candidatesAreMatches } = scimListStatements(db.dialect, scope, query, maxCandidates);
+  const { count, page, keyedPage, candidates, candidatesAreMatches } = scimListStatements(db.dialect, scope, query, maxCandidates);
   const counted = candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total;
   if (counted !== undefined && counted > maxCandidates!) return { tooMany: true };
   // A sorted list whose filter the index decides: its candidates were its matches, counted already.
-  const total = async () =>
-    counted !== undefined && candidatesAreMatches ? counted : (await prepared<{ total: number }>(db, count.sql).get(...count.args))!.total;
-  const pageRows = () => prepared<IdentityRow>(db, page.sql).all(...page.args);
-  if (query.limit <= 0) return { total: await total(), records: [] };
-  // A first page does not wait for the count: on PostgreSQL the two run on two pooled connections
-  // at once (a prefix's count reads thousands of index entries). It is empty only when nothing
-  // matches; its statement then reads no more than the count did (an empty index range, or the
-  // candidates maxCandidates allows). A later page waits, so that a startIndex past the end reads no rows at all.
-  if (query.offset === 0) {
-    const [matches, identities] = await Promise.all([total(), pageRows()]);
-    return { total: matches, records: await recordsOf(db, identities) };
+  const counts = async () =>
+    counted !== undefined && candidatesAreMatches
+      ? { total: counted }
+      : ((await prepared<{ total: number; keyed?: number }>(db, count.sql).get(...count.args)) ?? { total: 0 });
+  const pageRows = (statement: SqlFragment) => prepared<IdentityRow>(db, statement.sql).all(...statement.args);
+  // A filtered first page does not wait for the count: on PostgreSQL the two run on two pooled
+  // connections at once (a prefix's count reads thousands of index entries). It is empty only when
+  // nothing matches; its statement then reads no more than the count did (an empty index range, or
+  // the candidates maxCandidates allows). Other pages wait, so that a startIndex past the end reads
+  // no rows at all, and an unfiltered one reads the kept counts (one row) to choose its statement.
+  if (query.offset === 0 && query.limit > 0 && !keyedPage) {
+    const [{ total }, identities] = await Promise.all([counts(), pageRows(page)]);
+    return { total, records: await recordsOf(db, identities) };
   }
-  const matches = await total();
-  if (query.offset >= matches) return { total: matches, records: [] };
-  return { total: matches, records: await recordsOf(db, await pageRows()) };
+  const { total, keyed } = await counts();
+  if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
+  return { total, records: await recordsOf(db, await pageRows(keyedPage && keyed === total ? keyedPage : page)) };
 }
 
 /** The provider's user with this id; undefined for a user the provider is not linked to (or another tenant's). */

@@ -96,6 +96,11 @@ export const identityProviders = sqliteTable(
     tenantId: tenantId(),
     name: text("name").notNull(),
     type: text("type", { enum: ["oidc", "saml", "scim", "ldap"] }).notNull(),
+    // Its identities in its tenant that are attached to a user, and how many of those have a userName
+    // key: kept by triggers (migration 0018_scim_list_total), they are an unfiltered SCIM list's total
+    // and tell whether its page can be read from the keys' covering index (db/queries/scim-users.ts).
+    attachedIdentities: integer("attached_identities").notNull().default(0),
+    keyedIdentities: integer("keyed_identities").notNull().default(0),
     ...timestamps,
   },
   (t) => [uniqueIndex("identity_providers_tenant_name_unique").on(t.tenantId, t.name)],
