@@ -42,7 +42,8 @@ function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): Sq
     `select username_key from identities${index} where identity_provider_id = ? and username_key is not null and tenant_id = ? ` +
     `and user_id is not null order by ${key} limit ? offset ?`;
   return {
-    sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.username_key in (${keys}) order by i.${key}`,
+    // Compared in the key's collation, so that PostgreSQL finds each by its unique index (in "C").
+    sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} in (${keys}) order by i.${key}`,
     args: [scope.providerId, scope.providerId, scope.tenantId, query.limit, query.offset],
   };
 }
