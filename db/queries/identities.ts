@@ -17,10 +17,12 @@ const IDENTITIES_OF_USER = `${IDENTITY_VIEW} where i.user_id = ? and i.tenant_id
 const IDENTITY_BY_ID = `${IDENTITY_VIEW} where i.id = ?`;
 const USER_IN_TENANT = `select id from users where id = ? and tenant_id = ?`;
 const PROVIDER_IN_TENANT = `select id from identity_providers where id = ? and tenant_id = ?`;
-// On PostgreSQL the user and provider found are share-locked until the link commits, so that a
-// concurrent delete waits rather than leaving the new identity pointing at nothing. SQLite's
-// immediate transaction already holds the whole database.
-const LOCKED = { sqlite: "", postgres: " for share" } as const;
+// On PostgreSQL the user and provider found are key-share-locked until the link commits, so that a
+// concurrent delete waits rather than leaving the new identity pointing at nothing. No stronger:
+// the identities' insert trigger updates the provider's counts (migration 0017_scim_list_total),
+// and two links holding FOR SHARE on the provider deadlocked there. SQLite's immediate transaction
+// already holds the whole database.
+const LOCKED = { sqlite: "", postgres: " for key share" } as const;
 const INSERT_IDENTITY = `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username,
     external_email, external_display_name, linked_by, last_synced_at, created_at, updated_at)
   values (?, ?, ?, ?, ?, ?, ?, ?, 'manual', null, ?, ?)
