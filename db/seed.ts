@@ -197,7 +197,8 @@ async function planSeed(db: Db, options: SeedOptions, now: number): Promise<Seed
 
 /**
  * What the suspended identities trigger would have counted (identity_providers.attached_identities):
- * counted while the rows were made, as a recount would read every identity of the tenant again.
+ * counted while the rows were made, as a recount would read every identity of the tenant again. The
+ * seed writes no userName key, so keyed_identities stays as it was.
  */
 async function addAttachedIdentities(db: Db, tenantId: string, attachedByProvider: Map<string, number>): Promise<void> {
   for (const [providerId, attached] of attachedByProvider) {

@@ -100,4 +100,21 @@ export async function tenantEvents(db: Db, tenantId: string) {
   return rows.map((row) => ({ ...row, details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>) }));
 }
 
+export type IdentityCounts = { attached: number; keyed: number };
+
+/**
+ * A provider's counts as its row keeps them (identity_providers.attached_identities and
+ * keyed_identities, kept by triggers) and as counting its identities gives them: the two must agree.
+ */
+export async function providerIdentityCounts(db: Db, providerId: string): Promise<{ kept: IdentityCounts; counted: IdentityCounts }> {
+  const row = (await prepared<{ attached: number; keyed: number; attachedCounted: number; keyedCounted: number }>(
+    db,
+    `select p.attached_identities as attached, p.keyed_identities as keyed,
+       (select count(*) from identities i where i.identity_provider_id = p.id and i.tenant_id = p.tenant_id and i.user_id is not null) as "attachedCounted",
+       (select count(i.username_key) from identities i where i.identity_provider_id = p.id and i.tenant_id = p.tenant_id and i.user_id is not null) as "keyedCounted"
+     from identity_providers p where p.id = ?`,
+  ).get(providerId))!;
+  return { kept: { attached: row.attached, keyed: row.keyed }, counted: { attached: row.attachedCounted, keyed: row.keyedCounted } };
+}
+
 export const count = async (db: Db, sql: string, ...args: string[]) => (await prepared<{ n: number }>(db, `select count(*) as n ${sql}`).get(...args))!.n;

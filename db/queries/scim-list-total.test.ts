@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestDb } from "@/test/db";
 import { makeUser } from "@/test/factories";
-import { scimProvider, scimWrite, T0, written } from "@/test/scim-users";
+import { providerIdentityCounts, scimProvider, scimWrite, T0, written } from "@/test/scim-users";
 import { prepared } from "../prepared";
 import { ensureScimProvider } from "./scim-tokens";
 import { linkIdentity } from "./identities";
@@ -13,27 +13,13 @@ import { createScimUser, detachScimUser, listScimUsers, scimListStatements } fro
 
 const ACTOR = { type: "admin" as const, id: "admin-1", name: "Ada Admin" };
 
-type Counts = { attached: number; keyed: number };
-
-/** The counts the triggers kept, and the same counted from the identities. */
-async function countsOf(db: ReturnType<typeof createTestDb>, providerId: string): Promise<{ kept: Counts; counted: Counts }> {
-  const row = (await prepared<{ attached: number; keyed: number; attachedCounted: number; keyedCounted: number }>(
-    db,
-    `select p.attached_identities as attached, p.keyed_identities as keyed,
-       (select count(*) from identities i where i.identity_provider_id = p.id and i.tenant_id = p.tenant_id and i.user_id is not null) as "attachedCounted",
-       (select count(i.username_key) from identities i where i.identity_provider_id = p.id and i.tenant_id = p.tenant_id and i.user_id is not null) as "keyedCounted"
-     from identity_providers p where p.id = ?`,
-  ).get(providerId))!;
-  return { kept: { attached: row.attached, keyed: row.keyed }, counted: { attached: row.attachedCounted, keyed: row.keyedCounted } };
-}
-
 describe("an unfiltered SCIM list's total", () => {
   const db = createTestDb();
   const scope = scimProvider(db, "Okta");
 
   /** The kept counts are the counted ones, and every page of the list (keyed or not) is a slice of the whole, in userName order. */
   async function expectTotal(attached: number, keyed = attached) {
-    expect(await countsOf(db, scope.providerId)).toEqual({ kept: { attached, keyed }, counted: { attached, keyed } });
+    expect(await providerIdentityCounts(db, scope.providerId)).toEqual({ kept: { attached, keyed }, counted: { attached, keyed } });
     const whole = await listScimUsers(db, scope, { offset: 0, limit: 200 });
     expect(whole.total).toBe(attached);
     expect(whole.records).toHaveLength(attached);
@@ -89,7 +75,7 @@ describe("an unfiltered SCIM list's total", () => {
     const otherScope = { ...scope, providerId: other.provider.id, providerName: "Entra" };
     await prepared(db, "update identities set identity_provider_id = ? where user_id = ?").run(otherScope.providerId, second.user.id);
     await expectTotal(2, 1);
-    expect(await countsOf(db, otherScope.providerId)).toEqual({ kept: { attached: 1, keyed: 1 }, counted: { attached: 1, keyed: 1 } });
+    expect(await providerIdentityCounts(db, otherScope.providerId)).toEqual({ kept: { attached: 1, keyed: 1 }, counted: { attached: 1, keyed: 1 } });
 
     // A user deleted outright (its identities' user_id set null by the foreign key), and an identity row deleted.
     await prepared(db, "delete from identities where user_id = ?").run(linked.id);
