@@ -3,7 +3,8 @@
  *   (a) email prefix search: server time p95 ≤ 20 ms (the query function in process, and over HTTP);
  *   (b) first-load JavaScript of /users ≤ 200 kB gzip (every script the page loads in Chromium);
  *   (c) navigation → first result row visible ≤ 1 s (headless Chromium, production server: the bundle `npm start` runs).
- * Filtered lists, other sorts and the department list are measured too, for the record.
+ * Filtered lists, other sorts and the department list are measured too, for the record, and so are the audit log's
+ * pages on a log of 120,000+ events and a paste of 1,000 addresses (bench/lib/console-audit.ts).
  * Prints figures, targets and PASS/FAIL; a report, so it exits 0 unless something crashed.
  *
  *   npm run bench:console [-- --users 1000000] [--skip-build] [--db FILE|URL] [--runs 10] [--verbose] [--postgres [URL]]
@@ -21,6 +22,7 @@ import { openDatabaseUrl, type Db } from "@/db/client";
 import { listConsoleUsers, listDepartments, type UserListParams } from "@/db/queries/console-users";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { findChromium } from "../scripts/chromium.mjs";
+import { measureAuditAndPaste } from "./lib/console-audit";
 import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
 import { existingDatabase, postgresOption, runDatabase, settleAfterLoad, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
   try {
     fixture = await prepareDatabase(db);
     await measureInProcess(db, fixture);
+    await measureAuditAndPaste(db, fixture.tenantId, record);
     cookieValue = (await openSession(db, { tenantId: fixture.tenantId, adminId: fixture.adminId })).cookieValue;
   } finally {
     await db.close();

@@ -47,6 +47,15 @@ const placeholders = (size: number) => (placeholderLists[size] ??= `(${Array(siz
 export const codePointOrder = (dialect: Db["dialect"]) => (dialect === "postgres" ? ' collate "C"' : "");
 
 /**
+ * A column compared for its value alone, never looked up by: the tenant's filter beside a list of
+ * ids. Without statistics SQLite takes "tenant_id = ?" for the more selective term and walks every
+ * row of the tenant to find the few listed (2.9 s on a million users, against 0.3 ms by their
+ * ids); its unary plus keeps an index off the column. PostgreSQL plans from statistics, and has no
+ * unary plus for text.
+ */
+export const checkedOnly = (dialect: Db["dialect"], column: string) => (dialect === "sqlite" ? `+${column}` : column);
+
+/**
  * A condition true for text that is not pure ASCII: its bytes and characters differ exactly then
  * (both databases store UTF-8). Keys of ASCII text are the same under every folding rule.
  */

@@ -43,12 +43,13 @@ export function AuditView() {
     results = (
       <>
         <AuditTable events={log.data.events} busy={log.isPlaceholderData} />
-        <AuditPagination filters={filters} total={log.data.total} size={log.data.size} oldestAt={log.data.events.at(-1)?.at} />
+        <AuditPagination filters={filters} count={log.data} oldestAt={log.data.events.at(-1)?.at} />
       </>
     );
   }
 
-  const total = log.data?.total;
+  // AUDIT_COUNT_CAP is the export's limit: a total past it is one the export cannot hold.
+  const pastExport = log.data?.totalKind === "atLeast";
   return (
     <div className={styles.page}>
       <header className={styles.pageHeader}>
@@ -70,7 +71,7 @@ export function AuditView() {
         />
       </section>
       <section className={styles.card} aria-label="Events">
-        {total !== undefined && total > MAX_AUDIT_EXPORT_ROWS && (
+        {pastExport && (
           <p className={styles.muted}>
             The export holds the newest {MAX_AUDIT_EXPORT_ROWS.toLocaleString("en-US")} of these events; narrow the filters to export the rest.
           </p>

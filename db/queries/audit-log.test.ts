@@ -1,10 +1,22 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
-import { makeTenant, makeUser } from "@/test/factories";
-import { postgresPlan } from "@/test/search";
+import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { postgresPlan, sqlitePlan } from "@/test/search";
 import { normalizeEmail } from "@/lib/domain/email";
+import { prepared } from "../prepared";
 import type { Tenant, User } from "../schema";
-import { auditCountQuery, auditEventChunks, auditTargetIds, countAuditEvents, listAuditEvents, type AuditLogFilters } from "./audit-log";
+import {
+  auditCountQuery,
+  auditEventChunks,
+  auditPageQuery,
+  auditTargetIds,
+  auditTargetLabelQuery,
+  auditTargetLabels,
+  countAuditEvents,
+  listAuditEvents,
+  readsActionInTimeOrder,
+  type AuditLogFilters,
+} from "./audit-log";
 import { recordAuditEvent, recordAuditEvents } from "./audit";
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -43,7 +55,7 @@ describe("audit log queries", () => {
   });
 
   const actions = async (filters: AuditLogFilters) =>
-    (await listAuditEvents(db, { tenantId: tenant.id, filters, page: 1, size: 100 })).events.map((e) => e.action);
+    (await listAuditEvents(db, { tenantId: tenant.id, filters, page: 1, size: 100, countCap: 1_000 })).events.map((e) => e.action);
   const chunksOf = async (input: Parameters<typeof auditEventChunks>[1]) => {
     const chunks = [];
     for await (const chunk of auditEventChunks(db, input)) chunks.push(chunk);
@@ -51,7 +63,7 @@ describe("audit log queries", () => {
   };
 
   it("lists the tenant's events newest first and never another tenant's", async () => {
-    const page = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 1, size: 100 });
+    const page = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 1, size: 100, countCap: 1_000 });
     expect(page.total).toBe(6);
     expect(page.events.map((e) => e.createdAt)).toEqual([5, 4, 3, 2, 1, 0].map((m) => T0 + m * MIN));
     expect(page.events.every((e) => e.tenantId === tenant.id)).toBe(true);
@@ -93,10 +105,24 @@ describe("audit log queries", () => {
   });
 
   it("pages with a total", async () => {
-    const second = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 2, size: 4 });
-    expect(second.total).toBe(6);
+    const second = await listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: 2, size: 4, countCap: 1_000 });
+    expect(second).toMatchObject({ total: 6, totalKind: "exact" });
     expect(second.events.map((e) => e.action)).toEqual(["user.deactivate", "session.sign_in"]);
-    expect(await countAuditEvents(db, tenant.id, { action: "user." })).toBe(3);
+    expect(await countAuditEvents(db, tenant.id, { action: "user." }, 1_000)).toEqual({ total: 3, totalKind: "exact" });
+  });
+
+  it("counts no further than the cap, and a page that is not full needs no count", async () => {
+    const page = (number: number, size: number, countCap: number) => listAuditEvents(db, { tenantId: tenant.id, filters: {}, page: number, size, countCap });
+    expect(await page(1, 2, 3)).toMatchObject({ total: 3, totalKind: "atLeast" });
+    expect(await page(1, 2, 5)).toMatchObject({ total: 5, totalKind: "atLeast" });
+    expect(await page(1, 2, 6)).toMatchObject({ total: 6, totalKind: "exact" });
+    // The last page (not full) gives the exact total, whatever the cap: no count was read.
+    expect(await page(2, 4, 3)).toMatchObject({ total: 6, totalKind: "exact" });
+    expect(await page(1, 100, 3)).toMatchObject({ total: 6, totalKind: "exact" });
+    // A page past the end is empty and counts.
+    expect(await page(3, 4, 3)).toMatchObject({ total: 3, totalKind: "atLeast", events: [] });
+    expect(await countAuditEvents(db, tenant.id, { actor: "alice" }, 2)).toEqual({ total: 2, totalKind: "atLeast" });
+    expect(await countAuditEvents(db, tenant.id, { actor: "nobody" }, 2)).toEqual({ total: 0, totalKind: "exact" });
   });
 
   it("reads an export in keyset chunks without repeats, up to the limit", async () => {
@@ -109,8 +135,73 @@ describe("audit log queries", () => {
     expect(new Set(ids).size).toBe(25);
     const times = chunks.flat().map((e) => e.createdAt);
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(chunks.flat()).toEqual((await listAuditEvents(db, { tenantId: many.id, filters: {}, page: 1, size: 100 })).events);
+    expect(chunks.flat()).toEqual((await listAuditEvents(db, { tenantId: many.id, filters: {}, page: 1, size: 100, countCap: 1_000 })).events);
     expect((await chunksOf({ tenantId: many.id, filters: {}, limit: 10, chunkSize: 7 })).map((c) => c.length)).toEqual([7, 3]);
+  });
+
+  it("labels targets by the user's email, the admin's email and the token's name, of the tenant only", async () => {
+    const { admin, user, tokenId } = await makeAdminWithToken(db, tenant.id);
+    const stranger = await makeUser(db, other.id);
+    const events = [
+      { targetType: "user", targetId: jane.id },
+      { targetType: "admin", targetId: admin.id },
+      { targetType: "token", targetId: tokenId },
+      { targetType: "user", targetId: stranger.id },
+      { targetType: "user", targetId: null },
+    ];
+    expect(Object.fromEntries(await auditTargetLabels(db, tenant.id, events))).toEqual({
+      [jane.id]: jane.email,
+      [admin.id]: user.email,
+      [tokenId]: "test",
+    });
+  });
+
+  it.runIf(TEST_DIALECT === "sqlite")("finds the labels by the targets' ids, never by walking the tenant (SQLite)", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `id-${i}`);
+    const byId = /^SEARCH (\w+) USING INDEX sqlite_autoindex_\w+_1 \(id=\?\)$/;
+    expect(sqlitePlan(db, auditTargetLabelQuery(db, "user", tenant.id, ids))).toMatch(byId);
+    expect(sqlitePlan(db, auditTargetLabelQuery(db, "token", tenant.id, ids))).toMatch(byId);
+    const [admins, users] = sqlitePlan(db, auditTargetLabelQuery(db, "admin", tenant.id, ids)).split(" | ");
+    expect(admins).toMatch(byId);
+    expect(users).toMatch(byId);
+  });
+
+  it.runIf(TEST_DIALECT === "sqlite")("reads a common action back in time, a rare one through its index, the same page either way (SQLite)", async () => {
+    const busy = await makeTenant(db);
+    const event = (action: string, minute: number) => ({
+      tenantId: busy.id,
+      actorType: "system" as const,
+      action,
+      outcome: "ok",
+      createdAt: T0 + minute * MIN,
+    });
+    await recordAuditEvents(db, [
+      ...Array.from({ length: 10_001 }, (_, n) => event(n % 3 ? "user.deactivate" : "user.reactivate", n)),
+      event("token.created", 7),
+    ]);
+    expect(await readsActionInTimeOrder(db, busy.id, { action: "user." })).toBe(true);
+    expect(await readsActionInTimeOrder(db, busy.id, { action: "user.reactivate" })).toBe(false);
+    expect(await readsActionInTimeOrder(db, busy.id, { action: "token." })).toBe(false);
+    expect(await readsActionInTimeOrder(db, busy.id, { action: "user.", targetIds: ["x"] })).toBe(false);
+    const input = (action: string) => ({ tenantId: busy.id, filters: { action }, page: 2, size: 50, countCap: 100_000 });
+    expect(sqlitePlan(db, auditPageQuery(db, input("user."), true))).toMatch(
+      /^SEARCH audit_events USING INDEX audit_events_tenant_created_idx \(tenant_id=\?\)( \| USE TEMP B-TREE FOR (RIGHT PART|LAST TERM) OF ORDER BY)?$/,
+    );
+    expect(sqlitePlan(db, auditPageQuery(db, input("token."), false))).toMatch(
+      /^SEARCH audit_events USING INDEX audit_events_tenant_action_idx .*TEMP B-TREE FOR ORDER BY$/,
+    );
+    for (const action of ["user.", "user.reactivate", "token."]) {
+      const read = async (checked: boolean) => {
+        const query = auditPageQuery(db, input(action), checked);
+        return (await prepared<{ id: string }>(db, query.sql).all(...query.args)).map((row) => row.id);
+      };
+      const inTimeOrder = await read(true);
+      expect(inTimeOrder).toEqual(await read(false));
+      expect(inTimeOrder).toHaveLength(action === "token." ? 0 : 50);
+    }
+    expect((await listAuditEvents(db, input("user."))).events.map((e) => e.createdAt)).toEqual(
+      Array.from({ length: 50 }, (_, i) => T0 + (10_000 - 50 - i) * MIN),
+    );
   });
 
   it.skipIf(TEST_DIALECT !== "postgres")("reads an action prefix as a range of an index in code point order on PostgreSQL", async () => {
@@ -124,11 +215,15 @@ describe("audit log queries", () => {
       event("user.reactivate"),
     ]);
     await db.exec("analyze audit_events");
-    const query = auditCountQuery(db, busy.id, { action: "user." });
-    expect((await postgresPlan(db, query, { indexesOnly: true })).join(" | ")).toMatch(/^Aggregate \| Index Only Scan audit_events_tenant_action_c_idx$/);
+    const query = auditCountQuery(db, busy.id, { action: "user." }, 1_000);
+    expect((await postgresPlan(db, query, { indexesOnly: true })).join(" | ")).toMatch(
+      /^Aggregate \| Limit \| Index Only Scan audit_events_tenant_action_c_idx$/,
+    );
     // An exact action too: the index in the database's collation is gone (every audit event paid for both).
-    const exact = (await postgresPlan(db, auditCountQuery(db, busy.id, { action: "user.deactivate" }), { indexesOnly: true })).join(" | ");
-    expect(exact).toMatch(/^Aggregate \| (Index Only Scan|Bitmap Heap Scan audit_events \| BitmapOr \| Bitmap Index Scan) audit_events_tenant_action_c_idx/);
+    const exact = (await postgresPlan(db, auditCountQuery(db, busy.id, { action: "user.deactivate" }, 1_000), { indexesOnly: true })).join(" | ");
+    expect(exact).toMatch(
+      /^Aggregate \| Limit \| (Index Only Scan|Bitmap Heap Scan audit_events \| BitmapOr \| Bitmap Index Scan) audit_events_tenant_action_c_idx/,
+    );
     expect(exact).not.toMatch(/Seq Scan|Sort/);
   });
 });

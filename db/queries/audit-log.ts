@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { codePointOrder, inList, prefixUpperBound, prepared } from "../prepared";
+import { checkedOnly, codePointOrder, inList, prefixUpperBound, prepared } from "../prepared";
 import type { AuditEvent, EmailKey } from "../schema";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 
@@ -15,7 +15,7 @@ export type AuditLogFilters = {
   to?: number;
 };
 
-export type AuditLogPage = { total: number; events: AuditEvent[] };
+export type AuditLogPage = AuditCount & { events: AuditEvent[] };
 
 type Fragment = { sql: string; args: (string | number)[] };
 
@@ -25,16 +25,18 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 // (audit_events_tenant_action_c_idx serves the action's equality and range there, its only index).
 const binary = (db: Db) => codePointOrder(db.dialect);
 
-function prefixRange(db: Db, prefix: string): Fragment {
-  return { sql: `(action${binary(db)} >= ? and action${binary(db)} < ?)`, args: [prefix, prefixUpperBound(prefix)] };
+function prefixRange(action: string, prefix: string): Fragment {
+  return { sql: `(${action} >= ? and ${action} < ?)`, args: [prefix, prefixUpperBound(prefix)] };
 }
 
-function actionCondition(db: Db, action: string): Fragment | null {
-  const prefix = action.endsWith("*") ? action.slice(0, -1) : action.endsWith(".") ? action : null;
-  if (prefix !== null) return prefix === "" ? null : prefixRange(db, prefix);
+/** `checked`: the action compared on each event read in time order, not looked up by (see readsActionInTimeOrder). */
+function actionCondition(db: Db, filter: string, checked: boolean): Fragment | null {
+  const action = `${checked ? checkedOnly(db.dialect, "action") : "action"}${binary(db)}`;
+  const prefix = filter.endsWith("*") ? filter.slice(0, -1) : filter.endsWith(".") ? filter : null;
+  if (prefix !== null) return prefix === "" ? null : prefixRange(action, prefix);
   // "user.deactivate" also finds "user.deactivate.undo"; "user" finds every "user.*" action.
-  const range = prefixRange(db, `${action}.`);
-  return { sql: `(action${binary(db)} = ? or ${range.sql})`, args: [action, ...range.args] };
+  const range = prefixRange(action, `${filter}.`);
+  return { sql: `(${action} = ? or ${range.sql})`, args: [filter, ...range.args] };
 }
 
 /**
@@ -52,7 +54,7 @@ export async function auditTargetIds(db: Db, tenantId: string, target: string, e
   return [...ids];
 }
 
-function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters): Fragment {
+function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters, actionChecked = false): Fragment {
   const parts = ["tenant_id = ?"];
   const args: (string | number)[] = [tenantId];
   const add = (fragment: Fragment) => {
@@ -65,7 +67,7 @@ function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters): Fr
     add({ sql: "(lower(actor_name) like ? escape '\\' or lower(actor_id) like ? escape '\\')", args: [pattern, pattern] });
   }
   const action = filters.action?.trim();
-  const condition = action ? actionCondition(db, action) : null;
+  const condition = action ? actionCondition(db, action, actionChecked) : null;
   if (condition) add(condition);
   if (filters.targetIds) {
     if (filters.targetIds.length === 0) add({ sql: "false", args: [] });
@@ -86,33 +88,59 @@ function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters): Fr
  */
 const newestFirst = (db: Db, filters: AuditLogFilters) => `order by ${filters.targetIds ? "+created_at" : "created_at"} desc, id${binary(db)} desc`;
 
-/** The count of matching events; exported so that tests can check its plan. */
-export function auditCountQuery(db: Db, tenantId: string, filters: AuditLogFilters): Fragment {
+/**
+ * Past this many matches SQLite reads an action's events back in time, the action checked on each:
+ * found through the action index, every match is sorted before the first page (every "user." event
+ * of a million took 2 s), where a walk back in time soon has a page of them. Fewer are found and
+ * sorted in a few milliseconds, and a walk could pass over the whole log to find them.
+ */
+const SORTED_ACTION_MATCHES = 10_000;
+
+/** Whether the action filter is common enough to read in time order (SQLite; PostgreSQL plans from its statistics). */
+export async function readsActionInTimeOrder(db: Db, tenantId: string, filters: AuditLogFilters): Promise<boolean> {
+  if (db.dialect !== "sqlite" || !filters.action?.trim() || filters.targetIds) return false;
+  return (await countAuditEvents(db, tenantId, filters, SORTED_ACTION_MATCHES)).totalKind === "atLeast";
+}
+
+/**
+ * The count of matching events, read no further than `cap` + 1 of them: an exact count walks every
+ * event of the tenant, and the log only grows (a million events took 126 ms on SQLite, every page).
+ * Exported so that tests can check its plan.
+ */
+export function auditCountQuery(db: Db, tenantId: string, filters: AuditLogFilters, cap: number): Fragment {
   const where = auditConditions(db, tenantId, filters);
-  return { sql: `select count(*) as n from audit_events where ${where.sql}`, args: where.args };
+  return { sql: `select count(*) as n from (select 1 from audit_events where ${where.sql} limit ?) as matching`, args: [...where.args, cap + 1] };
 }
 
-export async function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters): Promise<number> {
-  const query = auditCountQuery(db, tenantId, filters);
-  return (await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0;
+/** How many events match: exact up to `cap`; past it, `cap` and "atLeast". */
+export type AuditCount = { total: number; totalKind: "exact" | "atLeast" };
+
+export async function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters, cap: number): Promise<AuditCount> {
+  const query = auditCountQuery(db, tenantId, filters, cap);
+  const n = (await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0;
+  return n > cap ? { total: cap, totalKind: "atLeast" } : { total: n, totalKind: "exact" };
 }
 
-type PageInput = { tenantId: string; filters: AuditLogFilters; page: number; size: number };
+type PageInput = { tenantId: string; filters: AuditLogFilters; page: number; size: number; countCap: number };
 
-function auditPageQuery(db: Db, input: PageInput): Fragment {
-  const where = auditConditions(db, input.tenantId, input.filters);
+/** A page's statement; exported so that tests can check its plan. */
+export function auditPageQuery(db: Db, input: PageInput, actionChecked = false): Fragment {
+  const where = auditConditions(db, input.tenantId, input.filters, actionChecked);
   return {
     sql: `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} ${newestFirst(db, input.filters)} limit ? offset ?`,
     args: [...where.args, input.size, (input.page - 1) * input.size],
   };
 }
 
-/** One page of a tenant's audit events, newest first; `page` starts at 1. */
+/** One page of a tenant's audit events, newest first (`page` starts at 1), with the count of all that match (see countAuditEvents). */
 export async function listAuditEvents(db: Db, input: PageInput): Promise<AuditLogPage> {
-  const total = await countAuditEvents(db, input.tenantId, input.filters);
-  const query = auditPageQuery(db, input);
-  const rows = await prepared<AuditEventRow>(db, query.sql).all(...query.args);
-  return { total, events: rows.map(auditEventFromRow) };
+  const query = auditPageQuery(db, input, await readsActionInTimeOrder(db, input.tenantId, input.filters));
+  const events = (await prepared<AuditEventRow>(db, query.sql).all(...query.args)).map(auditEventFromRow);
+  const offset = (input.page - 1) * input.size;
+  // A page that is not full is the last one: it gives the total without a count (a rare actor's
+  // events would otherwise be searched for twice).
+  if (events.length < input.size && (events.length > 0 || offset === 0)) return { total: offset + events.length, totalKind: "exact", events };
+  return { ...(await countAuditEvents(db, input.tenantId, input.filters, input.countCap)), events };
 }
 
 /**
@@ -124,7 +152,7 @@ export async function* auditEventChunks(
   db: Db,
   input: { tenantId: string; filters: AuditLogFilters; limit: number; chunkSize?: number },
 ): AsyncGenerator<AuditEvent[], void, undefined> {
-  const where = auditConditions(db, input.tenantId, input.filters);
+  const where = auditConditions(db, input.tenantId, input.filters, await readsActionInTimeOrder(db, input.tenantId, input.filters));
   const chunkSize = input.chunkSize ?? 1_000;
   const order = newestFirst(db, input.filters);
   // The outer "<=" gives the (tenant_id, created_at) index a range to start from.
@@ -162,16 +190,24 @@ export async function auditTargetLabels(
 ): Promise<Map<string, string>> {
   const ids = (type: string) => [...new Set(events.filter((e) => e.targetType === type && e.targetId).map((e) => e.targetId as string))];
   const labels = new Map<string, string>();
-  const lookups = [
-    { type: "user", sql: "select id, email as label from users where tenant_id = ? and id in " },
-    { type: "admin", sql: "select a.id, u.email as label from admins a join users u on u.id = a.user_id where a.tenant_id = ? and a.id in " },
-    { type: "token", sql: "select id, name as label from personal_access_tokens where tenant_id = ? and id in " },
-  ];
-  for (const lookup of lookups) {
-    const targetIds = ids(lookup.type);
+  for (const type of LABELLED_TARGETS) {
+    const targetIds = ids(type);
     if (targetIds.length === 0) continue;
-    const list = inList(targetIds);
-    for (const row of await prepared<{ id: string; label: string }>(db, lookup.sql + list.sql).all(tenantId, ...list.values)) labels.set(row.id, row.label);
+    const query = auditTargetLabelQuery(db, type, tenantId, targetIds);
+    for (const row of await prepared<{ id: string; label: string }>(db, query.sql).all(...query.args)) labels.set(row.id, row.label);
   }
   return labels;
+}
+
+const LABELLED_TARGETS = ["user", "admin", "token"] as const;
+
+/** The labels of targets of one type, found by their ids (the tenant only checked); exported so that tests can check its plan. */
+export function auditTargetLabelQuery(db: Db, type: (typeof LABELLED_TARGETS)[number], tenantId: string, targetIds: readonly string[]): Fragment {
+  const list = inList(targetIds);
+  const sql = {
+    user: `select id, email as label from users where ${checkedOnly(db.dialect, "tenant_id")} = ? and id in ${list.sql}`,
+    admin: `select a.id, u.email as label from admins a join users u on u.id = a.user_id where ${checkedOnly(db.dialect, "a.tenant_id")} = ? and a.id in ${list.sql}`,
+    token: `select id, name as label from personal_access_tokens where ${checkedOnly(db.dialect, "tenant_id")} = ? and id in ${list.sql}`,
+  }[type];
+  return { sql, args: [tenantId, ...list.values] };
 }

@@ -3,10 +3,11 @@ import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { postgresPlan, sqlitePlan } from "@/test/search";
 import type { Db } from "../client";
+import { prepared } from "../prepared";
 import type { Tenant, User } from "../schema";
 import { createUser } from "./users";
 import { USER_LIST_COUNT_CAP as COUNT_CAP } from "../constants";
-import { listConsoleUsers, listDepartments, resolveUsersByEmails, userListQuery } from "./console-users";
+import { listConsoleUsers, listDepartments, resolvedUsersQuery, resolveUsersByEmails, userListQuery } from "./console-users";
 import { normalizeEmail } from "@/lib/domain/email";
 import { newUserFields } from "@/lib/domain/user-fields";
 
@@ -252,5 +253,25 @@ describe("resolveUsersByEmails", () => {
 
   it("answers nothing for nothing", async () => {
     expect(await resolveUsersByEmails(db, tenant.id, [])).toEqual({ found: [], notFound: [] });
+  });
+
+  it("reads the found users by their ids, of the tenant only, never by walking the tenant (SQLite's plan)", async () => {
+    const other = await makeTenant(db);
+    const read = (tenantId: string) => {
+      const query = resolvedUsersQuery(db, tenantId, [ann.id, ben.id]);
+      return prepared<{ id: string }>(db, query.sql).all(...query.args);
+    };
+    expect((await read(tenant.id)).map((row) => row.id).sort()).toEqual([ann.id, ben.id].sort());
+    expect(await read(other.id)).toEqual([]);
+    if (TEST_DIALECT !== "sqlite") return;
+    const plan = sqlitePlan(
+      db,
+      resolvedUsersQuery(
+        db,
+        tenant.id,
+        Array.from({ length: 50 }, (_, i) => `id-${i}`),
+      ),
+    );
+    expect(plan).toBe("SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)");
   });
 });

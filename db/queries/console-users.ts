@@ -1,7 +1,7 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
 import { USER_LIST_COUNT_CAP, type USER_LIST_SORTS, type USER_LIST_STATUSES } from "../constants";
-import { codePointOrder, inList, prepared } from "../prepared";
+import { checkedOnly, codePointOrder, inList, prepared } from "../prepared";
 import type { EmailKey } from "../schema";
 import { findUserIdsByEmails } from "./user-lookup";
 
@@ -264,6 +264,15 @@ export async function listDepartments(db: Db, tenantId: string): Promise<string[
 export type ResolvedUser = { email: string; id: string; name: string; active: boolean };
 export type ResolveResult = { found: ResolvedUser[]; notFound: string[] };
 
+/** The found users' details, by their ids (the tenant only checked: see checkedOnly); exported so that tests can check its plan. */
+export function resolvedUsersQuery(db: Db, tenantId: string, userIds: readonly string[]) {
+  const list = inList(userIds);
+  return {
+    sql: `select id, email, name, active from users where ${checkedOnly(db.dialect, "tenant_id")} = ? and id in ${list.sql}`,
+    args: [tenantId, ...list.values],
+  };
+}
+
 /**
  * Which of the pasted addresses are users of the tenant. Each address counts once (by its key);
  * found users come back in the order pasted, unknown addresses as typed.
@@ -276,11 +285,8 @@ export async function resolveUsersByEmails(db: Db, tenantId: string, emails: rea
   const ids = await findUserIdsByEmails(db, tenantId, [...typed.keys()]);
   const details = new Map<string, { id: string; email: string; name: string; active: number }>();
   if (ids.size > 0) {
-    const list = inList([...ids.values()]);
-    const rows = await prepared<{ id: string; email: string; name: string; active: number }>(
-      db,
-      `select id, email, name, active from users where tenant_id = ? and id in ${list.sql}`,
-    ).all(tenantId, ...list.values);
+    const query = resolvedUsersQuery(db, tenantId, [...ids.values()]);
+    const rows = await prepared<{ id: string; email: string; name: string; active: number }>(db, query.sql).all(...query.args);
     for (const row of rows) details.set(row.id, row);
   }
   const found: ResolvedUser[] = [];

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { auditEventChunks, auditTargetIds, auditTargetLabels, countAuditEvents, listAuditEvents, type AuditLogFilters } from "@/db/queries/audit-log";
 import { chainContent } from "@/db/queries/audit-chain";
 import type { AuditEvent } from "@/db/schema";
-import { MAX_AUDIT_EXPORT_ROWS, type auditEvent, type auditPage, type AuditQuery } from "@/lib/contracts/audit";
+import { AUDIT_COUNT_CAP, MAX_AUDIT_EXPORT_ROWS, type auditEvent, type auditPage, type AuditQuery } from "@/lib/contracts/audit";
 import { normalizeEmail } from "@/lib/domain/email";
 import type { FileBody } from "@/lib/http/types";
 import { toCsv, type CsvColumn } from "./csv";
@@ -45,8 +45,9 @@ async function withLabels(db: Db, tenantId: string, events: AuditEvent[]): Promi
 
 /** One page of the tenant's audit log; also used by the page's server render. */
 export async function auditLogPage(db: Db, tenantId: string, query: AuditQuery): Promise<z.input<typeof auditPage>> {
-  const { total, events } = await listAuditEvents(db, { tenantId, filters: await toFilters(db, tenantId, query), page: query.page, size: query.size });
-  return { events: await withLabels(db, tenantId, events), total, page: query.page, size: query.size };
+  const filters = await toFilters(db, tenantId, query);
+  const { events, ...count } = await listAuditEvents(db, { tenantId, filters, page: query.page, size: query.size, countCap: AUDIT_COUNT_CAP });
+  return { events: await withLabels(db, tenantId, events), ...count, page: query.page, size: query.size };
 }
 
 /** An exported event: what the log shows, and its place in the tenant's chain with the exact text its hash covers. */
@@ -99,15 +100,16 @@ async function* csvChunks(db: Db, tenantId: string, chunks: AsyncGenerator<Audit
 /** The filtered log as a CSV download, newest first, at most MAX_AUDIT_EXPORT_ROWS events. */
 export async function auditLogCsv(db: Db, tenantId: string, query: AuditQuery, now = new Date()): Promise<FileBody> {
   const filters = await toFilters(db, tenantId, query);
-  const total = await countAuditEvents(db, tenantId, filters);
+  const { total, totalKind } = await countAuditEvents(db, tenantId, filters, MAX_AUDIT_EXPORT_ROWS);
   const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
   return {
     contentType: "text/csv; charset=utf-8",
     fileName: `roster-audit-${stamp}Z.csv`,
     body: csvChunks(db, tenantId, auditEventChunks(db, { tenantId, filters, limit: MAX_AUDIT_EXPORT_ROWS })),
     headers: {
-      "x-total-count": String(total),
-      ...(total > MAX_AUDIT_EXPORT_ROWS && { "x-export-truncated": `only the newest ${MAX_AUDIT_EXPORT_ROWS} of ${total} events` }),
+      ...(totalKind === "exact"
+        ? { "x-total-count": String(total) }
+        : { "x-export-truncated": `only the newest ${MAX_AUDIT_EXPORT_ROWS} of more than ${MAX_AUDIT_EXPORT_ROWS} events` }),
     },
   };
 }

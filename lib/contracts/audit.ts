@@ -83,9 +83,23 @@ export const auditEvent = z.object({
   details: z.nullable(z.record(z.string(), z.unknown())),
 });
 
-export const auditPage = z.object({ events: z.array(auditEvent), total: int(), page: int(), size: int() });
-
 export const MAX_AUDIT_EXPORT_ROWS = 100_000;
+
+/**
+ * How far the log counts the events that match: as far as the export reaches, so that the page can
+ * say whether the export holds them all. Past it the total is a lower bound ("100,000+"): an exact
+ * count would walk every event of the tenant on every page, and the log only grows.
+ */
+export const AUDIT_COUNT_CAP = MAX_AUDIT_EXPORT_ROWS;
+
+export const auditPage = z.object({
+  events: z.array(auditEvent),
+  total: int(),
+  /** "atLeast": more than AUDIT_COUNT_CAP events match, and `total` is that cap. */
+  totalKind: z.enum(["exact", "atLeast"]),
+  page: int(),
+  size: int(),
+});
 
 export const auditContracts = {
   list: defineContract({

@@ -1,0 +1,84 @@
+/**
+ * bench:console's second subject: the console's reads that a large tenant's audit log and a pasted list
+ * of addresses make, in process and for the record (no issue sets a target). Each of them once took
+ * seconds on a million users (docs/decisions/0029): the audit page's target labels, its total, an
+ * action filter's sort, and the paste's read of the users it found.
+ */
+import type { Db } from "@/db/client";
+import { recordAuditEvents, type NewAuditEvent } from "@/db/queries/audit";
+import { auditLogPage } from "@/lib/console/audit";
+import { resolvePastedEmails } from "@/lib/console/users";
+import { auditQuery } from "@/lib/contracts/audit";
+import { log, seconds } from "./run";
+import { percentile } from "./stats";
+
+/** A log longer than the count's cap (AUDIT_COUNT_CAP), so that every page's total is "100,000+". */
+const AUDIT_EVENTS = 120_000;
+const PASTED = 1_000;
+
+/** Adds the events a few leaver jobs would have written, unless the tenant's log is that long already. */
+async function fillAuditLog(db: Db, tenantId: string): Promise<void> {
+  const have = (await db.statement<{ n: number }>("select count(*) as n from audit_events where tenant_id = ?").get(tenantId))!.n;
+  if (have >= AUDIT_EVENTS) return log(`audit log: reusing the tenant's ${have.toLocaleString("en-US")} events`);
+  const started = performance.now();
+  const users = await db.statement<{ id: string; email: string }>("select id, email from users where tenant_id = ? limit ?").all(tenantId, AUDIT_EVENTS);
+  const at = Date.now() - AUDIT_EVENTS * 1_000;
+  for (let start = 0; start < AUDIT_EVENTS; start += 10_000) {
+    const events = users.slice(start, start + 10_000).map((user, i): NewAuditEvent => ({
+      tenantId,
+      actorType: "token",
+      actorId: "bench-token",
+      actorName: "bench leaver job",
+      action: "user.deactivate",
+      targetType: "user",
+      targetId: user.id,
+      outcome: "deactivated",
+      details: { email: user.email },
+      createdAt: at + (start + i) * 1_000,
+    }));
+    await recordAuditEvents(db, events);
+  }
+  log(`audit log: ${AUDIT_EVENTS.toLocaleString("en-US")} events added in ${seconds(started)}`);
+}
+
+type RecordFigure = (figure: string, measured: string) => void;
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+/** The first call (cold caches), then the median of five. */
+async function timed(run: () => Promise<string>): Promise<string> {
+  let started = performance.now();
+  const what = await run();
+  const first = performance.now() - started;
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return `${ms(first)}, ${ms(percentile(samples, 50))} (${what})`;
+}
+
+export async function measureAuditAndPaste(db: Db, tenantId: string, record: RecordFigure): Promise<void> {
+  await fillAuditLog(db, tenantId);
+  const pages: [string, Record<string, string>][] = [
+    ["first page, no filter", {}],
+    ["page 200 (deepest)", { page: "200" }],
+    ['action "user." (most events)', { action: "user." }],
+    ['action "token." (few events)', { action: "token." }],
+    ['actor "bench" (most events)', { actor: "bench" }],
+    ['actor "nobody" (none: every event read)', { actor: "nobody" }],
+  ];
+  for (const [label, query] of pages) {
+    const parsed = auditQuery.parse(query);
+    const result = await timed(async () => {
+      const page = await auditLogPage(db, tenantId, parsed);
+      return `total ${page.total.toLocaleString("en-US")}${page.totalKind === "atLeast" ? "+" : ""}`;
+    });
+    record(`  audit log, ${label}: first, then p50 of 5`, result);
+  }
+  const pasted = (await db.statement<{ email: string }>("select email from users where tenant_id = ? order by random() limit ?").all(tenantId, PASTED)).map(
+    (row) => row.email,
+  );
+  const result = await timed(async () => `${(await resolvePastedEmails(db, tenantId, pasted)).found.length.toLocaleString("en-US")} found`);
+  record(`  paste ${PASTED.toLocaleString("en-US")} addresses: first, then p50 of 5`, result);
+}
