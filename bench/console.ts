@@ -157,6 +157,8 @@ async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
     ["sorted by creation date, newest first", { sort: "createdAt", dir: "desc" }],
     ["page 200 (deepest), no search", { page: 200 }],
     ["department Legal + inactive, page 20", { department: "Legal", status: "inactive", page: 20 }],
+    ["a department no user is in", { department: "No such department" }],
+    ["department Legal + inactive, page 200 (deepest)", { department: "Legal", status: "inactive", page: 200 }],
   ];
   for (const [label, params] of others) {
     const { first, samples } = await timeQuery(db, { tenantId, size: 50, ...params });

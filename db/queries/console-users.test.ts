@@ -129,13 +129,19 @@ describe("listConsoleUsers", () => {
 
   it.skipIf(TEST_DIALECT !== "sqlite")("walks the (tenant_id, email_normalized) index for a prefix search: never a scan", async () => {
     for (const sort of ["email", "name", "createdAt"] as const) {
-      const detail = sqlitePlan(
-        db,
-        userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali"), status: "active", department: "Sales", sort }),
-      );
+      const detail = sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali"), status: "active", sort }));
       expect(detail).toMatch(/SEARCH users USING INDEX users_tenant_email_unique \(tenant_id=\? AND email_normalized>\? AND email_normalized<\?\)/);
       expect(detail).not.toMatch(/SCAN users/);
+      // A department is a range of its own index, with or without a search: never a walk of the whole tenant.
+      const department = sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali"), department: "Sales", sort }));
+      expect(department).toMatch(
+        /^SEARCH users USING INDEX users_department_tenant_email_idx \(<expr>=\? AND tenant_id=\? AND email_normalized>\? AND email_normalized<\?\)/,
+      );
+      expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, department: "Sales", status: "inactive", sort }))).toMatch(
+        /^SEARCH users USING INDEX users_department_tenant_email_idx \(<expr>=\? AND tenant_id=\?\)/,
+      );
     }
+    expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, department: "Sales" }))).not.toMatch(/TEMP B-TREE/);
     // Email order needs no sort at all; without a search the created_at index gives that order.
     expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, query: normalizeEmail("ali") }))).not.toMatch(/TEMP B-TREE/);
     expect(sqlitePlan(db, userListQuery("sqlite", { tenantId: tenant.id, status: "inactive" }))).not.toMatch(/TEMP B-TREE|SCAN users/);
@@ -166,9 +172,11 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
       (await postgresPlan(db, userListQuery("postgres", { tenantId: tenant.id, ...params }, sort))).join(" | ");
     for (const sort of ["email", "name", "createdAt"] as const) {
       const detail = await planOf({ query: normalizeEmail("person001"), status: "active", department: "Legal", sort }, sort);
-      expect(detail, sort).toMatch(/Index Scan users_tenant_email_c_idx/);
+      expect(detail, sort).toMatch(/Index Scan users_(tenant_email_c|department_tenant_email)_idx/);
       expect(detail, sort).not.toMatch(/Seq Scan/);
     }
+    // A department few users are in is a short range of its own index, not a walk of the tenant.
+    expect(await planOf({ department: "Nowhere" })).toBe("Limit | Index Scan users_department_tenant_email_idx");
     // Email order needs no sort at all; without a search the (created_at, id) index gives that order.
     expect(await planOf({ query: normalizeEmail("person") })).toBe("Limit | Index Scan users_tenant_email_c_idx");
     expect(await planOf({ status: "inactive", dir: "desc" })).toBe("Limit | Index Scan Backward users_tenant_email_c_idx");
@@ -181,10 +189,11 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
   });
 
   it("estimates a filtered total from a bounded sample when many users would have to be read", async () => {
-    const legal = await listConsoleUsers(db, { tenantId: tenant.id, department: "Legal" });
-    expect(legal.totalKind).toBe("estimate");
-    expect(legal.total).toBeGreaterThanOrEqual(1_000); // 1,050 in truth, rounded to two significant figures
-    expect(legal.total).toBeLessThanOrEqual(1_100);
+    // 9,450 in Ops, 7,350 of them active in truth: the first 5,000 read, scaled to the 9,450.
+    const opsActive = await listConsoleUsers(db, { tenantId: tenant.id, department: "Ops", status: "active" });
+    expect(opsActive.totalKind).toBe("estimate");
+    expect(opsActive.total).toBeGreaterThanOrEqual(7_000);
+    expect(opsActive.total).toBeLessThanOrEqual(7_700);
     // 7,875 active in truth.
     expect(await listConsoleUsers(db, { tenantId: tenant.id, status: "active" })).toMatchObject({ total: 7_900, totalKind: "estimate" });
     expect(await listConsoleUsers(db, { tenantId: tenant.id, status: "active", query: normalizeEmail("person") })).toMatchObject({
@@ -196,6 +205,21 @@ describe("listConsoleUsers on a tenant larger than the bounds", () => {
       total: 100,
       totalKind: "exact",
     });
+  });
+
+  it("counts a department on its index: exact, and within it a status from every candidate when there are few", async () => {
+    expect(await listConsoleUsers(db, { tenantId: tenant.id, department: "Legal" })).toMatchObject({ total: 1_050, totalKind: "exact" });
+    expect(await listConsoleUsers(db, { tenantId: tenant.id, department: "Ops" })).toMatchObject({ total: 9_450, totalKind: "exact" });
+    const inactiveLegal = await listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", status: "inactive", page: 3 });
+    expect(inactiveLegal).toMatchObject({ total: 525, totalKind: "exact" });
+    expect(inactiveLegal.users[0]?.email).toBe("person002000@big.test"); // every 20th user, 50 a page
+    expect(await listConsoleUsers(db, { tenantId: tenant.id, department: "Nowhere" })).toMatchObject({ total: 0, totalKind: "exact", users: [] });
+    // A department's users sorted by creation date: at most MAX_ROWS_EXAMINED of them, or email order.
+    expect(await listConsoleUsers(db, { tenantId: tenant.id, department: "Legal", sort: "createdAt", dir: "desc" })).toMatchObject({
+      sort: "createdAt",
+      sortFallback: false,
+    });
+    expect(await listConsoleUsers(db, { tenantId: tenant.id, department: "Ops", sort: "createdAt" })).toMatchObject({ sort: "email", sortFallback: true });
   });
 
   it("falls back to email order when a sort no index serves would read too many rows", async () => {

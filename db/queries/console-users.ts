@@ -14,10 +14,10 @@ import { findUserIdsByEmails } from "./user-lookup";
  * plans are held by the explain tests; there, keys compare in code point order (collate "C", as
  * SQLite's BINARY) on the indexes of db/migrations-postgres/0001_search_and_counts.sql.
  *
- * Status and department have no index, so whatever they cost is bounded: a page reads rows in
- * index order only until it is full, and a total or a non-indexed sort reads at most
- * MAX_ROWS_EXAMINED table rows. Past that, the total is an estimate and the sort falls back to
- * email order (the page says so). Measured on 1,000,000 users: see bench/console.ts.
+ * A department is a range of its own index (tenant, department, email), in email order. Status has
+ * no index: a page reads rows in index order until it is full, and a total or a non-indexed sort
+ * reads at most MAX_ROWS_EXAMINED table rows. Past that, the total is an estimate and the sort
+ * falls back to email order (the page says so). Measured on 1,000,000 users: see bench/console.ts.
  */
 
 export type UserListSort = (typeof USER_LIST_SORTS)[number];
@@ -87,34 +87,28 @@ type Fragment = { sql: string; args: (string | number)[] };
 const binary = (p: Resolved) => codePointOrder(p.dialect);
 
 /**
- * The users a search can return, before status and department: the tenant's users whose
- * normalized email starts with the prefix. `index` names the index that walks them.
+ * The users a search can return, before their status: the tenant's users (of the department, if one
+ * is asked for) whose normalized email starts with the prefix, in email order; or, without a prefix
+ * or department, the tenant's users in creation order (`index` "createdAt").
  */
 function candidates(p: Resolved, index: "email" | "createdAt" = "email"): Fragment {
-  // A prefix is always a range of the email index.
-  const name = index === "email" || p.prefix ? "users_tenant_email_unique" : "users_tenant_created_at_idx";
+  const name = p.department ? "users_department_tenant_email_idx" : index === "email" || p.prefix ? "users_tenant_email_unique" : "users_tenant_created_at_idx";
   const users = p.dialect === "sqlite" ? `users indexed by ${name}` : "users";
-  if (!p.prefix) return { sql: `from ${users} where tenant_id = ?`, args: [p.tenantId] };
+  // The index's expression, as its migration writes it (a label after ->> is the key on PostgreSQL and '$.label' on SQLite).
+  const scope = p.department
+    ? { sql: "tenant_id = ? and properties ->> 'department' = ?", args: [p.tenantId, p.department] }
+    : { sql: "tenant_id = ?", args: [p.tenantId] };
+  if (!p.prefix) return { sql: `from ${users} where ${scope.sql}`, args: scope.args };
   // Every string that starts with the prefix sorts between it and the prefix followed by the
   // highest code point: one range of the email index, for the rows and for their count.
   const key = `email_normalized${binary(p)}`;
-  return { sql: `from ${users} where tenant_id = ? and ${key} >= ? and ${key} < ?`, args: [p.tenantId, p.prefix, `${p.prefix}\u{10FFFF}`] };
+  return { sql: `from ${users} where ${scope.sql} and ${key} >= ? and ${key} < ?`, args: [...scope.args, p.prefix, `${p.prefix}\u{10FFFF}`] };
 }
 
-/** Status and department, which no index serves; empty when neither is asked for. */
+/** The status, which no index serves; empty when it is not asked for. */
 function filters(p: Resolved): Fragment {
-  const parts: string[] = [];
-  const args: (string | number)[] = [];
-  if (p.status !== "all") {
-    parts.push("active = ?");
-    args.push(p.status === "active" ? 1 : 0);
-  }
-  if (p.department) {
-    // A label after ->> is the key on PostgreSQL and '$.label' on SQLite.
-    parts.push("properties ->> 'department' = ?");
-    args.push(p.department);
-  }
-  return { sql: parts.join(" and "), args };
+  if (p.status === "all") return { sql: "", args: [] };
+  return { sql: "active = ?", args: [p.status === "active" ? 1 : 0] };
 }
 
 /** How many users the index range holds, counting at most `cap` of them (covering index, no table reads). */
@@ -129,7 +123,7 @@ const RANGE_COUNT_TTL_MS = 60_000;
 const rangeCounts = new Map<string, { at: number; n: number }>();
 
 async function rangeCountForEstimate(db: Db, p: Resolved, cap: number, now = Date.now()): Promise<number> {
-  const key = `${p.tenantId}\u0000${p.prefix}`;
+  const key = `${p.tenantId}\u0000${p.department}\u0000${p.prefix}`;
   const hit = rangeCounts.get(key);
   if (hit && now - hit.at < RANGE_COUNT_TTL_MS) return hit.n;
   const n = await countCandidates(db, p, cap);
@@ -146,23 +140,23 @@ const ORDER_COLUMNS: Record<Dialect, Record<UserListSort, string>> = {
   postgres: { email: 'email_normalized collate "C"', name: 'lower(name) collate "C"', createdAt: "created_at" },
 };
 
+/** Whether the created_at index serves the order: a creation-date sort of the whole tenant. */
+const createdAtIndexed = (p: Resolved, sort: UserListSort) => sort === "createdAt" && !p.prefix && !p.department;
+
 /** The page's SELECT; exported so that tests can check its query plan. */
 export function userListQuery(dialect: Dialect, params: UserListParams, sort: UserListSort = params.sort ?? "email"): Fragment {
   const p = resolve(dialect, params);
   const columns = ORDER_COLUMNS[dialect];
-  // Without a search, the created_at index gives that order directly; every other order either
-  // walks the email index or sorts at most MAX_ROWS_EXAMINED candidates (see listConsoleUsers).
-  const from = candidates(p, sort === "createdAt" && !p.prefix ? "createdAt" : "email");
+  // Without a search or a department, the created_at index gives that order directly; every other
+  // order either walks an email-ordered index or sorts at most MAX_ROWS_EXAMINED candidates (see listConsoleUsers).
+  const byCreation = createdAtIndexed(p, sort);
+  const from = candidates(p, byCreation ? "createdAt" : "email");
   const where = filters(p);
   const dir = p.dir === "desc" ? "desc" : "asc";
   // Ties of the creation time: SQLite's rowid, PostgreSQL's id (users_tenant_created_at_id_idx).
   const tie = dialect === "sqlite" ? "rowid" : 'id collate "C"';
   const order =
-    sort === "email"
-      ? `${columns.email} ${dir}`
-      : sort === "createdAt" && !p.prefix
-        ? `created_at ${dir}, ${tie} ${dir}`
-        : `${columns[sort]} ${dir}, ${columns.email} ${dir}`;
+    sort === "email" ? `${columns.email} ${dir}` : byCreation ? `created_at ${dir}, ${tie} ${dir}` : `${columns[sort]} ${dir}, ${columns.email} ${dir}`;
   return {
     sql:
       "select id, email, name, active, coalesce(properties ->> 'department', '') as department, " +
@@ -212,7 +206,7 @@ export async function listConsoleUsers(db: Db, params: UserListParams): Promise<
   if ((p.page - 1) * p.size >= COUNT_CAP) throw new RangeError(`pages start at most ${COUNT_CAP} rows in`);
   let sort = p.sort;
   let sortFallback = false;
-  const indexed = sort === "email" || (sort === "createdAt" && !p.prefix);
+  const indexed = sort === "email" || createdAtIndexed(p, sort);
   if (!indexed && (await countCandidates(db, p, MAX_ROWS_EXAMINED + 1)) > MAX_ROWS_EXAMINED) {
     sort = "email";
     sortFallback = true;

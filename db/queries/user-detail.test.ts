@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDb } from "@/test/db";
+import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { deactivateUser } from "./user-status";
-import { getUserDetail } from "./user-detail";
+import { AUDIT_HISTORY, getUserDetail } from "./user-detail";
 
 /** The idle timeout the console reads sessions with (SESSION_IDLE_TIMEOUT_SECONDS), long enough to leave these sessions open. */
 const IDLE = 30 * 60 * 1000;
@@ -129,5 +130,10 @@ describe("getUserDetail", () => {
       2,
     );
     expect(await prepared(db, "select id from user_emails where user_id = ?").all(stranger.id)).toHaveLength(2);
+  });
+
+  it.runIf(TEST_DIALECT === "sqlite")("finds a user's events by the target index, never by walking the tenant's log in time order (SQLite)", () => {
+    const plan = sqlitePlan(db, { sql: AUDIT_HISTORY.sqlite, args: [tenant.id, randomUUID(), 20] });
+    expect(plan).toBe("SEARCH audit_events USING INDEX audit_events_tenant_target_idx (tenant_id=? AND target_id=?) | USE TEMP B-TREE FOR ORDER BY");
   });
 });

@@ -33,8 +33,10 @@ const LIVE_SESSIONS = `select count(*) as n from sessions where admin_id = ? and
 // Newest first; events of the same millisecond in the order they were written. SQLite's rowid is
 // that order; PostgreSQL has none, and its physical order (ctid) is it for this append-only table
 // (a row may land in the space of a rolled-back insert: only events of one millisecond could swap).
-const AUDIT_HISTORY = {
-  sqlite: `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and target_id = ? order by created_at desc, rowid desc limit ?`,
+// `+created_at`: SQLite would otherwise walk the whole tenant's log in time order to skip a sort of
+// the user's few events (702 ms for a user's page on 895,895 events; docs/decisions/0029).
+export const AUDIT_HISTORY = {
+  sqlite: `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and target_id = ? order by +created_at desc, rowid desc limit ?`,
   postgres: `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and target_id = ? order by created_at desc, ctid desc limit ?`,
 } as const;
 
