@@ -26,7 +26,7 @@ import { measureAuditAndPaste } from "./lib/console-audit";
 import { measureFirstLoadJs, measureFirstRow } from "./lib/console-browser";
 import { existingDatabase, postgresOption, runDatabase, settleAfterLoad, withOptionalValues, type BenchDatabase } from "./lib/database";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
-import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
+import { benchRun, firstThenRepeats, log, machine, ms, requireCounts, seconds } from "./lib/run";
 import { percentile } from "./lib/stats";
 import { printTable, verdict } from "./lib/table";
 import { normalizeEmail } from "@/lib/domain/email";
@@ -59,8 +59,6 @@ let database: BenchDatabase;
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 delete baseEnv.NODE_OPTIONS;
 const cli = (args: string[]) => rosterCli(baseEnv, args);
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 let browser: Browser | null = null;
 bench.onCleanup(async () => browser?.close());
@@ -115,20 +113,6 @@ function record(figure: string, measured: string, target?: { limit: number; valu
   });
 }
 
-/** The first call (cold caches) and then `times` more. */
-async function timeQuery(db: Db, params: UserListParams, times = 5): Promise<{ first: number; samples: number[] }> {
-  const started = performance.now();
-  await listConsoleUsers(db, params);
-  const first = performance.now() - started;
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await listConsoleUsers(db, params);
-    samples.push(performance.now() - started);
-  }
-  return { first, samples };
-}
-
 async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
   const { tenantId, prefixes } = fixture;
   // Warm the page cache the way a running server is warm, then measure every search once.
@@ -161,11 +145,10 @@ async function measureInProcess(db: Db, fixture: Fixture): Promise<void> {
     ["department Legal + inactive, page 200 (deepest)", { department: "Legal", status: "inactive", page: 200 }],
   ];
   for (const [label, params] of others) {
-    const { first, samples } = await timeQuery(db, { tenantId, size: 50, ...params });
-    const result = await listConsoleUsers(db, { tenantId, size: 50, ...params });
+    const { first, samples, answer } = await firstThenRepeats(() => listConsoleUsers(db, { tenantId, size: 50, ...params }));
     record(
       `  ${label}: first, then p50 of 5`,
-      `${ms(first)}, ${ms(percentile(samples, 50))} (total ${result.total.toLocaleString("en-US")} ${result.totalKind})`,
+      `${ms(first)}, ${ms(percentile(samples, 50))} (total ${answer.total.toLocaleString("en-US")} ${answer.totalKind})`,
     );
   }
   const started = performance.now();

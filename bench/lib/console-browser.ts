@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { SESSION_COOKIE } from "@/lib/auth/session";
-import { log } from "./run";
+import { log, ms } from "./run";
 import { percentile } from "./stats";
 
 // The console bench's measurements in a real browser: what /users loads, and how soon its first row shows.
@@ -17,8 +17,6 @@ export type BrowserBench = {
   record: Recorder;
   targets: { firstLoadJsKb: number; firstRowMs: number };
 };
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 async function signedInContext({ browser, port, cookieValue }: BrowserBench): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -19,6 +19,23 @@ export const machine = () => `node ${process.version}, ${os.cpus().length} CPUs,
 /** A report's last line: other work during a run shows as a load average that rose or stayed high. */
 export const loadAverageLine = (before: string) => `load average (1, 5, 15 min): ${before} before the run, ${loadAverage()} after`;
 
+/** Milliseconds as the console benches print them: two decimals under 10 ms, one above. */
+export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+/** A call's first time (cold caches), then `times` more, and what the first call answered. */
+export async function firstThenRepeats<T>(run: () => Promise<T>, times = 5): Promise<{ first: number; samples: number[]; answer: T }> {
+  let started = performance.now();
+  const answer = await run();
+  const first = performance.now() - started;
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return { first, samples, answer };
+}
+
 /** "12.3 s" since a performance.now() reading. */
 export const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
