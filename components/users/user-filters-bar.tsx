@@ -57,11 +57,14 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
         </select>
         {departments.isError && <span className={styles.hint}>Could not load the list of departments</span>}
       </div>
-      {filtered && (
-        <button type="button" className={styles.linkButton} onClick={() => onChange({ status: "all", department: "", page: 1 })}>
-          Clear filters
-        </button>
-      )}
+      {/* Hidden rather than removed while nothing is filtered, so that showing it moves nothing. */}
+      <button
+        type="button"
+        className={filtered ? styles.linkButton : `${styles.linkButton} ${styles.reserved}`}
+        onClick={() => onChange({ status: "all", department: "", page: 1 })}
+      >
+        Clear filters
+      </button>
     </div>
   );
 }
