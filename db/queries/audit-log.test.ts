@@ -14,7 +14,7 @@ import {
   auditTargetLabels,
   countAuditEvents,
   listAuditEvents,
-  readsActionInTimeOrder,
+  auditReadPlan,
   type AuditLogFilters,
 } from "./audit-log";
 import { recordAuditEvent, recordAuditEvents } from "./audit";
@@ -179,20 +179,26 @@ describe("audit log queries", () => {
       ...Array.from({ length: 10_001 }, (_, n) => event(n % 3 ? "user.deactivate" : "user.reactivate", n)),
       event("token.created", 7),
     ]);
-    expect(await readsActionInTimeOrder(db, busy.id, { action: "user." })).toBe(true);
-    expect(await readsActionInTimeOrder(db, busy.id, { action: "user.reactivate" })).toBe(false);
-    expect(await readsActionInTimeOrder(db, busy.id, { action: "token." })).toBe(false);
-    expect(await readsActionInTimeOrder(db, busy.id, { action: "user.", targetIds: ["x"] })).toBe(false);
+    const inTime = { actorChecked: false, actionChecked: true, sortAfterLookup: false };
+    const byAction = { ...inTime, actionChecked: false };
+    expect(await auditReadPlan(db, busy.id, { action: "user." })).toEqual(inTime);
+    expect(await auditReadPlan(db, busy.id, { action: "user.reactivate" })).toEqual(byAction);
+    expect(await auditReadPlan(db, busy.id, { action: "token." })).toEqual(byAction);
+    expect(await auditReadPlan(db, busy.id, { action: "user.", targetIds: ["x"] })).toEqual({
+      actorChecked: true,
+      actionChecked: false,
+      sortAfterLookup: true,
+    });
     const input = (action: string) => ({ tenantId: busy.id, filters: { action }, page: 2, size: 50, countCap: 100_000 });
-    expect(sqlitePlan(db, auditPageQuery(db, input("user."), true))).toMatch(
+    expect(sqlitePlan(db, auditPageQuery(db, input("user."), inTime))).toMatch(
       /^SEARCH audit_events USING INDEX audit_events_tenant_created_idx \(tenant_id=\?\)( \| USE TEMP B-TREE FOR (RIGHT PART|LAST TERM) OF ORDER BY)?$/,
     );
-    expect(sqlitePlan(db, auditPageQuery(db, input("token."), false))).toMatch(
+    expect(sqlitePlan(db, auditPageQuery(db, input("token."), byAction))).toMatch(
       /^SEARCH audit_events USING INDEX audit_events_tenant_action_idx .*TEMP B-TREE FOR ORDER BY$/,
     );
     for (const action of ["user.", "user.reactivate", "token."]) {
       const read = async (checked: boolean) => {
-        const query = auditPageQuery(db, input(action), checked);
+        const query = auditPageQuery(db, input(action), checked ? inTime : byAction);
         return (await prepared<{ id: string }>(db, query.sql).all(...query.args)).map((row) => row.id);
       };
       const inTimeOrder = await read(true);

@@ -2,11 +2,14 @@ import type { Db } from "../client";
 import { checkedOnly, codePointOrder, inList, prefixUpperBound, prepared } from "../prepared";
 import type { AuditEvent, EmailKey } from "../schema";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
+import { actorKeysCondition, type AuditActorKey } from "./audit-actors";
 
 /** Times are epoch milliseconds, both ends inclusive. */
 export type AuditLogFilters = {
-  /** Case-insensitive "contains" on the actor's name or id. */
+  /** Case-insensitive "contains" on the actor's name or id, tested on each event read (see actorKeys). */
   actor?: string;
+  /** The actors to match, looked up by: what `auditActorKeys` made of the text typed (the same events as `actor`). */
+  actorKeys?: AuditActorKey[];
   /** An exact action (`user.deactivate`), which also matches its sub-actions; ending in "." or "*" it is a prefix only. */
   action?: string;
   /** Target ids to match; see `auditTargetIds` for turning what the admin typed into ids. */
@@ -29,7 +32,7 @@ function prefixRange(action: string, prefix: string): Fragment {
   return { sql: `(${action} >= ? and ${action} < ?)`, args: [prefix, prefixUpperBound(prefix)] };
 }
 
-/** `checked`: the action compared on each event read in time order, not looked up by (see readsActionInTimeOrder). */
+/** `checked`: the action compared on each event read in time order, not looked up by (see auditReadPlan). */
 function actionCondition(db: Db, filter: string, checked: boolean): Fragment | null {
   const action = `${checked ? checkedOnly(db.dialect, "action") : "action"}${binary(db)}`;
   const prefix = filter.endsWith("*") ? filter.slice(0, -1) : filter.endsWith(".") ? filter : null;
@@ -54,7 +57,16 @@ export async function auditTargetIds(db: Db, tenantId: string, target: string, e
   return [...ids];
 }
 
-function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters, actionChecked = false): Fragment {
+/**
+ * How SQLite reads a page (docs/decisions/0029): a condition `…Checked` is tested on each event read
+ * some other way, never looked up by; `sortAfterLookup` keeps the time index off the page, its few
+ * events found by another index and sorted. PostgreSQL plans from its statistics: nothing pinned.
+ */
+export type AuditReadPlan = { actorChecked: boolean; actionChecked: boolean; sortAfterLookup: boolean };
+
+const plannerDecides = (filters: AuditLogFilters): AuditReadPlan => ({ actorChecked: false, actionChecked: false, sortAfterLookup: !!filters.targetIds });
+
+function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters, plan = plannerDecides(filters)): Fragment {
   const parts = ["tenant_id = ?"];
   const args: (string | number)[] = [tenantId];
   const add = (fragment: Fragment) => {
@@ -62,12 +74,13 @@ function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters, act
     args.push(...fragment.args);
   };
   const actor = filters.actor?.trim().toLowerCase();
-  if (actor) {
+  if (filters.actorKeys) add(actorKeysCondition(db, filters.actorKeys, plan.actorChecked));
+  else if (actor) {
     const pattern = `%${escapeLike(actor)}%`;
     add({ sql: "(lower(actor_name) like ? escape '\\' or lower(actor_id) like ? escape '\\')", args: [pattern, pattern] });
   }
   const action = filters.action?.trim();
-  const condition = action ? actionCondition(db, action, actionChecked) : null;
+  const condition = action ? actionCondition(db, action, plan.actionChecked) : null;
   if (condition) add(condition);
   if (filters.targetIds) {
     if (filters.targetIds.length === 0) add({ sql: "false", args: [] });
@@ -82,24 +95,38 @@ function auditConditions(db: Db, tenantId: string, filters: AuditLogFilters, act
 }
 
 /**
- * Newest first. With a target filter, `+created_at` keeps SQLite from walking the whole tenant in
- * time order (to skip a sort) when the (tenant_id, target_id) index finds the few matching rows
- * directly (PostgreSQL reads `+` as the same expression-not-a-column).
+ * Newest first. `+created_at` keeps SQLite from walking the whole tenant in time order (to skip a
+ * sort) when another index (the target's, an actor's) finds the few matching rows directly
+ * (PostgreSQL reads `+` as the same expression-not-a-column).
  */
-const newestFirst = (db: Db, filters: AuditLogFilters) => `order by ${filters.targetIds ? "+created_at" : "created_at"} desc, id${binary(db)} desc`;
+const newestFirst = (db: Db, plan: AuditReadPlan) => `order by ${plan.sortAfterLookup ? "+created_at" : "created_at"} desc, id${binary(db)} desc`;
 
 /**
- * Past this many matches SQLite reads an action's events back in time, the action checked on each:
- * found through the action index, every match is sorted before the first page (every "user." event
- * of a million took 2 s), where a walk back in time soon has a page of them. Fewer are found and
- * sorted in a few milliseconds, and a walk could pass over the whole log to find them.
+ * Past this many events SQLite reads an action's or an actor's events back in time, the filter
+ * checked on each: found through its index, every match is sorted before the first page (every
+ * "user." event of a million took 2 s), where a walk back in time soon has a page of them. Fewer
+ * are found and sorted in a few milliseconds, and a walk could pass over the whole log to find them.
  */
-const SORTED_ACTION_MATCHES = 10_000;
+const SORTED_MATCHES = 10_000;
 
-/** Whether the action filter is common enough to read in time order (SQLite; PostgreSQL plans from its statistics). */
-export async function readsActionInTimeOrder(db: Db, tenantId: string, filters: AuditLogFilters): Promise<boolean> {
-  if (db.dialect !== "sqlite" || !filters.action?.trim() || filters.targetIds) return false;
-  return (await countAuditEvents(db, tenantId, filters, SORTED_ACTION_MATCHES)).totalKind === "atLeast";
+async function fewToSort(db: Db, tenantId: string, filters: AuditLogFilters): Promise<boolean> {
+  const query = auditCountQuery(db, tenantId, filters, SORTED_MATCHES);
+  return ((await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0) <= SORTED_MATCHES;
+}
+
+/**
+ * Which index SQLite reads a page by: the target's when one is named; an actor's when they acted
+ * fewer than SORTED_MATCHES times; the action's likewise; else the log back in time. Each is
+ * counted alone on its own index, at most SORTED_MATCHES + 1 entries.
+ */
+export async function auditReadPlan(db: Db, tenantId: string, filters: AuditLogFilters): Promise<AuditReadPlan> {
+  if (db.dialect !== "sqlite") return plannerDecides(filters);
+  const actorKeys = filters.actorKeys?.length ? filters.actorKeys : undefined;
+  if (filters.targetIds) return { actorChecked: true, actionChecked: false, sortAfterLookup: true };
+  if (actorKeys && (await fewToSort(db, tenantId, { actorKeys }))) return { actorChecked: false, actionChecked: true, sortAfterLookup: true };
+  const action = filters.action?.trim();
+  const byAction = !!action && (await fewToSort(db, tenantId, { action }));
+  return { actorChecked: !!actorKeys, actionChecked: !byAction, sortAfterLookup: false };
 }
 
 /**
@@ -107,16 +134,16 @@ export async function readsActionInTimeOrder(db: Db, tenantId: string, filters: 
  * event of the tenant, and the log only grows (a million events took 126 ms on SQLite, every page).
  * Exported so that tests can check its plan.
  */
-export function auditCountQuery(db: Db, tenantId: string, filters: AuditLogFilters, cap: number): Fragment {
-  const where = auditConditions(db, tenantId, filters);
+export function auditCountQuery(db: Db, tenantId: string, filters: AuditLogFilters, cap: number, plan = plannerDecides(filters)): Fragment {
+  const where = auditConditions(db, tenantId, filters, plan);
   return { sql: `select count(*) as n from (select 1 from audit_events where ${where.sql} limit ?) as matching`, args: [...where.args, cap + 1] };
 }
 
 /** How many events match: exact up to `cap`; past it, `cap` and "atLeast". */
 export type AuditCount = { total: number; totalKind: "exact" | "atLeast" };
 
-export async function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters, cap: number): Promise<AuditCount> {
-  const query = auditCountQuery(db, tenantId, filters, cap);
+export async function countAuditEvents(db: Db, tenantId: string, filters: AuditLogFilters, cap: number, plan?: AuditReadPlan): Promise<AuditCount> {
+  const query = auditCountQuery(db, tenantId, filters, cap, plan ?? (await auditReadPlan(db, tenantId, filters)));
   const n = (await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0;
   return n > cap ? { total: cap, totalKind: "atLeast" } : { total: n, totalKind: "exact" };
 }
@@ -124,23 +151,24 @@ export async function countAuditEvents(db: Db, tenantId: string, filters: AuditL
 type PageInput = { tenantId: string; filters: AuditLogFilters; page: number; size: number; countCap: number };
 
 /** A page's statement; exported so that tests can check its plan. */
-export function auditPageQuery(db: Db, input: PageInput, actionChecked = false): Fragment {
-  const where = auditConditions(db, input.tenantId, input.filters, actionChecked);
+export function auditPageQuery(db: Db, input: PageInput, plan = plannerDecides(input.filters)): Fragment {
+  const where = auditConditions(db, input.tenantId, input.filters, plan);
   return {
-    sql: `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} ${newestFirst(db, input.filters)} limit ? offset ?`,
+    sql: `select ${AUDIT_EVENT_COLUMNS} from audit_events where ${where.sql} ${newestFirst(db, plan)} limit ? offset ?`,
     args: [...where.args, input.size, (input.page - 1) * input.size],
   };
 }
 
 /** One page of a tenant's audit events, newest first (`page` starts at 1), with the count of all that match (see countAuditEvents). */
 export async function listAuditEvents(db: Db, input: PageInput): Promise<AuditLogPage> {
-  const query = auditPageQuery(db, input, await readsActionInTimeOrder(db, input.tenantId, input.filters));
+  const plan = await auditReadPlan(db, input.tenantId, input.filters);
+  const query = auditPageQuery(db, input, plan);
   const events = (await prepared<AuditEventRow>(db, query.sql).all(...query.args)).map(auditEventFromRow);
   const offset = (input.page - 1) * input.size;
   // A page that is not full is the last one: it gives the total without a count (a rare actor's
   // events would otherwise be searched for twice).
   if (events.length < input.size && (events.length > 0 || offset === 0)) return { total: offset + events.length, totalKind: "exact", events };
-  return { ...(await countAuditEvents(db, input.tenantId, input.filters, input.countCap)), events };
+  return { ...(await countAuditEvents(db, input.tenantId, input.filters, input.countCap, plan)), events };
 }
 
 /**
@@ -152,11 +180,13 @@ export async function* auditEventChunks(
   db: Db,
   input: { tenantId: string; filters: AuditLogFilters; limit: number; chunkSize?: number },
 ): AsyncGenerator<AuditEvent[], void, undefined> {
-  const where = auditConditions(db, input.tenantId, input.filters, await readsActionInTimeOrder(db, input.tenantId, input.filters));
+  const plan = await auditReadPlan(db, input.tenantId, input.filters);
+  const where = auditConditions(db, input.tenantId, input.filters, plan);
   const chunkSize = input.chunkSize ?? 1_000;
-  const order = newestFirst(db, input.filters);
-  // The outer "<=" gives the (tenant_id, created_at) index a range to start from.
-  const keyset = `created_at <= ? and (created_at < ? or id${binary(db)} < ?)`;
+  const order = newestFirst(db, plan);
+  // The outer "<=" gives the (tenant_id, created_at) index a range to start from, when it is the one read.
+  const at = plan.sortAfterLookup ? checkedOnly(db.dialect, "created_at") : "created_at";
+  const keyset = `${at} <= ? and (${at} < ? or id${binary(db)} < ?)`;
   let remaining = input.limit;
   let after: { createdAt: number; id: string } | null = null;
   while (remaining > 0) {

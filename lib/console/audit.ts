@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
+import { auditActorKeys } from "@/db/queries/audit-actors";
 import { auditEventChunks, auditTargetIds, auditTargetLabels, countAuditEvents, listAuditEvents, type AuditLogFilters } from "@/db/queries/audit-log";
 import { chainContent } from "@/db/queries/audit-chain";
 import type { AuditEvent } from "@/db/schema";
@@ -12,8 +13,10 @@ type AuditEventDto = z.input<typeof auditEvent>;
 
 async function toFilters(db: Db, tenantId: string, query: AuditQuery): Promise<AuditLogFilters> {
   const target = query.target;
+  // The tenant's actors the text names, looked up by; too many to list, the text is tested on each event.
+  const actorKeys = query.actor ? await auditActorKeys(db, tenantId, query.actor) : null;
   return {
-    actor: query.actor,
+    ...(actorKeys ? { actorKeys } : { actor: query.actor }),
     action: query.action,
     targetIds: target ? await auditTargetIds(db, tenantId, target, target.includes("@") ? normalizeEmail(target) : null) : undefined,
     from: query.from,
