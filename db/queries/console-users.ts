@@ -217,42 +217,6 @@ export async function listConsoleUsers(db: Db, params: UserListParams): Promise<
   return { users, ...(await total(db, p, users.length)), page: p.page, size: p.size, sort, dir: p.dir, sortFallback };
 }
 
-// ---- departments -------------------------------------------------------------------------------
-
-/** Tenants with at most this many users are read through their index in one statement. */
-const SMALL_TENANT = 10_000;
-const CHUNK_ROWS = 50_000;
-
-/**
- * The distinct departments of a tenant, sorted. No index covers them. On SQLite, whose statements
- * run on the server's own thread, a large tenant is read in rowid order (sequential pages) in
- * chunks, yielding to the event loop between chunks: the server keeps answering while a million
- * rows are read. PostgreSQL reads them in its own process in one statement. Callers should cache
- * the answer.
- */
-export async function listDepartments(db: Db, tenantId: string): Promise<string[]> {
-  const found = new Set<string>();
-  const add = (rows: { d: unknown }[]) => {
-    for (const row of rows) if (typeof row.d === "string" && row.d.trim()) found.add(row.d);
-  };
-  const everyDepartment = "select distinct properties ->> 'department' as d from users where tenant_id = ?";
-  const small =
-    db.dialect === "postgres" ||
-    (await prepared<{ n: number }>(db, "select count(*) as n from (select 1 from users where tenant_id = ? limit ?) as c").get(tenantId, SMALL_TENANT + 1))!
-      .n <= SMALL_TENANT;
-  if (small) add(await prepared<{ d: unknown }>(db, everyDepartment).all(tenantId));
-  else {
-    const maxRowid = (await prepared<{ m: number }>(db, "select coalesce(max(rowid), 0) as m from users").get())!.m;
-    // `+tenant_id` keeps the planner on the rowid range instead of the tenant index (7 s instead of 1.4 s at 1M).
-    const chunk = prepared<{ d: unknown }>(db, "select distinct properties ->> 'department' as d from users where rowid > ? and rowid <= ? and +tenant_id = ?");
-    for (let from = 0; from < maxRowid; from += CHUNK_ROWS) {
-      add(await chunk.all(from, from + CHUNK_ROWS, tenantId));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  return [...found].sort((a, b) => a.localeCompare(b, "en"));
-}
-
 // ---- paste many emails -------------------------------------------------------------------------
 
 export type ResolvedUser = { email: string; id: string; name: string; active: boolean };

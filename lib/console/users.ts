@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { listConsoleUsers, listDepartments, resolveUsersByEmails, type UserListParams } from "@/db/queries/console-users";
+import { listConsoleUsers, resolveUsersByEmails, type UserListParams } from "@/db/queries/console-users";
+import { listDepartments } from "@/db/queries/user-departments";
 import { normalizeEmail } from "@/lib/domain/email";
 
 /** One page of the Users list; the query is an email or its beginning, compared by its key. */
