@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, prepared } from "../prepared";
+import { checkedOnly, inList, prepared } from "../prepared";
 
 /**
  * The actors of a tenant's audit log, as the (tenant, actor id, actor name) index holds them
@@ -52,13 +52,12 @@ export async function auditActorKeys(db: Db, tenantId: string, text: string): Pr
 /**
  * The events of these actors. The ids' and names' lists let an index look them up (every id with
  * every name: a superset), the pairs keep it exact. `checked`: tested on each event read some other
- * way, never looked up by (SQLite's unary plus, as checkedOnly; PostgreSQL plans from statistics).
+ * way, never looked up by (checkedOnly).
  */
 export function actorKeysCondition(db: Db, keys: readonly AuditActorKey[], checked: boolean): { sql: string; args: string[] } {
   if (keys.length === 0) return { sql: "false", args: [] };
-  const plus = checked && db.dialect === "sqlite" ? "+" : "";
-  const id = `${plus}${ACTOR_ID_KEY}`;
-  const name = `${plus}${ACTOR_NAME_KEY}`;
+  const id = checked ? checkedOnly(db.dialect, ACTOR_ID_KEY) : ACTOR_ID_KEY;
+  const name = checked ? checkedOnly(db.dialect, ACTOR_NAME_KEY) : ACTOR_NAME_KEY;
   const ids = inList([...new Set(keys.map((key) => key.id))]);
   const names = inList([...new Set(keys.map((key) => key.name))]);
   // Padded like the lists (repeats of the first pair), so that a few statements serve every count.

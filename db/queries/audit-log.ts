@@ -109,10 +109,8 @@ const newestFirst = (db: Db, plan: AuditReadPlan) => `order by ${plan.sortAfterL
  */
 const SORTED_MATCHES = 10_000;
 
-async function fewToSort(db: Db, tenantId: string, filters: AuditLogFilters): Promise<boolean> {
-  const query = auditCountQuery(db, tenantId, filters, SORTED_MATCHES);
-  return ((await prepared<{ n: number }>(db, query.sql).get(...query.args))?.n ?? 0) <= SORTED_MATCHES;
-}
+const fewToSort = async (db: Db, tenantId: string, filters: AuditLogFilters) =>
+  (await countAuditEvents(db, tenantId, filters, SORTED_MATCHES, plannerDecides(filters))).totalKind === "exact";
 
 /**
  * Which index SQLite reads a page by: the target's when one is named; an actor's when they acted
@@ -120,7 +118,8 @@ async function fewToSort(db: Db, tenantId: string, filters: AuditLogFilters): Pr
  * counted alone on its own index, at most SORTED_MATCHES + 1 entries.
  */
 export async function auditReadPlan(db: Db, tenantId: string, filters: AuditLogFilters): Promise<AuditReadPlan> {
-  if (db.dialect !== "sqlite") return plannerDecides(filters);
+  // No actor matched: the page is empty whichever index is read.
+  if (db.dialect !== "sqlite" || filters.actorKeys?.length === 0) return plannerDecides(filters);
   const actorKeys = filters.actorKeys?.length ? filters.actorKeys : undefined;
   if (filters.targetIds) return { actorChecked: true, actionChecked: false, sortAfterLookup: true };
   if (actorKeys && (await fewToSort(db, tenantId, { actorKeys }))) return { actorChecked: false, actionChecked: true, sortAfterLookup: true };
