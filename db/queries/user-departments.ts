@@ -11,8 +11,9 @@ export const MAX_DEPARTMENTS_SKIPPED = 500;
  * Every department of the database, in the index's order, one lookup each (the minimum past the last
  * one found), and whether this tenant has it (one more lookup), in one statement on either database.
  * Stops after `cap` + 1 departments; `n` numbers them. "Whether the tenant has it" is the first
- * (department, tenant) in index order from this tenant on: PostgreSQL, asked `exists`, took a
- * sequential scan, which for a department only other tenants have reads every user.
+ * (department, tenant) in index order from this tenant on: asked `exists`, PostgreSQL planned a
+ * sequential scan (seen on a test database of 6,000 users, analysed), which for a department only
+ * other tenants have would read every user.
  */
 const DEPARTMENTS_SKIPPED = `with recursive d(v, n) as (
     select min(${DEPARTMENT}), 1 from users where ${DEPARTMENT} > ''
