@@ -12,6 +12,8 @@ const ON_POSTGRES = !DATABASE_URL.startsWith("file:");
 // High enough that no spec trips it by accident; the rate-limit spec spends it on purpose.
 export const E2E_RATE_LIMIT = 1000;
 export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789";
+/** Not the default (30), so that the delivery log's note shows the server's setting reaches it. */
+export const E2E_WEBHOOK_RETENTION_DAYS = 45;
 
 export default defineConfig({
   testDir: "./e2e",
@@ -59,6 +61,7 @@ export default defineConfig({
       METRICS_TOKEN: E2E_METRICS_TOKEN,
       // The specs' webhook receivers listen on loopback.
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
+      WEBHOOK_RETENTION_DAYS: String(E2E_WEBHOOK_RETENTION_DAYS),
     },
   },
 });

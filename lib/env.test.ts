@@ -19,6 +19,7 @@ describe("parseEnv", () => {
       LOG_LEVEL: "info",
       METRICS_HOST: "127.0.0.1",
       WEBHOOK_ALLOW_PRIVATE_ADDRESSES: false,
+      WEBHOOK_RETENTION_DAYS: 30,
     });
     expect(databaseLabel(env)).toBe("data/roster.db");
   });
@@ -31,6 +32,10 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ STEP_UP_MAX_AGE_SECONDS: "five minutes" })).toThrow(/STEP_UP_MAX_AGE_SECONDS="five minutes"/);
     expect(() => parseEnv({ STEP_UP_MAX_AGE_SECONDS: "0" })).toThrow(/STEP_UP_MAX_AGE_SECONDS="0"/);
     expect(parseEnv({ STEP_UP_MAX_AGE_SECONDS: "60" }).STEP_UP_MAX_AGE_SECONDS).toBe(60);
+    // Shorter than a failing endpoint's retries and its disabling (3 days), failed deliveries would go before anyone could redeliver them.
+    expect(() => parseEnv({ WEBHOOK_RETENTION_DAYS: "3" })).toThrow(/WEBHOOK_RETENTION_DAYS="3"/);
+    expect(() => parseEnv({ WEBHOOK_RETENTION_DAYS: "forever" })).toThrow(/WEBHOOK_RETENTION_DAYS="forever"/);
+    expect(parseEnv({ WEBHOOK_RETENTION_DAYS: "90" }).WEBHOOK_RETENTION_DAYS).toBe(90);
   });
 
   it("reads the variables it is given", () => {

@@ -83,6 +83,12 @@ const envSchema = z.object({
     .default("false")
     .transform((value) => value === "true"),
   /**
+   * Days the webhook outbox and delivery log keep a delivery after it was delivered or given up
+   * (pending ones stay until they end). At least a week: a failing endpoint is retried for a day and
+   * disabled after three, and its failed deliveries must still be there to redeliver.
+   */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3_650).default(30),
+  /**
    * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, CIDRs, or
    * loopback, linklocal, uniquelocal). Empty: the client is the socket's peer, whatever it sends.
    */

@@ -102,7 +102,10 @@ async function main(): Promise<void> {
   const executor = startScheduledExecutor(jobDb);
   // Webhook deliveries (lib/webhooks). On the job's connection: its commits would otherwise
   // checkpoint SQLite's WAL as often as the job's connection is tuned not to.
-  const dispatcher = startWebhookDispatcher(jobDb, { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES });
+  const dispatcher = startWebhookDispatcher(jobDb, {
+    allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    retentionMs: env.WEBHOOK_RETENTION_DAYS * 86_400_000,
+  });
   // Signed checkpoints of the audit chains (docs/decisions/0020), when a key is configured.
   const checkpointer = env.AUDIT_SIGNING_KEY
     ? startCheckpointer(jobDb, checkpointKey(env.AUDIT_SIGNING_KEY), env.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000)

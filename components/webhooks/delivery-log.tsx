@@ -18,8 +18,11 @@ const STATUS_OPTIONS = [
   ...WEBHOOK_DELIVERY_STATUSES.map((status) => ({ value: status, label: status[0]!.toUpperCase() + status.slice(1) })),
 ];
 
-/** The endpoint's deliveries, newest first, a page at a time; each can be sent again, and so can all failed ones. */
-export function DeliveryLog({ endpointId }: { endpointId: string }) {
+/**
+ * The endpoint's deliveries, newest first, a page at a time; each can be sent again, and so can all
+ * failed ones. Finished ones are kept for `retentionDays` (WEBHOOK_RETENTION_DAYS) and then pruned.
+ */
+export function DeliveryLog({ endpointId, retentionDays }: { endpointId: string; retentionDays: number }) {
   const id = useId();
   const [status, setStatus] = useState<WebhookDeliveryStatus | null>(null);
   const [redeliveringFailed, setRedeliveringFailed] = useState(false);
@@ -48,6 +51,9 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
           groups={[{ label: "Status", options: STATUS_OPTIONS }]}
         />
       </div>
+      <p className={styles.note}>
+        Delivered and failed deliveries are kept for {plural(retentionDays, "day", "days")} after their last attempt; pending ones until they end.
+      </p>
       <p role="status" className={styles.muted}>
         {notice}
       </p>

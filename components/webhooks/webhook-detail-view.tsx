@@ -11,7 +11,7 @@ import { useWebhook } from "./use-webhooks";
 import { WebhookActions } from "./webhook-actions";
 
 /** One endpoint: its settings, what it has received, its actions, and its delivery log. */
-export function WebhookDetailView({ id, initialData }: { id: string; initialData: WebhookEndpointDto }) {
+export function WebhookDetailView({ id, initialData, retentionDays }: { id: string; initialData: WebhookEndpointDto; retentionDays: number }) {
   const query = useWebhook(id, initialData);
   const endpoint = query.data;
   return (
@@ -70,7 +70,7 @@ export function WebhookDetailView({ id, initialData }: { id: string; initialData
         </dl>
         <WebhookActions endpoint={endpoint} />
       </section>
-      <DeliveryLog endpointId={id} />
+      <DeliveryLog endpointId={id} retentionDays={retentionDays} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import pg from "pg";
 import { from as copyFromStdin, type CopyStreamQuery } from "pg-copy-streams";
 import { toPostgres, valuesFor } from "./placeholders";
 import { inTurn, scopeOf, type Scope } from "./scope";
-import type { Db, Param, Statement } from "./types";
+import type { Db, Param, Statement, StatementOptions } from "./types";
 
 // `ended`: the connection went back to the pool. A promise the work left running (not awaited)
 // keeps the transaction's context; its statements then take a pooled connection like any other,
@@ -63,11 +63,12 @@ export class PostgresDb implements Db {
     this.pool.on("error", () => {});
   }
 
-  statement<Row = unknown>(sql: string): Statement<Row> {
-    let statement = this.statements.get(sql);
+  statement<Row = unknown>(sql: string, options: StatementOptions = {}): Statement<Row> {
+    const key = options.planEachTime ? `${sql}\0planEachTime` : sql;
+    let statement = this.statements.get(key);
     if (!statement) {
       if (this.statements.size >= MAX_NAMED_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
-      this.statements.set(sql, (statement = new PostgresStatement(this, sql)));
+      this.statements.set(key, (statement = new PostgresStatement(this, sql, !options.planEachTime)));
     }
     return statement as Statement<Row>;
   }
@@ -144,9 +145,11 @@ class PostgresStatement<Row> implements Statement<Row> {
   constructor(
     private readonly db: PostgresDb,
     sql: string,
+    named: boolean,
   ) {
     this.converted = toPostgres(sql);
-    this.name = nameOf(this.converted.text);
+    // Unnamed, node-postgres sends the statement each time and PostgreSQL plans it for its values.
+    this.name = named ? nameOf(this.converted.text) : undefined;
   }
 
   private execute(params: Param[]) {

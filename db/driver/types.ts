@@ -23,10 +23,17 @@ export interface Statement<Row = unknown> {
  */
 export type TransactionMode = "deferred" | "immediate";
 
+/**
+ * planEachTime: PostgreSQL plans the statement on every execution instead of keeping the plan of a
+ * named prepared statement, whose generic plan, once made for an empty table, stays after the table
+ * has grown (ignored on SQLite, whose plans do not follow the tables' sizes).
+ */
+export type StatementOptions = { planEachTime?: boolean };
+
 export interface Db {
   readonly dialect: Dialect;
   /** The connection's prepared statement for `sql`, prepared on first use and cached. */
-  statement<Row = unknown>(sql: string): Statement<Row>;
+  statement<Row = unknown>(sql: string, options?: StatementOptions): Statement<Row>;
   /**
    * Runs `work` in a transaction, committed when it resolves and rolled back when it throws; inside
    * another transaction, in a savepoint. Every statement issued on this handle from `work`'s async

@@ -80,7 +80,11 @@ export async function linkAtHead(db: Db, tenantId: string, events: readonly Chai
  */
 export async function appendToChains<T extends ChainedFields>(db: Db, events: readonly T[], now = Date.now()): Promise<(T & ChainPlace)[]> {
   const byTenant = new Map<string, number[]>();
-  events.forEach((event, i) => byTenant.set(event.tenantId, [...(byTenant.get(event.tenantId) ?? []), i]));
+  events.forEach((event, i) => {
+    const indexes = byTenant.get(event.tenantId);
+    if (indexes) indexes.push(i);
+    else byTenant.set(event.tenantId, [i]);
+  });
   const chained: (T & ChainPlace)[] = new Array(events.length);
   for (const tenantId of [...byTenant.keys()].sort()) {
     const indexes = byTenant.get(tenantId)!;

@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, inTransaction, prepared } from "../prepared";
+import { inList, inTransaction, prepared, preparedForGrowingTables } from "../prepared";
 import { recordAuditEvent } from "./audit";
 
 // The dispatcher's side of deliveries (lib/webhooks/dispatcher.ts): which are due, their leases,
@@ -48,7 +48,7 @@ const CLAIM_SQL = {
 /** Leases up to `limit` due deliveries to `holder` until now + leaseMs, oldest due first. */
 export function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const params = { now: options.now, limit: options.limit, until: options.now + options.leaseMs, holder: options.holder };
-  if (db.dialect === "postgres") return prepared<ClaimedDelivery>(db, CLAIM_SQL.postgres).all(params);
+  if (db.dialect === "postgres") return preparedForGrowingTables<ClaimedDelivery>(db, CLAIM_SQL.postgres).all(params);
   return inTransaction(db, "immediate", async () => {
     const claimed = await prepared<ClaimedDelivery>(db, CLAIM_SQL.sqlite).all({ now: params.now, limit: params.limit });
     if (claimed.length === 0) return claimed;
@@ -130,8 +130,8 @@ export function recordAttempts(db: Db, holder: string, records: readonly Attempt
           delivered_at: r.outcome === "delivered" ? r.attemptedAt : null,
         })),
       );
-      await prepared(db, RECORD_SQL.attempts).run(rows);
-      await prepared(db, RECORD_SQL.deliveries).run({ rows, now, holder });
+      await preparedForGrowingTables(db, RECORD_SQL.attempts).run(rows);
+      await preparedForGrowingTables(db, RECORD_SQL.deliveries).run({ rows, now, holder });
     }
     const failing: string[] = [];
     for (const [endpointId, clock] of failureClocks(records)) {
@@ -178,7 +178,7 @@ export async function disableFailingEndpoint(db: Db, endpointId: string, failing
     failingBefore,
   );
   if (!endpoint) return false;
-  const { changes } = await prepared(db, GIVE_UP_PENDING).run(`endpoint disabled: ${ENDPOINT_DISABLED_REASON}`, now, endpointId);
+  const { changes } = await preparedForGrowingTables(db, GIVE_UP_PENDING).run(`endpoint disabled: ${ENDPOINT_DISABLED_REASON}`, now, endpointId);
   await recordAuditEvent(db, {
     tenantId: endpoint.tenantId,
     actorType: "system",
@@ -197,7 +197,7 @@ export async function disableFailingEndpoint(db: Db, endpointId: string, failing
 export async function releaseLeases(db: Db, holder: string, deliveryIds: readonly number[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   const list = inList(deliveryIds);
-  await prepared(db, `update webhook_deliveries set lease_until = null, leased_by = null where leased_by = ? and id in ${list.sql}`).run(
+  await preparedForGrowingTables(db, `update webhook_deliveries set lease_until = null, leased_by = null where leased_by = ? and id in ${list.sql}`).run(
     holder,
     ...list.values,
   );

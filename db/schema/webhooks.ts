@@ -33,8 +33,8 @@ export const webhookEndpoints = sqliteTable(
 
 /** The outbox: one row per event of a tenant that had an endpoint for it, written in the change's transaction. */
 export const webhookEvents = sqliteTable("webhook_events", {
-  // Increasing (SQLite's rowid, one more than the largest: outbox rows are never deleted; an identity
-  // on PostgreSQL): the order of a user's events.
+  // Increasing (SQLite's rowid, one more than the largest: pruning never deletes the newest row; an
+  // identity on PostgreSQL): the order of a user's events.
   sequence: integer("sequence").primaryKey(),
   // "msg_" + a random UUID: the webhook-id header, the same on every attempt, for the receiver to
   // de-duplicate by. Unique by construction; no index: nothing looks an event up by it, and every
@@ -42,7 +42,8 @@ export const webhookEvents = sqliteTable("webhook_events", {
   id: text("id").notNull(),
   // No foreign keys on the outbox's rows, unlike elsewhere: PostgreSQL checks each one per row, a
   // quarter of the time a leaver batch spends writing its outbox. writeWebhookEvents writes them
-  // from the rows they name, in the same transaction, and none of those is ever deleted.
+  // from the rows they name, in the same transaction, and none of those is ever deleted. Events and
+  // finished deliveries are pruned after WEBHOOK_RETENTION_DAYS (db/queries/webhook-retention.ts).
   tenantId: text("tenant_id").notNull(),
   type: text("type").$type<WebhookEventType | typeof WEBHOOK_TEST_EVENT>().notNull(),
   // The user the event is about: a user's events reach each endpoint in order; null for the others.
@@ -82,6 +83,8 @@ export const webhookDeliveries = sqliteTable(
     // A delivery waits for its user's earlier pending ones: with the status in the key, that check is
     // one probe however many of the user's deliveries were delivered before.
     index("webhook_deliveries_order_idx").on(t.endpointId, t.userId, t.status, t.eventSequence),
+    // Whether any delivery still holds an event: the outbox keeps it until none does (db/queries/webhook-retention.ts).
+    index("webhook_deliveries_event_idx").on(t.eventSequence),
   ],
 );
 

@@ -6,6 +6,7 @@ import { prepared } from "@/db/prepared";
 import { createConsoleAdmin, signInContext } from "../fixtures/console";
 import { createTestTenant, e2eDb } from "../fixtures/db";
 import { auditEventsOf } from "../fixtures/rows";
+import { E2E_WEBHOOK_RETENTION_DAYS } from "../../playwright.config";
 
 // Console: Webhooks. Each spec makes its own tenant, admin and a receiver on loopback (the e2e server
 // runs with WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true), which keeps every request as it came for the
@@ -143,6 +144,7 @@ test.describe("console webhooks", () => {
 
     await page.goto(`/webhooks/${created.id}`);
     await expect(page.getByText("Nothing sent yet")).toBeVisible();
+    await expect(page.getByText(`kept for ${E2E_WEBHOOK_RETENTION_DAYS} days after their last attempt`)).toBeVisible();
     await page.getByRole("button", { name: "Send test event" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Test event queued" })).toBeVisible();
 

@@ -7,6 +7,7 @@ import { relayAuditEvents } from "@/db/queries/webhook-relay";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { attemptRecord, createWaker } from "./attempt-record";
+import { createHistoryPruner } from "./retention";
 import { DISABLE_AFTER_FAILING_MS } from "./backoff";
 import { createWebhookSender, DELIVERY_TIMEOUT_MS, type WebhookSender } from "./sender";
 
@@ -27,6 +28,8 @@ export const RELAY_BATCH = 1_000;
 const FLUSH_AT = 64;
 const FLUSH_EVERY_MS = 50;
 const LEASED_AHEAD = 4;
+/** The pause between two batches of pruning, so that deliveries and requests get the write lock between them. */
+const PRUNE_PAUSE_MS = 10;
 
 export type DispatcherOptions = {
   /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES (ignored when `sender` is given). */
@@ -41,6 +44,10 @@ export type DispatcherOptions = {
   log?: (line: string) => void;
   /** Whether to slow down while a leaver job runs (WHILE_LEAVER_JOBS_RUN); on unless false. */
   yieldToLeaverJobs?: boolean;
+  /** WEBHOOK_RETENTION_DAYS in ms: finished deliveries older than this are pruned (lib/webhooks/retention.ts); none without it. */
+  retentionMs?: number;
+  /** Between two prunes (PRUNE_EVERY_MS unless given). */
+  pruneEveryMs?: number;
 };
 
 /** `stop` lets the attempts in flight finish and records them (their leases end), then sends nothing more. */
@@ -64,6 +71,7 @@ export function startWebhookDispatcher(db: Db, options: DispatcherOptions): Webh
   const sender = options.sender ?? createWebhookSender({ allowPrivateAddresses: options.allowPrivateAddresses });
   const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const waker = createWaker();
+  const pruner = options.retentionMs === undefined ? null : createHistoryPruner(db, options.retentionMs, { everyMs: options.pruneEveryMs });
   // Leased, waiting for a free slot; being sent; sent, waiting to be recorded.
   const queue: ClaimedDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -136,7 +144,10 @@ export function startWebhookDispatcher(db: Db, options: DispatcherOptions): Webh
     }
     if (yielding) return WHILE_LEAVER_JOBS_RUN.pauseMs;
     if (backlog) return 0;
-    return inFlight.size + queue.length > 0 ? FLUSH_EVERY_MS : pollMs;
+    // Pruning waits while a job runs or events are still to relay: it is the least urgent work here.
+    const pruning = pruner !== null && (await pruner.step(now()));
+    const pause = inFlight.size + queue.length > 0 ? FLUSH_EVERY_MS : pollMs;
+    return pruning ? Math.min(pause, PRUNE_PAUSE_MS) : pause;
   }
 
   async function loop(): Promise<void> {

@@ -4,6 +4,7 @@ import { cache } from "react";
 import { WebhookDetailView } from "@/components/webhooks/webhook-detail-view";
 import { WebhooksAdminsOnly } from "@/components/webhooks/admins-only";
 import { getDb } from "@/lib/db";
+import { serverEnv } from "@/lib/env";
 import { UUID_PATTERN } from "@/lib/contracts/common";
 import { requireSession } from "@/lib/console/current-session";
 import { mayManageWebhooks, readWebhookEndpoint } from "@/lib/console/webhooks";
@@ -29,5 +30,5 @@ export default async function WebhookPage({ params }: Props) {
   const page = await loadEndpointPage((await params).id);
   if (page === "forbidden") return <WebhooksAdminsOnly />;
   if (!page) notFound();
-  return <WebhookDetailView id={page.id} initialData={page.endpoint} />;
+  return <WebhookDetailView id={page.id} initialData={page.endpoint} retentionDays={serverEnv().WEBHOOK_RETENTION_DAYS} />;
 }
