@@ -28,6 +28,7 @@ import { prepared } from "@/db/prepared";
 import { confirmLeaverPreview } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverJob, type LeaverActor } from "@/db/queries/leaver-jobs";
 import { previewLeaverFile } from "@/lib/leavers/preview";
+import { updateWebhookEndpoint } from "@/db/queries/webhook-admin";
 import { relayAuditEvents } from "@/db/queries/webhook-relay";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
@@ -186,7 +187,7 @@ async function main(bench: ReturnType<typeof benchRun>, users: number, rows: num
     from webhook_events e join webhook_deliveries d on d.event_sequence = e.sequence where e.tenant_id = ?`,
   ).get(tenantId))!;
   log(`outbox: ${JSON.stringify(outbox)}, receiver: ${JSON.stringify(stats)}`);
-  await prepared(db, "update webhook_endpoints set enabled = false where id = ?").run(created.endpoint.id);
+  await updateWebhookEndpoint(db, { tenantId, id: created.endpoint.id, actor: { type: "system", name: "bench" }, changes: { enabled: false } });
   log(`job without a webhook endpoint again: ${rows.toLocaleString("en-US")} rows ...`);
   const after = await runJob(emails.slice(2 * rows));
   const plain = { seconds: (before.seconds + after.seconds) / 2, cpuSeconds: (before.cpuSeconds + after.cpuSeconds) / 2 };

@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, preparedForGrowingTables } from "../prepared";
+import { checkedOnly, inList, preparedForGrowingTables } from "../prepared";
 
 // How long the webhook outbox and the delivery log keep what is over (docs/decisions/0018): a
 // 100,000-row leaver job writes 100,000 events and as many deliveries per endpoint, so without
@@ -16,12 +16,13 @@ import { inList, preparedForGrowingTables } from "../prepared";
 // batch. PostgreSQL skips rows another instance's pruning (or a redelivery) holds, since two
 // deletes of one batch taking its row locks in different orders would deadlock, and reads the
 // batch in a materialised CTE: a LIMIT ... SKIP LOCKED subquery of IN may run again and give more rows.
-const FINISHED = `status in ('delivered', 'failed') and next_attempt_at < @before`;
+const finished = (column: (name: string) => string = (name) => name) =>
+  `${column("status")} in ('delivered', 'failed') and ${column("next_attempt_at")} < @before`;
 const DELETE_FINISHED_DELIVERIES = {
-  sqlite: `delete from webhook_deliveries where id in (select id from webhook_deliveries where ${FINISHED} limit @limit)
-    and +status in ('delivered', 'failed') and +next_attempt_at < @before`,
-  postgres: `with batch as materialized (select id from webhook_deliveries where ${FINISHED} limit @limit for update skip locked)
-    delete from webhook_deliveries d using batch where d.id = batch.id and d.status in ('delivered', 'failed') and d.next_attempt_at < @before`,
+  sqlite: `delete from webhook_deliveries where id in (select id from webhook_deliveries where ${finished()} limit @limit)
+    and ${finished((name) => checkedOnly("sqlite", name))}`,
+  postgres: `with batch as materialized (select id from webhook_deliveries where ${finished()} limit @limit for update skip locked)
+    delete from webhook_deliveries d using batch where d.id = batch.id and ${finished((name) => `d.${name}`)}`,
 };
 
 /**
