@@ -194,6 +194,7 @@ test("before its script runs, the server-rendered controls are disabled, not dea
   await expect(page.getByRole("button", { name: "Paste many emails" })).toBeDisabled();
   await expect(page.getByRole("radio", { name: "Inactive" })).toBeDisabled();
   await expect(page.getByLabel("Department")).toBeDisabled();
+  await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeDisabled();
 });
 
 test("sorts by the column headers, announced with aria-sort", async ({ page }) => {
