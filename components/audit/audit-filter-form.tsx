@@ -7,6 +7,7 @@ import type { AuditFilters } from "@/lib/query/keys";
 import { ACTION_GROUPS, ANY_ACTION, OTHER_ACTION, actionChoice } from "./audit-actions";
 import { isoToLocalInput, localInputToIso } from "./audit-url";
 import styles from "./audit.module.css";
+import { ActionButton } from "@/components/ui/action-button";
 
 /**
  * The filter form. Its parent remounts it (by key) whenever the URL changes, so it starts from the
@@ -79,9 +80,9 @@ export function AuditFilterForm({
           Apply filters
         </button>
         {onClear && (
-          <button type="button" className={formStyles.secondary} onClick={onClear}>
+          <ActionButton className={formStyles.secondary} onClick={onClear}>
             Clear
-          </button>
+          </ActionButton>
         )}
       </div>
     </form>

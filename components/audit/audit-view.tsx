@@ -11,6 +11,7 @@ import { AuditTable } from "./audit-table";
 import { EMPTY_AUDIT_FILTERS, hasFilters } from "./audit-url";
 import styles from "./audit.module.css";
 import { useAuditFilters, useAuditLog } from "./use-audit-log";
+import { ActionButton } from "@/components/ui/action-button";
 
 export function AuditView() {
   const hydrated = useHydrated();
@@ -33,9 +34,9 @@ export function AuditView() {
       <div className={styles.state}>
         <p>{filtered ? "No events match these filters." : "No audit events yet."}</p>
         {filtered && (
-          <button type="button" className={formStyles.secondary} onClick={() => setFilters(EMPTY_AUDIT_FILTERS)}>
+          <ActionButton className={formStyles.secondary} onClick={() => setFilters(EMPTY_AUDIT_FILTERS)}>
             Clear filters
-          </button>
+          </ActionButton>
         )}
       </div>
     );

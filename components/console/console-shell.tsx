@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { ActionButton } from "@/components/ui/action-button";
 import { consoleFetch } from "@/lib/console/fetch";
 import { sessionContracts } from "@/lib/contracts/session";
 import styles from "./console-shell.module.css";
@@ -27,7 +27,6 @@ const NAV = [
 export function ConsoleShell({ session, children }: { session: ShellSession; children: ReactNode }) {
   const pathname = usePathname();
   const [signingOut, setSigningOut] = useState(false);
-  const hydrated = useHydrated();
 
   async function signOut() {
     setSigningOut(true);
@@ -59,9 +58,9 @@ export function ConsoleShell({ session, children }: { session: ShellSession; chi
           <span title={session.email}>
             {session.name} <span className={styles.role}>{session.role}</span>
           </span>
-          <button type="button" onClick={signOut} disabled={!hydrated || signingOut} className={styles.signOut}>
+          <ActionButton onClick={signOut} disabled={signingOut} className={styles.signOut}>
             {signingOut ? "Signing out…" : "Sign out"}
-          </button>
+          </ActionButton>
         </div>
       </header>
       <main id="main" className={styles.main}>

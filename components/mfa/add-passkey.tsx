@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { addPasskeyRequest } from "@/lib/query/mfa";
 import styles from "./mfa.module.css";
 
@@ -12,6 +13,7 @@ type Added = Awaited<ReturnType<typeof addPasskeyRequest>>;
 export function AddPasskey({ onAdded }: { onAdded: (added: Added) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -35,7 +37,7 @@ export function AddPasskey({ onAdded }: { onAdded: (added: Added) => void }) {
         <span>Passkey name (optional)</span>
         <input name="label" maxLength={60} placeholder="Passkey" autoComplete="off" />
       </label>
-      <button type="submit" className={formStyles.secondary} disabled={pending}>
+      <button type="submit" className={formStyles.secondary} disabled={!hydrated || pending}>
         {pending ? "Waiting for your passkey…" : "Add a passkey"}
       </button>
       {error && (

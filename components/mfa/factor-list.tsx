@@ -7,6 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import sessionStyles from "@/components/sessions/sessions.module.css";
 import type { MfaOverviewDto } from "@/lib/query/mfa";
 import { useRemoveFactor } from "./use-mfa";
+import { ActionButton } from "@/components/ui/action-button";
 
 type Factor = MfaOverviewDto["factors"][number];
 const KIND_NAMES: Record<Factor["kind"], string> = { totp: "Authenticator app", passkey: "Passkey" };
@@ -19,9 +20,9 @@ function RemoveFactor({ factor, blocked }: { factor: Factor; blocked: boolean })
       open={open}
       onOpenChange={setOpen}
       trigger={
-        <button type="button" className={sessionStyles.signOutButton} aria-label={`Remove ${factor.label}`} disabled={blocked}>
+        <ActionButton className={sessionStyles.signOutButton} aria-label={`Remove ${factor.label}`} disabled={blocked}>
           Remove
-        </button>
+        </ActionButton>
       }
       title={`Remove ${factor.label}?`}
       description="It will no longer sign you in. Removing your last factor also voids your recovery codes."

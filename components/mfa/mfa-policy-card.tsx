@@ -6,6 +6,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { MfaOverviewDto } from "@/lib/query/mfa";
 import styles from "./mfa.module.css";
 import { useSetMfaPolicy } from "./use-mfa";
+import { ActionButton } from "@/components/ui/action-button";
 
 /** The tenant's "MFA required for admins" policy: shown to everyone, changed by admins (turning it off is confirmed and audited). */
 export function MfaPolicyCard({ policy }: { policy: MfaOverviewDto["policy"] }) {
@@ -25,11 +26,7 @@ export function MfaPolicyCard({ policy }: { policy: MfaOverviewDto["policy"] }) 
           <ConfirmDialog
             open={confirming}
             onOpenChange={setConfirming}
-            trigger={
-              <button type="button" className={formStyles.danger}>
-                Stop requiring MFA
-              </button>
-            }
+            trigger={<ActionButton className={formStyles.danger}>Stop requiring MFA</ActionButton>}
             title="Stop requiring MFA?"
             description="Accounts without a second factor will sign in with a password alone. The change is recorded in the audit log."
             confirmLabel="Stop requiring MFA"
@@ -38,9 +35,9 @@ export function MfaPolicyCard({ policy }: { policy: MfaOverviewDto["policy"] }) 
             onConfirm={() => setPolicy.mutateAsync(false)}
           />
         ) : (
-          <button type="button" className={formStyles.primary} disabled={setPolicy.isPending} onClick={() => setPolicy.mutate(true)}>
+          <ActionButton className={formStyles.primary} disabled={setPolicy.isPending} onClick={() => setPolicy.mutate(true)}>
             {setPolicy.isPending ? "Saving…" : "Require MFA for all admins"}
-          </button>
+          </ActionButton>
         ))}
     </div>
   );

@@ -13,6 +13,7 @@ import { MfaPolicyCard } from "./mfa-policy-card";
 import { RecoveryCodesNotice } from "./recovery-codes-notice";
 import { TotpEnrolmentForm } from "./totp-enrolment-form";
 import { useMfaOverview, useRefreshMfa, useRegenerateRecoveryCodes } from "./use-mfa";
+import { ActionButton } from "@/components/ui/action-button";
 
 function AddFactor({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const [adding, setAdding] = useState(false);
@@ -33,9 +34,9 @@ function AddFactor({ onCodes }: { onCodes: (codes: string[]) => void }) {
           </p>
         )}
         <AddPasskey onAdded={onAdded} />
-        <button type="button" className={formStyles.secondary} onClick={() => setAdding(true)}>
+        <ActionButton className={formStyles.secondary} onClick={() => setAdding(true)}>
           Add an authenticator app
-        </button>
+        </ActionButton>
       </div>
     );
   }
@@ -61,14 +62,9 @@ function RecoveryCodes({
         {hasFactor ? `${left} unused recovery code${left === 1 ? "" : "s"} left.` : "Recovery codes come with your first second factor."}
       </p>
       {hasFactor && (
-        <button
-          type="button"
-          className={formStyles.secondary}
-          disabled={regenerate.isPending}
-          onClick={() => regenerate.mutate(undefined, { onSuccess: onCodes })}
-        >
+        <ActionButton className={formStyles.secondary} disabled={regenerate.isPending} onClick={() => regenerate.mutate(undefined, { onSuccess: onCodes })}>
           {regenerate.isPending ? "Generating…" : "Generate new recovery codes"}
-        </button>
+        </ActionButton>
       )}
       {regenerate.isError && (
         <p role="alert" className={formStyles.error}>

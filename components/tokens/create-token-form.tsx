@@ -80,6 +80,7 @@ export function CreateTokenForm({ role, allowedScopes, onCreated }: { role: stri
                 id={`${id}-${scope}`}
                 className={styles.checkbox}
                 checked={scopes.includes(scope)}
+                disabled={!hydrated}
                 onCheckedChange={(checked) => toggle(scope, checked === true)}
               >
                 <Checkbox.Indicator className={styles.checkIndicator}>✓</Checkbox.Indicator>

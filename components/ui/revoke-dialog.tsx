@@ -4,6 +4,7 @@ import { useState, type ReactNode, type RefObject } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Announcement, useAnnouncer } from "./announcement";
 import listStyles from "./list-table.module.css";
+import { ActionButton } from "@/components/ui/action-button";
 
 type Named = { id: string; name: string };
 
@@ -72,9 +73,9 @@ export function useRevocation<T extends Named>(revoke: (id: string) => Promise<u
   const actionCell = (item: T, active: boolean) => (
     <td className={listStyles.actionCell}>
       {active && (
-        <button type="button" className={listStyles.revokeButton} onClick={() => setConfirming(item)} aria-label={`Revoke ${item.name}`}>
+        <ActionButton className={listStyles.revokeButton} onClick={() => setConfirming(item)} aria-label={`Revoke ${item.name}`}>
           Revoke
-        </button>
+        </ActionButton>
       )}
     </td>
   );

@@ -2,11 +2,15 @@
 
 import { Select } from "radix-ui";
 import styles from "./select-field.module.css";
+import { useHydrated } from "./use-hydrated";
 
 export type SelectOption = { value: string; label: string; hint?: string };
 export type SelectGroup = { label: string; options: SelectOption[] };
 
-/** A labelled Radix Select: keyboard and screen-reader behaviour from the primitive, look from the console's variables. */
+/**
+ * A labelled Radix Select: keyboard and screen-reader behaviour from the primitive, look from the
+ * console's variables. Its trigger is a button that only its script opens: disabled until hydration.
+ */
 export function SelectField({
   id,
   label,
@@ -22,12 +26,13 @@ export function SelectField({
   groups: SelectGroup[];
   className?: string;
 }) {
+  const hydrated = useHydrated();
   return (
     <div className={`${styles.field} ${className ?? ""}`}>
       <label htmlFor={id} className={styles.label}>
         {label}
       </label>
-      <Select.Root value={value} onValueChange={onValueChange}>
+      <Select.Root value={value} onValueChange={onValueChange} disabled={!hydrated}>
         <Select.Trigger id={id} className={styles.trigger}>
           <Select.Value />
           <Select.Icon className={styles.icon} aria-hidden>

@@ -5,6 +5,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import styles from "@/components/scheduled/scheduled.module.css";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { useCancelSchedule } from "./use-user-status-mutations";
+import { ActionButton } from "@/components/ui/action-button";
 
 /** "Scheduled for …" on the user page while a deactivation is scheduled, with Cancel for those who may deactivate. */
 export function ScheduledBadge({ detail, mayCancel, onDone }: { detail: UserDetailDto; mayCancel: boolean; onDone: (message: string) => void }) {
@@ -18,13 +19,12 @@ export function ScheduledBadge({ detail, mayCancel, onDone }: { detail: UserDeta
           Deactivation scheduled for <RelativeTime iso={schedule.effectiveAt} mode="datetime" />
         </span>
         {mayCancel && (
-          <button
-            type="button"
+          <ActionButton
             disabled={cancel.isPending}
             onClick={() => cancel.mutate(schedule.id, { onSuccess: () => onDone(`The scheduled deactivation of ${detail.user.name} was cancelled.`) })}
           >
             {cancel.isPending ? "Cancelling…" : "Cancel schedule"}
-          </button>
+          </ActionButton>
         )}
       </span>
       {cancel.isError && (

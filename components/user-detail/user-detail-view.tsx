@@ -15,6 +15,7 @@ import { ScheduledBadge } from "./scheduled-badge";
 import { DeactivateDialog, ReactivateDialog } from "./status-dialogs";
 import { useUserDetail } from "./use-user-detail";
 import styles from "./user-detail.module.css";
+import { ActionButton } from "@/components/ui/action-button";
 
 function refreshProblem(error: unknown): string {
   const { message, status } = errorText(error);
@@ -81,9 +82,9 @@ export function UserDetailView({
         <div role="alert" className={styles.problem}>
           <span>{refreshProblem(query.error)}</span>
           {errorText(query.error).retryable && (
-            <button type="button" className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
+            <ActionButton className={formStyles.secondary} onClick={() => void query.refetch()} disabled={query.isFetching}>
               Try again
-            </button>
+            </ActionButton>
           )}
         </div>
       )}

@@ -6,6 +6,7 @@ import { useId } from "react";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { departmentsQueryOptions, type UserFilters, type UserListStatus } from "@/lib/query/users";
 import styles from "./users.module.css";
+import { ActionButton } from "@/components/ui/action-button";
 
 const STATUS_LABELS: Record<UserListStatus, string> = { all: "All", active: "Active", inactive: "Inactive" };
 
@@ -58,13 +59,12 @@ export function UserFiltersBar({ filters, onChange }: { filters: UserFilters; on
         {departments.isError && <span className={styles.hint}>Could not load the list of departments</span>}
       </div>
       {/* Hidden rather than removed while nothing is filtered, so that showing it moves nothing. */}
-      <button
-        type="button"
+      <ActionButton
         className={filtered ? styles.linkButton : `${styles.linkButton} ${styles.reserved}`}
         onClick={() => onChange({ status: "all", department: "", page: 1 })}
       >
         Clear filters
-      </button>
+      </ActionButton>
     </div>
   );
 }

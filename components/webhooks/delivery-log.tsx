@@ -11,6 +11,7 @@ import { DeliveryRow } from "./delivery-row";
 import { RedeliverFailedDialog } from "./redeliver-failed-dialog";
 import styles from "./webhooks.module.css";
 import { useDeliveryLog, useRedeliver, useRedeliverFailed } from "./use-webhooks";
+import { ActionButton } from "@/components/ui/action-button";
 
 const ALL = "all";
 const STATUS_OPTIONS = [
@@ -35,12 +36,12 @@ export function DeliveryLog({ endpointId, retentionDays }: { endpointId: string;
     <section aria-labelledby={`${id}-title`} className={styles.card}>
       <ListHeader titleId={`${id}-title`} title="Delivery log" query={log}>
         <span className={styles.spacer} />
-        <button type="button" className={styles.smallButton} onClick={() => log.refetch()}>
+        <ActionButton className={styles.smallButton} onClick={() => log.refetch()}>
           Refresh
-        </button>
-        <button type="button" className={styles.smallButton} onClick={() => setRedeliveringFailed(true)}>
+        </ActionButton>
+        <ActionButton className={styles.smallButton} onClick={() => setRedeliveringFailed(true)}>
           Redeliver failed…
-        </button>
+        </ActionButton>
       </ListHeader>
       <div className={styles.filters}>
         <SelectField
@@ -86,9 +87,9 @@ export function DeliveryLog({ endpointId, retentionDays }: { endpointId: string;
             </DataTable>
             {log.hasNextPage && (
               <div className={styles.more}>
-                <button type="button" className={formStyles.secondary} onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+                <ActionButton className={formStyles.secondary} onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
                   {log.isFetchingNextPage ? "Loading…" : "Show older deliveries"}
-                </button>
+                </ActionButton>
               </div>
             )}
           </>

@@ -6,6 +6,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { WebhookDeliveryDto } from "@/lib/query/webhooks";
 import { DeliveryStatus, ResponseText } from "./delivery-status";
 import styles from "./webhooks.module.css";
+import { ActionButton } from "@/components/ui/action-button";
 
 const COLUMNS = 8;
 
@@ -70,18 +71,17 @@ export function DeliveryRow({ delivery, onRedeliver }: { delivery: WebhookDelive
           {delivery.lastError}
         </td>
         <td className={styles.actionCell}>
-          <button type="button" className={styles.smallButton} aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
+          <ActionButton className={styles.smallButton} aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
             {open ? "Hide" : "Details"}
-          </button>{" "}
-          <button
-            type="button"
+          </ActionButton>{" "}
+          <ActionButton
             className={styles.smallButton}
             onClick={redeliver}
             disabled={redelivering}
             aria-label={`Redeliver ${delivery.eventType} ${delivery.eventId}`}
           >
             {redelivering ? "Redelivering…" : "Redeliver"}
-          </button>
+          </ActionButton>
           {problem && (
             <p role="alert" className={styles.error}>
               {problem}

@@ -10,6 +10,7 @@ import { EditWebhookDialog } from "./edit-webhook-dialog";
 import styles from "./webhooks.module.css";
 import { useDeleteWebhook, useRotateWebhookSecret, useSendWebhookTest, useUpdateWebhook } from "./use-webhooks";
 import { WebhookSecretDialog } from "./webhook-secret-dialog";
+import { ActionButton } from "@/components/ui/action-button";
 
 type Asking = "edit" | "disable" | "rotate" | "delete" | null;
 
@@ -36,11 +37,10 @@ export function WebhookActions({ endpoint }: { endpoint: WebhookEndpointDto }) {
   return (
     <>
       <div className={styles.actions}>
-        <button type="button" className={formStyles.secondary} onClick={() => setAsking("edit")}>
+        <ActionButton className={formStyles.secondary} onClick={() => setAsking("edit")}>
           Edit
-        </button>
-        <button
-          type="button"
+        </ActionButton>
+        <ActionButton
           className={formStyles.secondary}
           disabled={sendTest.isPending}
           onClick={() =>
@@ -51,27 +51,26 @@ export function WebhookActions({ endpoint }: { endpoint: WebhookEndpointDto }) {
           }
         >
           {sendTest.isPending ? "Sending…" : "Send test event"}
-        </button>
+        </ActionButton>
         {endpoint.enabled ? (
-          <button type="button" className={formStyles.secondary} onClick={() => setAsking("disable")}>
+          <ActionButton className={formStyles.secondary} onClick={() => setAsking("disable")}>
             Disable
-          </button>
+          </ActionButton>
         ) : (
-          <button
-            type="button"
+          <ActionButton
             className={formStyles.secondary}
             disabled={update.isPending}
             onClick={() => run(() => update.mutateAsync({ enabled: true }), "Enabled: queued deliveries are being sent.")}
           >
             {update.isPending ? "Enabling…" : "Enable"}
-          </button>
+          </ActionButton>
         )}
-        <button type="button" className={formStyles.secondary} onClick={() => setAsking("rotate")}>
+        <ActionButton className={formStyles.secondary} onClick={() => setAsking("rotate")}>
           Rotate secret
-        </button>
-        <button type="button" className={styles.dangerButton} onClick={() => setAsking("delete")}>
+        </ActionButton>
+        <ActionButton className={styles.dangerButton} onClick={() => setAsking("delete")}>
           Delete
-        </button>
+        </ActionButton>
       </div>
       <p role="status" className={`${styles.status} ${notice?.failed ? styles.error : styles.muted}`}>
         {notice?.text}
