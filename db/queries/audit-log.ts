@@ -177,9 +177,9 @@ export async function listAuditEvents(db: Db, input: PageInput): Promise<AuditLo
  */
 export async function* auditEventChunks(
   db: Db,
-  input: { tenantId: string; filters: AuditLogFilters; limit: number; chunkSize?: number },
+  input: { tenantId: string; filters: AuditLogFilters; limit: number; chunkSize?: number; plan?: AuditReadPlan },
 ): AsyncGenerator<AuditEvent[], void, undefined> {
-  const plan = await auditReadPlan(db, input.tenantId, input.filters);
+  const plan = input.plan ?? (await auditReadPlan(db, input.tenantId, input.filters));
   const where = auditConditions(db, input.tenantId, input.filters, plan);
   const chunkSize = input.chunkSize ?? 1_000;
   const order = newestFirst(db, plan);

@@ -1,7 +1,15 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { auditActorKeys } from "@/db/queries/audit-actors";
-import { auditEventChunks, auditTargetIds, auditTargetLabels, countAuditEvents, listAuditEvents, type AuditLogFilters } from "@/db/queries/audit-log";
+import {
+  auditEventChunks,
+  auditReadPlan,
+  auditTargetIds,
+  auditTargetLabels,
+  countAuditEvents,
+  listAuditEvents,
+  type AuditLogFilters,
+} from "@/db/queries/audit-log";
 import { chainContent } from "@/db/queries/audit-chain";
 import type { AuditEvent } from "@/db/schema";
 import { AUDIT_COUNT_CAP, MAX_AUDIT_EXPORT_ROWS, type auditEvent, type auditPage, type AuditQuery } from "@/lib/contracts/audit";
@@ -103,12 +111,14 @@ async function* csvChunks(db: Db, tenantId: string, chunks: AsyncGenerator<Audit
 /** The filtered log as a CSV download, newest first, at most MAX_AUDIT_EXPORT_ROWS events. */
 export async function auditLogCsv(db: Db, tenantId: string, query: AuditQuery, now = new Date()): Promise<FileBody> {
   const filters = await toFilters(db, tenantId, query);
-  const { total, totalKind } = await countAuditEvents(db, tenantId, filters, MAX_AUDIT_EXPORT_ROWS);
+  // One plan for the count and the rows: on SQLite choosing it counts an actor's or an action's events.
+  const plan = await auditReadPlan(db, tenantId, filters);
+  const { total, totalKind } = await countAuditEvents(db, tenantId, filters, MAX_AUDIT_EXPORT_ROWS, plan);
   const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
   return {
     contentType: "text/csv; charset=utf-8",
     fileName: `roster-audit-${stamp}Z.csv`,
-    body: csvChunks(db, tenantId, auditEventChunks(db, { tenantId, filters, limit: MAX_AUDIT_EXPORT_ROWS })),
+    body: csvChunks(db, tenantId, auditEventChunks(db, { tenantId, filters, limit: MAX_AUDIT_EXPORT_ROWS, plan })),
     headers: {
       ...(totalKind === "exact"
         ? { "x-total-count": String(total) }
