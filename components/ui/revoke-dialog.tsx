@@ -4,7 +4,7 @@ import { useState, type ReactNode, type RefObject } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Announcement, useAnnouncer } from "./announcement";
 import listStyles from "./list-table.module.css";
-import { ActionButton } from "@/components/ui/action-button";
+import { ActionButton } from "./action-button";
 
 type Named = { id: string; name: string };
 
