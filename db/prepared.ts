@@ -18,7 +18,8 @@ export function prepared<Row = unknown>(db: Db, sql: string): Statement<Row> {
  * `prepared` for a statement over the webhook queue's tables, which go from empty to a job's
  * hundreds of thousands of rows and back (retention): PostgreSQL plans it on every execution. A
  * named statement's generic plan, made while the tables were empty after a vacuum, read every
- * pending delivery for each one in the claim (49 s a claim over 100,000 deliveries, bench:webhooks).
+ * pending delivery for each one in the claim (49 s a claim over 100,000 deliveries, bench:webhooks),
+ * and every event for each delivery in a page of the console's delivery log (2,001,000 rows for 2,000).
  */
 export function preparedForGrowingTables<Row = unknown>(db: Db, sql: string): Statement<Row> {
   return db.statement<Row>(sql, { planEachTime: true });

@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, inTransaction, prepared } from "../prepared";
+import { inList, inTransaction, preparedForGrowingTables } from "../prepared";
 import type { WebhookDeliveryStatus } from "../schema/webhook-constants";
 import { recordAuditEvent } from "./audit";
 import { getWebhookEndpoint, type WebhookActor } from "./webhook-endpoints";
@@ -56,7 +56,7 @@ type DeliveryRow = Omit<WebhookDeliveryView, "attemptLog">;
 async function withAttempts(db: Db, rows: DeliveryRow[]): Promise<WebhookDeliveryView[]> {
   if (rows.length === 0) return [];
   const list = inList(rows.map((row) => row.id));
-  const attempts = await prepared<WebhookAttemptView & { deliveryId: number }>(
+  const attempts = await preparedForGrowingTables<WebhookAttemptView & { deliveryId: number }>(
     db,
     `select ${ATTEMPT_COLUMNS} from webhook_attempts where delivery_id in ${list.sql} order by delivery_id, attempt`,
   ).all(...list.values);
@@ -76,8 +76,8 @@ export async function listWebhookDeliveries(db: Db, query: DeliveryLogQuery): Pr
     limit: query.limit + 1,
   };
   const rows = query.status
-    ? await prepared<DeliveryRow>(db, LOG_PAGE_OF_STATUS).all({ ...params, status: query.status })
-    : await prepared<DeliveryRow>(db, LOG_PAGE).all(params);
+    ? await preparedForGrowingTables<DeliveryRow>(db, LOG_PAGE_OF_STATUS).all({ ...params, status: query.status })
+    : await preparedForGrowingTables<DeliveryRow>(db, LOG_PAGE).all(params);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return { deliveries: await withAttempts(db, page), next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
@@ -120,16 +120,16 @@ export function redeliverWebhookDelivery(
 ): Promise<WebhookDeliveryView | undefined> {
   return inTransaction(db, "immediate", async () => {
     if (!(await getWebhookEndpoint(db, context.tenantId, context.endpointId))) return undefined;
-    const before = await prepared<DeliveryRow>(db, DELIVERY_BY_ID).get(context.deliveryId, context.endpointId);
+    const before = await preparedForGrowingTables<DeliveryRow>(db, DELIVERY_BY_ID).get(context.deliveryId, context.endpointId);
     if (!before) return undefined;
-    await prepared(db, REDELIVER_ONE).run(now, now, context.deliveryId, context.endpointId);
+    await preparedForGrowingTables(db, REDELIVER_ONE).run(now, now, context.deliveryId, context.endpointId);
     await auditRedelivery(
       db,
       context,
       { deliveries: 1, deliveryId: before.id, eventId: before.eventId, eventType: before.eventType, status: before.status },
       now,
     );
-    const [delivery] = await withAttempts(db, [(await prepared<DeliveryRow>(db, DELIVERY_BY_ID).get(context.deliveryId, context.endpointId))!]);
+    const [delivery] = await withAttempts(db, [(await preparedForGrowingTables<DeliveryRow>(db, DELIVERY_BY_ID).get(context.deliveryId, context.endpointId))!]);
     return delivery;
   });
 }
@@ -149,7 +149,7 @@ export function redeliverFailedWebhookDeliveries(
 ): Promise<{ redelivered: number } | undefined> {
   return inTransaction(db, "immediate", async () => {
     if (!(await getWebhookEndpoint(db, context.tenantId, context.endpointId))) return undefined;
-    const { changes } = await prepared(db, REDELIVER_FAILED).run(now, now, context.endpointId, context.since);
+    const { changes } = await preparedForGrowingTables(db, REDELIVER_FAILED).run(now, now, context.endpointId, context.since);
     if (changes > 0) await auditRedelivery(db, context, { deliveries: changes, failedSince: new Date(context.since).toISOString() }, now);
     return { redelivered: changes };
   });

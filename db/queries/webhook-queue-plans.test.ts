@@ -6,6 +6,7 @@ import { makeAdminWithToken, makeTenant } from "@/test/factories";
 import { prepared } from "../prepared";
 import { recordAuditEvents } from "./audit";
 import { claimDueDeliveries } from "./webhook-deliveries";
+import { listWebhookDeliveries } from "./webhook-delivery-log";
 import { createWebhookEndpoint } from "./webhook-endpoints";
 
 // The dispatcher claims deliveries every round, from an empty queue as much as from a full one. A
@@ -15,43 +16,78 @@ import { createWebhookEndpoint } from "./webhook-endpoints";
 describe.runIf(TEST_DIALECT === "postgres")("the webhook queue's plans (PostgreSQL)", () => {
   const db = createTestDb();
 
-  it("a claim reads the deliveries through their indexes after the queue went from empty and vacuumed to full", async () => {
+  /** An endpoint of a new tenant, and the queue's tables empty and vacuumed. */
+  async function queueOfOneEndpoint() {
     const tenantId = (await makeTenant(db)).id;
     const { admin } = await makeAdminWithToken(db, tenantId);
-    await createWebhookEndpoint(db, {
+    const endpoint = await createWebhookEndpoint(db, {
       tenantId,
       url: "https://hooks.example.test/in",
       secret: newWebhookSecret(),
       actor: { type: "admin", id: admin.id, name: "Ada" },
     });
-    await db.exec("vacuum (analyze) webhook_deliveries, webhook_events, webhook_endpoints");
+    // As a new installation, or the retention's prune, leaves them (this file's database is its own).
+    await db.exec("delete from webhook_attempts; delete from webhook_deliveries; delete from webhook_events");
+    await db.exec("vacuum (analyze) webhook_attempts, webhook_deliveries, webhook_events, webhook_endpoints");
+    return { tenantId, endpointId: endpoint.id };
+  }
+
+  /** 2,000 deliveries to the tenant's endpoint, written as a leaver job's batches write them. */
+  async function fill(tenantId: string) {
+    for (let batch = 0; batch < 4; batch++) {
+      await recordAuditEvents(
+        db,
+        Array.from({ length: 500 }, () => ({
+          tenantId,
+          actorType: "system" as const,
+          actorName: "test",
+          action: "user.deactivate",
+          targetType: "user",
+          targetId: randomUUID(),
+          outcome: "deactivated",
+          details: { email: "someone@example.test" },
+        })),
+      );
+    }
+  }
+
+  const sequentialReads = () =>
+    prepared<{ relname: string; seqTupRead: number }>(
+      db,
+      `select relname, seq_tup_read as "seqTupRead" from pg_stat_xact_user_tables where relname in ('webhook_deliveries', 'webhook_events') order by relname`,
+    ).all();
+
+  it("a claim reads the deliveries through their indexes after the queue went from empty and vacuumed to full", async () => {
+    const { tenantId } = await queueOfOneEndpoint();
     const claim = () => claimDueDeliveries(db, { holder: "plans", now: Date.now(), leaseMs: 60_000, limit: 8 });
 
     // One transaction: one connection, whose statements these all are.
     const read = await db.transaction(async () => {
       for (let i = 0; i < 10; i++) expect(await claim()).toEqual([]);
-      for (let batch = 0; batch < 4; batch++) {
-        await recordAuditEvents(
-          db,
-          Array.from({ length: 500 }, () => ({
-            tenantId,
-            actorType: "system" as const,
-            actorName: "test",
-            action: "user.deactivate",
-            targetType: "user",
-            targetId: randomUUID(),
-            outcome: "deactivated",
-            details: { email: "someone@example.test" },
-          })),
-        );
-      }
+      await fill(tenantId);
       expect(await claim()).toHaveLength(8);
-      return prepared<{ seqTupRead: number }>(
-        db,
-        `select seq_tup_read as "seqTupRead" from pg_stat_xact_user_tables where relname = 'webhook_deliveries'`,
-      ).get();
+      return sequentialReads();
     });
     // Sequential scans of the queue in this transaction: none by the claim (the inserts read none).
-    expect(read?.seqTupRead).toBe(0);
+    expect(read.find((table) => table.relname === "webhook_deliveries")?.seqTupRead).toBe(0);
+  });
+
+  // The console's delivery log, looked at while the endpoint had sent nothing, then after a job.
+  it("a page of the delivery log reads its deliveries and their events through indexes after the same", async () => {
+    const { tenantId, endpointId } = await queueOfOneEndpoint();
+    const page = () => listWebhookDeliveries(db, { tenantId, endpointId, limit: 50 });
+
+    const read = await db.transaction(async () => {
+      for (let i = 0; i < 10; i++) expect((await page())!.deliveries).toEqual([]);
+      await fill(tenantId);
+      expect((await page())!.deliveries).toHaveLength(50);
+      return sequentialReads();
+    });
+    // Planned for its values, a page of 2,000 may read each table once (a hash join); the generic
+    // plan made on the empty tables read every event for each delivery (2,003,000 rows).
+    expect(read).toEqual([
+      { relname: "webhook_deliveries", seqTupRead: expect.toSatisfy((rows: number) => rows <= 2_000) },
+      { relname: "webhook_events", seqTupRead: expect.toSatisfy((rows: number) => rows <= 2_000) },
+    ]);
   });
 });
