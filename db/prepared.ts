@@ -19,7 +19,7 @@ export function prepared<Row = unknown>(db: Db, sql: string): Statement<Row> {
  * hundreds of thousands of rows and back (retention): PostgreSQL plans it on every execution. A
  * named statement's generic plan, made while the tables were empty after a vacuum, read every
  * pending delivery for each one in the claim (49 s a claim over 100,000 deliveries, bench:webhooks),
- * and every event for each delivery in a page of the console's delivery log (2,001,000 rows for 2,000).
+ * and every event for each delivery in a page of the console's delivery log (2,003,000 rows for a page over 2,000 deliveries).
  */
 export function preparedForGrowingTables<Row = unknown>(db: Db, sql: string): Statement<Row> {
   return db.statement<Row>(sql, { planEachTime: true });
