@@ -5,19 +5,19 @@ import { Announcement, useAnnouncer } from "@/components/ui/announcement";
 import { DataTable } from "@/components/ui/data-table";
 import { ListBody, ListHeader } from "@/components/ui/list-card";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { ActionButton } from "@/components/ui/action-button";
 import type { ConsoleSessionDto } from "@/lib/query/sessions";
 import { browserName } from "./browser-name";
 import styles from "./sessions.module.css";
 import { SignOutOthersDialog, SignOutSessionDialog, type Announce } from "./sign-out-dialogs";
 import { useSessionList } from "./use-sessions";
 
-function SessionRow({ session, serverNow, hydrated, ...announce }: { session: ConsoleSessionDto; serverNow: number; hydrated: boolean } & Announce) {
+function SessionRow({ session, serverNow, ...announce }: { session: ConsoleSessionDto; serverNow: number } & Announce) {
   const name = browserName(session);
   const signOut = (
-    <button type="button" className={styles.signOutButton} disabled={!hydrated} aria-label={session.current ? "Sign out this session" : `Sign out ${name}`}>
+    <ActionButton className={styles.signOutButton} aria-label={session.current ? "Sign out this session" : `Sign out ${name}`}>
       Sign out
-    </button>
+    </ActionButton>
   );
   return (
     <tr aria-current={session.current || undefined}>
@@ -45,15 +45,10 @@ function SessionRow({ session, serverNow, hydrated, ...announce }: { session: Co
 /** The signed-in admin's open sessions, each with Sign out, and Sign out all the others. */
 export function SessionList({ serverNow }: { serverNow: number }) {
   const sessions = useSessionList();
-  const hydrated = useHydrated();
   const { message, announce, focusRef } = useAnnouncer();
   const others = sessions.data?.filter((session) => !session.current).length ?? 0;
 
-  const othersTrigger = (
-    <button type="button" className={formStyles.secondary} disabled={!hydrated}>
-      Sign out all other sessions
-    </button>
-  );
+  const othersTrigger = <ActionButton className={formStyles.secondary}>Sign out all other sessions</ActionButton>;
 
   return (
     <>
@@ -72,7 +67,7 @@ export function SessionList({ serverNow }: { serverNow: number }) {
               columns={["Browser", "Address", "Signed in", "Last seen", { label: <span className={styles.visuallyHidden}>Actions</span> }]}
             >
               {items.map((session) => (
-                <SessionRow key={session.id} session={session} serverNow={serverNow} hydrated={hydrated} onDone={announce} focusAfterSuccess={focusRef} />
+                <SessionRow key={session.id} session={session} serverNow={serverNow} onDone={announce} focusAfterSuccess={focusRef} />
               ))}
             </DataTable>
           )}

@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
+import { ActionButton } from "@/components/ui/action-button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatRoleMap, parseDomains, parseRoleMap } from "@/lib/contracts/sso";
 import type { SignInSettingsDto } from "@/lib/query/sign-in-settings";
@@ -103,14 +104,13 @@ export function SsoSettingsForm({ settings }: { settings: SignInSettingsDto }) {
         )}
       </div>
       <div className={styles.row}>
-        <button
-          type="button"
+        <ActionButton
           className={formStyles.secondary}
-          disabled={!hydrated || discovery.isPending || !draft.issuer.trim()}
+          disabled={discovery.isPending || !draft.issuer.trim()}
           onClick={() => discovery.mutate(draft.issuer.trim())}
         >
           {discovery.isPending ? "Checking…" : "Check discovery"}
-        </button>
+        </ActionButton>
         <p role="status" className={discovery.data?.ok ? styles.ok : formStyles.error} data-testid="discovery-result">
           {discovery.data && (discovery.data.ok ? discovery.data.detail : `Discovery failed: ${discovery.data.detail}`)}
           {discovery.error && errorMessage(discovery.error, { withFields: true })}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { ActionButton } from "@/components/ui/action-button";
 import { MAX_USER_PAGE, type UserListPage } from "@/lib/query/users";
 import styles from "./users.module.css";
 
@@ -17,17 +17,15 @@ export function rangeText(page: UserListPage): string {
 export function Pagination({ page, onPage }: { page: UserListPage; onPage: (page: number) => void }) {
   const pages = Math.min(MAX_USER_PAGE, Math.max(1, Math.ceil(page.total / page.size)));
   const hasNext = page.users.length === page.size && page.page < MAX_USER_PAGE && (page.totalKind !== "exact" || page.page < pages);
-  // Server-rendered: until React runs, a click would do nothing.
-  const hydrated = useHydrated();
   return (
     <nav aria-label="Pages" className={styles.pagination}>
-      <button type="button" className={styles.pageButton} disabled={!hydrated || page.page <= 1} onClick={() => onPage(page.page - 1)}>
+      <ActionButton className={styles.pageButton} disabled={page.page <= 1} onClick={() => onPage(page.page - 1)}>
         ← Previous
-      </button>
+      </ActionButton>
       <span className={styles.pageText}>{page.totalKind === "exact" ? `Page ${fmt(page.page)} of ${fmt(pages)}` : `Page ${fmt(page.page)}`}</span>
-      <button type="button" className={styles.pageButton} disabled={!hydrated || !hasNext} onClick={() => onPage(page.page + 1)}>
+      <ActionButton className={styles.pageButton} disabled={!hasNext} onClick={() => onPage(page.page + 1)}>
         Next →
-      </button>
+      </ActionButton>
     </nav>
   );
 }

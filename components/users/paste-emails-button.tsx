@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { ActionButton } from "@/components/ui/action-button";
 import styles from "./paste.module.css";
 
 // The dialog (Radix Dialog, the results table, the CSV writer) loads when someone is about to
@@ -14,17 +14,13 @@ export function PasteEmailsButton() {
   const [wanted, setWanted] = useState(false);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  // Server-rendered: until React runs, a click would do nothing.
-  const hydrated = useHydrated();
   return (
     <>
-      <button
+      <ActionButton
         ref={button}
-        type="button"
         className={styles.trigger}
         aria-haspopup="dialog"
         aria-expanded={open}
-        disabled={!hydrated}
         onPointerEnter={() => setWanted(true)}
         onFocus={() => setWanted(true)}
         onClick={() => {
@@ -33,7 +29,7 @@ export function PasteEmailsButton() {
         }}
       >
         Paste many emails
-      </button>
+      </ActionButton>
       {wanted && <PasteEmailsDialog open={open} onOpenChange={setOpen} trigger={button} />}
     </>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { ActionButton } from "@/components/ui/action-button";
 import type { SortDirection, UserListPage, UserListSort } from "@/lib/query/users";
 import styles from "./users.module.css";
 
@@ -9,16 +9,14 @@ type SortProps = { sort: UserListSort; dir: SortDirection; onSort: (sort: UserLi
 
 function SortHeader({ column, label, sort, dir, onSort }: SortProps & { column: UserListSort; label: string }) {
   const active = sort === column;
-  // Server-rendered with the first page: until React runs, a click would do nothing, so say so.
-  const hydrated = useHydrated();
   return (
     <th scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}>
-      <button type="button" className={styles.sortButton} disabled={!hydrated} onClick={() => onSort(column)}>
+      <ActionButton className={styles.sortButton} onClick={() => onSort(column)}>
         {label}
         <span aria-hidden="true" className={active ? styles.sortIconActive : styles.sortIcon}>
           {active && dir === "desc" ? "▼" : "▲"}
         </span>
-      </button>
+      </ActionButton>
     </th>
   );
 }
