@@ -138,7 +138,7 @@ export async function writeMobiles(
   return changed;
 }
 
-export type UserWriteOptions = { now: number; requestId: string | null };
+export type UserWriteOptions = { now: number; requestId: string | null; whenFound?: () => Promise<boolean> };
 
 /**
  * Writes the user's side of `write` to `user` (locked by the caller, conflicts checked): its
@@ -190,7 +190,14 @@ export async function writeActive(db: Db, scope: ScimScope, user: User, active: 
 
 /** writeActive for a user not read yet: applyDeactivation and applyReactivation read it (and lock it on PostgreSQL) themselves. */
 export async function switchActive(db: Db, scope: ScimScope, userId: string, active: boolean, options: UserWriteOptions): Promise<boolean | "not-found"> {
-  const change = { tenantId: scope.tenantId, userId, actor: providerActor(scope), requestId: options.requestId, auditNoop: false };
+  const change = {
+    tenantId: scope.tenantId,
+    userId,
+    actor: providerActor(scope),
+    requestId: options.requestId,
+    auditNoop: false,
+    whenFound: options.whenFound,
+  };
   const result = active ? await applyReactivation(db, change, options.now) : await applyDeactivation(db, change, options.now);
   return result.status === "not-found" ? "not-found" : result.status === "reactivated" || result.status === "deactivated";
 }

@@ -113,11 +113,11 @@ const identityOfUser = (dialect: Db["dialect"], columns: string) =>
    order by (case when i.username_key is null then 1 else 0 end), i.id${codePointOrder(dialect)} limit 1`;
 const lockedIdentityOfUser = (dialect: Db["dialect"], lock: boolean) =>
   `${identityOfUser(dialect, IDENTITY_COLUMNS)}${lock && dialect === "postgres" ? " for update" : ""}`;
-// The identity's last sync written and the identity read back in one statement (row-locked on PostgreSQL
-// by the update). SQLite finds the row by its rowid, without a second walk down the primary key's index.
+// The identity's last sync written, found and row-locked (PostgreSQL) by the update itself. SQLite
+// finds the row by its rowid, without a second walk down the primary key's index.
 const syncedIdentityOfUser = (dialect: Db["dialect"]) => {
   const key = dialect === "sqlite" ? "rowid" : "id";
-  return `update identities set last_synced_at = ? where ${key} = (${identityOfUser(dialect, `i.${key}`)}) returning ${identityColumns("")}`;
+  return `update identities set last_synced_at = ? where ${key} = (${identityOfUser(dialect, `i.${key}`)}) returning id`;
 };
 
 /**
@@ -129,11 +129,11 @@ export function findIdentity(db: Db, scope: ScimScope, userId: string, lock = fa
 }
 
 /**
- * findIdentity for a write that changes nothing else of the identity: its last sync moved to `now`
- * (the identity row-locked by it on PostgreSQL, after the user, as lockUser says), the identity as it then is.
+ * For a write that changes nothing else of the identity: its last sync moved to `now` (the identity
+ * row-locked by it on PostgreSQL, after the user, as lockUser says); false when the scope has no identity of the user.
  */
-export function syncIdentity(db: Db, scope: ScimScope, userId: string, now: number): Promise<IdentityRow | undefined> {
-  return prepared<IdentityRow>(db, syncedIdentityOfUser(db.dialect)).get(now, scope.providerId, scope.tenantId, userId);
+export async function syncIdentity(db: Db, scope: ScimScope, userId: string, now: number): Promise<boolean> {
+  return (await prepared<{ id: string }>(db, syncedIdentityOfUser(db.dialect)).get(now, scope.providerId, scope.tenantId, userId)) !== undefined;
 }
 
 const USER_OF_TENANT = `select ${USER_COLUMNS} from users where id = ? and tenant_id = ?`;

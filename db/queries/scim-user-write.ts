@@ -231,9 +231,12 @@ export function updateScimUser(
 
 /**
  * PATCH of `active` alone (Okta's and Entra's deactivation): the (de)activation and the identity's
- * last sync, as updateScimUser would write them, without reading the whole User back from a body.
- * The fewest statements: the switch reads (and on PostgreSQL locks) the user itself, as every writer
- * locks the user before its identity; the identity is synced and read in one; the record in one.
+ * last sync, as updateScimUser would write them, and nothing read that the 204 answering it does
+ * not need. The switch reads (and on PostgreSQL locks) the user itself, as every writer locks the
+ * user before its identity; then one statement moves the identity's last sync and finds it, before
+ * anything else is written: a user of the tenant that the provider does not provision stays as it
+ * was, and the sync is done before the audit event takes the tenant's audit chain head, which the
+ * transaction holds until its commit (every audited write of the tenant waits for it on PostgreSQL).
  */
 export function setScimUserActive(
   db: Db,
@@ -242,25 +245,13 @@ export function setScimUserActive(
   active: boolean,
   now = Date.now(),
   requestId: string | null = null,
-): Promise<{ status: "updated" | "unchanged"; record: ScimUserRecord } | { status: "not-found" }> {
-  const c: WriteContext = { db, scope, now, requestId };
-  const notFound = { status: "not-found" as const };
+): Promise<{ status: "updated" | "unchanged" | "not-found" }> {
+  const whenFound = () => syncIdentity(db, scope, userId, now);
   return inTransaction(db, "immediate", async () => {
-    const switched = await switchActive(db, scope, userId, active, c);
-    // Not a user of the tenant: nothing was written.
-    if (switched === "not-found") return notFound;
-    const identity = await syncIdentity(db, scope, userId, now);
-    // A user of the tenant that this provider does not provision: the switch must not stay.
-    if (!identity) throw new NotProvisioned();
-    const record = await recordOf(db, identity);
-    return { status: switched ? ("updated" as const) : ("unchanged" as const), record: record! };
-  }).catch((error: unknown) => {
-    if (error instanceof NotProvisioned) return notFound;
-    throw error;
+    const switched = await switchActive(db, scope, userId, active, { now, requestId, whenFound });
+    return { status: switched === "not-found" ? "not-found" : switched ? "updated" : "unchanged" };
   });
 }
-
-class NotProvisioned extends Error {}
 
 /** The record after a write: read again when more than `active` changed, else the locked one brought up to date. */
 async function written(c: WriteContext, locked: LockedRecord, changed: boolean, activeChanged: boolean) {

@@ -22,6 +22,13 @@ type StatusChange = {
   auditDetails?: Record<string, unknown>;
   /** Whether a change that finds nothing to do is audited too (single calls: yes; bulk jobs keep it on the job row). */
   auditNoop?: boolean;
+  /**
+   * The caller's own check and write, run once the user is found (and row-locked on PostgreSQL) and
+   * before anything of the change is written; false makes the user not-found, with nothing written.
+   * It runs ahead of the audit event, which takes the tenant's audit chain head (a row lock every
+   * audited write of the tenant waits for, on PostgreSQL) and holds it until the commit.
+   */
+  whenFound?: () => Promise<boolean>;
 };
 
 export type DeactivationInput = StatusChange;
@@ -57,10 +64,14 @@ const SQL = {
 
 type UserState = { id: string; active: number; email: string; deactivatedAt: number | null };
 
-const findUser = (db: Db, input: StatusChange) => prepared<UserState>(db, SQL.findUser[db.dialect]).get(input.userId, input.tenantId);
+/** The user of the change, row-locked on PostgreSQL, once the caller's whenFound has passed. */
+async function findUser(db: Db, input: StatusChange): Promise<UserState | undefined> {
+  const user = await prepared<UserState>(db, SQL.findUser[db.dialect]).get(input.userId, input.tenantId);
+  return user && (!input.whenFound || (await input.whenFound())) ? user : undefined;
+}
 const actorRef = (actor: StatusActor) => JSON.stringify({ id: actor.userId, name: actor.name } satisfies ActorRef);
 
-type ChangeOf = Omit<StatusChange, "userId" | "auditDetails" | "auditNoop">;
+type ChangeOf = Omit<StatusChange, "userId" | "auditDetails" | "auditNoop" | "whenFound">;
 
 const auditEvent = (input: ChangeOf, userId: string, action: string, outcome: string, details: Record<string, unknown>, now: number): NewAuditEvent => ({
   tenantId: input.tenantId,

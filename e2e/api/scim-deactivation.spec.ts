@@ -1,6 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { tokensOfAdmin, userRow } from "../fixtures/rows";
-import { addAdminUser, adminAccess, auditOfUser, createScimSetup, createUser, patchOp, scimClient, scimResource, userBody, usersPath } from "../fixtures/scim";
+import {
+  addAdminUser,
+  adminAccess,
+  auditOfUser,
+  createScimSetup,
+  createUser,
+  patchAndRead,
+  patchOp,
+  scimClient,
+  scimResource,
+  userBody,
+  usersPath,
+} from "../fixtures/scim";
 
 // Issue 10: active:false from the identity provider is Roster's one deactivation — the person's
 // admin tokens and console sessions stop working at once, with exactly one audit event naming the
@@ -33,7 +45,7 @@ test.describe("SCIM deactivation", () => {
   test("PATCH active:false revokes the admin's tokens and sessions at once, audited once; a repeat changes nothing", async ({ request }) => {
     const { setup, scim, admin, path } = await provisionedAdmin(request, "patch");
 
-    const off = await scimResource(await scim.patch(path, patchOp({ op: "replace", path: "active", value: false })));
+    const off = await patchAndRead(scim, path, patchOp({ op: "replace", path: "active", value: false }));
 
     expect(off.active).toBe(false);
     expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 401, session: 401 });
@@ -42,7 +54,7 @@ test.describe("SCIM deactivation", () => {
     expectOneDeactivation(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate"), setup);
 
     // The provider repeats itself (Entra re-sends state every cycle): no second event, same version.
-    const again = await scimResource(await scim.patch(path, patchOp({ op: "replace", path: "active", value: false })));
+    const again = await patchAndRead(scim, path, patchOp({ op: "replace", path: "active", value: false }));
     expect(again.meta.version).toBe(off.meta.version);
     expect(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate")).toHaveLength(1);
     expect(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.updated")).toEqual([]);
@@ -68,9 +80,7 @@ test.describe("SCIM deactivation", () => {
 
   test("a deactivation that comes with other changes applies both, with one deactivation event and one update event", async ({ request }) => {
     const { setup, scim, admin, path } = await provisionedAdmin(request, "mixed");
-    const patched = await scimResource(
-      await scim.patch(path, patchOp({ op: "replace", path: "title", value: "Former" }, { op: "replace", path: "active", value: false })),
-    );
+    const patched = await patchAndRead(scim, path, patchOp({ op: "replace", path: "title", value: "Former" }, { op: "replace", path: "active", value: false }));
     expect(patched).toMatchObject({ active: false, title: "Former" });
     expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 401, session: 401 });
     expectOneDeactivation(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate"), setup);

@@ -4,11 +4,11 @@ import {
   createUser,
   expectScimError,
   identitiesOfProvider,
+  patchAndRead,
   patchOp,
   SCIM,
   scimClient,
   scimJson,
-  scimResource,
   userBody,
   usersPath,
   type ListResponse,
@@ -140,7 +140,7 @@ test.describe("SCIM filters", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const before = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const retitled = await scimResource(await scim.patch(usersPath(user.id), patchOp({ op: "replace", path: "title", value: "Only the identity keeps this" })));
+    const retitled = await patchAndRead(scim, usersPath(user.id), patchOp({ op: "replace", path: "title", value: "Only the identity keeps this" }));
     expect(Date.parse(retitled.meta.lastModified)).toBeGreaterThan(Date.parse(before));
     for (const [filter, expected] of [
       [`meta.lastModified gt "${before}"`, [user.id]],

@@ -4,15 +4,19 @@ import {
   auditOfUser,
   createScimSetup,
   createUser,
+  expectNoContent,
   expectScimError,
   identitiesOfProvider,
   otherEmailsOf,
+  patchAndRead,
   patchOp,
   SCIM,
   scimClient,
+  scimJson,
   scimResource,
   userBody,
   usersPath,
+  WEAK_ETAG,
 } from "../fixtures/scim";
 import { auditEventsOf } from "../fixtures/rows";
 
@@ -46,18 +50,18 @@ test.describe("SCIM PATCH", () => {
   test("add and replace without a path (value object, any attribute case); add, replace and remove with a path", async ({ request }) => {
     const { setup, scim, user, path } = await oneUser(request, "patch-basic");
 
-    const added = await scimResource(await scim.patch(path, patchOp({ op: "add", value: { title: "Lead", DisplayName: "Pat C." } })));
+    const added = await patchAndRead(scim, path, patchOp({ op: "add", value: { title: "Lead", DisplayName: "Pat C." } }));
     expect(added).toMatchObject({ id: user.id, title: "Lead", displayName: "Pat C.", nickName: "Pat" });
     expect(await userRow(user.id)).toMatchObject({ name: "Pat C." });
 
-    const replaced = await scimResource(await scim.patch(path, patchOp({ op: "replace", path: "NAME.GIVENNAME", value: "Patricia" })));
+    const replaced = await patchAndRead(scim, path, patchOp({ op: "replace", path: "NAME.GIVENNAME", value: "Patricia" }));
     expect(replaced.name).toEqual({ givenName: "Patricia", familyName: "Ching" });
 
-    const removed = await scimResource(await scim.patch(path, patchOp({ op: "remove", path: "nickName" })));
+    const removed = await patchAndRead(scim, path, patchOp({ op: "remove", path: "nickName" }));
     expect(removed).not.toHaveProperty("nickName");
     expect(removed).toMatchObject({ title: "Lead", displayName: "Pat C." });
 
-    const department = await scimResource(await scim.patch(path, patchOp({ op: "replace", path: `${SCIM.enterprise}:department`, value: "Finance" })));
+    const department = await patchAndRead(scim, path, patchOp({ op: "replace", path: `${SCIM.enterprise}:department`, value: "Finance" }));
     expect(department[SCIM.enterprise]).toMatchObject({ department: "Finance" });
     expect((await userRow(user.id))!.properties).toMatchObject({ department: "Finance" });
 
@@ -68,30 +72,59 @@ test.describe("SCIM PATCH", () => {
   test("multi-valued emails: add, replace and remove through value filters", async ({ request }) => {
     const { scim, domain, user, path } = await oneUser(request, "patch-emails");
 
-    const added = await scimResource(await scim.patch(path, patchOp({ op: "add", path: "emails", value: [{ value: `pat.other@${domain}`, type: "other" }] })));
+    const added = await patchAndRead(scim, path, patchOp({ op: "add", path: "emails", value: [{ value: `pat.other@${domain}`, type: "other" }] }));
     expect(added.emails).toEqual(expect.arrayContaining([expect.objectContaining({ value: `pat.other@${domain}`, type: "other" })]));
     expect(await otherEmailsOf(user.id)).toEqual(expect.arrayContaining([{ email: `pat.other@${domain}`, label: "other" }]));
 
-    const work = await scimResource(await scim.patch(path, patchOp({ op: "replace", path: 'emails[type eq "work"].value', value: `patricia@${domain}` })));
+    const work = await patchAndRead(scim, path, patchOp({ op: "replace", path: 'emails[type eq "work"].value', value: `patricia@${domain}` }));
     expect(work.emails).toEqual(expect.arrayContaining([{ value: `patricia@${domain}`, type: "work", primary: true }]));
     expect(await userRow(user.id)).toMatchObject({ email: `patricia@${domain}` });
 
-    const gone = await scimResource(await scim.patch(path, patchOp({ op: "remove", path: 'emails[type eq "home"]' })));
+    const gone = await patchAndRead(scim, path, patchOp({ op: "remove", path: 'emails[type eq "home"]' }));
     expect((gone.emails as { type: string }[]).map((email) => email.type).sort()).toEqual(["other", "work"]);
     expect(await otherEmailsOf(user.id)).toEqual([{ email: `pat.other@${domain}`, label: "other" }]);
   });
 
+  test("answers 204 without a body; attributes or excludedAttributes ask for the User (200, its ETag), as they do on POST and PUT", async ({ request }) => {
+    const { setup, scim, user, path } = await oneUser(request, "patch-answer");
+
+    // Both ways to the write (active alone takes the short one) answer the same 204.
+    await expectNoContent(await scim.patch(path, patchOp({ op: "replace", path: "title", value: "Quiet" })));
+    await expectNoContent(await scim.patch(path, patchOp({ op: "replace", path: "active", value: false })));
+    expect(await scimResource(await scim.get(path))).toMatchObject({ title: "Quiet", active: false });
+
+    // §3.9: asked for, the User less what excludedAttributes leaves out, its ETag the one a GET then reads.
+    const whole = await scimResource(
+      await scim.patch(path, patchOp({ op: "replace", path: "active", value: true }), { params: { excludedAttributes: "emails" } }),
+    );
+    expect(whole).toMatchObject({ id: user.id, title: "Quiet", active: true, nickName: "Pat" });
+    expect(whole).not.toHaveProperty("emails");
+    expect((await scimResource(await scim.get(path))).meta.version).toBe(whole.meta.version);
+    const named = await scim.patch(path, patchOp({ op: "replace", path: "nickName", value: "P2" }), { params: { attributes: "nickName" } });
+    expect(named.headers()["etag"]).toMatch(WEAK_ETAG);
+    expect(Object.keys(await scimJson(named, 200)).sort()).toEqual(["id", "nickName", "schemas"]);
+
+    // The same parameters on POST (201) and PUT (200).
+    const posted = await scim.post(usersPath(), userBody(setup), { params: { attributes: "userName" } });
+    expect(Object.keys(await scimJson(posted, 201)).sort()).toEqual(["id", "schemas", "userName"]);
+    const current = await scimResource(await scim.get(path));
+    const put = await scimResource(await scim.put(path, { ...current, title: "Put" }, { params: { excludedAttributes: "name,emails" } }));
+    expect(put).toMatchObject({ id: user.id, title: "Put", nickName: "P2" });
+    expect(put).not.toHaveProperty("name");
+    expect(put).not.toHaveProperty("emails");
+    expect(await userRow(user.id)).toMatchObject({ active: true, name: "Pat Ching" });
+  });
+
   test("several operations in one request all apply, with one new version", async ({ request }) => {
     const { scim, user, path } = await oneUser(request, "patch-many");
-    const patched = await scimResource(
-      await scim.patch(
-        path,
-        patchOp(
-          { op: "add", path: "title", value: "Manager" },
-          { op: "replace", path: "displayName", value: "P. Ching" },
-          { op: "remove", path: "nickName" },
-          { op: "replace", path: "name.familyName", value: "Chang" },
-        ),
+    const patched = await patchAndRead(
+      scim,
+      path,
+      patchOp(
+        { op: "add", path: "title", value: "Manager" },
+        { op: "replace", path: "displayName", value: "P. Ching" },
+        { op: "remove", path: "nickName" },
+        { op: "replace", path: "name.familyName", value: "Chang" },
       ),
     );
     expect(patched).toMatchObject({ title: "Manager", displayName: "P. Ching", name: { givenName: "Pat", familyName: "Chang" } });
@@ -130,22 +163,21 @@ test.describe("SCIM PATCH", () => {
   test("client dialects: Entra's Replace/Add/Remove and string booleans, Okta's path-less active", async ({ request }) => {
     const { setup, scim, user, path } = await oneUser(request, "patch-dialects");
 
-    const entraOff = await scimResource(await scim.patch(path, patchOp({ op: "Replace", path: "active", value: "False" })));
+    const entraOff = await patchAndRead(scim, path, patchOp({ op: "Replace", path: "active", value: "False" }));
     expect(entraOff.active).toBe(false);
     expect(await userRow(user.id)).toMatchObject({ active: false });
-    const entraOn = await scimResource(await scim.patch(path, patchOp({ op: "Replace", path: "active", value: "True" })));
+    const entraOn = await patchAndRead(scim, path, patchOp({ op: "Replace", path: "active", value: "True" }));
     expect(entraOn.active).toBe(true);
 
-    const oktaOff = await scimResource(await scim.patch(path, patchOp({ op: "replace", value: { active: false } })));
+    const oktaOff = await patchAndRead(scim, path, patchOp({ op: "replace", value: { active: false } }));
     expect(oktaOff.active).toBe(false);
-    const oktaOn = await scimResource(await scim.patch(path, patchOp({ op: "replace", value: { active: true } })));
+    const oktaOn = await patchAndRead(scim, path, patchOp({ op: "replace", value: { active: true } }));
     expect(oktaOn.active).toBe(true);
 
-    const entraEdit = await scimResource(
-      await scim.patch(
-        path,
-        patchOp({ op: "Add", path: "title", value: "Entra Title" }, { op: "Remove", path: "name.familyName" }, { op: "REPLACE", path: "nickName", value: "P" }),
-      ),
+    const entraEdit = await patchAndRead(
+      scim,
+      path,
+      patchOp({ op: "Add", path: "title", value: "Entra Title" }, { op: "Remove", path: "name.familyName" }, { op: "REPLACE", path: "nickName", value: "P" }),
     );
     expect(entraEdit).toMatchObject({ title: "Entra Title", nickName: "P", name: { givenName: "Pat" } });
     expect(entraEdit.name).not.toHaveProperty("familyName");

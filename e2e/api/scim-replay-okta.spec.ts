@@ -7,6 +7,7 @@ import {
   createScimSetup,
   expectScimError,
   identitiesOfProvider,
+  patchAndRead,
   SCIM,
   scimClient,
   scimJson,
@@ -120,8 +121,10 @@ test("Okta: look up, create (linking the existing admin), read, import, update b
   expect(await userRow(created.id)).toMatchObject({ name: "Another User", email: "test.user@okta.local", active: true });
   expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 200, session: 200 });
 
-  // 6. Deactivation: PATCH {"op":"replace","value":{"active":false}} → 200 with the updated User object.
-  const deactivated = await scimResource(await scim.patch(usersPath(created.id), oktaActive(false)));
+  // 6. Deactivation: PATCH {"op":"replace","value":{"active":false}}. The page shows a 200 with the updated
+  // User and says the answer "can also be a HTTP 204 response, with no body returned": Roster's is the
+  // 204 (ADR 0017), and the User read after it is the page's.
+  const deactivated = await patchAndRead(scim, usersPath(created.id), oktaActive(false));
   expect(deactivated).toMatchObject({
     id: created.id,
     userName: "test.user@okta.local",
@@ -136,7 +139,7 @@ test("Okta: look up, create (linking the existing admin), read, import, update b
   expect(deactivations).toEqual([expect.objectContaining({ actorType: "provider", actorId: setup.providerId, actorName: "Okta", outcome: "deactivated" })]);
 
   // 7. Reactivation: the same PATCH with true.
-  const reactivated = await scimResource(await scim.patch(usersPath(created.id), oktaActive(true)));
+  const reactivated = await patchAndRead(scim, usersPath(created.id), oktaActive(true));
   expect(reactivated.active).toBe(true);
   expect(await userRow(created.id)).toMatchObject({ active: true });
   expect(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.reactivate")).toEqual([
@@ -152,7 +155,7 @@ test("Okta: a user Roster does not know yet is created, and Okta's deactivation 
   const created = await scimResource(await scim.post(usersPath(), OKTA_CREATE), 201);
   expect(await userRow(created.id)).toMatchObject({ email: "test.user@okta.local", name: "Test User", active: true, tenantId: setup.tenant.tenantId });
   expect(await auditOfUser(setup.tenant.tenantId, created.id, "user.created")).toHaveLength(1);
-  const off = await scimResource(await scim.patch(usersPath(created.id), oktaActive(false)));
+  const off = await patchAndRead(scim, usersPath(created.id), oktaActive(false));
   expect(off.active).toBe(false);
   expect(await userRow(created.id)).toMatchObject({ active: false });
 });

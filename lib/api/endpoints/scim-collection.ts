@@ -3,7 +3,16 @@ import type { Db } from "@/db/client";
 import { createScimUser, listScimUsers, type ScimConflict, type ScimScope } from "@/db/queries/scim-users";
 import type { ApiRequest } from "@/lib/http/types";
 import { FILTERABLE_PATHS } from "@/lib/scim/attributes";
-import { DEFAULT_COUNT, INDEXED_LOOKUPS, MAX_CANDIDATES, MAX_COUNT, readListParams, tooManyCandidates, type ListParams } from "@/lib/scim/list-params";
+import {
+  DEFAULT_COUNT,
+  INDEXED_LOOKUPS,
+  MAX_CANDIDATES,
+  MAX_COUNT,
+  readListParams,
+  readProjection,
+  tooManyCandidates,
+  type ListParams,
+} from "@/lib/scim/list-params";
 import { projectResource, type Projection } from "@/lib/scim/projection";
 import { readScimUser } from "@/lib/scim/user-input";
 import { renderScimUser } from "@/lib/scim/user-resource";
@@ -136,6 +145,7 @@ export const createScimUserEndpoint = defineEndpoint({
   method: "POST",
   path: USERS_PATH,
   ...SCIM_ENDPOINT,
+  query: projectionQuery,
   body: scimBodySchema,
   response: { status: 201, description: "The User, created or linked; Location and ETag headers", schema: scimUserSchema },
   errors: [400, 409, 413],
@@ -143,13 +153,15 @@ export const createScimUserEndpoint = defineEndpoint({
     summary: "Create a User",
     description:
       "Creates the user, or links the tenant's user who already has the primary address (ADR 0017). 409 uniqueness when the userName or address is already the provider's.",
+    parameters: projectionDocs,
     bodyExample: USER_EXAMPLE,
   },
-  handler: async ({ db, principal, body, request, requestId }) => {
+  handler: async ({ db, principal, query, body, request, requestId }) => {
+    const projection = readProjection(query);
     const result = await createScimUser(db, scopeOf(principal), readScimUser(body), Date.now(), requestId);
     if (result.status === "conflict") throw conflict(result);
     const resource = renderScimUser(result.record, origin(request));
-    const answer = resourceAnswer(resource, 201);
+    const answer = resourceAnswer(resource, 201, projection);
     return { ...answer, headers: { ...answer.headers, location: resource.meta!.location! } };
   },
 });

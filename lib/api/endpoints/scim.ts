@@ -55,11 +55,16 @@ export const getScimUserEndpoint = defineEndpoint({
   },
 });
 
-const updateAnswer = (result: Awaited<ReturnType<typeof updateScimUser>>, id: string, request: ApiRequest) => {
+/** The record a PUT or PATCH wrote, or the 404 or 409 it ran into. */
+function writtenRecord(result: Awaited<ReturnType<typeof updateScimUser>>, id: string): ScimUserRecord {
   if (result.status === "not-found") throw notFound(id);
   if (result.status === "conflict") throw conflict(result);
-  return resourceAnswer(renderScimUser(result.record, origin(request)));
-};
+  return result.record;
+}
+
+// A PATCH answers with the User only when attributes or excludedAttributes asks for it (RFC 7644 §3.5.2, §3.9), else 204.
+const userAsked = (query: { attributes?: string; excludedAttributes?: string }) => query.attributes !== undefined || query.excludedAttributes !== undefined;
+const NO_CONTENT = { status: 204, empty: true } as const;
 
 /** The current resource, after checking If-Match against it: the first thing every write decides with. */
 function currentChecked(request: ApiRequest, record: ScimUserRecord): ScimUserResource {
@@ -75,16 +80,19 @@ export const replaceScimUserEndpoint = defineEndpoint({
   path: `${USERS_PATH}/{id}`,
   ...SCIM_ENDPOINT,
   params,
+  query: projectionQuery,
   body: scimBodySchema,
   response: { status: 200, description: "The User as replaced; ETag header", schema: scimUserSchema },
   errors: [400, 404, 409, 412, 413],
   docs: {
     summary: "Replace a User",
     description: "active false deactivates the user (tokens and sessions revoked), true reactivates. If-Match is checked against the current ETag.",
-    parameters: idDoc,
+    parameters: { ...idDoc, ...projectionDocs },
     bodyExample: USER_EXAMPLE,
   },
-  handler: async ({ db, principal, params, body, request, requestId }) => {
+  handler: async ({ db, principal, params, query, body, request, requestId }) => {
+    // Read before writing: a projection that cannot be read must not leave a write behind its 400.
+    const projection = readProjection(query);
     const result = await updateScimUser(
       db,
       scopeOf(principal),
@@ -96,32 +104,37 @@ export const replaceScimUserEndpoint = defineEndpoint({
       Date.now(),
       requestId,
     );
-    return updateAnswer(result, params.id, request);
+    return resourceAnswer(renderScimUser(writtenRecord(result, params.id), origin(request)), undefined, projection);
   },
 });
 
-// PATCH /scim/v2/Users/{id} — add, replace and remove operations, all or none
+// PATCH /scim/v2/Users/{id} — add, replace and remove operations, all or none; 204 unless the User is asked for
 export const patchScimUserEndpoint = defineEndpoint({
   operationId: "scimPatchUser",
   method: "PATCH",
   path: `${USERS_PATH}/{id}`,
   ...SCIM_ENDPOINT,
   params,
+  query: projectionQuery,
   body: scimBodySchema,
-  response: { status: 200, description: "The User as patched; ETag header", schema: scimUserSchema },
-  errors: [400, 404, 409, 412, 413],
+  response: { status: 200, description: "The User as patched, when attributes or excludedAttributes ask for it; ETag header", schema: scimUserSchema },
+  errors: [204, 400, 404, 409, 412, 413],
   docs: {
     summary: "Patch a User",
     description:
-      "RFC 7644 §3.5.2 operations, applied together or not at all; ops and attribute names in any case, Entra's string booleans and Okta's path-less values accepted. The result is validated like a PUT body.",
-    parameters: idDoc,
+      "RFC 7644 §3.5.2 operations, applied together or not at all; ops and attribute names in any case, Entra's string booleans and Okta's path-less values accepted. The result is validated like a PUT body. Answers 204 without a body (as §3.5.2 allows and Okta and Entra take), or 200 with the User when attributes or excludedAttributes is given (§3.9).",
+    parameters: { ...idDoc, ...projectionDocs },
     bodyExample: { schemas: [PATCH_OP_SCHEMA], Operations: [{ op: "replace", path: "active", value: false }] },
   },
-  handler: async ({ db, principal, params, body, request, requestId }) => {
-    // Setting active alone needs neither the current User (unless If-Match asks for its version) nor reading one back.
-    const active = request.headers.get("if-match") === null ? activeOnly(body, params.id) : undefined;
-    if (active !== undefined)
-      return updateAnswer(await setScimUserActive(db, scopeOf(principal), params.id, active, Date.now(), requestId), params.id, request);
+  handler: async ({ db, principal, params, query, body, request, requestId }) => {
+    const projection = userAsked(query) ? readProjection(query) : undefined;
+    // Setting active alone, with no User to answer or If-Match to check, needs the current User neither before nor after.
+    const active = projection === undefined && request.headers.get("if-match") === null ? activeOnly(body, params.id) : undefined;
+    if (active !== undefined) {
+      const result = await setScimUserActive(db, scopeOf(principal), params.id, active, Date.now(), requestId);
+      if (result.status === "not-found") throw notFound(params.id);
+      return NO_CONTENT;
+    }
     const result = await updateScimUser(
       db,
       scopeOf(principal),
@@ -133,7 +146,8 @@ export const patchScimUserEndpoint = defineEndpoint({
       Date.now(),
       requestId,
     );
-    return updateAnswer(result, params.id, request);
+    const record = writtenRecord(result, params.id);
+    return projection ? resourceAnswer(renderScimUser(record, origin(request)), undefined, projection) : NO_CONTENT;
   },
 });
 

@@ -14,7 +14,7 @@ export type ApiGroup = {
   responsePrefix: string;
   /** The media type of its bodies, when not application/json. */
   mediaType?: string;
-  /** Statuses its endpoints answer besides API_STATUSES (SCIM: 304 and 412 of its ETags). */
+  /** Statuses its endpoints answer besides API_STATUSES (SCIM: PATCH's 204, and 304 and 412 of its ETags). */
   extraStatuses?: number[];
 };
 
@@ -58,7 +58,7 @@ export const API_GROUPS: Partial<Record<DialectName, ApiGroup>> = {
     errorSchema: "ScimError",
     responsePrefix: "Scim",
     mediaType: "application/scim+json",
-    extraStatuses: [304, 412],
+    extraStatuses: [204, 304, 412],
   },
   service: { tag: "Service", description: "Health and this description; no credentials needed.", security: [], responsePrefix: "Service" },
 };
@@ -82,6 +82,7 @@ export const SCHEMA_DESCRIPTIONS: Record<string, string> = {
 };
 
 export const STATUS_NAMES: Record<number, string> = {
+  204: "NoContent",
   304: "NotModified",
   400: "BadRequest",
   401: "Unauthorized",
@@ -128,6 +129,7 @@ export const DIALECT_NOTES: Partial<Record<DialectName, Record<number, string>>>
     403: "TENANT_MISMATCH when X-COREOS-TID names another tenant; FORBIDDEN when the token lacks the scope",
   },
   scim: {
+    204: "Done, without a body (no ETag either): ask with attributes or excludedAttributes for the User and its ETag (200)",
     400: "scimType invalidFilter, invalidValue, invalidSyntax, invalidPath, noTarget or mutability, with a detail to act on",
     401: "No provisioning token, or one that is unknown or revoked (WWW-Authenticate: Bearer)",
     404: "No such User at this identity provider (another provider's or tenant's users are not found either), or no such path",
