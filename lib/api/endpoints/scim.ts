@@ -91,7 +91,6 @@ export const replaceScimUserEndpoint = defineEndpoint({
     bodyExample: USER_EXAMPLE,
   },
   handler: async ({ db, principal, params, query, body, request, requestId }) => {
-    // Read before writing: a projection that cannot be read must not leave a write behind its 400.
     const projection = readProjection(query);
     const result = await updateScimUser(
       db,
