@@ -4,6 +4,7 @@ import {
   auditOfUser,
   createScimSetup,
   createUser,
+  expectNoContent,
   expectScimError,
   identitiesOfProvider,
   patchAndRead,
@@ -96,7 +97,7 @@ test.describe("SCIM ETags", () => {
     const star = await patchAndRead(scim, path, patchOp({ op: "replace", path: "title", value: "Any" }), { headers: { "if-match": "*" } });
     expect(star.title).toBe("Any");
     const deleted = await scim.delete(path, { headers: { "if-match": star.meta.version } });
-    expect(deleted.status()).toBe(204);
+    await expectNoContent(deleted);
     await expectScimError(await scim.get(path), 404);
   });
 });

@@ -206,8 +206,7 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
 
   // "Delete User": 204, then 404; the person stays in Roster, inactive, the identity detached.
   const deleted = await scim.delete(usersPath(created.id));
-  expect(deleted.status()).toBe(204);
-  expect(await deleted.text()).toBe("");
+  await expectNoContent(deleted);
   await expectScimError(await scim.get(usersPath(created.id)), 404);
   expect(await userRow(admin.userId)).toMatchObject({ active: false });
   expect((await identitiesOfProvider(setup.providerId))[0]).toMatchObject({ userId: null });

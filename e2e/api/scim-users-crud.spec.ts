@@ -4,6 +4,7 @@ import {
   auditOfUser,
   createScimSetup,
   createUser,
+  expectNoContent,
   expectScimError,
   identitiesOfProvider,
   ISO_TIMESTAMP,
@@ -205,8 +206,7 @@ test.describe("SCIM /Users CRUD", () => {
     const created = await createUser(scim, data);
 
     const response = await scim.delete(usersPath(created.id));
-    expect(response.status()).toBe(204);
-    expect(await response.text()).toBe("");
+    await expectNoContent(response);
 
     await expectScimError(await scim.get(usersPath(created.id)), 404);
     await expectScimError(await scim.put(usersPath(created.id), data), 404);
