@@ -4,6 +4,8 @@ import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { postgresPlan, sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import { seedTenant } from "../seed";
+import { scimProvider } from "@/test/scim-users";
+import { makeUser } from "@/test/factories";
 import { listScimUsers, scimListStatements, type ScimCondition, type ScimScope } from "./scim-users";
 
 // The lookups identity providers make on every sync (userName, externalId, an address; eq, or sw for
@@ -147,5 +149,35 @@ describe("listScimUsers' lookups", () => {
         if (name.startsWith("userName")) expect((await postgresPlan(db, page)).join(" | "), name).not.toMatch(/Sort/);
       }
     }
+  });
+});
+
+// A provider's first sync imports its users in bulk, long before autovacuum analyses the table again.
+describe.runIf(TEST_DIALECT === "postgres")("a deep page of a provider bulk-imported since the last analyze", () => {
+  const db = createTestDb();
+  const earlier = scimProvider(db, "Earlier");
+  const scope = scimProvider(db, "Bulk");
+  const importIdentities = async (provider: ScimScope, userId: string, count: number) =>
+    prepared(
+      db,
+      `insert into identities (id, tenant_id, user_id, identity_provider_id, external_id, external_username, linked_by, username_key, created_at, updated_at)
+       select ? || '-' || i, ?, ?, ?, 'bulk-' || i, 'bulk-' || i, 'scim', 'bulk-' || i, 0, 0 from generate_series(1, ?::integer) as i`,
+    ).run(provider.providerId, provider.tenantId, userId, provider.providerId, count);
+
+  it("reads the page's keys once, then each identity by its key", async () => {
+    // Analysed when another provider had all the identities there were.
+    await importIdentities(earlier, (await makeUser(db, earlier.tenantId)).id, 1_000);
+    await db.exec("analyze");
+    await importIdentities(scope, (await makeUser(db, scope.tenantId)).id, 20_000);
+    const { keyedPage } = scimListStatements(db.dialect, scope, { offset: 19_990, limit: 5 });
+    // The statistics say the provider has no identities: as an IN, the keys' LIMIT ... OFFSET was the
+    // inner side of a semi join, run again for every one of the 20,000 identities.
+    const plan = await postgresPlan(db, keyedPage!);
+    expect(plan.slice(0, 3)).toEqual(["Nested Loop", "Limit", "Index Only Scan identities_provider_username_cover_idx"]);
+    expect(plan.slice(3)).toEqual(["Limit", expect.stringMatching(/^Index Scan identities_provider_username_(unique|cover_idx)$/)]);
+    const { total, records } = await listScimUsers(db, scope, { offset: 19_990, limit: 5 });
+    expect(total).toBe(20_000);
+    const inCodePointOrder = Array.from({ length: 20_000 }, (_, i) => `bulk-${i + 1}`).sort();
+    expect(records.map((record) => record.identity.userName)).toEqual(inCodePointOrder.slice(19_990, 19_995));
   });
 });

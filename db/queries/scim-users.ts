@@ -41,10 +41,22 @@ function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): Sq
   const keys =
     `select username_key from identities${index} where identity_provider_id = ? and username_key is not null and tenant_id = ? ` +
     `and user_id is not null order by ${key} limit ? offset ?`;
+  if (dialect === "sqlite") {
+    return {
+      sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} in (${keys}) order by i.${key}`,
+      args: [scope.providerId, scope.providerId, scope.tenantId, query.limit, query.offset],
+    };
+  }
+  // PostgreSQL reads the keys once, then each identity by its key, whatever its statistics say: as an
+  // IN, statistics from before a provider's bulk import planned a semi join that ran the keys'
+  // OFFSET again for every identity of the provider (minutes for 50,000). The lateral subquery is
+  // not flattened (its LIMIT), so it can only run per key; compared in "C", its unique index finds it.
   return {
-    // Compared in the key's collation, so that PostgreSQL finds each by its unique index (in "C").
-    sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} in (${keys}) order by i.${key}`,
-    args: [scope.providerId, scope.providerId, scope.tenantId, query.limit, query.offset],
+    sql:
+      `select found.* from (${keys}) page cross join lateral ` +
+      `(select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} = page.username_key limit 1) found ` +
+      `order by page.${key}`,
+    args: [scope.providerId, scope.tenantId, query.limit, query.offset, scope.providerId],
   };
 }
 
