@@ -89,7 +89,7 @@ describe("listScimUsers' lookups", () => {
           // some random samples' statistics, seen once in CI-like runs) the unique one. Paged in index order.
           if (name === "userName sw") {
             expect(sqlitePlan(db, count), name).toMatch(
-              /^SEARCH i USING (COVERING INDEX identities_provider_username_cover_idx|INDEX identities_provider_username_unique) \(identity_provider_id=\? AND username_key>\? AND username_key<\?\)/,
+              /^SEARCH i USING (COVERING INDEX identities_provider_username_cover_idx \(identity_provider_id=\? AND tenant_id=\?|INDEX identities_provider_username_unique \(identity_provider_id=\?) AND username_key>\? AND username_key<\?\)/,
             );
           }
           if (name.startsWith("userName")) expect(sqlitePlan(db, page), name).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
@@ -108,7 +108,7 @@ describe("listScimUsers' lookups", () => {
     const pagePlan = await plan(keyedPage!);
     if (db.dialect === "sqlite") {
       expect(pagePlan).toMatch(
-        /SEARCH identities USING COVERING INDEX identities_provider_username_cover_idx \(identity_provider_id=\?( AND username_key>\?)?\)/,
+        /SEARCH identities USING COVERING INDEX identities_provider_username_cover_idx \(identity_provider_id=\? AND tenant_id=\?( AND username_key>\?)?\)/,
       );
       expect(pagePlan).toMatch(/SEARCH i USING INDEX identities_provider_username_(unique|cover_idx) \(identity_provider_id=\? AND username_key=\?\)/);
     } else {

@@ -50,13 +50,14 @@ function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): Sq
   // PostgreSQL reads the keys once, then each identity by its key, whatever its statistics say: as an
   // IN, statistics from before a provider's bulk import planned a semi join that ran the keys'
   // OFFSET again for every identity of the provider (minutes for 50,000). The lateral subquery is
-  // not flattened (its LIMIT), so it can only run per key; compared in "C", its unique index finds it.
+  // not flattened (its LIMIT), so it can only run per key; with every column of the keys' index
+  // bound (the key compared in its "C"), no other index of the provider looks as good to those statistics.
   return {
     sql:
       `select found.* from (${keys}) page cross join lateral ` +
-      `(select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} = page.username_key limit 1) found ` +
+      `(select ${IDENTITY_COLUMNS} from identities i where ${OF_PROVIDER} and i.${key} = page.username_key limit 1) found ` +
       `order by page.${key}`,
-    args: [scope.providerId, scope.tenantId, query.limit, query.offset, scope.providerId],
+    args: [scope.providerId, scope.tenantId, query.limit, query.offset, scope.providerId, scope.tenantId],
   };
 }
 

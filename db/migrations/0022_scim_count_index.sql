@@ -1,0 +1,2 @@
+DROP INDEX `identities_provider_username_cover_idx`;--> statement-breakpoint
+CREATE INDEX `identities_provider_username_cover_idx` ON `identities` (`identity_provider_id`,`tenant_id`,`username_key`,`user_id`) WHERE username_key is not null and user_id is not null;
