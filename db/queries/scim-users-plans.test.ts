@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { searchKeys } from "@/lib/domain/email";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
+import { makeUser } from "@/test/factories";
+import { scimProvider } from "@/test/scim-users";
 import { postgresPlan, sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import { seedTenant } from "../seed";
-import { scimProvider } from "@/test/scim-users";
-import { makeUser } from "@/test/factories";
 import { listScimUsers, scimListStatements, type ScimCondition, type ScimScope } from "./scim-users";
 
 // The lookups identity providers make on every sync (userName, externalId, an address; eq, or sw for
