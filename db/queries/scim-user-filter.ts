@@ -280,22 +280,28 @@ const NEEDS_VALUE = new Set(["eq", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 const requiresValue = (filter: ScimCondition | undefined, field: ScimField) =>
   filter !== undefined && conjunctsOf(filter).some((c) => NEEDS_VALUE.has(c.op) && "field" in c && c.field === field);
 
+/** One term of an ORDER BY: an expression and its direction ("" is ascending). */
+export type OrderTerm = { key: string; direction: "" | " asc" | " desc" };
+
 /**
- * The ORDER BY of a list: by the field (absent values last ascending and first descending, as RFC
+ * The ORDER BY of a list, term by term: by the field (absent values last ascending and first descending, as RFC
  * 7644 §3.4.2.3 says), ties by the user's id in code point order where there can be ties. Without a
  * sortBy, by the userName key as it is indexed (nulls, the hand-linked identities, where each
  * database puts them), so that a page of a userName prefix is read from the index instead of sorting
  * every match. Where the filter leaves no absent values, the ORDER BY does not ask about them, nor
  * (for the userName key, unique per provider) about ties, for the same reason.
  */
-export function orderSql(dialect: Dialect, sortBy: ScimField | undefined, descending = false, filter?: ScimCondition): string {
+export function orderTerms(dialect: Dialect, sortBy: ScimField | undefined, descending = false, filter?: ScimCondition): OrderTerm[] {
   // No two of a provider's identities share a userName key (identities_provider_username_unique):
   // where the filter leaves none without one, the key alone is a total order. PostgreSQL took the
   // tie-breaker as an order its index does not give, and sorted every match first.
-  const tieBreak = (field: ScimField) => (field === "userName" && requiresValue(filter, field) ? "" : `, i.user_id${codePointOrder(dialect)}`);
-  if (sortBy === undefined) return `order by ${SORT_KEYS.userName.key(dialect)}${tieBreak("userName")}`;
+  const tieBreak = (field: ScimField): OrderTerm[] =>
+    field === "userName" && requiresValue(filter, field) ? [] : [{ key: `i.user_id${codePointOrder(dialect)}`, direction: "" }];
+  if (sortBy === undefined) return [{ key: SORT_KEYS.userName.key(dialect), direction: "" }, ...tieBreak("userName")];
   const { key, nullable } = SORT_KEYS[sortBy];
-  const direction = descending ? "desc" : "asc";
-  const absent = nullable && !requiresValue(filter, sortBy) ? `(case when ${key(dialect)} is null then 1 else 0 end) ${direction}, ` : "";
-  return `order by ${absent}${key(dialect)} ${direction}${tieBreak(sortBy)}`;
+  const direction = descending ? " desc" : " asc";
+  const absent: OrderTerm[] = nullable && !requiresValue(filter, sortBy) ? [{ key: `(case when ${key(dialect)} is null then 1 else 0 end)`, direction }] : [];
+  return [...absent, { key: key(dialect), direction }, ...tieBreak(sortBy)];
 }
+
+export const orderSql = (terms: readonly OrderTerm[]) => `order by ${terms.map((term) => `${term.key}${term.direction}`).join(", ")}`;

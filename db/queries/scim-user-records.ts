@@ -1,6 +1,7 @@
 import type { Db } from "../client";
 import { codePointOrder, inList, prepared } from "../prepared";
 import type { EmailKey, TextKey, User } from "../schema";
+import type { OrderTerm, SqlFragment } from "./scim-user-filter";
 import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
 
 // What an identity provider sees through SCIM (docs/decisions/0017): the shapes db/queries/scim-users.ts
@@ -9,8 +10,11 @@ import { USER_COLUMNS, userFromRow, type UserRow } from "./user-directory";
 /** Whose view: the token's tenant and identity provider. A SCIM user is a user with an identity of this provider (user_id not null). */
 export type ScimScope = { tenantId: string; providerId: string; providerName: string };
 
+/** What a SCIM User shows of its Roster user (renderScimUser); a write's changes are decided on the locked User. */
+export type ScimRecordUser = Pick<User, "id" | "email" | "name" | "active" | "uniqueCode" | "createdAt" | "updatedAt"> & { department: string };
+
 export type ScimUserRecord = {
-  user: User;
+  user: ScimRecordUser;
   identity: {
     id: string;
     externalId: string | null;
@@ -170,19 +174,10 @@ async function mobilesOfUsers(db: Db, userIds: readonly string[]): Promise<Mobil
   return prepared<MobileRow>(db, mobilesOf(list.sql)).all(...list.values);
 }
 
-async function usersById(db: Db, userIds: readonly string[]): Promise<Map<string, User>> {
-  const list = inList(userIds);
-  const rows = await prepared<UserRow>(db, `select ${USER_COLUMNS} from users where id in ${list.sql}`).all(...list.values);
-  return new Map(rows.map((row) => [row.id, userFromRow(row)]));
-}
+/** What a record takes of an identity's row. */
+type RecordIdentity = Pick<IdentityRow, "id" | "externalId" | "userName" | "attributes" | "lastSyncedAt" | "createdAt" | "updatedAt">;
 
-const grouped = <T extends { userId: string }>(rows: T[]) => {
-  const byUser = new Map<string, T[]>();
-  for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row]);
-  return byUser;
-};
-
-export const identityOfRow = (row: IdentityRow): ScimUserRecord["identity"] => ({
+export const identityOfRow = (row: RecordIdentity): ScimUserRecord["identity"] => ({
   id: row.id,
   externalId: row.externalId,
   userName: row.userName,
@@ -192,57 +187,110 @@ export const identityOfRow = (row: IdentityRow): ScimUserRecord["identity"] => (
   updatedAt: row.updatedAt,
 });
 
-type RecordEmail = Pick<EmailRow, "email" | "label">;
-type RecordMobile = Omit<MobileRow, "userId">;
+type RecordEmail = ScimUserRecord["otherEmails"][number];
+type RecordMobile = ScimUserRecord["mobiles"][number];
 
-const recordFrom = (user: User, identity: IdentityRow, emails: readonly RecordEmail[] = [], mobiles: readonly RecordMobile[] = []): ScimUserRecord => ({
-  user,
+/** What a SCIM User shows of this user. */
+export const recordUserOf = (user: User): ScimRecordUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  active: user.active,
+  uniqueCode: user.uniqueCode,
+  department: user.properties.department,
+  createdAt: user.createdAt,
+  updatedAt: user.updatedAt,
+});
+
+const recordFrom = (user: User, identity: RecordIdentity, emails: readonly RecordEmail[], mobiles: readonly RecordMobile[]): ScimUserRecord => ({
+  user: recordUserOf(user),
   identity: identityOfRow(identity),
   otherEmails: emails.map(({ email, label }) => ({ email, label })),
   mobiles: mobiles.map(({ kind, countryCode, number }) => ({ kind, countryCode, number })),
 });
 
-/**
- * The records of these identities, in their order: one statement each for the users, their
- * addresses and their mobiles, at once (on PostgreSQL, on three pooled connections outside a transaction).
- */
-export async function recordsOf(db: Db, identities: readonly IdentityRow[]): Promise<ScimUserRecord[]> {
-  if (identities.length === 0) return [];
-  const userIds = identities.map((identity) => identity.userId);
-  const [users, emails, mobiles] = await Promise.all([
-    usersById(db, userIds),
-    emailsOfUsers(db, userIds).then(grouped),
-    mobilesOfUsers(db, userIds).then(grouped),
-  ]);
-  // A user deleted between the identities' read and this one (outside a transaction) is left out.
-  return identities.flatMap((identity) => {
-    const user = users.get(identity.userId);
-    return user ? recordFrom(user, identity, emails.get(identity.userId), mobiles.get(identity.userId)) : [];
-  });
-}
-
-// One user's record in one statement: its addresses and mobiles aggregated as JSON text, in the
-// orders the lists read them in (emailOrder, MOBILE_ORDER). A single-user read (GET, and every
-// write's answer) pays for one statement instead of three.
+// A user's record in one statement: what a SCIM User shows of the user, its addresses and mobiles
+// aggregated as JSON text in the orders the writes compare them in (emailOrder, MOBILE_ORDER). A
+// single user's read (GET, and every write's answer) pays for one statement instead of three; a
+// list's page, with its identities, for one in all.
 const aggregated = {
   sqlite: (fields: string, order: string) => `json_group_array(json_object(${fields}) order by ${order})`,
   postgres: (fields: string, order: string) => `coalesce(json_agg(json_build_object(${fields}) order by ${order}), '[]')::text`,
 } as const;
-const recordOfUser = (dialect: Db["dialect"]) => `select ${USER_COLUMNS},
-  (select ${aggregated[dialect]("'email', email, 'label', label", emailOrder(dialect))} from user_emails where user_id = users.id) as "otherEmails",
+const DEPARTMENT = { sqlite: "json_extract(u.properties, '$.department')", postgres: "u.properties->>'department'" } as const;
+const recordColumns = (dialect: Db["dialect"]) => `u.id, u.email, u.name, u.active, u.unique_code as "uniqueCode",
+  ${DEPARTMENT[dialect]} as department, u.created_at as "createdAt", u.updated_at as "updatedAt",
+  (select ${aggregated[dialect]("'email', email, 'label', label", emailOrder(dialect))} from user_emails where user_id = u.id) as "otherEmails",
   (select ${aggregated[dialect]("'kind', kind, 'countryCode', country_code, 'number', number", MOBILE_ORDER)}
-    from user_mobiles where user_id = users.id) as mobiles
-  from users where id = ?`;
+    from user_mobiles where user_id = u.id) as mobiles`;
+const recordOfUser = (dialect: Db["dialect"]) => `select ${recordColumns(dialect)} from users u where u.id = ?`;
 const RECORD_OF_USER = { sqlite: recordOfUser("sqlite"), postgres: recordOfUser("postgres") } as const;
 
-type RecordRow = UserRow & { otherEmails: string; mobiles: string };
+type RecordRow = Omit<ScimRecordUser, "active" | "department"> & { active: number; department: string | null; otherEmails: string; mobiles: string };
 
-/** recordsOf for one identity, in one statement; undefined if its user is gone. */
+// Field by field, the JSON parsed once: a list makes a hundred of these.
+const recordOfRow = (row: RecordRow, identity: ScimUserRecord["identity"]): ScimUserRecord => ({
+  user: {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    active: row.active === 1,
+    uniqueCode: row.uniqueCode,
+    department: row.department ?? "",
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  },
+  identity,
+  otherEmails: JSON.parse(row.otherEmails) as RecordEmail[],
+  mobiles: JSON.parse(row.mobiles) as RecordMobile[],
+});
+
+/** recordsOfPage for one identity, in one statement; undefined if its user is gone. */
 export async function recordOf(db: Db, identity: IdentityRow): Promise<ScimUserRecord | undefined> {
   const row = await prepared<RecordRow>(db, RECORD_OF_USER[db.dialect]).get(identity.userId);
-  if (!row) return undefined;
-  const { otherEmails, mobiles, ...user } = row;
-  return recordFrom(userFromRow(user), identity, JSON.parse(otherEmails) as RecordEmail[], JSON.parse(mobiles) as RecordMobile[]);
+  return row && recordOfRow(row, identityOfRow(identity));
+}
+
+/**
+ * A page of identities: a statement selecting IDENTITY_COLUMNS and, as "order0", "order1", …, the
+ * keys of its ORDER BY, which the page's records are sorted by again.
+ */
+export type IdentityPage = SqlFragment & { order: readonly OrderTerm[] };
+
+export const orderColumns = (order: readonly OrderTerm[]) => order.map((term, n) => `, ${term.key} as "order${n}"`).join("");
+
+// The identity's fields under names of their own beside the user's (its id, its times).
+const PAGE_IDENTITY = `page.id as "identityId", page."externalId", page."userName", page.attributes, page."lastSyncedAt",
+  page."createdAt" as "identityCreatedAt", page."updatedAt" as "identityUpdatedAt"`;
+type PageRow = RecordRow &
+  Pick<IdentityRow, "externalId" | "userName" | "attributes" | "lastSyncedAt"> & { identityId: string; identityCreatedAt: number; identityUpdatedAt: number };
+
+// The page in a subquery, so that its LIMIT and OFFSET come before any user is read; the cross join
+// keeps SQLite from reading the users first. A user deleted since its identity was linked has no record.
+export const pageRecords = (dialect: Db["dialect"], page: IdentityPage) =>
+  `select ${PAGE_IDENTITY}, ${recordColumns(dialect)} from (${page.sql}) page cross join users u where u.id = page."userId" ` +
+  `order by ${page.order.map((term, n) => `page."order${n}"${term.direction}`).join(", ")}`;
+
+/**
+ * The records of a page of identities, in its order, in one statement: on PostgreSQL one round trip
+ * where the identities, then the users, their addresses and their mobiles took two (and four statements).
+ */
+export async function recordsOfPage(db: Db, page: IdentityPage): Promise<ScimUserRecord[]> {
+  const rows = await prepared<PageRow>(db, pageRecords(db.dialect, page)).all(...page.args);
+  return rows.map((row) =>
+    recordOfRow(
+      row,
+      identityOfRow({
+        id: row.identityId,
+        externalId: row.externalId,
+        userName: row.userName,
+        attributes: row.attributes,
+        lastSyncedAt: row.lastSyncedAt,
+        createdAt: row.identityCreatedAt,
+        updatedAt: row.identityUpdatedAt,
+      }),
+    ),
+  );
 }
 
 /** A user's record, its user and identity already read (and locked); the rows too, which a write compares against. */

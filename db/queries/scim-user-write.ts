@@ -27,6 +27,7 @@ import {
   findIdentity,
   lockUser,
   lockedRecordOf,
+  recordUserOf,
   syncIdentity,
   recordOf,
   type IdentityRow,
@@ -259,7 +260,7 @@ async function written(c: WriteContext, locked: LockedRecord, changed: boolean, 
   if (changed) return { status: "updated" as const, record: await readRecord(c.db, c.scope, userId) };
   const synced = { ...locked.record, identity: { ...locked.record.identity, lastSyncedAt: c.now } };
   if (!activeChanged) return { status: "unchanged" as const, record: synced };
-  return { status: "updated" as const, record: { ...synced, user: (await lockUser(c.db, c.scope.tenantId, userId))! } };
+  return { status: "updated" as const, record: { ...synced, user: recordUserOf((await lockUser(c.db, c.scope.tenantId, userId))!) } };
 }
 
 /** DELETE: deactivates the user (applyDeactivation, same transaction) and detaches the identity (user_id and username_key null, row kept). */

@@ -68,7 +68,7 @@ describe("conflictOfError", () => {
       field: "employeeNumber",
     });
     expect(
-      await refusal("update users set email_normalized = ? where id <> ? and tenant_id = ?", record.user.emailNormalized, record.user.id, scope.tenantId),
+      await refusal("update users set email_normalized = ? where id <> ? and tenant_id = ?", record.user.email.toLowerCase(), record.user.id, scope.tenantId),
     ).toMatchObject({
       field: "email",
     });

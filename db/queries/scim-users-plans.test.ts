@@ -6,10 +6,13 @@ import { scimProvider } from "@/test/scim-users";
 import { postgresPlan, sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import { seedTenant } from "../seed";
+import { pageRecords, type IdentityPage } from "./scim-user-records";
 import { listScimUsers, scimListStatements, type ScimCondition, type ScimScope } from "./scim-users";
 
 // The lookups identity providers make on every sync (userName, externalId, an address; eq, or sw for
 // a prefix) read their indexes on a provider with thousands of users, never walk them all.
+
+const recordsStatement = (dialect: "sqlite" | "postgres", page: IdentityPage) => ({ sql: pageRecords(dialect, page), args: page.args });
 
 type Sample = { userName: string; externalId: string; email: string; other: string; label: string };
 
@@ -78,7 +81,13 @@ describe("listScimUsers' lookups", () => {
           // With a sortBy, or a condition the index does not decide, the candidates are counted first (up to a bound): by the index too.
           const { count, page, candidates } = scimListStatements("sqlite", scope, { filter, sortBy, offset: 0, limit: 100 }, 50_000);
           expect(candidates !== undefined, name).toBe(sortBy !== undefined || name === "email eq and active eq");
-          for (const statement of [count, page, ...(candidates ? [candidates] : [])]) {
+          const records = recordsStatement("sqlite", page);
+          // The page's records: the page first (a hundred rows), then each one's user, addresses and mobiles by key.
+          const recordsPlan = sqlitePlan(db, records);
+          expect(recordsPlan, name).toMatch(/SCAN page \| SEARCH u USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+          expect(recordsPlan, name).toMatch(/SEARCH user_emails USING INDEX user_emails_user_idx \(user_id=\?\)/);
+          expect(recordsPlan, name).toMatch(/SEARCH user_mobiles USING INDEX sqlite_autoindex_user_mobiles_1 \(user_id=\?\)/);
+          for (const statement of [count, page, records, ...(candidates ? [candidates] : [])]) {
             const plan = sqlitePlan(db, statement);
             expect(plan, name).not.toMatch(/\bSCAN (i|u|p|e|pi)\b/);
             // Nor a walk through the provider's identities, testing each.
@@ -138,7 +147,11 @@ describe("listScimUsers' lookups", () => {
       for (const sortBy of [undefined, "userName"] as const) {
         const { count, page, candidates } = scimListStatements("postgres", scope, { filter, sortBy, offset: 0, limit: 100 }, 50_000);
         expect(candidates !== undefined, name).toBe(sortBy !== undefined || name === "email eq and active eq");
-        for (const statement of [count, page, ...(candidates ? [candidates] : [])]) {
+        const records = recordsStatement("postgres", page);
+        expect(await postgresPlan(db, records), name).toEqual(
+          expect.arrayContaining(["Index Scan users_pkey", "Index Scan user_emails_user_idx", expect.stringMatching(/^Index Scan user_mobiles_/)]),
+        );
+        for (const statement of [count, page, records, ...(candidates ? [candidates] : [])]) {
           const plan = (await postgresPlan(db, statement)).join(" | ");
           expect(plan, name).not.toMatch(/Seq Scan/);
           for (const index of indexes) expect(plan, name).toMatch(index);

@@ -3,11 +3,13 @@ import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeUser } from "@/test/factories";
 import { count, identityRow, scimProvider, scimWrite, T0, tenantEvents, written } from "@/test/scim-users";
 import { createScimUser, detachScimUser, getScimUser, updateScimUser, type ScimUserRecord } from "./scim-users";
+import { findUserByRef } from "./user-directory";
 import { eventsOf, revokedAt, userRow } from "./user-status-reads";
 
 describe("createScimUser", () => {
   const db = createTestDb();
   const scope = scimProvider(db);
+  const storedUser = (id: string) => findUserByRef(db, scope.tenantId, { kind: "id", id });
   const sibling = scimProvider(db, "Entra", () => scope.tenantId);
 
   it("creates the user and its identity in one go, audited once with the provider as the actor", async () => {
@@ -24,14 +26,18 @@ describe("createScimUser", () => {
     const result = await createScimUser(db, scope, write, T0, "req-1");
     expect(result.status).toBe("created");
     const record = written(result);
-    expect(record.user).toMatchObject({
+    expect(record.user).toEqual({
+      id: expect.any(String),
       email: "Ada@Example.test",
-      emailNormalized: "ada@example.test",
       name: "Ada Lovelace",
       uniqueCode: "E-1",
+      department: "Engineering",
       active: true,
       createdAt: T0,
       updatedAt: T0,
+    });
+    expect(await storedUser(record.user.id)).toMatchObject({
+      emailNormalized: "ada@example.test",
       createdBy: { id: scope.providerId, name: "Okta" },
       properties: expect.objectContaining({ department: "Engineering", userType: "employee" }),
     });
@@ -72,7 +78,8 @@ describe("createScimUser", () => {
 
   it("creates a user sent inactive as inactive, with no deactivation", async () => {
     const record = written(await createScimUser(db, scope, scimWrite({ externalId: "ext-inactive", active: false }), T0));
-    expect(record.user).toMatchObject({ active: false, state: "inactive:deactivated" });
+    expect(record.user.active).toBe(false);
+    expect(await storedUser(record.user.id)).toMatchObject({ active: false, state: "inactive:deactivated" });
     expect(record.identity.externalId).toBe("ext-inactive");
     expect((await eventsOf(db, record.user.id)).map((event) => event.action)).toEqual(["user.created"]);
   });
@@ -103,7 +110,8 @@ describe("createScimUser", () => {
     // A body that names no one (its name made from the userName) leaves the user's own name.
     const named = await makeUser(db, scope.tenantId);
     const unnamed = { ...scimWrite({ userName: "ada@example.test", email: named.email, name: "ada@example.test" }), nameGiven: false };
-    expect(written(await createScimUser(db, scope, unnamed, T0)).user).toMatchObject({ id: named.id, name: "Test User", nameFolded: named.nameFolded });
+    expect(written(await createScimUser(db, scope, unnamed, T0)).user).toMatchObject({ id: named.id, name: "Test User" });
+    expect(await storedUser(named.id)).toMatchObject({ nameFolded: named.nameFolded });
   });
 
   it("answers each conflict, writing nothing", async () => {
@@ -183,13 +191,14 @@ describe("updateScimUser", () => {
     const updated = result.status === "updated" ? result.record : undefined;
     expect(updated?.user).toMatchObject({
       email: "Mover.New@example.test",
-      emailNormalized: "mover.new@example.test",
       name: "Mover Renamed",
       uniqueCode: record.user.uniqueCode,
+      department: "Sales",
       updatedAt: T0 + 10,
-      updatedBy: { id: scope.providerId, name: "Okta" },
     });
-    expect(updated?.user.properties).toMatchObject({ department: "Sales", userType: "employee" });
+    const stored = await findUserByRef(db, scope.tenantId, { kind: "id", id: record.user.id });
+    expect(stored).toMatchObject({ emailNormalized: "mover.new@example.test", updatedBy: { id: scope.providerId, name: "Okta" } });
+    expect(stored?.properties).toMatchObject({ department: "Sales", userType: "employee" });
     expect(updated?.identity).toMatchObject({ userName: "Mover", attributes: { title: "Lead" }, lastSyncedAt: T0 + 10, updatedAt: T0 + 10 });
     // b@x.test kept its row (and age): it comes first.
     expect(updated?.otherEmails).toEqual([

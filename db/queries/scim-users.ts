@@ -1,14 +1,25 @@
 import type { Db } from "../client";
 import type { Dialect } from "../driver/types";
 import { codePointOrder, prepared } from "../prepared";
-import { candidatesOf, conditionReadsUsers, filterSql, orderSql, sortReadsUsers, sqliteIdentitiesIndex, type SqlFragment } from "./scim-user-filter";
+import {
+  candidatesOf,
+  conditionReadsUsers,
+  filterSql,
+  orderSql,
+  orderTerms,
+  sortReadsUsers,
+  sqliteIdentitiesIndex,
+  type OrderTerm,
+  type SqlFragment,
+} from "./scim-user-filter";
 import {
   findIdentity,
   IDENTITY_COLUMNS,
   OF_PROVIDER,
+  orderColumns,
   recordOf,
-  recordsOf,
-  type IdentityRow,
+  recordsOfPage,
+  type IdentityPage,
   type ScimListQuery,
   type ScimScope,
   type ScimUserRecord,
@@ -35,16 +46,19 @@ const providerCounts = (scope: ScimScope): SqlFragment => ({
  * index, which a deep startIndex steps through without reading a row (0.15 s to the 990,000th on
  * SQLite, against 1.35 s over the rows), then each identity by its key.
  */
-function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): SqlFragment {
+function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): IdentityPage {
   const key = `username_key${codePointOrder(dialect)}`;
+  const order: OrderTerm[] = [{ key: `page.${key}`, direction: "" }];
   const index = dialect === "sqlite" ? " indexed by identities_provider_username_cover_idx" : "";
   const keys =
     `select username_key from identities${index} where identity_provider_id = ? and username_key is not null and tenant_id = ? ` +
     `and user_id is not null order by ${key} limit ? offset ?`;
   if (dialect === "sqlite") {
+    const byKey: OrderTerm[] = [{ key: `i.${key}`, direction: "" }];
     return {
-      sql: `select ${IDENTITY_COLUMNS} from identities i where i.identity_provider_id = ? and i.${key} in (${keys}) order by i.${key}`,
+      sql: `select ${IDENTITY_COLUMNS}${orderColumns(byKey)} from identities i where i.identity_provider_id = ? and i.${key} in (${keys}) ${orderSql(byKey)}`,
       args: [scope.providerId, scope.providerId, scope.tenantId, query.limit, query.offset],
+      order: byKey,
     };
   }
   // PostgreSQL reads the keys once, then each identity by its key, whatever its statistics say: as an
@@ -54,18 +68,19 @@ function keyedPage(dialect: Dialect, scope: ScimScope, query: ScimListQuery): Sq
   // bound (the key compared in its "C"), no other index of the provider looks as good to those statistics.
   return {
     sql:
-      `select found.* from (${keys}) page cross join lateral ` +
+      `select found.*${orderColumns(order)} from (${keys}) page cross join lateral ` +
       `(select ${IDENTITY_COLUMNS} from identities i where ${OF_PROVIDER} and i.${key} = page.username_key limit 1) found ` +
-      `order by page.${key}`,
+      orderSql(order),
     args: [scope.providerId, scope.tenantId, query.limit, query.offset, scope.providerId, scope.tenantId],
+    order,
   };
 }
 
 type ListStatements = {
   count: SqlFragment;
-  page: SqlFragment;
+  page: IdentityPage;
   /** An unfiltered, unsorted list's page when its `count` says every identity is keyed. */
-  keyedPage?: SqlFragment;
+  keyedPage?: IdentityPage;
   candidates?: SqlFragment;
   candidatesAreMatches: boolean;
 };
@@ -90,11 +105,13 @@ export function scimListStatements(dialect: Dialect, scope: ScimScope, query: Sc
   const { narrowing, complete } = candidatesOf(query.filter);
   const bounded = maxCandidates !== undefined && (query.sortBy !== undefined || !complete) ? statement(narrowing) : undefined;
   const unfiltered = query.filter === undefined;
+  const order = orderTerms(dialect, query.sortBy, query.descending, query.filter);
   return {
     count: unfiltered ? providerCounts(scope) : { sql: `select count(*) as total ${from(false)}`, args },
     page: {
-      sql: `select ${IDENTITY_COLUMNS} ${from(sortReadsUsers(query.sortBy))} ${orderSql(dialect, query.sortBy, query.descending, query.filter)} limit ? offset ?`,
+      sql: `select ${IDENTITY_COLUMNS}${orderColumns(order)} ${from(sortReadsUsers(query.sortBy))} ${orderSql(order)} limit ? offset ?`,
       args: [...args, query.limit, query.offset],
+      order,
     },
     ...(unfiltered && query.sortBy === undefined && { keyedPage: keyedPage(dialect, scope, query) }),
     ...(bounded && {
@@ -104,18 +121,31 @@ export function scimListStatements(dialect: Dialect, scope: ScimScope, query: Sc
   };
 }
 
-export type ScimListPage = { total: number; records: ScimUserRecord[] };
+export type ScimListPage<T = ScimUserRecord> = { total: number; records: T[] };
 
 /**
  * One page of the provider's users that match the filter, in the asked order, with how many match
- * in all. The page's users, addresses and mobiles are read in one statement each. A filter
+ * in all. The page's identities, users, addresses and mobiles are read in one statement (recordsOfPage). A filter
  * comparison its field does not have (a time compared with co) is a RangeError: lib/scim refuses it first.
  * A list that would read more than `maxCandidates` users one by one (to sort them, or to test a
- * condition no index decides) is not read: `tooMany` says so.
+ * condition no index decides) is not read: `tooMany` says so. `each` maps the page's records as soon
+ * as they are read, while the count may still run: the caller's work on them overlaps it.
  */
 export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery): Promise<ScimListPage>;
-export function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates: number): Promise<ScimListPage | { tooMany: true }>;
-export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQuery, maxCandidates?: number): Promise<ScimListPage | { tooMany: true }> {
+export function listScimUsers<T = ScimUserRecord>(
+  db: Db,
+  scope: ScimScope,
+  query: ScimListQuery,
+  maxCandidates: number,
+  each?: (record: ScimUserRecord) => T,
+): Promise<ScimListPage<T> | { tooMany: true }>;
+export async function listScimUsers<T>(
+  db: Db,
+  scope: ScimScope,
+  query: ScimListQuery,
+  maxCandidates?: number,
+  each?: (record: ScimUserRecord) => T,
+): Promise<ScimListPage<T | ScimUserRecord> | { tooMany: true }> {
   const { count, page, keyedPage, candidates, candidatesAreMatches } = scimListStatements(db.dialect, scope, query, maxCandidates);
   const counted = candidates && (await prepared<{ total: number }>(db, candidates.sql).get(...candidates.args))!.total;
   if (counted !== undefined && counted > maxCandidates!) return { tooMany: true };
@@ -124,19 +154,22 @@ export async function listScimUsers(db: Db, scope: ScimScope, query: ScimListQue
     counted !== undefined && candidatesAreMatches
       ? { total: counted }
       : ((await prepared<{ total: number; keyed?: number }>(db, count.sql).get(...count.args)) ?? { total: 0 });
-  const pageRows = (statement: SqlFragment) => prepared<IdentityRow>(db, statement.sql).all(...statement.args);
+  const pageOf = async (statement: IdentityPage) => {
+    const records = await recordsOfPage(db, statement);
+    return each ? records.map(each) : records;
+  };
   // A filtered first page does not wait for the count: on PostgreSQL the two run on two pooled
   // connections at once (a prefix's count reads thousands of index entries). It is empty only when
   // nothing matches; its statement then reads no more than the count did (an empty index range, or
   // the candidates maxCandidates allows). Other pages wait, so that a startIndex past the end reads
   // no rows at all, and an unfiltered one reads the kept counts (one row) to choose its statement.
   if (query.offset === 0 && query.limit > 0 && !keyedPage) {
-    const [{ total }, identities] = await Promise.all([counts(), pageRows(page)]);
-    return { total, records: await recordsOf(db, identities) };
+    const [{ total }, records] = await Promise.all([counts(), pageOf(page)]);
+    return { total, records };
   }
   const { total, keyed } = await counts();
   if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
-  return { total, records: await recordsOf(db, await pageRows(keyedPage && keyed === total ? keyedPage : page)) };
+  return { total, records: await pageOf(keyedPage && keyed === total ? keyedPage : page) };
 }
 
 /** The provider's user with this id; undefined for a user the provider is not linked to (or another tenant's). */

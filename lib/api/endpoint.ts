@@ -45,13 +45,21 @@ export type HandlerContext<A extends Auth, P extends Schema, Q extends Schema, B
   authorize(action: PolicyAction, resource: PolicyResource, context?: PolicyContext): void;
 };
 
+declare const jsonOf: unique symbol;
+/** A response body already written as JSON, typed by the value it holds (a SCIM list serializes each resource once). */
+export type JsonText<T> = string & { readonly [jsonOf]: T };
+
+/** Text a handler wrote as the JSON of a `T`: the type only records the claim. */
+export const jsonText = <T>(text: string) => text as JsonText<T>;
+
 /**
- * What a handler returns; `status` defaults to the endpoint's documented success status.
+ * What a handler returns; `status` defaults to the endpoint's documented success status. `json` is
+ * `data` already serialized, for a dialect that takes it (successJson).
  * `redirect` answers a browser's navigation with a redirect to that URL (302 unless `status` says
  * otherwise) and no body; `cookies` are Set-Cookie values, one header each.
  */
 export type HandlerResult<R extends Schema> = { status?: number; headers?: Record<string, string>; cookies?: string[] } & (
-  { data: Wire<R> } | { file: FileBody } | { empty: true } | { redirect: string }
+  { data: Wire<R> } | { json: JsonText<Wire<R>> } | { file: FileBody } | { empty: true } | { redirect: string }
 );
 
 export type ParameterDoc = { description: string; example?: string };

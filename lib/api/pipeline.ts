@@ -79,6 +79,10 @@ function resultResponse(result: HandlerResult<z.core.$ZodType>, status: number, 
     if (file.fileName) headers["content-disposition"] = `attachment; filename="${file.fileName}"`;
     return { status, headers, body: file.body, cookies: result.cookies };
   }
+  if ("json" in result) {
+    if (!dialect.successJson) throw new Error(`the ${dialect.name} dialect takes no serialized JSON`);
+    return { ...dialect.successJson(result.json, status), cookies: result.cookies };
+  }
   return { ...dialect.success("data" in result ? result.data : null, status, context), cookies: result.cookies };
 }
 

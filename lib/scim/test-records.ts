@@ -1,6 +1,4 @@
 import type { ScimUserRecord, ScimUserWrite } from "@/db/queries/scim-users";
-import type { User } from "@/db/schema";
-import { foldText } from "@/lib/domain/email";
 
 // For lib/scim's unit tests: the record db/queries/scim-users.ts reads back after it stored a write
 // (ADR 0017's mapping, write direction), so reading and rendering can be tested without a database.
@@ -13,39 +11,14 @@ export function recordOf(write: ScimUserWrite, options: { id?: string; updatedAt
   const updatedAt = options.updatedAt ?? CREATED_AT;
   const user = {
     id,
-    tenantId: "8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b",
     email: write.email,
-    emailNormalized: write.emailNormalized,
     name: write.name,
-    nameFolded: write.nameFolded,
     active: write.active,
-    state: write.active ? "active" : "inactive:deactivated",
     uniqueCode: write.uniqueCode?.value ?? "USR-KEPT",
-    uniqueCodeFolded: write.uniqueCode?.folded ?? foldText("USR-KEPT"),
-    userCode: null,
-    aaaId: null,
-    participantType: "users",
-    category: null,
-    subCategory: null,
-    templateId: null,
-    properties: {
-      workLocations: [],
-      teams: [],
-      identification: null,
-      fileID: null,
-      userType: "",
-      department: write.department,
-      aaaGroups: [],
-      designation: "",
-      employmentType: "",
-    },
-    createdBy: null,
-    updatedBy: null,
-    deactivatedAt: null,
-    deactivatedBy: null,
+    department: write.department,
     createdAt: CREATED_AT,
     updatedAt,
-  } satisfies User;
+  } satisfies ScimUserRecord["user"];
   return {
     user,
     identity: {

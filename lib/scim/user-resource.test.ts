@@ -3,7 +3,7 @@ import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from "./attributes";
 import { projectResource } from "./projection";
 import { ORIGIN, recordOf } from "./test-records";
 import { readScimUser } from "./user-input";
-import { etagMatches, etagOf, patchableScimUser, renderScimUser } from "./user-resource";
+import { etagMatches, etagOf, patchableScimUser, renderScimUser, scimUserJson } from "./user-resource";
 import { scimUserSchema } from "./wire";
 import type { ScimUserRecord } from "@/db/queries/scim-users";
 
@@ -101,6 +101,19 @@ describe("renderScimUser", () => {
   });
 });
 
+describe("scimUserJson", () => {
+  it("is JSON.stringify of renderScimUser, character for character", () => {
+    const bare = recordOf(readScimUser({ userName: "bare@example.test" }));
+    bare.identity.attributes = { name: {}, title: 7, enterprise: { manager: {} } };
+    const noDepartment = record();
+    noDepartment.user.department = "";
+    const withoutNumbers = recordOf(readScimUser({ ...body, phoneNumbers: [], externalId: undefined }));
+    for (const each of [record(), bare, noDepartment, withoutNumbers]) {
+      expect(scimUserJson(each, ORIGIN)).toBe(JSON.stringify(renderScimUser(each, ORIGIN)));
+    }
+  });
+});
+
 describe("the ETag", () => {
   it("is the same for the same content, however the stored attributes are ordered and whatever meta says", () => {
     const first = record();
@@ -129,7 +142,7 @@ describe("the ETag", () => {
       (r) => (r.user.name = "Jane Q. Doe"),
       (r) => (r.user.email = "other@example.test"),
       (r) => (r.user.uniqueCode = "EMP-2"),
-      (r) => (r.user.properties.department = "Ops"),
+      (r) => (r.user.department = "Ops"),
       (r) => (r.identity.userName = "jane"),
       (r) => (r.identity.externalId = null),
       (r) => (r.identity.attributes = { ...r.identity.attributes, title: "Lead" }),

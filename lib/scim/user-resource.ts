@@ -24,8 +24,10 @@ const iso = (ms: number) => {
  */
 export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
   const content = "meta" in resource ? { ...resource, meta: undefined } : resource;
-  return `W/"${hash("sha256", JSON.stringify(content), "base64url").slice(0, 27)}"`;
+  return etagOfJson(JSON.stringify(content));
 }
+
+const etagOfJson = (json: string) => `W/"${hash("sha256", json, "base64url").slice(0, 27)}"`;
 
 /** The stored mobiles as SCIM values: as the provider wrote them while they still say the same number. */
 function renderPhones(mobiles: ScimUserRecord["mobiles"], given: StoredAttributes["phoneNumbers"]): ScimUserResource["phoneNumbers"] {
@@ -46,11 +48,11 @@ export function userLocation(origin: string, userId: string): string {
   return `${origin}${USERS_PATH}/${encodeURIComponent(userId)}`;
 }
 
-/** The SCIM User for a record, with `meta` (its ETag in `meta.version`); `origin` makes `meta.location` absolute. */
-export function renderScimUser(record: ScimUserRecord, origin: string): ScimUserResource {
+/** The SCIM User for a record without `meta`: what its version is a hash of. */
+function contentOf(record: ScimUserRecord): Omit<ScimUserResource, "meta"> {
   const { user, identity } = record;
   const stored = readStoredAttributes(identity.attributes);
-  const content: Omit<ScimUserResource, "meta"> = compact({
+  return compact({
     schemas: [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
     id: user.id,
     externalId: identity.externalId ?? undefined,
@@ -69,21 +71,37 @@ export function renderScimUser(record: ScimUserRecord, origin: string): ScimUser
       costCenter: stored.enterprise?.costCenter,
       organization: stored.enterprise?.organization,
       division: stored.enterprise?.division,
-      department: user.properties?.department || undefined,
+      department: user.department || undefined,
       manager: stored.enterprise?.manager,
     },
   });
+}
+
+function metaOf(record: ScimUserRecord, origin: string, version: string): NonNullable<ScimUserResource["meta"]> {
+  const { user, identity } = record;
   return {
-    ...content,
-    meta: {
-      resourceType: "User",
-      created: iso(user.createdAt),
-      // Attributes without a column of their own change only the identity.
-      lastModified: iso(Math.max(user.updatedAt, identity.updatedAt)),
-      location: userLocation(origin, user.id),
-      version: etagOf(content),
-    },
+    resourceType: "User",
+    created: iso(user.createdAt),
+    // Attributes without a column of their own change only the identity.
+    lastModified: iso(Math.max(user.updatedAt, identity.updatedAt)),
+    location: userLocation(origin, user.id),
+    version,
   };
+}
+
+/** The SCIM User for a record, with `meta` (its ETag in `meta.version`); `origin` makes `meta.location` absolute. */
+export function renderScimUser(record: ScimUserRecord, origin: string): ScimUserResource {
+  const content = contentOf(record);
+  return { ...content, meta: metaOf(record, origin, etagOfJson(JSON.stringify(content))) };
+}
+
+/**
+ * renderScimUser as JSON text, character for character: the content is serialized once, for its
+ * ETag and for the body (a list of a hundred serialized them twice).
+ */
+export function scimUserJson(record: ScimUserRecord, origin: string): string {
+  const content = JSON.stringify(contentOf(record));
+  return `${content.slice(0, -1)},"meta":${JSON.stringify(metaOf(record, origin, etagOfJson(content)))}}`;
 }
 
 /**

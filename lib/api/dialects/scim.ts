@@ -8,8 +8,10 @@ export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 /** A SCIM body (RFC 7644 §3.1): `application/scim+json`; no body at all for 204 and 304. */
 function scimResponse(body: unknown, status: number): ApiResponse {
   if (body === null || body === undefined) return { status, headers: {}, body: null };
-  return { status, headers: { "content-type": SCIM_CONTENT_TYPE }, body: JSON.stringify(body) };
+  return scimJsonResponse(JSON.stringify(body), status);
 }
+
+const scimJsonResponse = (json: string, status: number): ApiResponse => ({ status, headers: { "content-type": SCIM_CONTENT_TYPE }, body: json });
 
 /**
  * SCIM 2.0 (`/scim/v2`, lib/scim): a provisioning token as `Authorization: Bearer`, resources
@@ -21,6 +23,7 @@ export const scimDialect: Dialect = {
   family: "vendor",
   readCredentials: (headers): Credentials => readAuthorization(headers, "Bearer"),
   success: (data, status) => scimResponse(data, status),
+  successJson: scimJsonResponse,
   error(error: ApiError) {
     const body = {
       schemas: [SCIM_ERROR_SCHEMA],

@@ -35,6 +35,8 @@ export interface Dialect {
   readonly family: "vendor" | "console" | "service" | "scim";
   readCredentials(headers: HeaderReader): Credentials;
   success(data: unknown, status: number, context: ResponseContext): ApiResponse;
+  /** `success` for data its handler serialized already (HandlerResult's `json`), where the dialect writes it as it is. */
+  successJson?(json: string, status: number): ApiResponse;
   error(error: ApiError, context: ResponseContext): ApiResponse;
   /** Headers every response of this dialect carries (OS1 echoes the request id). */
   extraHeaders?(context: ResponseContext): Record<string, string>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { createScimUser, listScimUsers, type ScimConflict, type ScimScope } from "@/db/queries/scim-users";
+import { createScimUser, listScimUsers, type ScimConflict, type ScimScope, type ScimUserRecord } from "@/db/queries/scim-users";
 import type { ApiRequest } from "@/lib/http/types";
 import { FILTERABLE_PATHS } from "@/lib/scim/attributes";
 import {
@@ -15,7 +15,7 @@ import {
 } from "@/lib/scim/list-params";
 import { projectResource, type Projection } from "@/lib/scim/projection";
 import { readScimUser } from "@/lib/scim/user-input";
-import { renderScimUser } from "@/lib/scim/user-resource";
+import { renderScimUser, scimUserJson } from "@/lib/scim/user-resource";
 import {
   LIST_RESPONSE_SCHEMA,
   SEARCH_REQUEST_SCHEMA,
@@ -27,7 +27,7 @@ import {
   type ScimUserResource,
 } from "@/lib/scim/wire";
 import { SCIM_ENDPOINT } from "../dialects/scim";
-import { defineEndpoint, type ProvisionerPrincipal } from "../endpoint";
+import { defineEndpoint, jsonText, type JsonText, type ProvisionerPrincipal } from "../endpoint";
 import { ApiError } from "../errors";
 
 // SCIM 2.0 /Users, the collection (RFC 7644 §3.3, §3.4.2, §3.4.3, ADR 0017): create, list with a
@@ -84,21 +84,24 @@ const listDocs = {
   ...projectionDocs,
 };
 
-async function listAnswer(db: Db, scope: ScimScope, list: ListParams, request: ApiRequest): Promise<{ data: ScimUserList }> {
-  const listed = await listScimUsers(db, scope, list.query, MAX_CANDIDATES);
+// Each resource is serialized as soon as its page is read (the count may still be running), and
+// the ListResponse around them written as text: JSON.stringify of the whole list went over them again.
+async function listAnswer(db: Db, scope: ScimScope, list: ListParams, request: ApiRequest): Promise<{ json: JsonText<ScimUserList> }> {
+  const serialize =
+    list.projection.attributes.length || list.projection.excludedAttributes.length
+      ? (record: ScimUserRecord) => JSON.stringify(projectResource(renderScimUser(record, origin(request)), list.projection))
+      : (record: ScimUserRecord) => scimUserJson(record, origin(request));
+  const listed = await listScimUsers(db, scope, list.query, MAX_CANDIDATES, serialize);
   if ("tooMany" in listed) throw tooManyCandidates();
-  const { total, records } = listed;
-  const resources = records.map((record) => projectResource(renderScimUser(record, origin(request)), list.projection));
-  return {
-    data: {
-      schemas: [LIST_RESPONSE_SCHEMA],
-      totalResults: total,
-      startIndex: list.startIndex,
-      itemsPerPage: resources.length,
-      // count=0 asks for totalResults alone (RFC 7644 §3.4.2.4).
-      ...(list.count > 0 && { Resources: resources }),
-    },
-  };
+  const { total, records: resources } = listed;
+  const envelope = JSON.stringify({
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: total,
+    startIndex: list.startIndex,
+    itemsPerPage: resources.length,
+  } satisfies Omit<ScimUserList, "Resources">);
+  // count=0 asks for totalResults alone (RFC 7644 §3.4.2.4).
+  return { json: jsonText(list.count > 0 ? `${envelope.slice(0, -1)},"Resources":[${resources.join(",")}]}` : envelope) };
 }
 
 // GET /scim/v2/Users — the provider's users, filtered, sorted and paged
