@@ -17,16 +17,11 @@ const iso = (ms: number) => {
 };
 
 /**
- * `meta.version` and the ETag header: a hash of the resource without `meta`, so any change anywhere
- * gives a new one. Plain JSON is canonical here: the rendered keys come in one order however the
- * attributes were stored (jsonb reorders them), from renderScimUser's literal and from zod, whose
- * output follows its schema's order.
+ * `meta.version` and the ETag header: a hash of the resource's JSON without `meta` (contentOf), so
+ * any change anywhere gives a new one. Plain JSON is canonical here: the rendered keys come in one
+ * order however the attributes were stored (jsonb reorders them), from contentOf's literal and from
+ * zod, whose output follows its schema's order.
  */
-export function etagOf(resource: Omit<ScimUserResource, "meta">): string {
-  const content = "meta" in resource ? { ...resource, meta: undefined } : resource;
-  return etagOfJson(JSON.stringify(content));
-}
-
 const etagOfJson = (json: string) => `W/"${hash("sha256", json, "base64url").slice(0, 27)}"`;
 
 /** The stored mobiles as SCIM values: as the provider wrote them while they still say the same number. */
