@@ -26,6 +26,21 @@ export function preparedForGrowingTables<Row = unknown>(db: Db, sql: string): St
 }
 
 /**
+ * Runs `work`, statements that must walk an index in its order and stop at their limit, with
+ * PostgreSQL's sorts turned off for its transaction (SET LOCAL; in a savepoint, until the enclosing
+ * transaction ends). For the webhook queue's tables: planned on the statistics of an empty queue,
+ * PostgreSQL expected a few rows and fetched and sorted all of them instead, however many a job
+ * had queued since (docs/decisions/0018). On SQLite, `work` as it is.
+ */
+export function withoutSorting<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  if (db.dialect !== "postgres") return work();
+  return inTransaction(db, "deferred", async () => {
+    await db.exec("set local enable_sort = off");
+    return work();
+  });
+}
+
+/**
  * Runs `work` in a transaction on the connection (a savepoint when one is already open): rolled
  * back if it throws. "immediate" takes SQLite's write lock at BEGIN, so that a read-then-write
  * cannot fail half-way with SQLITE_BUSY; use it for every transaction that writes.

@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, inTransaction, prepared, preparedForGrowingTables } from "../prepared";
+import { inList, inTransaction, prepared, preparedForGrowingTables, withoutSorting } from "../prepared";
 import { recordAuditEvent } from "./audit";
 
 // The dispatcher's side of deliveries (lib/webhooks/dispatcher.ts): which are due, their leases,
@@ -48,18 +48,11 @@ const CLAIM_SQL = {
 /** Leases up to `limit` due deliveries to `holder` until now + leaseMs, oldest due first. */
 export function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const params = { now: options.now, limit: options.limit, until: options.now + options.leaseMs, holder: options.holder };
-  if (db.dialect === "postgres") {
-    // The claim walks webhook_deliveries_due_idx in due order and stops at its limit. Planned on
-    // the statistics of an empty queue (after a vacuum, a new install or the retention's prune,
-    // until autovacuum analyzes the table again), PostgreSQL expected a few pending deliveries and
-    // sorted all of them instead, with the order check for each: 105 ms a claim during a
-    // 100,000-row job (bench:webhooks), growing with the queue. Without sorting, the ordered index
-    // scan is the claim's only plan (SET LOCAL: for this transaction only).
-    return inTransaction(db, "deferred", async () => {
-      await db.exec("set local enable_sort = off");
-      return preparedForGrowingTables<ClaimedDelivery>(db, CLAIM_SQL.postgres).all(params);
-    });
-  }
+  // The claim walks webhook_deliveries_due_idx in due order and stops at its limit. Planned on the
+  // statistics of an empty queue (after a vacuum, a new install or the retention's prune, until
+  // autovacuum analyzes the table again), PostgreSQL sorted every pending delivery instead, with
+  // the order check for each: 105 ms a claim during a 100,000-row job (bench:webhooks).
+  if (db.dialect === "postgres") return withoutSorting(db, () => preparedForGrowingTables<ClaimedDelivery>(db, CLAIM_SQL.postgres).all(params));
   return inTransaction(db, "immediate", async () => {
     const claimed = await prepared<ClaimedDelivery>(db, CLAIM_SQL.sqlite).all({ now: params.now, limit: params.limit });
     if (claimed.length === 0) return claimed;

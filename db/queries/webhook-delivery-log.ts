@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { inList, inTransaction, preparedForGrowingTables } from "../prepared";
+import { inList, inTransaction, preparedForGrowingTables, withoutSorting } from "../prepared";
 import type { WebhookDeliveryStatus } from "../schema/webhook-constants";
 import { recordAuditEvent } from "./audit";
 import { getWebhookEndpoint, type WebhookActor } from "./webhook-endpoints";
@@ -75,9 +75,13 @@ export async function listWebhookDeliveries(db: Db, query: DeliveryLogQuery): Pr
     // One more than asked: whether another page follows, without counting.
     limit: query.limit + 1,
   };
+  // The whole log walks webhook_deliveries_endpoint_created_idx and stops after the page (and its
+  // last deliveries' ties on created_at: a leaver batch's share one). Left to the statistics of an
+  // empty queue, a page fetched and sorted every delivery of the endpoint (88 ms at 50,000). A page
+  // of one status is left to the planner: a rare status is best found by its index, then sorted.
   const rows = query.status
     ? await preparedForGrowingTables<DeliveryRow>(db, LOG_PAGE_OF_STATUS).all({ ...params, status: query.status })
-    : await preparedForGrowingTables<DeliveryRow>(db, LOG_PAGE).all(params);
+    : await withoutSorting(db, () => preparedForGrowingTables<DeliveryRow>(db, LOG_PAGE).all(params));
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return { deliveries: await withAttempts(db, page), next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
