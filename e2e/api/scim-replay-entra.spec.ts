@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { userRow } from "../fixtures/rows";
+import { subscribedReceiver } from "../fixtures/webhook-receiver";
 import {
   addAdminUser,
   adminAccess,
@@ -53,6 +54,8 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
   const scim = scimClient(request, setup);
   const admin = await addAdminUser(setup.tenant, ENTRA_EMAIL, "givenName familyName");
   const manager = await addAdminUser(setup.tenant, `manager@${setup.tenant.tenantName}.example`, "The Manager");
+  // A downstream system (HR, ticketing) that hears of leavers through a webhook endpoint.
+  const receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
 
   // "Test Connection" queries a random GUID as userName and expects 200 with an empty ListResponse;
   // "Get User by query - Zero results" the same for a name no one has; Entra also matches by the work address.
@@ -192,9 +195,18 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
   expect(disabled.active).toBe(false);
   // Issue 10's "done when": the person's token and console session die at once, one audit event.
   expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 401, session: 401 });
-  expect(await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate")).toEqual([
+  const [deactivation] = await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate");
+  expect([deactivation]).toEqual([
     expect.objectContaining({ actorType: "provider", actorId: setup.providerId, actorName: "Microsoft Entra ID", outcome: "deactivated" }),
   ]);
+  // ... and the configured webhook receives the signed event, naming Entra as the actor.
+  await expect.poll(() => receiver.delivered().length, { timeout: 15_000 }).toBe(1);
+  expect(receiver.delivered()[0]).toMatchObject({
+    type: "user.deactivated",
+    signatureValid: true,
+    data: { id: admin.userId, auditEventId: deactivation!.id, actor: { type: "provider", id: setup.providerId, name: "Microsoft Entra ID" } },
+  });
+  await receiver.stop();
   // Entra keeps querying disabled users: they are still returned.
   expect((await scimResource(await scim.get(usersPath(created.id)))).active).toBe(false);
 
