@@ -195,8 +195,8 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
   expect(disabled.active).toBe(false);
   // Issue 10's "done when": the person's token and console session die at once, one audit event.
   expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 401, session: 401 });
-  const [deactivation] = await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate");
-  expect([deactivation]).toEqual([
+  const deactivations = await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate");
+  expect(deactivations).toEqual([
     expect.objectContaining({ actorType: "provider", actorId: setup.providerId, actorName: "Microsoft Entra ID", outcome: "deactivated" }),
   ]);
   // ... and the configured webhook receives the signed event, naming Entra as the actor.
@@ -204,7 +204,7 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
   expect(receiver.delivered()[0]).toMatchObject({
     type: "user.deactivated",
     signatureValid: true,
-    data: { id: admin.userId, auditEventId: deactivation!.id, actor: { type: "provider", id: setup.providerId, name: "Microsoft Entra ID" } },
+    data: { id: admin.userId, auditEventId: deactivations[0]!.id, actor: { type: "provider", id: setup.providerId, name: "Microsoft Entra ID" } },
   });
   await receiver.stop();
   // Entra keeps querying disabled users: they are still returned.
