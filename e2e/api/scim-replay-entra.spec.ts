@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { userRow } from "../fixtures/rows";
+import type { TestReceiver } from "@/lib/webhooks/test-receiver";
 import { subscribedReceiver } from "../fixtures/webhook-receiver";
 import {
   addAdminUser,
@@ -49,13 +50,20 @@ const ENTRA_CREATE = {
 // The tutorial shows 200 with the User; Entra takes the 204 that Roster answers (ADR 0017), and the User read after it is the tutorial's.
 const patch = (scim: ScimClient, id: string, Operations: Record<string, unknown>[]) => patchAndRead(scim, usersPath(id), { schemas: PATCH_OP, Operations });
 
+// The downstream system's receiver, stopped however the spec ends.
+let receiver: TestReceiver | undefined;
+test.afterEach(async () => {
+  await receiver?.stop();
+  receiver = undefined;
+});
+
 test("Entra: test connection, create with the enterprise extension, query, PATCH in Entra's dialect, disable, delete", async ({ request }) => {
   const setup = await createScimSetup("entra", { providerName: "Microsoft Entra ID" });
   const scim = scimClient(request, setup);
   const admin = await addAdminUser(setup.tenant, ENTRA_EMAIL, "givenName familyName");
   const manager = await addAdminUser(setup.tenant, `manager@${setup.tenant.tenantName}.example`, "The Manager");
   // A downstream system (HR, ticketing) that hears of leavers through a webhook endpoint.
-  const receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
+  receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
 
   // "Test Connection" queries a random GUID as userName and expects 200 with an empty ListResponse;
   // "Get User by query - Zero results" the same for a name no one has; Entra also matches by the work address.
@@ -200,13 +208,12 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
     expect.objectContaining({ actorType: "provider", actorId: setup.providerId, actorName: "Microsoft Entra ID", outcome: "deactivated" }),
   ]);
   // ... and the configured webhook receives the signed event, naming Entra as the actor.
-  await expect.poll(() => receiver.delivered().length, { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => receiver!.delivered().length, { timeout: 15_000 }).toBe(1);
   expect(receiver.delivered()[0]).toMatchObject({
     type: "user.deactivated",
     signatureValid: true,
     data: { id: admin.userId, auditEventId: deactivations[0]!.id, actor: { type: "provider", id: setup.providerId, name: "Microsoft Entra ID" } },
   });
-  await receiver.stop();
   // Entra keeps querying disabled users: they are still returned.
   expect((await scimResource(await scim.get(usersPath(created.id)))).active).toBe(false);
 

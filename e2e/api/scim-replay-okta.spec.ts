@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { userRow } from "../fixtures/rows";
+import type { TestReceiver } from "@/lib/webhooks/test-receiver";
 import { subscribedReceiver } from "../fixtures/webhook-receiver";
 import {
   addAdminUser,
@@ -55,6 +56,13 @@ const oktaPut = (id: string) => ({
 // "Update a specific User (PATCH)": how Okta deactivates; reactivation is the same with true.
 const oktaActive = (active: boolean) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active } }] });
 
+// The downstream system's receiver, stopped however the spec ends.
+let receiver: TestReceiver | undefined;
+test.afterEach(async () => {
+  await receiver?.stop();
+  receiver = undefined;
+});
+
 test("Okta: look up, create (linking the existing admin), read, import, update by PUT, deactivate and reactivate by PATCH", async ({ request }) => {
   const setup = await createScimSetup("okta", { providerName: "Okta" });
   const scim = scimClient(request, { headers: { ...setup.headers, ...OKTA_HEADERS } });
@@ -62,7 +70,7 @@ test("Okta: look up, create (linking the existing admin), read, import, update b
   const admin = await addAdminUser(setup.tenant, OKTA_USER_NAME, "Test User");
   expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 200, session: 200 });
   // A downstream system (HR, ticketing) that hears of leavers through a webhook endpoint.
-  const receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
+  receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
 
   // 1. "Determine if the User already exists": GET /Users?filter=userName eq "…"&startIndex=1&count=100 → the empty list.
   const lookup = `/scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100`;
@@ -141,13 +149,12 @@ test("Okta: look up, create (linking the existing admin), read, import, update b
   const deactivations = await auditOfUser(setup.tenant.tenantId, admin.userId, "user.deactivate");
   expect(deactivations).toEqual([expect.objectContaining({ actorType: "provider", actorId: setup.providerId, actorName: "Okta", outcome: "deactivated" })]);
   // ... and the configured webhook receives the signed event, naming Okta as the actor.
-  await expect.poll(() => receiver.delivered().length, { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => receiver!.delivered().length, { timeout: 15_000 }).toBe(1);
   expect(receiver.delivered()[0]).toMatchObject({
     type: "user.deactivated",
     signatureValid: true,
     data: { id: admin.userId, email: OKTA_USER_NAME, auditEventId: deactivations[0]!.id, actor: { type: "provider", id: setup.providerId, name: "Okta" } },
   });
-  await receiver.stop();
 
   // 7. Reactivation: the same PATCH with true.
   const reactivated = await patchAndRead(scim, usersPath(created.id), oktaActive(true));
