@@ -63,7 +63,7 @@ test("Entra: test connection, create with the enterprise extension, query, PATCH
   const admin = await addAdminUser(setup.tenant, ENTRA_EMAIL, "givenName familyName");
   const manager = await addAdminUser(setup.tenant, `manager@${setup.tenant.tenantName}.example`, "The Manager");
   // A downstream system (HR, ticketing) that hears of leavers through a webhook endpoint.
-  receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
+  receiver = await subscribedReceiver(setup.tenant.tenantId, { events: ["user.deactivated"] });
 
   // "Test Connection" queries a random GUID as userName and expects 200 with an empty ListResponse;
   // "Get User by query - Zero results" the same for a name no one has; Entra also matches by the work address.

@@ -70,7 +70,7 @@ test("Okta: look up, create (linking the existing admin), read, import, update b
   const admin = await addAdminUser(setup.tenant, OKTA_USER_NAME, "Test User");
   expect(await adminAccess(request, setup.tenant, admin)).toEqual({ token: 200, session: 200 });
   // A downstream system (HR, ticketing) that hears of leavers through a webhook endpoint.
-  receiver = await subscribedReceiver(setup.tenant, ["user.deactivated"]);
+  receiver = await subscribedReceiver(setup.tenant.tenantId, { events: ["user.deactivated"] });
 
   // 1. "Determine if the User already exists": GET /Users?filter=userName eq "…"&startIndex=1&count=100 → the empty list.
   const lookup = `/scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100`;

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import type { Param } from "@/db/driver/types";
-import { createCheckedWebhookEndpoint } from "@/lib/webhooks/endpoints";
-import { startTestReceiver, type TestReceiver } from "@/lib/webhooks/test-receiver";
+import type { TestReceiver } from "@/lib/webhooks/test-receiver";
 import { ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServer } from "../fixtures/server";
+import { subscribedReceiver } from "../fixtures/webhook-receiver";
 
 // No event is lost when the server dies between the commit of a change and the delivery of its
 // event (issue: webhooks). The production server (dist/server.cjs, as `npm start` runs it) runs a
@@ -29,7 +29,6 @@ test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   database = await ownDatabase("webhooks-crash");
-  receiver = await startTestReceiver();
 });
 
 test.afterAll(async () => {
@@ -42,13 +41,7 @@ test("events committed before a SIGKILL all reach the receiver after a restart, 
   const { tenantId, token } = await seedOwnTenant(database.url, USERS * 2, "hooks");
   const db = database.db();
   const one = async (sql: string, ...params: Param[]) => (await db.statement<{ n: number }>(sql).get(...params))!.n;
-  const created = await createCheckedWebhookEndpoint(
-    db,
-    { tenantId, url: receiver.url, actor: { type: "system", name: "webhooks-crash spec" } },
-    { allowPrivateAddresses: true },
-  );
-  if (!("endpoint" in created)) throw new Error(created.refused);
-  receiver.secret = created.endpoint.secret;
+  receiver = await subscribedReceiver(tenantId, { db });
   // Down, in a way: the first request is never answered (its lease must end after the crash), the others fail.
   receiver.answer = (request) => (receiver.requests.indexOf(request) === 0 ? "hold" : 503);
 
