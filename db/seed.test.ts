@@ -201,15 +201,25 @@ async function schemaObjects(db: Db): Promise<string[]> {
   return rows.map((row) => (row as { definition: string }).definition).sort();
 }
 
+/** The settings a bulk load on SQLite changes for a while (db/bulk-load.ts). */
+function sorterSettings(db: Db) {
+  if (!isSqlite) return null;
+  const sqlite = sqliteClient(db);
+  return { cacheSize: sqlite.pragma("cache_size", { simple: true }), threads: sqlite.pragma("threads", { simple: true }) };
+}
+
 describe("a bulk seed (indexes and triggers dropped, then rebuilt)", () => {
   const db = createTestDb();
 
   it("ends with every index, key, trigger, count and search entry a row-by-row load would give", { timeout: 180_000 }, async () => {
     const before = await schemaObjects(db);
     expect(before.length).toBeGreaterThan(20);
+    const settingsBefore = sorterSettings(db);
     const first = await seedTenant(db, { tenantName: "Small", users: 20, seed: 2, keys: searchKeys });
     const big = await seedTenant(db, { tenantName: "Initech", users: 50_000, seed: 2, keys: searchKeys });
     expect(await schemaObjects(db)).toEqual(before);
+    // The connection goes on serving with its own page cache and no sorter threads.
+    expect(sorterSettings(db)).toEqual(settingsBefore);
     await expectSearchAndCountsInStep(db, big.tenantId, 50_002);
     await expectSearchAndCountsInStep(db, first.tenantId, 22);
     expect(await count(db, "select count(*) as n from user_mobiles where kind = 'primary'")).toBe(50_024);

@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { v7 as timeOrderedUuid } from "uuid";
-import { CopyRows, indexNewUsers, resumePostgresIndexes, SqliteRows, suspendPostgresIndexes, suspendTriggers, switchToRollbackJournal } from "./bulk-load";
+import {
+  BULK_LOAD_CACHE_KB,
+  CopyRows,
+  indexNewUsers,
+  resumePostgresIndexes,
+  SqliteRows,
+  suspendPostgresIndexes,
+  suspendTriggers,
+  switchToRollbackJournal,
+  withIndexBuildSorter,
+} from "./bulk-load";
 import type { Columns, Row, RowSink } from "./bulk-load";
 import { sqliteClient, type Db } from "./client";
 import { generateIdentities, generateUser, type GeneratedUser } from "./factories";
@@ -124,11 +134,10 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
   const sqlite = sqliteClient(db);
   const now = Date.now();
   const bulk = options.users >= REBUILD_INDEXES_FROM;
-  // Enough page cache for the few indexes a big seed keeps while it writes (its tables' keys and
-  // unique columns). With 3 GB, the whole new file stayed in it until the commit: 1,000,000 users
-  // took 2.8 GB of RSS and no less time than with 256 MB (0.6 GB).
+  // A smaller seed keeps every index and writes to them at random places: enough page cache to
+  // hold them. A bulk one only appends until it builds the indexes at the end (BULK_LOAD_CACHE_KB).
   const previousCacheSize = sqlite.pragma("cache_size", { simple: true });
-  sqlite.pragma(`cache_size = -${SEED_CACHE_KB}`);
+  sqlite.pragma(`cache_size = -${bulk ? BULK_LOAD_CACHE_KB : SEED_CACHE_KB}`);
   const restoreJournal = bulk ? switchToRollbackJournal(sqlite) : () => {};
   try {
     return await db.transaction(async () => {
@@ -138,7 +147,7 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
       const { result, attachedByProvider } = await writeUsers(new SqliteRows(sqlite, COLUMNS), plan, options, now);
       // Recreated from their own definitions, unique ones included: a duplicate fails the
       // statement and rolls the whole seed back.
-      restore();
+      withIndexBuildSorter(sqlite, restore);
       indexNewUsers(sqlite, plan.tenant.id, lastRowidBefore);
       await addAttachedIdentities(db, plan.tenant.id, attachedByProvider);
       return result;
