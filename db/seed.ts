@@ -146,8 +146,10 @@ async function seedSqlite(db: Db, options: SeedOptions): Promise<SeedResult> {
       const restore = suspendTriggers(sqlite, SEEDED_TABLES, { indexes: bulk });
       const { result, attachedByProvider } = await writeUsers(new SqliteRows(sqlite, COLUMNS), plan, options, now);
       // Recreated from their own definitions, unique ones included: a duplicate fails the
-      // statement and rolls the whole seed back.
-      withIndexBuildSorter(sqlite, restore);
+      // statement and rolls the whole seed back. A smaller seed kept its indexes: only triggers are
+      // recreated, with no sort, and its page cache stays as it is.
+      if (bulk) withIndexBuildSorter(sqlite, restore);
+      else restore();
       indexNewUsers(sqlite, plan.tenant.id, lastRowidBefore);
       await addAttachedIdentities(db, plan.tenant.id, attachedByProvider);
       return result;
