@@ -5,11 +5,12 @@ import { parseLeaverCsv } from "@/lib/leavers/parse-csv";
 import { runLeaverJob } from "@/lib/leavers/worker";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
+import { postgresPlan, sqlitePlan } from "@/test/search";
 import { twoProcessDatabases } from "@/test/two-processes";
 import { prepared } from "../prepared";
 import { processLeaverJobBatch } from "./leaver-batch";
 import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "./leaver-job-lifecycle";
-import { getLeaverJob, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
+import { getLeaverJob, jobRowsPageStatement, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
 import { createLeaverPreview } from "./leaver-previews";
 import { findUsersByEmails } from "./user-lookup";
 import { deactivateUser, reactivateUser } from "./user-status";
@@ -227,6 +228,24 @@ describe("leaver jobs", () => {
     expect(await inactiveCount(db, leavers)).toBe(1);
     const events = await userEventDetails(db, leavers[0]!.id);
     expect(events.at(-1)).toEqual({ email: leavers[0]!.email, jobId: undo.job.id, undoOf: job.id });
+  });
+
+  it("pages the rows of one outcome in file order, by cursor or offset, off the primary key", async () => {
+    const { tenant, actor } = await setup();
+    const leavers = await Promise.all(Array.from({ length: 6 }, () => makeUser(db, tenant.id)));
+    // Rows 1-12: a leaver, then an address nobody has, in turn.
+    const job = await confirmFile(db, tenant.id, actor, csvOf(leavers.flatMap((user, i) => [user.email, `nobody-${i}@example.test`])));
+    await runLeaverJob(db, job.id);
+    const rowsOf = async (page: Parameters<typeof listLeaverJobRows>[2]) => (await listLeaverJobRows(db, job.id, page)).map((row) => row.rowNumber);
+    expect(await rowsOf({ outcome: "not_found", limit: 4 })).toEqual([2, 4, 6, 8]);
+    expect(await rowsOf({ outcome: "not_found", afterRow: 8, limit: 4 })).toEqual([10, 12]);
+    expect(await rowsOf({ outcome: "deactivated", offset: 4, limit: 4 })).toEqual([9, 11]);
+    expect(await rowsOf({ outcome: "error", limit: 4 })).toEqual([]);
+    // No index on the outcome (the batches would write it at random places): the primary key, from the cursor.
+    const statement = jobRowsPageStatement(job.id, { outcome: "not_found", afterRow: 8, limit: 4 });
+    if (TEST_DIALECT === "sqlite")
+      expect(sqlitePlan(db, statement)).toBe("SEARCH leaver_job_rows USING INDEX sqlite_autoindex_leaver_job_rows_1 (job_id=? AND row_number>?)");
+    else expect(await postgresPlan(db, statement, { indexesOnly: true })).toEqual(["Limit", "Index Scan leaver_job_rows_job_id_row_number_pk"]);
   });
 
   it("keeps tenants apart", async () => {

@@ -136,13 +136,21 @@ export async function listLeaverJobs(db: Db, tenantId: string, limit = 50): Prom
 
 export type JobRowView = ClassifiedFileRow & { outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };
 
-/** A job's rows in file order, optionally of one outcome; keyset-paged by row number. */
-export function listLeaverJobRows(
-  db: Db,
-  jobId: string,
-  options: { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number },
-): Promise<JobRowView[]> {
+export type JobRowsPage = { outcome?: LeaverOutcome; afterRow?: number; offset?: number; limit: number };
+
+/**
+ * The statement of a page of a job's rows: read by primary key in row order from the cursor, those
+ * of another outcome passed over (no index on the outcome: see db/schema/leavers.ts), so a page
+ * reads at most the job's rows, which a leaver file caps at 100,000.
+ */
+export function jobRowsPageStatement(jobId: string, page: JobRowsPage): { sql: string; args: (string | number)[] } {
   const sql = `select row_number as "rowNumber", email, reason, ticket, class, user_id as "userId", effective_at as "effectiveAt", outcome, outcome_reason as "outcomeReason", processed_at as "processedAt"
-    from leaver_job_rows where job_id = ? and row_number > ? ${options.outcome ? "and outcome = ?" : ""} order by row_number limit ? offset ?`;
-  return prepared<JobRowView>(db, sql).all(jobId, options.afterRow ?? 0, ...(options.outcome ? [options.outcome] : []), options.limit, options.offset ?? 0);
+    from leaver_job_rows where job_id = ? and row_number > ? ${page.outcome ? "and outcome = ?" : ""} order by row_number limit ? offset ?`;
+  return { sql, args: [jobId, page.afterRow ?? 0, ...(page.outcome ? [page.outcome] : []), page.limit, page.offset ?? 0] };
+}
+
+/** A job's rows in file order, optionally of one outcome; keyset-paged by row number. */
+export function listLeaverJobRows(db: Db, jobId: string, page: JobRowsPage): Promise<JobRowView[]> {
+  const { sql, args } = jobRowsPageStatement(jobId, page);
+  return prepared<JobRowView>(db, sql).all(...args);
 }

@@ -109,14 +109,13 @@ export const leaverJobRows = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.jobId, t.rowNumber] }),
-    // Partial, each holding a row either before or after its outcome: recording an outcome deletes
-    // an entry from the first (next to the batch's others) and adds one to the second, not both to each.
+    // Partial: recording an outcome deletes the row's entry, next to the batch's others. No index
+    // on the outcome: the batches record outcomes in process order, which scatters over any index
+    // in row order, and keeping one cost a 90,000-row job ~1 s of its 8 (docs/decisions/0027).
+    // A page of one outcome reads the job's rows by primary key instead, at most the file's 100,000.
     index("leaver_job_rows_pending_idx")
       .on(t.jobId, t.processOrder)
       .where(sql`outcome is null`),
-    index("leaver_job_rows_outcome_idx")
-      .on(t.jobId, t.outcome, t.rowNumber)
-      .where(sql`outcome is not null`),
   ],
 );
 
