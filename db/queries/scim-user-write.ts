@@ -42,7 +42,9 @@ import { createUser } from "./users";
 import { applyDeactivation } from "./user-status";
 
 // POST, PUT/PATCH and DELETE of a SCIM user: each one immediate transaction, with its audit events,
-// the provider the actor of everything.
+// the provider the actor of everything. The identity is written before the user's side: a
+// (de)activation there takes the tenant's audit chain head, which the transaction then holds until
+// its commit (every audited write of the tenant waits for it on PostgreSQL).
 
 const USER_BY_EMAIL = `select ${USER_COLUMNS} from users where tenant_id = ? and email_normalized = ?`;
 // Locked, as lockUser locks: the user before its identity.
@@ -108,8 +110,8 @@ async function linkUser(c: WriteContext, user: User, write: ScimUserWrite, reuse
     throw new ConflictFound(conflict("employeeNumber"));
   }
   const name = write.nameGiven === false ? { name: user.name, nameFolded: user.nameFolded } : {};
-  const { changed } = await writeUserSide(db, scope, user, { ...write, ...name, uniqueCode: code }, c);
   await attachIdentity(db, scope, user.id, write, reuse, now);
+  const { changed } = await writeUserSide(db, scope, user, { ...write, ...name, uniqueCode: code }, c);
   await audit(c, user.id, "identity.linked", "linked", { userName: write.userName, email: write.email });
   if (changed.length > 0) await audit(c, user.id, "user.updated", "updated", { fields: changed });
 }
@@ -193,22 +195,33 @@ async function lockScimUser(c: WriteContext, userId: string): Promise<LockedReco
   return user && identity && lockedRecordOf(c.db, user, identity);
 }
 
+type Decide = (current: ScimUserRecord) => ScimUserWrite | undefined | Promise<ScimUserWrite | undefined>;
+
+/** What an update answers once written, read in its transaction: the record as it is now, or its status alone. */
+type Answer<T> = {
+  unchanged: (current: ScimUserRecord) => T;
+  written: (c: WriteContext, locked: LockedRecord, changed: boolean, activeChanged: boolean) => Promise<T>;
+};
+
+const WITH_RECORD: Answer<{ status: "updated" | "unchanged"; record: ScimUserRecord }> = {
+  unchanged: (record) => ({ status: "unchanged", record }),
+  written,
+};
+
+const STATUS_ONLY: Answer<{ status: "updated" | "unchanged" }> = {
+  unchanged: () => ({ status: "unchanged" }),
+  written: async (_c, _locked, changed, activeChanged) => ({ status: changed || activeChanged ? "updated" : "unchanged" }),
+};
+
 /**
  * PUT and PATCH: in ONE immediate transaction, reads the current record (row-locked on PostgreSQL), calls
  * `decide(current)` — lib/scim checks If-Match and builds the write there; if it throws, everything rolls back and
  * the error propagates unchanged — then writes the difference. Undefined from decide means "write nothing".
  */
-export function updateScimUser(
-  db: Db,
-  scope: ScimScope,
-  userId: string,
-  decide: (current: ScimUserRecord) => ScimUserWrite | undefined | Promise<ScimUserWrite | undefined>,
-  now = Date.now(),
-  requestId: string | null = null,
-): Promise<{ status: "updated" | "unchanged"; record: ScimUserRecord } | { status: "not-found" } | ScimConflict> {
-  const c: WriteContext = { db, scope, now, requestId };
+function update<T>(c: WriteContext, userId: string, decide: Decide, answer: Answer<T>): Promise<T | { status: "not-found" } | ScimConflict> {
+  const { db, scope, now } = c;
   let decideThrew = false;
-  const update = () =>
+  const transaction = () =>
     inTransaction(db, "immediate", async () => {
       const locked = await lockScimUser(c, userId);
       if (!locked) return { status: "not-found" as const };
@@ -219,16 +232,25 @@ export function updateScimUser(
           decideThrew = true;
           throw error;
         });
-      if (write === undefined) return { status: "unchanged" as const, record: current };
+      if (write === undefined) return answer.unchanged(current);
       await checkUpdate(c, user, identity, write);
+      const identityChanged = await writeIdentitySide(db, identity, write, now);
       const userSide = await writeUserSide(db, scope, user, write, c, locked);
-      const changed = [...(await writeIdentitySide(db, identity, write, now)), ...userSide.changed];
+      const changed = [...identityChanged, ...userSide.changed];
       if (changed.length > 0) await audit(c, userId, "user.updated", "updated", { fields: changed });
-      return written(c, locked, changed.length > 0, userSide.activeChanged);
+      return answer.written(c, locked, changed.length > 0, userSide.activeChanged);
     });
   // decide's own error goes on as it is, whatever it looks like.
-  return answering(update, () => decideThrew);
+  return answering(transaction, () => decideThrew);
 }
+
+/** update, answered with the record as written (PUT, and a PATCH that asks for the User). */
+export const updateScimUser = (db: Db, scope: ScimScope, userId: string, decide: Decide, now = Date.now(), requestId: string | null = null) =>
+  update({ db, scope, now, requestId }, userId, decide, WITH_RECORD);
+
+/** update, answered with its status alone: a PATCH answering 204 reads nothing back. */
+export const updateScimUserStatus = (db: Db, scope: ScimScope, userId: string, decide: Decide, now = Date.now(), requestId: string | null = null) =>
+  update({ db, scope, now, requestId }, userId, decide, STATUS_ONLY);
 
 /**
  * PATCH of `active` alone (Okta's and Entra's deactivation): the (de)activation and the identity's
@@ -236,8 +258,7 @@ export function updateScimUser(
  * not need. The switch reads (and on PostgreSQL locks) the user itself, as every writer locks the
  * user before its identity; then one statement moves the identity's last sync and finds it, before
  * anything else is written: a user of the tenant that the provider does not provision stays as it
- * was, and the sync is done before the audit event takes the tenant's audit chain head, which the
- * transaction holds until its commit (every audited write of the tenant waits for it on PostgreSQL).
+ * was, and the sync is done before the audit event takes the tenant's audit chain head.
  */
 export function setScimUserActive(
   db: Db,
@@ -278,9 +299,9 @@ export function detachScimUser(
     if (!locked) return { status: "not-found" as const };
     const { identity } = locked;
     if (check) check(locked.record);
+    await detachIdentity(db, identity.id, now);
     // auditNoop false: a user already inactive is detached without a no-op deactivation event.
     await applyDeactivation(db, { tenantId: scope.tenantId, userId, actor: providerActor(scope), requestId, auditNoop: false }, now);
-    await detachIdentity(db, identity.id, now);
     await audit(c, userId, "identity.detached", "detached", { identityId: identity.id, userName: identity.userName, externalId: identity.externalId });
     return { status: "detached" as const };
   });

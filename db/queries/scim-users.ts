@@ -29,7 +29,7 @@ import {
 // A provider sees the users it is linked to by an identity; nothing here knows SCIM's syntax.
 
 export type { ScimComparison, ScimCondition, ScimConflict, ScimField, ScimListQuery, ScimScope, ScimUserRecord, ScimUserWrite } from "./scim-user-records";
-export { createScimUser, detachScimUser, setScimUserActive, updateScimUser } from "./scim-user-write";
+export { createScimUser, detachScimUser, setScimUserActive, updateScimUser, updateScimUserStatus } from "./scim-user-write";
 export { INDEXED_LOOKUP_FIELDS } from "./scim-user-filter";
 
 // An unfiltered list's total, and how many of its identities have a userName key: kept by the

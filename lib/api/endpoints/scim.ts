@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { detachScimUser, getScimUser, setScimUserActive, updateScimUser, type ScimUserRecord } from "@/db/queries/scim-users";
+import {
+  detachScimUser,
+  getScimUser,
+  setScimUserActive,
+  updateScimUser,
+  updateScimUserStatus,
+  type ScimConflict,
+  type ScimUserRecord,
+} from "@/db/queries/scim-users";
 import { readProjection } from "@/lib/scim/list-params";
 import { activeOnly, applyPatch } from "@/lib/scim/patch";
 import { readScimUser } from "@/lib/scim/user-input";
@@ -55,12 +63,15 @@ export const getScimUserEndpoint = defineEndpoint({
   },
 });
 
-/** The record a PUT or PATCH wrote, or the 404 or 409 it ran into. */
-function writtenRecord(result: Awaited<ReturnType<typeof updateScimUser>>, id: string): ScimUserRecord {
+/** What a PUT or PATCH answered, or the 404 or 409 it ran into, thrown. */
+function checkWritten<T extends { status: "updated" | "unchanged" }>(result: T | { status: "not-found" } | ScimConflict, id: string): T {
   if (result.status === "not-found") throw notFound(id);
   if (result.status === "conflict") throw conflict(result);
-  return result.record;
+  return result;
 }
+
+/** The record a PUT or PATCH wrote. */
+const writtenRecord = (result: Awaited<ReturnType<typeof updateScimUser>>, id: string): ScimUserRecord => checkWritten(result, id).record;
 
 // A PATCH answers with the User only when attributes or excludedAttributes asks for it (RFC 7644 §3.5.2, §3.9), else 204.
 const userAsked = (query: { attributes?: string; excludedAttributes?: string }) => query.attributes !== undefined || query.excludedAttributes !== undefined;
@@ -134,19 +145,16 @@ export const patchScimUserEndpoint = defineEndpoint({
       if (result.status === "not-found") throw notFound(params.id);
       return NO_CONTENT;
     }
-    const result = await updateScimUser(
-      db,
-      scopeOf(principal),
-      params.id,
-      (current) => {
-        const patched = applyPatch(patchableScimUser(current, currentChecked(request, current)), body);
-        return readScimUser(patched, { current, pathId: params.id });
-      },
-      Date.now(),
-      requestId,
-    );
-    const record = writtenRecord(result, params.id);
-    return projection ? resourceAnswer(renderScimUser(record, origin(request)), undefined, projection) : NO_CONTENT;
+    const patch = (current: ScimUserRecord) => {
+      const patched = applyPatch(patchableScimUser(current, currentChecked(request, current)), body);
+      return readScimUser(patched, { current, pathId: params.id });
+    };
+    if (projection === undefined) {
+      checkWritten(await updateScimUserStatus(db, scopeOf(principal), params.id, patch, Date.now(), requestId), params.id);
+      return NO_CONTENT;
+    }
+    const record = writtenRecord(await updateScimUser(db, scopeOf(principal), params.id, patch, Date.now(), requestId), params.id);
+    return resourceAnswer(renderScimUser(record, origin(request)), undefined, projection);
   },
 });
 
