@@ -58,6 +58,9 @@ export class PostgresDb implements Db {
       // Every transaction here is a few statements long: one left open (a hung instance) would hold its
       // row locks, a leaver batch's among them (its lease, docs/decisions/0016), so the server ends it.
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      // No JIT compilation: every statement here is short, and one whose estimate passes jit_above_cost
+      // spends 15-25 ms compiling before a millisecond of work (the webhook claim, docs/decisions/0016).
+      options: "-c jit=off",
     });
     // An idle connection the server drops (a restart, a failover) must not crash the process.
     this.pool.on("error", () => {});

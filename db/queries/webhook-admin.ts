@@ -24,9 +24,9 @@ export type WebhookEndpointSummary = WebhookEndpoint & { stats: WebhookEndpointS
 /** Who changes an endpoint, and the request that did it (the audit event's). */
 export type WebhookChangeContext = { tenantId: string; id: string; actor: WebhookActor; requestId?: string | null };
 
-// The counts are covering scans of the endpoint's entries in webhook_deliveries_order_idx (endpoint,
-// user, status, …), about 40 ms per 100,000 deliveries on SQLite; the newest delivered one walks
-// webhook_deliveries_endpoint_created_idx back from the newest delivery, and usually stops at once.
+// Each an index range of webhook_deliveries_endpoint_status_created_idx (endpoint, status, created_at,
+// id): the counts read the entries of their status alone (covering), the newest delivered one a
+// single entry.
 const STATS_COLUMNS = `(select count(*) from webhook_deliveries d where d.endpoint_id = p.id and d.status = 'pending') as pending,
   (select count(*) from webhook_deliveries d where d.endpoint_id = p.id and d.status = 'failed') as failed,
   (select d.delivered_at from webhook_deliveries d where d.endpoint_id = p.id and d.status = 'delivered'

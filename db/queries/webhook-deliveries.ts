@@ -25,10 +25,14 @@ export type ClaimOptions = { holder: string; now: number; leaseMs: number; limit
 // Due: pending, its time come, not leased (or the lease over), its endpoint enabled, and no earlier
 // event of the same user still pending for the endpoint (its user's events go out one at a time,
 // in order; a delivery that gave up lets the next one go). Deliveries of different users go in parallel.
+// The check asks for the user's first pending delivery in event order, which only
+// webhook_deliveries_order_idx gives without a sort: PostgreSQL, its sorts off for the claim and
+// planning on the statistics of an empty queue, took the log's index (endpoint, status, …) for
+// "any earlier one" and read every pending delivery of the endpoint for each (16,016 fetched for 8).
 const DUE_FROM = `webhook_deliveries d join webhook_endpoints p on p.id = d.endpoint_id`;
 const DUE_WHERE = `d.status = 'pending' and d.next_attempt_at <= @now and (d.lease_until is null or d.lease_until <= @now) and p.enabled = true
-    and (d.user_id is null or not exists (select 1 from webhook_deliveries b
-      where b.endpoint_id = d.endpoint_id and b.user_id = d.user_id and b.status = 'pending' and b.event_sequence < d.event_sequence))
+    and (d.user_id is null or d.event_sequence = (select b.event_sequence from webhook_deliveries b
+      where b.endpoint_id = d.endpoint_id and b.user_id = d.user_id and b.status = 'pending' order by b.event_sequence limit 1))
   order by d.next_attempt_at limit @limit`;
 
 const CLAIMED_COLUMNS = `d.id, d.endpoint_id as "endpointId", p.url, p.secret, e.id as "eventId", e.payload, d.attempts, e.created_at as "eventCreatedAt"`;

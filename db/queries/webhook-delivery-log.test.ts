@@ -40,16 +40,21 @@ describe("webhook delivery log and redelivery", () => {
     await settleDueDeliveries(db, tenantId, 2_500, "failed");
     await settleDueDeliveries(db, tenantId, 3_500, "delivered");
 
-    const seen: WebhookDeliveryView[] = [];
-    let page = await listWebhookDeliveries(db, { tenantId, endpointId, limit: 2 });
-    const pages = [page!.deliveries.length];
-    seen.push(...page!.deliveries);
-    while (page!.next) {
-      page = await listWebhookDeliveries(db, { tenantId, endpointId, limit: 2, after: page!.next });
-      pages.push(page!.deliveries.length);
-      seen.push(...page!.deliveries);
-    }
+    const walk = async (limit: number, status?: WebhookDeliveryView["status"]) => {
+      const [seen, pages]: [WebhookDeliveryView[], number[]] = [[], []];
+      let page = await listWebhookDeliveries(db, { tenantId, endpointId, status, limit });
+      for (;;) {
+        pages.push(page!.deliveries.length);
+        seen.push(...page!.deliveries);
+        if (!page!.next) return { seen, pages };
+        page = await listWebhookDeliveries(db, { tenantId, endpointId, status, limit, after: page!.next });
+      }
+    };
+    const { seen, pages } = await walk(2);
     expect(pages).toEqual([2, 2, 1]);
+    // Any page size gives the same log, pages ending inside the tie at 2,000 included.
+    for (const limit of [1, 3, 5]) expect((await walk(limit)).seen).toEqual(seen);
+    expect((await walk(1, "failed")).seen).toEqual(seen.filter((d) => d.status === "failed"));
     const all = await deliveriesOf(db, tenantId);
     expect(seen.map((d) => d.id)).toEqual(all.map((d) => d.id).sort((a, b) => b - a));
     expect(seen.map((d) => d.createdAt)).toEqual([4_000, 3_000, 2_000, 2_000, 1_000]);

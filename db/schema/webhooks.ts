@@ -79,7 +79,9 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
-    index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt),
+    // The delivery log newest first, of one status or of all three merged, and an endpoint's counts per
+    // status: each an index range (db/queries/webhook-delivery-log.ts).
+    index("webhook_deliveries_endpoint_status_created_idx").on(t.endpointId, t.status, t.createdAt, t.id),
     // A delivery waits for its user's earlier pending ones: with the status in the key, that check is
     // one probe however many of the user's deliveries were delivered before.
     index("webhook_deliveries_order_idx").on(t.endpointId, t.userId, t.status, t.eventSequence),
