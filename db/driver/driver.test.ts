@@ -180,6 +180,20 @@ describe(`the driver on ${TEST_DIALECT}`, () => {
     expect(setting?.value).toBe("off");
   });
 
+  it.skipIf(TEST_DIALECT !== "postgres")("keeps the operator's PGOPTIONS beside it", async () => {
+    const saved = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = "-c statement_timeout=12345";
+    const other = new PostgresDb((db as PostgresDb).pool.options.connectionString!, { max: 1 });
+    try {
+      const settings = "select current_setting('jit') as jit, current_setting('statement_timeout') as timeout";
+      expect(await other.statement(settings).get()).toEqual({ jit: "off", timeout: "12345ms" });
+    } finally {
+      if (saved === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = saved;
+      await other.close();
+    }
+  });
+
   it("binds ? and @name placeholders, and leaves a ? inside a string alone", async () => {
     await db.statement("insert into things (name, n) values (@name, @n)").run({ name: "named", n: 7 });
     await db.statement("insert into things (name, n) values (?, ?)").run("positional", 8);

@@ -60,7 +60,8 @@ export class PostgresDb implements Db {
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
       // No JIT compilation: every statement here is short, and one whose estimate passes jit_above_cost
       // spends 15-25 ms compiling before a millisecond of work (the webhook claim, docs/decisions/0016).
-      options: "-c jit=off",
+      // After the operator's PGOPTIONS, which an explicit value would otherwise replace.
+      options: [process.env.PGOPTIONS, "-c jit=off"].filter(Boolean).join(" "),
     });
     // An idle connection the server drops (a restart, a failover) must not crash the process.
     this.pool.on("error", () => {});
