@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import Database from "better-sqlite3";
 import { inTurn, scopeOf, type Scope } from "./scope";
+import { processWriteLock, type ProcessWriteLock } from "./sqlite-write-lock";
 import type { Db, Param, Statement, TransactionMode } from "./types";
 
 type Holder = { depth: number };
@@ -15,6 +16,8 @@ const MAX_STATEMENTS = 500;
  * holds the connection (statements from its own async context, found through AsyncLocalStorage,
  * go straight through) and everything else waits until it commits. Outside transactions a
  * statement runs at once, synchronously, as before: the promise only wraps its result.
+ * Writes also wait, without blocking the thread, while another connection of this process to the
+ * same file writes (ProcessWriteLock): immediate transactions and writing statements outside one.
  */
 export class SqliteDb implements Db {
   readonly dialect = "sqlite" as const;
@@ -22,8 +25,11 @@ export class SqliteDb implements Db {
   private readonly context = new AsyncLocalStorage<Scope<Holder>>();
   private holder: Holder | null = null;
   private released: Promise<void> = Promise.resolve();
+  private readonly writeLock: ProcessWriteLock | null;
 
-  constructor(readonly client: Database.Database) {}
+  constructor(readonly client: Database.Database) {
+    this.writeLock = processWriteLock(client);
+  }
 
   statement<Row = unknown>(sql: string): Statement<Row> {
     let statement = this.statements.get(sql);
@@ -35,23 +41,35 @@ export class SqliteDb implements Db {
     return statement as Statement<Row>;
   }
 
-  /** Runs `step` on the connection now if it is free (or ours), else after the holding transaction ends. */
-  use<T>(step: () => T): Promise<T> {
-    if (this.holder === null || this.context.getStore()?.transaction === this.holder) {
+  /**
+   * Runs `step` on the connection now if it is free (or ours), else after the holding transaction
+   * ends; a step that `writes` outside a transaction also waits for the file's write turn.
+   */
+  use<T>(step: () => T, writes = false): Promise<T> {
+    const ours = this.holder !== null && this.context.getStore()?.transaction === this.holder;
+    if (ours || (this.holder === null && !(writes && this.writeLock?.heldByOther(this)))) {
       try {
         return Promise.resolve(step());
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return this.afterTransactions(step);
+    return this.afterTransactions(step, writes);
   }
 
-  private async afterTransactions<T>(step: () => T): Promise<T> {
+  private async afterTransactions<T>(step: () => T, writes: boolean): Promise<T> {
     // Checked again after every wait, in the same tick as `step`: another waiter (a transaction)
-    // may have taken the connection between the release and this continuation.
-    while (this.holder !== null) await this.released;
-    return step();
+    // may have taken the connection, or another connection the write turn, meanwhile.
+    for (;;) {
+      if (this.holder !== null) await this.released;
+      else if (writes && this.writeLock?.heldByOther(this)) await this.writeLock.untilGiven(this.busyTimeoutMs());
+      else return step();
+    }
+  }
+
+  /** How long SQLite lets this connection wait for a lock (db/client.ts sets it). */
+  private busyTimeoutMs(): number {
+    return Number(this.client.pragma("busy_timeout", { simple: true }));
   }
 
   inTransaction(): boolean {
@@ -61,12 +79,18 @@ export class SqliteDb implements Db {
   async transaction<T>(work: () => Promise<T>, mode: TransactionMode = "deferred"): Promise<T> {
     const scope = this.context.getStore();
     if (scope && scope.transaction === this.holder) return inTurn(scope, () => this.savepoint(scope.transaction, work));
-    // No await between this check and taking the connection below (see afterTransactions).
-    while (this.holder !== null) await this.released;
+    // No await between these checks and taking the connection and the write turn below (see afterTransactions).
+    const writeLock = mode === "immediate" ? this.writeLock : null;
+    for (;;) {
+      if (this.holder !== null) await this.released;
+      else if (writeLock?.heldByOther(this)) await writeLock.untilGiven(this.busyTimeoutMs());
+      else break;
+    }
     const holder: Holder = { depth: 0 };
     let release!: () => void;
     this.released = new Promise((resolve) => (release = resolve));
     this.holder = holder;
+    writeLock?.take(this);
     try {
       this.client.exec(mode === "immediate" ? "begin immediate" : "begin");
       const result = await this.context.run(scopeOf(holder), work);
@@ -76,6 +100,7 @@ export class SqliteDb implements Db {
       if (this.client.inTransaction) this.client.exec("rollback");
       throw error;
     } finally {
+      writeLock?.give(this);
       this.holder = null;
       release();
     }
@@ -98,7 +123,8 @@ export class SqliteDb implements Db {
   }
 
   exec(sql: string): Promise<void> {
-    return this.use(() => void this.client.exec(sql));
+    // Any statement at all (a pragma, a schema change): counted as a write.
+    return this.use(() => void this.client.exec(sql), true);
   }
 
   async close(): Promise<void> {
@@ -108,20 +134,25 @@ export class SqliteDb implements Db {
 }
 
 class SqliteStatement<Row> implements Statement<Row> {
+  // SQLite's own verdict on the statement (an `insert … returning` read through all() writes).
+  private readonly writes: boolean;
+
   constructor(
     private readonly db: SqliteDb,
     private readonly statement: Database.Statement<Param[], Row>,
-  ) {}
+  ) {
+    this.writes = !statement.readonly;
+  }
 
   get(...params: Param[]): Promise<Row | undefined> {
-    return this.db.use(() => this.statement.get(...params));
+    return this.db.use(() => this.statement.get(...params), this.writes);
   }
 
   all(...params: Param[]): Promise<Row[]> {
-    return this.db.use(() => this.statement.all(...params));
+    return this.db.use(() => this.statement.all(...params), this.writes);
   }
 
   run(...params: Param[]): Promise<{ changes: number }> {
-    return this.db.use(() => ({ changes: this.statement.run(...params).changes }));
+    return this.db.use(() => ({ changes: this.statement.run(...params).changes }), this.writes);
   }
 }
