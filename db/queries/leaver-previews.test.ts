@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant } from "@/test/factories";
@@ -5,6 +6,7 @@ import { sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import type { LeaverClass, LeaverPreview } from "../schema";
 import {
+  ABANDONED_PREVIEW_MS,
   CLASS_PAGE_SQL,
   createLeaverPreview,
   listLeaverPreviewPage,
@@ -116,6 +118,40 @@ describe("leaver preview rows", () => {
     const plan = sqlitePlan(db, { sql: CLASS_PAGE_SQL.sqlite, args: [small.id, "not_found", 100, 99_900] });
     expect(plan).toBe("SEARCH leaver_preview_rows USING INDEX leaver_preview_rows_class_idx (preview_id=? AND class=?)");
     expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  describe("of an upload that stopped before it completed", () => {
+    /** A preview record as an upload leaves it, with rows 1…rows, written directly. */
+    async function previewRecord(complete: boolean, createdAt: number, rows: number): Promise<string> {
+      const id = randomUUID();
+      await prepared(
+        db,
+        `insert into leaver_previews (id, tenant_id, actor_type, actor_id, actor_name, actor_user_id, file_name, file_sha256, total_rows, counts, complete, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, null, ?, ?, '{}', ${complete ? "true" : "false"}, ?, ?)`,
+      ).run(id, tenantId, actor.type, actor.id, actor.name, actor.userId, "1".repeat(64), complete ? rows : 0, createdAt, createdAt);
+      await prepared(
+        db,
+        `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+         insert into leaver_preview_rows (preview_id, row_number, email, class) select ?, i, 'r' || i || '@example.test', 'not_found' from n`,
+      ).run(rows, id);
+      return id;
+    }
+    const rowsOf = async (id: string) => (await prepared<{ n: number }>(db, `select count(*) as n from leaver_preview_rows where preview_id = ?`).get(id))!.n;
+    const exists = async (id: string) => (await prepared(db, `select id from leaver_previews where id = ?`).get(id)) !== undefined;
+
+    it("are discarded by the next upload once abandoned, rows and all; uploads under way and complete previews are kept", async () => {
+      const now = Date.now();
+      const abandoned = await previewRecord(false, now - ABANDONED_PREVIEW_MS - 1, 4_500);
+      const underWay = await previewRecord(false, now - 60_000, 1_000);
+      const oldComplete = await previewRecord(true, now - 2 * ABANDONED_PREVIEW_MS, 10);
+      expect(await rowsOf(abandoned)).toBe(4_500);
+
+      await storePreview(2, () => "not_found");
+
+      expect({ abandoned: await exists(abandoned), rows: await rowsOf(abandoned) }).toEqual({ abandoned: false, rows: 0 });
+      expect({ underWay: await exists(underWay), rows: await rowsOf(underWay) }).toEqual({ underWay: true, rows: 1_000 });
+      expect({ oldComplete: await exists(oldComplete), rows: await rowsOf(oldComplete) }).toEqual({ oldComplete: true, rows: 10 });
+    });
   });
 
   describe("of a 100,000-row file", () => {

@@ -5,7 +5,7 @@ import type { LeaverClass, LeaverPreview } from "../schema";
 import type { StatusActor } from "./user-status";
 
 // Leaver previews: an uploaded file's classified rows, stored before anything changes. Raw
-// prepared SQL: a preview holds up to 100,000 rows, written in one transaction.
+// prepared SQL: a preview holds up to 100,000 rows, written a chunk per transaction.
 
 export type LeaverActor = StatusActor;
 /** A row of a leaver file as classified: what previews and jobs keep of it. */
@@ -81,10 +81,21 @@ async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPr
   for (const row of rows.slice(start)) await prepared(db, INSERT_ROW).run(...valuesOf(row));
 }
 
+// Rows deleted per transaction when a preview that never completed is discarded.
+const DISCARD_ROWS_PER_TRANSACTION = 2_000;
+// An incomplete preview this old lost its upload (the process stopped): no file takes this long.
+export const ABANDONED_PREVIEW_MS = 60 * 60 * 1000;
+
+const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Stores an upload and its classified rows in one immediate transaction: `fill` receives a
- * writer for chunks of rows as they are parsed and resolves to the totals; if it throws (a bad
- * file), nothing is stored.
+ * Stores an upload and its classified rows a chunk at a time: the preview's record first, not yet
+ * complete (found by no one, confirmed by no one), then each chunk `fill` hands to its writer in a
+ * short immediate transaction of its own, then the totals, which complete it. Between chunks the
+ * event loop gets a turn: on SQLite, one transaction for a 100,000-row file held the connection
+ * every request uses, and with it the process's only thread, for seconds. If `fill` throws (a bad
+ * file), the chunks already stored are discarded. Previews left incomplete by a stopped process
+ * are discarded by a later upload (ABANDONED_PREVIEW_MS).
  */
 export async function createLeaverPreview(
   db: Db,
@@ -92,17 +103,51 @@ export async function createLeaverPreview(
   fill: (writeRows: (rows: readonly NewPreviewRow[]) => Promise<void>) => Promise<{ totalRows: number; counts: Record<LeaverClass, number> }>,
   now = Date.now(),
 ): Promise<LeaverPreview> {
+  await discardAbandonedLeaverPreviews(db, now - ABANDONED_PREVIEW_MS);
   const id = randomUUID();
-  await inTransaction(db, "immediate", async () => {
+  await prepared(
+    db,
+    `insert into leaver_previews (id, tenant_id, actor_type, actor_id, actor_name, actor_user_id, file_name, file_sha256, total_rows, counts, complete, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', false, ?, ?)`,
+  ).run(id, input.tenantId, input.actor.type, input.actor.id, input.actor.name, input.actor.userId, input.fileName, input.sha256, now, now);
+  try {
+    const totals = await fill(async (rows) => {
+      await inTransaction(db, "immediate", () => insertPreviewRows(db, id, rows));
+      await eventLoopTurn();
+    });
+    const completed = await prepared(db, `update leaver_previews set total_rows = ?, counts = ?, complete = true where id = ? and complete = false`).run(
+      totals.totalRows,
+      JSON.stringify(totals.counts),
+      id,
+    );
+    if (completed.changes !== 1) throw new Error(`leaver preview ${id} was discarded while its rows were stored`);
+  } catch (error) {
+    // The upload's own error is the one to answer with; a preview not discarded now is by a later upload.
+    await discardLeaverPreview(db, id).catch(() => undefined);
+    throw error;
+  }
+  return (await getLeaverPreview(db, input.tenantId, id))!.preview;
+}
+
+/** Deletes a preview that never completed, its rows a slice per transaction; a complete one is kept. */
+async function discardLeaverPreview(db: Db, previewId: string): Promise<void> {
+  const last = await prepared<{ n: number | null }>(db, `select max(row_number) as n from leaver_preview_rows where preview_id = ?`).get(previewId);
+  for (let upTo = DISCARD_ROWS_PER_TRANSACTION; upTo - DISCARD_ROWS_PER_TRANSACTION < (last?.n ?? 0); upTo += DISCARD_ROWS_PER_TRANSACTION) {
     await prepared(
       db,
-      `insert into leaver_previews (id, tenant_id, actor_type, actor_id, actor_name, actor_user_id, file_name, file_sha256, total_rows, counts, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?)`,
-    ).run(id, input.tenantId, input.actor.type, input.actor.id, input.actor.name, input.actor.userId, input.fileName, input.sha256, now, now);
-    const totals = await fill((rows) => insertPreviewRows(db, id, rows));
-    await prepared(db, `update leaver_previews set total_rows = ?, counts = ? where id = ?`).run(totals.totalRows, JSON.stringify(totals.counts), id);
-  });
-  return (await getLeaverPreview(db, input.tenantId, id))!.preview;
+      `delete from leaver_preview_rows where preview_id = ? and row_number <= ? and exists (select 1 from leaver_previews where id = ? and complete = false)`,
+    ).run(previewId, upTo, previewId);
+    await eventLoopTurn();
+  }
+  await prepared(db, `delete from leaver_previews where id = ? and complete = false`).run(previewId);
+}
+
+/** Discards the previews of every tenant that were started before `before` and never completed. */
+export async function discardAbandonedLeaverPreviews(db: Db, before: number): Promise<number> {
+  // The previews table holds a record per upload, not per row: a scan of it is short.
+  const abandoned = await prepared<{ id: string }>(db, `select id from leaver_previews where complete = false and created_at < ?`).all(before);
+  for (const { id } of abandoned) await discardLeaverPreview(db, id);
+  return abandoned.length;
 }
 
 type PreviewRecord = {
@@ -121,11 +166,11 @@ type PreviewRecord = {
   job_id: string | null;
 };
 
-/** A preview of the tenant with the id of the job confirmed from it, if any. */
+/** A complete preview of the tenant with the id of the job confirmed from it, if any. */
 export async function getLeaverPreview(db: Db, tenantId: string, previewId: string): Promise<{ preview: LeaverPreview; jobId: string | null } | undefined> {
   const row = await prepared<PreviewRecord>(
     db,
-    `select p.*, j.id as job_id from leaver_previews p left join leaver_jobs j on j.preview_id = p.id where p.id = ? and p.tenant_id = ?`,
+    `select p.*, j.id as job_id from leaver_previews p left join leaver_jobs j on j.preview_id = p.id where p.id = ? and p.tenant_id = ? and p.complete = true`,
   ).get(previewId, tenantId);
   if (!row) return undefined;
   return {
@@ -141,6 +186,8 @@ export async function getLeaverPreview(db: Db, tenantId: string, previewId: stri
       fileSha256: row.file_sha256,
       totalRows: row.total_rows,
       counts: JSON.parse(row.counts) as Record<LeaverClass, number>,
+      // Only complete previews are read.
+      complete: true,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     },
@@ -176,8 +223,8 @@ export const CLASS_PAGE_SQL: Record<Db["dialect"], string> = {
 /**
  * One page of a preview's rows as the preview screen shows them: of the picked class by row
  * number, or, with no class picked, every row in PREVIEW_REVIEW_ORDER. The page is cut out of
- * the classes in turn, each an index walk, using the preview's per-class counts (stored with the
- * rows in one transaction) to skip whole classes.
+ * the classes in turn, each an index walk, using the preview's per-class counts (stored as the
+ * preview completes, after its last row) to skip whole classes.
  */
 export async function listLeaverPreviewPage(
   db: Db,

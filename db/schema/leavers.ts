@@ -43,6 +43,9 @@ export const leaverPreviews = sqliteTable(
     fileSha256: text("file_sha256").notNull(),
     totalRows: integer("total_rows").notNull(),
     counts: json<Record<LeaverClass, number>>("counts").notNull(),
+    // False while the file's rows are stored, a chunk per transaction (db/queries/leaver-previews.ts):
+    // such a preview is not found, cannot be confirmed, and is discarded if its upload fails or stops.
+    complete: integer("complete", { mode: "boolean" }).notNull().default(true),
     ...timestamps,
   },
   (t) => [index("leaver_previews_tenant_created_idx").on(t.tenantId, t.createdAt)],

@@ -80,10 +80,35 @@ describe("previewLeaverFile", () => {
 
   it("stores nothing for a refused file, even when it fails after its first chunks", async () => {
     const { tenant, actor } = await setup();
-    const before = await countOf("leaver_preview_rows");
+    const before = { previews: await countOf("leaver_previews"), rows: await countOf("leaver_preview_rows") };
     const broken = `email\n${Array.from({ length: 2_500 }, (_, i) => `b${i}@example.test`).join("\n")}\n"unterminated@example.test\n`;
     await expect(previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(broken) })).rejects.toThrow(LeaverFileError);
-    expect(await countOf("leaver_preview_rows")).toBe(before);
+    expect({ previews: await countOf("leaver_previews"), rows: await countOf("leaver_preview_rows") }).toEqual(before);
+  });
+
+  it("stores a large file a chunk per transaction, other work running between them, and shows it to no one until complete", async () => {
+    const { tenant, actor } = await setup();
+    const csv = `email\n${Array.from({ length: 3_500 }, (_, i) => `c${i}@example.test`).join("\n")}\n`;
+    let settled = false;
+    const previewing = previewLeaverFile(db, { tenantId: tenant.id, actor, fileName: null, bytes: bytes(csv) }).finally(() => (settled = true));
+    // What another request sees on each turn of the event loop while the file is stored.
+    const seen: Array<{ storedRows: number; found: boolean; confirm: string }> = [];
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const storing = await prepared<{ id: string }>(db, `select id from leaver_previews where tenant_id = ? and complete = false`).get(tenant.id);
+      if (!storing || settled) continue;
+      seen.push({
+        storedRows: (await prepared<{ n: number }>(db, `select count(*) as n from leaver_preview_rows where preview_id = ?`).get(storing.id))!.n,
+        found: (await getLeaverPreview(db, tenant.id, storing.id)) !== undefined,
+        confirm: (await confirmLeaverPreview(db, { tenantId: tenant.id, previewId: storing.id, actor, requestId: null })).status,
+      });
+    }
+    const { preview } = await previewing;
+    // Rows committed while more were still to come: a chunk per transaction, with turns between them.
+    expect(seen.some((look) => look.storedRows > 0 && look.storedRows < 3_500)).toBe(true);
+    expect(seen.every((look) => !look.found && look.confirm === "not-found")).toBe(true);
+    expect(preview).toMatchObject({ totalRows: 3_500, counts: { not_found: 3_500 } });
+    expect((await getLeaverPreview(db, tenant.id, preview.id))?.preview.totalRows).toBe(3_500);
   });
 
   it("stores nothing for a refused file", async () => {

@@ -13,8 +13,8 @@ export type SameFileWarning = { jobId: string; createdAt: number };
 
 /**
  * Parses, classifies and stores an uploaded leaver file, streaming: PapaParse hands over chunks
- * of rows, each chunk is looked up, classified and written, and no chunk is kept. A bad file
- * throws LeaverFileError and the transaction leaves nothing stored.
+ * of rows, each chunk is looked up, classified and written in a transaction of its own, and no
+ * chunk is kept. A bad file throws LeaverFileError and what was stored of it is discarded.
  */
 export async function previewLeaverFile(
   db: Db,

@@ -1,0 +1,1 @@
+ALTER TABLE "leaver_previews" ADD COLUMN "complete" boolean DEFAULT true NOT NULL;

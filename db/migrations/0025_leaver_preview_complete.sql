@@ -1,0 +1,1 @@
+ALTER TABLE `leaver_previews` ADD `complete` integer DEFAULT true NOT NULL;
