@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TEST_DIALECT, tempDatabaseFile } from "@/test/db";
@@ -59,6 +60,20 @@ describe.skipIf(TEST_DIALECT !== "sqlite")("startWalCheckpointer", () => {
     write(db);
     expect(await holdsWithin(() => fileSize(file) > before + 7_000_000, 500)).toBe(false);
     expect(warnings).toEqual([]);
+  });
+
+  it("keeps the process alive until its thread has stopped", () => {
+    // The thread alone must not keep a process alive, but stop() must resolve: in a process with
+    // nothing else left to wait for (a server's last step of shutting down), it did not, and the
+    // process exited before anything after it ran.
+    const script = `
+      const { openDatabase } = require("./db/client.ts");
+      const { startWalCheckpointer } = require("./db/wal-checkpointer.ts");
+      const db = openDatabase(${JSON.stringify(tempDatabaseFile("wal-exit"))});
+      const checkpointer = startWalCheckpointer(db);
+      checkpointer.stop().then(() => db.close()).then(() => console.log("stopped"));`;
+    const output = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: process.cwd(), encoding: "utf8", timeout: 20_000 });
+    expect(output.trim()).toBe("stopped");
   });
 
   it("says so and starts none when the thread cannot start (the connections' checkpoints go on)", () => {

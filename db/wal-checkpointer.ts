@@ -75,6 +75,9 @@ export function startWalCheckpointer(db: Db, options: { busyMs?: number; idleMs?
   return {
     async stop() {
       stopping = true;
+      // Awaited, the thread is the process's business again: with nothing else left to wait for
+      // (the end of a shutdown), the process would otherwise exit before it did, mid-stop.
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },
