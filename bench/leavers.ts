@@ -8,7 +8,8 @@
  *   - ratio of the job's time to a plain script doing the same updates (users, tokens, sessions,
  *     audit events, row outcomes) in one transaction on a copy of the same database, target ≤ 1.3:
  *     better-sqlite3 row by row, in the job's order; on PostgreSQL node-postgres with one set-based
- *     statement (for the record);
+ *     statement (for the record); on SQLite also the same script in the job's 500-row transactions
+ *     (for the record: the floor of the job's own shape);
  *   - the server's peak RSS during the job (VmHWM of the listening process), target ≤ 400 MB.
  *
  *   npm run bench:leavers [-- --users 1000000] [--rows 100000] [--skip-build] [--postgres [URL]]
@@ -22,15 +23,16 @@
  * A report: exits 0 unless something crashed. ROSTER_DIST_DIR picks the build folder (default .next-bench).
  */
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { v7 as timeOrderedUuid } from "uuid";
 import { postgresOption, runDatabase, withOptionalValues, type BenchDatabase } from "./lib/database";
+import { leaverFile } from "./lib/leaver-file";
 import { pageCacheResidency } from "./lib/page-cache";
 import { memoryMb } from "./lib/processes";
 import { buildNext, rosterCli, startRoster } from "./lib/roster";
 import { benchRun, log, machine, requireCounts } from "./lib/run";
-import { openDatabaseUrl } from "@/db/client";
+import { openDatabase, sqliteClient } from "@/db/client";
+import { configureJobConnection, LEAVER_BATCH_SIZE } from "@/db/queries/leaver-batch";
 import { apiLeavers } from "@/lib/api/endpoints/leavers";
 import { health } from "@/lib/api/endpoints/service";
 import { contractPath } from "@/lib/contracts/contract";
@@ -70,42 +72,17 @@ delete env.NODE_OPTIONS;
 const since = (start: number) => (performance.now() - start) / 1000;
 const cli = (args: string[]) => rosterCli(env, args);
 
-/** 90% active users of the tenant (sampled evenly), 10% addresses nobody has, shuffled. */
-async function leaverFile(tenantId: string): Promise<{ csv: string; emails: string[] }> {
-  const db = openDatabaseUrl(database.url);
-  try {
-    const existing = Math.round(ROWS * 0.9);
-    // In email order on both databases, so the even sample is the same users.
-    const active = (
-      await db
-        .statement<{ email: string }>(
-          "select email from users where tenant_id = ? and active = true and id not in (select user_id from admins) order by email_normalized",
-        )
-        .all(tenantId)
-    ).map((row) => row.email);
-    if (active.length < existing) throw new Error(`only ${active.length} active users for ${existing} leavers: raise --users`);
-    const step = active.length / existing;
-    const emails = Array.from({ length: existing }, (_, i) => active[Math.floor(i * step)] as string);
-    for (let i = existing; i < ROWS; i++) emails.push(`nobody-${i}@unknown.example`);
-    for (let i = emails.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [emails[i], emails[j]] = [emails[j] as string, emails[i] as string];
-    }
-    return { csv: `email,reason,ticket\n${emails.map((e, i) => `${e},benchmark,BENCH-${i}`).join("\n")}\n`, emails };
-  } finally {
-    await db.close();
-  }
-}
-
 /**
- * The same effects as a leaver job, written by hand in one transaction: the floor to compare with.
- * The users are found first and changed in their storage order (rowid), as the job takes them
- * (docs/decisions/0027), and each row's outcome is written to a table of its own.
+ * The same effects as a leaver job, written by hand: the floor to compare with. The users are
+ * found first and changed in their storage order (rowid), as the job takes them (docs/decisions/0027),
+ * and each row's outcome is written to a table of its own. In one transaction (the issue's
+ * baseline), or with `batchRows`, in transactions of that many rows on a connection tuned as the
+ * job's is: the floor of the job's own shape, for the record.
  */
-function plainSqlite(file: string, tenantId: string, emails: string[]): { seconds: number; deactivated: number } {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+function plainSqlite(file: string, tenantId: string, emails: string[], batchRows?: number): { seconds: number; deactivated: number } {
+  const connection = openDatabase(file);
+  if (batchRows) configureJobConnection(connection);
+  const db = sqliteClient(connection);
   db.exec("create table plain_outcomes (row_number integer primary key, outcome text not null, processed_at integer not null)");
   const find = db.prepare("select rowid, id, active, email from users where tenant_id = ? and email_normalized = ?");
   const deactivate = db.prepare(
@@ -119,13 +96,15 @@ function plainSqlite(file: string, tenantId: string, emails: string[]): { second
   );
   const outcome = db.prepare("insert into plain_outcomes (row_number, outcome, processed_at) values (?, ?, ?)");
   type Found = { rowid: number; id: string; active: number; email: string };
-  const started = performance.now();
+  type Row = { row: number; user: Found | undefined };
+  const now = Date.now();
+  const actor = JSON.stringify({ id: "bench", name: "bench" });
   let deactivated = 0;
-  db.transaction(() => {
-    const now = Date.now();
-    const actor = JSON.stringify({ id: "bench", name: "bench" });
+  const findInOrder = (): Row[] => {
     const rows = emails.map((email, i) => ({ row: i + 1, user: find.get(tenantId, email.trim().toLowerCase()) as Found | undefined }));
-    rows.sort((a, b) => (a.user?.rowid ?? 0) - (b.user?.rowid ?? 0));
+    return rows.sort((a, b) => (a.user?.rowid ?? 0) - (b.user?.rowid ?? 0));
+  };
+  const change = (rows: Row[]) => {
     for (const { row, user } of rows) {
       if (!user || !user.active) {
         outcome.run(row, user ? "already_inactive" : "not_found", now);
@@ -141,7 +120,14 @@ function plainSqlite(file: string, tenantId: string, emails: string[]): { second
       outcome.run(row, "deactivated", now);
       deactivated += 1;
     }
-  })();
+  };
+  const started = performance.now();
+  if (batchRows) {
+    const rows = findInOrder();
+    for (let start = 0; start < rows.length; start += batchRows) db.transaction(() => change(rows.slice(start, start + batchRows)))();
+  } else {
+    db.transaction(() => change(findInOrder()))();
+  }
   const seconds = since(started);
   db.close();
   return { seconds, deactivated };
@@ -223,10 +209,12 @@ async function main(): Promise<void> {
   const admin = "bench-admin@bench.example";
   cli(["admin", "create", "--tenant", tenantId, "--email", admin, "--role", "admin", "--password", "bench-password-1234"]);
   const { token } = cli(["token", "create", "--tenant", tenantId, "--admin", admin, "--scopes", "mx:user-deactivation:write,users:read"]) as { token: string };
-  const file = await leaverFile(tenantId);
+  const file = await leaverFile(database.url, tenantId, ROWS);
   // The plain script's copy, made while nothing is connected (PostgreSQL copies through a template).
   const copy = await database.copy("plain");
   bench.onCleanup(() => copy.drop(), { afterProcesses: true });
+  const batchedCopy = database.dialect === "sqlite" ? await database.copy("plain-batches") : null;
+  if (batchedCopy) bench.onCleanup(() => batchedCopy.drop(), { afterProcesses: true });
 
   const { port, pid, managed: server } = await startRoster("roster", { env, distDir: DIST_DIR, profile: values.profile });
   const rssIdle = memoryMb(pid).rss;
@@ -280,6 +268,8 @@ async function main(): Promise<void> {
   const cacheAtPlain = cacheOf(copy);
   const plain = postgres ? await plainPostgres(copy.url, tenantId, file.emails) : plainSqlite(copy.url.slice("file:".length), tenantId, file.emails);
   await copy.drop();
+  const batchedPlain = batchedCopy ? plainSqlite(batchedCopy.url.slice("file:".length), tenantId, file.emails, LEAVER_BATCH_SIZE.sqlite) : null;
+  await batchedCopy?.drop();
   const ratio = jobSeconds / plain.seconds;
   const targets = postgres ? TARGETS.postgres : TARGETS.sqlite;
   const label = database.label;
@@ -313,6 +303,14 @@ async function main(): Promise<void> {
     "",
     0,
   );
+  if (batchedPlain)
+    line(
+      `  the same in the job's ${LEAVER_BATCH_SIZE.sqlite}-row transactions (${batchedPlain.deactivated.toLocaleString("en-US")})`,
+      `${batchedPlain.seconds.toFixed(2)} s`,
+      null,
+      "",
+      0,
+    );
   line("ratio job / plain", ratio.toFixed(2), targets.ratio, "", ratio);
   if (cacheAtPreview !== null)
     console.log(`  database in the page cache at the preview / job / plain script: ${cacheAtPreview} / ${cacheAtJob} / ${cacheAtPlain}`);
