@@ -56,7 +56,7 @@ describe(`the driver on ${TEST_DIALECT}`, () => {
       db.transaction(async () => {
         await db.transaction(() => insert("committed savepoint"));
         throw new Error("outer");
-      }),
+      }, "immediate"),
     ).rejects.toThrow("outer");
     expect(await names()).toEqual(["outer", "second inner"]);
   });

@@ -1,22 +1,32 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { setImmediate as turn } from "node:timers/promises";
+import { setTimeout as sleep, setImmediate as turn } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
+import type { SqliteDb } from "./sqlite";
+
+/** Connections of this process to one new SQLite file, with the busy timeouts given. */
+function connections(...busyMs: number[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-write-lock-"));
+  const file = path.join(dir, "things.db");
+  const opened = busyMs.map((ms) => {
+    const db = openDatabase(file);
+    db.client.pragma(`busy_timeout = ${ms}`);
+    return db;
+  });
+  opened[0]!.client.exec("create table things (name text primary key)");
+  afterAll(async () => {
+    await Promise.all(opened.map((db) => db.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return opened;
+}
 
 /** Two connections of this process to one new SQLite file, with `busyMs` as their busy timeout. */
 function twoConnections(busyMs: number) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-write-lock-"));
-  const file = path.join(dir, "two.db");
-  const [first, second] = [openDatabase(file), openDatabase(file)];
-  for (const db of [first, second]) db.client.pragma(`busy_timeout = ${busyMs}`);
-  first.client.exec("create table things (name text primary key)");
-  afterAll(async () => {
-    await Promise.all([first.close(), second.close()]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return { first, second };
+  const [first, second] = connections(busyMs, busyMs);
+  return { first: first!, second: second! };
 }
 
 /** A promise and the function that settles it: a step the test decides when to take. */
@@ -92,5 +102,55 @@ describe("a connection kept waiting for its write turn", () => {
     hold.open();
     await firstWrites;
     expect((await second.statement<{ name: string }>("select name from things").all()).map((row) => row.name)).toEqual(["kept"]);
+  });
+});
+
+describe("a connection that others keep taking the write turn from", () => {
+  const [first, second, third] = connections(5_000, 300, 5_000) as [SqliteDb, SqliteDb, SqliteDb];
+  const holdFor = (db: SqliteDb, name: string, ms: number) =>
+    db.transaction(async () => {
+      await db.statement("insert into things (name) values (?)").run(name);
+      await sleep(ms);
+    }, "immediate");
+
+  it("fails once its busy timeout has passed since its first wait, not after each wait", async () => {
+    const order: string[] = [];
+    const started = performance.now();
+    const firstHolds = holdFor(first, "first", 200);
+    await turn();
+    // The third waits before the second, so it takes the turn first when the first gives it back.
+    const thirdHolds = holdFor(third, "third", 250).then(() => order.push("the third committed"));
+    await turn();
+    const refused = second.transaction(() => second.statement("insert into things (name) values ('second')").run(), "immediate");
+    await expect(refused).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    order.push("the second was refused");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    await Promise.all([firstHolds, thirdHolds]);
+    // At 300 ms (its busy timeout), while the third still held the turn (until ~450 ms). With a
+    // timeout for each wait, it would have waited for the first, then the third, and written.
+    expect(order).toEqual(["the second was refused", "the third committed"]);
+  });
+});
+
+describe("a deferred transaction on SQLite", () => {
+  const { first } = twoConnections(2_000);
+  const count = async () => (await first.statement<{ n: number }>("select count(*) as n from things").get())!.n;
+
+  it("reads, but is refused at its first write and rolled back: it holds no write turn", async () => {
+    const before = await count();
+    await expect(first.transaction(async () => (await count()) + 1)).resolves.toBe(before + 1);
+    const writing = first.transaction(async () => {
+      await first.statement("insert into things (name) values ('never')").run();
+    });
+    await expect(writing).rejects.toThrow('a deferred transaction cannot write on SQLite: begin it "immediate"');
+    const nested = first.transaction(() => first.transaction(() => first.statement("insert into things (name) values ('nor this')").run()));
+    await expect(nested).rejects.toThrow("cannot write");
+    expect(await count()).toBe(before);
+  });
+
+  it("writes as a savepoint inside an immediate transaction", async () => {
+    const before = await count();
+    await first.transaction(() => first.transaction(() => first.statement("insert into things (name) values ('in a savepoint')").run()), "immediate");
+    expect(await count()).toBe(before + 1);
   });
 });

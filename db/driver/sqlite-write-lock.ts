@@ -37,22 +37,25 @@ export class ProcessWriteLock {
 
   /**
    * Resolves when the connection holding the turn gives it back. Rejects as SQLite would
-   * (SQLITE_BUSY) after `timeoutMs`, the waiting connection's busy timeout: a transaction that
-   * waits on another connection of its own process would otherwise wait forever.
+   * (SQLITE_BUSY) at `deadline` (a performance.now() time): the end of the waiting connection's
+   * busy timeout, counted from its first wait however often another connection took the turn first.
+   * A transaction that waits on another connection of its own process would otherwise wait forever.
    */
-  async untilGiven(timeoutMs: number): Promise<void> {
+  async untilGiven(deadline: number): Promise<void> {
+    const left = deadline - performance.now();
+    if (left <= 0) throw busy();
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    const expired = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), left)));
     try {
-      if ((await Promise.race([this.released, expired])) === true) throw busy(timeoutMs);
+      if ((await Promise.race([this.released, expired])) === true) throw busy();
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-function busy(timeoutMs: number): Error {
-  const error = new Error(`database is locked: another connection of this process kept writing for ${timeoutMs} ms`);
+function busy(): Error {
+  const error = new Error("database is locked: other connections of this process kept writing for this connection's whole busy timeout");
   return Object.assign(error, { code: "SQLITE_BUSY" });
 }
 

@@ -4,7 +4,8 @@ import { inTurn, scopeOf, type Scope } from "./scope";
 import { processWriteLock, type ProcessWriteLock } from "./sqlite-write-lock";
 import type { Db, Param, Statement, TransactionMode } from "./types";
 
-type Holder = { depth: number };
+// `writes`: begun immediate, with the write lock (and the process's write turn) taken at BEGIN.
+type Holder = { depth: number; writes: boolean };
 
 // Above this many distinct statements the oldest is dropped. Every statement text in db/ is one of
 // a bounded set (IN lists are padded to a few sizes, see `inList`), so this only bounds mistakes.
@@ -18,6 +19,9 @@ const MAX_STATEMENTS = 500;
  * statement runs at once, synchronously, as before: the promise only wraps its result.
  * Writes also wait, without blocking the thread, while another connection of this process to the
  * same file writes (ProcessWriteLock): immediate transactions and writing statements outside one.
+ * A deferred transaction only reads: one that writes is refused at its first writing statement,
+ * since it holds no write turn and its lock upgrade would block the thread in SQLite's busy
+ * handler (docs/decisions/0031).
  */
 export class SqliteDb implements Db {
   readonly dialect = "sqlite" as const;
@@ -47,6 +51,7 @@ export class SqliteDb implements Db {
    */
   use<T>(step: () => T, writes = false): Promise<T> {
     const ours = this.holder !== null && this.context.getStore()?.transaction === this.holder;
+    if (ours && writes && !this.holder!.writes) return Promise.reject(deferredWrite());
     if (ours || (this.holder === null && !(writes && this.writeLock?.heldByOther(this)))) {
       try {
         return Promise.resolve(step());
@@ -60,16 +65,17 @@ export class SqliteDb implements Db {
   private async afterTransactions<T>(step: () => T, writes: boolean): Promise<T> {
     // Checked again after every wait, in the same tick as `step`: another waiter (a transaction)
     // may have taken the connection, or another connection the write turn, meanwhile.
+    let deadline: number | undefined;
     for (;;) {
       if (this.holder !== null) await this.released;
-      else if (writes && this.writeLock?.heldByOther(this)) await this.writeLock.untilGiven(this.busyTimeoutMs());
+      else if (writes && this.writeLock?.heldByOther(this)) await this.writeLock.untilGiven((deadline ??= this.busyDeadline()));
       else return step();
     }
   }
 
-  /** How long SQLite lets this connection wait for a lock (db/client.ts sets it). */
-  private busyTimeoutMs(): number {
-    return Number(this.client.pragma("busy_timeout", { simple: true }));
+  /** When a wait for the write turn that starts now fails: after the busy timeout SQLite would allow this connection (db/client.ts sets it). */
+  private busyDeadline(): number {
+    return performance.now() + Number(this.client.pragma("busy_timeout", { simple: true }));
   }
 
   inTransaction(): boolean {
@@ -81,12 +87,13 @@ export class SqliteDb implements Db {
     if (scope && scope.transaction === this.holder) return inTurn(scope, () => this.savepoint(scope.transaction, work));
     // No await between these checks and taking the connection and the write turn below (see afterTransactions).
     const writeLock = mode === "immediate" ? this.writeLock : null;
+    let deadline: number | undefined;
     for (;;) {
       if (this.holder !== null) await this.released;
-      else if (writeLock?.heldByOther(this)) await writeLock.untilGiven(this.busyTimeoutMs());
+      else if (writeLock?.heldByOther(this)) await writeLock.untilGiven((deadline ??= this.busyDeadline()));
       else break;
     }
-    const holder: Holder = { depth: 0 };
+    const holder: Holder = { depth: 0, writes: mode === "immediate" };
     let release!: () => void;
     this.released = new Promise((resolve) => (release = resolve));
     this.holder = holder;
@@ -131,6 +138,10 @@ export class SqliteDb implements Db {
     while (this.holder !== null) await this.released;
     if (this.client.open) this.client.close();
   }
+}
+
+function deferredWrite(): Error {
+  return new Error('a deferred transaction cannot write on SQLite: begin it "immediate" (docs/decisions/0031)');
 }
 
 class SqliteStatement<Row> implements Statement<Row> {
