@@ -12,7 +12,12 @@
  * bench:leavers times the same job through the server; this says what a change to the batch
  * itself is worth, with less noise than a run through HTTP.
  *
- *   npm run bench:leaver-batches [-- --users 1000000] [--rows 100000]
+ * With --wal-frames, the batches run without checkpoints (no thread, and the connection's own
+ * checkpoint off), so that the WAL keeps every page the job wrote (~1 GB for 100,000 rows, in the
+ * scratch folder), and the bench also prints the WAL's frames per commit by table and index. Its
+ * times are then not the job's: without checkpoints, the WAL only grows.
+ *
+ *   npm run bench:leaver-batches [-- --users 1000000] [--rows 100000] [--wal-frames]
  *
  * A report: exits 0 unless something crashed.
  */
@@ -26,10 +31,11 @@ import { previewLeaverFile } from "@/lib/leavers/preview";
 import { runDatabase } from "./lib/database";
 import { leaverFile } from "./lib/leaver-file";
 import { rosterCli } from "./lib/roster";
+import { walFrames, type WalFrames } from "./lib/wal-frames";
 import { benchRun, log, machine, requireCounts, seconds } from "./lib/run";
 
 const { values } = parseArgs({
-  options: { users: { type: "string", default: "1000000" }, rows: { type: "string", default: "100000" } },
+  options: { users: { type: "string", default: "1000000" }, rows: { type: "string", default: "100000" }, "wal-frames": { type: "boolean", default: false } },
 });
 const USERS = Number(values.users);
 const ROWS = Number(values.rows);
@@ -110,7 +116,12 @@ async function main(): Promise<void> {
   if (confirmed.status !== "created" || confirmed.job.status !== "queued") throw new Error(`confirm: ${JSON.stringify(confirmed)}`);
 
   configureJobConnection(worker);
-  const checkpointer = startWalCheckpointer(worker);
+  const countFrames = values["wal-frames"];
+  if (countFrames) {
+    sqliteClient(worker).pragma("wal_autocheckpoint = 0");
+    sqliteClient(worker).pragma("wal_checkpoint(TRUNCATE)");
+  }
+  const checkpointer = countFrames ? null : startWalCheckpointer(worker);
   const timings = timeStatements(sqliteClient(worker));
   started = performance.now();
   let batches = 0;
@@ -118,7 +129,9 @@ async function main(): Promise<void> {
   const totalMs = performance.now() - started;
   await checkpointer?.stop();
 
-  console.log(`\nleaver job batches in one process on SQLite: ${USERS.toLocaleString("en-US")} users, ${ROWS.toLocaleString("en-US")} rows, ${machine()}`);
+  console.log(
+    `\nleaver job batches in one process on SQLite${countFrames ? ", WITHOUT checkpoints (--wal-frames)" : ""}: ${USERS.toLocaleString("en-US")} users, ${ROWS.toLocaleString("en-US")} rows, ${machine()}`,
+  );
   console.log(`batches: ${(totalMs / 1000).toFixed(2)} s, ${batches} batches`);
   const rows = [...timings].sort((a, b) => b[1].ms - a[1].ms);
   const inStatements = rows.reduce((sum, [, timing]) => sum + timing.ms, 0);
@@ -129,6 +142,13 @@ async function main(): Promise<void> {
   const others = rows.slice(12).reduce((sum, [, timing]) => sum + timing.ms, 0);
   console.log(`${others.toFixed(0).padStart(7)} ms  the other ${Math.max(rows.length - 12, 0)} statements`);
   console.log(`${(totalMs - inStatements).toFixed(0).padStart(7)} ms  outside statements (JavaScript, garbage collection, awaits)`);
+  if (countFrames) printWalFrames(walFrames(sqliteClient(worker), `${path}-wal`));
+}
+
+function printWalFrames({ frames, commits, distinctPages, byBtree }: WalFrames): void {
+  console.log(`\nWAL: ${frames.toLocaleString("en-US")} frames (pages written) in ${commits} commits, ${distinctPages.toLocaleString("en-US")} distinct pages`);
+  console.log("frames    per commit  table or index");
+  for (const [name, n] of byBtree.slice(0, 15)) console.log(`${String(n).padStart(8)} ${(n / commits).toFixed(1).padStart(10)}    ${name}`);
 }
 
 void bench.run(main);
