@@ -1,8 +1,9 @@
-import { parse, type AttrExp, type Compare, type Filter } from "scim2-parse-filter";
+import type { AttrExp, Compare, Filter } from "scim2-parse-filter";
 import type { ScimComparison, ScimCondition, ScimField } from "@/db/queries/scim-users";
 import { ApiError } from "@/lib/api/errors";
 import { normalizeEmail } from "@/lib/domain/email";
 import { FILTERABLE_PATHS, fieldOf, findSubAttribute, resolvePath, scimBoolean, userNameKey, type AttributeType } from "./attributes";
+import { FilterTextRefused, parseFilterText } from "./filter-text";
 
 /**
  * SCIM filters (RFC 7644 §3.4.2.2), parsed by scim2-parse-filter and compiled here onto the fields
@@ -11,7 +12,6 @@ import { FILTERABLE_PATHS, fieldOf, findSubAttribute, resolvePath, scimBoolean, 
  * invalidFilter, with what to do instead.
  */
 
-export const MAX_FILTER_LENGTH = 2_000;
 export const MAX_FILTER_DEPTH = 16;
 
 export const invalidFilter = (detail: string) => new ApiError("invalid_input", detail, { scimType: "invalidFilter" });
@@ -180,15 +180,11 @@ function depthOf(text: string, node: Filter): number {
 
 /** A filter as the data layer's condition; 400 invalidFilter for anything it cannot be. */
 export function compileFilter(text: string): ScimCondition {
-  if (text.length > MAX_FILTER_LENGTH) {
-    throw invalidFilter(
-      `The filter is ${text.length.toLocaleString("en-US")} characters long; at most ${MAX_FILTER_LENGTH.toLocaleString("en-US")} are accepted`,
-    );
-  }
   let ast: Filter;
   try {
-    ast = parse(text);
+    ast = parseFilterText(text);
   } catch (error) {
+    if (error instanceof FilterTextRefused) throw invalidFilter(`The filter ${error.message}`);
     throw invalidFilter(`The filter is not valid SCIM filter syntax (RFC 7644 §3.4.2.2): ${error instanceof Error ? error.message : String(error)}`);
   }
   if (depthOf(text, ast) > MAX_FILTER_DEPTH) throw invalidFilter(`The filter nests more than ${MAX_FILTER_DEPTH} levels deep; simplify it`);

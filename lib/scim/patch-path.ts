@@ -1,6 +1,7 @@
-import { parse, stringify, type Filter } from "scim2-parse-filter";
+import { stringify, type Filter } from "scim2-parse-filter";
 import { ApiError } from "@/lib/api/errors";
 import { ENTERPRISE_USER_SCHEMA, findSubAttribute, resolvePath, scimBoolean, type ScimAttribute } from "./attributes";
+import { FilterTextRefused, parseFilterText } from "./filter-text";
 
 /**
  * A PATCH path (RFC 7644 §3.5.2: `attrPath` or `valuePath[.subAttr]`, with or without a schema URN)
@@ -82,8 +83,9 @@ export function resolvePatchPath(raw: string): PatchTarget {
   if (resolved.sub || !attribute.multiValued) throw invalidPath(`${path}: only a multi-valued attribute such as emails takes a value filter`);
   let parsed: Filter;
   try {
-    parsed = parse(filter);
+    parsed = parseFilterText(filter);
   } catch (error) {
+    if (error instanceof FilterTextRefused) throw invalidPath(`${path}: the value filter ${error.message}`);
     throw invalidPath(`${path}: the value filter is not valid (${error instanceof Error ? error.message : String(error)})`);
   }
   let sub: ScimAttribute | undefined;

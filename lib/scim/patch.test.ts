@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ENTERPRISE_USER_SCHEMA } from "./attributes";
-import { activeOnly, applyPatch, MAX_OPERATIONS } from "./patch";
+import { activeOnly, applyPatch, MAX_OPERATIONS, MAX_PATCH_VALUES } from "./patch";
 import { ORIGIN, recordOf } from "./test-records";
 import { readScimUser } from "./user-input";
 import { patchableScimUser, renderScimUser } from "./user-resource";
@@ -154,6 +154,20 @@ describe("applyPatch", () => {
     expect(refused("a string").options.scimType).toBe("invalidSyntax");
     const tooMany = Array.from({ length: MAX_OPERATIONS + 1 }, (_, i) => ({ op: "replace", path: "title", value: `t${i}` }));
     expect(refusedOps(...tooMany)).toMatchObject({ status: 400, message: expect.stringMatching(/at most 100/) });
+  });
+
+  it("refuses a value filter with raw control characters, and more values of multi-valued attributes than it accepts", () => {
+    const controlled = refusedOps({ op: "remove", path: `emails[value eq "${"\n".repeat(18)}x]` });
+    expect(controlled.options.scimType).toBe("invalidPath");
+    expect(controlled.message).toMatch(/the value filter contains a control character \(U\+000A\)/);
+    const emails = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ value: `extra-${from + i}@example.test`, type: "other" }));
+    const many = refusedOps(
+      { op: "add", path: "emails", value: emails(MAX_PATCH_VALUES / 2 + 1) },
+      { op: "add", value: { emails: emails(MAX_PATCH_VALUES / 2, 500) } },
+    );
+    expect(many.options.scimType).toBe("invalidValue");
+    expect(many.message).toMatch(/carries 201 values of multi-valued attributes; at most 200/);
+    expect(() => patch({ op: "add", path: "emails", value: emails(MAX_PATCH_VALUES / 2) })).not.toThrow();
   });
 
   it("reads keys of the PatchOp in any case", () => {
