@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toPostgres, valuesFor } from "./placeholders";
+import { MAX_CONVERTED_STATEMENTS, toPostgres, valuesFor } from "./placeholders";
 
 describe("toPostgres", () => {
   it("numbers ? placeholders in order", () => {
@@ -22,6 +22,16 @@ describe("toPostgres", () => {
 
   it("leaves casts and an @ that starts no name as they are", () => {
     expect(toPostgres("select @n::bigint, 'a' || '@' || @tail, x @ 1").text).toBe("select $1::bigint, 'a' || '@' || $2, x @ 1");
+  });
+
+  it("keeps at most MAX_CONVERTED_STATEMENTS conversions, dropping the oldest: statement texts built from a client's input cannot grow it forever", () => {
+    const first = toPostgres("select ? as first_kept");
+    expect(toPostgres("select ? as first_kept")).toBe(first);
+    for (let i = 0; i < MAX_CONVERTED_STATEMENTS; i += 1) toPostgres(`select ? as shape_${i}`);
+    const again = toPostgres("select ? as first_kept");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(toPostgres(`select ? as shape_${MAX_CONVERTED_STATEMENTS - 1}`)).toBe(toPostgres(`select ? as shape_${MAX_CONVERTED_STATEMENTS - 1}`));
   });
 
   it("refuses SQL that mixes ? with @name, or leaves a quote or comment open", () => {

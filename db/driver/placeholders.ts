@@ -4,39 +4,46 @@
  */
 export type PostgresText = { text: string; names: string[] | null };
 
+// Every statement text in db/ is one of a bounded set, but a SCIM filter's shape is its
+// statement's (db/queries/scim-user-filter.ts): a client sending new shapes would grow an
+// unbounded cache until the process ran out of memory. Past this many, the oldest goes.
+export const MAX_CONVERTED_STATEMENTS = 1_000;
 const cache = new Map<string, PostgresText>();
 
 export function toPostgres(sql: string): PostgresText {
   const known = cache.get(sql);
   if (known) return known;
-  let text = "";
+  // The text as slices of `sql` between the placeholders, joined once (a string built a character
+  // at a time is a chain of thousands of tiny pieces until something flattens it).
+  const parts: string[] = [];
+  let copiedTo = 0;
   let index = 0;
   const names: string[] = [];
   let named = false;
   for (let i = 0; i < sql.length; i += 1) {
     const char = sql[i]!;
     if (char === "'" || char === '"') {
-      const end = closingQuote(sql, i, char);
-      text += sql.slice(i, end + 1);
-      i = end;
+      i = closingQuote(sql, i, char);
     } else if ((char === "-" && sql[i + 1] === "-") || (char === "/" && sql[i + 1] === "*")) {
       // A comment ("-- why?", "/* the user's */") is copied as it is: its ? and ' are prose.
-      const end = char === "-" ? lineEnd(sql, i) : commentEnd(sql, i);
-      text += sql.slice(i, end + 1);
-      i = end;
+      i = char === "-" ? lineEnd(sql, i) : commentEnd(sql, i);
     } else if (char === "?") {
-      text += `$${(index += 1)}`;
+      parts.push(sql.slice(copiedTo, i), `$${(index += 1)}`);
+      copiedTo = i + 1;
     } else if (char === "@" && /[A-Za-z_]/.test(sql[i + 1] ?? "")) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))![0];
       named = true;
       let position = names.indexOf(name);
       if (position < 0) position = names.push(name) - 1;
-      text += `$${position + 1}`;
+      parts.push(sql.slice(copiedTo, i), `$${position + 1}`);
       i += name.length;
-    } else text += char;
+      copiedTo = i + 1;
+    }
   }
+  parts.push(sql.slice(copiedTo));
   if (named && index > 0) throw new Error(`SQL mixes ? and @name placeholders: ${sql}`);
-  const converted = { text, names: named ? names : null };
+  const converted = { text: parts.join(""), names: named ? names : null };
+  if (cache.size >= MAX_CONVERTED_STATEMENTS) cache.delete(cache.keys().next().value as string);
   cache.set(sql, converted);
   return converted;
 }
