@@ -17,6 +17,10 @@ describe("safeNextPath", () => {
     ["a javascript: URL", "javascript:alert(1)"],
     ["a data: URL", "data:text/html,<script>alert(1)</script>"],
     ["three slashes", "///evil.example"],
+    ["a dot segment before two slashes", "/.//evil.example/login"],
+    ["an encoded dot segment", "/%2e//evil.example"],
+    ["a parent segment", "/..//evil.example"],
+    ["a dot segment and a backslash", "/./\\evil.example"],
   ])("refuses %s", (_, next) => {
     expect(safeNextPath(next, ORIGIN)).toBe("/users");
   });

@@ -38,13 +38,17 @@ export const sessionContracts = {
 /**
  * Where to go after signing in: only a path on this origin. `new URL` resolves what browsers would
  * (backslashes, tabs and newlines inside `/\\evil.example` or `/\\t/evil.example`), so anything
- * that would leave the origin falls back to the default.
+ * that would leave the origin falls back to the default. The path it gives back is checked too:
+ * dot segments resolve to one (`/.//evil.example` → `//evil.example`) that a browser reads as
+ * another host when it is sent as it is, in a Location header.
  */
 export function safeNextPath(next: unknown, origin: string, fallback = "/users"): string {
   if (typeof next !== "string" || next === "") return fallback;
   try {
     const url = new URL(next, origin);
-    return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    if (url.origin !== origin) return fallback;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    return new URL(path, "http://another.invalid").host === "another.invalid" ? path : fallback;
   } catch {
     return fallback;
   }
