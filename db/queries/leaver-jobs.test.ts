@@ -10,7 +10,7 @@ import { twoProcessDatabases } from "@/test/two-processes";
 import { prepared } from "../prepared";
 import { processLeaverJobBatch } from "./leaver-batch";
 import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "./leaver-job-lifecycle";
-import { getLeaverJob, jobRowsPageStatement, listLeaverJobRows, type LeaverActor } from "./leaver-jobs";
+import { getLeaverJob, jobRowsPageStatement, leaverJobListStatement, listLeaverJobRows, listLeaverJobs, type LeaverActor } from "./leaver-jobs";
 import { createLeaverPreview } from "./leaver-previews";
 import { findUsersByEmails } from "./user-lookup";
 import { deactivateUser, reactivateUser } from "./user-status";
@@ -246,6 +246,18 @@ describe("leaver jobs", () => {
     if (TEST_DIALECT === "sqlite")
       expect(sqlitePlan(db, statement)).toBe("SEARCH leaver_job_rows USING INDEX sqlite_autoindex_leaver_job_rows_1 (job_id=? AND row_number>?)");
     else expect(await postgresPlan(db, statement, { indexesOnly: true })).toEqual(["Limit", "Index Scan leaver_job_rows_job_id_row_number_pk"]);
+  });
+
+  it("lists a tenant's jobs newest first, reading its index in order: no sort of every job it ever had", async () => {
+    const { tenant, actor } = await setup();
+    const older = await confirmFile(db, tenant.id, actor, csvOf(["older@example.test"]));
+    const newer = await confirmFile(db, tenant.id, actor, csvOf(["newer@example.test"]));
+    await prepared(db, "update leaver_jobs set created_at = created_at - 1000 where id = ?").run(older.id);
+    expect((await listLeaverJobs(db, tenant.id)).map((job) => job.id)).toEqual([newer.id, older.id]);
+    expect((await listLeaverJobs(db, tenant.id, 1)).map((job) => job.id)).toEqual([newer.id]);
+    const statement = leaverJobListStatement(tenant.id, 50);
+    if (TEST_DIALECT === "sqlite") expect(sqlitePlan(db, statement)).toBe("SEARCH leaver_jobs USING INDEX leaver_jobs_tenant_created_idx (tenant_id=?)");
+    else expect(await postgresPlan(db, statement, { indexesOnly: true })).toEqual(["Limit", "Index Scan Backward leaver_jobs_tenant_created_idx"]);
   });
 
   it("keeps tenants apart", async () => {

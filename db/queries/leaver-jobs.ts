@@ -128,10 +128,16 @@ export async function getLeaverJob(db: Db, tenantId: string, jobId: string): Pro
   return { ...job, counts: countsOf(job) };
 }
 
+/** The statement of listLeaverJobs; exported so that tests can check its plan. */
+export const leaverJobListStatement = (tenantId: string, limit: number) => ({
+  sql: "select * from leaver_jobs where tenant_id = ? order by created_at desc, id desc limit ?",
+  args: [tenantId, limit],
+});
+
 /** The tenant's most recent jobs, newest first. */
 export async function listLeaverJobs(db: Db, tenantId: string, limit = 50): Promise<LeaverJob[]> {
-  const rows = await prepared<JobRecord>(db, `select * from leaver_jobs where tenant_id = ? order by created_at desc, id limit ?`).all(tenantId, limit);
-  return rows.map(toJob);
+  const { sql, args } = leaverJobListStatement(tenantId, limit);
+  return (await prepared<JobRecord>(db, sql).all(...args)).map(toJob);
 }
 
 export type JobRowView = ClassifiedFileRow & { outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };

@@ -93,6 +93,8 @@ export const leaverJobs = sqliteTable(
   (t) => [
     index("leaver_jobs_status_idx").on(t.status, t.createdAt),
     index("leaver_jobs_tenant_sha_idx").on(t.tenantId, t.fileSha256, t.createdAt),
+    // The tenant's job list, newest first: read in order and stopped at its page, not every job sorted.
+    index("leaver_jobs_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
     uniqueIndex("leaver_jobs_preview_unique").on(t.previewId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `leaver_jobs_tenant_created_idx` ON `leaver_jobs` (`tenant_id`,`created_at`,`id`);
