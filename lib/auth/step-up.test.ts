@@ -146,6 +146,32 @@ describe("a TOTP step-up", () => {
     expect(await readSession(db, session.cookieValue)).not.toBeNull();
     expect((await summary(admin.adminId)).at(-1)).toEqual(["throttled", "totp", null]);
   });
+
+  it("checks no more wrong codes sent at once than the limiter allows: it counts each before checking it", async () => {
+    const admin = await makeAdmin();
+    const { app } = await enrolTotp(admin);
+    const session = await sessionOf(admin);
+    const ctx = freshCtx(3);
+    const outcomes = await Promise.all(Array.from({ length: 12 }, () => stepUpWithTotp(db, session, "000000", ctx)));
+    expect(outcomes.filter((o) => !o.ok && o.reason === "invalid")).toHaveLength(3);
+    expect(outcomes.filter((o) => !o.ok && o.reason === "throttled")).toHaveLength(9);
+    expect((await summary(admin.adminId)).filter(([outcome]) => outcome === "failed")).toHaveLength(3);
+    expect(await stepUpWithTotp(db, session, app.generate(), ctx)).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await readSession(db, session.cookieValue)).not.toBeNull();
+  });
+
+  it("takes the right code after a few wrong ones, and the account's count starts again", async () => {
+    const admin = await makeAdmin();
+    const { app } = await enrolTotp(admin);
+    const session = await sessionOf(admin);
+    const ctx = freshCtx(3);
+    for (let i = 0; i < 2; i++) expect(await stepUpWithTotp(db, session, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
+    const outcome = await stepUpWithTotp(db, session, app.generate(), ctx);
+    if (!outcome.ok) throw new Error(`step-up refused: ${outcome.reason}`);
+    const stepped = { ...session, cookieValue: outcome.cookieValue };
+    for (let i = 0; i < 3; i++) expect(await stepUpWithTotp(db, stepped, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
+    expect(await stepUpWithTotp(db, stepped, "000000", ctx)).toMatchObject({ ok: false, reason: "throttled" });
+  });
 });
 
 describe("a recovery-code step-up", () => {

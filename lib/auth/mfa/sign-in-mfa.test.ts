@@ -160,6 +160,33 @@ describe("the second factor", () => {
     expect(await sessionCount(admin.adminId)).toBe(0);
   });
 
+  it("checks no more wrong codes sent at once from many pending sign-ins than the account's limit allows", async () => {
+    const admin = await makeAdmin(true);
+    const { app } = await enrolTotp(admin, Date.now());
+    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points: 3, keyPrefix: randomUUID() }) };
+    const pendings: Awaited<ReturnType<typeof pendingFor>>["pending"][] = [];
+    for (let i = 0; i < 12; i++) pendings.push((await pendingFor(admin.email)).pending);
+    const outcomes = await Promise.all(pendings.map((pending) => signInWithTotp(db, pending, "000000", ctx)));
+    expect(outcomes.filter((o) => !o.ok && o.reason === "invalid")).toHaveLength(3);
+    expect(outcomes.filter((o) => !o.ok && o.reason === "throttled")).toHaveLength(9);
+    const good = app.generate({ timestamp: Date.now() + 30_000 });
+    expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, good, ctx)).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await sessionCount(admin.adminId)).toBe(0);
+  });
+
+  it("opens a session for the right code after a few wrong ones, and the account's count starts again", async () => {
+    const admin = await makeAdmin(true);
+    const { app } = await enrolTotp(admin, Date.now());
+    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points: 3, keyPrefix: randomUUID() }) };
+    for (let i = 0; i < 2; i++)
+      expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
+    const good = app.generate({ timestamp: Date.now() + 30_000 });
+    expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, good, ctx)).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++)
+      expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
+    expect(await sessionCount(admin.adminId)).toBe(1);
+  });
+
   it("ignores a cookie that is not a live pending sign-in", async () => {
     expect(await readPendingSignIn(db, "made-up")).toBeNull();
     expect(await readPendingSignIn(db, undefined)).toBeNull();
