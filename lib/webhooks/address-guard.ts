@@ -15,14 +15,39 @@ export class RefusedAddressError extends Error {
 }
 
 /**
+ * Ranges that are not globally reachable but that ipaddr.js 1.x calls "unicast" (its own lists have
+ * none of them), refused by name. Checked after ipaddr.js's ranges, on the address process() gives.
+ */
+const v4 = (cidr: string) => ipaddr.IPv4.parseCIDR(cidr);
+const v6 = (cidr: string) => ipaddr.IPv6.parseCIDR(cidr);
+const NOT_GLOBAL_IPV4: Record<string, [ipaddr.IPv4, number]> = {
+  // RFC 2544 network benchmarking: used inside networks (test labs, some VPNs and cloud appliances).
+  benchmarking: v4("198.18.0.0/15"),
+};
+const NOT_GLOBAL_IPV6: Record<string, [ipaddr.IPv6, number]> = {
+  benchmarking: v6("2001:2::/48"),
+  // Deprecated site-local (RFC 3879), still routed as private by some networks.
+  siteLocal: v6("fec0::/10"),
+  // Local-use NAT64 (RFC 8215): on a NAT64 network 64:ff9b:1::a9fe:a9fe reaches 169.254.169.254.
+  // (The well-known 64:ff9b::/96 is ipaddr.js's "rfc6052", refused already.)
+  nat64LocalUse: v6("64:ff9b:1::/48"),
+  // Deprecated IPv4-compatible addresses (RFC 4291): ::a00:1 is 10.0.0.1 to a stack that still takes
+  // them. :: and ::1, inside it, are ipaddr.js's "unspecified" and "loopback" already.
+  ipv4Compatible: v6("::/96"),
+};
+
+/**
  * Why `address` may not be called (loopback, private, link-local, unique-local, multicast,
  * unspecified, carrier-grade NAT, reserved, an IPv4-mapped one of these, ...), or null for a
- * public unicast address. Anything ipaddr.js does not call "unicast" is refused.
+ * public unicast address. Anything ipaddr.js does not call "unicast" is refused, and the ranges
+ * of NOT_GLOBAL_IPV4/IPV6, which it does.
  */
 export function refusedAddressReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
   // process() turns an IPv4-mapped IPv6 address (::ffff:10.0.0.1) into the IPv4 address it maps.
-  const range = ipaddr.process(address).range();
+  const parsed = ipaddr.process(address);
+  let range: string = parsed.range();
+  if (range === "unicast") range = parsed instanceof ipaddr.IPv4 ? ipaddr.subnetMatch(parsed, NOT_GLOBAL_IPV4) : ipaddr.subnetMatch(parsed, NOT_GLOBAL_IPV6);
   return range === "unicast" ? null : `${address} is a ${range} address`;
 }
 

@@ -11,6 +11,7 @@ import { until } from "@/test/until";
 import { DISABLE_AFTER_FAILING_MS } from "./backoff";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./dispatcher";
 import { createCheckedWebhookEndpoint } from "./endpoints";
+import { createWebhookSender } from "./sender";
 import { startTestReceiver, type TestReceiver } from "./test-receiver";
 
 /** The order of a user's requests must never go back to an earlier event, nor move past one not yet delivered. */
@@ -171,5 +172,56 @@ describe("the webhook dispatcher", () => {
     running.dispatcher = undefined;
     const [delivery] = await deliveriesOf(db, tenantId);
     expect(delivery).toMatchObject({ attempts: 1, leasedBy: null, status: "pending" });
+  });
+
+  it("records an attempt cut at the sender's deadline as failed, to be retried", async () => {
+    clock = Date.now();
+    const { receiver, tenantId, actor } = await setUp();
+    receiver.answer = () => "hold";
+    const user = await makeUser(db, tenantId);
+    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    const sender = createWebhookSender({ allowPrivateAddresses: true, timeoutMs: 300 });
+    try {
+      running.dispatcher = startWebhookDispatcher(db, { allowPrivateAddresses: true, pollMs: 10, now: () => clock, log: () => undefined, sender });
+      await until(async () => (await deliveriesOf(db, tenantId))[0]?.attempts === 1);
+      const [delivery] = await deliveriesOf(db, tenantId);
+      expect(delivery).toMatchObject({ status: "pending", leasedBy: null, lastStatusCode: null, lastError: "timed out after 0.3 s" });
+      expect(delivery!.nextAttemptAt - clock).toBeGreaterThanOrEqual(4_500);
+    } finally {
+      await running.dispatcher?.stop();
+      running.dispatcher = undefined;
+      await sender.close();
+    }
+  });
+
+  it("stops within its bound when an attempt does not end, leaving that delivery's lease to run out", async () => {
+    clock = Date.now();
+    const { receiver, tenantId, actor } = await setUp();
+    receiver.answer = () => "hold";
+    const user = await makeUser(db, tenantId);
+    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    // A sender whose attempts outlive the dispatcher's wait (its own deadline is far off).
+    const sender = createWebhookSender({ allowPrivateAddresses: true, timeoutMs: 60_000 });
+    const lines: string[] = [];
+    try {
+      const dispatcher = startWebhookDispatcher(db, {
+        allowPrivateAddresses: true,
+        pollMs: 10,
+        now: () => clock,
+        log: (line) => lines.push(line),
+        sender,
+        stopWaitMs: 300,
+      });
+      await until(() => receiver.requests.length === 1);
+      const started = performance.now();
+      await dispatcher.stop();
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(lines).toEqual([expect.stringContaining("1 attempt(s) still in flight after 300 ms")]);
+      // Not recorded, and still leased: another claim takes it once the lease has run out.
+      const [delivery] = await deliveriesOf(db, tenantId);
+      expect(delivery).toMatchObject({ attempts: 0, status: "pending", leasedBy: expect.any(String) });
+    } finally {
+      await sender.close();
+    }
   });
 });

@@ -13,8 +13,13 @@ import { createWebhookSender, DELIVERY_TIMEOUT_MS, type WebhookSender } from "./
 
 export const WEBHOOK_CONCURRENCY = 32;
 export const WEBHOOK_POLL_MS = 250;
-/** Longer than an attempt can take: a live holder always records before its lease ends; a dead one's ends by itself. */
+/** Longer than an attempt can take (the sender's deadline): a live holder records before its lease ends; a dead one's ends by itself. */
 export const WEBHOOK_LEASE_MS = 3 * DELIVERY_TIMEOUT_MS;
+/**
+ * How long `stop` waits for the attempts in flight: the sender's deadline, plus a little for the
+ * last of them to settle. A sender that outlives it is not waited for (the process must exit).
+ */
+export const STOP_WAIT_MS = DELIVERY_TIMEOUT_MS + 1_000;
 /**
  * While a bulk leaver job runs, deliveries go out a few at a time: the job's batches and the
  * dispatcher share the event loop, and the job comes first (its events follow it within seconds).
@@ -48,9 +53,16 @@ export type DispatcherOptions = {
   retentionMs?: number;
   /** Between two prunes (PRUNE_EVERY_MS unless given). */
   pruneEveryMs?: number;
+  /** How long `stop` waits for the attempts in flight (STOP_WAIT_MS unless given). */
+  stopWaitMs?: number;
 };
 
-/** `stop` lets the attempts in flight finish and records them (their leases end), then sends nothing more. */
+/**
+ * `stop` sends nothing more, releases the leases of the deliveries not yet sent, and lets the
+ * attempts in flight finish and records them; it waits at most `stopWaitMs` for them (the sender's
+ * deadline ends each before then). One still in flight then is not recorded and its lease not
+ * released: it ends by itself, 30 s after the claim, and the delivery is sent again (at least once).
+ */
 export type WebhookDispatcher = { stop(): Promise<void> };
 
 /**
@@ -67,6 +79,7 @@ export function startWebhookDispatcher(db: Db, options: DispatcherOptions): Webh
   const leaseMs = options.leaseMs ?? WEBHOOK_LEASE_MS;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const stopWaitMs = options.stopWaitMs ?? STOP_WAIT_MS;
   const log = options.log ?? ((line: string) => logger().warn(line));
   const sender = options.sender ?? createWebhookSender({ allowPrivateAddresses: options.allowPrivateAddresses });
   const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -168,7 +181,20 @@ export function startWebhookDispatcher(db: Db, options: DispatcherOptions): Webh
       waker.wake();
       await running;
       const unsent = queue.splice(0).map((delivery) => delivery.id);
-      while (inFlight.size > 0) await Promise.all(inFlight);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, stopWaitMs);
+        timer.unref();
+      });
+      const settled = (async () => {
+        while (inFlight.size > 0) await Promise.all(inFlight);
+      })();
+      await Promise.race([settled, waited]);
+      clearTimeout(timer);
+      if (inFlight.size > 0)
+        log(
+          `webhook dispatcher stopped with ${inFlight.size} attempt(s) still in flight after ${stopWaitMs} ms: not recorded, sent again once their leases end`,
+        );
       await flush();
       await releaseLeases(db, holder, unsent).catch((error: unknown) => log(`webhook leases not released: ${String(error)}`));
       if (!options.sender) await sender.close();
