@@ -36,16 +36,29 @@ describe("the webhook address guard", () => {
     ["::a00:1", "ipv4Compatible"],
     ["::a9fe:a9fe", "ipv4Compatible"],
     ["::2", "ipv4Compatible"],
+    ["100::1", "discardOnly"],
+    ["2001:10::1", "orchid"],
+    ["2001:20::1", "orchidV2"],
+    ["3fff::1", "documentation"],
   ])("refuses %s (%s)", (address, range) => {
     expect(refusedAddressReason(address)).toContain(range);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "198.17.255.255", "198.20.0.1", "64:ff9b:2::1", "::1:0:0:1"])(
-    "allows the public address %s",
-    (address) => {
-      expect(refusedAddressReason(address)).toBeNull();
-    },
-  );
+  it.each([
+    "93.184.215.14",
+    "8.8.8.8",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+    "198.17.255.255",
+    "198.20.0.1",
+    "64:ff9b:2::1",
+    "::1:0:0:1",
+    "100:0:0:1::1",
+    "2001:30::1",
+    "3ffe:ffff::1",
+  ])("allows the public address %s", (address) => {
+    expect(refusedAddressReason(address)).toBeNull();
+  });
 
   it("takes only http(s) URLs without credentials", () => {
     expect(parseWebhookUrl("https://hooks.example.com/in?x=1")).toMatchObject({ ok: true });

@@ -34,6 +34,12 @@ const NOT_GLOBAL_IPV6: Record<string, [ipaddr.IPv6, number]> = {
   // Deprecated IPv4-compatible addresses (RFC 4291): ::a00:1 is 10.0.0.1 to a stack that still takes
   // them. :: and ::1, inside it, are ipaddr.js's "unspecified" and "loopback" already.
   ipv4Compatible: v6("::/96"),
+  // Discard-only (RFC 6666), ORCHID and ORCHIDv2 identifiers (RFC 4843, 7343), the newer
+  // documentation range (RFC 9637): none of them is an address a receiver can have.
+  discardOnly: v6("100::/64"),
+  orchid: v6("2001:10::/28"),
+  orchidV2: v6("2001:20::/28"),
+  documentation: v6("3fff::/20"),
 };
 
 /**
