@@ -146,6 +146,12 @@ export const resultsResponse = z.object({ data: z.array(jobRow), meta: pageMeta 
 
 export const MAX_LEAVER_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_LEAVER_ROWS = 100_000;
+/** Fields in any one record (the header included): a leaver file needs four columns, a spreadsheet export may add some. */
+export const MAX_LEAVER_COLUMNS = 100;
+/** Records in all, blank ones included: the header, the rows and as many blank lines again. */
+export const MAX_LEAVER_RECORDS = 2 * MAX_LEAVER_ROWS;
+/** The longest cell kept of each column, in characters (after trimming); a longer one refuses the file. */
+export const MAX_LEAVER_CELL_CHARS = { email: 320, reason: 1_000, ticket: 200, effective_at: 64 } as const;
 
 const idParams = leaverIdParams;
 const csv = "text/csv";

@@ -1,5 +1,12 @@
 import type { EndpointDocs, ParameterDoc } from "@/lib/api/endpoint";
-import type { LeaverContracts } from "@/lib/contracts/leavers";
+import {
+  MAX_LEAVER_CELL_CHARS,
+  MAX_LEAVER_COLUMNS,
+  MAX_LEAVER_FILE_BYTES,
+  MAX_LEAVER_RECORDS,
+  MAX_LEAVER_ROWS,
+  type LeaverContracts,
+} from "@/lib/contracts/leavers";
 
 // What the OpenAPI document says about each leaver route (operation ids are the API's; the
 // console's copies are prefixed). Schemas come from lib/contracts/leavers.ts.
@@ -11,6 +18,15 @@ const paging: Record<string, ParameterDoc> = {
   page: { description: "Page number, from 1 (default 1).", example: "1" },
   page_size: { description: "Rows per page, 1–1000 (default 100).", example: "100" },
 };
+const n = (value: number) => value.toLocaleString("en-US");
+const cellLimits = Object.entries(MAX_LEAVER_CELL_CHARS)
+  .map(([column, max]) => `\`${column}\` ${n(max)}`)
+  .join(", ");
+const fileLimits =
+  `At most ${n(MAX_LEAVER_ROWS)} rows and ${MAX_LEAVER_FILE_BYTES / 1024 / 1024} MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit), ` +
+  `${n(MAX_LEAVER_RECORDS)} lines with the blank ones, ${MAX_LEAVER_COLUMNS} columns in any record (delimiters inside quotes not counted), ` +
+  `and cells of at most so many characters (after trimming): ${cellLimits}; a longer cell refuses the file, it is never cut. ` +
+  "A binary file, one without an email column or one past a limit is a 400 naming the record or row, and nothing is stored.";
 const csvNote =
   "A CSV download (`text/csv`): cells that start with = + - @ tab or CR are prefixed with a single quote so that spreadsheets never run them as formulas.";
 
@@ -19,7 +35,9 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "createLeaverPreview",
     summary: "Upload a leaver file for preview",
     description:
-      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason`, `ticket` and `effective_at`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. At most 100,000 rows and 20 MB (counted as the upload arrives: a larger one is refused as soon as it passes the limit); a binary file or one without an email column is a 400 and nothing is stored. `effective_at` is when the row's deactivation takes effect: an ISO date (`2026-12-31`, which ends at 23:59:59.999 in the tenant's time zone, `roster tenant set --time-zone`), or an ISO date-time with an offset (`2026-12-31T18:00+01:00`, `…Z`); empty or in the past means now. Every row is classified (will_deactivate, scheduled — a future effective_at —, already_inactive, not_found, invalid_email, invalid_effective_at — with `effective_at_problem` saying why —, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
+      "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason`, `ticket` and `effective_at`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. " +
+      fileLimits +
+      " `effective_at` is when the row's deactivation takes effect: an ISO date (`2026-12-31`, which ends at 23:59:59.999 in the tenant's time zone, `roster tenant set --time-zone`), or an ISO date-time with an offset (`2026-12-31T18:00+01:00`, `…Z`); empty or in the past means now. Every row is classified (will_deactivate, scheduled — a future effective_at —, already_inactive, not_found, invalid_email, invalid_effective_at — with `effective_at_problem` saying why —, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
     parameters: { filename: { description: "A name for the file, kept with the preview (for a text/csv body)." } },
   },
   getPreview: {

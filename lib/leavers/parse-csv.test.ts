@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_LEAVER_FILE_BYTES, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers";
+import { MAX_LEAVER_CELL_CHARS, MAX_LEAVER_COLUMNS, MAX_LEAVER_FILE_BYTES, MAX_LEAVER_RECORDS, MAX_LEAVER_ROWS } from "@/lib/contracts/leavers";
 import { LeaverFileError, parseLeaverCsv, type LeaverFileRow } from "./parse-csv";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -50,6 +50,7 @@ describe("parseLeaverCsv", () => {
 
   it("refuses a file without an email column", async () => {
     expect(await refused("name,reason\nAnn,left\n")).toMatch(/no email column/);
+    expect((await refused(`${"n".repeat(100_000)},reason\nAnn,left\n`)).length).toBeLessThan(200);
   });
 
   it("refuses an empty file and a header without rows", async () => {
@@ -118,6 +119,76 @@ describe("parseLeaverCsv", () => {
     });
     await expect(failing).rejects.toThrow("database gone");
     expect(chunks).toEqual([1, 11]);
+  });
+
+  // PapaParse builds a whole record before any callback sees it: these would exhaust a 192 MB heap without the guard.
+  it("refuses a record of 20 million fields before parsing it, in the header or in a row", async () => {
+    const commas = ",".repeat(20_000_000);
+    expect(await refused(`email${commas}`)).toBe(
+      `Record 1 has more than ${MAX_LEAVER_COLUMNS} columns; a leaver file needs email and at most reason, ticket, effective_at`,
+    );
+    expect(await refused(`email\na@x.test${commas}`)).toMatch(/^Record 2 has more than 100 columns/);
+  });
+
+  it("refuses a record made wide by quoted cells that hold line breaks, counting records as a spreadsheet numbers them", async () => {
+    const wide = '"a\n",'.repeat(3_000_000);
+    expect(await refused(`email\n\na@x.test\n"b@x.test\n",\n${wide}\n`)).toMatch(/^Record 5 has more than 100 columns/);
+  });
+
+  it(`accepts records of ${MAX_LEAVER_COLUMNS} fields and refuses one of ${MAX_LEAVER_COLUMNS + 1}, with either delimiter`, async () => {
+    const header = ["email", ...Array.from({ length: MAX_LEAVER_COLUMNS - 1 }, (_, i) => `extra${i}`)];
+    for (const delimiter of [",", ";"]) {
+      const row = (fields: number) => ["a@x.test", ...Array.from({ length: fields - 1 }, () => "x")].join(delimiter);
+      expect((await parse(`${header.join(delimiter)}\n${row(MAX_LEAVER_COLUMNS)}\n`)).rows).toHaveLength(1);
+      expect(await refused(`${header.join(delimiter)}\n${row(MAX_LEAVER_COLUMNS)}\n${row(MAX_LEAVER_COLUMNS + 1)}\n`)).toMatch(
+        /^Record 3 has more than 100 columns/,
+      );
+    }
+  });
+
+  it("does not count delimiters or line breaks inside a quoted cell", async () => {
+    const reason = `${",".repeat(300)}\n${'""'.repeat(300)}`;
+    const file = await parse(`email,reason\na@x.test,"${reason}"\n`);
+    expect(file.rows[0]).toMatchObject({ email: "a@x.test", reason: `${",".repeat(300)}\n${'"'.repeat(300)}` });
+  });
+
+  it("counts the fields the parser makes of a quote that opens no quoted field", async () => {
+    // Mid-field, or after a quoted field's end that no delimiter follows, a quote is text and the commas after it fields.
+    expect(await refused(`email\na@x.test x"${",".repeat(MAX_LEAVER_COLUMNS)}\n`)).toMatch(/^Record 2 has more/);
+    expect(await refused(`email\n"a@x.test"x,"${",".repeat(MAX_LEAVER_COLUMNS)}"\n`)).toMatch(/^Record 2 has more/);
+  });
+
+  it(`refuses more than ${MAX_LEAVER_RECORDS.toLocaleString("en-US")} lines, blank ones included, before parsing them`, async () => {
+    // A file without quotes is split into an array of all its lines at once: 20 MB of line breaks is 20 million.
+    expect(await refused(`email\na@x.test${"\n".repeat(20_000_000)}`)).toBe(
+      "The file has more than 200,000 lines, blank ones included; split it into smaller files",
+    );
+    expect((await parse(`email\na@x.test${"\r\n".repeat(MAX_LEAVER_RECORDS - 2)}`)).rowCount).toBe(1);
+  });
+
+  it("refuses a cell longer than its column's limit, naming the row, and accepts one at the limit", async () => {
+    const cells = (column: keyof typeof MAX_LEAVER_CELL_CHARS, length: number) => ({
+      email: "a@x.test",
+      reason: "left",
+      ticket: "T-1",
+      effective_at: "2026-12-31",
+      [column]: column === "email" ? `${"a".repeat(length - 7)}@x.test` : "x".repeat(length),
+    });
+    const csv = (row: Record<string, string>) => `email,reason,ticket,effective_at\nb@x.test\nc@x.test\n${Object.values(row).join(",")}\n`;
+    for (const [column, max] of Object.entries(MAX_LEAVER_CELL_CHARS) as [keyof typeof MAX_LEAVER_CELL_CHARS, number][]) {
+      expect((await parse(csv(cells(column, max)))).rows[2]).toMatchObject({ rowNumber: 3 });
+      expect(await refused(csv(cells(column, max + 1)))).toBe(`Row 3: ${column} is longer than ${max.toLocaleString("en-US")} characters`);
+    }
+  });
+
+  it("refuses a long cell after earlier chunks were handed over (the caller discards them), and a cell of 19 MB", async () => {
+    const chunks: number[] = [];
+    const csv = `email,reason\n${Array.from({ length: 25 }, (_, i) => `u${i}@x.test,left`).join("\n")}\nz@x.test,${"x".repeat(1_001)}\n`;
+    await expect(parseLeaverCsv(bytes(csv), { chunkRows: 10, onRows: (rows) => void chunks.push(rows.length) })).rejects.toThrow(
+      new LeaverFileError("Row 26: reason is longer than 1,000 characters"),
+    );
+    expect(chunks).toEqual([10, 10]);
+    expect(await refused(`email,reason\na@x.test,${"x".repeat(19_000_000)}\n`)).toBe("Row 1: reason is longer than 1,000 characters");
   });
 
   it("refuses a broken quoted field", async () => {
