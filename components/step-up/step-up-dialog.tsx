@@ -66,7 +66,8 @@ function StepUpMethods({ onDone }: { onDone: () => void }) {
       {methods.includes("password") && <PasswordStepUp onDone={onDone} />}
       {methods.length === 0 && (
         <p role="alert" className={formStyles.error}>
-          Your account has no way to confirm it&apos;s you here: add an authenticator app or a passkey on the Security page, then try again.
+          Your account has no way to confirm it&apos;s you here: sign in again, then try again. A sign-in counts as recent for a few minutes, long enough to add
+          an authenticator app or a passkey on the Security page so that next time you can confirm here.
         </p>
       )}
     </>

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
+import { prepared } from "@/db/prepared";
 import { createAdmin } from "@/db/queries/admins";
 import { saveSsoSettings } from "@/db/queries/sso-configs";
 import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-enrolment";
@@ -156,4 +157,63 @@ test("an API call that skips the dialog, on a stale sign-in, gets the step-up-re
   expect(answer.headers()["content-type"]).toMatch(/^application\/problem\+json/);
   expect(await answer.json()).toMatchObject({ type: STEP_UP_PROBLEM_TYPE, code: "step_up_required" });
   expect(await isActive(user.id)).toBe(true);
+});
+
+// Ways to step up are themselves behind it (docs/decisions/0023, amended 2026-12-07): a stale session
+// cannot mint itself a factor or recovery codes and step up with them.
+async function addAuthenticatorApp(page: Page) {
+  await page.goto("/security");
+  await page.getByRole("button", { name: "Add an authenticator app" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await page.getByLabel("6-digit code from the app").fill(new TOTP({ secret: Secret.fromBase32(secret) }).generate());
+  await page.getByRole("button", { name: "Verify and add" }).click();
+}
+
+test("a stale sign-in without a factor: adding an authenticator app asks for the password, then saves it", async ({ page, baseURL }) => {
+  const tenant = await createTestTenant("step-up-enrol");
+  const admin = await createConsoleAdmin(tenant);
+  await signInContext(page.context(), baseURL!, admin);
+  await ageAuthentication(admin.adminId);
+
+  await addAuthenticatorApp(page);
+  const dialog = stepUpDialog(page);
+  await dialog.getByLabel("Your password").fill(admin.password);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  expect(await stepUpMethods(tenant.tenantId)).toEqual([["success", "password"]]);
+});
+
+test("a stale sign-in: new recovery codes need a code from the authenticator app first", async ({ page, baseURL }) => {
+  const tenant = await createTestTenant("step-up-codes");
+  const admin = await createConsoleAdmin(tenant);
+  const enrolledAt = Date.now() - 60_000;
+  const { secret } = await startTotpEnrolment(e2eDb(), admin, enrolledAt);
+  const app = new TOTP({ secret: Secret.fromBase32(secret) });
+  await confirmTotpEnrolment(e2eDb(), admin, { code: app.generate({ timestamp: enrolledAt }), label: "Phone" }, { type: "system", name: "e2e" }, enrolledAt);
+  await signInContext(page.context(), baseURL!, admin);
+  await ageAuthentication(admin.adminId);
+
+  await page.goto("/security");
+  await page.getByRole("button", { name: "Generate new recovery codes" }).click();
+  const dialog = stepUpDialog(page);
+  await dialog.getByLabel("Authentication code").fill(app.generate());
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  expect(await stepUpMethods(tenant.tenantId)).toEqual([["success", "totp"]]);
+});
+
+test("an account with no way to step up (no factor, MFA required) is told to sign in again, and nothing is saved", async ({ page, baseURL }) => {
+  const tenant = await createTestTenant("step-up-none", { requireMfa: true });
+  const admin = await createConsoleAdmin(tenant);
+  await signInContext(page.context(), baseURL!, admin);
+  await ageAuthentication(admin.adminId);
+
+  await addAuthenticatorApp(page);
+  const dialog = stepUpDialog(page);
+  await expect(dialog.getByRole("alert")).toContainText("sign in again");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Confirm it's you" })).toBeVisible();
+  expect(await prepared(e2eDb(), "select id from mfa_factors where admin_id = ?").all(admin.adminId)).toEqual([]);
 });

@@ -161,6 +161,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...c.cancel,
       ...write,
       ...op("cancel"),
+      // Cancelling stops switching people off, as undoing switches them back on.
+      ...stepUp,
       errors: [400, 404, 409],
       handler: async ({ db, principal, params, requestId }) => {
         const result = await cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });

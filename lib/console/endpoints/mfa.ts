@@ -9,6 +9,10 @@ import { mfaContracts as c } from "@/lib/contracts/mfa";
 import { mfaOverviewOf, regenerateOwnRecoveryCodes, removeOwnFactor, setMfaPolicy, toFactorDto, type SignedInAdmin } from "../mfa";
 
 // Every role manages its own second factors (manageOwnFactors); the tenant's policy is manageSignInPolicy.
+// What lasts needs a recent authentication (docs/decisions/0023): saving a factor, removing one, new
+// recovery codes — each is a way to step up, or takes one away. Starting an enrolment does not: it
+// only keeps a secret or WebAuthn challenge for a few minutes, which nothing but the (gated) confirm
+// can use, so the QR code or the passkey prompt comes first and the dialog, when needed, at confirm.
 const own = { dialect: consoleDialect, auth: "session", action: "manageOwnFactors" } as const;
 
 function signedIn(principal: Principal, requestId: string): SignedInAdmin {
@@ -41,6 +45,7 @@ export const MFA_ENDPOINTS = [
     ...c.confirmTotp,
     ...own,
     operationId: "consoleMfaConfirmTotp",
+    stepUp: true,
     errors: [400, 409],
     handler: async ({ db, principal, requestId, body }) => {
       const admin = signedIn(principal, requestId);
@@ -67,6 +72,7 @@ export const MFA_ENDPOINTS = [
     ...c.confirmPasskey,
     ...own,
     operationId: "consoleMfaConfirmPasskey",
+    stepUp: true,
     errors: [400, 409],
     handler: async ({ db, principal, requestId, body, request }) => {
       const admin = signedIn(principal, requestId);
@@ -82,6 +88,7 @@ export const MFA_ENDPOINTS = [
     ...c.removeFactor,
     ...own,
     operationId: "consoleMfaRemoveFactor",
+    stepUp: true,
     errors: [400, 404, 409],
     handler: async ({ db, principal, requestId, params }) => ({ data: { data: await removeOwnFactor(db, signedIn(principal, requestId), params.id) } }),
   }),
@@ -90,6 +97,7 @@ export const MFA_ENDPOINTS = [
     ...c.regenerateRecoveryCodes,
     ...own,
     operationId: "consoleMfaRegenerateRecoveryCodes",
+    stepUp: true,
     errors: [409],
     handler: async ({ db, principal, requestId }) => ({
       data: { data: { recoveryCodes: await regenerateOwnRecoveryCodes(db, signedIn(principal, requestId)) } },

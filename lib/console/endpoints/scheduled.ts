@@ -21,6 +21,8 @@ export const SCHEDULED_ENDPOINTS = [
     ...c.cancel,
     ...session,
     operationId: "consoleCancelScheduledDeactivation",
+    // It undoes a deactivation already decided, as reactivating does (docs/decisions/0023).
+    stepUp: true,
     action: "deactivateUser",
     errors: [400, 404, 409],
     handler: async ({ db, principal, params, requestId }) => ({

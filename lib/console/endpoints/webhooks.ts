@@ -67,6 +67,7 @@ export const WEBHOOK_ENDPOINTS = [
     ...c.update,
     ...admins,
     operationId: "consoleUpdateWebhook",
+    stepUp: true,
     errors: [400, 404],
     handler: async ({ db, principal, params, body, requestId }) => {
       let url = body.url;
@@ -156,6 +157,7 @@ export const WEBHOOK_ENDPOINTS = [
     ...c.redeliverFailed,
     ...admins,
     operationId: "consoleRedeliverFailedWebhookDeliveries",
+    stepUp: true,
     errors: [400, 404],
     handler: async ({ db, principal, params, body, requestId }) => {
       const since = body.since === null ? 0 : Date.parse(body.since);
