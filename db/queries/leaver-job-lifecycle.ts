@@ -113,7 +113,7 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
 export type UndoResult =
   | { status: "created"; job: LeaverJob }
   | { status: "not-found" }
-  | { status: "not-finished" }
+  | { status: "not-finished"; jobStatus: LeaverJob["status"] }
   | { status: "not-undoable" }
   | { status: "already-undone"; jobId: string };
 
@@ -125,7 +125,7 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
     if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
     if (job.kind !== "deactivate") return { status: "not-undoable" };
     if (job.undoneByJobId) return { status: "already-undone", jobId: job.undoneByJobId };
-    if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished" };
+    if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished", jobStatus: job.status };
     const id = randomUUID();
     const total = (await prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id))!.n;
     await insertJob(db, {

@@ -68,6 +68,24 @@ test.describe("leaver job approval (API)", () => {
     );
   });
 
+  test("a job that never ran says why it cannot be undone or cancelled", async ({ request }) => {
+    const { tenant, creator, second } = await setup("approval-conflicts");
+    const { job } = await confirmedJob(request, tenant, creator);
+    const undo = () => request.post(`/v1/leaver-jobs/${job.id}/undo`, { headers: second, failOnStatusCode: false });
+    const cancel = () => request.post(`/v1/leaver-jobs/${job.id}/cancel`, { headers: second, failOnStatusCode: false });
+    const waiting = await undo();
+    expect(waiting.status()).toBe(409);
+    expect(await waiting.text()).toContain("waiting for approval and has deactivated no one; cancel it instead");
+    expect((await decide(request, second, job.id, "reject", { note: "not these people" })).status()).toBe(200);
+    for (const [answer, text] of [
+      [await cancel(), "rejected by an approver and never ran: there is nothing to cancel"],
+      [await undo(), "rejected by an approver and deactivated no one: there is nothing to undo"],
+    ] as const) {
+      expect(answer.status()).toBe(409);
+      expect(await answer.text()).toContain(text);
+    }
+  });
+
   test("approve and reject sent at once: one 200, one 409, one decision audited", async ({ request }) => {
     const { tenant, creator, second } = await setup("approval-race");
     const third = auth((await tenant.addToken()).token, tenant.tenantId);

@@ -173,12 +173,26 @@ test.describe("bulk leavers API", () => {
     expect(await response.json()).toMatchObject({ data: { file_name: "from-browser.csv", counts: { will_deactivate: 1 }, rows: [{ ticket: "T,1" }] } });
   });
 
+  test("a multipart file name is held to the filename rule", async ({ request }) => {
+    const { headers } = await setup("leavers-multipart-name");
+    const response = await request.post("/v1/leaver-jobs/previews", {
+      headers,
+      failOnStatusCode: false,
+      multipart: { file: { name: `${"n".repeat(256)}.csv`, mimeType: "text/csv", buffer: Buffer.from("email\na@b.example\n") } },
+    });
+    expect(response.status()).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/The file's name: filename is at most 255 characters/);
+  });
+
   const refused: [string, string | Buffer, RegExp][] = [
     ["no email column", "name,reason\nAnn,left\n", /no email column/],
     ["a binary file", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), /binary/],
     ["an empty body", "", /empty/],
     ["20 MB + 1 byte", Buffer.concat([Buffer.from("email\na@b.example\n"), Buffer.alloc(20 * 1024 * 1024 + 1 - 18, 0x20)]), /larger than the limit of 20 MB/],
     ["100,001 rows", `email\n${Array.from({ length: 100_001 }, (_, i) => `u${i}@x.example`).join("\n")}\n`, /more than 100,000 rows/],
+    // Under 20 MB, but an array of 20 million cells in the parser ran the server out of heap (docs/decisions/0032).
+    ["20 million commas in one record", `email${",".repeat(20_000_000)}\n`, /Record 1 has more than 100 columns/],
+    ["a reason of 1,001 characters", `email,reason\na@b.example,${"r".repeat(1_001)}\n`, /Row 1: reason is longer than 1,000 characters/],
   ];
   for (const [name, body, message] of refused) {
     test(`refuses ${name} with a 400 and stores nothing`, async ({ request }) => {

@@ -29,9 +29,9 @@ const leaverClass = z.enum(LEAVER_CLASSES, { error: `class must be one of ${LEAV
 const leaverOutcome = z.enum(LEAVER_OUTCOMES, { error: `outcome must be one of ${LEAVER_OUTCOMES.join(", ")}` });
 
 export const leaverIdParams = z.object({ id: uuid("id") });
-export const uploadQuery = z.object({
-  filename: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "filename is at most 255 characters"))),
-});
+/** A leaver file's name, from the query (a text/csv body) or the multipart form's file part. */
+export const leaverFileName = z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "filename is at most 255 characters"));
+export const uploadQuery = z.object({ filename: z.optional(leaverFileName) });
 export const previewCsvQuery = z.object({ class: z.optional(leaverClass) });
 export const previewQuery = z.extend(previewCsvQuery, paging);
 export const resultsCsvQuery = z.object({ outcome: z.optional(leaverOutcome) });

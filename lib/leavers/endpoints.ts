@@ -7,7 +7,7 @@ import type { Dialect } from "@/lib/api/dialects/types";
 import { defineEndpoint, type AnyEndpoint, type Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { readUpload } from "@/lib/api/upload";
-import { MAX_LEAVER_FILE_BYTES, type LeaverContracts } from "@/lib/contracts/leavers";
+import { leaverFileName, MAX_LEAVER_FILE_BYTES, type LeaverContracts } from "@/lib/contracts/leavers";
 import { LeaverFileError } from "./parse-csv";
 import { previewLeaverFile, sameFileRun } from "./preview";
 import { decideJob, viewJobs } from "./approval";
@@ -21,6 +21,26 @@ const pageMeta = (page: number, pageSize: number, total: number) => ({ page, pag
 const oneJob = async (db: Db, principal: Principal, job: LeaverJobView) =>
   (await viewJobs(db, principal, [job], async () => [(await getLeaverJob(db, principal.tenantId, job.id))!]))[0]!;
 const newJobView = (db: Db, principal: Principal, job: LeaverJob) => oneJob(db, principal, { ...job, counts: { pending: job.totalRows } });
+
+/** The multipart form's file name, held to the query's rule: it is kept with the preview and in its audit event. */
+function formFileName(name: string): string {
+  const parsed = leaverFileName.safeParse(name);
+  if (!parsed.success) throw new ApiError("invalid_input", `The file's name: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+// What a 409 says of a job that has ended (cancel), or that has nothing to undo yet (undo), by its status.
+const FINISHED: Partial<Record<LeaverJob["status"], string>> = {
+  completed: "The job has already completed; undo it to reactivate the users it deactivated",
+  cancelled: "The job has already been cancelled",
+  rejected: "The job was rejected by an approver and never ran: there is nothing to cancel",
+  expired: "The job's approval request expired and it never ran: there is nothing to cancel",
+};
+const NOT_UNDONE: Partial<Record<LeaverJob["status"], string>> = {
+  awaiting_approval: "The job is waiting for approval and has deactivated no one; cancel it instead",
+  rejected: "The job was rejected by an approver and deactivated no one: there is nothing to undo",
+  expired: "The job's approval request expired and it deactivated no one: there is nothing to undo",
+};
 
 async function jobOr404(db: Db, principal: Principal, id: string) {
   const job = await getLeaverJob(db, principal.tenantId, id);
@@ -59,7 +79,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       handler: async ({ db, principal, query, request }) => {
         const upload = await readUpload(request, MAX_LEAVER_FILE_BYTES);
         try {
-          const fileName = upload.fileName ?? query.filename ?? null;
+          const fileName = upload.fileName?.trim() ? formFileName(upload.fileName) : (query.filename ?? null);
           const { preview, sameFileRun: run } = await previewLeaverFile(db, {
             tenantId: principal.tenantId,
             actor: actorOf(principal),
@@ -167,8 +187,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       handler: async ({ db, principal, params, requestId }) => {
         const result = await cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
-        if (result.status === "finished")
-          throw new ApiError("conflict", `The job has already ${result.job.status === "completed" ? "completed" : "been cancelled"}`);
+        if (result.status === "finished") throw new ApiError("conflict", FINISHED[result.job.status] ?? `The job is ${result.job.status}`);
         return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
       },
     }),
@@ -209,7 +228,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
           case "not-found":
             throw new ApiError("not_found", `No leaver job ${params.id}`);
           case "not-finished":
-            throw new ApiError("conflict", "The job is still running; cancel it or wait until it finishes, then undo it");
+            throw new ApiError("conflict", NOT_UNDONE[result.jobStatus] ?? "The job is still running; cancel it or wait until it finishes, then undo it");
           case "not-undoable":
             throw new ApiError("conflict", "An undo job cannot itself be undone");
           case "already-undone":
