@@ -1,3 +1,5 @@
+import { setBounded } from "./bounded-map";
+
 /**
  * SQL with `?` or `@name` placeholders (better-sqlite3's) as PostgreSQL's `$1, $2, …`, and how to
  * order a named statement's values. Quoted strings, quoted identifiers and comments are copied untouched.
@@ -43,9 +45,7 @@ export function toPostgres(sql: string): PostgresText {
   parts.push(sql.slice(copiedTo));
   if (named && index > 0) throw new Error(`SQL mixes ? and @name placeholders: ${sql}`);
   const converted = { text: parts.join(""), names: named ? names : null };
-  if (cache.size >= MAX_CONVERTED_STATEMENTS) cache.delete(cache.keys().next().value as string);
-  cache.set(sql, converted);
-  return converted;
+  return setBounded(cache, sql, converted, MAX_CONVERTED_STATEMENTS);
 }
 
 function closingQuote(sql: string, start: number, quote: string): number {

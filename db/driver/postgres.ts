@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import { from as copyFromStdin, type CopyStreamQuery } from "pg-copy-streams";
+import { setBounded } from "./bounded-map";
 import { toPostgres, valuesFor } from "./placeholders";
 import { inTurn, scopeOf, type Scope } from "./scope";
 import type { Db, Param, Statement, StatementOptions } from "./types";
@@ -70,10 +71,7 @@ export class PostgresDb implements Db {
   statement<Row = unknown>(sql: string, options: StatementOptions = {}): Statement<Row> {
     const key = options.planEachTime ? `${sql}\0planEachTime` : sql;
     let statement = this.statements.get(key);
-    if (!statement) {
-      if (this.statements.size >= MAX_NAMED_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
-      this.statements.set(key, (statement = new PostgresStatement(this, sql, !options.planEachTime)));
-    }
+    if (!statement) statement = setBounded(this.statements, key, new PostgresStatement(this, sql, !options.planEachTime), MAX_NAMED_STATEMENTS);
     return statement as Statement<Row>;
   }
 

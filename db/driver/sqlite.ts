@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import Database from "better-sqlite3";
+import { setBounded } from "./bounded-map";
 import { inTurn, scopeOf, type Scope } from "./scope";
 import { processWriteLock, type ProcessWriteLock } from "./sqlite-write-lock";
 import type { Db, Param, Statement, TransactionMode } from "./types";
@@ -37,11 +38,7 @@ export class SqliteDb implements Db {
 
   statement<Row = unknown>(sql: string): Statement<Row> {
     let statement = this.statements.get(sql);
-    if (!statement) {
-      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
-      statement = new SqliteStatement(this, this.client.prepare(sql));
-      this.statements.set(sql, statement);
-    }
+    if (!statement) statement = setBounded(this.statements, sql, new SqliteStatement(this, this.client.prepare(sql)), MAX_STATEMENTS);
     return statement as Statement<Row>;
   }
 
