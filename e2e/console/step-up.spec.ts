@@ -48,16 +48,22 @@ async function expectDeactivated(page: Page, confirm: ReturnType<Page["getByRole
   expect(await isActive(userId)).toBe(false);
 }
 
+/** An authenticator app enrolled a minute ago (its code then is used up): the app, to make the next codes. */
+async function enrolAuthenticatorApp(admin: Parameters<typeof startTotpEnrolment>[1]) {
+  const enrolledAt = Date.now() - 60_000;
+  const { secret } = await startTotpEnrolment(e2eDb(), admin, enrolledAt);
+  const app = new TOTP({ secret: Secret.fromBase32(secret) });
+  await confirmTotpEnrolment(e2eDb(), admin, { code: app.generate({ timestamp: enrolledAt }), label: "Phone" }, { type: "system", name: "e2e" }, enrolledAt);
+  return app;
+}
+
 const stepUpMethods = async (tenantId: string) =>
   (await auditEventsOf(tenantId, "session.stepped_up")).map((event) => [event.outcome, (event.details as { method: string }).method]);
 
 test("a stale sign-in: Deactivate asks for a TOTP code, then deactivates without another click; the old session cookie is dead", async ({ page, baseURL }) => {
   const tenant = await createTestTenant("step-up-totp");
   const admin = await createConsoleAdmin(tenant);
-  const enrolledAt = Date.now() - 60_000;
-  const { secret } = await startTotpEnrolment(e2eDb(), admin, enrolledAt);
-  const app = new TOTP({ secret: Secret.fromBase32(secret) });
-  await confirmTotpEnrolment(e2eDb(), admin, { code: app.generate({ timestamp: enrolledAt }), label: "Phone" }, { type: "system", name: "e2e" }, enrolledAt);
+  const app = await enrolAuthenticatorApp(admin);
   const session = await signInContext(page.context(), baseURL!, admin);
   await ageAuthentication(admin.adminId);
   const user = await tenant.addUser({ name: "Lee Leaver" });
@@ -187,10 +193,7 @@ test("a stale sign-in without a factor: adding an authenticator app asks for the
 test("a stale sign-in: new recovery codes need a code from the authenticator app first", async ({ page, baseURL }) => {
   const tenant = await createTestTenant("step-up-codes");
   const admin = await createConsoleAdmin(tenant);
-  const enrolledAt = Date.now() - 60_000;
-  const { secret } = await startTotpEnrolment(e2eDb(), admin, enrolledAt);
-  const app = new TOTP({ secret: Secret.fromBase32(secret) });
-  await confirmTotpEnrolment(e2eDb(), admin, { code: app.generate({ timestamp: enrolledAt }), label: "Phone" }, { type: "system", name: "e2e" }, enrolledAt);
+  const app = await enrolAuthenticatorApp(admin);
   await signInContext(page.context(), baseURL!, admin);
   await ageAuthentication(admin.adminId);
 

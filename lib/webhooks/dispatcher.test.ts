@@ -9,7 +9,7 @@ import { createTestDb } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { until } from "@/test/until";
 import { DISABLE_AFTER_FAILING_MS } from "./backoff";
-import { startWebhookDispatcher, type WebhookDispatcher } from "./dispatcher";
+import { startWebhookDispatcher, type DispatcherOptions, type WebhookDispatcher } from "./dispatcher";
 import { createCheckedWebhookEndpoint } from "./endpoints";
 import { createWebhookSender } from "./sender";
 import { startTestReceiver, type TestReceiver } from "./test-receiver";
@@ -55,7 +55,18 @@ describe("the webhook dispatcher", () => {
     return { receiver, tenantId: tenant.id, actor, endpoint: created.endpoint };
   }
 
-  const start = () => (running.dispatcher = startWebhookDispatcher(db, { allowPrivateAddresses: true, pollMs: 10, now: () => clock, log: () => undefined }));
+  const start = (options: Partial<DispatcherOptions> = {}) =>
+    (running.dispatcher = startWebhookDispatcher(db, { allowPrivateAddresses: true, pollMs: 10, now: () => clock, log: () => undefined, ...options }));
+
+  /** A user's deactivation, whose delivery the receiver will hold without answering. */
+  async function heldDelivery() {
+    clock = Date.now();
+    const { receiver, tenantId, actor } = await setUp();
+    receiver.answer = () => "hold";
+    const user = await makeUser(db, tenantId);
+    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    return { receiver, tenantId };
+  }
 
   it("delivers every event signed, at least once, in order per user", async () => {
     clock = Date.now();
@@ -159,11 +170,7 @@ describe("the webhook dispatcher", () => {
   });
 
   it("finishes the attempts in flight when stopped, and records them", async () => {
-    clock = Date.now();
-    const { receiver, tenantId, actor } = await setUp();
-    receiver.answer = () => "hold";
-    const user = await makeUser(db, tenantId);
-    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    const { receiver, tenantId } = await heldDelivery();
     const dispatcher = start();
     await until(() => receiver.requests.length === 1);
     // The attempt ends after the stop began (the receiver drops it): stop waits for it and records it.
@@ -175,14 +182,10 @@ describe("the webhook dispatcher", () => {
   });
 
   it("records an attempt cut at the sender's deadline as failed, to be retried", async () => {
-    clock = Date.now();
-    const { receiver, tenantId, actor } = await setUp();
-    receiver.answer = () => "hold";
-    const user = await makeUser(db, tenantId);
-    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    const { tenantId } = await heldDelivery();
     const sender = createWebhookSender({ allowPrivateAddresses: true, timeoutMs: 300 });
     try {
-      running.dispatcher = startWebhookDispatcher(db, { allowPrivateAddresses: true, pollMs: 10, now: () => clock, log: () => undefined, sender });
+      start({ sender });
       await until(async () => (await deliveriesOf(db, tenantId))[0]?.attempts === 1);
       const [delivery] = await deliveriesOf(db, tenantId);
       expect(delivery).toMatchObject({ status: "pending", leasedBy: null, lastStatusCode: null, lastError: "timed out after 0.3 s" });
@@ -195,26 +198,16 @@ describe("the webhook dispatcher", () => {
   });
 
   it("stops within its bound when an attempt does not end, leaving that delivery's lease to run out", async () => {
-    clock = Date.now();
-    const { receiver, tenantId, actor } = await setUp();
-    receiver.answer = () => "hold";
-    const user = await makeUser(db, tenantId);
-    await deactivateUser(db, { tenantId, userId: user.id, actor }, clock);
+    const { receiver, tenantId } = await heldDelivery();
     // A sender whose attempts outlive the dispatcher's wait (its own deadline is far off).
     const sender = createWebhookSender({ allowPrivateAddresses: true, timeoutMs: 60_000 });
     const lines: string[] = [];
     try {
-      const dispatcher = startWebhookDispatcher(db, {
-        allowPrivateAddresses: true,
-        pollMs: 10,
-        now: () => clock,
-        log: (line) => lines.push(line),
-        sender,
-        stopWaitMs: 300,
-      });
+      const dispatcher = start({ log: (line) => lines.push(line), sender, stopWaitMs: 300 });
       await until(() => receiver.requests.length === 1);
       const started = performance.now();
       await dispatcher.stop();
+      running.dispatcher = undefined;
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(lines).toEqual([expect.stringContaining("1 attempt(s) still in flight after 300 ms")]);
       // Not recorded, and still leased: another claim takes it once the lease has run out.

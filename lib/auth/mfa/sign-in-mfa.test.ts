@@ -32,6 +32,11 @@ const freshThrottles = () => ({
   }),
   second: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, keyPrefix: randomUUID() }),
 });
+/** A second step's context with an account limit of its own (`points` wrong codes). */
+const codeCtx = (points: number = SECOND_FACTOR_LIMIT.points) => ({
+  origin,
+  throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points, keyPrefix: randomUUID() }),
+});
 
 async function makeAdmin(requireMfa: boolean) {
   const tenant = await makeTenant(db, undefined, { requireMfa });
@@ -143,7 +148,7 @@ describe("the second factor", () => {
     const admin = await makeAdmin(true);
     const { app } = await enrolTotp(admin, Date.now());
     const { start, pending } = await pendingFor(admin.email);
-    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, keyPrefix: randomUUID() }) };
+    const ctx = codeCtx();
     for (let i = 0; i < PENDING_SIGN_IN_MAX_ATTEMPTS; i++) expect((await signInWithTotp(db, pending, "000000", ctx)).ok).toBe(false);
     expect(await readPendingSignIn(db, start.cookieValue)).toBeNull();
     expect(await signInWithTotp(db, pending, app.generate({ timestamp: Date.now() + 30_000 }), ctx)).toEqual({ ok: false, reason: "expired" });
@@ -152,7 +157,7 @@ describe("the second factor", () => {
   it("refuses the account's second factor for a while after too many wrong codes, across pending sign-ins", async () => {
     const admin = await makeAdmin(true);
     const { app } = await enrolTotp(admin, Date.now());
-    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points: 3, keyPrefix: randomUUID() }) };
+    const ctx = codeCtx(3);
     for (let i = 0; i < 3; i++)
       expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
     const good = app.generate({ timestamp: Date.now() + 30_000 });
@@ -163,7 +168,7 @@ describe("the second factor", () => {
   it("checks no more wrong codes sent at once from many pending sign-ins than the account's limit allows", async () => {
     const admin = await makeAdmin(true);
     const { app } = await enrolTotp(admin, Date.now());
-    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points: 3, keyPrefix: randomUUID() }) };
+    const ctx = codeCtx(3);
     const pendings: Awaited<ReturnType<typeof pendingFor>>["pending"][] = [];
     for (let i = 0; i < 12; i++) pendings.push((await pendingFor(admin.email)).pending);
     const outcomes = await Promise.all(pendings.map((pending) => signInWithTotp(db, pending, "000000", ctx)));
@@ -177,7 +182,7 @@ describe("the second factor", () => {
   it("opens a session for the right code after a few wrong ones, and the account's count starts again", async () => {
     const admin = await makeAdmin(true);
     const { app } = await enrolTotp(admin, Date.now());
-    const ctx = { origin, throttle: createSecondFactorThrottle(db, { ...SECOND_FACTOR_LIMIT, points: 3, keyPrefix: randomUUID() }) };
+    const ctx = codeCtx(3);
     for (let i = 0; i < 2; i++)
       expect(await signInWithTotp(db, (await pendingFor(admin.email)).pending, "000000", ctx)).toEqual({ ok: false, reason: "invalid" });
     const good = app.generate({ timestamp: Date.now() + 30_000 });
