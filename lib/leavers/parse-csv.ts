@@ -134,11 +134,19 @@ function refuseOversizedRecords(text: string, newline: string): void {
   }
 }
 
+// Each limited column and where a row keeps it: read once per row, so no object is built for the check.
+const LIMITED_CELLS: [column: keyof typeof MAX_LEAVER_CELL_CHARS, cell: (row: LeaverFileRow) => string | null][] = [
+  ["email", (row) => row.email],
+  ["reason", (row) => row.reason],
+  ["ticket", (row) => row.ticket],
+  ["effective_at", (row) => row.effectiveAtText],
+];
+
 /** The cells kept of a row, each refused when longer than MAX_LEAVER_CELL_CHARS allows: a cell goes into previews, jobs, audit events and webhooks. */
 function tooLongCell(row: LeaverFileRow): string | null {
-  const cells = { email: row.email, reason: row.reason, ticket: row.ticket, effective_at: row.effectiveAtText };
-  for (const [column, max] of Object.entries(MAX_LEAVER_CELL_CHARS) as [keyof typeof cells, number][]) {
-    if ((cells[column]?.length ?? 0) > max) return `Row ${row.rowNumber}: ${column} is longer than ${max.toLocaleString("en-US")} characters`;
+  for (const [column, cell] of LIMITED_CELLS) {
+    const max = MAX_LEAVER_CELL_CHARS[column];
+    if ((cell(row)?.length ?? 0) > max) return `Row ${row.rowNumber}: ${column} is longer than ${max.toLocaleString("en-US")} characters`;
   }
   return null;
 }
