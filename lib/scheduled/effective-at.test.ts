@@ -27,6 +27,14 @@ describe("parseEffectiveAt", () => {
     expect(parseEffectiveAt("03/12/2026", "UTC")).toEqual({ ok: false, problem: expect.stringContaining("is not an ISO date") });
     expect(parseEffectiveAt("2026-13-45T99:99Z", "UTC")).toEqual({ ok: false, problem: expect.stringContaining("not a valid date-time") });
   });
+
+  it("refuses a date-time whose day or time does not exist, rather than rolling it over", () => {
+    for (const text of ["2026-02-30T10:00Z", "2026-02-29T10:00+01:00", "2026-04-31T00:00:00-05:00", "2026-12-03T24:00Z", "2026-12-03T12:00:60Z"])
+      expect(parseEffectiveAt(text, "UTC"), text).toEqual({ ok: false, problem: `effective_at ${text} is not a valid date-time` });
+    // A leap day and a late-evening instant at a negative offset (the next day in UTC) are real.
+    expect(parseEffectiveAt("2028-02-29T23:30-05:00", "UTC")).toEqual({ ok: true, at: Date.parse("2028-03-01T04:30:00Z") });
+    expect(parseEffectiveAt("2026-12-31T23:59:59.999+14:00", "UTC")).toEqual({ ok: true, at: Date.parse("2026-12-31T09:59:59.999Z") });
+  });
 });
 
 describe("time zones", () => {

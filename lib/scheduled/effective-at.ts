@@ -8,7 +8,7 @@ import { TZDate } from "@date-fns/tz";
 export type EffectiveAt = { ok: true; at: number | null } | { ok: false; problem: string };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
 const DATE_TIME_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/i;
 
 /** Whether the runtime knows `zone` as an IANA time zone (what `tenant set --time-zone` accepts). */
@@ -30,6 +30,18 @@ export function endOfDayIn(year: number, month: number, day: number, zone: strin
   return date.getTime();
 }
 
+// Date.parse rolls 2026-02-30T10:00Z over into March 2 (and 24:00 into the next day): the instant,
+// read back at the written offset, must show the fields as written.
+function writtenAsParsed(fields: RegExpExecArray, at: number): boolean {
+  const [, year, month, day, hour, minute, second = "00", zulu, sign, offsetHours = "0", offsetMinutes = "0"] = fields;
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return false;
+  const offset = zulu?.toUpperCase() === "Z" ? 0 : (sign === "-" ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
+  const local = new Date(at + offset * 60_000);
+  const written = [year, month, day, hour, minute, second].map(Number);
+  const read = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()];
+  return written.every((value, i) => value === read[i]);
+}
+
 /** Parses an effective_at value; empty means "now" (`at: null`). */
 export function parseEffectiveAt(value: string | null | undefined, zone: string): EffectiveAt {
   const text = (value ?? "").trim();
@@ -39,9 +51,10 @@ export function parseEffectiveAt(value: string | null | undefined, zone: string)
     const at = endOfDayIn(Number(date[1]), Number(date[2]), Number(date[3]), zone);
     return at === null ? { ok: false, problem: `effective_at ${text} is not a calendar date` } : { ok: true, at };
   }
-  if (DATE_TIME.test(text)) {
+  const dateTime = DATE_TIME.exec(text);
+  if (dateTime) {
     const at = Date.parse(text);
-    if (Number.isFinite(at)) return { ok: true, at };
+    if (Number.isFinite(at) && writtenAsParsed(dateTime, at)) return { ok: true, at };
     return { ok: false, problem: `effective_at ${text} is not a valid date-time` };
   }
   if (DATE_TIME_WITHOUT_OFFSET.test(text))
