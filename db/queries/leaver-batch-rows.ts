@@ -5,7 +5,7 @@ import { isFutureRow, scheduleFutureRows, scheduleRow } from "./leaver-batch-sch
 import { jobActor } from "./leaver-jobs";
 import type { ClassifiedFileRow } from "./leaver-previews";
 import { deactivationOutcome, settlePreviewedInactive } from "./leaver-row-changes";
-import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, type ReactivationResult } from "./user-status";
+import { applyDeactivation, applyDeactivations, applyReactivation, applyReactivations, lockUsersInOrder, type ReactivationResult } from "./user-status";
 
 // What a leaver job's batch does to its rows (the batch step itself is ./leaver-batch.ts): all
 // rows at once, through the set-based applyDeactivations / applyReactivations, or one row alone,
@@ -63,6 +63,11 @@ export async function applyRows(db: Db, job: LeaverJob, rows: readonly PendingRo
   if (job.kind === "deactivate") {
     const effects = rows.map(skippedRow);
     await settlePreviewedInactive(db, rows, effects);
+    // Each schedule appends to the audit chain, whose head the transaction then holds while it
+    // locks the next users: a single-user change that holds one of them and waits for the head
+    // would deadlock with it (PostgreSQL). Locked in id order first, the batch takes users before the head.
+    if (rows.some((row, i) => !effects[i] && isFutureRow(row, now)))
+      await lockUsersInOrder(db, [...new Set(rows.flatMap((row) => (row.userId ? [row.userId] : [])))]);
     await scheduleFutureRows(db, job, rows, effects, now);
     const changing = rows.filter((_, i) => !effects[i]);
     const users = changing.map((row) => ({ userId: row.userId!, auditDetails: deactivationDetails(job, row) }));

@@ -64,7 +64,11 @@ async function deactivateAll(db: Db, due: readonly ScheduledDeactivation[], now:
     else groups.set(key, [i]);
   });
   const finals: Final[] = new Array<Final>(due.length);
-  for (const indexes of groups.values()) {
+  // Tenants in id order, as recordAuditEvents locks their chain heads: two executors whose batches
+  // share tenants wait for one another instead of deadlocking (PostgreSQL; reasoned, not reproduced:
+  // the two batches' claims must interleave).
+  const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, indexes]) => indexes);
+  for (const indexes of ordered) {
     const first = due[indexes[0]!]!;
     const users = indexes.map((i) => ({ userId: due[i]!.userId, auditDetails: auditDetails(due[i]!) }));
     const results = await applyDeactivations(db, { tenantId: first.tenantId, actor: actorOf(first), requestId: null, users }, now);
