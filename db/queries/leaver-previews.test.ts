@@ -5,8 +5,8 @@ import { makeAdminWithToken, makeTenant } from "@/test/factories";
 import { sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
 import type { LeaverClass, LeaverPreview } from "../schema";
+import { ABANDONED_PREVIEW_MS } from "./leaver-preview-retention";
 import {
-  ABANDONED_PREVIEW_MS,
   CLASS_PAGE_SQL,
   createLeaverPreview,
   listLeaverPreviewPage,

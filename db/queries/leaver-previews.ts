@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { LeaverClass, LeaverPreview } from "../schema";
+import { discardLeaverPreview, discardStalePreviews } from "./leaver-preview-retention";
 import type { StatusActor } from "./user-status";
 
 // Leaver previews: an uploaded file's classified rows, stored before anything changes. Raw
@@ -81,11 +82,6 @@ async function insertPreviewRows(db: Db, previewId: string, rows: readonly NewPr
   for (const row of rows.slice(start)) await prepared(db, INSERT_ROW).run(...valuesOf(row));
 }
 
-// Rows deleted per transaction when a preview that never completed is discarded.
-const DISCARD_ROWS_PER_TRANSACTION = 2_000;
-// An incomplete preview this old lost its upload (the process stopped): no file takes this long.
-export const ABANDONED_PREVIEW_MS = 60 * 60 * 1000;
-
 const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -95,7 +91,7 @@ const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve)
  * event loop gets a turn: on SQLite, one transaction for a 100,000-row file held the connection
  * every request uses, and with it the process's only thread, for seconds. If `fill` throws (a bad
  * file), the chunks already stored are discarded. Previews left incomplete by a stopped process
- * are discarded by a later upload (ABANDONED_PREVIEW_MS).
+ * are discarded by a later upload, as are previews not confirmed in time (./leaver-preview-retention.ts).
  */
 export async function createLeaverPreview(
   db: Db,
@@ -103,7 +99,7 @@ export async function createLeaverPreview(
   fill: (writeRows: (rows: readonly NewPreviewRow[]) => Promise<void>) => Promise<{ totalRows: number; counts: Record<LeaverClass, number> }>,
   now = Date.now(),
 ): Promise<LeaverPreview> {
-  await discardAbandonedLeaverPreviews(db, now - ABANDONED_PREVIEW_MS);
+  await discardStalePreviews(db, input.actor.userId, now);
   const id = randomUUID();
   await prepared(
     db,
@@ -127,27 +123,6 @@ export async function createLeaverPreview(
     throw error;
   }
   return (await getLeaverPreview(db, input.tenantId, id))!.preview;
-}
-
-/** Deletes a preview that never completed, its rows a slice per transaction; a complete one is kept. */
-async function discardLeaverPreview(db: Db, previewId: string): Promise<void> {
-  const last = await prepared<{ n: number | null }>(db, `select max(row_number) as n from leaver_preview_rows where preview_id = ?`).get(previewId);
-  for (let upTo = DISCARD_ROWS_PER_TRANSACTION; upTo - DISCARD_ROWS_PER_TRANSACTION < (last?.n ?? 0); upTo += DISCARD_ROWS_PER_TRANSACTION) {
-    await prepared(
-      db,
-      `delete from leaver_preview_rows where preview_id = ? and row_number <= ? and exists (select 1 from leaver_previews where id = ? and complete = false)`,
-    ).run(previewId, upTo, previewId);
-    await eventLoopTurn();
-  }
-  await prepared(db, `delete from leaver_previews where id = ? and complete = false`).run(previewId);
-}
-
-/** Discards the previews of every tenant that were started before `before` and never completed. */
-export async function discardAbandonedLeaverPreviews(db: Db, before: number): Promise<number> {
-  // The previews table holds a record per upload, not per row: a scan of it is short.
-  const abandoned = await prepared<{ id: string }>(db, `select id from leaver_previews where complete = false and created_at < ?`).all(before);
-  for (const { id } of abandoned) await discardLeaverPreview(db, id);
-  return abandoned.length;
 }
 
 type PreviewRecord = {

@@ -7,6 +7,9 @@ import {
   MAX_LEAVER_ROWS,
   type LeaverContracts,
 } from "@/lib/contracts/leavers";
+import { MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN, UNCONFIRMED_PREVIEW_MS } from "@/db/queries/leaver-preview-retention";
+
+const previewRetention = `A preview not confirmed within ${UNCONFIRMED_PREVIEW_MS / 86_400_000} days is discarded, and so is an admin's oldest unconfirmed preview when they upload one more than ${MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN}; confirming a discarded preview is a 404.`;
 
 // What the OpenAPI document says about each leaver route (operation ids are the API's; the
 // console's copies are prefixed). Schemas come from lib/contracts/leavers.ts.
@@ -37,7 +40,8 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     description:
       "Send the CSV file as the request body (`Content-Type: text/csv`) or as the `file` field of a `multipart/form-data` form. A header row names an `email` column (any case) and optionally `reason`, `ticket` and `effective_at`; UTF-8 with or without BOM; comma or semicolon; quoted fields; blank lines skipped. " +
       fileLimits +
-      " `effective_at` is when the row's deactivation takes effect: an ISO date (`2026-12-31`, which ends at 23:59:59.999 in the tenant's time zone, `roster tenant set --time-zone`), or an ISO date-time with an offset (`2026-12-31T18:00+01:00`, `…Z`); empty or in the past means now. Every row is classified (will_deactivate, scheduled — a future effective_at —, already_inactive, not_found, invalid_email, invalid_effective_at — with `effective_at_problem` saying why —, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first).",
+      " `effective_at` is when the row's deactivation takes effect: an ISO date (`2026-12-31`, which ends at 23:59:59.999 in the tenant's time zone, `roster tenant set --time-zone`), or an ISO date-time with an offset (`2026-12-31T18:00+01:00`, `…Z`); empty or in the past means now. Every row is classified (will_deactivate, scheduled — a future effective_at —, already_inactive, not_found, invalid_email, invalid_effective_at — with `effective_at_problem` saying why —, duplicate, self) and the preview stored; nothing changes until it is confirmed. The answer holds the first 100 rows, in the order of the preview's pages (problem rows first). " +
+      previewRetention,
     parameters: { filename: { description: "A name for the file, kept with the preview (for a text/csv body)." } },
   },
   getPreview: {
