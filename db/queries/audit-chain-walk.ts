@@ -18,33 +18,75 @@ export type ChainBreak = {
 
 export type ChainWalk = { events: number; headSeq: number; checkpointsMatched: number; firstBreak: ChainBreak | null };
 
+/** A position the chain must still have: a stored checkpoint, or one kept elsewhere (`exported`: from the server's log). */
+export type ExpectedPosition = { seq: number; hash: string; exported?: boolean };
+
 const PAGE = `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and chain_seq > ? order by chain_seq limit ?`;
+const PAGE_UNTIL = `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and chain_seq > ? and chain_seq <= ? order by chain_seq limit ?`;
+const PREV_HASH_AT = 'select prev_hash as "prevHash" from audit_events where tenant_id = ? and chain_seq = ?';
 const HEAD = "select seq, hash from audit_chain_heads where tenant_id = ?";
 const UNCHAINED = `select id, count(*) over () as n from audit_events where tenant_id = ? and chain_seq is null order by created_at, id limit 1`;
 const CHECKPOINTS = `select tenant_id as "tenantId", seq, hash, key_id as "keyId", signature, created_at as "createdAt"
   from audit_checkpoints where tenant_id = ? order by seq`;
+// Every tenant with a trace of a chain, not only those with a tenants row: deleting that row must not hide a chain.
+const CHAIN_TENANTS = (where: (column: string) => string) => `select ids.id as id, t.name as name from (
+    select id from tenants${where("id")} union select tenant_id from audit_chain_heads${where("tenant_id")}
+    union select tenant_id from audit_events${where("tenant_id")} union select tenant_id from audit_checkpoints${where("tenant_id")}
+  ) ids left join tenants t on t.id = ids.id order by t.created_at is null, t.created_at, ids.id`;
+const ALL_CHAIN_TENANTS = CHAIN_TENANTS(() => "");
+const ONE_CHAIN_TENANT = CHAIN_TENANTS((column) => ` where ${column} = ?`);
+
+/** The tenants (all, or the one named) that have a tenants row, a chain head, events or checkpoints; name null without a row. */
+export async function auditChainTenants(db: Db, tenantId?: string): Promise<{ id: string; name: string | null }[]> {
+  if (tenantId === undefined) return prepared<{ id: string; name: string | null }>(db, ALL_CHAIN_TENANTS).all();
+  return prepared<{ id: string; name: string | null }>(db, ONE_CHAIN_TENANT).all(tenantId, tenantId, tenantId, tenantId);
+}
 
 /** The tenant's signed checkpoints, oldest first. */
 export async function auditCheckpointsOf(db: Db, tenantId: string): Promise<AuditCheckpoint[]> {
   return prepared<AuditCheckpoint>(db, CHECKPOINTS).all(tenantId);
 }
 
+export type WalkOptions = {
+  /** Start at this checkpoint (which must still match) rather than at the chain's first event. */
+  from?: { seq: number; hash: string };
+  /** End at this head (read earlier) rather than at the stored head; events after it and outside the chain are not looked at. */
+  until?: { seq: number; hash: string };
+  pageSize?: number;
+};
+
+const expectedLabel = (position: ExpectedPosition) => (position.exported ? `exported checkpoint #${position.seq}` : `checkpoint #${position.seq}`);
+
 /**
  * Walks the tenant's chain in order, recomputing every hash, and returns the first break: an event
  * whose hash does not match its content and the event before it (edited), a gap in the positions
- * (deleted), a head beyond the last event (the newest deleted), an event outside the chain, or a
- * checkpoint whose position's hash is not the one it holds (the chain rewritten since it was signed).
+ * (deleted), a head beyond the last event (the newest deleted), an event outside the chain, or an
+ * expected position (a checkpoint) whose hash is not the chain's there or which lies beyond its end.
  */
-export async function walkAuditChain(db: Db, tenantId: string, checkpoints: readonly AuditCheckpoint[], pageSize = 2_000): Promise<ChainWalk> {
-  const signedAt = new Map(checkpoints.map((checkpoint) => [Number(checkpoint.seq), checkpoint.hash]));
-  const head = await prepared<{ seq: number; hash: string }>(db, HEAD).get(tenantId);
+export async function walkAuditChain(db: Db, tenantId: string, expected: readonly ExpectedPosition[], options: WalkOptions = {}): Promise<ChainWalk> {
+  const pageSize = options.pageSize ?? 2_000;
+  const expectedAt = new Map<number, ExpectedPosition[]>();
+  for (const position of options.from ? [...expected, options.from] : expected) {
+    const at = Number(position.seq);
+    expectedAt.set(at, [...(expectedAt.get(at) ?? []), position]);
+  }
+  const head = options.until ?? (await prepared<{ seq: number; hash: string }>(db, HEAD).get(tenantId));
   const headSeq = head ? Number(head.seq) : 0;
   let seq = 0;
   let prevHash = GENESIS_HASH;
   let checkpointsMatched = 0;
   const stop = (firstBreak: ChainBreak): ChainWalk => ({ events: seq, headSeq, checkpointsMatched, firstBreak });
+  if (options.from) {
+    const at = Number(options.from.seq);
+    const start = await prepared<{ prevHash: string | null }>(db, PREV_HASH_AT).get(tenantId, at);
+    if (!start) return stop({ kind: "checkpoint", seq: at, eventId: null, message: `checkpoint #${at} not matched: there is no event #${at}` });
+    seq = at - 1;
+    prevHash = start.prevHash ?? "";
+  }
   for (;;) {
-    const rows = await prepared<AuditEventRow>(db, PAGE).all(tenantId, seq, pageSize);
+    const rows = options.until
+      ? await prepared<AuditEventRow>(db, PAGE_UNTIL).all(tenantId, seq, headSeq, pageSize)
+      : await prepared<AuditEventRow>(db, PAGE).all(tenantId, seq, pageSize);
     for (const row of rows) {
       const event = auditEventFromRow(row);
       const at = Number(event.chainSeq);
@@ -57,25 +99,24 @@ export async function walkAuditChain(db: Db, tenantId: string, checkpoints: read
           message: `event ${gap} missing (deleted): the chain goes on at #${at}, event ${event.id}`,
         });
       }
-      const expected = chainHash(prevHash, at, event);
-      if (event.prevHash !== prevHash || event.hash !== expected) {
+      const hash = chainHash(prevHash, at, event);
+      if (event.prevHash !== prevHash || event.hash !== hash) {
         const what = event.prevHash !== prevHash ? "does not follow the event before it (#" + seq + "): one of the two was changed" : "was changed";
         return stop({ kind: "changed", seq: at, eventId: event.id, message: `event ${event.id} (#${at}, ${event.action}) ${what}` });
       }
-      const signed = signedAt.get(at);
-      if (signed !== undefined) {
-        if (signed !== expected) {
+      for (const position of expectedAt.get(at) ?? []) {
+        if (position.hash !== hash) {
           return stop({
             kind: "checkpoint",
             seq: at,
             eventId: event.id,
-            message: `the chain up to #${at} is not the one signed at that checkpoint: it was rewritten`,
+            message: `${expectedLabel(position)} not matched: the chain up to #${at} is not the one signed there: it was rewritten`,
           });
         }
         checkpointsMatched += 1;
       }
       seq = at;
-      prevHash = expected;
+      prevHash = hash;
     }
     if (rows.length < pageSize) break;
   }
@@ -87,15 +128,15 @@ export async function walkAuditChain(db: Db, tenantId: string, checkpoints: read
       message: `the chain ends at #${seq} but its head records #${headSeq}: the newest events were deleted or changed`,
     });
   }
-  const beyond = checkpoints.find((checkpoint) => Number(checkpoint.seq) > seq);
+  const beyond = [...expectedAt.values()].flat().find((position) => Number(position.seq) > seq);
   if (beyond)
     return stop({
       kind: "truncated",
       seq: Number(beyond.seq),
       eventId: null,
-      message: `a checkpoint was signed at #${beyond.seq}, beyond the chain's end (#${seq})`,
+      message: `${expectedLabel(beyond)} not matched: the chain ends at #${seq}, before it (its newest events were deleted)`,
     });
-  const unchained = await prepared<{ id: string; n: number }>(db, UNCHAINED).get(tenantId);
+  const unchained = options.until ? undefined : await prepared<{ id: string; n: number }>(db, UNCHAINED).get(tenantId);
   if (unchained) {
     return stop({
       kind: "unchained",
@@ -110,14 +151,23 @@ export async function walkAuditChain(db: Db, tenantId: string, checkpoints: read
 const TENANTS_WITH_UNCHAINED = 'select distinct tenant_id as "tenantId" from audit_events where chain_seq is null';
 const OLDEST_UNCHAINED = `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? and chain_seq is null order by created_at, id limit ?`;
 const CHAIN_EXISTING = "update audit_events set chain_seq = ?, prev_hash = ?, hash = ? where id = ? and chain_seq is null";
+const ANY_HEAD = "select tenant_id from audit_chain_heads limit 1";
+
+/** Whether any chain has begun in this database (a version with the chain has appended to it or caught up). */
+export async function auditChainsBegun(db: Db): Promise<boolean> {
+  return (await prepared(db, ANY_HEAD).get()) !== undefined;
+}
+
 /**
- * Appends the events written before the chain (or by an older version during an upgrade) to the
- * end of their tenants' chains, oldest first, a batch per transaction; returns how many it chained.
- * Run when the database is prepared, before it is served.
+ * Appends every event outside the chain to the end of its tenant's chain, oldest first, a batch
+ * per transaction; returns how many it chained per tenant. Anything outside the chain is taken in,
+ * forged rows too: only the one-time catch-up of events written before the chain existed calls it
+ * (lib/setup/database.ts), before the database is served.
  */
-export async function chainUnchainedEvents(db: Db, batchSize = 1_000, now = Date.now()): Promise<number> {
-  let chained = 0;
+export async function chainUnchainedEvents(db: Db, batchSize = 1_000, now = Date.now()): Promise<{ tenantId: string; chained: number }[]> {
+  const counts: { tenantId: string; chained: number }[] = [];
   for (const { tenantId } of await prepared<{ tenantId: string }>(db, TENANTS_WITH_UNCHAINED).all()) {
+    let chained = 0;
     for (;;) {
       const done = await db.transaction(async () => {
         const rows = (await prepared<AuditEventRow>(db, OLDEST_UNCHAINED).all(tenantId, batchSize)).map(auditEventFromRow);
@@ -129,6 +179,7 @@ export async function chainUnchainedEvents(db: Db, batchSize = 1_000, now = Date
       chained += done;
       if (done < batchSize) break;
     }
+    if (chained > 0) counts.push({ tenantId, chained });
   }
-  return chained;
+  return counts;
 }

@@ -2,13 +2,27 @@ import { describe, expect, it } from "vitest";
 import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { twoProcessDatabases } from "@/test/two-processes";
+import { prepareDatabase } from "@/lib/setup/database";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import { recordAuditEvent, recordAuditEvents } from "./audit";
 import { chainHash, GENESIS_HASH } from "./audit-chain";
 import { chainUnchainedEvents, walkAuditChain } from "./audit-chain-walk";
+import { readMaintenanceMark } from "./maintenance-marks";
 
 const event = (tenantId: string, n: number) => ({ tenantId, actorType: "system" as const, action: `test.chain.${n}`, outcome: "ok", details: { n } });
+
+/** An event written around the chain: straight into the table, as someone with the database (or a version before the chain) would. */
+const insertUnchained = (db: Db, tenantId: string, id: string, createdAt: number) =>
+  prepared(db, `insert into audit_events (id, tenant_id, actor_type, action, outcome, created_at) values (?, ?, 'system', 'test.unchained', 'ok', ?)`).run(
+    id,
+    tenantId,
+    createdAt,
+  );
+const seqOf = async (db: Db, id: string) => {
+  const seq = (await prepared<{ seq: number | null }>(db, "select chain_seq as seq from audit_events where id = ?").get(id))!.seq;
+  return seq === null ? null : Number(seq);
+};
 
 async function tenantWithEvents(db: Db, count: number) {
   const tenant = await makeTenant(db);
@@ -68,22 +82,61 @@ describe("the audit chain", () => {
     expect((await walkAuditChain(db, tenant.id, [checkpoint])).firstBreak).toMatchObject({ kind: "checkpoint", seq: 2 });
   });
 
-  it("chains events written around it, oldest first, after those already chained", async () => {
+  it("chains events outside the chain, oldest first, after those already chained (the one-time catch-up's step)", async () => {
     const { tenant, events } = await tenantWithEvents(db, 2);
     for (const [id, createdAt] of [
       ["late-b", 20],
       ["late-a", 10],
-    ] as const) {
-      await prepared(
-        db,
-        `insert into audit_events (id, tenant_id, actor_type, action, outcome, created_at) values (?, ?, 'system', 'test.unchained', 'ok', ?)`,
-      ).run(id, tenant.id, createdAt);
-    }
+    ] as const)
+      await insertUnchained(db, tenant.id, id, createdAt);
     expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toMatchObject({ kind: "unchained", eventId: "late-a" });
-    expect(await chainUnchainedEvents(db, 1)).toBeGreaterThanOrEqual(2);
+    expect(await chainUnchainedEvents(db, 1)).toContainEqual({ tenantId: tenant.id, chained: 2 });
     expect(await walkAuditChain(db, tenant.id, [])).toMatchObject({ events: 4, firstBreak: null });
-    const seqOf = async (id: string) => (await prepared<{ seq: number }>(db, "select chain_seq as seq from audit_events where id = ?").get(id))!.seq;
-    expect([await seqOf(events[1]!.id), await seqOf("late-a"), await seqOf("late-b")].map(Number)).toEqual([2, 3, 4]);
+    expect([await seqOf(db, events[1]!.id), await seqOf(db, "late-a"), await seqOf(db, "late-b")]).toEqual([2, 3, 4]);
+  });
+
+  it("leaves an event inserted around the chain outside it when the database is prepared again (a start)", async () => {
+    const { tenant } = await tenantWithEvents(db, 2);
+    await insertUnchained(db, tenant.id, `forged-${tenant.id}`, Date.now() - 86_400_000);
+    await prepareDatabase(db);
+    expect(await seqOf(db, `forged-${tenant.id}`)).toBeNull();
+    expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toMatchObject({ kind: "unchained", eventId: `forged-${tenant.id}` });
+  });
+});
+
+// A database of its own each: whether a chain has begun is the whole database's state.
+describe("the one-time catch-up of events written before the chain", () => {
+  const fresh = createTestDb();
+  const served = createTestDb();
+  const forgetCatchUp = (db: Db) => prepared(db, "delete from maintenance_marks where name = 'audit-chain-catch-up'").run();
+
+  it("chains them at the first start, audits it with the count, and then never again", async () => {
+    const tenant = await makeTenant(fresh);
+    await insertUnchained(fresh, tenant.id, "before-b", 20);
+    await insertUnchained(fresh, tenant.id, "before-a", 10);
+    await forgetCatchUp(fresh); // as in a database last served by a version before the chain
+    await prepareDatabase(fresh);
+    expect([await seqOf(fresh, "before-a"), await seqOf(fresh, "before-b")]).toEqual([1, 2]);
+    const audited = await prepared<{ seq: number; details: string }>(
+      fresh,
+      "select chain_seq as seq, details from audit_events where tenant_id = ? and action = 'audit.chain_caught_up'",
+    ).all(tenant.id);
+    expect(audited.map((row) => ({ seq: Number(row.seq), details: JSON.parse(row.details) as unknown }))).toEqual([{ seq: 3, details: { chained: 2 } }]);
+    expect(await readMaintenanceMark(fresh, "audit-chain-catch-up")).toBe("done");
+    await insertUnchained(fresh, tenant.id, "after", Date.now());
+    await prepareDatabase(fresh);
+    expect(await seqOf(fresh, "after")).toBeNull();
+    expect((await walkAuditChain(fresh, tenant.id, [])).firstBreak).toMatchObject({ kind: "unchained", eventId: "after" });
+  });
+
+  it("chains nothing in a database whose chain had begun before the mark existed (served by the version before this rule)", async () => {
+    const tenant = await makeTenant(served);
+    await recordAuditEvent(served, event(tenant.id, 1));
+    await insertUnchained(served, tenant.id, "forged", 5);
+    await forgetCatchUp(served);
+    await prepareDatabase(served);
+    expect(await seqOf(served, "forged")).toBeNull();
+    expect(await readMaintenanceMark(served, "audit-chain-catch-up")).toBe("done");
   });
 });
 

@@ -1,57 +1,73 @@
 import type { KeyObject } from "node:crypto";
 import type { Db } from "@/db/client";
-import { auditCheckpointsOf, walkAuditChain, type ChainBreak } from "@/db/queries/audit-chain-walk";
-import { tenantNames } from "@/db/queries/tenants";
+import { auditChainTenants, auditCheckpointsOf, walkAuditChain, type ChainBreak } from "@/db/queries/audit-chain-walk";
+import type { ExportedCheckpoint } from "./exported-checkpoints";
 import { checkpointSignatureValid, keyIdOf } from "./signing";
 
 export type TenantChainReport = {
   tenantId: string;
-  tenantName: string;
+  /** Null when the tenant's row is gone but its chain is not. */
+  tenantName: string | null;
   events: number;
   checkpoints: number;
+  /** How many of the exported checkpoints given were this tenant's (each then matched, or the chain is broken). */
+  exportedCheckpoints: number;
   /** Whether the checkpoints' signatures were checked (a public key was at hand). */
   signaturesChecked: boolean;
   firstBreak: ChainBreak | null;
 };
 
+export type VerifyOptions = {
+  tenantId?: string;
+  /** The public keys to check checkpoints with, each found by its key id (old keys stay valid after a rotation). */
+  publicKeys?: readonly KeyObject[];
+  /** Checkpoints kept outside the database: each must match the chain, whether or not its row is still stored. */
+  exported?: readonly ExportedCheckpoint[];
+};
+
+type Signed = { seq: number; hash: string; keyId: string; signature: string; exported?: boolean };
+
 /**
  * Checks a tenant's audit chain (every tenant's without one): each event against its content and
- * the one before it, the chain's end against its head, and the signed checkpoints — their
- * signatures, with `publicKey`, and the chain's hash at their positions.
+ * the one before it, the chain's end against its head, and the checkpoints, stored and exported —
+ * their signatures, with the public keys, and the chain's hash at their positions. Tenants are
+ * every one with a trace of a chain (and those of the exported checkpoints), with a row or not.
  */
-export async function verifyAuditLog(db: Db, options: { tenantId?: string; publicKey?: KeyObject } = {}): Promise<TenantChainReport[]> {
-  const tenants = (await tenantNames(db)).filter((tenant) => options.tenantId === undefined || tenant.id === options.tenantId);
-  const keyId = options.publicKey && keyIdOf(options.publicKey);
+export async function verifyAuditLog(db: Db, options: VerifyOptions = {}): Promise<TenantChainReport[]> {
+  const keys = new Map((options.publicKeys ?? []).map((key) => [keyIdOf(key), key]));
+  const exported = (options.exported ?? []).filter((checkpoint) => options.tenantId === undefined || checkpoint.tenantId === options.tenantId);
+  const tenants = await auditChainTenants(db, options.tenantId);
+  for (const checkpoint of exported) if (!tenants.some((tenant) => tenant.id === checkpoint.tenantId)) tenants.push({ id: checkpoint.tenantId, name: null });
   const reports: TenantChainReport[] = [];
   for (const tenant of tenants) {
-    const checkpoints = await auditCheckpointsOf(db, tenant.id);
-    const forged = options.publicKey
-      ? checkpoints.find(
-          (checkpoint) =>
-            checkpoint.keyId !== keyId ||
-            !checkpointSignatureValid(options.publicKey!, { tenantId: tenant.id, seq: Number(checkpoint.seq), hash: checkpoint.hash }, checkpoint.signature),
-        )
-      : undefined;
-    const walk = await walkAuditChain(db, tenant.id, checkpoints);
-    const firstBreak: ChainBreak | null = forged
-      ? {
-          kind: "checkpoint",
-          seq: Number(forged.seq),
-          eventId: null,
-          message:
-            forged.keyId !== keyId
-              ? `the checkpoint at #${forged.seq} names key ${forged.keyId}, not the key given (${keyId})`
-              : `the checkpoint at #${forged.seq} does not carry a valid signature of the key given (${keyId})`,
-        }
-      : walk.firstBreak;
+    const stored = (await auditCheckpointsOf(db, tenant.id)).map((checkpoint) => ({ ...checkpoint, seq: Number(checkpoint.seq) }));
+    const theirs = exported.filter((checkpoint) => checkpoint.tenantId === tenant.id).map((checkpoint) => ({ ...checkpoint, exported: true }));
+    const all: Signed[] = [...stored, ...theirs];
+    const walk = await walkAuditChain(db, tenant.id, all);
     reports.push({
       tenantId: tenant.id,
       tenantName: tenant.name,
       events: walk.events,
-      checkpoints: checkpoints.length,
-      signaturesChecked: options.publicKey !== undefined,
-      firstBreak,
+      checkpoints: stored.length,
+      exportedCheckpoints: theirs.length,
+      signaturesChecked: keys.size > 0,
+      firstBreak: (keys.size > 0 ? signatureBreak(tenant.id, all, keys) : null) ?? walk.firstBreak,
     });
   }
   return reports;
+}
+
+/** The first checkpoint, by position, whose key was not given or whose signature that key does not verify. */
+function signatureBreak(tenantId: string, checkpoints: readonly Signed[], keys: ReadonlyMap<string, KeyObject>): ChainBreak | null {
+  for (const checkpoint of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
+    const which = `the ${checkpoint.exported ? "exported " : ""}checkpoint at #${checkpoint.seq}`;
+    const key = keys.get(checkpoint.keyId);
+    const message = !key
+      ? `${which} is signed with key ${checkpoint.keyId}, which was not given`
+      : checkpointSignatureValid(key, { tenantId, seq: checkpoint.seq, hash: checkpoint.hash }, checkpoint.signature)
+        ? null
+        : `${which} does not carry a valid signature of key ${checkpoint.keyId}`;
+    if (message) return { kind: "checkpoint", seq: checkpoint.seq, eventId: null, message };
+  }
+  return null;
 }

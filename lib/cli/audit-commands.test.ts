@@ -6,10 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabaseUrl, type Db } from "@/db/client";
 import { prepared } from "@/db/prepared";
 import { recordAuditEvents } from "@/db/queries/audit";
+import { parseEnv } from "@/lib/env";
 import { cliRunner } from "@/test/cli";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { throwawayPostgres } from "@/test/postgres";
+import { UsageError } from "./args";
+import { auditVerifyCommand } from "./audit-commands";
 
 // `audit verify` and `audit checkpoint` against a database of this file's own, on whichever database the suite runs.
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("audit_cli") : `file:${tempDatabaseFile("audit-cli")}`;
@@ -58,9 +61,14 @@ describe("roster audit", () => {
 
   it("signs checkpoints and verifies an intact chain and their signatures (exit 0)", async () => {
     const { tenantId } = await tenantWithEvents(5);
-    expect((await withKey.cliJson("audit", "checkpoint", "--tenant", tenantId)).json).toEqual({ ok: true, checkpoints: 1 });
+    expect((await withKey.cliJson("audit", "checkpoint", "--tenant", tenantId)).json).toMatchObject({
+      ok: true,
+      checkpoints: 1,
+      signed: [{ tenantId, seq: 5 }],
+      refused: [],
+    });
     // Nothing moved since: no second checkpoint.
-    expect((await withKey.cliJson("audit", "checkpoint", "--tenant", tenantId)).json).toEqual({ ok: true, checkpoints: 0 });
+    expect((await withKey.cliJson("audit", "checkpoint", "--tenant", tenantId)).json).toEqual({ ok: true, checkpoints: 0, signed: [], refused: [] });
     const { code, report } = await verify(tenantId);
     expect(code).toBe(0);
     expect(report).toMatchObject({ events: 5, checkpoints: 1, signaturesChecked: true, firstBreak: null });
@@ -104,5 +112,99 @@ describe("roster audit", () => {
     expect((await withoutKey.cliJson("audit", "verify", "--tenant", "6f0c0a8e-0000-4000-8000-000000000000")).json.error).toMatch(/no tenant with id/);
     const badKey = cliRunner({ DATABASE_URL: url, AUDIT_SIGNING_KEY: pem(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey, "pkcs8") });
     expect((await badKey.cliJson("audit", "verify")).json.error).toMatch(/AUDIT_SIGNING_KEY.*Ed25519/);
+  });
+
+  it("prints each checkpoint it signs as a JSON line, and signs nothing on a chain broken since the last one (exit 1)", async () => {
+    const { tenantId, events } = await tenantWithEvents(3);
+    const first = await withKey.cli("audit", "checkpoint", "--tenant", tenantId);
+    const [stored] = await prepared<{ hash: string; signature: string }>(db, "select hash, signature from audit_checkpoints where tenant_id = ?").all(tenantId);
+    expect(
+      first.stdout
+        .split("\n")
+        .slice(1, 2)
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([expect.objectContaining({ tenantId, seq: 3, hash: stored!.hash, signature: stored!.signature })]);
+    await recordAuditEvents(db, [{ tenantId, actorType: "system", action: "test.audit-cli", outcome: "ok" }]);
+    await prepared(db, "update audit_events set outcome = 'failed' where id = ?").run(events[2]!.id);
+    const refused = await withKey.cliJson("audit", "checkpoint", "--tenant", tenantId);
+    expect(refused).toMatchObject({ code: 1, json: { ok: false, checkpoints: 0, refused: [{ tenantId, firstBreak: { kind: "changed", seq: 3 } }] } });
+    expect((await withKey.cli("audit", "checkpoint", "--tenant", tenantId)).stdout).toContain(
+      `NOT SIGNED  ${tenantId}: event ${events[2]!.id} (#3, test.audit-cli) was changed`,
+    );
+  });
+
+  describe("verify with exported checkpoints and several keys", () => {
+    const env = () => parseEnv({ DATABASE_URL: url });
+    const publicKeyFile = (key: { export(options: { type: "spki"; format: "pem" }): string | Buffer }) => keyFile("public.pem", pem(key, "spki"));
+
+    it("requires every checkpoint of --checkpoints (server log lines or bare objects, other lines skipped)", async () => {
+      const { tenantId } = await tenantWithEvents(4);
+      const printed = (await withKey.cli("audit", "checkpoint", "--tenant", tenantId)).stdout;
+      const checkpoint = JSON.parse(printed.split("\n")[1]!) as Record<string, unknown>;
+      const file = keyFile(
+        "roster.log",
+        [
+          JSON.stringify({ level: "info", time: "2026-01-01T00:00:00.000Z", service: "roster", msg: "request", tenantId, status: 200 }),
+          JSON.stringify({ level: "info", time: "2026-01-01T00:00:01.000Z", service: "roster", pid: 1, ...checkpoint, msg: "audit checkpoint" }),
+          "not json at all",
+          printed,
+        ].join("\n"),
+      );
+      const flags = { tenant: tenantId, "public-key": publicKeyFile(signing.publicKey), checkpoints: file };
+      const intact = await auditVerifyCommand(db, flags, env());
+      expect(intact.exitCode).toBe(0);
+      expect(intact.text[0]).toMatch(/: 4 events chained, 1 checkpoint\(s\), signatures valid, 2 exported checkpoint\(s\) matched$/);
+      await prepared(db, "delete from audit_checkpoints where tenant_id = ?").run(tenantId);
+      const events = await prepared<{ id: string }>(db, "select id from audit_events where tenant_id = ? and chain_seq = 4").all(tenantId);
+      await prepared(db, "delete from audit_events where id = ?").run(events[0]!.id);
+      await prepared(
+        db,
+        "update audit_chain_heads set seq = 3, hash = (select hash from audit_events where tenant_id = ? and chain_seq = 3) where tenant_id = ?",
+      ).run(tenantId, tenantId);
+      expect((await auditVerifyCommand(db, { tenant: tenantId }, env())).exitCode).toBe(0);
+      const cut = await auditVerifyCommand(db, flags, env());
+      expect(cut.exitCode).toBe(1);
+      expect(cut.text[0]).toMatch(/^BROKEN {2}.*: exported checkpoint #4 not matched: the chain ends at #3/);
+    });
+
+    it("refuses a --checkpoints file without checkpoints, with a broken one, or without a key, as usage errors", async () => {
+      const { tenantId } = await tenantWithEvents(1);
+      const refusal = (flags: Record<string, string>) =>
+        auditVerifyCommand(db, { tenant: tenantId, ...flags }, env()).then(
+          () => null,
+          (error: unknown) => error,
+        );
+      const key = publicKeyFile(signing.publicKey);
+      expect(await refusal({ "public-key": key, checkpoints: keyFile("empty.log", '{"msg":"request"}\n') })).toMatchObject({
+        message: expect.stringMatching(/holds no audit checkpoints/),
+      });
+      expect(await refusal({ "public-key": key, checkpoints: keyFile("bad.log", '{"msg":"audit checkpoint","tenantId":"t","seq":1}\n') })).toMatchObject({
+        message: expect.stringMatching(/line 1 is not a whole audit checkpoint/),
+      });
+      const good = keyFile("good.log", JSON.stringify({ tenantId, seq: 1, hash: "a".repeat(64), keyId: "k", signature: "s" }));
+      const keyless = await refusal({ checkpoints: good });
+      expect(keyless).toBeInstanceOf(UsageError);
+      expect(keyless).toMatchObject({ message: expect.stringMatching(/--checkpoints needs a key/) });
+    });
+
+    it("takes several --public-key files, each checkpoint checked with the key it names", async () => {
+      const { tenantId } = await tenantWithEvents(2);
+      await withKey.cli("audit", "checkpoint", "--tenant", tenantId);
+      await recordAuditEvents(db, [{ tenantId, actorType: "system", action: "test.audit-cli", outcome: "ok" }]);
+      const rotated = cliRunner({ DATABASE_URL: url, AUDIT_SIGNING_KEY: pem(other.privateKey, "pkcs8").replaceAll("\n", "\\n") });
+      const signedWithNewKey = await rotated.cli("audit", "checkpoint", "--tenant", tenantId);
+      expect(signedWithNewKey.code).toBe(0);
+      const both = await auditVerifyCommand(db, { tenant: tenantId, "public-key": [publicKeyFile(other.publicKey), publicKeyFile(signing.publicKey)] }, env());
+      expect(both).toMatchObject({ exitCode: 0, text: [expect.stringMatching(/2 checkpoint\(s\), signatures valid$/)] });
+      // The same through the CLI's own option parsing, the exported checkpoints too.
+      const log = keyFile("roster.log", signedWithNewKey.stdout);
+      const keys = ["--public-key", publicKeyFile(other.publicKey), "--public-key", publicKeyFile(signing.publicKey)];
+      const throughCli = await withoutKey.cli("audit", "verify", "--tenant", tenantId, ...keys, "--checkpoints", log);
+      expect(throughCli.code, throughCli.stdout + throughCli.stderr).toBe(0);
+      const newOnly = await rotated.cli("audit", "verify", "--tenant", tenantId);
+      expect(newOnly.code).toBe(1);
+      expect(newOnly.stdout).toContain("the checkpoint at #2 is signed with key");
+      expect(newOnly.stdout).toContain("which was not given");
+    });
   });
 });

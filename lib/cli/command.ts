@@ -6,7 +6,7 @@ import { UsageError } from "./args";
 
 /** What a command returns: the JSON object for --json, the lines a person reads, and its exit code (0 when left out). */
 export type CommandResult = { json: Record<string, unknown>; text: string[]; exitCode?: number };
-export type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** Who the audit log names for what the CLI does. */
 export const CLI_ACTOR = { type: "system", name: "roster cli" } as const;

@@ -46,9 +46,11 @@ Commands:
                                             add a webhook endpoint (all events when --events is omitted;
                                             signing secret shown once)
   webhook list --tenant ID                  list the tenant's webhook endpoints
-  audit verify [--tenant ID] [--public-key FILE]
+  audit verify [--tenant ID] [--public-key FILE ...] [--checkpoints FILE]
                                             check the audit log's hash chains and signed checkpoints
-                                            (exit 1 naming the first broken event of a broken chain)
+                                            (exit 1 naming the first broken event of a broken chain);
+                                            one --public-key per signing key used; --checkpoints: the
+                                            server's log (JSON lines), whose checkpoints must all match
   audit checkpoint [--tenant ID]            sign a checkpoint of each chain now (AUDIT_SIGNING_KEY)
   sso set --tenant ID --issuer URL --client-id ID --client-secret S [--domains a.example,b.example]
           [--role-claim groups] [--role-map roster-admins=admin,roster-helpdesk=helpdesk,roster-auditors=auditor]
@@ -81,7 +83,8 @@ const OPTIONS = {
   url: { type: "string" },
   events: { type: "string" },
   description: { type: "string" },
-  "public-key": { type: "string" },
+  "public-key": { type: "string", multiple: true },
+  checkpoints: { type: "string" },
   issuer: { type: "string" },
   "client-id": { type: "string" },
   "client-secret": { type: "string" },
@@ -111,7 +114,7 @@ const ALLOWED: Record<string, string[]> = {
   "scim token revoke": ["tenant", "id"],
   "webhook create": ["tenant", "url", "events", "description"],
   "webhook list": ["tenant"],
-  "audit verify": ["tenant", "public-key"],
+  "audit verify": ["tenant", "public-key", "checkpoints"],
   "audit checkpoint": ["tenant"],
   "sso set": ["tenant", "issuer", "client-id", "client-secret", "domains", "role-claim", "role-map"],
   "sso show": ["tenant"],

@@ -1,5 +1,6 @@
 import { migrateDatabase, type Db } from "@/db/client";
-import { chainUnchainedEvents } from "@/db/queries/audit-chain-walk";
+import { recordAuditEvent } from "@/db/queries/audit";
+import { auditChainsBegun, chainUnchainedEvents } from "@/db/queries/audit-chain-walk";
 import { readMaintenanceMark, writeMaintenanceMark } from "@/db/queries/maintenance-marks";
 import { queueUsersWithNonAsciiText, usersToRefold, writeRefoldedKeys } from "@/db/queries/user-keys";
 import { foldText } from "@/lib/domain/email";
@@ -13,14 +14,50 @@ const REFOLD_BATCH = 1_000;
  * has no Unicode case folding, so a migration queues users whose text is not ASCII and their
  * keys are folded here (docs/decisions/0013), and keys stored by another rule or Unicode version
  * are recomputed, once per version (refoldTextKeys, migrateEmailKeys: 0009); audit events written
- * before the audit chain existed join it (docs/decisions/0020). Run before a database is served or
- * used; `log` hears about clashes it leaves alone.
+ * before the audit chain existed join it, once (catchUpAuditChain, docs/decisions/0020). Run before
+ * a database is served or used; `log` hears about clashes it leaves alone and about the catch-up.
  */
 export async function prepareDatabase(db: Db, log?: (line: string) => void): Promise<void> {
   await migrateDatabase(db);
   await refoldTextKeys(db);
   await migrateEmailKeys(db, log);
-  await chainUnchainedEvents(db);
+  await catchUpAuditChain(db, log);
+}
+
+const CHAIN_MARK = "audit-chain-catch-up";
+
+/**
+ * Chains the audit events written before the chain existed, once per database: an event outside
+ * the chain found later was written around it (by hand, or by a version before the chain still
+ * running) and is left for `audit verify` to report, never chained. A database in which a chain
+ * has begun was caught up by the version that began it, at its starts: it is marked without
+ * chaining anything. The mark says "running" during a catch-up, so one cut short goes on at the
+ * next start. Each tenant's catch-up is itself an audit event (`audit.chain_caught_up`, the count).
+ * Returns how many events it chained.
+ */
+export async function catchUpAuditChain(db: Db, log?: (line: string) => void): Promise<number> {
+  const mark = await readMaintenanceMark(db, CHAIN_MARK);
+  if (mark === "done") return 0;
+  if (mark === null && (await auditChainsBegun(db))) {
+    await writeMaintenanceMark(db, CHAIN_MARK, "done");
+    return 0;
+  }
+  await writeMaintenanceMark(db, CHAIN_MARK, "running");
+  let total = 0;
+  for (const { tenantId, chained } of await chainUnchainedEvents(db)) {
+    await recordAuditEvent(db, {
+      tenantId,
+      actorType: "system",
+      actorName: "roster setup",
+      action: "audit.chain_caught_up",
+      outcome: "ok",
+      details: { chained },
+    });
+    total += chained;
+  }
+  if (total > 0) log?.(`roster: chained ${total} audit event(s) written before the audit chain (once; see docs/decisions/0020)`);
+  await writeMaintenanceMark(db, CHAIN_MARK, "done");
+  return total;
 }
 
 const TEXT_KEYS_MARK = "text-keys";
