@@ -1,6 +1,6 @@
 import type { Db } from "../client";
-import { prepared } from "../prepared";
-import type { LeaverJob, LeaverOutcome } from "../schema";
+import { inList, prepared } from "../prepared";
+import type { LeaverClass, LeaverJob, LeaverOutcome } from "../schema";
 import { recordAuditEvent } from "./audit";
 import type { ClassifiedFileRow, LeaverActor } from "./leaver-previews";
 
@@ -138,6 +138,34 @@ export const leaverJobListStatement = (tenantId: string, limit: number) => ({
 export async function listLeaverJobs(db: Db, tenantId: string, limit = 50): Promise<LeaverJob[]> {
   const { sql, args } = leaverJobListStatement(tenantId, limit);
   return (await prepared<JobRecord>(db, sql).all(...args)).map(toJob);
+}
+
+// What switches a row's user off: done (deactivated, scheduled), or still to do (pending, of a class the worker deactivates
+// or schedules; a "self" row names the uploader and is skipped, so that they can still withdraw their own file).
+const SWITCHED_OFF: LeaverOutcome[] = ["deactivated", "scheduled"];
+const WILL_SWITCH_OFF: LeaverClass[] = ["will_deactivate", "scheduled"];
+
+/** The statement of leaverJobSwitchesOff; exported so that tests can check its plan. */
+export const switchesOffStatement = (jobId: string, userId: string) => {
+  const done = inList(SWITCHED_OFF);
+  const pending = inList(WILL_SWITCH_OFF);
+  return {
+    // Walks the job's rows by the primary key's job_id prefix, at most the leaver file's 100,000: no index leads with
+    // user_id, and one on (job_id, user_id) would cost every confirmed row an entry for a question only cancel, reject and undo ask.
+    sql: `select 1 as "found" from leaver_job_rows where job_id = ? and user_id = ?
+      and (outcome in ${done.sql} or (outcome is null and class in ${pending.sql})) order by row_number limit 1`,
+    args: [jobId, userId, ...done.values, ...pending.values],
+  };
+};
+
+/**
+ * Whether a deactivation job switched the user off or may still (a pending row that would, a row scheduled):
+ * what makes cancelling, undoing or rejecting it the user's own business (the policies' no-self-deactivation).
+ */
+export async function leaverJobSwitchesOff(db: Db, job: Pick<LeaverJob, "id" | "kind">, userId: string): Promise<boolean> {
+  if (job.kind !== "deactivate") return false;
+  const { sql, args } = switchesOffStatement(job.id, userId);
+  return (await prepared<{ found: number }>(db, sql).get(...args)) !== undefined;
 }
 
 export type JobRowView = ClassifiedFileRow & { outcome: LeaverOutcome | null; outcomeReason: string | null; processedAt: number | null };

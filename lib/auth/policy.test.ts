@@ -54,6 +54,15 @@ describe("Cedar policies", () => {
     expect(authorize(admin, "deactivateUser", ownUser, { isSelf: true })).toEqual({ allowed: false, policyIds: ["no-self-deactivation"] });
   });
 
+  it("forbids stopping one's own deactivation: a schedule of one's user, a bulk job that switches it off", () => {
+    const job = { type: "LeaverJob", id: "j-1", tenantId: "tenant-a" } as const;
+    for (const action of ["bulkDeactivateUsers", "rejectLeaverJob"] as const) {
+      expect(authorize(admin, action, job, { isSelf: true }), action).toEqual({ allowed: false, policyIds: ["no-self-deactivation"] });
+      expect(authorize(admin, action, job, { isSelf: false }).allowed, action).toBe(true);
+    }
+    expect(authorize(admin, "bulkDeactivateUsers", ownUser, { isSelf: true }).policyIds).toEqual(["no-self-deactivation"]);
+  });
+
   it("answers a repeated question from its memo, identically", () => {
     const first = authorize(admin, "readUsers", ownTenant);
     expect(authorize({ ...admin, tokenId: "t-2" }, "readUsers", ownTenant)).toBe(first);

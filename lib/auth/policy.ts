@@ -6,7 +6,8 @@ export { POLICY_ACTIONS, type PolicyAction } from "./actions";
 import type { PolicyAction } from "./actions";
 
 export type PolicyPrincipal = { tokenId: string; tenantId: string; role: string; scopes: readonly string[] };
-export type PolicyResource = { type: "Tenant" | "User"; id: string; tenantId: string };
+export type PolicyResource = { type: "Tenant" | "User" | "LeaverJob"; id: string; tenantId: string };
+/** isSelf: the resource is the caller's own user, or a bulk job that switches it off (the policies' no-self-deactivation). */
 export type PolicyContext = { isSelf: boolean };
 export type Decision = { allowed: boolean; policyIds: string[] };
 

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Db } from "@/db/client";
 import {
   cancelScheduledDeactivation,
+  getScheduledDeactivation,
   listScheduledDeactivations,
   liveScheduleOfUser,
   scheduleDeactivation,
@@ -12,6 +13,7 @@ import {
 import { setTenantTimeZone, tenantTimeZone } from "@/db/queries/tenant-time-zone";
 import type { ScheduledDeactivation } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
+import type { PolicyContext, PolicyResource } from "@/lib/auth/policy";
 import { SCHEDULE_PAGE_SIZE, type scheduledDeactivation } from "@/lib/contracts/scheduled";
 import { isTimeZone, parseEffectiveAt } from "@/lib/scheduled/effective-at";
 
@@ -56,7 +58,19 @@ export async function scheduledPage(db: Db, tenantId: string, after: string | un
   };
 }
 
-export async function cancelSchedule(db: Db, input: { tenantId: string; id: string; actor: ScheduleActor; requestId: string | null }) {
+/**
+ * Cancels a schedule once `authorize` (the endpoint's policy action) allows it for the schedule's user: a
+ * member never cancels their own (no-self-deactivation). Its user never changes, so asking before the
+ * cancel's transaction decides for it.
+ */
+export async function cancelSchedule(
+  db: Db,
+  input: { tenantId: string; id: string; actor: ScheduleActor; requestId: string | null },
+  authorize: (resource: PolicyResource, context: PolicyContext) => void,
+) {
+  const schedule = await getScheduledDeactivation(db, input.tenantId, input.id);
+  if (!schedule) throw new ApiError("not_found", `No scheduled deactivation ${input.id}`);
+  authorize({ type: "User", id: schedule.userId, tenantId: input.tenantId }, { isSelf: schedule.userId === input.actor.userId });
   const result = await cancelScheduledDeactivation(db, input);
   if (result.status === "not-found") throw new ApiError("not_found", `No scheduled deactivation ${input.id}`);
   if (result.status === "finished") throw new ApiError("conflict", `This deactivation is no longer scheduled (it is ${result.schedule.status})`);

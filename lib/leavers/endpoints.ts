@@ -1,11 +1,12 @@
 import { cancelLeaverJob, confirmLeaverPreview, createUndoJob } from "@/db/queries/leaver-job-lifecycle";
-import { getLeaverJob, listLeaverJobRows, listLeaverJobs, type LeaverJobView } from "@/db/queries/leaver-jobs";
+import { getLeaverJob, leaverJobSwitchesOff, listLeaverJobRows, listLeaverJobs, type LeaverJobView } from "@/db/queries/leaver-jobs";
 import type { LeaverJob } from "@/db/schema";
 import { getLeaverPreview, listLeaverPreviewPage, type LeaverActor } from "@/db/queries/leaver-previews";
 import type { Db } from "@/db/client";
 import type { Dialect } from "@/lib/api/dialects/types";
 import { defineEndpoint, type AnyEndpoint, type Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
+import type { PolicyAction, PolicyContext, PolicyResource } from "@/lib/auth/policy";
 import { readUpload } from "@/lib/api/upload";
 import { leaverFileName, MAX_LEAVER_FILE_BYTES, type LeaverContracts } from "@/lib/contracts/leavers";
 import { LeaverFileError } from "./parse-csv";
@@ -49,6 +50,22 @@ async function jobOr404(db: Db, principal: Principal, id: string) {
 }
 
 /**
+ * Asks the policies about `action` on the job: no one cancels, undoes or rejects a job that switches their
+ * own user off (no-self-deactivation). Its rows never change user, and a row that does not switch its user
+ * off never comes to, so the answer holds for the action's transaction after it.
+ */
+async function authorizeOnJob(
+  db: Db,
+  principal: Principal,
+  authorize: (action: PolicyAction, resource: PolicyResource, context: PolicyContext) => void,
+  action: PolicyAction,
+  id: string,
+) {
+  const job = await jobOr404(db, principal, id);
+  authorize(action, { type: "LeaverJob", id: job.id, tenantId: job.tenantId }, { isSelf: await leaverJobSwitchesOff(db, job, principal.userId) });
+}
+
+/**
  * The bulk leaver endpoints (upload → preview → confirm → poll → results → undo) under the given
  * contracts: the API places them in the JITSudo dialect with tokens (lib/api/endpoints/leavers.ts),
  * the console under its own base with problem+json and its session. One set of handlers.
@@ -58,7 +75,9 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
   const base = { dialect, auth } as const;
   const write = { ...base, action: "bulkDeactivateUsers" } as const;
   const read = { ...base, action: "readLeaverJobs" } as const;
-  // Starting (confirming or approving) or undoing a job needs a recent authentication in the console (docs/decisions/0023); a token has none to renew.
+  const reject = { ...base, action: "rejectLeaverJob" } as const;
+  // Starting (confirming or approving), stopping (cancelling or rejecting) or undoing a job needs a recent authentication
+  // in the console (docs/decisions/0023); a token has none to renew.
   const stepUp = auth === "session" ? ({ stepUp: true } as const) : {};
   const op = (name: keyof LeaverContracts) => {
     const { operationId, ...docs } = LEAVER_DOCS[name];
@@ -184,7 +203,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       // Cancelling stops switching people off, as undoing switches them back on.
       ...stepUp,
       errors: [400, 404, 409],
-      handler: async ({ db, principal, params, requestId }) => {
+      handler: async ({ db, principal, params, requestId, authorize }) => {
+        await authorizeOnJob(db, principal, authorize, write.action, params.id);
         const result = await cancelLeaverJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         if (result.status === "not-found") throw new ApiError("not_found", `No leaver job ${params.id}`);
         if (result.status === "finished") throw new ApiError("conflict", FINISHED[result.job.status] ?? `The job is ${result.job.status}`);
@@ -207,11 +227,13 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
     }),
     defineEndpoint({
       ...c.reject,
-      ...base,
-      action: "rejectLeaverJob",
+      ...reject,
       ...op("reject"),
+      // Rejecting stops a job before it switches anyone off, as cancelling does.
+      ...stepUp,
       errors: [400, 403, 404, 409],
-      handler: async ({ db, principal, params, body, requestId }) => {
+      handler: async ({ db, principal, params, body, requestId, authorize }) => {
+        await authorizeOnJob(db, principal, authorize, reject.action, params.id);
         await decideJob(db, principal, { jobId: params.id, decision: "rejected", note: body.note, requestId });
         return { data: { data: await oneJob(db, principal, await jobOr404(db, principal, params.id)) } };
       },
@@ -222,7 +244,8 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
       ...op("undo"),
       ...stepUp,
       errors: [400, 404, 409],
-      handler: async ({ db, principal, params, requestId }) => {
+      handler: async ({ db, principal, params, requestId, authorize }) => {
+        await authorizeOnJob(db, principal, authorize, write.action, params.id);
         const result = await createUndoJob(db, { tenantId: principal.tenantId, jobId: params.id, actor: actorOf(principal), requestId });
         switch (result.status) {
           case "not-found":

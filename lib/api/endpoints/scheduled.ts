@@ -7,6 +7,8 @@ import { jitsudo } from "../dialects/jitsudo";
 // (docs/decisions/0024): list the live ones and cancel one, in the JITSudo dialect with a token.
 
 const base = { dialect: jitsudo, auth: "token" } as const;
+// Asked of the tenant, then of the schedule's user: no one cancels their own (no-self-deactivation).
+const CANCEL_ACTION = "bulkDeactivateUsers";
 const actorOf = (principal: Principal) => ({ ...principal.actor, userId: principal.userId });
 const view = (s: ScheduleDto) => ({
   id: s.id,
@@ -45,16 +47,18 @@ export const SCHEDULED_API_ENDPOINTS = [
   defineEndpoint({
     ...c.cancel,
     ...base,
-    action: "bulkDeactivateUsers",
+    action: CANCEL_ACTION,
     operationId: "cancelScheduledDeactivation",
     docs: {
       summary: "Cancel a scheduled deactivation",
-      description: "The user is not deactivated at that time; audited as `user.deactivation_cancelled`. One that already ran or ended is a 409.",
+      description:
+        "The user is not deactivated at that time; audited as `user.deactivation_cancelled`. One that already ran or ended is a 409; one of the token owner's own user is a 403 (no one stops their own deactivation).",
       parameters: { id: { description: "UUID of the schedule.", example: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" } },
     },
     errors: [400, 404, 409],
-    handler: async ({ db, principal, params, requestId }) => ({
-      data: { data: view(await cancelSchedule(db, { tenantId: principal.tenantId, id: params.id, actor: actorOf(principal), requestId })) },
-    }),
+    handler: async ({ db, principal, params, requestId, authorize }) => {
+      const input = { tenantId: principal.tenantId, id: params.id, actor: actorOf(principal), requestId };
+      return { data: { data: view(await cancelSchedule(db, input, (user, context) => authorize(CANCEL_ACTION, user, context))) } };
+    },
   }),
 ];

@@ -42,6 +42,8 @@ export const CONSOLE_SESSION_ENDPOINTS = [
     auth: "session",
     action: "endAdminSessions",
     operationId: "consoleRevokeUserSessions",
+    // Signs out the admins who would deactivate someone (docs/decisions/0023); one's own sessions are not asked.
+    stepUp: true,
     errors: [400, 403],
     handler: async ({ db, principal, params }) => ({ data: { data: { revoked: await endSessionsOfUser(db, signedOf(principal), params.id) } } }),
   }),

@@ -42,6 +42,8 @@ export const PROVISIONING_ENDPOINTS = [
     ...c.revoke,
     ...admins,
     operationId: "consoleRevokeProvisioningToken",
+    // The identity provider stops deprovisioning leavers.
+    stepUp: true,
     errors: [400, 404],
     handler: async ({ db, principal, params }) => {
       const result = await revokeProvisioningToken(db, principal.tenantId, params.id, adminActor(principal));

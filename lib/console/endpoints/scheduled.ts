@@ -4,6 +4,8 @@ import { scheduledContracts as c } from "@/lib/contracts/scheduled";
 import { cancelSchedule, readTimeZone, saveTimeZone, scheduledPage } from "../scheduled";
 
 const session = { dialect: consoleDialect, auth: "session" } as const;
+// Asked of the tenant, then of the schedule's user: no one cancels their own (no-self-deactivation).
+const CANCEL_ACTION = "deactivateUser";
 const actorOf = (principal: Principal) => ({ ...principal.actor, userId: principal.userId });
 
 export const SCHEDULED_ENDPOINTS = [
@@ -23,11 +25,12 @@ export const SCHEDULED_ENDPOINTS = [
     operationId: "consoleCancelScheduledDeactivation",
     // It undoes a deactivation already decided, as reactivating does (docs/decisions/0023).
     stepUp: true,
-    action: "deactivateUser",
+    action: CANCEL_ACTION,
     errors: [400, 404, 409],
-    handler: async ({ db, principal, params, requestId }) => ({
-      data: { data: await cancelSchedule(db, { tenantId: principal.tenantId, id: params.id, actor: actorOf(principal), requestId }) },
-    }),
+    handler: async ({ db, principal, params, requestId, authorize }) => {
+      const input = { tenantId: principal.tenantId, id: params.id, actor: actorOf(principal), requestId };
+      return { data: { data: await cancelSchedule(db, input, (user, context) => authorize(CANCEL_ACTION, user, context)) } };
+    },
   }),
   // The tenant's time zone, in which a date-only effective_at ends
   defineEndpoint({
@@ -42,6 +45,8 @@ export const SCHEDULED_ENDPOINTS = [
     ...c.saveTimeZone,
     ...session,
     operationId: "consoleSaveTimeZone",
+    // It decides when every date-only effective_at uploaded from now on ends: a zone far off delays leavers by up to a day (docs/decisions/0023).
+    stepUp: true,
     action: "manageSignInSettings",
     errors: [400],
     handler: async ({ db, principal, body, requestId }) => ({

@@ -129,6 +129,12 @@ describe("the registry", () => {
         "consoleRedeliverFailedWebhookDeliveries",
         "consoleCancelScheduledDeactivation",
         "consoleCancelLeaverJob",
+        // Each stops deprovisioning (./step-up-stops.test.ts).
+        "consoleDeleteWebhook",
+        "consoleRevokeProvisioningToken",
+        "consoleRevokeUserSessions",
+        "consoleSaveTimeZone",
+        "consoleRejectLeaverJob",
       ].sort(),
     );
   });

@@ -87,6 +87,8 @@ export const WEBHOOK_ENDPOINTS = [
     ...c.remove,
     ...admins,
     operationId: "consoleDeleteWebhook",
+    // Downstream systems stop hearing of leavers, as a change of URL would make them.
+    stepUp: true,
     errors: [400, 404],
     handler: async ({ db, principal, params, requestId }) => {
       const deleted = await deleteWebhookEndpoint(db, { tenantId: principal.tenantId, id: params.id, actor: adminActor(principal), requestId });
