@@ -124,7 +124,10 @@ export function denial(action: PolicyAction, principal: PolicyPrincipal, policyI
     });
   }
   if (policyIds.includes("no-self-deactivation")) {
-    return new ApiError("forbidden", "Member cannot (de)activate himself", { notices: policyIds, reason: "self_deactivation" });
+    return new ApiError("forbidden", "You cannot deactivate yourself, nor stop your own deactivation: another admin decides", {
+      notices: policyIds,
+      reason: "self_deactivation",
+    });
   }
   if (policyIds.some((id) => id.endsWith("-requires-admin-role"))) {
     return new ApiError("forbidden", "Requestor is not an admin of the company", { notices: policyIds, reason: "not_admin" });

@@ -11,6 +11,10 @@ import { MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN, UNCONFIRMED_PREVIEW_MS } from "@/db
 
 const previewRetention = `A preview not confirmed within ${UNCONFIRMED_PREVIEW_MS / 86_400_000} days is discarded, and so is an admin's oldest unconfirmed preview when they upload one more than ${MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN}; confirming a discarded preview is a 404.`;
 
+// The no-self-deactivation policy (lib/policies/roles.cedar): whom a job switches off cannot stop it.
+const notForLeavers = (verb: string) =>
+  `An admin whom the job deactivates or schedules (a row naming their own user, other than the skipped \`self\` row of their own file) cannot ${verb} it: 403, notices \`no-self-deactivation\`.`;
+
 // What the OpenAPI document says about each leaver route (operation ids are the API's; the
 // console's copies are prefixed). Schemas come from lib/contracts/leavers.ts.
 
@@ -87,7 +91,7 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
   cancel: {
     operationId: "cancelLeaverJob",
     summary: "Cancel a leaver job",
-    description: "Stops the job before its next batch; rows not processed yet become `skipped`. A finished job is a 409.",
+    description: "Stops the job before its next batch; rows not processed yet become `skipped`. A finished job is a 409. " + notForLeavers("cancel"),
     parameters: idDoc("job"),
   },
   approve: {
@@ -102,7 +106,8 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "rejectLeaverJob",
     summary: "Reject a leaver job awaiting approval",
     description:
-      "A second admin's rejection, with a note saying why (required, at most 500 characters): the job ends as `rejected` and its rows become `skipped`; nothing changes. Same rules as approve: not by its creator (403), only while it awaits approval (409).",
+      "A second admin's rejection, with a note saying why (required, at most 500 characters): the job ends as `rejected` and its rows become `skipped`; nothing changes. Same rules as approve: not by its creator (403), only while it awaits approval (409). " +
+      notForLeavers("reject"),
     parameters: idDoc("job"),
     bodyExample: { note: "Three of these people are on parental leave, not leaving" },
   },
@@ -110,7 +115,8 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "undoLeaverJob",
     summary: "Undo a finished leaver job",
     description:
-      "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since), and cancels the job's scheduled deactivations that have not run yet (those that ran are not reversed). A job is undone once; a running job or an undo job cannot be undone (409).",
+      "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since), and cancels the job's scheduled deactivations that have not run yet (those that ran are not reversed). A job is undone once; a running job or an undo job cannot be undone (409). " +
+      notForLeavers("undo"),
     parameters: idDoc("job"),
   },
 };

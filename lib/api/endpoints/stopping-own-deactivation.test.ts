@@ -59,7 +59,7 @@ async function jobOf(uploader: Admin, rows: { email: string; later?: boolean }[]
   return confirmed.job;
 }
 const jobStatus = async (id: string) => (await prepared<{ status: string }>(db, "select status from leaver_jobs where id = ?").get(id))!.status;
-const selfRefusal = { code: "forbidden", notices: ["no-self-deactivation"] };
+const selfRefusal = { code: "forbidden", message: expect.stringContaining("nor stop your own deactivation"), notices: ["no-self-deactivation"] };
 
 describe("a leaver stopping their own deactivation", () => {
   it("cannot cancel a schedule of their own user, by token or in the console; another admin can", async () => {
