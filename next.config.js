@@ -1,4 +1,6 @@
 // @ts-check
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Next.js loads this file as CommonJS
+const securityHeaders = require("./lib/http/security-headers.json");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -17,19 +19,11 @@ const nextConfig = {
   // answers the vendor APIs without Next.js (server/api-dispatch.ts), and an instance that only
   // serves automation would otherwise hold every page's modules (issue 13's RSS target).
   experimental: { preloadEntriesOnStart: false },
-  // No page of the console may be framed by another site (clickjacking a "Deactivate" button).
+  // No page of the console may be framed by another site (clickjacking a "Deactivate" button), nor
+  // any answer sniffed into another type. One list, which the API's answers on node:http carry too
+  // (lib/api/pipeline.ts): they never pass through Next.js.
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: Object.entries(securityHeaders).map(([key, value]) => ({ key, value })) }];
   },
 };
 

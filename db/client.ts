@@ -158,6 +158,14 @@ async function probeDatabase(db: Db, now: number): Promise<DatabaseCheck> {
   }
 }
 
+/**
+ * Whether a check's problem is one of the known kinds above, which say what is wrong and nothing of
+ * the database's own message (health answers strangers too: anything else stays in the log).
+ */
+export function isKnownDatabaseProblem(problem: string): boolean {
+  return Object.values(PROBLEMS).includes(problem);
+}
+
 /** What a database error means for an operator: "the database is read-only", "… refuses connections", or its message. */
 export function databaseProblem(error: unknown): string {
   // drizzle's migrator wraps the driver's error (DrizzleQueryError): its code is on a cause.

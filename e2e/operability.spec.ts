@@ -1,7 +1,8 @@
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { E2E_METRICS_TOKEN } from "../playwright.config";
-import { freePort, ON_POSTGRES, ownDatabase, seedOwnTenant, startServer, type OwnDatabase, type OwnServer, type OwnTenant } from "./fixtures/server";
+import { prepared } from "@/db/prepared";
+import { freePort, ON_POSTGRES, ownDatabase, rosterCli, seedOwnTenant, startServer, type OwnDatabase, type OwnServer, type OwnTenant } from "./fixtures/server";
 import { startTcpProxy } from "./fixtures/tcp-proxy";
 
 // What an operator running several instances relies on (issue 9): readiness, metrics, request ids
@@ -160,5 +161,38 @@ test.describe("an instance of its own", () => {
     expect(JSON.parse(body)).toMatchObject({ data: { total_rows: 1 } });
     expect(await exited).toBe(0);
     await expect(fetch(`${server.baseUrl}/api/health`)).rejects.toThrow();
+  });
+
+  test("SIGTERM writes the last use of tokens used in the final seconds, which are kept in memory until then", async () => {
+    const { token } = (await rosterCli(database.url, [
+      "token",
+      "create",
+      "--tenant",
+      seeded.tenantId,
+      "--admin",
+      seeded.adminEmail,
+      "--scopes",
+      "users:read",
+    ])) as {
+      token: string;
+    };
+    const tokenId = /^rpat_([0-9a-f]{32})_/.exec(token)![1]!;
+    const server = await startServer(database.url);
+    servers.push(server);
+    const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
+    const lookup = await fetch(`${server.baseUrl}/api/user-identifiers/v1/uuids`, {
+      method: "POST",
+      headers: { authorization: `MxToken ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ data: { emailAddresses: [{ emailAddress: "nobody-here@ops.example" }] } }),
+    });
+    expect(lookup.status).toBe(200);
+    // Well within the 5 s between flushes: only the shutdown writes it.
+    server.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const stored = await prepared<{ lastUsedAt: number | null }>(
+      database.db(),
+      `select last_used_at as "lastUsedAt" from personal_access_tokens where id = ?`,
+    ).get(tokenId);
+    expect(stored?.lastUsedAt).toEqual(expect.any(Number));
   });
 });

@@ -45,3 +45,49 @@ export function isFromTrustedProxy(req: Pick<IncomingMessage, "socket">, trust: 
   const peer = req.socket?.remoteAddress;
   return peer !== undefined && trust(peer, 0);
 }
+
+/** Set by server/prepare-request.ts: the console's origin as browsers address it (browserOriginOf); any value a client sends is replaced there. */
+export const BROWSER_ORIGIN_HEADER = "x-roster-browser-origin";
+
+const HOST = /^(?:[\w-]+(?:\.[\w-]+)*|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The origin browsers address Roster at: PUBLIC_ORIGIN when configured; otherwise the Host header
+ * with the socket's scheme, or the scheme a trusted proxy reports in X-Forwarded-Proto (a proxy
+ * terminating TLS). What any other client claims in X-Forwarded-Proto is ignored: Next.js would
+ * take it for the request URL's scheme.
+ */
+export function browserOriginOf(
+  req: Pick<IncomingMessage, "headers" | "socket">,
+  publicOrigin: string | undefined = serverEnv().PUBLIC_ORIGIN,
+  trust: ProxyTrust = configuredTrust(),
+): string {
+  if (publicOrigin) return publicOrigin;
+  const forwarded = String(req.headers["x-forwarded-proto"] ?? "")
+    .split(",")[0]!
+    .trim()
+    .toLowerCase();
+  const socketScheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? "https" : "http";
+  const scheme = (forwarded === "https" || forwarded === "http") && isFromTrustedProxy(req, trust) ? forwarded : socketScheme;
+  const host = req.headers.host ?? "";
+  try {
+    if (HOST.test(host)) return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    // A port out of range: as no host at all.
+  }
+  // No usable Host (HTTP/1.0, a broken client): an origin no browser page has, so origin checks fail.
+  return `${scheme}://invalid-host.invalid`;
+}
+
+/**
+ * The key a client address is counted under (the sign-in throttle, the API's address budgets). An
+ * IPv6 client usually holds a whole /64, so its /64 is one address here; anything else (a test's
+ * "unknown") is used as it is.
+ */
+export function addressKey(clientAddress: string): string {
+  if (!ipaddr.isValid(clientAddress)) return clientAddress;
+  const parsed = ipaddr.process(clientAddress);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(parts).toString()}/64`;
+}

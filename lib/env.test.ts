@@ -65,7 +65,16 @@ describe("parseEnv", () => {
     expect(parseEnv({ TRUSTED_PROXIES: " loopback, 10.0.0.0/8 ,fd00::1" }).TRUSTED_PROXIES).toEqual(["loopback", "10.0.0.0/8", "fd00::1"]);
   });
 
+  it("reads the public origin as an origin: https, or http on this machine only", () => {
+    expect(parseEnv({ PUBLIC_ORIGIN: "https://Roster.Example.com:443/" }).PUBLIC_ORIGIN).toBe("https://roster.example.com");
+    expect(parseEnv({ PUBLIC_ORIGIN: "http://localhost:3000" }).PUBLIC_ORIGIN).toBe("http://localhost:3000");
+    expect(parseEnv({}).PUBLIC_ORIGIN).toBeUndefined();
+  });
+
   it.each([
+    [{ PUBLIC_ORIGIN: "http://roster.example.com" }, /PUBLIC_ORIGIN="http:\/\/roster.example.com" must be an https origin/],
+    [{ PUBLIC_ORIGIN: "https://roster.example.com/console" }, /PUBLIC_ORIGIN=.* must be an origin alone/],
+    [{ PUBLIC_ORIGIN: "roster.example.com" }, /PUBLIC_ORIGIN="roster.example.com" must be an origin such as/],
     [{ TRUSTED_PROXIES: "loopback,proxy.example" }, /TRUSTED_PROXIES="loopback,proxy.example" "proxy.example" is not an IP address/],
     [{ TRUSTED_PROXIES: "10.0.0.0/33" }, /"10.0.0.0\/33" is not/],
     [{ PORT: "eighty" }, /PORT="eighty"/],

@@ -1,12 +1,26 @@
 import { z } from "zod";
 import proxyaddr from "proxy-addr";
 import { checkpointKey } from "./audit/signing";
+import { isLoopbackHost } from "./contracts/sso";
 
 const hostName = () =>
   z
     .string()
     .default("127.0.0.1")
     .refine((value) => /^[A-Za-z0-9.:-]+$/.test(value), { message: "must be a host name or an IP address" });
+
+/** Why a value cannot be the console's public origin, or null: an https origin (http only on this machine, for development). */
+function publicOriginProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an origin such as https://roster.example.com";
+  }
+  if (url.username || url.password || url.pathname !== "/" || url.search || url.hash) return "must be an origin alone (no path, query or credentials)";
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) return null;
+  return "must be an https origin (http only on localhost, for development)";
+}
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^/]+\/[^/?]+/;
 
@@ -88,6 +102,20 @@ const envSchema = z.object({
    * disabled after three, and its failed deliveries must still be there to redeliver.
    */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3_650).default(30),
+  /**
+   * The console's address as browsers see it (https://roster.example.com): the passkeys' relying
+   * party, the session cookie's Secure flag, the sign-in's origin check and the SSO redirect URI.
+   * Unset: each request's Host header and the scheme of the socket, or of a trusted proxy's
+   * X-Forwarded-Proto (lib/client-address.ts).
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      const problem = value === undefined ? null : publicOriginProblem(value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .transform((value) => (value === undefined ? undefined : new URL(value).origin)),
   /**
    * Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, CIDRs, or
    * loopback, linklocal, uniquelocal). Empty: the client is the socket's peer, whatever it sends.

@@ -7,6 +7,7 @@ import { checkDatabase, databaseProblem, withSetupLock, type Db, type PostgresDb
 import { ConfigError, databaseKind, databaseLabel, parseEnv, type Env } from "@/lib/env";
 import { startCheckpointer } from "@/lib/audit/checkpoints";
 import { checkpointKey } from "@/lib/audit/signing";
+import { MAX_LEAVER_FILE_BYTES } from "@/lib/contracts/leavers";
 import { startLeaverWorker } from "@/lib/leavers/worker";
 import { startScheduledExecutor } from "@/lib/scheduled/executor";
 import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
@@ -17,10 +18,25 @@ import { closeDb, getDb, openConfiguredDatabase } from "@/lib/db";
 import { logger } from "@/lib/observability/log";
 import { metricsText, observeDatabasePool } from "@/lib/observability/metrics";
 import { closeAfterUnreadBody } from "@/lib/http/node";
+import { flushTokenUse } from "@/lib/auth/authenticate-token";
 import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
 import { observeRequest, routeLabel } from "./observe";
 import { prepareRequest } from "./prepare-request";
 import { handleShutdown } from "./shutdown";
+
+/**
+ * How long a client may take to send a request (docs/decisions/0033). Headers come in one packet or
+ * a few. A whole request may take as long as a leaver file at its limit needs on a slow uplink: the
+ * server cannot tell an upload from other requests before it is routed, and JSON bodies have a
+ * deadline of their own (JSON_BODY_DEADLINE_MS). Node checks both every `connectionsCheckingInterval`.
+ */
+const HEADERS_TIMEOUT_MS = 20_000;
+const SLOWEST_UPLOAD_BYTES_PER_SECOND = 1_000_000 / 8;
+const SERVER_TIMEOUTS: http.ServerOptions = {
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  requestTimeout: HEADERS_TIMEOUT_MS + Math.ceil(MAX_LEAVER_FILE_BYTES / SLOWEST_UPLOAD_BYTES_PER_SECOND) * 1000,
+  connectionsCheckingInterval: 5_000,
+};
 
 /**
  * `npm start`: validates the configuration, migrates the database, seeds the demo on an empty
@@ -57,7 +73,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(SERVER_TIMEOUTS, (req, res) => {
     const requestId = prepareRequest(req);
     const match = matchRequest(req);
     closeAfterUnreadBody(req, res);
@@ -114,6 +130,8 @@ async function main(): Promise<void> {
     servers,
     () => Promise.all([worker.stop(), executor.stop(), dispatcher.stop(), checkpointer?.stop()]).then(() => undefined),
     async () => {
+      // The last use of tokens used in the final seconds, kept in memory until now.
+      await flushTokenUse();
       if (jobDb !== db) await jobDb.close();
       await closeDb();
     },

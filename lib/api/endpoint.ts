@@ -95,6 +95,12 @@ export type Endpoint<A extends Auth = Auth, P extends Schema = Schema, Q extends
   query?: Q;
   /** A JSON body, parsed before the handler runs. */
   body?: B;
+  /**
+   * The largest JSON body read, when the schema allows more than DEFAULT_JSON_BODY_BYTES (64 KiB;
+   * lib/api/request-body.ts): derive it from the schema with `jsonBytesAllowedBy` rather than write a
+   * number. API_MAX_BODY_BYTES caps it.
+   */
+  maxBodyBytes?: number;
   /** The handler reads the body itself (a file upload): the documented content types and the size limit. */
   upload?: { contentTypes: string[]; maxBytes: number; description: string };
   response: { status: number; description: string; schema?: R; contentType?: string };

@@ -3,14 +3,16 @@ import { z } from "zod";
 import { authorize, type PolicyAction, type PolicyContext, type PolicyResource } from "@/lib/auth/policy";
 import { getDb } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
+import { attributeBody } from "@/lib/http/body-budget";
+import SECURITY_HEADERS from "@/lib/http/security-headers.json";
 import { REQUEST_ID_HEADER, type ApiRequest, type ApiResponse } from "@/lib/http/types";
 import { logger } from "@/lib/observability/log";
 import type { Dialect, ResponseContext } from "./dialects/types";
 import type { AnyEndpoint, HandlerResult, Principal, ProvisionerPrincipal } from "./endpoint";
 import { ApiError, isApiError } from "./errors";
 import { checkTenantHeader, denial, provisionerPrincipal, requireRecentAuthentication, sessionPrincipal, tokenPrincipal } from "./principal";
-import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
-import { parseJsonBody, readBodyBytes } from "./request-body";
+import { consumeAddressRateLimit, consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
+import { DEFAULT_JSON_BODY_BYTES, JSON_BODY_DEADLINE_MS, parseJsonBody, readBodyBytes } from "./request-body";
 
 /** OS1 callers name their request (X-COREOS-REQUEST-ID, echoed back); everyone else gets the server's id for it. */
 function requestIdFor(dialect: Dialect, request: ApiRequest): string {
@@ -56,7 +58,10 @@ function responseContext(dialect: Dialect, request: ApiRequest): ResponseContext
   };
 }
 
-/** Rate-limit headers, the dialect's own headers, the request id and no-store on every answer of an endpoint. */
+/**
+ * The security headers Next.js adds to what it serves (next.config.js; answers on node:http never pass through it),
+ * rate-limit headers, the dialect's own headers, the request id and no-store on every answer of an endpoint.
+ */
 function finish(
   response: ApiResponse,
   dialect: Dialect,
@@ -64,7 +69,7 @@ function finish(
   rateLimit: RateLimitState | null,
   extra?: Record<string, string>,
 ): ApiResponse {
-  Object.assign(response.headers, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), {
+  Object.assign(response.headers, SECURITY_HEADERS, extra, rateLimit && rateLimitHeaders(rateLimit), dialect.extraHeaders?.(context), {
     "cache-control": "no-store",
     "x-request-id": context.requestId,
   });
@@ -86,8 +91,8 @@ function resultResponse(result: HandlerResult<z.core.$ZodType>, status: number, 
   return { ...dialect.success("data" in result ? result.data : null, status, context), cookies: result.cookies };
 }
 
-async function rateLimited(key: string): Promise<RateLimitState> {
-  const state = await consumeRateLimit(key);
+async function rateLimited(consumed: Promise<RateLimitState>): Promise<RateLimitState> {
+  const state = await consumed;
   if (state.limited) throw Object.assign(new ApiError("rate_limited", "API rate limit exceeded; retry later"), { rateLimit: state });
   return state;
 }
@@ -107,12 +112,15 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
     if (endpoint.auth === "token" || endpoint.auth === "provisioner") {
       const found = endpoint.auth === "token" ? await tokenPrincipal(db, request, dialect) : await provisionerPrincipal(db, request, dialect);
       if ("failure" in found) {
-        rateLimit = await rateLimited(`ip:${request.clientIp}`);
+        rateLimit = await rateLimited(consumeAddressRateLimit("ip", request.clientIp));
         throw found.failure;
       }
       principal = found.principal;
     } else if (endpoint.auth === "session") {
       principal = await sessionPrincipal(db, request);
+    } else if (endpoint.auth === "none") {
+      // Strangers too: health writes, the OpenAPI document is large, metrics take bearer guesses.
+      rateLimit = await rateLimited(consumeAddressRateLimit("public", request.clientIp));
     }
     const check = (action: PolicyAction, resource: PolicyResource, policyContext?: PolicyContext) => {
       if (!principal) throw new Error(`${endpoint.operationId}: a public endpoint cannot ask the policies`);
@@ -120,7 +128,7 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       if (!decision.allowed) throw denial(action, principal, decision.policyIds);
     };
     if (principal) {
-      rateLimit = await rateLimited(`${principal.actor.type}:${principal.actor.id}`);
+      rateLimit = await rateLimited(consumeRateLimit(`${principal.actor.type}:${principal.actor.id}`));
       if (endpoint.auth === "token") checkTenantHeader(request, dialect, principal as Principal);
       if (!endpoint.action) throw new Error(`${endpoint.operationId} has no policy action`);
       check(endpoint.action, { type: "Tenant", id: principal.tenantId, tenantId: principal.tenantId });
@@ -128,11 +136,14 @@ export async function runEndpoint(request: ApiRequest, endpoint: AnyEndpoint, ra
       if (endpoint.stepUp && endpoint.auth === "session") requireRecentAuthentication(principal as Principal);
     }
 
+    // A body (JSON or an upload) held while it arrives counts against the caller's share of the process's body budget.
+    if (principal) attributeBody(request, `${principal.actor.type}:${principal.actor.id}`);
     const params = parseWith(endpoint.params, rawParams, "path");
     const query = endpoint.query ? parseWith(endpoint.query, queryObject(request.url), "query") : undefined;
     let body: unknown;
     if (endpoint.body) {
-      context.bodyText = (await readBodyBytes(request, serverEnv().API_MAX_BODY_BYTES)).toString("utf8");
+      const maxBytes = Math.min(endpoint.maxBodyBytes ?? DEFAULT_JSON_BODY_BYTES, serverEnv().API_MAX_BODY_BYTES);
+      context.bodyText = (await readBodyBytes(request, maxBytes, { deadlineMs: JSON_BODY_DEADLINE_MS })).toString("utf8");
       body = parseWith(endpoint.body, parseJsonBody(context.bodyText), "request body");
     }
     const result = await endpoint.handler({
@@ -164,7 +175,7 @@ export async function answerUnrouted(
   problem: { kind: "method-not-allowed"; allow: string[] } | { kind: "malformed" } | { kind: "not-found" },
 ): Promise<ApiResponse> {
   const context = responseContext(dialect, request);
-  const rateLimit = await consumeRateLimit(`ip:${request.clientIp}`);
+  const rateLimit = await consumeAddressRateLimit("ip", request.clientIp);
   const error = rateLimit.limited
     ? new ApiError("rate_limited", "API rate limit exceeded; retry later")
     : problem.kind === "method-not-allowed"

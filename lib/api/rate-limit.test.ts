@@ -8,7 +8,7 @@ process.env.DATABASE_URL = TEST_DIALECT === "postgres" ? throwawayPostgres("api_
 process.env.RATE_LIMIT_REQUESTS = "100";
 process.env.RATE_LIMIT_WINDOW_SECONDS = "60";
 
-const { consumeRateLimit, rateLimitHeaders } = await import("./rate-limit");
+const { consumeRateLimit, MAX_HELD_ALLOWANCES, rateLimitHeaders } = await import("./rate-limit");
 const { prepareDatabase } = await import("@/lib/setup/database");
 const { closeDb, getDb } = await import("@/lib/db");
 beforeAll(() => prepareDatabase(getDb()));
@@ -76,5 +76,34 @@ describe("consumeRateLimit", () => {
     expect(admitted).toBeGreaterThanOrEqual(97);
     // A process that starts late finds the budget spent.
     expect(await asProcess(new Map(), () => consumeRateLimit("token:shared", now))).toMatchObject({ limited: true });
+  });
+
+  it("drops allowances whose window ended as it reserves for other keys", async () => {
+    const now = Date.now();
+    const allowances = new Map<string, unknown>();
+    await asProcess(allowances, async () => {
+      for (const key of ["a", "b", "c"]) await consumeRateLimit(`token:ended-${key}`, now);
+      expect(allowances.size).toBe(3);
+      await consumeRateLimit("token:ended-d", now + 60_000);
+    });
+    expect([...allowances.keys()]).toEqual(["token:ended-d"]);
+  });
+
+  it("holds at most MAX_HELD_ALLOWANCES, and a key dropped early still gets no more than its limit", async () => {
+    const now = Date.now();
+    const allowances = new Map<string, unknown>();
+    const admitted = await asProcess(allowances, async () => {
+      let count = 0;
+      for (let i = 0; i < 50; i++) if (!(await consumeRateLimit("token:evicted", now)).limited) count += 1;
+      for (let start = 0; start < MAX_HELD_ALLOWANCES; start += 100)
+        await Promise.all(Array.from({ length: 100 }, (_, i) => consumeRateLimit(`ip:flood-${start + i}`, now)));
+      expect(allowances.size).toBe(MAX_HELD_ALLOWANCES);
+      expect(allowances.has("token:evicted")).toBe(false);
+      for (let i = 0; i < 100; i++) if (!(await consumeRateLimit("token:evicted", now)).limited) count += 1;
+      return count;
+    });
+    expect(admitted).toBeLessThanOrEqual(100);
+    expect(admitted).toBeGreaterThanOrEqual(90);
+    expect(await stored("token:evicted")).toBeGreaterThanOrEqual(100);
   });
 });

@@ -1,5 +1,5 @@
 import { CONSOLE_ENDPOINTS } from "@/lib/console/endpoints";
-import type { ApiRequest, ApiResponse } from "@/lib/http/types";
+import { jsonResponse, type ApiRequest, type ApiResponse, type FileBody } from "@/lib/http/types";
 import { serviceDialect } from "./dialects/service";
 import { defineEndpoint, type AnyEndpoint } from "./endpoint";
 import { IDENTITY_ENDPOINTS } from "./endpoints/identities";
@@ -30,6 +30,16 @@ export function openApiDocument(): OpenApiDocument {
   return document;
 }
 
+let documentFile: FileBody | undefined;
+/** The document as its answer sends it, serialized once (~190 KB, fetched by anyone). */
+function openApiDocumentFile(): FileBody {
+  if (!documentFile) {
+    const { headers, body } = jsonResponse(openApiDocument(), 200);
+    documentFile = { contentType: headers["content-type"]!, body: Buffer.from(body as string) };
+  }
+  return documentFile;
+}
+
 // GET /api/openapi.json — the OpenAPI 3.1 description of every API endpoint (no credentials)
 export const openApiEndpoint = defineEndpoint({
   operationId: "getOpenApiDocument",
@@ -42,7 +52,7 @@ export const openApiEndpoint = defineEndpoint({
     summary: "This OpenAPI document",
     description: "The OpenAPI 3.1 description of every endpoint, derived from the declarations the server dispatches by.",
   },
-  handler: () => ({ data: openApiDocument() }),
+  handler: () => ({ file: openApiDocumentFile() }),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { attributeBody, BODY_BUDGET_PER_OWNER_BYTES, bodyBytesHeld, reserveBodyBytes } from "@/lib/http/body-budget";
 import type { ApiRequest } from "@/lib/http/types";
 import { readBodyBytes } from "./request-body";
 
@@ -38,4 +39,28 @@ describe("readBodyBytes", () => {
       message: "The request body did not arrive whole (aborted)",
     });
   });
+
+  it("refuses a body its owner's share of the budget has no room for (429, Retry-After), and gives back what it held", async () => {
+    const request = requestWith({}, chunks("a".repeat(600), "b".repeat(600)));
+    attributeBody(request, "token:budget-test");
+    const other = reserveBodyBytes("token:budget-test");
+    expect(other.take(BODY_BUDGET_PER_OWNER_BYTES - 1000)).toBe(true);
+    try {
+      await expect(readBodyBytes(request, 10_000)).rejects.toMatchObject({ kind: "rate_limited", status: 429, options: { headers: { "retry-after": "10" } } });
+      expect(bodyBytesHeld("token:budget-test")).toBe(BODY_BUDGET_PER_OWNER_BYTES - 1000);
+    } finally {
+      other.release();
+    }
+    expect(bodyBytesHeld()).toBe(0);
+  });
+
+  it("refuses a body still arriving at its deadline, and gives back what it held", async () => {
+    const stalled = requestWith({ "content-length": "100" }, async function* () {
+      yield Buffer.from('{"emailAddresses":');
+      await new Promise(() => {});
+    });
+    const read = readBodyBytes(stalled, 1000, { deadlineMs: 50 });
+    await expect(read).rejects.toMatchObject({ kind: "invalid_input", status: 400, message: "The request body did not arrive within 0.05 seconds" });
+    expect(bodyBytesHeld()).toBe(0);
+  }, 5_000);
 });

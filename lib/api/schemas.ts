@@ -2,9 +2,16 @@ import { z } from "zod";
 import { UUID_PATTERN, uuid } from "@/lib/contracts/common";
 import { os1RequestEcho } from "./dialects/os1";
 import { MAX_LIST_DEPTH, MIN_QUERY_CHARACTERS, USER_SORT_KEYS } from "@/db/queries/user-list-limits";
-import { foldText } from "@/lib/domain/email";
+import { foldText, normalizeEmail } from "@/lib/domain/email";
 
 export const MAX_ADDRESSES_PER_REQUEST = 1_000;
+const MAX_LOOKUP_ADDRESS_CHARS = 200;
+/**
+ * The longest key (lib/domain/email.ts) a looked-up address may fold to. NFKC expands some characters
+ * up to 18-fold (U+FDFA), and each key is a parameter of the lookup's one statement; twice the address
+ * leaves room for what real addresses fold to (ß → ss, ﬃ → ffi).
+ */
+export const MAX_LOOKUP_KEY_CHARS = 2 * MAX_LOOKUP_ADDRESS_CHARS;
 /** A user id for examples in the API documentation. */
 export const USER_UUID_EXAMPLE = "c5f3afba-cc28-4f56-b922-1e606807bed4";
 
@@ -17,7 +24,12 @@ export const emailAddressesRequest = z
           emailAddress: z
             .string({ error: "emailAddress must be a string" })
             .min(1, "emailAddress must not be empty")
-            .max(200, "emailAddress is at most 200 characters"),
+            .max(MAX_LOOKUP_ADDRESS_CHARS, `emailAddress is at most ${MAX_LOOKUP_ADDRESS_CHARS} characters`)
+            // Folded only within the length limit: past it the address is refused already.
+            .refine(
+              (address) => address.length > MAX_LOOKUP_ADDRESS_CHARS || normalizeEmail(address).length <= MAX_LOOKUP_KEY_CHARS,
+              `emailAddress folds to more than ${MAX_LOOKUP_KEY_CHARS} characters (NFKC and case folding)`,
+            ),
         }),
         { error: "emailAddresses must be an array of {emailAddress} objects" },
       )

@@ -1,8 +1,9 @@
 import { once } from "node:events";
 import busboy from "busboy";
+import { bodyOwnerOf, reserveBodyBytes } from "@/lib/http/body-budget";
 import type { ApiRequest } from "@/lib/http/types";
 import { ApiError } from "./errors";
-import { readBodyBytes } from "./request-body";
+import { bodyBudgetSpent, readBodyBytes } from "./request-body";
 
 export type Upload = { bytes: Buffer; fileName: string | null };
 
@@ -12,7 +13,8 @@ const megabytes = (bytes: number) => `${bytes / 1024 / 1024} MB`;
 /**
  * The uploaded file: the request body itself (e.g. text/csv), or the `file` field of a multipart
  * form, parsed by busboy as it streams in. Bytes are counted as they arrive and the upload is
- * refused the moment it passes `maxBytes`, so nothing beyond the limit is ever held in memory.
+ * refused the moment it passes `maxBytes`, so nothing beyond the limit is ever held in memory; what
+ * is held counts against the process's body budget while it arrives (lib/http/body-budget.ts).
  */
 export async function readUpload(request: ApiRequest, maxBytes: number): Promise<Upload> {
   const type = request.headers.get("content-type") ?? "";
@@ -56,13 +58,23 @@ async function readMultipartFile(request: ApiRequest, contentType: string, maxBy
     parser.on("error", () => fail(problem("The multipart form could not be read")));
     parser.on("close", resolve);
   });
-  for await (const chunk of request.body()) {
-    if (state.failure) break;
-    if (!parser.write(chunk)) await Promise.race([once(parser, "drain"), done]);
-  }
-  if (!state.failure) {
-    parser.end();
-    await done;
+  const reservation = reserveBodyBytes(bodyOwnerOf(request));
+  try {
+    for await (const chunk of request.body()) {
+      if (state.failure) break;
+      // The form's framing counts too: it passes through busboy's buffers with the file.
+      if (!reservation.take(chunk.byteLength)) {
+        fail(bodyBudgetSpent());
+        break;
+      }
+      if (!parser.write(chunk)) await Promise.race([once(parser, "drain"), done]);
+    }
+    if (!state.failure) {
+      parser.end();
+      await done;
+    }
+  } finally {
+    reservation.release();
   }
   if (state.failure) throw state.failure;
   if (!state.file) throw problem('The form needs a file field named "file"');

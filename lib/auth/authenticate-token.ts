@@ -64,6 +64,8 @@ function noteTokenUse(db: Db, tokenId: string, at: number): void {
 export async function flushTokenUse(): Promise<void> {
   const usage = globalForUsage.rosterTokenUsage;
   if (!usage) return;
+  // A flush at shutdown, before the timer: the timer must not flush again on a closed database.
+  if (usage.timer) clearTimeout(usage.timer);
   usage.timer = null;
   const pending = new Map(usage.pending);
   usage.pending.clear();

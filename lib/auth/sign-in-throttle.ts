@@ -1,9 +1,12 @@
-import ipaddr from "ipaddr.js";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "@/db/client";
 import type { EmailKey } from "@/db/schema";
+import { addressKey } from "@/lib/client-address";
 import { sweepEndedCounters } from "./rate-limit-sweep";
 import { RateLimiterDb } from "./rate-limiter-store";
+
+// Its home is lib/client-address.ts, shared with the API's address budgets; exported here for the throttle's own tests.
+export { addressKey };
 
 /**
  * rate-limiter-flexible's login protection (docs/decisions/0010): failed sign-ins are counted per
@@ -55,18 +58,6 @@ function isLimiterAnswer(value: unknown): value is LimiterAnswer {
     typeof (value as LimiterAnswer).msBeforeNext === "number" &&
     typeof (value as LimiterAnswer).consumedPoints === "number"
   );
-}
-
-/**
- * The key for a client address. An IPv6 client usually holds a whole /64, so its /64 is one
- * address here; anything else (a test's "unknown") is used as it is.
- */
-export function addressKey(clientAddress: string): string {
-  if (!ipaddr.isValid(clientAddress)) return clientAddress;
-  const parsed = ipaddr.process(clientAddress);
-  if (parsed.kind() === "ipv4") return parsed.toString();
-  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
-  return `${new ipaddr.IPv6(parts).toString()}/64`;
 }
 
 const refusalMinutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000)) * 60;

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { backupDatabase, type Db } from "@/db/client";
 import { AdminExistsError, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { listTenants } from "@/db/queries/tenants";
-import { createToken, revokeToken } from "@/db/queries/tokens";
+import { ActiveTokenLimitReached, createToken, revokeToken } from "@/db/queries/tokens";
 import { seedTenant } from "@/db/seed";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { scopesBeyondRole } from "@/lib/auth/scopes";
@@ -116,6 +116,11 @@ export async function tokenCreateCommand(db: Db, flags: Flags): Promise<CommandR
     scopes: args.scopes,
     expiresAt: expiresInMs === null ? null : Date.now() + expiresInMs,
     actor: CLI_ACTOR,
+  }).catch((error: unknown) => {
+    if (!(error instanceof ActiveTokenLimitReached)) throw error;
+    throw new UsageError(
+      `${args.admin} already holds ${error.limit} active tokens, the most one admin may: revoke one first: npm run roster -- token revoke ID`,
+    );
   });
   const expiresAt = token.expiresAt === null ? null : new Date(token.expiresAt).toISOString();
   return {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import type { TokenSummary } from "@/db/queries/token-list";
-import { createToken } from "@/db/queries/tokens";
+import { ActiveTokenLimitReached, createToken } from "@/db/queries/tokens";
 import { scopesBeyondRole } from "@/lib/auth/scopes";
 import { issueToken } from "@/lib/auth/tokens";
 import { parseDuration } from "@/lib/cli/args";
@@ -48,6 +48,9 @@ export async function createOwnToken(db: Db, owner: Owner, input: z.output<typeo
       actor: { type: "admin", id: owner.actor.id, name: owner.actor.name },
     },
     now,
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof ActiveTokenLimitReached)) throw error;
+    throw new ApiError("conflict", `You already have ${error.limit} active tokens, the most one admin may hold: revoke one you no longer use first`);
+  });
   return { ...toTokenDto({ ...created, status: "active" }), token: issued.token };
 }

@@ -5,6 +5,7 @@ import { mendixDeactivation } from "../dialects/mendix-deactivation";
 import { mendixIdentifiers } from "../dialects/mendix-identifiers";
 import { defineEndpoint, type HandlerContext } from "../endpoint";
 import { ApiError } from "../errors";
+import { jsonBytesAllowedBy } from "../request-body";
 import { deactivationRequest, emailAddressesRequest, platformUserParams, USER_UUID_EXAMPLE, userIdentifiersResponse } from "../schemas";
 
 const NOT_FOUND_MESSAGE = "No user(s) found with the following email address(es) within your company";
@@ -36,6 +37,7 @@ const lookup = {
   auth: "token",
   action: "lookupUserIds",
   body: emailAddressesRequest,
+  maxBodyBytes: jsonBytesAllowedBy(emailAddressesRequest),
   response: { status: 200, description: "The UUIDs found, and the addresses that were not", schema: userIdentifiersResponse },
   errors: [400],
   handler: lookUp,

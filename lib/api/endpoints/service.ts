@@ -1,11 +1,21 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { checkDatabase, pendingMigrations } from "@/db/client";
+import { checkDatabase, isKnownDatabaseProblem, pendingMigrations } from "@/db/client";
 import { serverEnv } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
 import { metricsText } from "@/lib/observability/metrics";
 import { serviceDialect } from "../dialects/service";
 import { defineEndpoint } from "../endpoint";
 import { ApiError } from "../errors";
 import { healthResponse, readyResponse } from "../schemas";
+
+/**
+ * The database's problem as anyone may read it: a known kind (read-only, full, refused…) as it is,
+ * anything else only as a failure; the log has the database's own message and the request id.
+ */
+function answeredProblem(problem: string, requestId: string): string {
+  logger().error({ problem, requestId }, "database check failed");
+  return isKnownDatabaseProblem(problem) ? problem : "the database failed; the server's log has the error";
+}
 
 // GET /api/health — liveness, and whether the database can be read and written, for load balancers and the start script
 export const health = defineEndpoint({
@@ -21,13 +31,13 @@ export const health = defineEndpoint({
   },
   errors: [503],
   docs: { summary: "Health", description: "Liveness and database reachability and writability, for load balancers." },
-  handler: async ({ db }) => {
+  handler: async ({ db, requestId }) => {
     const database = await checkDatabase(db);
     if (database.ok) {
       const about = database.dialect === "sqlite" ? { dialect: database.dialect, journalMode: database.journalMode } : { dialect: database.dialect };
       return { data: { status: "ok" as const, database: { status: "ok" as const, ...about } } };
     }
-    return { status: 503, data: { status: "error" as const, database: { status: "error" as const, message: database.error } } };
+    return { status: 503, data: { status: "error" as const, database: { status: "error" as const, message: answeredProblem(database.error, requestId) } } };
   },
 });
 
@@ -49,9 +59,9 @@ export const ready = defineEndpoint({
     description:
       "For a load balancer or orchestrator deciding where to send traffic: 200 when the database takes writes and has every migration this build ships, 503 with the reason otherwise (during a rolling upgrade, an instance of the newer build is not ready until `roster migrate` ran).",
   },
-  handler: async ({ db }) => {
+  handler: async ({ db, requestId }) => {
     const database = await checkDatabase(db);
-    if (!database.ok) return { status: 503, data: { status: "error" as const, reasons: [database.error] } };
+    if (!database.ok) return { status: 503, data: { status: "error" as const, reasons: [answeredProblem(database.error, requestId)] } };
     const pending = await pendingMigrations(db);
     if (pending.length > 0) return { status: 503, data: { status: "error" as const, reasons: [`migrations not applied: ${pending.join(", ")}`] } };
     return { data: { status: "ok" as const, reasons: [] } };

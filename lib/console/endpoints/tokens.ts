@@ -23,7 +23,7 @@ export const TOKEN_ENDPOINTS = [
     ...own,
     operationId: "consoleCreateToken",
     stepUp: true,
-    errors: [400],
+    errors: [400, 409],
     handler: async ({ db, principal, body }) => ({ data: { data: await createOwnToken(db, { ...principal, actor: principal.actor }, body) } }),
   }),
   // Revoke one of your tokens

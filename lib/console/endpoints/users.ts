@@ -3,6 +3,7 @@ import { findUserByRef } from "@/db/queries/user-directory";
 import { consoleDialect } from "@/lib/api/dialects/console";
 import { defineEndpoint, type Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
+import { jsonBytesAllowedBy } from "@/lib/api/request-body";
 import { MAX_RESOLVE_EMAILS, userContracts as c } from "@/lib/contracts/users";
 import { normalizeEmail } from "@/lib/domain/email";
 import { futureInstant, scheduleFromConsole, toScheduleDto } from "../scheduled";
@@ -48,6 +49,7 @@ export const USER_ENDPOINTS = [
     ...session,
     operationId: "consoleResolveEmails",
     action: "readUsers",
+    maxBodyBytes: jsonBytesAllowedBy(c.resolve.body, { openArrayItems: MAX_RESOLVE_EMAILS }),
     errors: [400],
     handler: async ({ db, principal, body }) => {
       // Checked here rather than in the schema so that the message says what to do.
