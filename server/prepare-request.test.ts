@@ -28,15 +28,19 @@ describe("prepareRequest", () => {
     expect(prepareRequest(request("10.9.9.9", { "x-request-id": "x".repeat(129) }))).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("keeps the scheme a trusted proxy reports, and drops what anyone else claims", () => {
+  it("names the origin browsers address: the Host, with the scheme a trusted proxy reports and nobody else's", () => {
     const proxied = request("10.9.9.9", { "x-forwarded-proto": "https, http", host: "roster.example" });
     prepareRequest(proxied);
-    expect(proxied.headers["x-roster-forwarded-proto"]).toBe("https");
-    const direct = request("10.1.2.3", { "x-forwarded-proto": "https", "x-roster-forwarded-proto": "https" });
+    expect(proxied.headers).toMatchObject({ "x-roster-browser-origin": "https://roster.example" });
+    const direct = request("10.1.2.3", {
+      host: "roster.example",
+      "x-forwarded-proto": "https",
+      "x-roster-browser-origin": "https://evil.example",
+    });
     prepareRequest(direct);
-    expect(direct.headers["x-roster-forwarded-proto"]).toBeUndefined();
-    const odd = request("10.9.9.9", { "x-forwarded-proto": "javascript" });
+    expect(direct.headers).toMatchObject({ "x-roster-browser-origin": "http://roster.example" });
+    const odd = request("10.9.9.9", { "x-forwarded-proto": "javascript", host: "roster.example" });
     prepareRequest(odd);
-    expect(odd.headers["x-roster-forwarded-proto"]).toBeUndefined();
+    expect(odd.headers).toMatchObject({ "x-roster-browser-origin": "http://roster.example" });
   });
 });

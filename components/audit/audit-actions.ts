@@ -37,6 +37,7 @@ export const ACTION_GROUPS: SelectGroup[] = [
       action("session.revoked", "Console sessions ended"),
       action("admin.created", "Admin created"),
       action("admin.role_changed", "Admin role changed (single sign-on)"),
+      action("admin.access_revoked", "Admin's sessions and tokens revoked (no role at sign-on)"),
       action("sso.updated", "Single sign-on settings changed"),
     ],
   },

@@ -4,6 +4,7 @@ import { inTransaction, prepared } from "../prepared";
 import type { SIGN_IN_METHODS } from "../constants";
 import type { AdminRole, EmailKey } from "../schema";
 import { recordAuditEvent } from "./audit";
+import { revokeTokensOfAdmin } from "./tokens";
 
 export type SessionPrincipalRow = {
   sessionId: string;
@@ -143,6 +144,42 @@ const REVOKE_SESSION = `update sessions set revoked_at = ?, updated_at = ? where
 
 export async function revokeSession(db: Db, sessionId: string, now = Date.now()): Promise<void> {
   await prepared(db, REVOKE_SESSION).run(now, now, sessionId);
+}
+
+const REVOKE_SESSIONS_OF_ADMIN = "update sessions set revoked_at = ?, updated_at = ? where admin_id = ? and revoked_at is null";
+
+export type AccessRevocation = { sessionsRevoked: number; tokensRevoked: number };
+
+/**
+ * Ends what an admin still holds — every console session and personal access token — in one
+ * transaction, audited as `admin.access_revoked` with `details` and the counts when there was
+ * anything to end: the identity provider no longer admits them (docs/decisions/0021).
+ */
+export function revokeAdminAccess(
+  db: Db,
+  admin: { tenantId: string; adminId: string },
+  actor: { type: "system"; name: string },
+  details: Record<string, unknown>,
+  now = Date.now(),
+): Promise<AccessRevocation> {
+  return inTransaction(db, "immediate", async () => {
+    const sessionsRevoked = (await prepared(db, REVOKE_SESSIONS_OF_ADMIN).run(now, now, admin.adminId)).changes;
+    const tokensRevoked = await revokeTokensOfAdmin(db, admin.adminId, now);
+    if (sessionsRevoked + tokensRevoked > 0) {
+      await recordAuditEvent(db, {
+        tenantId: admin.tenantId,
+        actorType: actor.type,
+        actorName: actor.name,
+        action: "admin.access_revoked",
+        targetType: "admin",
+        targetId: admin.adminId,
+        outcome: "success",
+        details: { ...details, sessionsRevoked, tokensRevoked },
+        createdAt: now,
+      });
+    }
+    return { sessionsRevoked, tokensRevoked };
+  });
 }
 
 export type SignInCandidate = {

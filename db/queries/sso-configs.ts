@@ -53,7 +53,10 @@ export type SaveSsoSettingsInput = {
   tenantId: string;
   issuer: string;
   clientId: string;
-  /** null keeps the stored secret (the console never shows it, so an edit without a new one keeps it). */
+  /**
+   * null keeps the stored secret (the console never shows it, so an edit without a new one keeps
+   * it) — only for the same issuer and client id: it is that client's secret at that provider.
+   */
   clientSecret: string | null;
   /** Lower case, without duplicates. */
   domains: string[];
@@ -66,6 +69,7 @@ export type SaveSsoSettingsInput = {
 
 export type SaveSsoSettingsResult =
   | { ok: true; settings: SsoSettings }
+  /** No secret given: SSO is set up for the first time, or the issuer or client id changed. */
   | { ok: false; problem: "secret_required" }
   /** Another tenant lets these domains in already. */
   | { ok: false; problem: "domains_taken"; domains: string[] }
@@ -104,7 +108,9 @@ function changes(before: SsoSettings | undefined, input: SaveSsoSettingsInput): 
 export function saveSsoSettings(db: Db, input: SaveSsoSettingsInput, now = Date.now()): Promise<SaveSsoSettingsResult> {
   return inTransaction(db, "immediate", async () => {
     const before = await findSsoSettings(db, input.tenantId);
-    const secret = input.clientSecret ?? before?.clientSecret;
+    // Kept for the provider and client it was issued for: a changed issuer would otherwise be sent it (client_secret_basic).
+    const sameClient = before?.issuer === input.issuer && before.clientId === input.clientId;
+    const secret = input.clientSecret ?? (sameClient ? before.clientSecret : undefined);
     if (!secret) return { ok: false, problem: "secret_required" } as const;
     if (!input.passwordsAllowed && (before?.passwordsAllowed ?? true) && !before?.firstSignInAt) return { ok: false, problem: "no_sso_sign_in_yet" } as const;
     if (input.domains.length > 0) {

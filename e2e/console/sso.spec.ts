@@ -172,6 +172,16 @@ test.describe("console single sign-on", () => {
     expect(await saved.text()).not.toContain(provider.clientSecret);
   });
 
+  test("a start another site's page sends the browser to goes back to the sign-in page, which says why (login CSRF)", async ({ page, baseURL }) => {
+    const tenant = await ssoTenant();
+    // A page of another site: the provider's server under the name localhost (127.0.0.1 is Roster's).
+    await page.goto(`${provider.issuer.replace("127.0.0.1", "localhost")}/.well-known/openid-configuration`);
+    const start = `${baseURL}/api/auth/oidc/start?email=pat%40${tenant.domain}&next=%2Fleavers`;
+    await page.evaluate((url) => window.location.assign(url), start);
+    await expect(page).toHaveURL(`${baseURL}/login?sso_error=cross_site_start&next=%2Fleavers`);
+    await expect(page.getByRole("alert").filter({ hasText: "starts only from Roster's own sign-in page" })).toBeVisible();
+  });
+
   test("the SSO routes redirect only to Roster's own sign-in page when they cannot go on", async ({ request }) => {
     const start = await request.get("/api/auth/oidc/start?email=pat%40no-sso-here.example&next=https%3A%2F%2Fevil.example%2F", { maxRedirects: 0 });
     expect(start.status()).toBe(303);

@@ -4,15 +4,18 @@ import { prepared } from "@/db/prepared";
 import { createAdmin } from "@/db/queries/admins";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "@/db/queries/audit";
 import { saveSsoSettings } from "@/db/queries/sso-configs";
+import { createToken } from "@/db/queries/tokens";
 import { SSO_CALLBACK_PATH, type SsoRoleMap } from "@/lib/contracts/sso";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { createTestDb } from "@/test/db";
 import { makeTenant, makeUser } from "@/test/factories";
 import { settingsThrough, signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { checkToken } from "./authenticate-token";
 import { checkDiscovery, oidcConfiguration } from "./oidc-client";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "./oidc-sign-in";
 import { hashPassword } from "./password";
-import { readSession } from "./session";
+import { openSession, readSession } from "./session";
+import { issueToken } from "./tokens";
 
 // start → a real OpenID Connect provider (oidc-provider on loopback) → callback, by fetch with the
 // redirects followed by hand; and what an attacker would try at each step.
@@ -111,11 +114,19 @@ describe("OIDC sign-in", () => {
     expect(changed).toMatchObject({ targetId: admin.id, details: { from: "auditor", to: "admin" } });
   });
 
-  it("refuses an admin the role map no longer admits; with no role map, roles stay Roster's and only admins get in", async () => {
+  it("refuses an admin the role map no longer admits, ending their sessions and tokens; with no role map, roles stay Roster's and only admins get in", async () => {
     const mapped = await ssoTenant();
     const removed = `removed@${mapped.domain}`;
-    await createAdmin(db, { tenantId: mapped.tenantId, ...adminUserFields(removed), role: "admin", passwordHash: await hashPassword("long password 2") });
+    const { admin } = await createAdmin(db, { tenantId: mapped.tenantId, ...adminUserFields(removed), role: "admin", passwordHash: "x" });
+    const owner = { tenantId: mapped.tenantId, adminId: admin.id };
+    const session = await openSession(db, owner);
+    const pat = issueToken();
+    await createToken(db, { ...owner, ...pat, name: "ci", scopes: [], expiresAt: null, actor: { type: "system", name: "test" } });
     expect((await signInThrough(removed, account(removed, ["everyone"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
+    expect(await readSession(db, session.cookieValue)).toBeNull();
+    expect(await checkToken(db, pat.token)).toEqual({ ok: false, reason: "revoked" });
+    const [revoked] = await readAuditEvents(db, mapped.tenantId, { action: "admin.access_revoked" });
+    expect(revoked).toMatchObject({ targetId: admin.id, details: { reason: "no_mapped_role", sessionsRevoked: 1, tokensRevoked: 1 } });
 
     const unmapped = await ssoTenant({});
     const kept = `kept@${unmapped.domain}`;

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
 import { AdminExistsError, changeAdminRole, createAdmin, findAdminByEmail } from "@/db/queries/admins";
 import { createOidcLogin, takeOidcLogin } from "@/db/queries/oidc-logins";
-import { recordSignInAttempt, recordSsoSignInRefusal } from "@/db/queries/sessions";
+import { recordSignInAttempt, recordSsoSignInRefusal, revokeAdminAccess } from "@/db/queries/sessions";
 import { findSsoSettings, findSsoSettingsForDomain, markSsoSignInWorks, type SsoSettings } from "@/db/queries/sso-configs";
 import { findUserByEmail } from "@/db/queries/users";
 import type { AdminRole } from "@/db/schema";
@@ -154,11 +154,15 @@ async function admit(
   const values = claimValues(claims, settings.roleClaim);
   const role = mappedRole(values, settings.roleMap);
   const roleDetails = { ...subject, roleClaimValues: values.slice(0, 20), role };
-  // An empty role map leaves roles to Roster; otherwise the provider decides them, and nothing mapped means no access.
-  if (role === null && Object.keys(settings.roleMap).length > 0) return refuse({ code: "no_mapped_role", details: roleDetails });
-
   const emailKey = normalizeEmail(email);
   let found = await findAdminByEmail(db, settings.tenantId, emailKey);
+  // An empty role map leaves roles to Roster; otherwise the provider decides them, and nothing
+  // mapped means no access: an admin taken out of every mapped group also loses the sessions and
+  // tokens they still hold, here, at the first sign-in that shows it.
+  if (role === null && Object.keys(settings.roleMap).length > 0) {
+    if (found) await revokeAdminAccess(db, { tenantId: settings.tenantId, adminId: found.admin.id }, SSO_ACTOR, { reason: "no_mapped_role", ...subject }, now);
+    return refuse({ code: "no_mapped_role", details: roleDetails });
+  }
   if (!found) {
     if (role === null) return refuse({ code: "no_mapped_role", details: roleDetails });
     const user = await findUserByEmail(db, settings.tenantId, emailKey);

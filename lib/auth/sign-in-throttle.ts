@@ -5,9 +5,6 @@ import { addressKey } from "@/lib/client-address";
 import { sweepEndedCounters } from "./rate-limit-sweep";
 import { RateLimiterDb } from "./rate-limiter-store";
 
-// Its home is lib/client-address.ts, shared with the API's address budgets; exported here for the throttle's own tests.
-export { addressKey };
-
 /**
  * rate-limiter-flexible's login protection (docs/decisions/0010): failed sign-ins are counted per
  * client address, and consecutively per (email typed, client address). Nothing is counted per

@@ -9,7 +9,8 @@ import { makeTenant } from "@/test/factories";
 import { twoProcessDatabases } from "@/test/two-processes";
 import { hashPassword, NO_PASSWORD_HASH } from "./password";
 import { signIn, type SignInResult } from "./session";
-import { addressKey, createSignInThrottle, SIGN_IN_LIMITS } from "./sign-in-throttle";
+import { addressKey } from "@/lib/client-address";
+import { createSignInThrottle, SIGN_IN_LIMITS } from "./sign-in-throttle";
 import { adminUserFields } from "@/lib/domain/user-fields";
 
 const db = createTestDb();

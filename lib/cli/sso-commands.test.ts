@@ -70,7 +70,7 @@ describe("roster sso", () => {
     expect(shown.stdout).not.toContain(SECRET);
   });
 
-  it("keeps the stored secret, domains and role map when a later set leaves them out", async () => {
+  it("keeps the stored secret (same issuer and client id), domains and role map when a later set leaves them out", async () => {
     const { code, json } = await set(tenantId, "--role-claim", "roles");
     expect(code).toBe(0);
     expect(json.settings).toMatchObject({
@@ -79,6 +79,27 @@ describe("roster sso", () => {
       roleClaim: "roles",
       roleMap: { "roster-admins": "admin" },
     });
+  });
+
+  it("asks for a new secret when the issuer or client id changes, never sending the stored one to another client", async () => {
+    const stored = async () =>
+      prepared<{ issuer: string; clientId: string; clientSecret: string }>(
+        db,
+        `select issuer, client_id as "clientId", client_secret as "clientSecret" from sso_configs where tenant_id = ?`,
+      ).get(tenantId);
+    const before = await stored();
+    const moved = [
+      ["--issuer", "http://localhost:4002", "--client-id", "0oa123"],
+      ["--issuer", "https://login.example.com/oauth2/default", "--client-id", "another-client"],
+    ];
+    for (const flags of moved) {
+      const refused = await cliJson("sso", "set", "--tenant", tenantId, ...flags);
+      expect(refused, flags.join(" ")).toMatchObject({ code: 2, json: { ok: false, error: expect.stringMatching(/client secret is required/) } });
+    }
+    expect(await stored()).toEqual(before);
+    const withSecret = await cliJson("sso", "set", "--tenant", tenantId, ...moved[1]!, "--client-secret", "another-secret");
+    expect(withSecret).toMatchObject({ code: 0, json: { settings: { clientId: "another-client", clientSecretSet: true } } });
+    expect((await stored())!.clientSecret).toBe("another-secret");
   });
 
   it("refuses bad input with a one-line usage error (exit 2), writing nothing", async () => {
@@ -108,7 +129,10 @@ describe("roster sso", () => {
       expect(result.json.error).toMatch(message);
     }
     const firstTime = await cliJson("sso", "set", "--tenant", otherTenantId, "--issuer", "https://idp.example", "--client-id", "c");
-    expect(firstTime).toMatchObject({ code: 2, json: { ok: false, error: "the client secret is required when SSO is first set up" } });
+    expect(firstTime).toMatchObject({
+      code: 2,
+      json: { ok: false, error: "the client secret is required when SSO is first set up, and again when the issuer or client ID changes" },
+    });
     const taken = await set(otherTenantId, "--client-secret", "s", "--domains", "b.example");
     expect(taken).toMatchObject({ code: 2, json: { error: "b.example already signs in to another tenant" } });
     const after = await prepared<{ n: number }>(db, "select count(*) as n from audit_events where action = 'sso.updated'").get();

@@ -50,7 +50,11 @@ export async function updateSignInSettings(
   if (result.ok) return { ok: true, settings: toSignInSettings(result.settings) };
   switch (result.problem) {
     case "secret_required":
-      return { ok: false, field: "clientSecret", problem: "the client secret is required when SSO is first set up" };
+      return {
+        ok: false,
+        field: "clientSecret",
+        problem: "the client secret is required when SSO is first set up, and again when the issuer or client ID changes",
+      };
     case "domains_taken":
       return {
         ok: false,

@@ -167,6 +167,9 @@ export const ssoContracts = {
  * fixed text per code, so nothing a link carries is ever shown as is.
  */
 export const SSO_ERROR_MESSAGES = {
+  // A start another site's page made the browser navigate to (login CSRF: its provider would sign
+  // this browser in as the attacker's account, ending the session it had).
+  cross_site_start: "Single sign-on starts only from Roster's own sign-in page: type your work email below to continue.",
   rate_limited: "Too many sign-in attempts from your address. Try again in a minute.",
   invalid_email: "Type your work email address to sign in with SSO.",
   unknown_domain: "Single sign-on is not set up for that email domain. Sign in with your password, or ask your Roster admin.",

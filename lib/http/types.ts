@@ -41,17 +41,3 @@ export const CLIENT_IP_HEADER = "x-roster-client-ip";
 
 /** Set by server/prepare-request.ts: the request's id (a trusted proxy's X-Request-Id, or a fresh one); any value a client sends is replaced there. */
 export const REQUEST_ID_HEADER = "x-roster-request-id";
-
-/** Set by server/prepare-request.ts: the scheme a trusted proxy reports (X-Forwarded-Proto), or absent; any value a client sends is dropped there. */
-export const FORWARDED_PROTO_HEADER = "x-roster-forwarded-proto";
-
-/**
- * The origin the browser addressed: the Host header (Next.js gives route handlers a URL naming
- * its own host, such as localhost) and the scheme a trusted proxy terminating TLS reports. For
- * what a browser or an identity provider is told to come back to (the SSO redirect URI).
- */
-export function browserOrigin(request: ApiRequest): string {
-  const host = request.headers.get("host") ?? request.url.host;
-  const scheme = request.headers.get(FORWARDED_PROTO_HEADER) ?? request.url.protocol.replace(/:$/, "");
-  return `${scheme}://${host}`;
-}

@@ -19,9 +19,13 @@ import { guardedSecondFactor, settleSecondFactor, type FactorCheck, type SecondF
 // assertion as a sign-in's second factor (docs/decisions/0022). Each ceremony's challenge is kept
 // server-side in mfa_challenges and taken (deleted) by the answer, so it is good once.
 
-/** The relying party is whoever the browser talks to: the request's host name and origin (WebAuthn refuses IP addresses). */
+/**
+ * The relying party is the console's public origin (PUBLIC_ORIGIN, or the Host the browser sent:
+ * lib/console/endpoints/session-cookies.ts), never the URL Next.js builds from its own host:
+ * its host name is the RP ID (WebAuthn refuses IP addresses).
+ */
 export type RelyingParty = { rpID: string; origin: string };
-export const relyingPartyOf = (url: URL): RelyingParty => ({ rpID: url.hostname, origin: url.origin });
+export const relyingPartyOf = (publicOrigin: URL): RelyingParty => ({ rpID: publicOrigin.hostname, origin: publicOrigin.origin });
 
 const CEREMONY_TTL_MS = 5 * 60 * 1000;
 const passkeysOf = async (db: Db, adminId: string) => (await listFactors(db, adminId)).filter((f) => f.kind === "passkey" && f.credentialId);

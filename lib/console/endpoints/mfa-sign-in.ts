@@ -11,7 +11,7 @@ import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Db } from "@/db/client";
 import { mfaSignInContracts as c } from "@/lib/contracts/mfa-sign-in";
 import type { ApiRequest } from "@/lib/http/types";
-import { pendingSignInCookie, sameOrigin, sessionCookie } from "./session-cookies";
+import { pendingSignInCookie, publicOrigin, sameOrigin, sessionCookie } from "./session-cookies";
 
 // The sign-in's second step (docs/decisions/0022): each endpoint takes the pending sign-in cookie
 // the password step set, and nothing else; none of them opens the console without a second factor.
@@ -84,7 +84,7 @@ export const MFA_SIGN_IN_ENDPOINTS = [
     operationId: "consoleSignInPasskeyOptions",
     errors: [401, 403],
     handler: async ({ db, request }) => ({
-      data: { data: { ...(await startPasskeyAssertion(db, await pendingOf(db, request), relyingPartyOf(request.url))) } },
+      data: { data: { ...(await startPasskeyAssertion(db, await pendingOf(db, request), relyingPartyOf(publicOrigin(request)))) } },
     }),
   }),
   // Second factor: the passkey's answer to that challenge
@@ -94,7 +94,7 @@ export const MFA_SIGN_IN_ENDPOINTS = [
     operationId: "consoleSignInPasskey",
     errors: [400, 401, 403, 429],
     handler: async ({ db, body, request }) => {
-      const ctx = { origin: originOf(request), rp: relyingPartyOf(request.url) };
+      const ctx = { origin: originOf(request), rp: relyingPartyOf(publicOrigin(request)) };
       return answer(await signInWithPasskey(db, await pendingOf(db, request), body.response as unknown as AuthenticationResponseJSON, ctx), request);
     },
   }),

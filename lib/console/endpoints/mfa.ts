@@ -7,6 +7,7 @@ import { confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/mfa/totp-en
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { mfaContracts as c } from "@/lib/contracts/mfa";
 import { mfaOverviewOf, regenerateOwnRecoveryCodes, removeOwnFactor, setMfaPolicy, toFactorDto, type SignedInAdmin } from "../mfa";
+import { publicOrigin } from "./session-cookies";
 
 // Every role manages its own second factors (manageOwnFactors); the tenant's policy is manageSignInPolicy.
 // What lasts needs a recent authentication (docs/decisions/0023): saving a factor, removing one, new
@@ -64,7 +65,9 @@ export const MFA_ENDPOINTS = [
     ...own,
     operationId: "consoleMfaStartPasskey",
     handler: async ({ db, principal, request }) => ({
-      data: { data: { ...(await startPasskeyRegistration(db, { tenantId: principal.tenantId, adminId: principal.adminId! }, relyingPartyOf(request.url))) } },
+      data: {
+        data: { ...(await startPasskeyRegistration(db, { tenantId: principal.tenantId, adminId: principal.adminId! }, relyingPartyOf(publicOrigin(request)))) },
+      },
     }),
   }),
   // Save the passkey the browser made
@@ -77,7 +80,7 @@ export const MFA_ENDPOINTS = [
     handler: async ({ db, principal, requestId, body, request }) => {
       const admin = signedIn(principal, requestId);
       const input = { response: body.response as unknown as RegistrationResponseJSON, label: body.label || "Passkey" };
-      const result = await confirmPasskeyRegistration(db, admin, input, relyingPartyOf(request.url), admin.actor);
+      const result = await confirmPasskeyRegistration(db, admin, input, relyingPartyOf(publicOrigin(request)), admin.actor);
       if (!result.ok && result.reason === "no_ceremony") throw new ApiError("conflict", "Start again: the passkey request expired or was replaced");
       if (!result.ok) throw new ApiError("invalid_input", "The passkey could not be verified: try again");
       return { data: { data: { factor: toFactorDto(result.factor), recoveryCodes: result.recoveryCodes } } };

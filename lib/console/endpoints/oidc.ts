@@ -4,14 +4,15 @@ import { revokeSession } from "@/db/queries/sessions";
 import { consoleDialect } from "@/lib/api/dialects/console";
 import { defineEndpoint } from "@/lib/api/endpoint";
 import { consumeRateLimit } from "@/lib/api/rate-limit";
+import { addressKey } from "@/lib/client-address";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "@/lib/auth/oidc-sign-in";
 import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/contracts/session";
 import { oidcContracts as c, STEP_UP_DONE_PATH, type SsoErrorCode } from "@/lib/contracts/sso";
 import type { Db } from "@/db/client";
 import { serverEnv } from "@/lib/env";
-import { browserOrigin, type ApiRequest } from "@/lib/http/types";
-import { sessionCookie } from "./session-cookies";
+import type { ApiRequest } from "@/lib/http/types";
+import { navigatedFromRoster, publicOrigin, sessionCookie } from "./session-cookies";
 
 // Single sign-on through the tenant's OpenID Connect provider (lib/auth/oidc-sign-in.ts): two
 // browser navigations answered with redirects, never problem+json a person would have to read.
@@ -27,7 +28,7 @@ function oidcCookie(value: string, maxAgeSeconds: number, request: ApiRequest): 
     path: "/api/auth/oidc",
     maxAge: maxAgeSeconds,
     // https as the browser sees it (a proxy may terminate TLS), so the cookie is never sent in the clear.
-    secure: browserOrigin(request).startsWith("https:"),
+    secure: publicOrigin(request).protocol === "https:",
   });
 }
 
@@ -60,10 +61,12 @@ export const OIDC_ENDPOINTS = [
     ...publicConsole,
     operationId: "consoleSsoStart",
     handler: async ({ db, query, request }) => {
-      const origin = browserOrigin(request);
+      const origin = publicOrigin(request).origin;
       const next = safeNextPath(query.next, origin);
+      if (!navigatedFromRoster(request)) return query.step_up ? stepUpDone("cross_site_start") : backToLogin("cross_site_start", next);
       // Each start writes a row: an address gets the API's budget of them.
-      if ((await consumeRateLimit(`sso:${request.clientIp}`)).limited) return query.step_up ? stepUpDone("rate_limited") : backToLogin("rate_limited", next);
+      if ((await consumeRateLimit(`sso:${addressKey(request.clientIp)}`)).limited)
+        return query.step_up ? stepUpDone("rate_limited") : backToLogin("rate_limited", next);
       if (query.step_up) return startStepUp(db, request, origin);
       const email = query.email?.trim() ?? "";
       if (!z.safeParse(workEmail, email).success) return backToLogin("invalid_email", next);

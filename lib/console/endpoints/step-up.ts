@@ -18,7 +18,7 @@ import { isStale } from "@/lib/auth/step-up-gate";
 import { stepUpContracts as c } from "@/lib/contracts/step-up";
 import { serverEnv } from "@/lib/env";
 import type { ApiRequest } from "@/lib/http/types";
-import { sessionCookie } from "./session-cookies";
+import { publicOrigin, sessionCookie } from "./session-cookies";
 
 // Step-up (docs/decisions/0023): every role steps up its own session (manageOwnSessions). A wrong
 // answer is a 400 on its field, not a 401: the console must not read it as a session that ended.
@@ -106,7 +106,9 @@ export const STEP_UP_ENDPOINTS = [
     ...c.passkeyOptions,
     ...own,
     operationId: "consoleStepUpPasskeyOptions",
-    handler: async ({ db, principal, request }) => ({ data: { data: { ...(await startPasskeyAssertion(db, principal, relyingPartyOf(request.url))) } } }),
+    handler: async ({ db, principal, request }) => ({
+      data: { data: { ...(await startPasskeyAssertion(db, principal, relyingPartyOf(publicOrigin(request)))) } },
+    }),
   }),
   // Step up with the passkey's answer to that challenge
   defineEndpoint({
@@ -116,7 +118,11 @@ export const STEP_UP_ENDPOINTS = [
     errors: [400, 429],
     handler: async ({ db, principal, body, request }) => {
       const response = body.response as unknown as AuthenticationResponseJSON;
-      return answer(await stepUpWithPasskey(db, stepping(principal, request), response, relyingPartyOf(request.url), ctxOf(request)), request, "response");
+      return answer(
+        await stepUpWithPasskey(db, stepping(principal, request), response, relyingPartyOf(publicOrigin(request)), ctxOf(request)),
+        request,
+        "response",
+      );
     },
   }),
   // Step up with your password (accounts without a second factor, in a tenant that does not require one)
