@@ -9,10 +9,21 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { LEAVER_APPROVAL_NOTE_MAX } from "@/db/constants";
 import { decideLeaverJobRequest, type LeaverJobDto } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
+import { fmt } from "./labels";
 import styles from "./leavers.module.css";
 
 type Decision = "approve" | "reject";
 const DECIDED: Record<string, string> = { approved: "Approved", rejected: "Rejected" };
+const verbOf = (job: LeaverJobDto) => (job.kind === "reactivate" ? "reactivate" : "deactivate");
+
+/** What the threshold was measured against: the job's users, and its admin's others of the window before it. */
+function measuredAgainst(job: LeaverJobDto, approval: NonNullable<LeaverJobDto["approval"]>): string {
+  const own = `${plural(approval.counted_rows, "user")} to ${verbOf(job)}`;
+  const above = `above this organisation's threshold of ${fmt(approval.threshold)}.`;
+  if (approval.recent_rows === 0) return `${own}, ${above}`;
+  const hours = Math.round((Date.parse(approval.requested_at) - Date.parse(approval.recent_since)) / 3_600_000);
+  return `${own}, and ${fmt(approval.recent_rows)} more in the same admin's jobs of the ${hours} hours before, run without a second admin: ${fmt(approval.counted_rows + approval.recent_rows)} in all, ${above}`;
+}
 
 /**
  * A job's second admin (docs/decisions/0025): while it waits, who may decide and until when, and
@@ -22,7 +33,7 @@ export function ApprovalSection({ job }: { job: LeaverJobDto }) {
   const approval = job.approval;
   const [deciding, setDeciding] = useState<Decision | null>(null);
   if (!approval) return null;
-  const measured = `${plural(approval.counted_rows, "user")} to deactivate, above this organisation's threshold of ${approval.threshold}.`;
+  const measured = measuredAgainst(job, approval);
 
   if (job.status === "awaiting_approval") {
     return (
@@ -70,6 +81,8 @@ function DecisionDialog({ job, decision, onClose }: { job: LeaverJobDto; decisio
   const noteRef = useRef<HTMLInputElement>(null);
   const approving = decision === "approve";
   const users = plural(job.approval?.counted_rows ?? 0, "user");
+  const undo = job.kind === "reactivate";
+  const what = undo ? `${job.created_by.name}'s undo job` : `${job.created_by.name}'s job`;
 
   async function decide() {
     const updated = await decideLeaverJobRequest(job.id, decision, note.trim());
@@ -85,8 +98,10 @@ function DecisionDialog({ job, decision, onClose }: { job: LeaverJobDto; decisio
       title={approving ? "Approve this job?" : "Reject this job?"}
       description={
         approving
-          ? `${job.created_by.name}'s job will run: up to ${users} deactivated, exactly as previewed. Rows whose user changed since are reported, not acted upon.`
-          : `${job.created_by.name}'s job ends without changing anyone; its rows are skipped.`
+          ? undo
+            ? `${what} will run: up to ${users} reactivated, those its deactivation job switched off. A user deactivated again since is left alone.`
+            : `${what} will run: up to ${users} deactivated, exactly as previewed. Rows whose user changed since are reported, not acted upon.`
+          : `${what} ends without changing anyone; its rows are skipped.${undo ? " The job it was to undo may be undone again later." : ""}`
       }
       confirmLabel={approving ? "Approve and run" : "Reject job"}
       pendingLabel={approving ? "Approving…" : "Rejecting…"}

@@ -41,7 +41,7 @@ function ThresholdForm({ threshold, canChange }: { threshold: number | null; can
   const status =
     threshold === null
       ? "Off: every confirmed job runs at once."
-      : `A job that would deactivate more than ${fmt(threshold)} users waits until another admin approves it (72 hours at most).`;
+      : `A job that would deactivate more than ${fmt(threshold)} users waits until another admin approves it (72 hours at most); so does an undo that would reactivate more. One admin's jobs of the last 24 hours count together.`;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -23,6 +23,10 @@ export function UndoDialog({ open, onOpenChange, job }: { open: boolean; onOpenC
       <ul>
         <li>Tokens and sessions revoked by the job stay revoked; people sign in again.</li>
         <li>A user deactivated again since the job ran is left alone.</li>
+        <li>
+          If it reactivates more users than this organisation&apos;s approval threshold (counted with your other undos of the last 24 hours), it waits until
+          another admin approves it.
+        </li>
       </ul>
     </StartJobDialog>
   );

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { LeaverJob } from "../schema";
-import { approvalThresholdExceeded, requestLeaverJobApproval } from "./leaver-approvals";
+import { approvalNeeded, countedRowsOf, releaseUndoneJob, requestLeaverJobApproval } from "./leaver-approvals";
 import { getLeaverPreview, type LeaverActor } from "./leaver-previews";
 import { addOutcomeCounts, lockLeaverJob, readLeaverJob, recordJobEvent } from "./leaver-jobs";
 import { cancelJobSchedules } from "./scheduled-deactivations";
@@ -50,8 +50,9 @@ export type ConfirmResult =
 /**
  * Turns a preview into a queued job holding a copy of every row, with its `job.created` audit
  * event, in one immediate transaction. A preview is confirmed at most once, by the admin who uploaded it.
- * When more of its rows would be deactivated than the tenant's approval threshold allows, the job
- * waits for a second admin instead (awaiting_approval; ./leaver-approvals.ts).
+ * When more of its rows would be deactivated than the tenant's approval threshold allows, counted
+ * with the admin's other such rows of the last 24 hours that ran without a second admin, the job
+ * waits for one instead (awaiting_approval; ./leaver-approvals.ts).
  */
 export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: string }, now = Date.now()): Promise<ConfirmResult> {
   return inTransaction(db, "immediate", async (): Promise<ConfirmResult> => {
@@ -65,9 +66,9 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
     if (preview.actorUserId !== input.actor.userId) return { status: "not-owner" };
     const id = randomUUID();
     // Scheduled rows are deactivations too, only later: a file of future dates is no way around the second admin.
-    const countedRows = (preview.counts.will_deactivate ?? 0) + (preview.counts.scheduled ?? 0);
-    const threshold = await approvalThresholdExceeded(db, input.tenantId, countedRows);
-    const status = threshold === null ? "queued" : "awaiting_approval";
+    const countedRows = countedRowsOf(preview.counts);
+    const approval = await approvalNeeded(db, { tenantId: input.tenantId, userId: input.actor.userId, kind: "deactivate", countedRows }, now);
+    const status = approval === null ? "queued" : "awaiting_approval";
     await insertJob(db, {
       id,
       tenantId: input.tenantId,
@@ -105,7 +106,7 @@ export function confirmLeaverPreview(db: Db, input: JobRequest & { previewId: st
       now,
       status,
     );
-    if (threshold !== null) await requestLeaverJobApproval(db, { ...input, jobId: id, threshold, countedRows }, now);
+    if (approval !== null) await requestLeaverJobApproval(db, { ...input, jobId: id, ...approval }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }
@@ -117,7 +118,11 @@ export type UndoResult =
   | { status: "not-undoable" }
   | { status: "already-undone"; jobId: string };
 
-/** Queues a job that reactivates exactly the users the given finished deactivation job deactivated, and cancels its pending schedules. */
+/**
+ * Queues a job that reactivates exactly the users the given finished deactivation job deactivated, and cancels its
+ * pending schedules (a stop, which one admin may make). Above the tenant's threshold, counted as a deactivation job
+ * is, the undo waits for a second admin as such a job does: one admin cannot mass-reactivate leavers either.
+ */
 export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now = Date.now()): Promise<UndoResult> {
   return inTransaction(db, "immediate", async (): Promise<UndoResult> => {
     // Locked: a second undo at once waits, then finds this one ("already-undone").
@@ -128,11 +133,13 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
     if (job.status !== "completed" && job.status !== "cancelled") return { status: "not-finished", jobStatus: job.status };
     const id = randomUUID();
     const total = (await prepared<{ n: number }>(db, `select count(*) as n from leaver_job_rows where job_id = ? and outcome = 'deactivated'`).get(job.id))!.n;
+    const approval = await approvalNeeded(db, { tenantId: input.tenantId, userId: input.actor.userId, kind: "reactivate", countedRows: total }, now);
+    const status = approval === null ? "queued" : "awaiting_approval";
     await insertJob(db, {
       id,
       tenantId: input.tenantId,
       kind: "reactivate",
-      status: "queued",
+      status,
       previewId: null,
       undoOfJobId: job.id,
       fileSha256: null,
@@ -154,7 +161,8 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
     await prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
     // Its rows still scheduled are cancelled with it (docs/decisions/0024); those already run are not reversed here.
     const cancelledSchedules = await cancelJobSchedules(db, { ...input, jobId: job.id, undoJobId: id }, now);
-    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules }, now);
+    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules }, now, status);
+    if (approval !== null) await requestLeaverJobApproval(db, { ...input, jobId: id, ...approval }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });
 }
@@ -171,13 +179,14 @@ export function cancelLeaverJob(db: Db, input: JobRequest & { jobId: string }, n
     // rows and counts are then kept, not skipped or overwritten.
     const job = await lockLeaverJob(db, input.jobId);
     if (!job || job.tenantId !== input.tenantId) return { status: "not-found" };
-    // A job awaiting approval may be withdrawn too; its request then simply stays undecided.
+    // A job awaiting approval may be withdrawn too; its request then simply stays undecided (an undo's job may be undone again).
     if (job.status !== "queued" && job.status !== "running" && job.status !== "awaiting_approval") return { status: "finished", job };
     const { changes: skipped } = await prepared(
       db,
       `update leaver_job_rows set outcome = 'skipped', outcome_reason = 'job cancelled', processed_at = ? where job_id = ? and outcome is null`,
     ).run(now, job.id);
     const counts = addOutcomeCounts(job.outcomeCounts, { skipped });
+    if (job.status === "awaiting_approval") await releaseUndoneJob(db, job, now);
     await prepared(
       db,
       `update leaver_jobs set status = 'cancelled', processed_rows = processed_rows + ?, outcome_counts = ?, finished_at = ?, updated_at = ? where id = ?`,

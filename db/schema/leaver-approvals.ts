@@ -22,6 +22,9 @@ export const leaverJobApprovals = sqliteTable(
     // The tenant's threshold when the job was confirmed, and the rows it was measured against.
     threshold: integer("threshold").notNull(),
     countedRows: integer("counted_rows").notNull(),
+    // The creator's other rows of the same kind in the 24 hours before, that ran or will run without
+    // a second admin: counted with the job's own, so that one admin cannot split a file to stay under it.
+    recentRows: integer("recent_rows").notNull().default(0),
     requestedAt: epochMs("requested_at").notNull(),
     expiresAt: epochMs("expires_at").notNull(),
     decision: text("decision", { enum: LEAVER_APPROVAL_DECISIONS }),

@@ -3,14 +3,16 @@ import { createTestTenant } from "../fixtures/db";
 import { auditEventsOf, isActive } from "../fixtures/rows";
 
 // Four-eyes approval over the leaver API (issue 12, part 2; docs/decisions/0025): a job above the
-// tenant's threshold waits; its creator's token cannot decide it; another admin's token approves
-// or rejects it with a note; approve and reject at once give one decision.
+// tenant's threshold (with its admin's of the last 24 hours) waits, and so does an undo; its creator's
+// token cannot decide it; another admin's token approves or rejects it with a note; approve and reject
+// at once give one decision.
 
 type Job = {
   id: string;
+  kind: string;
   status: string;
   counts?: Record<string, number>;
-  approval: null | { decision: string | null; note: string | null; can_decide: boolean };
+  approval: null | { decision: string | null; note: string | null; can_decide: boolean; counted_rows: number; recent_rows: number };
 };
 const auth = (token: string, tenantId: string) => ({ "X-API-Key": token, "X-Tenant-ID": tenantId });
 
@@ -34,6 +36,8 @@ async function confirmedJob(request: APIRequestContext, tenant: Awaited<ReturnTy
 
 const decide = (request: APIRequestContext, headers: Record<string, string>, id: string, decision: "approve" | "reject", data: unknown) =>
   request.post(`/v1/leaver-jobs/${id}/${decision}`, { headers, data, failOnStatusCode: false });
+const statusOf = async (request: APIRequestContext, headers: Record<string, string>, id: string) =>
+  ((await (await request.get(`/v1/leaver-jobs/${id}`, { headers })).json()) as { data: Job }).data.status;
 
 test.describe("leaver job approval (API)", () => {
   test("the creator's token is refused; another admin approves with a note and the job runs", async ({ request }) => {
@@ -55,11 +59,7 @@ test.describe("leaver job approval (API)", () => {
       status: "queued",
       approval: { decision: "approved", note: "matches the HR export" },
     });
-    await expect
-      .poll(async () => ((await (await request.get(`/v1/leaver-jobs/${job.id}`, { headers: second })).json()) as { data: Job }).data.status, {
-        timeout: 15_000,
-      })
-      .toBe("completed");
+    await expect.poll(() => statusOf(request, second, job.id), { timeout: 15_000 }).toBe("completed");
     expect(await Promise.all(people.map((u) => isActive(u.id)))).toEqual([false, false, false]);
     expect((await decide(request, second, job.id, "reject", { note: "late" })).status()).toBe(409);
     const events = await auditEventsOf(tenant.tenantId);
@@ -84,6 +84,33 @@ test.describe("leaver job approval (API)", () => {
       expect(answer.status()).toBe(409);
       expect(await answer.text()).toContain(text);
     }
+  });
+
+  test("one admin's jobs of the last 24 hours count together, and the waiting job says so", async ({ request }) => {
+    const { tenant, creator, second } = await setup("approval-window");
+    expect((await confirmedJob(request, tenant, creator, 2)).job.status).toBe("queued");
+    const { job } = await confirmedJob(request, tenant, creator, 1);
+    expect(job).toMatchObject({ status: "awaiting_approval", approval: { counted_rows: 1, recent_rows: 2 } });
+    // Another admin's job is measured on its own.
+    expect((await confirmedJob(request, tenant, second, 2)).job.status).toBe("queued");
+  });
+
+  test("an undo above the threshold waits for another admin too; approved, it reactivates the users", async ({ request }) => {
+    const { tenant, creator, second } = await setup("approval-undo");
+    const { job, people } = await confirmedJob(request, tenant, creator);
+    expect((await decide(request, second, job.id, "approve", {})).status()).toBe(200);
+    await expect.poll(() => statusOf(request, creator, job.id), { timeout: 15_000 }).toBe("completed");
+    const undo = await request.post(`/v1/leaver-jobs/${job.id}/undo`, { headers: creator });
+    expect(undo.status()).toBe(202);
+    const undoJob = ((await undo.json()) as { data: Job }).data;
+    expect(undoJob).toMatchObject({ kind: "reactivate", status: "awaiting_approval", approval: { counted_rows: 3, recent_rows: 0, can_decide: false } });
+    expect((await decide(request, creator, undoJob.id, "approve", {})).status()).toBe(403);
+    expect(await Promise.all(people.map((u) => isActive(u.id)))).toEqual([false, false, false]);
+    expect((await decide(request, second, undoJob.id, "approve", { note: "HR withdrew the file" })).status()).toBe(200);
+    await expect.poll(() => statusOf(request, second, undoJob.id), { timeout: 15_000 }).toBe("completed");
+    expect(await Promise.all(people.map((u) => isActive(u.id)))).toEqual([true, true, true]);
+    const events = (await auditEventsOf(tenant.tenantId)).filter((e) => e.targetId === undoJob.id).map((e) => e.action);
+    expect(events).toEqual(expect.arrayContaining(["leaver_job.approval_requested", "leaver_job.approved", "job.completed"]));
   });
 
   test("approve and reject sent at once: one 200, one 409, one decision audited", async ({ request }) => {

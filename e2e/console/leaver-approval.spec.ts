@@ -5,7 +5,8 @@ import { isActive } from "../fixtures/rows";
 
 // Console: four-eyes approval of bulk leaver jobs (issue 12, part 2; docs/decisions/0025). Admin A
 // uploads and confirms a file above the threshold; the job waits, A has no Approve button; admin
-// B, in a browser context of their own, approves it with a note and it runs, or rejects another.
+// B, in a browser context of their own, approves it with a note and it runs, then A's undo of it;
+// B rejects another, which waited for A's job just before.
 
 async function uploadAndConfirm(page: Page, tenant: TestTenant, users: number) {
   const people = await Promise.all(Array.from({ length: users }, () => tenant.addUser()));
@@ -23,13 +24,13 @@ async function uploadAndConfirm(page: Page, tenant: TestTenant, users: number) {
 }
 
 test.describe("console leaver approval", () => {
-  test("a job above the threshold waits; its creator cannot approve; another admin approves with a note and it runs; another is rejected", async ({
+  test("a job above the threshold waits; its creator cannot approve; another admin approves with a note and it runs, and its undo; another is rejected", async ({
     page,
     context,
     browser,
     baseURL,
   }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(120_000);
     const tenant = await createTestTenant("approval-ui", { approvalThreshold: 3 });
     const alice = await createConsoleAdmin(tenant, "admin", "Alice Author");
     const bob = await createConsoleAdmin(tenant, "admin", "Bob Approver");
@@ -44,6 +45,7 @@ test.describe("console leaver approval", () => {
     await expect(page.getByRole("button", { name: "Reject" })).toHaveCount(0);
     await expect(page.getByRole("table", { name: "Recent jobs" })).toContainText("Awaiting approval");
     await expect(page.getByTestId("approval-threshold")).toContainText("more than 3 users waits until another admin approves it");
+    await expect(page.getByTestId("approval-threshold")).toContainText("One admin's jobs of the last 24 hours count together.");
 
     const bobContext = await browser.newContext({ baseURL });
     try {
@@ -65,8 +67,28 @@ test.describe("console leaver approval", () => {
       await expect(page.getByTestId("job-status")).toHaveText("Completed", { timeout: 20_000 });
       expect(await Promise.all(people.map((u) => isActive(u.id)))).toEqual([false, false, false, false]);
 
-      // A second job, rejected: a rejection needs its note.
+      // Undoing it reactivates as many: that waits for Bob too.
+      await page.getByRole("button", { name: "Undo this job" }).click();
+      await page.getByRole("alertdialog", { name: "Undo this job?" }).getByRole("button", { name: "Reactivate 4 users" }).click();
+      await expect(page.getByRole("heading", { name: "Undo job (reactivation)" })).toBeVisible();
+      await expect(page.getByTestId("job-status")).toHaveText("Awaiting approval");
+      await expect(page.getByTestId("job-approval")).toContainText("4 users to reactivate, above this organisation's threshold of 3");
+      await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+      await bobPage.goto(`/leavers?job=${new URL(page.url()).searchParams.get("job")}`);
+      await bobPage.getByRole("button", { name: "Approve" }).click();
+      const approveUndo = bobPage.getByRole("alertdialog", { name: "Approve this job?" });
+      await expect(approveUndo).toContainText("Alice Author's undo job will run: up to 4 users reactivated");
+      await approveUndo.getByRole("button", { name: "Approve and run" }).click();
+      await expect(bobPage.getByTestId("job-status")).toHaveText("Completed", { timeout: 20_000 });
+      expect(await Promise.all(people.map((u) => isActive(u.id)))).toEqual([true, true, true, true]);
+
+      // A job run at once counts with Alice's next one; that one is rejected: a rejection needs its note.
+      await uploadAndConfirm(page, tenant, 2);
+      await expect(page.getByTestId("job-status")).toHaveText("Completed", { timeout: 20_000 });
       const second = await uploadAndConfirm(page, tenant, 5);
+      await expect(page.getByTestId("job-approval")).toContainText(
+        "5 users to deactivate, and 2 more in the same admin's jobs of the 24 hours before, run without a second admin: 7 in all, above this organisation's threshold of 3.",
+      );
       await bobPage.goto(`/leavers?job=${second.jobId}`);
       await bobPage.getByRole("button", { name: "Reject" }).click();
       const reject = bobPage.getByRole("alertdialog", { name: "Reject this job?" });

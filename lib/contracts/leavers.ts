@@ -92,7 +92,14 @@ export const previewResponse = z.object({ data: leaverPreview, meta: pageMeta })
 
 export const jobApproval = z.object({
   threshold: int(),
-  counted_rows: int().register(z.globalRegistry, { description: "rows the preview classified will_deactivate: what the threshold was measured against" }),
+  counted_rows: int().register(z.globalRegistry, {
+    description: "the users this job changes: its preview's will_deactivate and scheduled rows, or the users an undo job reactivates",
+  }),
+  recent_rows: int().register(z.globalRegistry, {
+    description:
+      "the same admin's other rows of jobs of the same kind created since recent_since that ran or will run without a second admin: the threshold was measured against counted_rows + recent_rows",
+  }),
+  recent_since: time,
   requested_at: time,
   expires_at: time,
   decision: z.nullable(z.enum(LEAVER_APPROVAL_DECISIONS)),
@@ -122,7 +129,8 @@ export const leaverJob = z.object({
   created_by: actor,
   created_at: time,
   approval: z.nullable(jobApproval).register(z.globalRegistry, {
-    description: "the second admin's approval this job needed (its rows to deactivate were above the tenant's threshold); null when it needed none",
+    description:
+      "the second admin's approval this job needed (its users to deactivate, or to reactivate for an undo, with its admin's of the last 24 hours, were above the tenant's threshold); null when it needed none",
   }),
   started_at: z.nullable(time),
   finished_at: z.nullable(time),
@@ -183,7 +191,7 @@ export function leaverContracts<const Base extends string>(base: Base) {
       method: "POST",
       path: base,
       body: confirmLeaverJobRequest,
-      response: { status: 202, description: "The job, queued", schema: jobResponse },
+      response: { status: 202, description: "The job, queued or awaiting approval", schema: jobResponse },
     }),
     listJobs: defineContract({ method: "GET", path: base, response: { status: 200, description: "The jobs", schema: jobListResponse } }),
     getJob: defineContract({ method: "GET", path: `${base}/{id}`, params: idParams, response: { status: 200, description: "The job", schema: jobResponse } }),
@@ -225,7 +233,7 @@ export function leaverContracts<const Base extends string>(base: Base) {
       method: "POST",
       path: `${base}/{id}/undo`,
       params: idParams,
-      response: { status: 202, description: "The undo job, queued", schema: jobResponse },
+      response: { status: 202, description: "The undo job, queued or awaiting approval", schema: jobResponse },
     }),
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { decideLeaverJob, expireDueLeaverApprovals, getLeaverJobApprovals } from "@/db/queries/leaver-approvals";
+import { decideLeaverJob, expireDueLeaverApprovals, getLeaverJobApprovals, LEAVER_APPROVAL_WINDOW_MS } from "@/db/queries/leaver-approvals";
 import type { LeaverJob, LeaverJobApproval } from "@/db/schema";
 import type { Principal } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
@@ -17,6 +17,8 @@ function approvalView(approval: LeaverJobApproval | undefined, job: LeaverJob, v
   return {
     threshold: approval.threshold,
     counted_rows: approval.countedRows,
+    recent_rows: approval.recentRows,
+    recent_since: iso(approval.requestedAt - LEAVER_APPROVAL_WINDOW_MS)!,
     requested_at: iso(approval.requestedAt)!,
     expires_at: iso(approval.expiresAt)!,
     decision: approval.decision,

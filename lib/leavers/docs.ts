@@ -7,6 +7,7 @@ import {
   MAX_LEAVER_ROWS,
   type LeaverContracts,
 } from "@/lib/contracts/leavers";
+import { LEAVER_APPROVAL_WINDOW_MS } from "@/db/queries/leaver-approvals";
 import { MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN, UNCONFIRMED_PREVIEW_MS } from "@/db/queries/leaver-preview-retention";
 
 const previewRetention = `A preview not confirmed within ${UNCONFIRMED_PREVIEW_MS / 86_400_000} days is discarded, and so is an admin's oldest unconfirmed preview when they upload one more than ${MAX_UNCONFIRMED_PREVIEWS_PER_ADMIN}; confirming a discarded preview is a 404.`;
@@ -34,6 +35,10 @@ const fileLimits =
   `${n(MAX_LEAVER_RECORDS)} lines with the blank ones, ${MAX_LEAVER_COLUMNS} columns in any record (delimiters inside quotes not counted), ` +
   `and cells of at most so many characters (after trimming): ${cellLimits}; a longer cell refuses the file, it is never cut. ` +
   "A binary file, one without an email column or one past a limit is a 400 naming the record or row, and nothing is stored.";
+const windowHours = LEAVER_APPROVAL_WINDOW_MS / 3_600_000;
+// The four-eyes rule (docs/decisions/0025), as the confirmation and the undo apply it.
+const approvalRule = (verb: string, jobs: string) =>
+  `When the users it would ${verb}, with those of the same admin's other ${jobs} of the last ${windowHours} hours that needed no second admin (through the console or any of their tokens), are more than the tenant's approval threshold (100 by default), the job is created as \`awaiting_approval\` instead: another admin approves or rejects it within 72 hours (see approve and reject); its \`approval\` gives its own rows (\`counted_rows\`) and the others (\`recent_rows\`).`;
 const csvNote =
   "A CSV download (`text/csv`): cells that start with = + - @ tab or CR are prefixed with a single quote so that spreadsheets never run them as formulas.";
 
@@ -65,7 +70,8 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "confirmLeaverPreview",
     summary: "Confirm a preview: start a leaver job",
     description:
-      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A row whose effective_at is still ahead when its batch runs becomes a scheduled deactivation (outcome `scheduled`), which the server runs within a minute of its time; one that has come due meanwhile is deactivated at once. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403). When more rows would be deactivated (classes will_deactivate and scheduled) than the tenant's approval threshold (100 by default), the job is created as `awaiting_approval` instead: another admin approves or rejects it within 72 hours (see approve and reject).",
+      "Creates a durable job holding every row of the preview, queued for the server's worker, which processes it in batches (one transaction each: users, tokens, sessions, audit events, row outcomes) and resumes after a restart. A row whose effective_at is still ahead when its batch runs becomes a scheduled deactivation (outcome `scheduled`), which the server runs within a minute of its time; one that has come due meanwhile is deactivated at once. A preview is confirmed once (again: 409), and only by the admin who uploaded it (403). Counted are the rows it would deactivate (classes will_deactivate and scheduled). " +
+      approvalRule("deactivate", "deactivation jobs"),
     bodyExample: { previewId: "5b0e4c1e-8a0f-4d55-9a44-0c6f9e0f2b7a" },
   },
   listJobs: { operationId: "listLeaverJobs", summary: "Recent leaver jobs", description: "Your tenant's 50 most recent leaver and undo jobs, newest first." },
@@ -98,7 +104,7 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     operationId: "approveLeaverJob",
     summary: "Approve a leaver job awaiting approval",
     description:
-      "A second admin's approval of a job above the tenant's threshold: the job is queued and runs the rows that were previewed. Never by the admin who created the job, nor with one of their tokens (403). A job no longer awaiting approval — decided by someone else, cancelled or expired after 72 hours — is a 409. The note (optional, at most 500 characters) is kept with the job and in the audit log.",
+      "A second admin's approval of a job above the tenant's threshold (a deactivation, or an undo): the job is queued and runs the rows that were previewed (or the undo's reactivations). Never by the admin who created the job, nor with one of their tokens (403). A job no longer awaiting approval — decided by someone else, cancelled or expired after 72 hours — is a 409. The note (optional, at most 500 characters) is kept with the job and in the audit log.",
     parameters: idDoc("job"),
     bodyExample: { note: "Checked against the HR export of 2 March" },
   },
@@ -116,6 +122,8 @@ export const LEAVER_DOCS: Record<keyof LeaverContracts, EndpointDocs & { operati
     summary: "Undo a finished leaver job",
     description:
       "Queues a new, audited job that reactivates exactly the users this job deactivated (not those that were already inactive, nor those deactivated again since), and cancels the job's scheduled deactivations that have not run yet (those that ran are not reversed). A job is undone once; a running job or an undo job cannot be undone (409). " +
+      approvalRule("reactivate", "undo jobs") +
+      " An undo rejected, expired or cancelled while it waited leaves the job undoable again (its cancelled schedules stay cancelled). " +
       notForLeavers("undo"),
     parameters: idDoc("job"),
   },

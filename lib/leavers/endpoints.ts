@@ -257,7 +257,7 @@ export function leaverEndpoints(options: { contracts: LeaverContracts; dialect: 
           case "already-undone":
             throw new ApiError("conflict", `The job was already undone by job ${result.jobId}`);
           default:
-            announceRunnableLeaverJob();
+            if (result.job.status === "queued") announceRunnableLeaverJob();
             return { data: { data: await newJobView(db, principal, result.job) } };
         }
       },

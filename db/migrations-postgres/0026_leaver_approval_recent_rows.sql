@@ -1,0 +1,1 @@
+ALTER TABLE "leaver_job_approvals" ADD COLUMN "recent_rows" bigint DEFAULT 0 NOT NULL;

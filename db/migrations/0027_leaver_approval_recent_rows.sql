@@ -1,0 +1,1 @@
+ALTER TABLE `leaver_job_approvals` ADD `recent_rows` integer DEFAULT 0 NOT NULL;
