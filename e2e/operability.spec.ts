@@ -2,6 +2,8 @@ import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { E2E_METRICS_TOKEN } from "../playwright.config";
 import { prepared } from "@/db/prepared";
+import { ACTION_REQUIREMENTS } from "@/lib/auth/actions";
+import { parseToken } from "@/lib/auth/tokens";
 import { freePort, ON_POSTGRES, ownDatabase, rosterCli, seedOwnTenant, startServer, type OwnDatabase, type OwnServer, type OwnTenant } from "./fixtures/server";
 import { startTcpProxy } from "./fixtures/tcp-proxy";
 
@@ -172,18 +174,18 @@ test.describe("an instance of its own", () => {
       "--admin",
       seeded.adminEmail,
       "--scopes",
-      "users:read",
+      ACTION_REQUIREMENTS.lookupUserIds.anyScope[0],
     ])) as {
       token: string;
     };
-    const tokenId = /^rpat_([0-9a-f]{32})_/.exec(token)![1]!;
+    const tokenId = parseToken(token)!.id;
     const server = await startServer(database.url);
     servers.push(server);
     const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
     const lookup = await fetch(`${server.baseUrl}/api/user-identifiers/v1/uuids`, {
       method: "POST",
       headers: { authorization: `MxToken ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ data: { emailAddresses: [{ emailAddress: "nobody-here@ops.example" }] } }),
+      body: JSON.stringify({ emailAddresses: [{ emailAddress: "nobody-here@ops.example" }] }),
     });
     expect(lookup.status).toBe(200);
     // Well within the 5 s between flushes: only the shutdown writes it.
