@@ -97,11 +97,13 @@ describe("previewLeaverFile", () => {
       await new Promise((resolve) => setImmediate(resolve));
       const storing = await prepared<{ id: string }>(db, `select id from leaver_previews where tenant_id = ? and complete = false`).get(tenant.id);
       if (!storing || settled) continue;
-      seen.push({
+      const look = {
         storedRows: (await prepared<{ n: number }>(db, `select count(*) as n from leaver_preview_rows where preview_id = ?`).get(storing.id))!.n,
         found: (await getLeaverPreview(db, tenant.id, storing.id)) !== undefined,
         confirm: (await confirmLeaverPreview(db, { tenantId: tenant.id, previewId: storing.id, actor, requestId: null })).status,
-      });
+      };
+      // On PostgreSQL the upload goes on between these reads: a look counts only if the preview was still being stored after it.
+      if (await prepared(db, `select id from leaver_previews where id = ? and complete = false`).get(storing.id)) seen.push(look);
     }
     const { preview } = await previewing;
     // Rows committed while more were still to come: a chunk per transaction, with turns between them.
