@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { browserOriginOf, compileProxyTrust } from "./client-address";
 
-// The origin browsers address Roster at, as server/prepare-request.ts works it out for every request.
+// The origin browsers address Roster at, as server/prepare-request.ts works it out for every request Next.js serves.
 
 const proxy = compileProxyTrust(["10.0.0.0/8"]);
 const request = (remoteAddress: string, headers: Record<string, string>, encrypted?: boolean) =>

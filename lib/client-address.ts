@@ -46,7 +46,7 @@ export function isFromTrustedProxy(req: Pick<IncomingMessage, "socket">, trust: 
   return peer !== undefined && trust(peer, 0);
 }
 
-/** Set by server/prepare-request.ts: the console's origin as browsers address it (browserOriginOf); any value a client sends is replaced there. */
+/** Set by server/prepare-request.ts on requests Next.js serves: the console's origin as browsers address it (browserOriginOf); any value a client sends is replaced there (the API's node:http path never reads it). */
 export const BROWSER_ORIGIN_HEADER = "x-roster-browser-origin";
 
 const HOST = /^(?:[\w-]+(?:\.[\w-]+)*|\[[\da-f:.]+\])(?::\d{1,5})?$/i;

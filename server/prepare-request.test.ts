@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 
 process.env.TRUSTED_PROXIES = "10.9.9.9";
-const { prepareRequest } = await import("./prepare-request");
+const { prepareForNext, prepareRequest } = await import("./prepare-request");
 
 const request = (remoteAddress: string, headers: Record<string, string> = {}) =>
   ({ method: "GET", url: "/api/health", headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
@@ -31,6 +31,7 @@ describe("prepareRequest", () => {
   it("names the origin browsers address: the Host, with the scheme a trusted proxy reports and nobody else's", () => {
     const proxied = request("10.9.9.9", { "x-forwarded-proto": "https, http", host: "roster.example" });
     prepareRequest(proxied);
+    prepareForNext(proxied);
     expect(proxied.headers).toMatchObject({ "x-roster-browser-origin": "https://roster.example" });
     const direct = request("10.1.2.3", {
       host: "roster.example",
@@ -38,9 +39,11 @@ describe("prepareRequest", () => {
       "x-roster-browser-origin": "https://evil.example",
     });
     prepareRequest(direct);
+    prepareForNext(direct);
     expect(direct.headers).toMatchObject({ "x-roster-browser-origin": "http://roster.example" });
     const odd = request("10.9.9.9", { "x-forwarded-proto": "javascript", host: "roster.example" });
     prepareRequest(odd);
+    prepareForNext(odd);
     expect(odd.headers).toMatchObject({ "x-roster-browser-origin": "http://roster.example" });
   });
 });

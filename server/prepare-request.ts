@@ -10,16 +10,22 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * The client address comes from the socket, never from a header the client could forge, unless
  * the socket's peer is a proxy the operator trusts (TRUSTED_PROXIES). So does the request id: a
  * trusted proxy's X-Request-Id is kept (one id across the proxy's log and ours), anything else
- * gets a fresh id, since the id is written into audit events. And so does the origin browsers
- * address (PUBLIC_ORIGIN, or the Host with the socket's or a trusted proxy's scheme): the passkeys'
- * relying party, the session cookie's Secure flag, the sign-in's origin check, the SSO redirect URI.
+ * gets a fresh id, since the id is written into audit events.
  */
 export function prepareRequest(req: IncomingMessage): string {
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   const offered = req.headers["x-request-id"];
   const requestId = typeof offered === "string" && REQUEST_ID.test(offered) && isFromTrustedProxy(req) ? offered : randomUUID();
   req.headers[REQUEST_ID_HEADER] = requestId;
-  const origin = browserOriginOf(req);
-  req.headers[BROWSER_ORIGIN_HEADER] = origin;
   return requestId;
+}
+
+/**
+ * For a request Next.js serves (the console), the origin browsers address, the same way
+ * (PUBLIC_ORIGIN, or the Host with the socket's or a trusted proxy's scheme): the passkeys' relying
+ * party, the session cookie's Secure flag, the sign-in's origin check, the SSO redirect URI. The
+ * API's answers on node:http never read it, so they do not pay for it.
+ */
+export function prepareForNext(req: IncomingMessage): void {
+  req.headers[BROWSER_ORIGIN_HEADER] = browserOriginOf(req);
 }

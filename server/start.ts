@@ -21,7 +21,7 @@ import { closeAfterUnreadBody } from "@/lib/http/node";
 import { flushTokenUse } from "@/lib/auth/authenticate-token";
 import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
 import { observeRequest, routeLabel } from "./observe";
-import { prepareRequest } from "./prepare-request";
+import { prepareForNext, prepareRequest } from "./prepare-request";
 import { handleShutdown } from "./shutdown";
 
 /**
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       .then((answered) => {
         if (answered) return;
         res.setHeader("x-request-id", requestId);
+        prepareForNext(req);
         keepGetBodyForNext(req);
         return handle(req, res);
       })

@@ -8,7 +8,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { fromWebRequest } from "@/lib/http/web";
-import { prepareRequest } from "@/server/prepare-request";
+import { prepareForNext, prepareRequest } from "@/server/prepare-request";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 
@@ -28,6 +28,7 @@ const PASSWORD = "a long enough password";
 async function call(method: string, path: string, headers: Record<string, string>, body?: unknown) {
   const req = { method, url: path, headers: { host: INTERNAL_HOST, ...headers }, socket: { remoteAddress: "203.0.113.20" } } as unknown as IncomingMessage;
   prepareRequest(req);
+  prepareForNext(req);
   const request = new Request(`http://localhost:3000${path}`, {
     method,
     headers: { ...(req.headers as Record<string, string>), ...(body !== undefined && { "content-type": "application/json" }) },
