@@ -10,7 +10,7 @@ import { openSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { SSO_CALLBACK_PATH, SSO_START_PATH } from "@/lib/contracts/sso";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { fromWebRequest } from "@/lib/http/web";
-import { prepareRequest } from "@/server/prepare-request";
+import { prepareForNext, prepareRequest } from "@/server/prepare-request";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { settingsThrough, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
@@ -50,6 +50,7 @@ async function call(method: string, path: string, headers: Record<string, string
     socket: { remoteAddress: options.peer ?? "203.0.113.9" },
   } as unknown as IncomingMessage;
   prepareRequest(req);
+  prepareForNext(req);
   const request = new Request(nextUrlOf(req.headers, path), {
     method,
     headers: { ...(req.headers as Record<string, string>), ...(options.body !== undefined && { "content-type": "application/json" }) },
