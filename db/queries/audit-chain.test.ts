@@ -33,6 +33,26 @@ async function tenantWithEvents(db: Db, count: number) {
   return { tenant, events };
 }
 
+// Every chain already written was hashed this way: a change to chainContent or chainHash that
+// alters a single byte (key order, escaping, the digest's form) fails here before it breaks them all.
+it("hashes a fixed event to the value chains were written with", () => {
+  const fixed = {
+    id: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+    tenantId: "t-1",
+    actorType: "admin" as const,
+    actorId: "a-1",
+    actorName: "Zoë Ünal",
+    action: "user.deactivate",
+    targetType: "user",
+    targetId: "u-1",
+    outcome: "deactivated",
+    requestId: "req-1",
+    details: { ticket: "HR-1", email: "zoe@example.com", tokensRevoked: 2, n: [1, "ü", null, true] },
+    createdAt: 1765000000000,
+  };
+  expect(chainHash(GENESIS_HASH, 1, fixed)).toBe("fdfbf7dc076386ea1d20a82e73605407b20dbe84da2893cfc0e2d652a7b2db0c");
+});
+
 describe("the audit chain", () => {
   const db = createTestDb();
 
