@@ -21,9 +21,12 @@ const nextConfig = {
   experimental: { preloadEntriesOnStart: false },
   // No page of the console may be framed by another site (clickjacking a "Deactivate" button), nor
   // any answer sniffed into another type. One list, which the API's answers on node:http carry too
-  // (lib/api/pipeline.ts): they never pass through Next.js.
+  // (lib/api/pipeline.ts): they never pass through Next.js. The Content-Security-Policy is the
+  // server's to set on what Next.js serves, with a new script nonce each time
+  // (server/prepare-request.ts): a header set here would replace it.
   async headers() {
-    return [{ source: "/:path*", headers: Object.entries(securityHeaders).map(([key, value]) => ({ key, value })) }];
+    const headers = Object.entries(securityHeaders).filter(([key]) => key !== "content-security-policy");
+    return [{ source: "/:path*", headers: headers.map(([key, value]) => ({ key, value })) }];
   },
 };
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { BROWSER_ORIGIN_HEADER, browserOriginOf, clientAddress, isFromTrustedProxy } from "@/lib/client-address";
+import { CONTENT_SECURITY_POLICY, consoleScriptPolicy, scriptNonce } from "@/lib/http/console-script-policy";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "@/lib/http/types";
 
 // What a proxy may name a request: ids as nginx ($request_id), load balancers and tracing write them.
@@ -28,4 +29,15 @@ export function prepareRequest(req: IncomingMessage): string {
  */
 export function prepareForNext(req: IncomingMessage): void {
   req.headers[BROWSER_ORIGIN_HEADER] = browserOriginOf(req);
+}
+
+/**
+ * A fresh script nonce for a request Next.js serves: the policy on the answer, and on the request,
+ * where Next.js looks for the nonce to put on the page's scripts (lib/http/console-script-policy.ts).
+ * Whatever policy header the client sent is replaced. next.config.js leaves this header to us.
+ */
+export function applyConsoleScriptPolicy(req: IncomingMessage, res: ServerResponse, dev: boolean): void {
+  const policy = consoleScriptPolicy(scriptNonce(), dev);
+  req.headers[CONTENT_SECURITY_POLICY] = policy;
+  res.setHeader(CONTENT_SECURITY_POLICY, policy);
 }

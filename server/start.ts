@@ -21,7 +21,7 @@ import { closeAfterUnreadBody } from "@/lib/http/node";
 import { flushTokenUse } from "@/lib/auth/authenticate-token";
 import { dispatchApiRequest, keepGetBodyForNext, matchRequest, pathnameOf } from "./api-dispatch";
 import { observeRequest, routeLabel } from "./observe";
-import { prepareForNext, prepareRequest } from "./prepare-request";
+import { applyConsoleScriptPolicy, prepareForNext, prepareRequest } from "./prepare-request";
 import { handleShutdown } from "./shutdown";
 
 /**
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
         if (answered) return;
         res.setHeader("x-request-id", requestId);
         prepareForNext(req);
+        applyConsoleScriptPolicy(req, res, dev);
         keepGetBodyForNext(req);
         return handle(req, res);
       })

@@ -42,6 +42,9 @@ function postSignIn(baseURL: string, localAddress: string, email: string, passwo
           const requestId = /"instance":"urn:uuid:([0-9a-f-]{36})"/.exec(text)?.[1];
           const body = text.replace(`"instance":"urn:uuid:${requestId}"`, '"instance":"urn:uuid:<request>"');
           if (requestId && headers["x-request-id"] === requestId) headers["x-request-id"] = "<request>";
+          // So does its script nonce (lib/http/console-script-policy.ts).
+          const policy = headers["content-security-policy"];
+          if (policy) headers["content-security-policy"] = policy.replace(/'nonce-[^']+'/, "'nonce-<request>'");
           resolve({ status: res.statusCode ?? 0, body, headers });
         });
       },
