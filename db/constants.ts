@@ -38,6 +38,8 @@ export const LEAVER_APPROVAL_DECISIONS = ["approved", "rejected", "expired"] as 
 export const LEAVER_APPROVAL_TTL_MS = 72 * 60 * 60 * 1000;
 export const LEAVER_APPROVAL_NOTE_MAX = 500;
 export const DEFAULT_APPROVAL_THRESHOLD = 100;
+/** A request to loosen that threshold, which another admin decides: how it ends ("withdrawn": by its requester, or replaced by a newer change). */
+export const THRESHOLD_REQUEST_DECISIONS = ["approved", "rejected", "withdrawn", "expired"] as const;
 
 /** A scheduled deactivation's life (docs/decisions/0024): only "scheduled" is live; the others are final. */
 export const SCHEDULE_STATUSES = ["scheduled", "cancelled", "executed", "failed", "skipped"] as const;

@@ -124,6 +124,7 @@ export const {
   leaverJobs,
   leaverJobRows,
   leaverJobApprovals,
+  approvalThresholdRequests,
   scheduledDeactivations,
   scimTokens,
   webhookEndpoints,

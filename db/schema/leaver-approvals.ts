@@ -1,5 +1,6 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { ACTOR_TYPES, LEAVER_APPROVAL_DECISIONS } from "../constants";
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ACTOR_TYPES, LEAVER_APPROVAL_DECISIONS, THRESHOLD_REQUEST_DECISIONS } from "../constants";
 import { epochMs, timestamps } from "./columns";
 import { leaverJobs } from "./leavers";
 import { tenantId } from "./tenants";
@@ -39,3 +40,36 @@ export const leaverJobApprovals = sqliteTable(
 );
 
 export type LeaverJobApproval = typeof leaverJobApprovals.$inferSelect;
+
+/**
+ * A request to loosen the tenant's threshold (raise it, or turn it off), waiting for another admin
+ * (docs/decisions/0025): otherwise the admin the threshold is meant to check could switch it off
+ * alone. At most one is open per tenant (the partial unique index); a newer change closes it.
+ */
+export const approvalThresholdRequests = sqliteTable(
+  "approval_threshold_requests",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    // The threshold asked for (null: off) and the one it would replace.
+    threshold: integer("threshold"),
+    fromThreshold: integer("from_threshold"),
+    requestedByAdminId: text("requested_by_admin_id").notNull(),
+    requestedByName: text("requested_by_name").notNull(),
+    requestedAt: epochMs("requested_at").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    decision: text("decision", { enum: THRESHOLD_REQUEST_DECISIONS }),
+    decidedByAdminId: text("decided_by_admin_id"),
+    decidedByName: text("decided_by_name"),
+    decidedAt: epochMs("decided_at"),
+    note: text("note"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("approval_threshold_requests_open_unique")
+      .on(t.tenantId)
+      .where(sql`decision is null`),
+  ],
+);
+
+export type ApprovalThresholdRequest = typeof approvalThresholdRequests.$inferSelect;

@@ -110,3 +110,7 @@ export function approvalSettingQuery() {
 }
 
 export const setApprovalThresholdRequest = async (threshold: number | null) => (await consoleFetch(approvalContracts.set, { body: { threshold } })).data;
+
+/** Another admin approves or rejects a looser threshold waiting for them; its requester withdraws it ("reject"). */
+export const decideThresholdChangeRequest = async (id: string, decision: "approve" | "reject") =>
+  (await consoleFetch(approvalContracts[decision], { params: { id }, body: {} })).data;

@@ -114,6 +114,7 @@ describe("the registry", () => {
         "consoleUndoLeaverJob",
         "consoleApproveLeaverJob",
         "consoleSetLeaverApprovalThreshold",
+        "consoleApproveLeaverApprovalChange",
         "consoleCreateToken",
         "consoleCreateProvisioningToken",
         "consoleCreateWebhook",
