@@ -68,6 +68,26 @@ describe("the audit chain", () => {
     expect(await walkAuditChain(db, tenant.id, [])).toEqual({ events: 5, headSeq: 5, checkpointsMatched: 0, firstBreak: null });
   });
 
+  it("stores and hashes text that does not round-trip (a lone surrogate) as the well-formed text it reads back: no false break", async () => {
+    const tenant = await makeTenant(db);
+    const recorded = await recordAuditEvent(db, {
+      tenantId: tenant.id,
+      actorType: "admin",
+      actorName: "Eve \ud800",
+      action: "test.surrogates",
+      outcome: "ok",
+      details: { note: "a\udc00b", list: ["\ud83d"], nested: { "k\ud800": "fine 😀" } },
+    });
+    expect(recorded.actorName).toBe("Eve \ufffd");
+    expect(recorded.details).toEqual({ note: "a\ufffdb", list: ["\ufffd"], nested: { "k\ufffd": "fine 😀" } });
+    const stored = await prepared<{ actorName: string; details: string }>(db, `select actor_name as "actorName", details from audit_events where id = ?`).get(
+      recorded.id,
+    );
+    expect(stored!.actorName).toBe("Eve \ufffd");
+    expect(JSON.parse(stored!.details)).toEqual(recorded.details);
+    expect((await walkAuditChain(db, tenant.id, [])).firstBreak).toBeNull();
+  });
+
   it("names an event edited in the database", async () => {
     const { tenant, events } = await tenantWithEvents(db, 4);
     await prepared(db, "update audit_events set actor_name = 'someone else' where id = ?").run(events[2]!.id);
