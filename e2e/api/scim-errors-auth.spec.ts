@@ -146,6 +146,19 @@ test.describe("SCIM media type and error shape", () => {
     });
   }
 
+  test("half a surrogate pair (a lone \\uD800 escape) is 400 invalidValue on POST and PATCH, on either database, and nothing is kept", async ({ request }) => {
+    const setup = await createScimSetup("surrogate");
+    const scim = scimClient(request, setup);
+    const user = await createUser(scim, userBody(setup));
+    const fresh = userBody(setup);
+    const raw = JSON.stringify({ ...fresh, displayName: "Eve LONE" }).replace("LONE", "\\ud800");
+    await expectScimError(await scim.post(usersPath(), raw), 400, "invalidValue");
+    const listed = await scim.get(usersPath(), { params: { filter: `userName eq "${fresh.userName}"` } });
+    expect((await scimJson<ListResponse>(listed, 200)).totalResults).toBe(0);
+    const patch = JSON.stringify(patchOp({ op: "replace", path: "displayName", value: "LONE" })).replace("LONE", "\\udc00");
+    await expectScimError(await scim.patch(usersPath(user.id), patch), 400, "invalidValue");
+  });
+
   test("attributes of the wrong type are 400 invalidSyntax or invalidValue", async ({ request }) => {
     const setup = await createScimSetup("types");
     const scim = scimClient(request, setup);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attributeBody, BODY_BUDGET_PER_OWNER_BYTES, bodyBytesHeld, reserveBodyBytes } from "@/lib/http/body-budget";
 import type { ApiRequest } from "@/lib/http/types";
-import { readBodyBytes } from "./request-body";
+import { parseJsonBody, readBodyBytes } from "./request-body";
 
 function requestWith(headers: Record<string, string>, body: () => AsyncIterable<Uint8Array>): ApiRequest {
   return { method: "POST", url: new URL("http://127.0.0.1/x"), headers: { get: (name) => headers[name] ?? null }, clientIp: "127.0.0.1", body };
@@ -63,4 +63,12 @@ describe("readBodyBytes", () => {
     await expect(read).rejects.toMatchObject({ kind: "invalid_input", status: 400, message: "The request body did not arrive within 0.05 seconds" });
     expect(bodyBytesHeld()).toBe(0);
   }, 5_000);
+});
+
+describe("parseJsonBody", () => {
+  it("refuses half a surrogate pair anywhere in the body, keys included, and keeps whole pairs and text that only looks like one", () => {
+    for (const body of ['{"displayName":"Eve \\ud800"}', '{"a":[1,{"b":"\\uDC00x"}]}', '{"k\\ud83d":1}', '["\\ude00\\ud83d"]'])
+      expect(() => parseJsonBody(body), body).toThrow(expect.objectContaining({ kind: "invalid_input", status: 400, options: { scimType: "invalidValue" } }));
+    expect(parseJsonBody('{"emoji":"\\ud83d\\ude00","plain":"\\\\ud800","literal":"😀"}')).toEqual({ emoji: "😀", plain: "\\ud800", literal: "😀" });
+  });
 });

@@ -79,16 +79,37 @@ export function bodyBudgetSpent(): ApiError {
   });
 }
 
-/** JSON.parse with the failure turned into a 400 that says where the JSON broke (SCIM's invalidSyntax). */
+// Text decoded from UTF-8 has no lone surrogate: only a \u escape writes one (\uD800-\uDFFF).
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const hasLoneSurrogate = (value: unknown): boolean => {
+  if (typeof value === "string") return !value.isWellFormed();
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  for (const key in value) if (!key.isWellFormed() || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+  return false;
+};
+
+/**
+ * JSON.parse with the failure turned into a 400 that says where the JSON broke (SCIM's invalidSyntax).
+ * A string holding half a surrogate pair is refused too, as I-JSON (RFC 7493) does: no database
+ * stores it (SQLite writes U+FFFD instead, PostgreSQL's jsonb refuses it with an error), so what was
+ * sent could never be what is kept. Only bodies with such an escape are walked.
+ */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === "") throw new ApiError("invalid_input", "Request body is empty; a JSON object is required", { scimType: "invalidSyntax" });
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ApiError("invalid_input", `Request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`, {
       scimType: "invalidSyntax",
     });
   }
+  if (text.includes("\\u") && SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value))
+    throw new ApiError("invalid_input", "Request body has a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which no text can hold", {
+      scimType: "invalidValue",
+    });
+  return value;
 }
 
 // ---- What a JSON body may need ----------------------------------------------------------------------
