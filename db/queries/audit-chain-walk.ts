@@ -16,7 +16,17 @@ export type ChainBreak = {
   message: string;
 };
 
-export type ChainWalk = { events: number; headSeq: number; checkpointsMatched: number; firstBreak: ChainBreak | null };
+export type ChainWalk = {
+  events: number;
+  headSeq: number;
+  checkpointsMatched: number;
+  firstBreak: ChainBreak | null;
+  /** With `allBreaks`: every break found, the first included, at most MAX_REPORTED_BREAKS. */
+  breaks?: ChainBreak[];
+};
+
+/** How many breaks a walk with `allBreaks` reports before it stops: enough to see where a log was worked on. */
+export const MAX_REPORTED_BREAKS = 100;
 
 /** A position the chain must still have: a stored checkpoint, or one kept elsewhere (`exported`: from the server's log). */
 export type ExpectedPosition = { seq: number; hash: string; exported?: boolean };
@@ -53,6 +63,11 @@ export type WalkOptions = {
   /** End at this head (read earlier) rather than at the stored head; events after it and outside the chain are not looked at. */
   until?: { seq: number; hash: string };
   pageSize?: number;
+  /**
+   * Go on past a break, to report each (`audit verify`): after an edited event the walk follows the
+   * hashes as stored, after a gap the event where the chain resumes. Otherwise it stops at the first.
+   */
+  allBreaks?: boolean;
 };
 
 const expectedLabel = (position: ExpectedPosition) => (position.exported ? `exported checkpoint #${position.seq}` : `checkpoint #${position.seq}`);
@@ -75,7 +90,23 @@ export async function walkAuditChain(db: Db, tenantId: string, expected: readonl
   let seq = 0;
   let prevHash = GENESIS_HASH;
   let checkpointsMatched = 0;
-  const stop = (firstBreak: ChainBreak): ChainWalk => ({ events: seq, headSeq, checkpointsMatched, firstBreak });
+  const breaks: ChainBreak[] = [];
+  const result = (): ChainWalk => ({
+    events: seq,
+    headSeq,
+    checkpointsMatched,
+    firstBreak: breaks[0] ?? null,
+    ...(options.allBreaks ? { breaks } : {}),
+  });
+  // Records a break; true when the walk ends there (the first, unless every one is asked for, up to the bound).
+  const found = (chainBreak: ChainBreak): boolean => {
+    breaks.push(chainBreak);
+    return !options.allBreaks || breaks.length >= MAX_REPORTED_BREAKS;
+  };
+  const stop = (chainBreak: ChainBreak): ChainWalk => {
+    breaks.push(chainBreak);
+    return result();
+  };
   if (options.from) {
     const at = Number(options.from.seq);
     const start = await prepared<{ prevHash: string | null }>(db, PREV_HASH_AT).get(tenantId, at);
@@ -92,50 +123,58 @@ export async function walkAuditChain(db: Db, tenantId: string, expected: readonl
       const at = Number(event.chainSeq);
       if (at !== seq + 1) {
         const gap = at === seq + 2 ? `#${seq + 1} is` : `#${seq + 1} to #${at - 1} are`;
-        return stop({
+        const missing: ChainBreak = {
           kind: "missing",
           seq: seq + 1,
           eventId: event.id,
           message: `event ${gap} missing (deleted): the chain goes on at #${at}, event ${event.id}`,
-        });
+        };
+        if (found(missing)) return result();
+        // The missing events' hashes are gone: the walk resumes from what this one says came before it.
+        prevHash = event.prevHash ?? "";
       }
       const hash = chainHash(prevHash, at, event);
       if (event.prevHash !== prevHash || event.hash !== hash) {
         const what = event.prevHash !== prevHash ? "does not follow the event before it (#" + seq + "): one of the two was changed" : "was changed";
-        return stop({ kind: "changed", seq: at, eventId: event.id, message: `event ${event.id} (#${at}, ${event.action}) ${what}` });
+        if (found({ kind: "changed", seq: at, eventId: event.id, message: `event ${event.id} (#${at}, ${event.action}) ${what}` })) return result();
       }
+      // Past an edited event, the events after it are checked against its hash as stored.
+      const reached = event.hash === hash ? hash : (event.hash ?? hash);
       for (const position of expectedAt.get(at) ?? []) {
         if (position.hash !== hash) {
-          return stop({
+          const rewritten: ChainBreak = {
             kind: "checkpoint",
             seq: at,
             eventId: event.id,
             message: `${expectedLabel(position)} not matched: the chain up to #${at} is not the one signed there: it was rewritten`,
-          });
-        }
-        checkpointsMatched += 1;
+          };
+          if (found(rewritten)) return result();
+        } else checkpointsMatched += 1;
       }
       seq = at;
-      prevHash = hash;
+      prevHash = reached;
     }
     if (rows.length < pageSize) break;
   }
   if (headSeq !== seq || (head && head.hash !== prevHash)) {
-    return stop({
+    const truncated: ChainBreak = {
       kind: "truncated",
       seq: seq + 1,
       eventId: null,
       message: `the chain ends at #${seq} but its head records #${headSeq}: the newest events were deleted or changed`,
-    });
+    };
+    if (found(truncated)) return result();
   }
   const beyond = [...expectedAt.values()].flat().find((position) => Number(position.seq) > seq);
-  if (beyond)
-    return stop({
+  if (beyond) {
+    const cut: ChainBreak = {
       kind: "truncated",
       seq: Number(beyond.seq),
       eventId: null,
       message: `${expectedLabel(beyond)} not matched: the chain ends at #${seq}, before it (its newest events were deleted)`,
-    });
+    };
+    if (found(cut)) return result();
+  }
   const unchained = options.until ? undefined : await prepared<{ id: string; n: number }>(db, UNCHAINED).get(tenantId);
   if (unchained) {
     return stop({
@@ -145,7 +184,7 @@ export async function walkAuditChain(db: Db, tenantId: string, expected: readonl
       message: `${unchained.n} event(s) outside the chain, the oldest ${unchained.id}: written around it`,
     });
   }
-  return { events: seq, headSeq, checkpointsMatched, firstBreak: null };
+  return result();
 }
 
 const TENANTS_WITH_UNCHAINED = 'select distinct tenant_id as "tenantId" from audit_events where chain_seq is null';

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type { Db } from "@/db/client";
-import { auditChainTenants, auditCheckpointsOf, walkAuditChain, type ChainBreak } from "@/db/queries/audit-chain-walk";
+import { auditChainTenants, auditCheckpointsOf, MAX_REPORTED_BREAKS, walkAuditChain, type ChainBreak } from "@/db/queries/audit-chain-walk";
 import type { ExportedCheckpoint } from "./exported-checkpoints";
 import { checkpointSignatureValid, keyIdOf } from "./signing";
 
@@ -15,6 +15,9 @@ export type TenantChainReport = {
   /** Whether the checkpoints' signatures were checked (a public key was at hand). */
   signaturesChecked: boolean;
   firstBreak: ChainBreak | null;
+  /** Every break found, in chain order after any bad signature: at most MAX_REPORTED_BREAKS (`breaksCapped` then). */
+  breaks: ChainBreak[];
+  breaksCapped: boolean;
 };
 
 export type VerifyOptions = {
@@ -30,7 +33,8 @@ type Signed = { seq: number; hash: string; keyId: string; signature: string; exp
 /**
  * Checks a tenant's audit chain (every tenant's without one): each event against its content and
  * the one before it, the chain's end against its head, and the checkpoints, stored and exported —
- * their signatures, with the public keys, and the chain's hash at their positions. Tenants are
+ * their signatures, with the public keys, and the chain's hash at their positions. It goes on past
+ * a break, so that every place someone worked on is named, not only the first. Tenants are
  * every one with a trace of a chain (and those of the exported checkpoints), with a row or not.
  */
 export async function verifyAuditLog(db: Db, options: VerifyOptions = {}): Promise<TenantChainReport[]> {
@@ -43,7 +47,9 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions = {}): Promi
     const stored = (await auditCheckpointsOf(db, tenant.id)).map((checkpoint) => ({ ...checkpoint, seq: Number(checkpoint.seq) }));
     const theirs = exported.filter((checkpoint) => checkpoint.tenantId === tenant.id).map((checkpoint) => ({ ...checkpoint, exported: true }));
     const all: Signed[] = [...stored, ...theirs];
-    const walk = await walkAuditChain(db, tenant.id, all);
+    const walk = await walkAuditChain(db, tenant.id, all, { allBreaks: true });
+    const signature = keys.size > 0 ? signatureBreak(tenant.id, all, keys) : null;
+    const breaks = [...(signature ? [signature] : []), ...(walk.breaks ?? [])];
     reports.push({
       tenantId: tenant.id,
       tenantName: tenant.name,
@@ -51,7 +57,9 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions = {}): Promi
       checkpoints: stored.length,
       exportedCheckpoints: theirs.length,
       signaturesChecked: keys.size > 0,
-      firstBreak: (keys.size > 0 ? signatureBreak(tenant.id, all, keys) : null) ?? walk.firstBreak,
+      firstBreak: breaks[0] ?? null,
+      breaks,
+      breaksCapped: (walk.breaks?.length ?? 0) >= MAX_REPORTED_BREAKS,
     });
   }
   return reports;

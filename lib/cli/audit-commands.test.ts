@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabaseUrl, type Db } from "@/db/client";
 import { prepared } from "@/db/prepared";
 import { recordAuditEvents } from "@/db/queries/audit";
+import { walkAuditChain } from "@/db/queries/audit-chain-walk";
 import { parseEnv } from "@/lib/env";
 import { cliRunner } from "@/test/cli";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
@@ -36,6 +37,7 @@ type Report = {
   checkpoints: number;
   signaturesChecked: boolean;
   firstBreak: { kind: string; seq: number; eventId: string } | null;
+  breaks: { kind: string; seq: number | null; eventId: string | null }[];
 };
 
 describe("roster audit", () => {
@@ -91,6 +93,25 @@ describe("roster audit", () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`BROKEN  `);
     expect(text.stdout).toContain(`event ${events[1]!.id} (#2, test.audit-cli) was changed`);
+  });
+
+  it("names every place a chain was worked on, not only the first: two edits and a deletion", async () => {
+    const { tenantId, events } = await tenantWithEvents(8);
+    await prepared(db, "update audit_events set outcome = 'failed' where id = ?").run(events[1]!.id);
+    await prepared(db, "delete from audit_events where id = ?").run(events[4]!.id);
+    await prepared(db, "update audit_events set actor_name = 'someone else' where id = ?").run(events[6]!.id);
+    const { code, report } = await verify(tenantId);
+    expect(code).toBe(1);
+    expect(report.breaks.map((chainBreak) => [chainBreak.kind, chainBreak.seq])).toEqual([
+      ["changed", 2],
+      ["missing", 5],
+      ["changed", 7],
+    ]);
+    const text = await withKey.cli("audit", "verify", "--tenant", tenantId);
+    expect(text.stdout.split("\n").filter((line) => line.startsWith("        also: "))).toHaveLength(2);
+    for (const id of [events[1]!.id, events[5]!.id, events[6]!.id]) expect(text.stdout).toContain(id);
+    // The checkpointer's walk still stops at the first: it only needs to know not to sign.
+    expect((await walkAuditChain(db, tenantId, [])).breaks).toBeUndefined();
   });
 
   it("fails naming the place of an event deleted from the database", async () => {

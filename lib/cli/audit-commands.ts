@@ -66,7 +66,7 @@ function exportedCheckpointsIn(file: string) {
 
 /**
  * Checks every tenant's chain (or one), and requires each exported checkpoint of `--checkpoints`
- * to match it; fails (exit 1) naming the first break of each broken chain. A tenant whose row is
+ * to match it; fails (exit 1) naming each break of each broken chain. A tenant whose row is
  * gone is still checked when a trace of its chain, or an exported checkpoint, remains.
  */
 export async function auditVerifyCommand(db: Db, flags: Flags, env: Env): Promise<CommandResult> {
@@ -79,15 +79,19 @@ export async function auditVerifyCommand(db: Db, flags: Flags, env: Env): Promis
   if (args.tenant && reports.length === 0)
     throw new UsageError(`no tenant with id ${args.tenant}, nor an audit chain of one (see: npm run roster -- tenant list)`);
   const broken = reports.filter((report) => report.firstBreak !== null);
-  const text = reports.map((report) => {
+  const text = reports.flatMap((report) => {
     const where = `${report.tenantName ?? "(no tenant row)"} (${report.tenantId})`;
-    if (report.firstBreak) return `BROKEN  ${where}: ${report.firstBreak.message}`;
+    if (report.firstBreak) {
+      const later = report.breaks.slice(1).map((chainBreak) => `        also: ${chainBreak.message}`);
+      const more = report.breaksCapped ? [`        (the walk stopped after ${report.breaks.length} breaks)`] : [];
+      return [`BROKEN  ${where}: ${report.firstBreak.message}`, ...later, ...more];
+    }
     const signed =
       report.checkpoints === 0
         ? "no checkpoints"
         : `${report.checkpoints} checkpoint(s)${report.signaturesChecked ? ", signatures valid" : " (signatures not checked: no key)"}`;
     const matched = exported ? `, ${report.exportedCheckpoints} exported checkpoint(s) matched` : "";
-    return `ok      ${where}: ${report.events.toLocaleString("en-US")} events chained, ${signed}${matched}`;
+    return [`ok      ${where}: ${report.events.toLocaleString("en-US")} events chained, ${signed}${matched}`];
   });
   return { json: { ok: broken.length === 0, tenants: reports }, text: text.length ? text : ["No tenants."], exitCode: broken.length === 0 ? 0 : 1 };
 }
