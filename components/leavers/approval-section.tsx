@@ -29,7 +29,7 @@ function measuredAgainst(job: LeaverJobDto, approval: NonNullable<LeaverJobDto["
  * A job's second admin (docs/decisions/0025): while it waits, who may decide and until when, and
  * for other admins Approve and Reject, each with a note; once decided, by whom and why.
  */
-export function ApprovalSection({ job }: { job: LeaverJobDto }) {
+export function ApprovalSection({ job, deactivatesYou }: { job: LeaverJobDto; deactivatesYou: boolean }) {
   const approval = job.approval;
   const [deciding, setDeciding] = useState<Decision | null>(null);
   if (!approval) return null;
@@ -47,9 +47,12 @@ export function ApprovalSection({ job }: { job: LeaverJobDto }) {
             <button type="button" className={formStyles.primary} onClick={() => setDeciding("approve")}>
               Approve
             </button>
-            <button type="button" className={formStyles.secondary} onClick={() => setDeciding("reject")}>
-              Reject
-            </button>
+            {/* Whom the job deactivates cannot stop it (no-self-deactivation): they may still approve it. */}
+            {!deactivatesYou && (
+              <button type="button" className={formStyles.secondary} onClick={() => setDeciding("reject")}>
+                Reject
+              </button>
+            )}
           </div>
         ) : (
           <p className={`${styles.muted} ${styles.small}`}>Nothing runs until an admin other than its creator approves it.</p>

@@ -6,7 +6,7 @@ import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { errorMessage } from "@/components/ui/error-text";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { cancelLeaverJobRequest, isAwaitingApproval, isRunning, leaverJobQuery } from "@/lib/query/leavers";
+import { cancelLeaverJobRequest, isAwaitingApproval, isRunning, leaverJobQuery, leaverJobViewerQuery } from "@/lib/query/leavers";
 import { leaverKeys } from "@/lib/query/keys";
 import { ApprovalSection } from "./approval-section";
 import { JobProgress } from "./job-progress";
@@ -23,6 +23,10 @@ const statusTone = (status: string) =>
 export function JobPanel({ jobId }: { jobId: string }) {
   const queryClient = useQueryClient();
   const query = useQuery(leaverJobQuery(jobId));
+  const viewer = useQuery(leaverJobViewerQuery(jobId));
+  // Until it is known, as if it did: a button shown and then taken away is worse than one that appears. If it
+  // cannot be known, the buttons show and the server, which decides, answers.
+  const deactivatesYou = viewer.isError ? false : (viewer.data?.deactivatesYou ?? true);
   const [undoing, setUndoing] = useState(false);
   const cancel = useMutation({
     mutationFn: () => cancelLeaverJobRequest(jobId),
@@ -65,7 +69,7 @@ export function JobPanel({ jobId }: { jobId: string }) {
             </>
           )}
         </p>
-        <ApprovalSection job={job} />
+        <ApprovalSection job={job} deactivatesYou={deactivatesYou} />
         {!awaiting && <JobProgress job={job} />}
         {cancel.isError && (
           <p role="alert" className={formStyles.error}>
@@ -73,13 +77,20 @@ export function JobPanel({ jobId }: { jobId: string }) {
           </p>
         )}
         <div className={styles.actions}>
-          {(running || awaiting) && (
+          {(running || awaiting) && !deactivatesYou && (
             <button type="button" className={formStyles.secondary} disabled={cancel.isPending} onClick={() => cancel.mutate()}>
               {cancel.isPending ? "Cancelling…" : "Cancel job"}
             </button>
           )}
-          {running && <span className={`${styles.muted} ${styles.small}`}>Cancelling stops before the next batch; rows not processed yet are skipped.</span>}
-          {undoable && (
+          {running && !deactivatesYou && (
+            <span className={`${styles.muted} ${styles.small}`}>Cancelling stops before the next batch; rows not processed yet are skipped.</span>
+          )}
+          {viewer.data?.deactivatesYou && (running || awaiting || undoable) && (
+            <span className={`${styles.muted} ${styles.small}`} data-testid="job-deactivates-you">
+              This job deactivates you (or schedules your deactivation): another admin can cancel, reject or undo it.
+            </span>
+          )}
+          {undoable && !deactivatesYou && (
             <button type="button" className={formStyles.secondary} onClick={() => setUndoing(true)}>
               Undo this job
             </button>
@@ -87,7 +98,7 @@ export function JobPanel({ jobId }: { jobId: string }) {
         </div>
       </section>
       {!running && !awaiting && <JobResults job={job} />}
-      {undoable && <UndoDialog open={undoing} onOpenChange={setUndoing} job={job} />}
+      {undoable && !deactivatesYou && <UndoDialog open={undoing} onOpenChange={setUndoing} job={job} />}
     </>
   );
 }

@@ -241,3 +241,19 @@ export function leaverContracts<const Base extends string>(base: Base) {
 export type LeaverContracts = ReturnType<typeof leaverContracts>;
 /** The console's leaver routes. */
 export const consoleLeavers = leaverContracts("/api/console/leaver-jobs");
+
+/**
+ * Whether a job switches the signed-in admin off (a row naming their user that deactivated it or still may): the
+ * console then leaves out what the policies would refuse them (cancel, reject, undo). Asked once per job shown, not
+ * with every poll of it: it may read all of a job's rows.
+ */
+export const consoleLeaverJobViewer = defineContract({
+  method: "GET",
+  path: "/api/console/leaver-jobs/{id}/viewer",
+  params: idParams,
+  response: {
+    status: 200,
+    description: "Whether the job deactivates you (or schedules you), so that you cannot cancel, reject or undo it",
+    schema: z.object({ data: z.object({ deactivatesYou: z.boolean() }) }),
+  },
+});

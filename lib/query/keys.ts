@@ -61,6 +61,7 @@ export const leaverKeys = {
   jobs: () => [...leaverKeys.all, "jobs"] as const,
   jobList: () => [...leaverKeys.jobs(), "list"] as const,
   job: (id: string) => [...leaverKeys.jobs(), "detail", id] as const,
+  jobViewer: (id: string) => [...leaverKeys.all, "job-viewer", id] as const,
   results: (id: string, filters: LeaverResultFilters) => [...leaverKeys.job(id), "results", filters] as const,
   approvalSetting: () => [...leaverKeys.all, "approval-setting"] as const,
 };

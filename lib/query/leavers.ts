@@ -3,7 +3,15 @@ import type { z } from "zod";
 import { consoleFetch, currentCsrfToken, readConsoleAnswer } from "@/lib/console/fetch";
 import { contractHref, contractPath } from "@/lib/contracts/contract";
 import { leaverApprovalContracts as approvalContracts } from "@/lib/contracts/leaver-approval";
-import { consoleLeavers as c, type jobRow, type leaverJob, type leaverPreview, type previewResponse, type resultsResponse } from "@/lib/contracts/leavers";
+import {
+  consoleLeavers as c,
+  consoleLeaverJobViewer,
+  type jobRow,
+  type leaverJob,
+  type leaverPreview,
+  type previewResponse,
+  type resultsResponse,
+} from "@/lib/contracts/leavers";
 import { leaverKeys, type LeaverPreviewFilters, type LeaverResultFilters } from "./keys";
 
 // Bulk leavers in the console: the routes and wire shapes of lib/contracts/leavers.ts, under the console's base.
@@ -43,6 +51,15 @@ export function leaverJobQuery(id: string) {
     queryKey: leaverKeys.job(id),
     queryFn: async ({ signal }) => (await consoleFetch(c.getJob, { params: { id }, signal })).data,
     refetchInterval: (query) => (isRunning(query.state.data) ? LEAVER_POLL_MS : isAwaitingApproval(query.state.data) ? APPROVAL_POLL_MS : false),
+  });
+}
+
+/** Whether the job switches the signed-in admin off: asked once per job (a job's rows never change their user). */
+export function leaverJobViewerQuery(id: string) {
+  return queryOptions({
+    queryKey: leaverKeys.jobViewer(id),
+    queryFn: async ({ signal }) => (await consoleFetch(consoleLeaverJobViewer, { params: { id }, signal })).data,
+    staleTime: Infinity,
   });
 }
 
