@@ -159,9 +159,11 @@ export function createUndoJob(db: Db, input: JobRequest & { jobId: string }, now
        order by process_order`,
     ).run(id, job.id);
     await prepared(db, `update leaver_jobs set undone_by_job_id = ?, updated_at = ? where id = ?`).run(id, now, job.id);
-    // Its rows still scheduled are cancelled with it (docs/decisions/0024); those already run are not reversed here.
-    const cancelledSchedules = await cancelJobSchedules(db, { ...input, jobId: job.id, undoJobId: id }, now);
-    await recordJobCreated(db, input, id, { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules }, now, status);
+    // Its rows still scheduled are cancelled with it, and the schedules they replaced come back (docs/decisions/0024);
+    // those already run are not reversed here.
+    const schedules = await cancelJobSchedules(db, { ...input, jobId: job.id, undoJobId: id }, now);
+    const details = { kind: "reactivate", undoOf: job.id, totalRows: total, cancelledSchedules: schedules.cancelled, restoredSchedules: schedules.restored };
+    await recordJobCreated(db, input, id, details, now, status);
     if (approval !== null) await requestLeaverJobApproval(db, { ...input, jobId: id, ...approval }, now);
     return { status: "created", job: (await readLeaverJob(db, id))! };
   });

@@ -129,17 +129,63 @@ export function cancelScheduledDeactivation(db: Db, input: Audited & { id: strin
   });
 }
 
-/** Cancels the still-live schedules a leaver job made (its undo), in the caller's transaction; the count cancelled. */
-export async function cancelJobSchedules(db: Db, input: Audited & { jobId: string; undoJobId: string }, now: number): Promise<number> {
+// The schedule a job's schedule replaced (applySchedule's outcome names its successor): the user's, by their index.
+const REPLACED_BY = `select ${SCHEDULE_COLUMNS} from scheduled_deactivations s where s.user_id = ? and s.tenant_id = ? and s.status = 'cancelled'
+  and s.outcome = ? order by s.created_at desc limit 1`;
+
+/**
+ * Cancels the still-live schedules a leaver job made (its undo), in the caller's transaction, and
+ * brings back each schedule one of them had replaced whose time is still ahead: the user's
+ * deactivation as it was before the job (a new schedule with the old one's time, maker, source,
+ * reason and ticket; `user.deactivation_scheduled` with `restores`). One whose time passed while
+ * replaced stays cancelled: an undo does not deactivate anyone. Returns how many of each.
+ */
+export async function cancelJobSchedules(
+  db: Db,
+  input: Audited & { jobId: string; undoJobId: string },
+  now: number,
+): Promise<{ cancelled: number; restored: number }> {
   const live = await prepared<ScheduledDeactivation>(
     db,
     `select ${SCHEDULE_COLUMNS} from scheduled_deactivations s where s.job_id = ? and s.tenant_id = ? and s.status = 'scheduled' order by s.row_number`,
   ).all(input.jobId, input.tenantId);
+  let restored = 0;
   for (const schedule of live) {
     await prepared(db, FINISH).run("cancelled", `job undone by ${input.undoJobId}`, now, now, schedule.id);
     await auditSchedule(db, input, "user.deactivation_cancelled", schedule, { effectiveAt: iso(schedule.effectiveAt), undoJobId: input.undoJobId }, now);
+    const replaced = await prepared<ScheduledDeactivation>(db, REPLACED_BY).get(schedule.userId, input.tenantId, `replaced by ${schedule.id}`);
+    if (replaced && replaced.effectiveAt > now && (await restoreSchedule(db, input, replaced, now))) restored += 1;
   }
-  return live.length;
+  return { cancelled: live.length, restored };
+}
+
+/** A new live schedule with `old`'s time, maker and reason, audited as restoring it; false when its user is gone, inactive or scheduled again. */
+async function restoreSchedule(db: Db, input: Audited & { undoJobId: string }, old: ScheduledDeactivation, now: number): Promise<boolean> {
+  const user = await prepared<{ id: string; active: number | boolean; email: string }>(db, LOCK_USER[db.dialect]).get(old.userId, input.tenantId);
+  if (!user?.active || (await prepared(db, LIVE_OF_USER).get(user.id))) return false;
+  const id = randomUUID();
+  await prepared(db, INSERT).run(
+    id,
+    old.tenantId,
+    user.id,
+    user.id,
+    old.effectiveAt,
+    old.source,
+    old.jobId,
+    old.rowNumber,
+    old.actorType,
+    old.actorId,
+    old.actorName,
+    old.actorUserId,
+    old.requestId,
+    old.reason,
+    old.ticket,
+    now,
+    now,
+  );
+  const details = { email: user.email, effectiveAt: iso(old.effectiveAt), source: old.source, restores: old.id, undoJobId: input.undoJobId };
+  await auditSchedule(db, input, "user.deactivation_scheduled", { id, userId: user.id }, details, now);
+  return true;
 }
 
 export function getScheduledDeactivation(db: Db, tenantId: string, id: string): Promise<ScheduledDeactivation | undefined> {

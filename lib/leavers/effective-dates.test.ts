@@ -4,7 +4,8 @@ import { processLeaverJobBatch } from "@/db/queries/leaver-batch";
 import { confirmLeaverPreview, createUndoJob } from "@/db/queries/leaver-job-lifecycle";
 import { getLeaverJob, listLeaverJobRows, type LeaverActor } from "@/db/queries/leaver-jobs";
 import { listLeaverPreviewPage } from "@/db/queries/leaver-previews";
-import { listScheduledDeactivations, schedulesOfJob } from "@/db/queries/scheduled-deactivations";
+import { listScheduledDeactivations, liveScheduleOfUser, scheduleDeactivation, schedulesOfJob } from "@/db/queries/scheduled-deactivations";
+import { prepared } from "@/db/prepared";
 import { runDueScheduledDeactivations } from "@/db/queries/scheduled-run";
 import { setTenantTimeZone } from "@/db/queries/tenant-time-zone";
 import { createTestDb } from "@/test/db";
@@ -100,5 +101,32 @@ describe("effective_at in a leaver file", () => {
     expect(undo.status).toBe("created");
     expect((await schedulesOfJob(db, tenant.id, confirmed.job.id)).map((s) => s.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
     expect((await runDueScheduledDeactivations(db, NOW + 30 * DAY)).claimed).toBe(0);
+  });
+
+  it("brings back, on undo, a schedule the job's schedule had replaced, unless its time has passed", async () => {
+    const { tenant, actor, users, preview } = await setUp(db);
+    const [, future, exact] = users;
+    // Before the job: one leaver due on the 20th, another at 10:30 today (before the undo below).
+    const console = (userId: string, effectiveAt: number, ticket: string) =>
+      scheduleDeactivation(db, { tenantId: tenant.id, userId, effectiveAt, actor, requestId: null, source: "console", ticket }, NOW - DAY);
+    const later = await console(future!.id, NOW + 17 * DAY, "HR-20");
+    await console(exact!.id, NOW + DAY / 48, "HR-today");
+    const confirmed = await confirmLeaverPreview(db, { tenantId: tenant.id, previewId: preview.id, actor, requestId: null }, NOW);
+    if (confirmed.status !== "created") throw new Error(confirmed.status);
+    await runJob(db, confirmed.job.id, NOW);
+    expect((await liveScheduleOfUser(db, tenant.id, future!.id))?.jobId).toBe(confirmed.job.id);
+
+    const undone = await createUndoJob(db, { tenantId: tenant.id, jobId: confirmed.job.id, actor, requestId: null }, NOW + DAY / 24);
+    if (undone.status !== "created") throw new Error(undone.status);
+    const restored = (await liveScheduleOfUser(db, tenant.id, future!.id))!;
+    expect(restored).toMatchObject({ effectiveAt: NOW + 17 * DAY, source: "console", ticket: "HR-20", actorUserId: actor.userId, status: "scheduled" });
+    expect(restored.id).not.toBe(later.status === "scheduled" ? later.schedule.id : "");
+    expect(await liveScheduleOfUser(db, tenant.id, exact!.id)).toBeUndefined();
+    const event = await prepared<{ details: string }>(
+      db,
+      "select details from audit_events where tenant_id = ? and action = 'user.deactivation_scheduled' and target_id = ? order by chain_seq desc limit 1",
+    ).get(tenant.id, future!.id);
+    expect(JSON.parse(event!.details)).toMatchObject({ restores: later.status === "scheduled" ? later.schedule.id : "", undoJobId: undone.job.id });
+    expect((await runDueScheduledDeactivations(db, NOW + 30 * DAY)).counts).toEqual({ executed: 1 });
   });
 });
