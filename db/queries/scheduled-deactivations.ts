@@ -40,6 +40,45 @@ const INSERT = `insert into scheduled_deactivations (id, tenant_id, user_id, liv
 // Final states release the user (live_user_id null) for a next schedule.
 const FINISH = `update scheduled_deactivations set status = ?, outcome = ?, live_user_id = null, finished_at = ?, updated_at = ? where id = ? and status = 'scheduled'`;
 
+type ScheduleFields = Pick<
+  ScheduledDeactivation,
+  | "tenantId"
+  | "userId"
+  | "effectiveAt"
+  | "source"
+  | "jobId"
+  | "rowNumber"
+  | "actorType"
+  | "actorId"
+  | "actorName"
+  | "actorUserId"
+  | "requestId"
+  | "reason"
+  | "ticket"
+>;
+
+/** A live schedule of `fields.userId` (which holds the user's one live slot until it ends). */
+const insertSchedule = (db: Db, id: string, f: ScheduleFields, now: number) =>
+  prepared(db, INSERT).run(
+    id,
+    f.tenantId,
+    f.userId,
+    f.userId,
+    f.effectiveAt,
+    f.source,
+    f.jobId,
+    f.rowNumber,
+    f.actorType,
+    f.actorId,
+    f.actorName,
+    f.actorUserId,
+    f.requestId,
+    f.reason,
+    f.ticket,
+    now,
+    now,
+  );
+
 type Audited = { tenantId: string; actor: Pick<ScheduleActor, "type" | "id" | "name">; requestId: string | null };
 
 function auditSchedule(db: Db, input: Audited, action: string, schedule: { id: string; userId: string }, details: Record<string, unknown>, now: number) {
@@ -76,23 +115,24 @@ export async function applySchedule(db: Db, input: NewSchedule, now: number): Pr
     await auditSchedule(db, input, "user.deactivation_cancelled", live, { email: user.email, effectiveAt: iso(live.effectiveAt), replacedBy: id }, now);
   }
   const a = input.actor;
-  await prepared(db, INSERT).run(
+  await insertSchedule(
+    db,
     id,
-    input.tenantId,
-    user.id,
-    user.id,
-    input.effectiveAt,
-    input.source,
-    input.jobId ?? null,
-    input.rowNumber ?? null,
-    a.type,
-    a.id,
-    a.name,
-    a.userId,
-    input.requestId,
-    input.reason ?? null,
-    input.ticket ?? null,
-    now,
+    {
+      tenantId: input.tenantId,
+      userId: user.id,
+      effectiveAt: input.effectiveAt,
+      source: input.source,
+      jobId: input.jobId ?? null,
+      rowNumber: input.rowNumber ?? null,
+      actorType: a.type,
+      actorId: a.id,
+      actorName: a.name,
+      actorUserId: a.userId,
+      requestId: input.requestId,
+      reason: input.reason ?? null,
+      ticket: input.ticket ?? null,
+    },
     now,
   );
   const details = {
@@ -164,25 +204,7 @@ async function restoreSchedule(db: Db, input: Audited & { undoJobId: string }, o
   const user = await prepared<{ id: string; active: number | boolean; email: string }>(db, LOCK_USER[db.dialect]).get(old.userId, input.tenantId);
   if (!user?.active || (await prepared(db, LIVE_OF_USER).get(user.id))) return false;
   const id = randomUUID();
-  await prepared(db, INSERT).run(
-    id,
-    old.tenantId,
-    user.id,
-    user.id,
-    old.effectiveAt,
-    old.source,
-    old.jobId,
-    old.rowNumber,
-    old.actorType,
-    old.actorId,
-    old.actorName,
-    old.actorUserId,
-    old.requestId,
-    old.reason,
-    old.ticket,
-    now,
-    now,
-  );
+  await insertSchedule(db, id, old, now);
   const details = { email: user.email, effectiveAt: iso(old.effectiveAt), source: old.source, restores: old.id, undoJobId: input.undoJobId };
   await auditSchedule(db, input, "user.deactivation_scheduled", { id, userId: user.id }, details, now);
   return true;
