@@ -3,8 +3,7 @@ import { LEAVER_APPROVAL_TTL_MS } from "../constants";
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { ApprovalThresholdRequest, Tenant } from "../schema";
-import { recordAuditEvent } from "./audit";
-import { changeTenantSetting, getTenant, type PolicyActor } from "./tenants";
+import { changeTenantSetting, lockTenant, recordTenantEvent, type PolicyActor } from "./tenants";
 
 // The tenant's approval threshold as admins change it (docs/decisions/0025, "Loosening it"): making
 // it stricter is one admin's call; making it looser (a higher threshold, or off) waits for another
@@ -30,7 +29,7 @@ const NO_DECISION_NOTE = "no other admin approved or rejected the change in 72 h
 export type ThresholdAdmin = { adminId: string; actorId: string; name: string; requestId: string | null };
 
 /** Whether `to` checks fewer jobs than `from`: a higher threshold, or none. */
-export const loosens = (from: number | null, to: number | null) => from !== null && (to === null || to > from);
+const loosens = (from: number | null, to: number | null) => from !== null && (to === null || to > from);
 
 /** The tenant's open request, if any and not past its time. */
 export async function openThresholdRequest(db: Db, tenantId: string, now = Date.now()): Promise<ApprovalThresholdRequest | undefined> {
@@ -38,31 +37,23 @@ export async function openThresholdRequest(db: Db, tenantId: string, now = Date.
   return open && open.expiresAt > now ? open : undefined;
 }
 
-const audit = (db: Db, tenantId: string, actor: PolicyActor, action: string, outcome: string, details: Record<string, unknown>, now: number) =>
-  recordAuditEvent(db, {
-    tenantId,
-    actorType: actor.type,
-    actorId: actor.id ?? null,
-    actorName: actor.name,
-    action,
-    targetType: "tenant",
-    targetId: tenantId,
-    outcome,
-    requestId: actor.requestId ?? null,
-    details,
-    createdAt: now,
-  });
 const adminActor = (admin: ThresholdAdmin): PolicyActor => ({ type: "admin", id: admin.actorId, name: admin.name, requestId: admin.requestId });
 const EXPIRY: PolicyActor = { type: "system", name: "approval expiry" };
 
-/** Closes the tenant's open request, in the caller's transaction: past its time it expires, else it ends as `decision` says. */
-async function closeOpenRequest(db: Db, tenantId: string, decision: "withdrawn" | "rejected", by: ThresholdAdmin, note: string | null, now: number) {
-  const open = await prepared<ApprovalThresholdRequest>(db, OPEN).get(tenantId);
-  if (!open) return;
+/** Closes an open request, in the caller's transaction: past its time it expires, else it ends as `decision` says. */
+async function closeRequest(db: Db, open: ApprovalThresholdRequest, decision: "withdrawn" | "rejected", by: ThresholdAdmin, note: string | null, now: number) {
   const expired = open.expiresAt <= now;
   const ending = expired ? "expired" : decision;
   await prepared(db, CLOSE).run(ending, expired ? null : by.adminId, expired ? EXPIRY.name : by.name, now, expired ? NO_DECISION_NOTE : note, now, open.id);
-  await audit(db, tenantId, expired ? EXPIRY : adminActor(by), `tenant.approval_threshold_request_${ending}`, ending, requestDetails(open, note), now);
+  await recordTenantEvent(
+    db,
+    open.tenantId,
+    expired ? EXPIRY : adminActor(by),
+    `tenant.approval_threshold_request_${ending}`,
+    ending,
+    requestDetails(open, note),
+    now,
+  );
 }
 
 const requestDetails = (request: ApprovalThresholdRequest, note: string | null) => ({
@@ -72,11 +63,6 @@ const requestDetails = (request: ApprovalThresholdRequest, note: string | null) 
   requestedBy: request.requestedByName,
   ...(note ? { note } : {}),
 });
-
-const lockTenant = async (db: Db, tenantId: string): Promise<Tenant | undefined> => {
-  if (db.dialect === "postgres") await prepared(db, "select id from tenants where id = ? for update").get(tenantId);
-  return getTenant(db, tenantId);
-};
 
 export type ThresholdChangeResult =
   { status: "changed" | "unchanged"; tenant: Tenant } | { status: "requested"; tenant: Tenant; request: ApprovalThresholdRequest } | { status: "not-found" };
@@ -91,14 +77,15 @@ export function setApprovalThresholdAsAdmin(db: Db, tenantId: string, threshold:
   return inTransaction(db, "immediate", async (): Promise<ThresholdChangeResult> => {
     const tenant = await lockTenant(db, tenantId);
     if (!tenant) return { status: "not-found" };
-    await closeOpenRequest(db, tenantId, "withdrawn", admin, null, now);
+    const open = await prepared<ApprovalThresholdRequest>(db, OPEN).get(tenantId);
+    if (open) await closeRequest(db, open, "withdrawn", admin, null, now);
     const current = tenant.approvalThreshold;
     if (loosens(current, threshold) && (await prepared(db, ANOTHER_ADMIN).get(tenantId, admin.adminId))) {
       const id = timeOrderedUuid();
       const expiresAt = now + LEAVER_APPROVAL_TTL_MS;
       await prepared(db, INSERT).run(id, tenantId, threshold, current, admin.adminId, admin.name, now, expiresAt, now, now);
       const request = (await openThresholdRequest(db, tenantId, now))!;
-      await audit(
+      await recordTenantEvent(
         db,
         tenantId,
         adminActor(admin),
@@ -139,19 +126,19 @@ export function decideApprovalThresholdRequest(
     if (!tenant) return { status: "none-open" };
     const open = await prepared<ApprovalThresholdRequest>(db, OPEN).get(input.tenantId);
     if (!open || open.expiresAt <= now) {
-      if (open) await closeOpenRequest(db, input.tenantId, "rejected", input.admin, null, now);
+      if (open) await closeRequest(db, open, "rejected", input.admin, null, now);
       return { status: "none-open" };
     }
     if (open.id !== input.requestId) return { status: "stale" };
     const mine = open.requestedByAdminId === input.admin.adminId;
     if (mine && input.decision === "approved") return { status: "own-request" };
     if (input.decision === "rejected") {
-      await closeOpenRequest(db, input.tenantId, mine ? "withdrawn" : "rejected", input.admin, input.note, now);
+      await closeRequest(db, open, mine ? "withdrawn" : "rejected", input.admin, input.note, now);
       return { status: "decided", tenant, decision: mine ? "withdrawn" : "rejected" };
     }
     await prepared(db, CLOSE).run("approved", input.admin.adminId, input.admin.name, now, input.note, now, open.id);
     const actor = adminActor(input.admin);
-    await audit(db, input.tenantId, actor, "tenant.approval_threshold_request_approved", "approved", requestDetails(open, input.note), now);
+    await recordTenantEvent(db, input.tenantId, actor, "tenant.approval_threshold_request_approved", "approved", requestDetails(open, input.note), now);
     const changed = (await changeTenantSetting(db, input.tenantId, THRESHOLD, open.threshold, actor, now))!;
     return { status: "decided", tenant: changed.tenant, decision: "approved" };
   });

@@ -76,6 +76,36 @@ export type PolicyActor = { type: "admin" | "system"; id?: string; name: string;
 /** A tenant setting an admin or the CLI changes: its column (a constant, never input) and its audit action. */
 type TenantSetting<K extends keyof Tenant> = { key: K; column: "require_mfa" | "approval_threshold" | "time_zone"; action: string };
 
+/** The tenant, row-locked until the caller's transaction ends on PostgreSQL (SQLite's immediate transaction already holds the writer). */
+export async function lockTenant(db: Db, tenantId: string): Promise<Tenant | undefined> {
+  return tenantFromRow(await prepared<TenantRow>(db, `${TENANT_BY_ID}${db.dialect === "postgres" ? " for update" : ""}`).get(tenantId));
+}
+
+/** An audit event about the tenant's own settings, by `actor`, in the caller's transaction. */
+export function recordTenantEvent(
+  db: Db,
+  tenantId: string,
+  actor: PolicyActor,
+  action: string,
+  outcome: string,
+  details: Record<string, unknown>,
+  now: number,
+) {
+  return recordAuditEvent(db, {
+    tenantId,
+    actorType: actor.type,
+    actorId: actor.id ?? null,
+    actorName: actor.name,
+    action,
+    targetType: "tenant",
+    targetId: tenantId,
+    outcome,
+    requestId: actor.requestId ?? null,
+    details,
+    createdAt: now,
+  });
+}
+
 /**
  * Sets one of the tenant's settings and audits a change (`setting.action`, from and to) in the
  * same transaction, the tenant locked on PostgreSQL meanwhile; setting it to what it is changes and records nothing.
@@ -89,24 +119,12 @@ export async function changeTenantSetting<K extends keyof Tenant>(
   now = Date.now(),
 ) {
   return inTransaction(db, "immediate", async () => {
-    const tenant = tenantFromRow(await prepared<TenantRow>(db, `${TENANT_BY_ID}${db.dialect === "postgres" ? " for update" : ""}`).get(tenantId));
+    const tenant = await lockTenant(db, tenantId);
     if (!tenant) return null;
     if (tenant[setting.key] === value) return { tenant, changed: false };
     const stored = typeof value === "boolean" ? (value ? 1 : 0) : (value as number | string | null);
     await prepared(db, `update tenants set ${setting.column} = ?, updated_at = ? where id = ?`).run(stored, now, tenantId);
-    await recordAuditEvent(db, {
-      tenantId,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorName: actor.name,
-      action: setting.action,
-      targetType: "tenant",
-      targetId: tenantId,
-      outcome: "success",
-      requestId: actor.requestId ?? null,
-      details: { from: tenant[setting.key], to: value },
-      createdAt: now,
-    });
+    await recordTenantEvent(db, tenantId, actor, setting.action, "success", { from: tenant[setting.key], to: value }, now);
     return { tenant: { ...tenant, [setting.key]: value, updatedAt: now }, changed: true };
   });
 }
