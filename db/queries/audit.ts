@@ -1,6 +1,7 @@
 import { v7 as timeOrderedUuid } from "uuid";
 import type { Db } from "../client";
 import { prepared } from "../prepared";
+import { wellFormed } from "../well-formed";
 import type { AuditEvent } from "../schema";
 import { appendToChains, type ChainedFields } from "./audit-chain";
 import { SUBSCRIBERS_OF_TENANT, SUBSCRIBERS_OF_TENANTS, writeWebhookEvents, type Subscriber } from "./webhook-outbox";
@@ -24,35 +25,13 @@ export const auditEventFromRow = (row: AuditEventRow): AuditEvent => ({
   details: row.details === null ? null : (JSON.parse(row.details) as AuditEvent["details"]),
 });
 
-/** Whether every string in `value` (object keys included) is well-formed: no allocation, for every event. */
-function allWellFormed(value: unknown): boolean {
-  if (typeof value === "string") return value.isWellFormed();
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) return value.every(allWellFormed);
-  for (const key in value) if (!key.isWellFormed() || !allWellFormed((value as Record<string, unknown>)[key])) return false;
-  return true;
-}
-
-/** `value` with each lone surrogate in its strings (object keys included) replaced by U+FFFD. */
-const toWellFormed = (value: unknown): unknown => {
-  if (typeof value === "string") return value.toWellFormed();
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(toWellFormed);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.toWellFormed(), toWellFormed(item)]));
-};
-
-/**
- * `value` with every string in it well-formed, as the databases store text (SQLite's UTF-8 has no lone
- * surrogate; PostgreSQL's jsonb refuses the escape outright). Hashed as given, such text read back no longer
- * matched its hash, and verification reported a change nobody made. Copied only when something changes.
- */
-const wellFormed = <T>(value: T): T => (allWellFormed(value) ? value : (toWellFormed(value) as T));
-
 /**
  * The event as it is stored (before its place in the chain): a new id, and null or now where the caller left a field out.
  * The id is a UUIDv7, whose leading timestamp puts each new event at the end of the primary key's index: with random
  * (v4) ids every event of a 90,000-row leaver job wrote a page of that index somewhere else.
  */
+// Well-formed text (../well-formed.ts): hashed as given, a lone surrogate read back no longer matched its
+// hash, and verification reported a change nobody made.
 const auditRow = (event: NewAuditEvent): ChainedFields =>
   wellFormed({
     id: event.id ?? timeOrderedUuid(),

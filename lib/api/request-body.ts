@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allWellFormed } from "@/db/well-formed";
 import { BODY_BUDGET_RETRY_AFTER_SECONDS, bodyOwnerOf, reserveBodyBytes } from "@/lib/http/body-budget";
 import type { ApiRequest } from "@/lib/http/types";
 import { ApiError, isApiError } from "./errors";
@@ -81,13 +82,6 @@ export function bodyBudgetSpent(): ApiError {
 
 // Text decoded from UTF-8 has no lone surrogate: only a \u escape writes one (\uD800-\uDFFF).
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const hasLoneSurrogate = (value: unknown): boolean => {
-  if (typeof value === "string") return !value.isWellFormed();
-  if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
-  for (const key in value) if (!key.isWellFormed() || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
-  return false;
-};
 
 /**
  * JSON.parse with the failure turned into a 400 that says where the JSON broke (SCIM's invalidSyntax).
@@ -105,7 +99,7 @@ export function parseJsonBody(text: string): unknown {
       scimType: "invalidSyntax",
     });
   }
-  if (text.includes("\\u") && SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value))
+  if (text.includes("\\u") && SURROGATE_ESCAPE.test(text) && !allWellFormed(value))
     throw new ApiError("invalid_input", "Request body has a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which no text can hold", {
       scimType: "invalidValue",
     });
