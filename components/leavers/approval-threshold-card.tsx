@@ -30,8 +30,7 @@ function PendingChange({ request }: { request: ThresholdRequest }) {
     <div className={styles.warning} role="status" data-testid="threshold-request">
       <p>
         {request.mine ? "You" : request.requestedBy} asked <RelativeTime iso={request.requestedAt} /> to change it from {thresholdText(request.from)} to{" "}
-        {request.threshold === null ? "off" : thresholdText(request.threshold)}. A looser threshold needs another admin&apos;s approval; the request lapses{" "}
-        <RelativeTime iso={request.expiresAt} />.
+        {thresholdText(request.threshold)}. A looser threshold needs another admin&apos;s approval; the request lapses <RelativeTime iso={request.expiresAt} />.
       </p>
       <div className={styles.actions}>
         {request.canDecide && (

@@ -139,7 +139,7 @@ export async function walkAuditChain(db: Db, tenantId: string, expected: readonl
         if (found({ kind: "changed", seq: at, eventId: event.id, message: `event ${event.id} (#${at}, ${event.action}) ${what}` })) return result();
       }
       // Past an edited event, the events after it are checked against its hash as stored.
-      const reached = event.hash === hash ? hash : (event.hash ?? hash);
+      const reached = event.hash ?? hash;
       for (const position of expectedAt.get(at) ?? []) {
         if (position.hash !== hash) {
           const rewritten: ChainBreak = {
