@@ -1,6 +1,7 @@
 // Text as the databases can keep it. A lone surrogate (half a UTF-16 pair) has no UTF-8 form: SQLite
-// stores U+FFFD in its place and PostgreSQL's jsonb refuses the escape outright, so such text read
-// back is not what was written. The audit log makes it well-formed before hashing it; the API
+// (through better-sqlite3) stores bytes that are not UTF-8 (ED A0 80 for U+D800), read back as three
+// U+FFFD, and PostgreSQL's jsonb refuses the escape outright, so such text read back is not what was
+// written. The audit log makes it well-formed before hashing it; the API
 // refuses request bodies that hold it (lib/api/request-body.ts).
 
 /** Whether every string in `value` (object keys included) is well-formed: no allocation, for every audit event. */

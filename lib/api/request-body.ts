@@ -86,7 +86,7 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 /**
  * JSON.parse with the failure turned into a 400 that says where the JSON broke (SCIM's invalidSyntax).
  * A string holding half a surrogate pair is refused too, as I-JSON (RFC 7493) does: no database
- * stores it (SQLite writes U+FFFD instead, PostgreSQL's jsonb refuses it with an error), so what was
+ * stores it (SQLite keeps bytes that read back as U+FFFD, PostgreSQL's jsonb refuses it with an error), so what was
  * sent could never be what is kept. Only bodies with such an escape are walked.
  */
 export function parseJsonBody(text: string): unknown {
