@@ -38,6 +38,8 @@ export const ACTION_GROUPS: SelectGroup[] = [
       action("admin.created", "Admin created"),
       action("admin.role_changed", "Admin role changed (single sign-on)"),
       action("admin.access_revoked", "Admin's sessions and tokens revoked (no role at sign-on)"),
+      action("admin.sso_account_bound", "Admin linked to a single sign-on account"),
+      action("admin.sso_account_forgotten", "Admin's single sign-on account unlinked"),
       action("sso.updated", "Single sign-on settings changed"),
     ],
   },

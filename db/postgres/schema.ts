@@ -135,6 +135,7 @@ export const {
   ssoConfigs,
   ssoDomains,
   oidcLogins,
+  adminSsoSubjects,
   mfaFactors,
   mfaRecoveryCodes,
   pendingSignIns,

@@ -4,6 +4,7 @@ import type { ACTOR_TYPES } from "../constants";
 import { inTransaction, prepared } from "../prepared";
 import type { Admin, AdminRole, EmailKey, User } from "../schema";
 import { recordAuditEvent } from "./audit";
+import { findUserByRef } from "./user-directory";
 import { createUser, findUserByEmail, type NewUserFields } from "./users";
 
 export class AdminExistsError extends Error {}
@@ -21,6 +22,7 @@ const INSERT_ADMIN = `insert into admins (id, tenant_id, user_id, role, password
   returning ${ADMIN_COLUMNS}`;
 const ADMIN_OF_USER = `select ${ADMIN_COLUMNS} from admins where user_id = ?`;
 const ADMIN_OF_USER_IN_TENANT = `select ${ADMIN_COLUMNS} from admins where user_id = ? and tenant_id = ?`;
+const ADMIN_BY_ID = `select ${ADMIN_COLUMNS} from admins where id = ? and tenant_id = ?`;
 
 /**
  * Makes a person an admin of a tenant. An admin is always a user of the tenant: an existing
@@ -60,6 +62,12 @@ export async function findAdminByEmail(db: Db, tenantId: string, emailNormalized
   if (!user) return undefined;
   const admin = await prepared<Admin>(db, ADMIN_OF_USER_IN_TENANT).get(user.id, tenantId);
   return admin ? { admin, user } : undefined;
+}
+
+export async function findAdminById(db: Db, tenantId: string, adminId: string): Promise<{ admin: Admin; user: User } | undefined> {
+  const admin = await prepared<Admin>(db, ADMIN_BY_ID).get(adminId, tenantId);
+  const user = admin && (await findUserByRef(db, tenantId, { kind: "id", id: admin.userId }));
+  return admin && user ? { admin, user } : undefined;
 }
 
 const SET_ROLE = "update admins set role = ?, updated_at = ? where id = ? and tenant_id = ? and role <> ?";

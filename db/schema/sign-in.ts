@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ADMIN_ROLES } from "../constants";
+import { admins } from "./access";
 import { epochMs, json, timestamps } from "./columns";
 import type { ActorRef } from "./keys";
 import { tenantId, tenants } from "./tenants";
@@ -63,5 +64,26 @@ export const oidcLogins = sqliteTable(
   (t) => [uniqueIndex("oidc_logins_browser_hash_unique").on(t.browserHash), index("oidc_logins_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * The provider account an admin signs in with: the ID token's issuer and `sub`, bound at the
+ * admin's first SSO sign-in. The address only finds an admin who has none yet; after that,
+ * another account that comes to hold the address (a changed or reassigned email, at the provider
+ * or through SCIM) is refused (docs/decisions/0021). One account per admin, one admin per account.
+ */
+export const adminSsoSubjects = sqliteTable(
+  "admin_sso_subjects",
+  {
+    adminId: text("admin_id")
+      .primaryKey()
+      .references(() => admins.id),
+    tenantId: tenantId(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("admin_sso_subjects_account_unique").on(t.tenantId, t.issuer, t.subject)],
+);
+
 export type SsoConfig = typeof ssoConfigs.$inferSelect;
+export type AdminSsoSubject = typeof adminSsoSubjects.$inferSelect;
 export type OidcLogin = typeof oidcLogins.$inferSelect;

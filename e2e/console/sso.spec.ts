@@ -25,14 +25,15 @@ async function ssoTenant() {
   return { ...tenant, domain };
 }
 
-/** From Roster's sign-in page through the provider's login and consent pages, as a person would. */
-async function signInWithSso(page: Page, email: string) {
+/** From Roster's sign-in page through the provider's login and consent pages, as a person would; `login`: another account than the address's. */
+async function signInWithSso(page: Page, email: string, login?: string) {
   await page.getByRole("button", { name: "Sign in with SSO" }).click();
   await page.getByLabel("Work email").fill(email);
   await page.getByRole("button", { name: "Continue with SSO" }).click();
   await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
   // The provider's development login page: the login is prefilled from login_hint; any password.
   await expect(page.locator('input[name="login"]')).toHaveValue(email);
+  if (login) await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill("any password");
   await page.getByRole("button", { name: "Sign-in" }).click();
   await page.getByRole("button", { name: "Continue" }).click();
@@ -125,6 +126,35 @@ test.describe("console single sign-on", () => {
     await fresh.close();
     const refused = (await auditEventsOf(tenant.tenantId, "session.sign_in")).filter((e) => e.outcome === "failed");
     expect(refused.map((e) => e.details?.reason)).toEqual(["password_disabled"]);
+  });
+
+  test("another account that comes to hold an admin's address is sent back to the sign-in page; the admin stays signed in", async ({ page, browser }) => {
+    const tenant = await ssoTenant();
+    const email = `ada.admin@${tenant.domain}`;
+    provider.accounts.set(email, { email, name: "Ada Admin", groups: ["roster-admins"] });
+    await page.goto("/login?next=/users");
+    await signInWithSso(page, email);
+    await expect(page).toHaveURL(/\/users$/);
+
+    // The provider reassigned the address: a new account holds it now, in Roster's admin group too.
+    const newcomer = `newcomer-${tenant.tenantName}`;
+    provider.accounts.set(newcomer, { email, name: "Someone Else", groups: ["roster-admins"] });
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto("/login");
+    await signInWithSso(otherPage, email, newcomer);
+    await expect(otherPage).toHaveURL(/\/login\?sso_error=other_account$/);
+    await expect(otherPage.getByRole("main").getByRole("alert")).toHaveText(/Roster knows this address with another account at your sign-in provider/);
+    await other.close();
+
+    await page.reload();
+    await expect(page.getByRole("banner")).toContainText("Ada Admin");
+    const signIns = await auditEventsOf(tenant.tenantId, "session.sign_in");
+    expect(signIns.map((e) => [e.outcome, e.details?.reason ?? null])).toEqual([
+      ["success", null],
+      ["failed", "other_account"],
+    ]);
+    expect(await auditEventsOf(tenant.tenantId, "admin.sso_account_bound")).toHaveLength(1);
   });
 
   test("an address no tenant signs in by SSO goes back to the sign-in page with a clear message", async ({ page }) => {

@@ -2,14 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepared } from "@/db/prepared";
 import { createAdmin } from "@/db/queries/admins";
-import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "@/db/queries/audit";
-import { saveSsoSettings } from "@/db/queries/sso-configs";
 import { createToken } from "@/db/queries/tokens";
-import { SSO_CALLBACK_PATH, type SsoRoleMap } from "@/lib/contracts/sso";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { createTestDb } from "@/test/db";
-import { makeTenant, makeUser } from "@/test/factories";
-import { settingsThrough, signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { makeUser } from "@/test/factories";
+import { signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
+import { CLIENT, oidcSignInHarness } from "@/test/oidc-sign-in";
 import { checkToken } from "./authenticate-token";
 import { checkDiscovery, oidcConfiguration } from "./oidc-client";
 import { beginOidcSignIn, completeOidcSignIn, OIDC_LOGIN_TTL_MS } from "./oidc-sign-in";
@@ -22,52 +20,13 @@ import { issueToken } from "./tokens";
 
 const db = createTestDb();
 const ORIGIN = "http://127.0.0.1:3999";
-const REDIRECT_URI = `${ORIGIN}${SSO_CALLBACK_PATH}`;
-const ROLE_MAP: SsoRoleMap = { "roster-admins": "admin", "roster-helpdesk": "helpdesk", "roster-auditors": "auditor" };
-const CLIENT = { origin: { userAgent: "vitest", clientAddress: "192.0.2.7" } };
 let provider: TestOidcProvider;
+const { redirectUri: REDIRECT_URI, ssoTenant, account, begin, signInThrough, auditEvents, refusals } = oidcSignInHarness(db, () => provider, ORIGIN);
 
 beforeAll(async () => {
   provider = await startOidcProvider({ redirectUris: [REDIRECT_URI] });
 });
 afterAll(() => provider?.close());
-
-/** A tenant with SSO through the test provider for a domain of its own. */
-async function ssoTenant(roleMap: SsoRoleMap = ROLE_MAP) {
-  const tenant = await makeTenant(db);
-  const domain = `${tenant.name}.example`;
-  const saved = await saveSsoSettings(db, settingsThrough(provider, tenant.id, domain, roleMap));
-  expect(saved.ok).toBe(true);
-  return { tenantId: tenant.id, domain };
-}
-
-/** A person at the provider: the login they type there, and the claims it reports. */
-function account(email: string, groups: string[], extra: { emailVerified?: boolean } = {}) {
-  const login = `acct-${randomUUID()}`;
-  provider.accounts.set(login, { email, groups, name: "Pat Example", ...extra });
-  return login;
-}
-
-async function begin(email: string, next = "/users/abc?tab=audit") {
-  const started = await beginOidcSignIn(db, { email, next, origin: ORIGIN });
-  if (!started.ok) throw new Error(`start refused: ${started.code}`);
-  return started;
-}
-
-/** The whole round: start, sign in at the provider as `login`, and the callback. */
-async function signInThrough(email: string, login: string, options: { now?: number } = {}) {
-  const started = await begin(email);
-  const callbackUrl = await signInAtProvider(started.location, login, REDIRECT_URI);
-  return { started, callbackUrl, result: await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT }, options.now) };
-}
-
-async function readAuditEvents(_db: typeof db, tenantId: string, filter: { action?: string }) {
-  const rows = await prepared<AuditEventRow>(db, `select ${AUDIT_EVENT_COLUMNS} from audit_events where tenant_id = ? order by created_at, id`).all(tenantId);
-  return rows.map(auditEventFromRow).filter((e) => !filter.action || e.action === filter.action);
-}
-
-const refusals = async (tenantId: string) =>
-  (await readAuditEvents(db, tenantId, { action: "session.sign_in" })).filter((e) => e.outcome === "failed").map((e) => e.details?.reason);
 
 describe("OIDC sign-in", () => {
   it("sends the browser to the provider with PKCE S256, state, nonce and the login hint", async () => {
@@ -97,7 +56,7 @@ describe("OIDC sign-in", () => {
     expect(result).toMatchObject({ ok: true, nextPath: "/users/abc?tab=audit" });
     const session = await readSession(db, (result as { cookieValue: string }).cookieValue);
     expect(session).toMatchObject({ tenantId, role: "helpdesk", userEmail: email, userName: "Pat Example" });
-    const events = await readAuditEvents(db, tenantId, {});
+    const events = await auditEvents(tenantId);
     expect(events.find((e) => e.action === "admin.created")).toMatchObject({ actorName: "single sign-on", details: { role: "helpdesk", createdUser: true } });
     expect(events.find((e) => e.action === "session.sign_in")).toMatchObject({ outcome: "success", details: { method: "oidc", role: "helpdesk" } });
   });
@@ -110,7 +69,7 @@ describe("OIDC sign-in", () => {
     expect(result.ok).toBe(true);
     const session = await readSession(db, (result as { cookieValue: string }).cookieValue);
     expect(session).toMatchObject({ adminId: admin.id, role: "admin" });
-    const changed = (await readAuditEvents(db, tenantId, { action: "admin.role_changed" }))[0];
+    const changed = (await auditEvents(tenantId, { action: "admin.role_changed" }))[0];
     expect(changed).toMatchObject({ targetId: admin.id, details: { from: "auditor", to: "admin" } });
   });
 
@@ -125,7 +84,7 @@ describe("OIDC sign-in", () => {
     expect((await signInThrough(removed, account(removed, ["everyone"]))).result).toEqual({ ok: false, code: "no_mapped_role" });
     expect(await readSession(db, session.cookieValue)).toBeNull();
     expect(await checkToken(db, pat.token)).toEqual({ ok: false, reason: "revoked" });
-    const [revoked] = await readAuditEvents(db, mapped.tenantId, { action: "admin.access_revoked" });
+    const [revoked] = await auditEvents(mapped.tenantId, { action: "admin.access_revoked" });
     expect(revoked).toMatchObject({ targetId: admin.id, details: { reason: "no_mapped_role", sessionsRevoked: 1, tokensRevoked: 1 } });
 
     const unmapped = await ssoTenant({});
@@ -185,7 +144,7 @@ describe("OIDC sign-in", () => {
       callbackUrl.searchParams.get("state"),
     );
     expect(await completeOidcSignIn(db, { cookieValue: started.cookieValue, callbackUrl, ...CLIENT })).toEqual({ ok: false, code: "token_rejected" });
-    const event = (await readAuditEvents(db, tenantId, { action: "session.sign_in" }))[0];
+    const event = (await auditEvents(tenantId, { action: "session.sign_in" }))[0];
     expect(event).toMatchObject({ outcome: "failed", details: { method: "oidc", reason: "token_rejected" } });
     expect(String(event!.details!.problem)).toMatch(/nonce/);
   });
@@ -211,7 +170,7 @@ describe("OIDC sign-in", () => {
     } finally {
       provider.tamper = null;
     }
-    const event = (await readAuditEvents(db, tenantId, { action: "session.sign_in" }))[0];
+    const event = (await auditEvents(tenantId, { action: "session.sign_in" }))[0];
     expect(event).toMatchObject({ outcome: "failed", details: { method: "oidc", reason: "token_rejected" } });
     expect(String(event!.details!.problem)).toMatch(problem);
   });

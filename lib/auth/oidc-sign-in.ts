@@ -1,11 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
-import { AdminExistsError, changeAdminRole, createAdmin, findAdminByEmail } from "@/db/queries/admins";
+import { bindSsoAccount, findAdminIdBySsoAccount, findSsoAccountOfAdmin, type SsoAccount } from "@/db/queries/admin-sso-subjects";
+import { AdminExistsError, changeAdminRole, createAdmin, findAdminByEmail, findAdminById } from "@/db/queries/admins";
 import { createOidcLogin, takeOidcLogin } from "@/db/queries/oidc-logins";
 import { recordSignInAttempt, recordSsoSignInRefusal, revokeAdminAccess } from "@/db/queries/sessions";
 import { findSsoSettings, findSsoSettingsForDomain, markSsoSignInWorks, type SsoSettings } from "@/db/queries/sso-configs";
 import { findUserByEmail } from "@/db/queries/users";
-import type { AdminRole } from "@/db/schema";
+import type { AdminRole, EmailKey } from "@/db/schema";
 import { safeNextPath } from "@/lib/contracts/session";
 import { SSO_CALLBACK_PATH, type SsoErrorCode } from "@/lib/contracts/sso";
 import { normalizeEmail } from "@/lib/domain/email";
@@ -155,10 +156,12 @@ async function admit(
   const role = mappedRole(values, settings.roleMap);
   const roleDetails = { ...subject, roleClaimValues: values.slice(0, 20), role };
   const emailKey = normalizeEmail(email);
-  let found = await findAdminByEmail(db, settings.tenantId, emailKey);
-  // An empty role map leaves roles to Roster; otherwise the provider decides them, and nothing
-  // mapped means no access: an admin taken out of every mapped group also loses the sessions and
-  // tokens they still hold, here, at the first sign-in that shows it.
+  // openid-client has checked both: iss is the provider's, sub is present.
+  const account: SsoAccount = { issuer: String(claims.iss), subject: String(claims.sub) };
+  const known = await knownAdmin(db, settings.tenantId, account, emailKey);
+  // Before the role decides anything: a stranger to the address's admin must not end what that admin holds.
+  if (known === "other_account") return refuse({ code: "other_account", details: roleDetails });
+  let found = known;
   if (role === null && Object.keys(settings.roleMap).length > 0) {
     if (found) await revokeAdminAccess(db, { tenantId: settings.tenantId, adminId: found.admin.id }, SSO_ACTOR, { reason: "no_mapped_role", ...subject }, now);
     return refuse({ code: "no_mapped_role", details: roleDetails });
@@ -185,9 +188,25 @@ async function admit(
     await recordSignInAttempt(db, candidate, "failed", { ...details, reason: "user_inactive" }, now);
     return { ok: false, code: "user_inactive" };
   }
+  const bound = await bindSsoAccount(db, { tenantId: admin.tenantId, adminId: admin.id }, account, SSO_ACTOR, now);
+  if (typeof bound === "object") return refuse({ code: "other_account", details: roleDetails });
   if (role !== null && role !== admin.role) await changeAdminRole(db, admin, role as AdminRole, SSO_ACTOR, now);
   await recordSignInAttempt(db, candidate, "success", details, now);
   await markSsoSignInWorks(db, settings.tenantId, now);
   const session = await openSession(db, { tenantId: admin.tenantId, adminId: admin.id }, origin, now, "oidc");
   return { ok: true, ...session, nextPath };
+}
+
+/**
+ * The admin a provider account signs in as: the one it is bound to; else the admin of its
+ * address, unless that admin is bound to another account of the same provider ("other_account":
+ * the address changed hands, at the provider or through SCIM). An admin with no account yet is
+ * matched by address, once (docs/decisions/0021).
+ */
+async function knownAdmin(db: Db, tenantId: string, account: SsoAccount, emailKey: EmailKey) {
+  const boundId = await findAdminIdBySsoAccount(db, tenantId, account);
+  if (boundId) return findAdminById(db, tenantId, boundId);
+  const byAddress = await findAdminByEmail(db, tenantId, emailKey);
+  const held = byAddress && (await findSsoAccountOfAdmin(db, { tenantId, adminId: byAddress.admin.id }));
+  return held?.issuer === account.issuer ? ("other_account" as const) : byAddress;
 }

@@ -8,6 +8,7 @@ import { SSO_CALLBACK_PATH, STEP_UP_DONE_PATH } from "@/lib/contracts/sso";
 import { adminUserFields } from "@/lib/domain/user-fields";
 import { createTestDb } from "@/test/db";
 import { makeTenant } from "@/test/factories";
+import { bindSsoAccount } from "@/db/queries/admin-sso-subjects";
 import { settingsThrough, signInAtProvider, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
 import { createSecondFactorThrottle, SECOND_FACTOR_LIMIT } from "./mfa/second-factor-throttle";
 import { confirmTotpEnrolment, startTotpEnrolment } from "./mfa/totp-enrolment";
@@ -236,7 +237,8 @@ describe("a single sign-on step-up", () => {
     return { admin, session: await sessionOf(admin, 600_000, "oidc") };
   }
 
-  async function stepUpAs(session: StepUpSession, email: string) {
+  /** Signs in at the provider as `login` (a new account unless given) holding `email`. */
+  async function stepUpAs(session: StepUpSession, email: string, login = `acct-${randomUUID()}`) {
     const started = await beginOidcSignIn(db, {
       email,
       next: STEP_UP_DONE_PATH,
@@ -247,7 +249,6 @@ describe("a single sign-on step-up", () => {
     const location = new URL(started.location);
     expect(location.searchParams.get("prompt")).toBe("login");
     expect(location.searchParams.get("max_age")).toBe("300");
-    const login = `acct-${randomUUID()}`;
     provider.accounts.set(login, { email, groups: [] });
     const callbackUrl = await signInAtProvider(started.location, login, `${ORIGIN}${SSO_CALLBACK_PATH}`);
     return completeOidcSignIn(db, {
@@ -274,5 +275,18 @@ describe("a single sign-on step-up", () => {
     expect(result).toEqual({ ok: false, code: "step_up_other_person", stepUp: true });
     expect(await readSession(db, session.cookieValue)).toMatchObject({ authMethod: "oidc" });
     expect(await summary(admin.adminId)).toEqual([["failed", "oidc", "other_person"]]);
+  });
+
+  it("holds an admin bound to a provider account to that account, whatever address either holds now", async () => {
+    const { admin, session } = await ssoAdmin();
+    const ref = { tenantId: admin.tenantId, adminId: admin.adminId };
+    await bindSsoAccount(db, ref, { issuer: provider.issuer, subject: "acct-bound" }, { type: "system", name: "test" });
+    expect(await stepUpAs(session, admin.email)).toEqual({ ok: false, code: "step_up_other_person", stepUp: true });
+    const renamed = `renamed-${randomUUID().slice(0, 6)}@${admin.email.split("@")[1]}`;
+    expect(await stepUpAs(session, renamed, "acct-bound")).toMatchObject({ ok: true, stepUp: true });
+    expect(await summary(admin.adminId)).toEqual([
+      ["failed", "oidc", "other_person"],
+      ["success", "oidc", null],
+    ]);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from "./commands";
 import { auditCheckpointCommand, auditVerifyCommand } from "./audit-commands";
 import { scimTokenCreateCommand, scimTokenListCommand, scimTokenRevokeCommand } from "./scim-commands";
-import { ssoPasswordsCommand, ssoSetCommand, ssoShowCommand } from "./sso-commands";
+import { ssoForgetAccountCommand, ssoPasswordsCommand, ssoSetCommand, ssoShowCommand } from "./sso-commands";
 import { tenantSetCommand } from "./tenant-commands";
 import { webhookCreateCommand, webhookListCommand } from "./webhook-commands";
 
@@ -59,6 +59,9 @@ Commands:
   sso show --tenant ID                      the tenant's single sign-on settings
   sso passwords on|off --tenant ID          allow or stop password sign-in for the tenant's admins
                                             (off only after a first SSO sign-in; on is the break-glass)
+  sso forget-account --tenant ID --admin EMAIL
+                                            unlink the provider account the admin signs in with, so that
+                                            their next SSO sign-in links the account holding their address
 
 With --json a command prints exactly one JSON object on stdout.
 The database is the one named by DATABASE_URL (default file:data/roster.db): a SQLite file,
@@ -119,6 +122,7 @@ const ALLOWED: Record<string, string[]> = {
   "sso set": ["tenant", "issuer", "client-id", "client-secret", "domains", "role-claim", "role-map"],
   "sso show": ["tenant"],
   "sso passwords": ["tenant"],
+  "sso forget-account": ["tenant", "admin"],
 };
 
 async function run(argv: string[], environment: EnvSource, progress: (line: string) => void, warn: (line: string) => void): Promise<CommandResult | "help"> {
@@ -187,6 +191,8 @@ async function run(argv: string[], environment: EnvSource, progress: (line: stri
         return await ssoShowCommand(db, values);
       case "sso passwords":
         return await ssoPasswordsCommand(db, values, value);
+      case "sso forget-account":
+        return await ssoForgetAccountCommand(db, values);
       default:
         return await tokenRevokeCommand(db, value);
     }

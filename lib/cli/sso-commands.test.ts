@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabaseUrl, type Db } from "@/db/client";
 import { prepared } from "@/db/prepared";
+import { bindSsoAccount, findSsoAccountOfAdmin } from "@/db/queries/admin-sso-subjects";
+import { createAdmin } from "@/db/queries/admins";
+import { adminUserFields } from "@/lib/domain/user-fields";
 import { cliRunner } from "@/test/cli";
 import { tempDatabaseFile, TEST_DIALECT } from "@/test/db";
 import { makeTenant } from "@/test/factories";
 import { throwawayPostgres } from "@/test/postgres";
+import { CLI_ACTOR } from "./command";
 
 // The `sso` commands against a database of this file's own, on whichever database the suite runs.
 const url = TEST_DIALECT === "postgres" ? throwawayPostgres("sso_cli") : `file:${tempDatabaseFile("sso-cli")}`;
@@ -161,5 +165,25 @@ describe("roster sso", () => {
     const { code, json } = await cliJson("sso", "show", "--tenant", otherTenantId);
     expect(code).toBe(0);
     expect(json.settings).toMatchObject({ configured: false, clientSecretSet: false, passwordsAllowed: true });
+  });
+
+  it("unlinks an admin's provider account (audited), and says so when there was none or the address is no admin's", async () => {
+    const email = `linked-${Date.now()}@a.example`;
+    const { admin } = await createAdmin(db, { tenantId, ...adminUserFields(email), role: "admin", passwordHash: "x" });
+    await bindSsoAccount(db, { tenantId, adminId: admin.id }, { issuer: "https://login.example.com/oauth2/default", subject: "00u-1" }, CLI_ACTOR);
+    const forget = (address: string) => cli("sso", "forget-account", "--tenant", tenantId, "--admin", address);
+    const first = await forget(email.toUpperCase());
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/is no longer linked to a provider account/) });
+    expect(await findSsoAccountOfAdmin(db, { tenantId, adminId: admin.id })).toBeUndefined();
+    expect(await forget(email)).toMatchObject({ code: 0, stdout: expect.stringMatching(/was not linked to a provider account; nothing changed/) });
+    expect(await cliJson("sso", "forget-account", "--tenant", tenantId, "--admin", "nobody@a.example")).toMatchObject({
+      code: 2,
+      json: { error: expect.stringMatching(/is not an admin of tenant/) },
+    });
+    const events = await prepared<{ actorName: string }>(db, `select actor_name as "actorName" from audit_events where target_id = ? and action = ?`).all(
+      admin.id,
+      "admin.sso_account_forgotten",
+    );
+    expect(events).toEqual([{ actorName: "roster cli" }]);
   });
 });

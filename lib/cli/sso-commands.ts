@@ -1,13 +1,17 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { forgetSsoAccount } from "@/db/queries/admin-sso-subjects";
+import { findAdminByEmail } from "@/db/queries/admins";
 import { findSsoSettings } from "@/db/queries/sso-configs";
+import { normalizeEmail } from "@/lib/domain/email";
 import { readSignInSettings, updateSignInSettings, type SignInSettingsInput } from "@/lib/console/sign-in-settings";
 import { DEFAULT_ROLE_CLAIM, formatRoleMap, issuerProblem, parseDomains, parseRoleMap, SSO_CALLBACK_PATH } from "@/lib/contracts/sso";
 import { parseArgsWith, UsageError, uuid } from "./args";
 import { CLI_ACTOR, requireTenant, type CommandResult, type Flags } from "./command";
 
-// `sso set|show|passwords`: a tenant's single sign-on (docs/decisions/0021), the same settings the
-// console's Sign-in page edits. `sso passwords on` is the break-glass when the provider fails.
+// `sso set|show|passwords|forget-account`: a tenant's single sign-on (docs/decisions/0021), the same
+// settings the console's Sign-in page edits. `sso passwords on` is the break-glass when the provider
+// fails; `sso forget-account` when it made an admin's account anew (a new subject).
 
 /** A parser's answer, or its problem as the flag's usage error. */
 function parsedFlag<T extends { ok: true }>(flag: string, parsed: T | { ok: false; problem: string }): T {
@@ -33,6 +37,7 @@ export const ssoSetArgs = z.object({
 });
 
 const ssoTenantArgs = z.object({ tenant: uuid("--tenant") });
+const ssoAdminArgs = z.object({ tenant: uuid("--tenant"), admin: z.email({ error: "--admin must be the admin's email address" }).max(200) });
 
 function printable(settings: Awaited<ReturnType<typeof readSignInSettings>>, tenantName: string): string[] {
   if (!settings.configured) return [`Tenant ${tenantName} has no single sign-on. Set it up: npm run roster -- sso set --tenant ID --issuer URL …`];
@@ -88,4 +93,17 @@ export async function ssoPasswordsCommand(db: Db, flags: Flags, value: string | 
   if (!before) throw new UsageError(`tenant ${args.tenant} has no single sign-on; passwords are always allowed without it`);
   const { issuer, clientId, domains, roleClaim, roleMap } = before;
   return save(db, args.tenant, { issuer, clientId, clientSecret: undefined, domains, roleClaim, roleMap, passwordsAllowed: value === "on" });
+}
+
+/** `sso forget-account`: the admin's next SSO sign-in links whichever provider account then holds their address. */
+export async function ssoForgetAccountCommand(db: Db, flags: Flags): Promise<CommandResult> {
+  const args = parseArgsWith(ssoAdminArgs, flags);
+  const tenant = await requireTenant(db, args.tenant);
+  const found = await findAdminByEmail(db, tenant.id, normalizeEmail(args.admin));
+  if (!found) throw new UsageError(`${args.admin} is not an admin of tenant ${tenant.name}`);
+  const forgotten = await forgetSsoAccount(db, { tenantId: tenant.id, adminId: found.admin.id }, CLI_ACTOR);
+  const text = forgotten
+    ? `${found.user.email} is no longer linked to a provider account; their next SSO sign-in links the account holding ${found.user.email}.`
+    : `${found.user.email} was not linked to a provider account; nothing changed.`;
+  return { json: { ok: true, tenantId: tenant.id, adminId: found.admin.id, forgotten }, text: [text] };
 }

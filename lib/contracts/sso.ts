@@ -185,6 +185,9 @@ export const SSO_ERROR_MESSAGES = {
   domain_not_allowed: "Your email domain may not sign in to this organization's Roster.",
   no_mapped_role: "Your account has no Roster role: ask your Roster admin to add you to a group that grants one.",
   user_inactive: "Your account is deactivated.",
+  // The address's admin signs in with another account at the provider (docs/decisions/0021).
+  other_account:
+    "Roster knows this address with another account at your sign-in provider. If your account there was made anew, ask your Roster admin to reset its link.",
   // A step-up's re-authentication (docs/decisions/0023).
   step_up_session_ended: "Your console session ended meanwhile: sign in again.",
   step_up_other_person: "Your sign-in provider signed in someone else: sign in there as yourself to confirm it's you.",
