@@ -24,9 +24,13 @@ export function configureJobConnection(db: Db): void {
   sqliteClient(db).pragma("wal_autocheckpoint = 30000");
 }
 
-/** The oldest queued or running job of any tenant: the worker runs one job at a time, oldest first. */
+/**
+ * The queued or running job of any tenant that has waited longest: since each batch stamps its
+ * job's updated_at, runnable jobs take turns a batch at a time, so a job of ten rows confirmed
+ * behind one of 100,000 (another admin's, another tenant's) runs within a batch instead of after it.
+ */
 export async function nextRunnableLeaverJobId(db: Db): Promise<string | undefined> {
-  const row = await prepared<{ id: string }>(db, `select id from leaver_jobs where status in ('queued', 'running') order by created_at, id limit 1`).get();
+  const row = await prepared<{ id: string }>(db, `select id from leaver_jobs where status in ('queued', 'running') order by updated_at, id limit 1`).get();
   return row?.id;
 }
 

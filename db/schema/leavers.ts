@@ -91,7 +91,8 @@ export const leaverJobs = sqliteTable(
     ...timestamps,
   },
   (t) => [
-    index("leaver_jobs_status_idx").on(t.status, t.createdAt),
+    // The worker's next batch: the runnable job that has waited longest (nextRunnableLeaverJobId).
+    index("leaver_jobs_status_idx").on(t.status, t.updatedAt, t.id),
     index("leaver_jobs_tenant_sha_idx").on(t.tenantId, t.fileSha256, t.createdAt),
     // The tenant's job list, newest first: read in order and stopped at its page, not every job sorted.
     index("leaver_jobs_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),

@@ -20,7 +20,8 @@ function countRows(result: BatchResult): void {
 
 /**
  * The job runner of the server process (started by server/start.ts): polls for queued or
- * running jobs, one job at a time, and processes it batch after batch. Between batches it yields
+ * running jobs and processes them batch after batch, runnable jobs taking turns a batch each
+ * (nextRunnableLeaverJobId). Between batches it yields
  * to the event loop so that the API keeps answering. State lives only in the database, so a
  * restarted server simply picks up the rows whose outcome is still null; several servers on one
  * PostgreSQL database run a job's batches in turn (see processLeaverJobBatch).
