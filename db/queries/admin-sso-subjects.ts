@@ -9,8 +9,11 @@ import { recordAuditEvent } from "./audit";
 const COLUMNS = `admin_id as "adminId", tenant_id as "tenantId", issuer, subject, created_at as "createdAt", updated_at as "updatedAt"`;
 const OF_ADMIN = `select ${COLUMNS} from admin_sso_subjects where admin_id = ? and tenant_id = ?`;
 const OF_ACCOUNT = `select admin_id as "adminId" from admin_sso_subjects where tenant_id = ? and issuer = ? and subject = ?`;
+// Replaces only an account under another issuer: of two first sign-ins at once (PostgreSQL runs
+// both transactions), the second finds the first's row here and changes nothing.
 const BIND = `insert into admin_sso_subjects (admin_id, tenant_id, issuer, subject, created_at, updated_at) values (?, ?, ?, ?, ?, ?)
-  on conflict (admin_id) do update set issuer = excluded.issuer, subject = excluded.subject, updated_at = excluded.updated_at`;
+  on conflict (admin_id) do update set issuer = excluded.issuer, subject = excluded.subject, updated_at = excluded.updated_at
+  where admin_sso_subjects.issuer <> excluded.issuer`;
 const FORGET = "delete from admin_sso_subjects where admin_id = ? and tenant_id = ?";
 
 export type SsoAccount = { issuer: string; subject: string };
@@ -27,6 +30,7 @@ export async function findSsoAccountOfAdmin(db: Db, admin: AdminRef): Promise<Ad
 }
 
 export type BindOutcome = "bound" | "already" | { otherSubject: string };
+const sameSubject = (held: SsoAccount, account: SsoAccount): BindOutcome => (held.subject === account.subject ? "already" : { otherSubject: held.subject });
 
 /**
  * Binds the account to the admin unless the admin already has one under the same issuer: then
@@ -37,8 +41,10 @@ export type BindOutcome = "bound" | "already" | { otherSubject: string };
 export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, actor: Actor, now = Date.now()): Promise<BindOutcome> {
   return inTransaction(db, "immediate", async () => {
     const held = await findSsoAccountOfAdmin(db, admin);
-    if (held?.issuer === account.issuer) return held.subject === account.subject ? "already" : { otherSubject: held.subject };
-    await prepared(db, BIND).run(admin.adminId, admin.tenantId, account.issuer, account.subject, now, now);
+    if (held?.issuer === account.issuer) return sameSubject(held, account);
+    if ((await prepared(db, BIND).run(admin.adminId, admin.tenantId, account.issuer, account.subject, now, now)).changes === 0) {
+      return sameSubject((await findSsoAccountOfAdmin(db, admin))!, account);
+    }
     await recordAuditEvent(db, {
       tenantId: admin.tenantId,
       actorType: actor.type,

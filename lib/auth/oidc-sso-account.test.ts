@@ -8,6 +8,7 @@ import { createTestDb } from "@/test/db";
 import { startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
 import { oidcSignInHarness } from "@/test/oidc-sign-in";
 import { scimProvider, scimWrite, written } from "@/test/scim-users";
+import { until } from "@/test/until";
 import { hashPassword } from "./password";
 import { readSession } from "./session";
 
@@ -117,5 +118,30 @@ describe("the provider account an admin signs in with", () => {
     await expect(bindSsoAccount(db, { tenantId, adminId: two.id }, shared, SYSTEM)).rejects.toThrow();
     const rows = await prepared<{ adminId: string }>(db, `select admin_id as "adminId" from admin_sso_subjects where tenant_id = ?`).all(tenantId);
     expect(rows).toEqual([{ adminId: one.id }]);
+  });
+
+  it("binds one of two first sign-ins that race for an admin; the other is told the subject that won", async () => {
+    const { tenantId, domain } = await ssoTenant();
+    const { admin } = await createAdmin(db, { tenantId, ...adminUserFields(`raced@${domain}`), role: "admin", passwordHash: "x" });
+    const ref = { tenantId, adminId: admin.id };
+    const bind = (subject: string) => bindSsoAccount(db, ref, { issuer: provider.issuer, subject }, SYSTEM);
+    // The first binds and holds its transaction open while the second starts: on PostgreSQL the
+    // second reads no account yet and its insert waits for the first's row; SQLite's waits its turn.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstBound = false;
+    const first = db.transaction(async () => {
+      const outcome = await bind("00u-first");
+      firstBound = true;
+      await held;
+      return outcome;
+    }, "immediate");
+    await until(async () => firstBound);
+    const second = bind("00u-second");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    expect([await first, await second]).toEqual(["bound", { otherSubject: "00u-first" }]);
+    expect(await boundTo(tenantId, admin.id)).toMatchObject({ subject: "00u-first" });
+    expect(await auditEvents(tenantId, { action: "admin.sso_account_bound" })).toHaveLength(1);
   });
 });
