@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode, RefObject } from "react";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { EndSessionsDialog } from "./end-sessions-dialog";
+import { UnlinkSsoDialog } from "./unlink-sso-dialog";
 import { Facts } from "./facts";
 import { plural } from "@/components/ui/plural";
 import styles from "./user-detail.module.css";
@@ -13,6 +14,7 @@ import styles from "./user-detail.module.css";
 export function AccessSection({
   detail,
   endSessions,
+  unlinkSso,
   isSelf,
   onDone,
   focusAfterSuccess,
@@ -20,6 +22,8 @@ export function AccessSection({
   detail: UserDetailDto;
   /** Whether the viewer may end this user's sessions. */
   endSessions: boolean;
+  /** Whether the viewer may unlink this admin's single sign-on account. */
+  unlinkSso: boolean;
   isSelf: boolean;
   onDone: (message: string) => void;
   focusAfterSuccess: RefObject<HTMLElement | null>;
@@ -40,6 +44,15 @@ export function AccessSection({
       </span>
     );
   }
+  const linked = access.ssoAccount;
+  const ssoValue: ReactNode = linked ? (
+    <span className={styles.actions}>
+      {`${linked.subject} at ${linked.issuer}`}
+      {unlinkSso && <UnlinkSsoDialog detail={detail} onDone={onDone} focusAfterSuccess={focusAfterSuccess} />}
+    </span>
+  ) : (
+    "Not linked: their next SSO sign-in links the account holding their address"
+  );
   return (
     <section className={styles.card} aria-labelledby="access-heading">
       <h2 id="access-heading">Console access</h2>
@@ -51,6 +64,7 @@ export function AccessSection({
             { label: "Role", value: access.adminRole },
             { label: "Access tokens", value: `${plural(access.liveTokens, "live token")}` },
             { label: "Sessions", value: sessionsValue },
+            { label: "Single sign-on account", value: ssoValue },
           ]}
         />
       )}

@@ -1,14 +1,14 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type RefObject } from "react";
+import { useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { plural } from "@/components/ui/plural";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { auditKeys, userKeys } from "@/lib/query/keys";
 import { endUserSessionsRequest } from "@/lib/query/sessions";
-import type { UserDetailDto } from "@/lib/query/user-detail";
+import type { UserActionProps } from "./user-action";
 
 /**
  * Ends every console session of the user's admin account, then waits for the page's data to be
@@ -31,15 +31,7 @@ function useEndUserSessions(id: string) {
  * "End sessions" and its confirmation. The dialog stays mounted while the open sessions drop to 0
  * underneath it (only the button goes), so focus moves to the page's status message afterwards.
  */
-export function EndSessionsDialog({
-  detail,
-  onDone,
-  focusAfterSuccess,
-}: {
-  detail: UserDetailDto;
-  onDone: (message: string) => void;
-  focusAfterSuccess: RefObject<HTMLElement | null>;
-}) {
+export function EndSessionsDialog({ detail, onDone, focusAfterSuccess }: UserActionProps) {
   const { user, access } = detail;
   const [open, setOpen] = useState(false);
   const end = useEndUserSessions(user.id);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type RefObject } from "react";
+import { useId, useState } from "react";
 import formStyles from "@/components/console/form.module.css";
 import scheduledStyles from "@/components/scheduled/scheduled.module.css";
 import { ConfirmDialog, type ConfirmDialogProps } from "@/components/ui/confirm-dialog";
@@ -9,8 +9,9 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { ConsoleApiError } from "@/lib/console/fetch";
 import type { UserDetailDto } from "@/lib/query/user-detail";
 import { useDeactivateUser, useReactivateUser } from "./use-user-status-mutations";
+import type { UserActionProps } from "./user-action";
 
-type StatusDialogProps = { detail: UserDetailDto; showTrigger: boolean; onDone: (message: string) => void; focusAfterSuccess: RefObject<HTMLElement | null> };
+type StatusDialogProps = UserActionProps & { showTrigger: boolean };
 
 /** What a status change puts in its dialog; the verb names the trigger and the confirm button alike. */
 type StatusChange<T> = Pick<ConfirmDialogProps<T>, "title" | "description" | "children" | "pendingLabel" | "tone" | "typedConfirmation" | "onConfirm"> & {

@@ -93,7 +93,14 @@ export function UserDetailView({
         <ProfileSection user={user} serverNow={loadedAt} />
         <div className={styles.column}>
           <ContactsSection contacts={detail.contacts} />
-          <AccessSection detail={detail} endSessions={permissions.endSessions} isSelf={permissions.isSelf} onDone={announce} focusAfterSuccess={statusRef} />
+          <AccessSection
+            detail={detail}
+            endSessions={permissions.endSessions}
+            unlinkSso={permissions.unlinkSso}
+            isSelf={permissions.isSelf}
+            onDone={announce}
+            focusAfterSuccess={statusRef}
+          />
         </div>
       </div>
       <IdentitiesTable identities={detail.identities} serverNow={loadedAt} />

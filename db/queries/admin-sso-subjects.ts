@@ -1,6 +1,7 @@
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { AdminSsoSubject } from "../schema";
+import type { AdminActor } from "./admins";
 import { recordAuditEvent } from "./audit";
 
 // The provider account each admin signs in with through SSO (docs/decisions/0021): the ID
@@ -18,7 +19,8 @@ const FORGET = "delete from admin_sso_subjects where admin_id = ? and tenant_id 
 
 export type SsoAccount = { issuer: string; subject: string };
 type AdminRef = { tenantId: string; adminId: string };
-type Actor = { type: "system"; name: string };
+/** Who binds or unbinds: single sign-on or the CLI (system), or an admin on the console. */
+type Actor = AdminActor;
 
 /** The admin the provider account is bound to, if any. */
 export async function findAdminIdBySsoAccount(db: Db, tenantId: string, account: SsoAccount): Promise<string | undefined> {
@@ -48,6 +50,7 @@ export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, act
     await recordAuditEvent(db, {
       tenantId: admin.tenantId,
       actorType: actor.type,
+      actorId: actor.id ?? null,
       actorName: actor.name,
       action: "admin.sso_account_bound",
       targetType: "admin",
@@ -73,6 +76,7 @@ export function forgetSsoAccount(db: Db, admin: AdminRef, actor: Actor, now = Da
     await recordAuditEvent(db, {
       tenantId: admin.tenantId,
       actorType: actor.type,
+      actorId: actor.id ?? null,
       actorName: actor.name,
       action: "admin.sso_account_forgotten",
       targetType: "admin",

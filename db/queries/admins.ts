@@ -64,6 +64,11 @@ export async function findAdminByEmail(db: Db, tenantId: string, emailNormalized
   return admin ? { admin, user } : undefined;
 }
 
+/** The tenant's admin account of a user, if the user is an admin. */
+export async function findAdminOfUser(db: Db, tenantId: string, userId: string): Promise<Admin | undefined> {
+  return prepared<Admin>(db, ADMIN_OF_USER_IN_TENANT).get(userId, tenantId);
+}
+
 export async function findAdminById(db: Db, tenantId: string, adminId: string): Promise<{ admin: Admin; user: User } | undefined> {
   const admin = await prepared<Admin>(db, ADMIN_BY_ID).get(adminId, tenantId);
   const user = admin && (await findUserByRef(db, tenantId, { kind: "id", id: admin.userId }));

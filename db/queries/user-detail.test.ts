@@ -4,6 +4,7 @@ import { createTestDb, TEST_DIALECT } from "@/test/db";
 import { makeAdminWithToken, makeTenant, makeUser } from "@/test/factories";
 import { sqlitePlan } from "@/test/search";
 import { prepared } from "../prepared";
+import { bindSsoAccount } from "./admin-sso-subjects";
 import type { Tenant } from "../schema";
 import { recordAuditEvent } from "./audit";
 import { deactivateUser } from "./user-status";
@@ -82,7 +83,7 @@ describe("getUserDetail", () => {
     ]);
     // Same millisecond: insertion order decides, newest first.
     expect(detail.audit?.map((e) => e.action)).toEqual(["test.2", "test.1", "test.0"]);
-    expect(detail.access).toEqual({ adminRole: null, liveTokens: 0, liveSessions: 0 });
+    expect(detail.access).toEqual({ adminRole: null, liveTokens: 0, liveSessions: 0, ssoAccount: null });
   });
 
   it("keeps only the latest events up to the limit", async () => {
@@ -110,6 +111,7 @@ describe("getUserDetail", () => {
       adminRole: "helpdesk",
       liveTokens: 1,
       liveSessions: 1,
+      ssoAccount: null,
     });
     const actor = { type: "admin" as const, id: "a", name: "Ops", userId: "u" };
     await deactivateUser(db, { tenantId: tenant.id, userId: admin.user.id, actor });
@@ -117,6 +119,13 @@ describe("getUserDetail", () => {
       adminRole: "helpdesk",
       liveTokens: 0,
       liveSessions: 0,
+      ssoAccount: null,
+    });
+    const account = { issuer: "https://login.example.com", subject: "00u-helpdesk" };
+    await bindSsoAccount(db, { tenantId: tenant.id, adminId: admin.admin.id }, account, { type: "system", name: "test" }, now);
+    expect((await getUserDetail(db, { tenantId: tenant.id, userId: admin.user.id, includeAudit: false, sessionIdleMs: IDLE }))?.access.ssoAccount).toEqual({
+      ...account,
+      linkedAt: now,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { Db } from "../client";
 import { prepared } from "../prepared";
 import type { AdminRole, AuditEvent, User } from "../schema";
+import { findSsoAccountOfAdmin } from "./admin-sso-subjects";
 import { AUDIT_EVENT_COLUMNS, auditEventFromRow, type AuditEventRow } from "./audit";
 import { listIdentitiesOfUser, type IdentityView } from "./identities";
 import { LIVE } from "./session-list";
@@ -14,6 +15,8 @@ export type UserConsoleAccess = {
   /** Tokens (not revoked, not expired) and sessions (still opening the console) that a deactivation would end now. */
   liveTokens: number;
   liveSessions: number;
+  /** The provider account the admin signs in with through SSO (docs/decisions/0021), once linked. */
+  ssoAccount: { issuer: string; subject: string; linkedAt: number } | null;
 };
 
 export type UserDetail = {
@@ -65,10 +68,12 @@ export async function getUserDetail(
 
 async function consoleAccessOfUser(db: Db, tenantId: string, userId: string, sessionIdleMs: number, now: number): Promise<UserConsoleAccess> {
   const admin = await prepared<{ id: string; role: AdminRole }>(db, ADMIN).get(userId, tenantId);
-  if (!admin) return { adminRole: null, liveTokens: 0, liveSessions: 0 };
+  if (!admin) return { adminRole: null, liveTokens: 0, liveSessions: 0, ssoAccount: null };
   const liveTokens = (await prepared<{ n: number }>(db, LIVE_TOKENS).get(admin.id, now))?.n ?? 0;
   const liveSessions = (await prepared<{ n: number }>(db, LIVE_SESSIONS).get(admin.id, now, now - sessionIdleMs))?.n ?? 0;
-  return { adminRole: admin.role, liveTokens, liveSessions };
+  const linked = await findSsoAccountOfAdmin(db, { tenantId, adminId: admin.id });
+  const ssoAccount = linked ? { issuer: linked.issuer, subject: linked.subject, linkedAt: linked.updatedAt } : null;
+  return { adminRole: admin.role, liveTokens, liveSessions, ssoAccount };
 }
 
 async function auditHistoryOfUser(db: Db, tenantId: string, userId: string, limit: number): Promise<AuditEvent[]> {

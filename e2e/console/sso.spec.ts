@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { prepared } from "@/db/prepared";
 import { saveSsoSettings } from "@/db/queries/sso-configs";
 import { SSO_CALLBACK_PATH } from "@/lib/contracts/sso";
 import { settingsThrough, startOidcProvider, type TestOidcProvider } from "@/test/oidc-provider";
@@ -128,7 +129,11 @@ test.describe("console single sign-on", () => {
     expect(refused.map((e) => e.details?.reason)).toEqual(["password_disabled"]);
   });
 
-  test("another account that comes to hold an admin's address is sent back to the sign-in page; the admin stays signed in", async ({ page, browser }) => {
+  test("another account that comes to hold an admin's address is sent back to the sign-in page; the admin stays signed in, and can unlink it", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     const tenant = await ssoTenant();
     const email = `ada.admin@${tenant.domain}`;
     provider.accounts.set(email, { email, name: "Ada Admin", groups: ["roster-admins"] });
@@ -155,6 +160,33 @@ test.describe("console single sign-on", () => {
       ["failed", "other_account"],
     ]);
     expect(await auditEventsOf(tenant.tenantId, "admin.sso_account_bound")).toHaveLength(1);
+
+    // The provider made Ada's account anew: on her user page she unlinks the old one (a helpdesk may not).
+    const [bound] = await auditEventsOf(tenant.tenantId, "admin.sso_account_bound");
+    const userId = (await prepared<{ userId: string }>(e2eDb(), `select user_id as "userId" from admins where id = ?`).get(bound!.targetId!))!.userId;
+    const helpdesk = await browser.newContext({ baseURL });
+    const helpdeskSession = await signInContext(helpdesk, baseURL!, await createConsoleAdmin(tenant, "helpdesk"));
+    const refused = await helpdesk.request.delete(`/api/console/users/${userId}/sso-account`, { headers: { "x-csrf-token": helpdeskSession.csrfToken } });
+    expect(refused.status()).toBe(403);
+    await helpdesk.close();
+
+    await page.goto(`/users/${userId}`);
+    const access = page.getByRole("region", { name: "Console access" });
+    await expect(access).toContainText(`${email} at ${provider.issuer}`);
+    await access.getByRole("button", { name: "Unlink" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Unlink" }).click();
+    await expect(page.getByRole("status")).toContainText("Unlinked Ada Admin's single sign-on account.");
+    await expect(access).toContainText("Not linked: their next SSO sign-in links the account holding their address");
+    const [forgotten] = await auditEventsOf(tenant.tenantId, "admin.sso_account_forgotten");
+    expect(forgotten).toMatchObject({ actorType: "admin", targetId: bound!.targetId, details: { subject: email } });
+
+    const again = await browser.newContext();
+    const againPage = await again.newPage();
+    await againPage.goto("/login?next=/users");
+    await signInWithSso(againPage, email, newcomer);
+    await expect(againPage).toHaveURL(/\/users$/);
+    await expect(againPage.getByRole("banner")).toContainText("Ada Admin");
+    await again.close();
   });
 
   test("an address no tenant signs in by SSO goes back to the sign-in page with a clear message", async ({ page }) => {

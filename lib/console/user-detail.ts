@@ -45,7 +45,7 @@ export function toUserDetailDto(detail: UserDetail, scheduled: z.input<typeof us
       lastSyncedAt: identity.lastSyncedAt === null ? null : iso(identity.lastSyncedAt),
       createdAt: iso(identity.createdAt),
     })),
-    access: detail.access,
+    access: { ...detail.access, ssoAccount: detail.access.ssoAccount && { ...detail.access.ssoAccount, linkedAt: iso(detail.access.ssoAccount.linkedAt) } },
     // Every event of this history targets this user.
     audit: detail.audit?.map((event) => toAuditEventDto(event, user.email)) ?? null,
     scheduledDeactivation: scheduled,
@@ -61,7 +61,15 @@ const policyPrincipal = (session: SessionLike): PolicyPrincipal => ({
 });
 
 /** What the signed-in admin may do on one user's page, decided by the same Cedar policies as the endpoints. */
-export type UserPagePermissions = { deactivate: boolean; reactivate: boolean; endSessions: boolean; readAudit: boolean; isSelf: boolean };
+export type UserPagePermissions = {
+  deactivate: boolean;
+  reactivate: boolean;
+  endSessions: boolean;
+  /** Unlinking an admin's SSO account is a sign-in setting (manageSignInSettings). */
+  unlinkSso: boolean;
+  readAudit: boolean;
+  isSelf: boolean;
+};
 
 export function userPagePermissions(session: SessionLike, userId: string): UserPagePermissions {
   const principal = policyPrincipal(session);
@@ -74,6 +82,7 @@ export function userPagePermissions(session: SessionLike, userId: string): UserP
     deactivate: allowed("deactivateUser"),
     reactivate: allowed("reactivateUser"),
     endSessions: allowed("endAdminSessions"),
+    unlinkSso: authorize(principal, "manageSignInSettings", tenant).allowed,
     readAudit: authorize(principal, "readAuditLog", tenant).allowed,
     isSelf,
   };

@@ -114,7 +114,13 @@ export const userDetail = z.object({
     }),
   ),
   /** What a deactivation would revoke: the user's console role and live tokens and sessions. */
-  access: z.object({ adminRole: z.nullable(z.enum(ADMIN_ROLES)), liveTokens: int(), liveSessions: int() }),
+  access: z.object({
+    adminRole: z.nullable(z.enum(ADMIN_ROLES)),
+    liveTokens: int(),
+    liveSessions: int(),
+    /** The provider account an admin signs in with through SSO, once their first SSO sign-in linked it. */
+    ssoAccount: z.nullable(z.object({ issuer: z.string(), subject: z.string(), linkedAt: z.string() })),
+  }),
   /** Newest first, at most 50; null when the signed-in admin's role may not read the audit log. */
   audit: z.nullable(z.array(auditEvent)),
   /** The user's live scheduled deactivation (the page's "Scheduled for …" badge), if any. */
@@ -176,5 +182,15 @@ export const userContracts = {
     path: "/api/console/users/{id}/reactivate",
     params: idParams,
     response: { status: 200, description: "The outcome and the user as it is now", schema: statusChange(reactivateOutcome) },
+  }),
+  unlinkSsoAccount: defineContract({
+    method: "DELETE",
+    path: "/api/console/users/{id}/sso-account",
+    params: idParams,
+    response: {
+      status: 200,
+      description: "The admin's SSO account unlinked (false: there was none) and the user as it is now",
+      schema: z.object({ data: z.object({ unlinked: z.boolean(), detail: userDetail }) }),
+    },
   }),
 };

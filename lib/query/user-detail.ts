@@ -43,3 +43,10 @@ export async function postReactivate(queryClient: QueryClient, id: string): Prom
   keep(queryClient, id, data.detail);
   return data.outcome;
 }
+
+/** Unlinks the admin's SSO account (admins only); false when there was none. */
+export async function deleteSsoAccountLink(queryClient: QueryClient, id: string): Promise<boolean> {
+  const { data } = await consoleFetch(userContracts.unlinkSsoAccount, { params: { id } });
+  keep(queryClient, id, data.detail);
+  return data.unlinked;
+}

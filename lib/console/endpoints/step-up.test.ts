@@ -126,6 +126,7 @@ describe("the registry", () => {
         "consoleMfaConfirmPasskey",
         "consoleMfaRemoveFactor",
         "consoleMfaRegenerateRecoveryCodes",
+        "consoleUnlinkSsoAccount",
         "consoleUpdateWebhook",
         "consoleRedeliverFailedWebhookDeliveries",
         "consoleCancelScheduledDeactivation",

@@ -1,3 +1,5 @@
+import { forgetSsoAccount } from "@/db/queries/admin-sso-subjects";
+import { findAdminOfUser } from "@/db/queries/admins";
 import { deactivateUser, reactivateUser } from "@/db/queries/user-status";
 import { findUserByRef } from "@/db/queries/user-directory";
 import { consoleDialect } from "@/lib/api/dialects/console";
@@ -128,6 +130,21 @@ export const USER_ENDPOINTS = [
       const result = await reactivateUser(db, { tenantId: principal.tenantId, userId: params.id, actor: actorOf(principal), requestId });
       if (result.status === "not-found") throw notFound(params.id);
       return { data: { data: { outcome: { status: result.status }, detail: await userDetailOr404(db, principal, params.id) } } };
+    },
+  }),
+  // Unlink an admin's SSO account (docs/decisions/0021): their next SSO sign-in links the account holding their address
+  defineEndpoint({
+    ...c.unlinkSsoAccount,
+    ...session,
+    operationId: "consoleUnlinkSsoAccount",
+    stepUp: true,
+    action: "manageSignInSettings",
+    errors: [400, 404],
+    handler: async ({ db, principal, params }) => {
+      const admin = await findAdminOfUser(db, principal.tenantId, params.id);
+      if (!admin) throw new ApiError("not_found", `No admin ${params.id} in your company`);
+      const unlinked = await forgetSsoAccount(db, { tenantId: principal.tenantId, adminId: admin.id }, principal.actor);
+      return { data: { data: { unlinked, detail: await userDetailOr404(db, principal, params.id) } } };
     },
   }),
 ];
