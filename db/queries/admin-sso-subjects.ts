@@ -19,8 +19,6 @@ const FORGET = "delete from admin_sso_subjects where admin_id = ? and tenant_id 
 
 export type SsoAccount = { issuer: string; subject: string };
 type AdminRef = { tenantId: string; adminId: string };
-/** Who binds or unbinds: single sign-on or the CLI (system), or an admin on the console. */
-type Actor = AdminActor;
 
 /** The admin the provider account is bound to, if any. */
 export async function findAdminIdBySsoAccount(db: Db, tenantId: string, account: SsoAccount): Promise<string | undefined> {
@@ -40,7 +38,7 @@ const sameSubject = (held: SsoAccount, account: SsoAccount): BindOutcome => (hel
  * an earlier issuer is replaced: the tenant moved to another provider, whose subjects are its own.
  * Audited as `admin.sso_account_bound`. One transaction, so two first sign-ins at once bind one.
  */
-export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, actor: Actor, now = Date.now()): Promise<BindOutcome> {
+export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, actor: AdminActor, now = Date.now()): Promise<BindOutcome> {
   return inTransaction(db, "immediate", async () => {
     const held = await findSsoAccountOfAdmin(db, admin);
     if (held?.issuer === account.issuer) return sameSubject(held, account);
@@ -68,7 +66,7 @@ export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, act
  * their address then: for a person whose account the provider made anew. Audited as
  * `admin.sso_account_forgotten`; false (and nothing audited) when there was none.
  */
-export function forgetSsoAccount(db: Db, admin: AdminRef, actor: Actor, now = Date.now()): Promise<boolean> {
+export function forgetSsoAccount(db: Db, admin: AdminRef, actor: AdminActor, now = Date.now()): Promise<boolean> {
   return inTransaction(db, "immediate", async () => {
     const held = await findSsoAccountOfAdmin(db, admin);
     if (!held) return false;

@@ -162,6 +162,9 @@ async function admit(
   // Before the role decides anything: a stranger to the address's admin must not end what that admin holds.
   if (known === "other_account") return refuse({ code: "other_account", details: roleDetails });
   let found = known;
+  // An empty role map leaves roles to Roster; otherwise the provider decides them, and nothing
+  // mapped means no access: an admin taken out of every mapped group also loses the sessions and
+  // tokens they still hold, here, at the first sign-in that shows it.
   if (role === null && Object.keys(settings.roleMap).length > 0) {
     if (found) await revokeAdminAccess(db, { tenantId: settings.tenantId, adminId: found.admin.id }, SSO_ACTOR, { reason: "no_mapped_role", ...subject }, now);
     return refuse({ code: "no_mapped_role", details: roleDetails });
