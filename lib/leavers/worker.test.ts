@@ -35,25 +35,29 @@ describe("startLeaverWorker", () => {
     const users = await Promise.all(Array.from({ length: 14 }, (_, i) => makeUser(db, tenant.id, { email: `w${i}@example.test` })));
     const long = await queue(users.slice(0, 12).map((u) => u.email));
     const short = await queue(users.slice(12).map((u) => u.email));
-    const order: string[] = [];
     const worker = startLeaverWorker(db, { pollMs: 20, batchSize: 3, log: () => undefined });
     try {
       await until(async () => {
-        for (const id of [long, short]) if ((await getLeaverJob(db, tenant.id, id))?.status === "completed" && !order.includes(id)) order.push(id);
-        return order.length === 2;
+        const jobs = await Promise.all([long, short].map((id) => getLeaverJob(db, tenant.id, id)));
+        return jobs.every((job) => job?.status === "completed");
       });
     } finally {
       await worker.stop();
     }
-    // The long job needs four batches; the short one, queued after it, is done after at most two of them.
-    expect(order).toEqual([short, long]);
     expect((await getLeaverJob(db, tenant.id, long))?.counts).toEqual({ deactivated: 12 });
     expect((await getLeaverJob(db, tenant.id, short))?.counts).toEqual({ deactivated: 2 });
-    const processedWhenShortEnded = await prepared<{ n: number }>(
+    // The audit chain orders what the batches did: the long job needs four batches; the short one,
+    // queued after it, completed after at most two of them.
+    type Event = { action: string; targetId: string; seq: number };
+    const events = await prepared<Event>(
       db,
-      `select count(*) as n from leaver_job_rows where job_id = ? and processed_at <= (select finished_at from leaver_jobs where id = ?)`,
-    ).get(long, short);
-    expect(processedWhenShortEnded!.n).toBeLessThanOrEqual(6);
+      `select action, target_id as "targetId", chain_seq as "seq" from audit_events where tenant_id = ? and action in ('job.completed', 'user.deactivate') order by chain_seq`,
+    ).all(tenant.id);
+    const completed = events.filter((event) => event.action === "job.completed");
+    expect(completed.map((event) => event.targetId)).toEqual([short, long]);
+    const longUsers = new Set(users.slice(0, 12).map((u) => u.id));
+    const longRowsBefore = events.filter((event) => event.action === "user.deactivate" && longUsers.has(event.targetId) && event.seq < completed[0]!.seq);
+    expect(longRowsBefore.length).toBeLessThanOrEqual(6);
     // The process's metrics counted every row it processed.
     const rows = await metrics().jobRows.get();
     const count = (outcome: string) => rows.values.find((v) => v.labels.outcome === outcome && v.labels.kind === "deactivate")?.value;
