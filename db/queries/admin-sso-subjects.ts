@@ -1,8 +1,7 @@
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { AdminSsoSubject } from "../schema";
-import type { AdminActor } from "./admins";
-import { recordAuditEvent } from "./audit";
+import { recordAdminEvent, type AdminActor } from "./admins";
 
 // The provider account each admin signs in with through SSO (docs/decisions/0021): the ID
 // token's issuer and subject, bound at the admin's first SSO sign-in under that issuer.
@@ -45,18 +44,8 @@ export function bindSsoAccount(db: Db, admin: AdminRef, account: SsoAccount, act
     if ((await prepared(db, BIND).run(admin.adminId, admin.tenantId, account.issuer, account.subject, now, now)).changes === 0) {
       return sameSubject((await findSsoAccountOfAdmin(db, admin))!, account);
     }
-    await recordAuditEvent(db, {
-      tenantId: admin.tenantId,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorName: actor.name,
-      action: "admin.sso_account_bound",
-      targetType: "admin",
-      targetId: admin.adminId,
-      outcome: "success",
-      details: { ...account, ...(held && { replacedIssuer: held.issuer, replacedSubject: held.subject }) },
-      createdAt: now,
-    });
+    const replaced = held && { replacedIssuer: held.issuer, replacedSubject: held.subject };
+    await recordAdminEvent(db, admin, actor, "admin.sso_account_bound", { ...account, ...replaced }, now);
     return "bound";
   });
 }
@@ -71,18 +60,7 @@ export function forgetSsoAccount(db: Db, admin: AdminRef, actor: AdminActor, now
     const held = await findSsoAccountOfAdmin(db, admin);
     if (!held) return false;
     await prepared(db, FORGET).run(admin.adminId, admin.tenantId);
-    await recordAuditEvent(db, {
-      tenantId: admin.tenantId,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorName: actor.name,
-      action: "admin.sso_account_forgotten",
-      targetType: "admin",
-      targetId: admin.adminId,
-      outcome: "success",
-      details: { issuer: held.issuer, subject: held.subject },
-      createdAt: now,
-    });
+    await recordAdminEvent(db, admin, actor, "admin.sso_account_forgotten", { issuer: held.issuer, subject: held.subject }, now);
     return true;
   });
 }

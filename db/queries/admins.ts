@@ -9,6 +9,33 @@ import { createUser, findUserByEmail, type NewUserFields } from "./users";
 
 export class AdminExistsError extends Error {}
 
+/**
+ * Audits something done to an admin's account (its role, factors, provider account, access),
+ * in the caller's transaction.
+ */
+export function recordAdminEvent(
+  db: Db,
+  admin: { tenantId: string; adminId: string },
+  actor: AdminActor & { requestId?: string | null },
+  action: string,
+  details: Record<string, unknown>,
+  now: number,
+) {
+  return recordAuditEvent(db, {
+    tenantId: admin.tenantId,
+    actorType: actor.type,
+    actorId: actor.id ?? null,
+    actorName: actor.name,
+    action,
+    targetType: "admin",
+    targetId: admin.adminId,
+    outcome: "success",
+    requestId: actor.requestId ?? null,
+    details,
+    createdAt: now,
+  });
+}
+
 /** Who makes or changes an admin, for the audit log: the CLI unless said otherwise. */
 export type AdminActor = { type: (typeof ACTOR_TYPES)[number]; id?: string; name: string };
 const CLI = { type: "system", name: "roster cli" } as const satisfies AdminActor;
@@ -88,18 +115,7 @@ export function changeAdminRole(
   return inTransaction(db, "immediate", async () => {
     const { changes } = await prepared(db, SET_ROLE).run(role, now, admin.id, admin.tenantId, role);
     if (changes === 0) return false;
-    await recordAuditEvent(db, {
-      tenantId: admin.tenantId,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorName: actor.name,
-      action: "admin.role_changed",
-      targetType: "admin",
-      targetId: admin.id,
-      outcome: "success",
-      details: { from: admin.role, to: role },
-      createdAt: now,
-    });
+    await recordAdminEvent(db, { tenantId: admin.tenantId, adminId: admin.id }, actor, "admin.role_changed", { from: admin.role, to: role }, now);
     return true;
   });
 }

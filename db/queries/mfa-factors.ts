@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { MfaFactor } from "../schema";
-import { recordAuditEvent } from "./audit";
+import { recordAdminEvent } from "./admins";
 
 // An admin's second factors and recovery codes (docs/decisions/0022). Each change and its audit
 // event are one transaction; single use (recovery codes, TOTP time steps) is one conditional update,
@@ -27,22 +27,6 @@ export async function listFactors(db: Db, adminId: string): Promise<MfaFactor[]>
 export async function findPasskeyByCredentialId(db: Db, credentialId: string): Promise<MfaFactor | undefined> {
   const row = await prepared<FactorRow>(db, `select ${FACTOR_COLUMNS} from mfa_factors where credential_id = ? and kind = 'passkey'`).get(credentialId);
   return row && factorFromRow(row);
-}
-
-function audit(db: Db, tenantId: string, adminId: string, actor: FactorActor, action: string, details: Record<string, unknown>, now: number) {
-  return recordAuditEvent(db, {
-    tenantId,
-    actorType: actor.type,
-    actorId: actor.id ?? null,
-    actorName: actor.name,
-    action,
-    targetType: "admin",
-    targetId: adminId,
-    outcome: "success",
-    requestId: actor.requestId ?? null,
-    details,
-    createdAt: now,
-  });
 }
 
 export type NewFactor = {
@@ -86,7 +70,7 @@ export async function addFactor(db: Db, factor: NewFactor, actor: FactorActor, r
       now,
       now,
     );
-    await audit(db, factor.tenantId, factor.adminId, actor, "mfa.factor_enrolled", { factorId: id, kind: factor.kind, label: factor.label }, now);
+    await recordAdminEvent(db, factor, actor, "mfa.factor_enrolled", { factorId: id, kind: factor.kind, label: factor.label }, now);
     if (recoveryCodeHashes) await writeRecoveryCodes(db, factor.tenantId, factor.adminId, recoveryCodeHashes, actor, now);
     const row = await prepared<FactorRow>(db, `select ${FACTOR_COLUMNS} from mfa_factors where id = ?`).get(id);
     return factorFromRow(row!);
@@ -118,7 +102,7 @@ export async function removeFactor(
     if (factors.length === 1 && target.keepOne) return { status: "last-factor" };
     await prepared(db, "delete from mfa_factors where id = ?").run(factor.id);
     if (factors.length === 1) await prepared(db, "delete from mfa_recovery_codes where admin_id = ?").run(target.adminId);
-    await audit(db, target.tenantId, target.adminId, actor, "mfa.factor_removed", { factorId: factor.id, kind: factor.kind, label: factor.label }, now);
+    await recordAdminEvent(db, target, actor, "mfa.factor_removed", { factorId: factor.id, kind: factor.kind, label: factor.label }, now);
     return { status: "removed", factor };
   });
 }
@@ -142,7 +126,7 @@ const INSERT_RECOVERY_CODE = `insert into mfa_recovery_codes (id, tenant_id, adm
 async function writeRecoveryCodes(db: Db, tenantId: string, adminId: string, hashes: string[], actor: FactorActor, now: number) {
   await prepared(db, "delete from mfa_recovery_codes where admin_id = ?").run(adminId);
   for (const hash of hashes) await prepared(db, INSERT_RECOVERY_CODE).run(randomUUID(), tenantId, adminId, hash, now, now);
-  await audit(db, tenantId, adminId, actor, "mfa.recovery_codes_generated", { count: hashes.length }, now);
+  await recordAdminEvent(db, { tenantId, adminId }, actor, "mfa.recovery_codes_generated", { count: hashes.length }, now);
 }
 
 /** Replaces every recovery code of the admin (used or not) with new ones; audited. */

@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import { inTransaction, prepared } from "../prepared";
 import type { SIGN_IN_METHODS } from "../constants";
 import type { AdminRole, EmailKey } from "../schema";
+import { recordAdminEvent } from "./admins";
 import { recordAuditEvent } from "./audit";
 import { revokeTokensOfAdmin } from "./tokens";
 
@@ -166,17 +167,7 @@ export function revokeAdminAccess(
     const sessionsRevoked = (await prepared(db, REVOKE_SESSIONS_OF_ADMIN).run(now, now, admin.adminId)).changes;
     const tokensRevoked = await revokeTokensOfAdmin(db, admin.adminId, now);
     if (sessionsRevoked + tokensRevoked > 0) {
-      await recordAuditEvent(db, {
-        tenantId: admin.tenantId,
-        actorType: actor.type,
-        actorName: actor.name,
-        action: "admin.access_revoked",
-        targetType: "admin",
-        targetId: admin.adminId,
-        outcome: "success",
-        details: { ...details, sessionsRevoked, tokensRevoked },
-        createdAt: now,
-      });
+      await recordAdminEvent(db, admin, actor, "admin.access_revoked", { ...details, sessionsRevoked, tokensRevoked }, now);
     }
     return { sessionsRevoked, tokensRevoked };
   });
