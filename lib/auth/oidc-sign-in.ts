@@ -191,8 +191,11 @@ async function admit(
     await recordSignInAttempt(db, candidate, "failed", { ...details, reason: "user_inactive" }, now);
     return { ok: false, code: "user_inactive" };
   }
-  const bound = await bindSsoAccount(db, { tenantId: admin.tenantId, adminId: admin.id }, account, SSO_ACTOR, now);
-  if (typeof bound === "object") return refuse({ code: "other_account", details: roleDetails });
+  // Found through the address (or made just now): this sign-in links the account.
+  if (!("linked" in found)) {
+    const bound = await bindSsoAccount(db, { tenantId: admin.tenantId, adminId: admin.id }, account, SSO_ACTOR, now);
+    if (typeof bound === "object") return refuse({ code: "other_account", details: roleDetails });
+  }
   if (role !== null && role !== admin.role) await changeAdminRole(db, admin, role as AdminRole, SSO_ACTOR, now);
   await recordSignInAttempt(db, candidate, "success", details, now);
   await markSsoSignInWorks(db, settings.tenantId, now);
@@ -208,7 +211,10 @@ async function admit(
  */
 async function knownAdmin(db: Db, tenantId: string, account: SsoAccount, emailKey: EmailKey) {
   const boundId = await findAdminIdBySsoAccount(db, tenantId, account);
-  if (boundId) return findAdminById(db, tenantId, boundId);
+  if (boundId) {
+    const bound = await findAdminById(db, tenantId, boundId);
+    return bound && { ...bound, linked: true as const };
+  }
   const byAddress = await findAdminByEmail(db, tenantId, emailKey);
   const held = byAddress && (await findSsoAccountOfAdmin(db, { tenantId, adminId: byAddress.admin.id }));
   return held?.issuer === account.issuer ? ("other_account" as const) : byAddress;
